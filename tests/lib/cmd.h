@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/* Run an external program (curl, wrk, bpftool, ...) and capture its output. */
+#ifndef WHYSERVE_TESTS_CMD_H
+#define WHYSERVE_TESTS_CMD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * Runs argv (NULL-terminated, looked up on PATH) with stdout and stderr
+ * captured into out (NUL-terminated, truncated to outlen), killed after
+ * timeout_s. Returns its exit status, 128+signal, or -errno.
+ */
+int cmd_run(char *out, size_t outlen, int timeout_s, const char *const argv[]);
+/* Is the program on PATH (or an executable path)? */
+bool cmd_exists(const char *name);
+
+#endif

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: MIT
+#include "tests/lib/server.h"
+#include "tests/lib/check.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int read_line(int fd, char *buf, size_t len, int timeout_ms)
+{
+	long long deadline = now_ms() + timeout_ms;
+	size_t n = 0;
+
+	while (n + 1 < len) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		long long left = deadline - now_ms();
+		ssize_t r;
+
+		if (left <= 0 || poll(&p, 1, left) <= 0)
+			return -ETIMEDOUT;
+		r = read(fd, buf + n, 1);
+		if (r <= 0)
+			return r < 0 ? -errno : -EPIPE;
+		if (buf[n] == '\n')
+			break;
+		n++;
+	}
+	buf[n] = '\0';
+	return 0;
+}
+
+int server_start_argv(struct server *s, const char *const argv[])
+{
+	const char *at, *colon;
+	int pipefd[2], err;
+
+	memset(s, 0, sizeof(*s));
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return -errno;
+	s->pid = fork();
+	if (s->pid < 0) {
+		err = -errno;
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return err;
+	}
+	if (s->pid == 0) {
+		dup2(pipefd[1], STDOUT_FILENO);
+		signal(SIGPIPE, SIG_DFL);
+		execv(argv[0], (char *const *)argv);
+		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(pipefd[1]);
+	err = read_line(pipefd[0], s->line, sizeof(s->line), 5000);
+	/* the server keeps writing nowhere if it prints more: drop the pipe */
+	close(pipefd[0]);
+	if (err) {
+		fprintf(stderr, "server %s: no start-up line: %s\n", argv[0],
+			strerror(-err));
+		server_stop(s);
+		return err;
+	}
+	at = strstr(s->line, "listening on ");
+	colon = at ? strchr(at + 13, ' ') : NULL;
+	if (!at)
+		return -EPROTO;
+	/* "listening on 127.0.0.1:8080 ..." or "[::1]:8080" */
+	for (const char *p = colon ? colon : at + strlen(at); p > at; p--)
+		if (*p == ':') {
+			s->port = atoi(p + 1);
+			break;
+		}
+	return s->port > 0 ? 0 : -EPROTO;
+}
+
+int server_start(struct server *s, const char *model, const char *const args[])
+{
+	const char *argv[32];
+	char path[512];
+	int n = 0;
+
+	snprintf(path, sizeof(path), "%s/server-%s", test_bin_dir(), model);
+	argv[n++] = path;
+	argv[n++] = "--port";
+	argv[n++] = "0";
+	for (int i = 0; args && args[i] && n < 31; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	return server_start_argv(s, argv);
+}
+
+int server_stop(struct server *s)
+{
+	long long deadline = now_ms() + 5000;
+	int status;
+	pid_t w;
+
+	if (s->pid <= 0)
+		return -ESRCH;
+	kill(s->pid, SIGTERM);
+	while ((w = waitpid(s->pid, &status, WNOHANG)) == 0 && now_ms() < deadline)
+		usleep(5000);
+	if (w == 0) {
+		kill(s->pid, SIGKILL);
+		waitpid(s->pid, &status, 0);
+		s->pid = 0;
+		return -ETIMEDOUT;
+	}
+	s->pid = 0;
+	if (w < 0)
+		return -errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static int status_field(pid_t pid, const char *key, char *val, size_t len)
+{
+	char path[64], line[256];
+	size_t klen = strlen(key);
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, klen) && line[klen] == ':') {
+			snprintf(val, len, "%s", line + klen + 1);
+			fclose(f);
+			return 0;
+		}
+	fclose(f);
+	return -ENOENT;
+}
+
+int server_alive(const struct server *s)
+{
+	char state[64];
+
+	if (s->pid <= 0 || status_field(s->pid, "State", state, sizeof(state)))
+		return 0;
+	return !strstr(state, "Z") && !strstr(state, "X");
+}
+
+int proc_count_fds(pid_t pid)
+{
+	char path[64];
+	struct dirent *d;
+	int n = 0;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+	dir = opendir(path);
+	if (!dir)
+		return -errno;
+	while ((d = readdir(dir)))
+		if (d->d_name[0] != '.')
+			n++;
+	closedir(dir);
+	return n;
+}
+
+int proc_count_threads(pid_t pid)
+{
+	char val[64];
+	int err = status_field(pid, "Threads", val, sizeof(val));
+
+	return err ? err : atoi(val);
+}
+
+int proc_count_children(pid_t pid, int *zombies)
+{
+	char path[300], buf[512];
+	struct dirent *d;
+	int n = 0, z = 0;
+	DIR *dir = opendir("/proc");
+
+	if (!dir)
+		return -errno;
+	while ((d = readdir(dir))) {
+		int ppid = 0;
+		char state = 0;
+		FILE *f;
+
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		/* pid (comm) state ppid: comm may hold spaces, so start after ')' */
+		if (fgets(buf, sizeof(buf), f)) {
+			char *rp = strrchr(buf, ')');
+			if (rp)
+				sscanf(rp + 1, " %c %d", &state, &ppid);
+		}
+		fclose(f);
+		if (ppid != pid)
+			continue;
+		if (state == 'Z')
+			z++;
+		else
+			n++;
+	}
+	closedir(dir);
+	if (zombies)
+		*zombies = z;
+	return n;
+}
