@@ -77,7 +77,7 @@ $(OBJ)/probes/%.skel.h: $(OBJ)/probes/%.bpf.o
 $(PROBE_OBJS): | $(SKELS)
 
 # ---------------------------------------------------------------- harness
-HARNESS      :=
+HARNESS      := main
 HARNESS_OBJS := $(patsubst %,$(OBJ)/harness/%.o,$(HARNESS))
 HARNESS_LIBS := -lbpf -lelf -lz -ljansson
 

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: MIT */
+/* The harness's subcommands: each one file, each parsing its own options
+ * (argp) from argv[0] = its name. Return 0 ok, 1 failure, 2 bad usage. */
+#ifndef WHYSERVE_HARNESS_COMMANDS_H
+#define WHYSERVE_HARNESS_COMMANDS_H
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+extern const struct command harness_commands[];
+
+#endif
