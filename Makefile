@@ -53,7 +53,7 @@ $(OUTPUT)/server-io_uring: LDLIBS += -luring
 # ---------------------------------------------------------------- probes
 # probes/NAME.bpf.c -> build/obj/probes/NAME.bpf.o -> build/obj/probes/NAME.skel.h
 PROBES       :=
-PROBE_USER   :=
+PROBE_USER   := hist_print prog_stats
 BPF_OBJS     := $(patsubst %,$(OBJ)/probes/%.bpf.o,$(PROBES))
 SKELS        := $(patsubst %,$(OBJ)/probes/%.skel.h,$(PROBES))
 PROBE_OBJS   := $(patsubst %,$(OBJ)/probes/%.o,$(PROBE_USER))
@@ -77,7 +77,7 @@ $(OBJ)/probes/%.skel.h: $(OBJ)/probes/%.bpf.o
 $(PROBE_OBJS): | $(SKELS)
 
 # ---------------------------------------------------------------- harness
-HARNESS      := main
+HARNESS      := main cgroup
 HARNESS_OBJS := $(patsubst %,$(OBJ)/harness/%.o,$(HARNESS))
 HARNESS_LIBS := -lbpf -lelf -lz -ljansson
 
@@ -104,7 +104,7 @@ $(TEST_LIB): $(patsubst %,$(OBJ)/tests/lib/%.o,$(TESTLIB))
 $(OUTPUT)/tests/%: $(OBJ)/tests/%.o $(TEST_LIB)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(TEST_LIB) $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LDLIBS)
 
 # ---------------------------------------------------------------- generic
 $(OBJ)/%.o: %.c

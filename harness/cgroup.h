@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/* A cgroup (v2) of its own for the server under test: the probes filter by
+ * its id, and its cpu.stat gives the server's CPU time, children included. */
+#ifndef WHYSERVE_HARNESS_CGROUP_H
+#define WHYSERVE_HARNESS_CGROUP_H
+
+#include <linux/types.h>
+#include <sys/types.h>
+
+struct cgroup {
+	char path[512];
+	__u64 id; /* what bpf_get_current_cgroup_id() returns inside it */
+};
+
+struct cgroup_cpu {
+	__u64 usage_us, user_us, system_us;
+};
+
+/* Where cgroup2 is mounted (/sys/fs/cgroup, or /sys/fs/cgroup/unified on
+ * hybrid systems). 0 or -ENOENT when there is none. */
+int cgroup2_root(char *buf, size_t len);
+/* Creates <root>/whyserve/<name>-<pid> (name: what runs in it). 0 or -errno. */
+int cgroup_create(struct cgroup *cg, const char *name);
+int cgroup_add_pid(const struct cgroup *cg, pid_t pid);
+int cgroup_cpu(const struct cgroup *cg, struct cgroup_cpu *cpu);
+/* Number of processes in it, or -errno. */
+int cgroup_nprocs(const struct cgroup *cg);
+/* Kills whatever is left in it, waits (up to 2 s) and removes it. */
+int cgroup_destroy(struct cgroup *cg);
+
+#endif
