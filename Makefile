@@ -77,7 +77,7 @@ $(OBJ)/probes/%.skel.h: $(OBJ)/probes/%.bpf.o
 $(PROBE_OBJS): | $(SKELS)
 
 # ---------------------------------------------------------------- harness
-HARNESS      := main cgroup
+HARNESS      := main cgroup netns server_proc machine units figures explain
 HARNESS_OBJS := $(patsubst %,$(OBJ)/harness/%.o,$(HARNESS))
 HARNESS_LIBS := -lbpf -lelf -lz -ljansson
 
@@ -92,7 +92,7 @@ $(HARNESS_OBJS): | $(SKELS)
 # ---------------------------------------------------------------- tests
 # Each test is a program build/tests/NAME built from tests/NAME.c and the
 # shared test library; extra objects are added per test below.
-TESTS    := selftest
+TESTS    := selftest explain_rules
 TESTLIB  := check server client cmd
 TEST_LIB := $(OBJ)/libtest.a
 TEST_BINS := $(addprefix $(OUTPUT)/tests/,$(TESTS))
@@ -105,6 +105,8 @@ $(OUTPUT)/tests/%: $(OBJ)/tests/%.o $(TEST_LIB)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LDLIBS)
+
+$(OUTPUT)/tests/explain_rules: $(patsubst %,$(OBJ)/harness/%.o,figures explain units)
 
 # ---------------------------------------------------------------- generic
 $(OBJ)/%.o: %.c

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The key figures of one experiment (one model, one scenario), derived from
+ * its metrics record: what the comparison table shows and what the
+ * explanation rules reason over. A figure that was not measured (its probe
+ * unavailable) is NAN, and rules that need it stay silent.
+ */
+#ifndef WHYSERVE_HARNESS_FIGURES_H
+#define WHYSERVE_HARNESS_FIGURES_H
+
+#include <math.h>
+#include <stdbool.h>
+
+#define FIG_MAX_SYSCALLS 64
+
+struct syscall_figure {
+	char name[32];
+	double calls;
+	double total_us; /* time inside the call, summed */
+	double max_us;
+};
+
+struct figures {
+	char model[16];
+	char scenario[16];
+
+	/* how it was run */
+	int connections;   /* concurrent client connections (users too) */
+	bool keep_alive;   /* false: a new connection per request */
+	int backlog;       /* listen backlog asked for */
+	int somaxconn;     /* the namespace's cap on it */
+	int workers;       /* event loops (epoll, io_uring), else 1 */
+	int server_cpus;   /* CPUs the server may run on */
+	double sleep_us;   /* the handler blocks this long per request */
+	double work_us;    /* the handler burns this much CPU per request */
+	double duration_s; /* of the measured load */
+
+	/* the load's view */
+	double requests, rps;
+	double p50_us, p99_us, max_us;
+	double errors; /* all kinds */
+	double timeouts, resets, refused, connect_timeouts, broken_pipes, bad_responses;
+
+	/* CPU time of the server's cgroup */
+	double cpu_us;
+
+	/* accept queue */
+	double aq_enqueues, aq_max, aq_limit, aq_at_limit_share;
+	double listen_overflows, listen_drops;
+
+	/* scheduler */
+	double vol_switches, invol_switches;
+	double runq_p99_us;
+	double procs_created, threads_created;
+	double max_threads; /* most tasks alive at once, when known */
+	double migrations;
+
+	/* syscalls, by total time, descending */
+	double syscalls;
+	int nsyscalls;
+	struct syscall_figure sys[FIG_MAX_SYSCALLS];
+
+	/* io_uring */
+	double uring_sqes, uring_cqes, uring_punted, uring_waits;
+};
+
+/* Every figure NAN or zero, ready to fill. */
+void figures_init(struct figures *f);
+/* A syscall's figures, or NULL when it was not seen (or not measured). */
+const struct syscall_figure *figures_syscall(const struct figures *f, const char *name);
+/* Calls of any of the names (NULL-terminated), NAN if syscalls unmeasured. */
+double figures_syscall_calls(const struct figures *f, const char *const names[]);
+double figures_syscall_time_us(const struct figures *f, const char *const names[]);
+
+/* per request, NAN when either side is unknown or no request was served */
+double per_request(const struct figures *f, double v);
+double cpu_us_per_request(const struct figures *f);
+/* share of the server's CPUs kept busy during the load (0..1) */
+double cpu_busy_share(const struct figures *f);
+
+#endif

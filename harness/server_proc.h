@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The server under test as a process: started in its cgroup, pinned to its
+ * CPUs, without root, and killed by the kernel if the harness dies; ready
+ * once it prints its start-up line ("... listening on HOST:PORT ...").
+ */
+#ifndef WHYSERVE_HARNESS_SERVER_PROC_H
+#define WHYSERVE_HARNESS_SERVER_PROC_H
+
+#include <sched.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct cgroup;
+
+struct server_spec {
+	const char *const *argv;  /* argv[0] is the program's path */
+	const struct cgroup *cg;  /* NULL: stay in the harness's cgroup */
+	const cpu_set_t *cpus;    /* NULL: any CPU */
+	bool drop_root;           /* run as nobody when started as root */
+};
+
+struct server_proc {
+	pid_t pid;
+	int port;
+	char line[256]; /* its start-up line */
+};
+
+/* Starts it and waits up to timeout_ms for its start-up line. 0 or -errno. */
+int server_proc_start(struct server_proc *sp, const struct server_spec *spec,
+		      int timeout_ms);
+/* SIGTERM, then SIGKILL after timeout_ms. Its exit status, or -errno. */
+int server_proc_stop(struct server_proc *sp, int timeout_ms);
+
+/* Path of a binary shipped with the harness (server-epoll, ...): beside the
+ * harness in the build tree, or in ../lib/whyserve when installed. */
+int find_sibling_binary(const char *name, char *path, size_t len);
+
+#endif

@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The explanation rules on synthetic figures: each fires on a record built
+ * to show its cause, with the record's own numbers as evidence; stays
+ * silent on one that does not show it; and is silent when the probe it
+ * needs was unavailable (its figures NAN).
+ */
+#include "tests/lib/check.h"
+#include "harness/explain.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* A healthy epoll run: 10 000 requests in 1 s on one CPU, nothing wrong. */
+static void healthy(struct figures *f, const char *model)
+{
+	figures_init(f);
+	snprintf(f->model, sizeof(f->model), "%s", model);
+	snprintf(f->scenario, sizeof(f->scenario), "throughput");
+	f->connections = 100;
+	f->backlog = 128;
+	f->duration_s = 1;
+	f->requests = 10000;
+	f->rps = 10000;
+	f->p50_us = 100;
+	f->p99_us = 400;
+	f->cpu_us = 700000; /* 70% busy: neither saturated nor idle */
+	f->aq_enqueues = 100;
+	f->aq_max = 1;
+	f->aq_limit = 128;
+	f->aq_at_limit_share = 0;
+	f->listen_overflows = 0;
+	f->vol_switches = 100;
+	f->invol_switches = 10;
+	f->runq_p99_us = 50;
+	f->procs_created = 0;
+	f->threads_created = 0;
+	f->syscalls = 20000;
+	f->nsyscalls = 0;
+}
+
+static void add_syscall(struct figures *f, const char *name, double calls, double total_us)
+{
+	struct syscall_figure *s = &f->sys[f->nsyscalls++];
+
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	s->calls = calls;
+	s->total_us = total_us;
+	s->max_us = total_us / calls * 2;
+}
+
+static const struct finding *fired(const struct figures *f, const char *rule,
+				   struct finding *buf)
+{
+	int n = explain_experiment(f, buf, FINDINGS_MAX);
+
+	return finding_find(buf, n, rule);
+}
+
+static bool close_to(double a, double b)
+{
+	return fabs(a - b) <= 1e-9 * (fabs(a) + fabs(b) + 1);
+}
+
+static void healthy_run_has_no_complaint(void)
+{
+	const char *const bad[] = { "head_of_line", "accept_queue_full", "process_creation",
+				    "thread_creation", "blocked_loop", "runqueue_pressure",
+				    "wakeup_per_request", "cpu_saturated", "cpu_idle", "errors",
+				    "io_uring_punts", NULL };
+	struct finding buf[FINDINGS_MAX];
+	struct figures f;
+
+	healthy(&f, "epoll");
+	for (int i = 0; bad[i]; i++)
+		CHECK(!fired(&f, bad[i], buf), "%s fired on a healthy run", bad[i]);
+}
+
+static void head_of_line_blocking(void)
+{
+	struct finding buf[FINDINGS_MAX];
+	const struct finding *r;
+	struct figures f;
+
+	healthy(&f, "blocking");
+	f.aq_max = 99;
+	f.timeouts = 4000;
+	f.errors = 4000;
+	r = fired(&f, "head_of_line", buf);
+	if (CHECK(r, "did not fire")) {
+		CHECK(close_to(finding_evidence(r, "aq_max"), 99), "cites the depth");
+		CHECK(close_to(finding_evidence(r, "timeouts"), 4000), "cites the timeouts");
+		CHECK(strstr(r->text, "99") && strstr(r->text, "128"), "text: %s", r->text);
+	}
+	f.connections = 1;
+	CHECK(!fired(&f, "head_of_line", buf), "one connection cannot queue behind itself");
+	healthy(&f, "epoll");
+	f.aq_max = 99;
+	CHECK(!fired(&f, "head_of_line", buf), "epoll serves connections concurrently");
+	healthy(&f, "blocking");
+	f.aq_max = NAN; /* accept-queue probe unavailable */
+	CHECK(!fired(&f, "head_of_line", buf), "silent without the accept-queue probe");
+}
+
+static void accept_queue_full(void)
+{
+	struct finding buf[FINDINGS_MAX];
+	const struct finding *r;
+	struct figures f;
+
+	healthy(&f, "fork");
+	f.aq_max = 129;
+	f.aq_at_limit_share = 0.91;
+	f.listen_overflows = 3204;
+	f.p99_us = 1.03e6;
+	r = fired(&f, "accept_queue_full", buf);
+	if (CHECK(r, "did not fire")) {
+		CHECK(close_to(finding_evidence(r, "aq_at_limit_share"), 0.91), "share");
+		CHECK(close_to(finding_evidence(r, "listen_overflows"), 3204), "overflows");
+		CHECK(strstr(r->text, "91%") && strstr(r->text, "3 204") &&
+			      strstr(r->text, "1.03 s"), "text: %s", r->text);
+	}
+	healthy(&f, "fork");
+	f.aq_at_limit_share = 0.001;
+	CHECK(!fired(&f, "accept_queue_full", buf), "a rare full queue without drops");
+	f.aq_at_limit_share = NAN;
+	f.listen_overflows = NAN;
+	CHECK(!fired(&f, "accept_queue_full", buf), "silent without the probe");
+}
+
+static void process_and_thread_creation(void)
+{
+	struct finding buf[FINDINGS_MAX];
+	const struct finding *r;
+	struct figures f;
+
+	healthy(&f, "fork");
+	f.procs_created = 10000;
+	add_syscall(&f, "clone", 10000, 6.4e6 * 0.1); /* 64 µs each */
+	f.cpu_us = 900000;
+	r = fired(&f, "process_creation", buf);
+	if (CHECK(r, "did not fire")) {
+		CHECK(close_to(finding_evidence(r, "per_request"), 1.0), "per request");
+		CHECK(close_to(finding_evidence(r, "clone_us_per_call"), 64), "clone cost %f",
+		      finding_evidence(r, "clone_us_per_call"));
+		CHECK(close_to(finding_evidence(r, "clone_cpu_share"), 640000.0 / 900000),
+		      "share of CPU");
+	}
+	CHECK(!fired(&f, "thread_creation", buf), "processes are not threads");
+
+	healthy(&f, "pthread");
+	f.threads_created = 5000;
+	r = fired(&f, "thread_creation", buf);
+	CHECK(r && close_to(finding_evidence(r, "per_request"), 0.5), "thread creation");
+	f.threads_created = 100; /* once per keep-alive connection */
+	CHECK(!fired(&f, "thread_creation", buf), "100 threads for 10 000 requests");
+	f.threads_created = NAN;
+	CHECK(!fired(&f, "thread_creation", buf), "silent without the sched probe");
+}
+
+static void blocked_event_loop(void)
+{
+	struct finding buf[FINDINGS_MAX];
+	const struct finding *r;
+	struct figures f;
+
+	healthy(&f, "epoll");
+	f.scenario[0] = '\0';
+	f.sleep_us = 1000;
+	f.requests = 1000;
+	f.rps = 990;
+	add_syscall(&f, "clock_nanosleep", 1000, 1000 * 1060);
+	r = fired(&f, "blocked_loop", buf);
+	if (CHECK(r, "did not fire")) {
+		CHECK(close_to(finding_evidence(r, "sleep_us_per_request"), 1060), "slept");
+		CHECK(close_to(finding_evidence(r, "ceiling_rps"), 1000), "ceiling");
+		CHECK(close_to(finding_evidence(r, "rps"), 990), "rps");
+	}
+	CHECK(!fired(&f, "sleeps_overlap", buf), "an event loop's sleeps do not overlap");
+	healthy(&f, "pthread");
+	f.sleep_us = 1000;
+	add_syscall(&f, "clock_nanosleep", 10000, 10000 * 1060);
+	CHECK(!fired(&f, "blocked_loop", buf), "threads sleep without blocking others");
+	CHECK(fired(&f, "sleeps_overlap", buf), "their sleeps overlap");
+	healthy(&f, "epoll");
+	f.sleep_us = 1000;
+	f.syscalls = NAN;
+	CHECK(!fired(&f, "blocked_loop", buf), "silent without the syscall probe");
+}
+
+static void scheduler_pressure(void)
+{
+	struct finding buf[FINDINGS_MAX];
+	const struct finding *r;
+	struct figures f;
+
+	healthy(&f, "pthread");
+	f.invol_switches = 3000;
+	f.runq_p99_us = 4000;
+	f.vol_switches = 20000;
+	r = fired(&f, "runqueue_pressure", buf);
+	CHECK(r && close_to(finding_evidence(r, "runq_p99_us"), 4000) &&
+		      close_to(finding_evidence(r, "invol_switches_per_request"), 0.3),
+	      "runqueue pressure");
+	r = fired(&f, "wakeup_per_request", buf);
+	CHECK(r && close_to(finding_evidence(r, "vol_switches_per_request"), 2), "wakeups");
+	f.runq_p99_us = NAN;
+	f.invol_switches = NAN;
+	f.vol_switches = NAN;
+	CHECK(!fired(&f, "runqueue_pressure", buf) && !fired(&f, "wakeup_per_request", buf),
+	      "silent without the sched probe");
+}
+
+static void syscall_batching(void)
+{
+	struct finding buf[FINDINGS_MAX];
+	const struct finding *r;
+	struct figures f;
+
+	healthy(&f, "epoll");
+	add_syscall(&f, "epoll_wait", 2500, 500);
+	r = fired(&f, "epoll_batching", buf);
+	CHECK(r && close_to(finding_evidence(r, "requests_per_call"), 4) &&
+		      close_to(finding_evidence(r, "syscalls_per_request"), 2),
+	      "epoll batching");
+	CHECK(!fired(&f, "io_uring_batching", buf), "no io_uring_enter calls");
+
+	healthy(&f, "io_uring");
+	add_syscall(&f, "io_uring_enter", 500, 500);
+	f.uring_sqes = 30000;
+	f.uring_punted = 3000;
+	r = fired(&f, "io_uring_batching", buf);
+	CHECK(r && close_to(finding_evidence(r, "requests_per_call"), 20), "uring batching");
+	r = fired(&f, "io_uring_punts", buf);
+	CHECK(r && close_to(finding_evidence(r, "uring_punted"), 3000), "punts");
+	f.uring_punted = 10;
+	CHECK(!fired(&f, "io_uring_punts", buf), "a few punts are not a finding");
+	f.syscalls = NAN;
+	f.uring_punted = NAN;
+	CHECK(!fired(&f, "io_uring_batching", buf) && !fired(&f, "io_uring_punts", buf),
+	      "silent without the probes");
+}
+
+static void cpu_bound_or_waiting(void)
+{
+	struct finding buf[FINDINGS_MAX];
+	const struct finding *r;
+	struct figures f;
+
+	healthy(&f, "epoll");
+	f.cpu_us = 970000;
+	r = fired(&f, "cpu_saturated", buf);
+	CHECK(r && close_to(finding_evidence(r, "cpu_us_per_request"), 97), "saturated");
+	CHECK(!fired(&f, "cpu_idle", buf), "not idle");
+	f.cpu_us = 200000;
+	CHECK(fired(&f, "cpu_idle", buf) && !fired(&f, "cpu_saturated", buf), "idle");
+	f.cpu_us = NAN;
+	CHECK(!fired(&f, "cpu_idle", buf) && !fired(&f, "cpu_saturated", buf),
+	      "silent without CPU time");
+}
+
+static void ranking_names_the_differing_rules(void)
+{
+	struct figures a, b;
+	const struct figures *both[] = { &b, &a };
+	char text[2048];
+
+	healthy(&a, "epoll");
+	healthy(&b, "pthread");
+	b.rps = 5000;
+	b.threads_created = 9000;
+	explain_ranking(both, 2, text, sizeof(text));
+	CHECK(strstr(text, "epoll: fastest"), "best first: %s", text);
+	CHECK(strstr(text, "pthread: 0.50x of epoll") && strstr(text, "thread_creation"),
+	      "ranking: %s", text);
+}
+
+static const struct test_case cases[] = {
+	TEST(healthy_run_has_no_complaint),
+	TEST(head_of_line_blocking),
+	TEST(accept_queue_full),
+	TEST(process_and_thread_creation),
+	TEST(blocked_event_loop),
+	TEST(scheduler_pressure),
+	TEST(syscall_batching),
+	TEST(cpu_bound_or_waiting),
+	TEST(ranking_names_the_differing_rules),
+};
+
+TEST_MAIN(cases)
