@@ -12,4 +12,6 @@ struct command {
 
 extern const struct command harness_commands[];
 
+int cmd_list(int argc, char **argv);
+
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 const struct command harness_commands[] = {
+	{ "list", cmd_list, "list the server models and load scenarios" },
 	{ NULL, NULL, NULL },
 };
 
