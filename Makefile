@@ -77,7 +77,7 @@ $(OBJ)/probes/%.skel.h: $(OBJ)/probes/%.bpf.o
 $(PROBE_OBJS): | $(SKELS)
 
 # ---------------------------------------------------------------- harness
-HARNESS      := main cgroup netns server_proc machine units figures explain catalog cmd_list comparison
+HARNESS      := main cgroup netns server_proc machine units figures explain catalog cmd_list comparison run_opts cmd_run
 HARNESS_OBJS := $(patsubst %,$(OBJ)/harness/%.o,$(HARNESS))
 HARNESS_LIBS := -lbpf -lelf -lz -ljansson
 

@@ -13,5 +13,6 @@ struct command {
 extern const struct command harness_commands[];
 
 int cmd_list(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 #endif

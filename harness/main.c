@@ -7,6 +7,7 @@
 #include <string.h>
 
 const struct command harness_commands[] = {
+	{ "run", cmd_run, "run server models under load with probes attached, and explain" },
 	{ "list", cmd_list, "list the server models and load scenarios" },
 	{ NULL, NULL, NULL },
 };
@@ -33,8 +34,14 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	for (const struct command *c = harness_commands; c->name; c++)
-		if (!strcmp(argv[1], c->name))
+		if (!strcmp(argv[1], c->name)) {
+			/* "harness run: ..." in every message and usage line */
+			static char name[64];
+
+			snprintf(name, sizeof(name), "harness %s", c->name);
+			argv[1] = name;
 			return c->run(argc - 1, argv + 1);
+		}
 	fprintf(stderr, "harness: unknown command '%s' (see 'harness --help')\n", argv[1]);
 	return 2;
 }

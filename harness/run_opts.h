@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* What `harness run` was asked to do: models, scenarios and their load. */
+#ifndef WHYSERVE_HARNESS_RUN_OPTS_H
+#define WHYSERVE_HARNESS_RUN_OPTS_H
+
+#include <stdbool.h>
+
+#define RUN_MAX 8
+
+struct run_opts {
+	bool model[RUN_MAX];    /* indexed like models[] */
+	bool scenario[RUN_MAX]; /* indexed like scenarios[] */
+	double duration_s;      /* measured load per experiment */
+	double warmup_s;
+	int connections;
+	double rate;            /* the rate scenario's requests/s */
+	int users;
+	double spawn_rate;
+	double think_min_s, think_max_s;
+	double timeout_s;       /* a request unanswered this long is an error */
+	int backlog;
+	int workers;            /* event-loop models; 0: one per server CPU */
+	int port;
+	char server_cpus[64];
+	char load_cpus[64];
+	bool netns;             /* each experiment in a network namespace of its own */
+	bool quick;
+	const char *out_dir;    /* NULL: results/<timestamp> */
+};
+
+/* Parses `harness run` arguments; 0, or 2 after printing one line. */
+int run_opts_parse(int argc, char **argv, struct run_opts *o);
+
+#endif
