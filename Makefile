@@ -77,7 +77,7 @@ $(OBJ)/probes/%.skel.h: $(OBJ)/probes/%.bpf.o
 $(PROBE_OBJS): | $(SKELS)
 
 # ---------------------------------------------------------------- harness
-HARNESS      := main cgroup netns server_proc machine units figures explain catalog cmd_list comparison run_opts cmd_run
+HARNESS      := main cgroup netns server_proc machine units figures explain catalog cmd_list comparison run_opts cmd_run figures_json
 HARNESS_OBJS := $(patsubst %,$(OBJ)/harness/%.o,$(HARNESS))
 HARNESS_LIBS := -lbpf -lelf -lz -ljansson
 
@@ -106,7 +106,8 @@ $(OUTPUT)/tests/%: $(OBJ)/tests/%.o $(TEST_LIB)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LDLIBS)
 
-$(OUTPUT)/tests/explain_rules: $(patsubst %,$(OBJ)/harness/%.o,figures explain units)
+$(OUTPUT)/tests/explain_rules: $(patsubst %,$(OBJ)/harness/%.o,figures figures_json explain units)
+$(OUTPUT)/tests/explain_rules: LDLIBS += -ljansson
 
 # ---------------------------------------------------------------- generic
 $(OBJ)/%.o: %.c

@@ -7,8 +7,10 @@
  */
 #include "tests/lib/check.h"
 #include "harness/explain.h"
+#include "harness/figures_json.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* A healthy epoll run: 10 000 requests in 1 s on one CPU, nothing wrong. */
@@ -275,6 +277,36 @@ static void ranking_names_the_differing_rules(void)
 	      "ranking: %s", text);
 }
 
+/* harness report explains again from results.json: nothing may change. */
+static void figures_survive_json(void)
+{
+	struct finding a[FINDINGS_MAX], b[FINDINGS_MAX];
+	struct figures f, g;
+	json_t *j;
+	char *text;
+	int na, nb;
+
+	healthy(&f, "fork");
+	f.procs_created = 10000;
+	f.aq_max = NAN; /* unmeasured stays unmeasured */
+	add_syscall(&f, "clone", 10000, 640000);
+	j = figures_to_json(&f);
+	text = json_dumps(j, 0); /* through text, as results.json is */
+	json_decref(j);
+	j = json_loads(text, 0, NULL);
+	free(text);
+	CHECK(j && figures_from_json(j, &g) == 0, "parses back");
+	json_decref(j);
+	CHECK(isnan(g.aq_max) && g.requests == f.requests && g.connections == f.connections,
+	      "fields round-trip");
+	CHECK(g.nsyscalls == 1 && g.sys[0].total_us == 640000, "syscalls round-trip");
+	na = explain_experiment(&f, a, FINDINGS_MAX);
+	nb = explain_experiment(&g, b, FINDINGS_MAX);
+	CHECK(na == nb && na > 0, "%d findings before, %d after", na, nb);
+	for (int i = 0; i < na && i < nb; i++)
+		CHECK(!strcmp(a[i].text, b[i].text), "'%s' became '%s'", a[i].text, b[i].text);
+}
+
 static const struct test_case cases[] = {
 	TEST(healthy_run_has_no_complaint),
 	TEST(head_of_line_blocking),
@@ -285,6 +317,7 @@ static const struct test_case cases[] = {
 	TEST(syscall_batching),
 	TEST(cpu_bound_or_waiting),
 	TEST(ranking_names_the_differing_rules),
+	TEST(figures_survive_json),
 };
 
 TEST_MAIN(cases)
