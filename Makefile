@@ -93,7 +93,7 @@ $(HARNESS_OBJS): | $(SKELS)
 # Each test is a program build/tests/NAME built from tests/NAME.c and the
 # shared test library; extra objects are added per test below.
 TESTS    := selftest explain_rules
-TESTLIB  := check server client cmd
+TESTLIB  := check server client cmd bpf_progs
 TEST_LIB := $(OBJ)/libtest.a
 TEST_BINS := $(addprefix $(OUTPUT)/tests/,$(TESTS))
 
