@@ -39,7 +39,8 @@ static int drop_to_nobody(void)
 
 /* In the child, between fork and exec: each step's failure is reported on
  * stderr and ends the child, so the parent sees no start-up line. */
-static void become_server(const struct server_spec *spec, int out_fd, pid_t parent)
+static void become_server(const struct server_spec *spec, int out_fd, int err_fd,
+			  pid_t parent)
 {
 	int err;
 
@@ -62,6 +63,7 @@ static void become_server(const struct server_spec *spec, int out_fd, pid_t pare
 	/* its own process group: a Ctrl-C reaches the harness, which stops it */
 	setpgid(0, 0);
 	dup2(out_fd, STDOUT_FILENO);
+	dup2(err_fd, STDERR_FILENO);
 	signal(SIGPIPE, SIG_DFL);
 	execv(spec->argv[0], (char *const *)spec->argv);
 	fprintf(stderr, "failed to run %s: %s\n", spec->argv[0], strerror(errno));
@@ -108,21 +110,29 @@ int server_proc_start(struct server_proc *sp, const struct server_spec *spec,
 		      int timeout_ms)
 {
 	pid_t parent = getpid();
-	int pipefd[2], err;
+	int pipefd[2], errfd[2], err;
 
 	memset(sp, 0, sizeof(*sp));
+	sp->err_fd = -1;
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return -errno;
+	if (pipe2(errfd, O_CLOEXEC) < 0) {
+		err = -errno;
+		goto close_out;
+	}
 	sp->pid = fork();
 	if (sp->pid < 0) {
 		err = -errno;
-		close(pipefd[0]);
-		close(pipefd[1]);
-		return err;
+		close(errfd[0]);
+		close(errfd[1]);
+		goto close_out;
 	}
 	if (sp->pid == 0)
-		become_server(spec, pipefd[1], parent);
+		become_server(spec, pipefd[1], errfd[1], parent);
 	close(pipefd[1]);
+	close(errfd[1]);
+	sp->err_fd = errfd[0];
+	fcntl(sp->err_fd, F_SETFL, O_NONBLOCK);
 	err = read_line(pipefd[0], sp->line, sizeof(sp->line),
 			monotonic_ms() + timeout_ms);
 	close(pipefd[0]);
@@ -133,13 +143,28 @@ int server_proc_start(struct server_proc *sp, const struct server_spec *spec,
 	if (err)
 		server_proc_stop(sp, 1000);
 	return err;
+close_out:
+	close(pipefd[0]);
+	close(pipefd[1]);
+	return err;
+}
+
+void server_proc_drain_stderr(struct server_proc *sp)
+{
+	size_t n = strlen(sp->err);
+	ssize_t r;
+
+	while (sp->err_fd >= 0 && n + 1 < sizeof(sp->err) &&
+	       (r = read(sp->err_fd, sp->err + n, sizeof(sp->err) - 1 - n)) > 0)
+		n += r;
+	sp->err[n] = '\0';
 }
 
 int server_proc_stop(struct server_proc *sp, int timeout_ms)
 {
 	long long deadline = monotonic_ms() + timeout_ms;
 	struct timespec pause = { .tv_nsec = 2 * 1000 * 1000 };
-	int status = 0;
+	int status = 0, err;
 	pid_t w;
 
 	if (sp->pid <= 0)
@@ -152,9 +177,13 @@ int server_proc_stop(struct server_proc *sp, int timeout_ms)
 		kill(sp->pid, SIGKILL);
 		w = waitpid(sp->pid, &status, 0);
 	}
+	err = w < 0 ? -errno : 0;
 	sp->pid = 0;
-	if (w < 0)
-		return -errno;
+	server_proc_drain_stderr(sp);
+	close(sp->err_fd);
+	sp->err_fd = -1;
+	if (err)
+		return err;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 

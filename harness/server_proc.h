@@ -24,12 +24,17 @@ struct server_proc {
 	pid_t pid;
 	int port;
 	char line[256]; /* its start-up line */
+	int err_fd;     /* its stderr (non-blocking), until stopped */
+	char err[1024]; /* what it wrote there: messages, never per request */
 };
 
 /* Starts it and waits up to timeout_ms for its start-up line. 0 or -errno. */
 int server_proc_start(struct server_proc *sp, const struct server_spec *spec,
 		      int timeout_ms);
-/* SIGTERM, then SIGKILL after timeout_ms. Its exit status, or -errno. */
+/* Collects what it wrote on stderr so far into sp->err. */
+void server_proc_drain_stderr(struct server_proc *sp);
+/* SIGTERM, then SIGKILL after timeout_ms; sp->err holds its last words.
+ * Its exit status, or -errno. */
 int server_proc_stop(struct server_proc *sp, int timeout_ms);
 
 /* Path of a binary shipped with the harness (server-epoll, ...): beside the

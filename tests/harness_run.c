@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: MIT
+/*
+ * harness run, end to end as root: the files it writes, the explanations
+ * it gives on real runs (their cited numbers must be the metrics' own), its
+ * answers to bad arguments, and that nothing of it is left running or
+ * attached after it ends, normally or by Ctrl-C.
+ */
+#include "tests/lib/bpf_progs.h"
+#include "tests/lib/check.h"
+#include "tests/lib/cmd.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char *const MODELS[] = { "blocking", "fork", "pthread", "epoll", "io_uring" };
+static const char *const SCENARIOS[] = { "throughput", "connect", "sleep" };
+
+/* The quick run's results, shared by the cases after the one that makes it. */
+static const char *run_dir(void)
+{
+	static char dir[128];
+
+	snprintf(dir, sizeof(dir), "/tmp/whyserve-harness-run-%d", getppid());
+	return dir;
+}
+
+static const char *harness(void)
+{
+	static char path[512];
+
+	snprintf(path, sizeof(path), "%s/harness", test_bin_dir());
+	return path;
+}
+
+/* Servers the harness started (it runs them as nobody) still alive. */
+static int servers_running(void)
+{
+	const char *const argv[] = { "pgrep", "-u", "nobody", "-f",
+				     "server-(blocking|fork|pthread|epoll|io_uring)", NULL };
+	char out[4096];
+	int n = 0;
+
+	cmd_run(out, sizeof(out), 10, argv);
+	for (char *p = out; (p = strchr(p, '\n')); p++)
+		n++;
+	return n;
+}
+
+static bool file_nonempty(const char *dir, const char *name)
+{
+	char path[512];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return stat(path, &st) == 0 && st.st_size > 0;
+}
+
+static json_t *load_results(void)
+{
+	char path[512];
+	json_error_t err;
+	json_t *j;
+
+	snprintf(path, sizeof(path), "%s/results.json", run_dir());
+	j = json_load_file(path, 0, &err);
+	if (!j)
+		fprintf(stderr, "%s: %s (line %d)\n", path, err.text, err.line);
+	return j;
+}
+
+static json_t *experiment(json_t *results, const char *model, const char *scenario)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(json_object_get(results, "experiments"), i, e)
+		if (!strcmp(json_string_value(json_object_get(e, "model")) ?: "", model) &&
+		    !strcmp(json_string_value(json_object_get(e, "scenario")) ?: "", scenario))
+			return e;
+	return NULL;
+}
+
+static json_t *finding(json_t *exp, const char *rule)
+{
+	json_t *f;
+	size_t i;
+
+	json_array_foreach(json_object_get(exp, "findings"), i, f)
+		if (!strcmp(json_string_value(json_object_get(f, "rule")) ?: "", rule))
+			return f;
+	return NULL;
+}
+
+static double num(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static void run_all_quick(void)
+{
+	test_require_root();
+	const char *argv[] = { harness(), "run", "all", "--quick", "--out", run_dir(), NULL };
+	static char out[1 << 16];
+	struct bpf_progs before, after;
+	long long t0 = now_ms();
+	int rc;
+
+	bpf_progs_list(&before);
+	rc = cmd_run(out, sizeof(out), 120, argv);
+	if (!CHECK(rc == 0, "harness run all --quick: exit %d\n%s", rc, out))
+		return;
+	CHECK(now_ms() - t0 <= 45000, "took %lld ms, more than 45 s", now_ms() - t0);
+	for (size_t i = 0; i < 5; i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "%s.txt", MODELS[i]);
+		CHECK(file_nonempty(run_dir(), name), "%s written", name);
+	}
+	CHECK(file_nonempty(run_dir(), "summary.txt"), "summary.txt written");
+	bpf_progs_list(&after);
+	CHECK(bpf_progs_new(&before, &after) == 0, "%d BPF programs left loaded",
+	      bpf_progs_new(&before, &after));
+	CHECK(servers_running() == 0, "no server left running");
+}
+
+static void results_hold_every_experiment(void)
+{
+	json_t *r = load_results(), *e;
+
+	if (!CHECK(r, "results.json parses"))
+		return;
+	CHECK(json_is_object(json_object_get(r, "machine")), "machine recorded");
+	for (size_t m = 0; m < 5; m++)
+		for (size_t s = 0; s < 3; s++) {
+			e = experiment(r, MODELS[m], SCENARIOS[s]);
+			if (!CHECK(e, "%s/%s present", MODELS[m], SCENARIOS[s]))
+				continue;
+			CHECK(num(json_object_get(e, "figures"), "requests") > 0,
+			      "%s/%s served requests", MODELS[m], SCENARIOS[s]);
+		}
+	json_decref(r);
+}
+
+/* A finding's evidence must be the experiment's own figures. */
+static void check_cites(json_t *exp, json_t *f, const char *ev, const char *fig)
+{
+	double a = num(json_object_get(f, "evidence"), ev);
+	double b = num(json_object_get(exp, "figures"), fig);
+
+	CHECK(!isnan(a) && fabs(a - b) <= 1e-6 * fabs(b), "evidence %s = %g, figure %s = %g",
+	      ev, a, fig, b);
+}
+
+static void explains_blocking_by_head_of_line(void)
+{
+	json_t *r = load_results(), *e, *f;
+
+	if (!CHECK(r, "results.json parses"))
+		return;
+	e = experiment(r, "blocking", "throughput");
+	f = finding(e, "head_of_line");
+	if (CHECK(f, "head_of_line fired")) {
+		check_cites(e, f, "aq_max", "aq_max");
+		check_cites(e, f, "connections", "connections");
+		/* 99 other connections queue behind the served one */
+		CHECK(num(json_object_get(e, "figures"), "aq_max") >= 50,
+		      "the accept queue held the waiting connections");
+	}
+	json_decref(r);
+}
+
+static void explains_fork_by_process_creation(void)
+{
+	json_t *r = load_results(), *e, *f;
+
+	if (!CHECK(r, "results.json parses"))
+		return;
+	e = experiment(r, "fork", "connect");
+	f = finding(e, "process_creation");
+	if (CHECK(f, "process_creation fired")) {
+		check_cites(e, f, "procs_created", "procs_created");
+		CHECK(num(json_object_get(f, "evidence"), "per_request") > 0.9,
+		      "about one process per request");
+	}
+	json_decref(r);
+}
+
+static void explains_epoll_sleep_by_blocked_loop(void)
+{
+	json_t *r = load_results(), *e, *f;
+
+	if (!CHECK(r, "results.json parses"))
+		return;
+	e = experiment(r, "epoll", "sleep");
+	f = finding(e, "blocked_loop");
+	if (CHECK(f, "blocked_loop fired")) {
+		check_cites(e, f, "rps", "rps");
+		CHECK(num(json_object_get(f, "evidence"), "sleep_us_per_request") >= 1000,
+		      "slept at least 1 ms per request");
+		CHECK(num(json_object_get(e, "figures"), "rps") <= 1000,
+		      "one loop cannot pass 1/1 ms");
+	}
+	json_decref(r);
+	/* the shared results are no longer needed */
+	const char *argv[] = { "rm", "-rf", run_dir(), NULL };
+	char out[256];
+
+	cmd_run(out, sizeof(out), 10, argv);
+}
+
+/* Exit 2 with exactly one line on stderr (and nothing on stdout). */
+static void check_refused(const char *const argv[], const char *what)
+{
+	char out[4096];
+	int rc = cmd_run(out, sizeof(out), 30, argv), lines = 0;
+
+	for (char *p = out; (p = strchr(p, '\n')); p++)
+		lines++;
+	CHECK(rc == 2, "%s: exit %d", what, rc);
+	CHECK(lines == 1, "%s: %d lines: %s", what, lines, out);
+	CHECK(servers_running() == 0, "%s: a server left running", what);
+}
+
+static void bad_arguments_get_one_line(void)
+{
+	const char *bogus[] = { harness(), "run", "bogus", NULL };
+	const char *duration[] = { harness(), "run", "all", "--duration", "-1", NULL };
+
+	check_refused(bogus, "run bogus");
+	check_refused(duration, "--duration -1");
+}
+
+static void busy_port_gets_one_line(void)
+{
+	test_require_root();
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	char port[16];
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (!CHECK(fd >= 0 && bind(fd, (void *)&sa, sizeof(sa)) == 0 && listen(fd, 1) == 0 &&
+			   getsockname(fd, (void *)&sa, &len) == 0,
+		   "a listener to occupy a port"))
+		return;
+	snprintf(port, sizeof(port), "%d", ntohs(sa.sin_port));
+	const char *argv[] = { harness(), "run", "epoll", "--no-netns", "--port", port,
+			       "--quick", "-s", "throughput", NULL };
+	check_refused(argv, "busy port");
+	close(fd);
+}
+
+static void not_root_gets_one_line(void)
+{
+	test_require_root();
+	const char *argv[] = { "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+			       harness(), "run", "all", "--quick", NULL };
+
+	if (!cmd_exists("setpriv"))
+		test_skip("setpriv (util-linux) not installed");
+	check_refused(argv, "not root");
+}
+
+static void sigint_stops_cleanly(void)
+{
+	test_require_root();
+	char dir[160];
+	struct bpf_progs before, during, after;
+	pid_t pid;
+	int status = 0;
+
+	snprintf(dir, sizeof(dir), "%s-sigint", run_dir());
+	bpf_progs_list(&before);
+	pid = fork();
+	if (pid == 0) {
+		freopen("/dev/null", "w", stdout);
+		execl(harness(), harness(), "run", "all", "--quick", "--out", dir, NULL);
+		_exit(127);
+	}
+	/* interrupt it mid-experiment: server up and probes attached */
+	CHECK(WAIT_UNTIL(servers_running() > 0 && (bpf_progs_list(&during),
+						   bpf_progs_new(&before, &during) > 0), 20000),
+	      "a server started and probes attached");
+	kill(pid, SIGINT);
+	CHECK(WAIT_UNTIL(waitpid(pid, &status, WNOHANG) == pid, 15000), "harness stopped");
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 130,
+	      "exit status 130 after SIGINT (status %#x)", status);
+	CHECK(WAIT_UNTIL(servers_running() == 0, 5000), "no server left running");
+	bpf_progs_list(&after);
+	CHECK(bpf_progs_new(&before, &after) == 0, "%d BPF programs left loaded",
+	      bpf_progs_new(&before, &after));
+	CHECK(file_nonempty(dir, "results.json"), "what was finished is written");
+	const char *rm[] = { "rm", "-rf", dir, NULL };
+	char out[256];
+
+	cmd_run(out, sizeof(out), 10, rm);
+}
+
+static const struct test_case cases[] = {
+	TEST_SLOW(run_all_quick, 150),
+	TEST(results_hold_every_experiment),
+	TEST(explains_blocking_by_head_of_line),
+	TEST(explains_fork_by_process_creation),
+	TEST(explains_epoll_sleep_by_blocked_loop),
+	TEST(bad_arguments_get_one_line),
+	TEST(busy_port_gets_one_line),
+	TEST(not_root_gets_one_line),
+	TEST(sigint_stops_cleanly),
+};
+
+TEST_MAIN(cases)
