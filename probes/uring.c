@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: MIT
+/* uring probe (io_uring), user space: choose the hooks this kernel has,
+ * load, attach, read the per-CPU counters. */
+#include "probes/uring_probe.h"
+#include "probes/hist_json.h"
+#include "probes/hist_print.h"
+#include "probes/hooks.h"
+#include "probes/uring.skel.h"
+#include "probes/uring_ops.h" /* uring_op_names[], made from vmlinux.h */
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+_Static_assert(sizeof(struct uring_op_counts) % 8 == 0, "per-CPU value size");
+_Static_assert(sizeof(struct uring_totals) % 8 == 0, "per-CPU value size");
+
+struct uring_probe {
+	struct uring_bpf *skel;
+	int ncpus;
+	bool have_punts, have_waits;
+	struct prog_cost cost_base;
+	char why[192];
+};
+
+bool uring_probe_classic_complete;
+
+static __thread char last_why[192];
+
+const char *uring_probe_why(void)
+{
+	return last_why;
+}
+
+const char *uring_op_name(unsigned int op)
+{
+	if (op >= sizeof(uring_op_names) / sizeof(uring_op_names[0]))
+		return NULL;
+	return uring_op_names[op];
+}
+
+static void add_why(char *why, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void add_why(char *why, size_t len, const char *fmt, ...)
+{
+	size_t n = strlen(why);
+	va_list ap;
+
+	if (n && n + 2 < len) {
+		strcpy(why + n, "; ");
+		n += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(why + n, len - n, fmt, ap);
+	va_end(ap);
+}
+
+/* The arguments a tp_btf program of tracepoint tp gets, or -1 without it. */
+static int tp_btf_nargs(const char *tp)
+{
+	const struct btf *btf = hooks_btf();
+	const struct btf_type *t;
+	char name[128];
+	int id;
+
+	snprintf(name, sizeof(name), "tp_btf/%s", tp);
+	if (!btf || hook_exists(name, NULL, 0))
+		return -1;
+	snprintf(name, sizeof(name), "btf_trace_%s", tp);
+	id = btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF);
+	if (id < 0)
+		return -1;
+	t = btf__type_by_id(btf, btf__type_by_id(btf, id)->type);
+	if (!t || !btf_is_ptr(t))
+		return -1;
+	t = btf__type_by_id(btf, t->type);
+	if (!t || !btf_is_func_proto(t))
+		return -1;
+	return btf_vlen(t) - 1; /* the first is the tracepoint's data */
+}
+
+/* 1 << the value of enumerator name (REQ_F_..._BIT), or 0 if none. */
+static __u64 btf_enum_bit(const struct btf *btf, const char *name)
+{
+	for (__u32 id = 1; id < btf__type_cnt(btf); id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const struct btf_enum *e;
+
+		if (!btf_is_enum(t))
+			continue;
+		e = btf_enum(t);
+		for (int i = 0; i < btf_vlen(t); i++)
+			if (!strcmp(btf__name_by_offset(btf, e[i].name_off), name))
+				return e[i].val < 64 ? 1ULL << e[i].val : 0;
+	}
+	return 0;
+}
+
+static bool io_uring_disabled(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/io_uring_disabled", "r");
+	int v = 0;
+
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	return v == 2;
+}
+
+int uring_probe_open(struct uring_probe **pp, const struct probe_target *t)
+{
+	bool complete_btf, complete_tp;
+	struct uring_probe *p;
+	__u64 multishot;
+	int err;
+
+	*pp = NULL;
+	last_why[0] = '\0';
+	if (!hooks_btf()) {
+		snprintf(last_why, sizeof(last_why),
+			 "no kernel BTF at %s (CONFIG_DEBUG_INFO_BTF off)", hooks_btf_path());
+		return -ENODATA;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->ncpus = libbpf_num_possible_cpus();
+	/* the hooks as this kernel has them; signatures changed over time:
+	 * io_uring_complete(ctx, req, cqe) is 6.13's, before it passed the
+	 * CQE's fields one by one, which the classic tracepoint's record
+	 * has kept throughout */
+	complete_btf = !uring_probe_classic_complete &&
+		       tp_btf_nargs("io_uring_complete") == 3;
+	complete_tp = !complete_btf &&
+		      hook_exists("tracepoint/io_uring/io_uring_complete", NULL, 0) == 0;
+	p->have_punts = tp_btf_nargs("io_uring_queue_async_work") == 2;
+	p->have_waits = tp_btf_nargs("io_uring_cqring_wait") == 2;
+	multishot = btf_enum_bit(hooks_btf(), "REQ_F_APOLL_MULTISHOT_BIT");
+	if (tp_btf_nargs("io_uring_submit_req") != 1 || !(complete_btf || complete_tp)) {
+		snprintf(last_why, sizeof(last_why),
+			 "no tracepoints io_uring_submit_req(req) and io_uring_complete "
+			 "in this kernel (io_uring off, or older than 5.19)");
+		free(p);
+		return -EOPNOTSUPP;
+	}
+	if (!p->have_punts)
+		add_why(p->why, sizeof(p->why),
+			"punts: no tracepoint io_uring_queue_async_work(req, rw)");
+	if (!p->have_waits)
+		add_why(p->why, sizeof(p->why), "waits: no tracepoint io_uring_cqring_wait");
+	if (!multishot)
+		add_why(p->why, sizeof(p->why),
+			"multishot: no REQ_F_APOLL_MULTISHOT_BIT in BTF, their CQEs go unattributed");
+	if (io_uring_disabled())
+		add_why(p->why, sizeof(p->why), "io_uring is disabled (kernel.io_uring_disabled=2)");
+
+	p->skel = uring_bpf__open();
+	if (!p->skel) {
+		err = -errno;
+		snprintf(last_why, sizeof(last_why), "failed to open BPF object: %s",
+			 strerror(-err));
+		goto fail;
+	}
+	p->skel->rodata->target_cgroup_id = t->cgroup_id;
+	p->skel->rodata->multishot_flag = multishot;
+	bpf_program__set_autoload(p->skel->progs.complete_btf, complete_btf);
+	bpf_program__set_autoload(p->skel->progs.complete_tp, complete_tp);
+	bpf_program__set_autoload(p->skel->progs.punt, p->have_punts);
+	bpf_program__set_autoload(p->skel->progs.cq_wait, p->have_waits);
+	err = uring_bpf__load(p->skel);
+	if (err) {
+		hooks_load_why(err, last_why, sizeof(last_why));
+		goto fail;
+	}
+	*pp = p;
+	return 0;
+fail:
+	uring_probe_destroy(p);
+	return err;
+}
+
+int uring_probe_attach(struct uring_probe *p)
+{
+	int err;
+
+	last_why[0] = '\0';
+	err = uring_bpf__attach(p->skel);
+	if (err) {
+		snprintf(last_why, sizeof(last_why), "failed to attach: %s%s",
+			 strerror(-err),
+			 bpf_program__autoload(p->skel->progs.complete_tp) ?
+			 " (tracepoint io_uring:io_uring_complete needs tracefs: "
+			 "mount -t tracefs nodev /sys/kernel/tracing)" : "");
+		return err;
+	}
+	return uring_probe_reset(p);
+}
+
+int uring_probe_reset(struct uring_probe *p)
+{
+	size_t sz = p->ncpus * sizeof(struct uring_op_counts);
+	void *zero = calloc(1, sz);
+	int err = 0;
+
+	if (!zero)
+		return -ENOMEM;
+	for (__u32 k = 0; k < URING_OP_SLOTS && !err; k++)
+		if (bpf_map_update_elem(bpf_map__fd(p->skel->maps.ops), &k, zero, BPF_ANY))
+			err = -errno;
+	if (!err && bpf_map_update_elem(bpf_map__fd(p->skel->maps.totals), &(__u32){ 0 },
+					zero, BPF_ANY))
+		err = -errno;
+	free(zero);
+	prog_cost_read(p->skel->obj, &p->cost_base);
+	return err;
+}
+
+int uring_probe_read(struct uring_probe *p, struct uring_stats *s)
+{
+	struct uring_op_counts vals[p->ncpus];
+	struct uring_totals tot[p->ncpus];
+	__u32 zero = 0;
+
+	memset(s, 0, sizeof(*s));
+	for (__u32 k = 0; k < URING_OP_SLOTS; k++) {
+		struct uring_op_stats *o = &s->ops[k];
+
+		if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.ops), &k, vals))
+			return -errno;
+		for (int c = 0; c < p->ncpus; c++) {
+			o->submitted += vals[c].submitted;
+			o->completed += vals[c].completed;
+			o->errors += vals[c].errors;
+			o->punted += vals[c].punted;
+			o->multishot += vals[c].multishot;
+			for (int i = 0; i < LOG2_SLOTS; i++)
+				o->latency.slots[i] += vals[c].latency.slots[i];
+		}
+		s->submitted += o->submitted;
+		s->completed += o->completed;
+		s->errors += o->errors;
+		s->punted += o->punted;
+	}
+	if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.totals), &zero, tot))
+		return -errno;
+	for (int c = 0; c < p->ncpus; c++) {
+		s->cq_waits += tot[c].cq_waits;
+		s->unattributed += tot[c].unattributed;
+	}
+	s->have_punts = p->have_punts;
+	s->have_waits = p->have_waits;
+	if (!prog_cost_read(p->skel->obj, &s->cost)) {
+		s->cost.events -= p->cost_base.events;
+		s->cost.run_ns -= p->cost_base.run_ns;
+	}
+	snprintf(s->why, sizeof(s->why), "%s", p->why);
+	return 0;
+}
+
+void uring_probe_destroy(struct uring_probe *p)
+{
+	if (!p)
+		return;
+	uring_bpf__destroy(p->skel);
+	free(p);
+}
+
+/* ------------------------------------------------------------ output */
+
+static const char *op_label(unsigned int op, char *buf, size_t len)
+{
+	const char *name = uring_op_name(op);
+
+	if (op == URING_OP_SLOTS - 1)
+		snprintf(buf, len, "op>=%u", op);
+	else if (name)
+		snprintf(buf, len, "%s", name);
+	else
+		snprintf(buf, len, "op%u", op);
+	return buf;
+}
+
+void uring_stats_print(FILE *f, const struct uring_stats *s)
+{
+	char name[32];
+
+	fprintf(f, "io_uring\n");
+	fprintf(f, "  %-16s %10s %10s %8s %8s %9s %9s %9s\n", "opcode", "submitted",
+		"completed", "errors", "punted", "multishot", "p50 usecs", "p99 usecs");
+	for (unsigned int op = 0; op < URING_OP_SLOTS; op++) {
+		const struct uring_op_stats *o = &s->ops[op];
+
+		if (!o->submitted && !o->completed && !o->punted)
+			continue;
+		fprintf(f, "  %-16s %10llu %10llu %8llu %8llu %9llu", op_label(op, name, sizeof(name)),
+			(unsigned long long)o->submitted, (unsigned long long)o->completed,
+			(unsigned long long)o->errors, (unsigned long long)o->punted,
+			(unsigned long long)o->multishot);
+		if (log2_hist_total(&o->latency))
+			fprintf(f, " %9.1f %9.1f\n",
+				log2_hist_percentile(&o->latency, 50) / 1000.0,
+				log2_hist_percentile(&o->latency, 99) / 1000.0);
+		else
+			fprintf(f, " %9s %9s\n", "-", "-");
+	}
+	if (s->have_waits)
+		fprintf(f, "  io_uring_enter slept for completions %llu times\n",
+			(unsigned long long)s->cq_waits);
+	if (s->unattributed)
+		fprintf(f, "  %llu CQEs not matched to a request (submitted before the probe "
+			   "attached, or not a request's: MSG_RING)\n",
+			(unsigned long long)s->unattributed);
+	for (unsigned int op = 0; op < URING_OP_SLOTS; op++) {
+		if (!log2_hist_total(&s->ops[op].latency))
+			continue;
+		fprintf(f, "  %s: submission to completion\n", op_label(op, name, sizeof(name)));
+		print_log2_hist_ns_as_us(f, &s->ops[op].latency);
+	}
+	if (s->why[0])
+		fprintf(f, "  missing: %s\n", s->why);
+}
+
+json_t *uring_stats_to_json(const struct uring_stats *s)
+{
+	json_t *ops = json_object();
+	char name[32];
+
+	for (unsigned int op = 0; op < URING_OP_SLOTS; op++) {
+		const struct uring_op_stats *o = &s->ops[op];
+
+		if (!o->submitted && !o->completed && !o->punted)
+			continue;
+		json_object_set_new(ops, op_label(op, name, sizeof(name)), json_pack(
+			"{s:i, s:I, s:I, s:I, s:I, s:I, s:o}",
+			"opcode", (json_int_t)op,
+			"submitted", (json_int_t)o->submitted,
+			"completed", (json_int_t)o->completed,
+			"errors", (json_int_t)o->errors,
+			"punted", (json_int_t)o->punted,
+			"multishot", (json_int_t)o->multishot,
+			"latency", log2_hist_to_json(&o->latency, "nsecs")));
+	}
+	return json_pack("{s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I}, s:s}",
+			 "ops", ops,
+			 "submitted", (json_int_t)s->submitted,
+			 "completed", (json_int_t)s->completed,
+			 "errors", (json_int_t)s->errors,
+			 "punted", (json_int_t)s->punted,
+			 "cq_waits", (json_int_t)s->cq_waits,
+			 "unattributed", (json_int_t)s->unattributed,
+			 "cost", "events", (json_int_t)s->cost.events,
+			 "run_ns", (json_int_t)s->cost.run_ns,
+			 "missing", s->why);
+}
