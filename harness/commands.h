@@ -14,5 +14,7 @@ extern const struct command harness_commands[];
 
 int cmd_list(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_load(int argc, char **argv);
 
 #endif

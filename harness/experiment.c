@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #define START_TIMEOUT_MS 5000
@@ -37,8 +38,18 @@ struct bench {
 	struct load_result load;
 	bool have_load;
 	struct cgroup_cpu cpu0, cpu1;
+	double load_cpu_us; /* the harness's own CPU time: the load's threads */
 	json_t *sysctls;
 };
+
+static double self_cpu_us(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_utime.tv_sec * 1e6 + ru.ru_utime.tv_usec + ru.ru_stime.tv_sec * 1e6 +
+	       ru.ru_stime.tv_usec;
+}
 
 static int fail(struct experiment *e, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -166,8 +177,10 @@ static int start_server(struct experiment *e, const struct run_opts *o, struct b
 				    .drop_root = true };
 	int err;
 
-	snprintf(b->path, sizeof(b->path), "server-%s", e->model->name);
-	err = find_sibling_binary(b->path, b->path, sizeof(b->path));
+	char name[64];
+
+	snprintf(name, sizeof(name), "server-%s", e->model->name);
+	err = find_sibling_binary(name, b->path, sizeof(b->path));
 	if (err)
 		return fail(e, err, "server-%s not found beside the harness or in ../lib/whyserve",
 			    e->model->name);
@@ -233,10 +246,12 @@ static int measure(struct experiment *e, const struct run_opts *o, struct bench 
 
 	probes_reset(b->probes);
 	cgroup_cpu(&b->cg, &b->cpu0);
+	b->load_cpu_us = -self_cpu_us();
 	progress.warming_up = false;
 	l.duration_s = o->duration_s;
 	err = load_run(&l, &b->load);
 	b->have_load = true;
+	b->load_cpu_us += self_cpu_us();
 	cgroup_cpu(&b->cg, &b->cpu1);
 	probes_read(b->probes, b->stats);
 	progress_done(&progress, &b->load);
@@ -258,6 +273,7 @@ static int record(struct experiment *e, const struct run_opts *o, struct bench *
 		.cpu_us = b->cpu1.usage_us - b->cpu0.usage_us,
 		.cpu_user_us = b->cpu1.user_us - b->cpu0.user_us,
 		.cpu_system_us = b->cpu1.system_us - b->cpu0.system_us,
+		.load_cpu_us = b->load_cpu_us,
 	};
 
 	metrics_figures(&m, &e->fig);

@@ -91,7 +91,7 @@ static bool accept_queue_full(const struct figures *f, struct finding *o)
 
 /* Process or thread creation per request, with what clone() cost. */
 static bool creation(const struct figures *f, struct finding *o, const char *rule,
-		     double created, const char *what)
+		     double created, const char *what, const char *whats)
 {
 	double per_req = per_request(f, created);
 	double calls = figures_syscall_calls(f, CLONE_CALLS);
@@ -102,14 +102,14 @@ static bool creation(const struct figures *f, struct finding *o, const char *rul
 		return false;
 	if (known(calls) && calls > 0)
 		say(o, rule, "high",
-		    "%s %ss created (%.2f per request); clone() took %s per call in the "
+		    "%s %s created (%.2f per request); clone() took %s per call in the "
 		    "server, %s of its CPU time",
-		    fmt_count(n, 32, created), what, per_req,
+		    fmt_count(n, 32, created), created == 1 ? what : whats, per_req,
 		    fmt_us(per_call, 32, clone_us / calls),
 		    fmt_pct(share, 16, clone_us / f->cpu_us));
 	else
-		say(o, rule, "high", "%s %ss created (%.2f per request)",
-		    fmt_count(n, 32, created), what, per_req);
+		say(o, rule, "high", "%s %s created (%.2f per request)",
+		    fmt_count(n, 32, created), created == 1 ? what : whats, per_req);
 	cite(o, what[0] == 'p' ? "procs_created" : "threads_created", created);
 	cite(o, "per_request", per_req);
 	if (known(calls) && calls > 0) {
@@ -121,28 +121,38 @@ static bool creation(const struct figures *f, struct finding *o, const char *rul
 
 static bool process_creation(const struct figures *f, struct finding *o)
 {
-	return creation(f, o, "process_creation", f->procs_created, "process");
+	return creation(f, o, "process_creation", f->procs_created, "process", "processes");
 }
 
 static bool thread_creation(const struct figures *f, struct finding *o)
 {
-	return creation(f, o, "thread_creation", f->threads_created, "thread");
+	return creation(f, o, "thread_creation", f->threads_created, "thread", "threads");
 }
 
+/*
+ * Preemption and run-queue waits. A server of one task can only have been
+ * made to wait by other processes on its CPUs; one of many tasks, by its
+ * own siblings too.
+ */
 static bool runqueue_pressure(const struct figures *f, struct finding *o)
 {
 	double invol = per_request(f, f->invol_switches);
 	char p99[32];
 
-	if (!known(f->runq_p99_us) || !known(invol))
+	if (!known(f->runq_p99_us) || !known(invol) || invol < 0.05)
 		return false;
-	if (f->runq_p99_us < 1000 && invol < 0.05)
-		return false;
-	say(o, "runqueue_pressure", "high",
-	    "more runnable tasks than CPUs: %.2f involuntary context switches per request "
-	    "(preempted at the end of a time slice) and run-queue latency p99 %s: a "
-	    "woken task waited that long for one of %d CPU(s)",
-	    invol, fmt_us(p99, 32, f->runq_p99_us), f->server_cpus);
+	if (single_task_model(f))
+		say(o, "runqueue_pressure", "medium",
+		    "%.2f involuntary context switches per request and run-queue latency p99 %s: "
+		    "the server is a single task, so other processes on its %d CPU(s) took its "
+		    "turn (the machine is shared)",
+		    invol, fmt_us(p99, 32, f->runq_p99_us), f->server_cpus);
+	else
+		say(o, "runqueue_pressure", "high",
+		    "more runnable tasks than CPUs: %.2f involuntary context switches per request "
+		    "(preempted at the end of a time slice) and run-queue latency p99 %s: a "
+		    "woken task waited that long for one of %d CPU(s)",
+		    invol, fmt_us(p99, 32, f->runq_p99_us), f->server_cpus);
 	cite(o, "invol_switches_per_request", invol);
 	cite(o, "runq_p99_us", f->runq_p99_us);
 	cite(o, "server_cpus", f->server_cpus);
@@ -265,16 +275,36 @@ static bool cpu_saturated(const struct figures *f, struct finding *o)
 	return true;
 }
 
+/* On a small machine the load generator is often what limits the rate. */
+static bool client_bound(const struct figures *f, struct finding *o)
+{
+	double load = load_busy_share(f), server = cpu_busy_share(f);
+	char l[16], s[16], p[32];
+
+	if (!known(load) || !known(server) || load < 0.85 || server >= 0.85)
+		return false;
+	say(o, "client_bound", "high",
+	    "the load generator kept its %d CPU(s) %s busy while the server's were %s busy: "
+	    "the client set the rate, so compare the models by CPU per request (%s here)",
+	    f->load_cpus, fmt_pct(l, 16, load), fmt_pct(s, 16, server),
+	    fmt_us(p, 32, cpu_us_per_request(f)));
+	cite(o, "load_busy", load);
+	cite(o, "cpu_busy", server);
+	cite(o, "cpu_us_per_request", cpu_us_per_request(f));
+	return true;
+}
+
 static bool cpu_idle(const struct figures *f, struct finding *o)
 {
-	double busy = cpu_busy_share(f);
+	double busy = cpu_busy_share(f), load = load_busy_share(f);
 	char b[16];
 
-	if (!known(busy) || busy >= 0.5 || f->requests <= 0)
+	if (!known(busy) || busy >= 0.5 || f->requests <= 0 || (known(load) && load >= 0.85))
 		return false;
 	say(o, "cpu_idle", "medium",
-	    "the server's CPU was busy only %s of the run: its rate was set by waiting "
-	    "(blocked handlers, queued connections) or by the client, not by its CPU",
+	    "the server's CPU was busy only %s of the run, and the client was not saturated "
+	    "either: the rate was set by waiting (blocked handlers, queued connections, "
+	    "timeouts)",
 	    fmt_pct(b, 16, busy));
 	cite(o, "cpu_busy", busy);
 	return true;
@@ -305,7 +335,7 @@ static const rule_fn rules[] = {
 	head_of_line,	   accept_queue_full, process_creation, thread_creation,
 	blocked_loop,	   sleeps_overlap,    runqueue_pressure, wakeup_per_request,
 	epoll_batching,	   io_uring_batching, io_uring_punts,	 cpu_saturated,
-	cpu_idle,	   errors,
+	client_bound,	   cpu_idle,	      errors,
 };
 
 int explain_experiment(const struct figures *f, struct finding *out, int max)
@@ -383,11 +413,20 @@ void explain_ranking(const struct figures *const figs[], int n, char *buf, size_
 		rules_only_in(f, nf, best_f, nbest, worse, sizeof(worse));
 		rules_only_in(best_f, nbest, f, nf, better, sizeof(better));
 		used += snprintf(buf + used, len - used,
-				 "%s: %.2fx of %s's requests/s; only %s shows: %s; only %s shows: %s\n",
+				 "%s: %.2fx of %s's requests/s at %.2fx its CPU per request; ",
 				 sorted[i]->model,
 				 sorted[0]->rps > 0 ? sorted[i]->rps / sorted[0]->rps : 0,
-				 sorted[0]->model, sorted[i]->model, worse, sorted[0]->model,
-				 better);
+				 sorted[0]->model,
+				 cpu_us_per_request(sorted[i]) / cpu_us_per_request(sorted[0]));
+		if (used >= len)
+			break;
+		if (!strcmp(worse, "none") && !strcmp(better, "none"))
+			used += snprintf(buf + used, len - used,
+					 "the same rules hold for both: the gap is in degree\n");
+		else
+			used += snprintf(buf + used, len - used,
+					 "only %s shows: %s; only %s shows: %s\n",
+					 sorted[i]->model, worse, sorted[0]->model, better);
 	}
 	free(sorted);
 }

@@ -10,6 +10,8 @@ void figures_init(struct figures *f)
 	f->server_cpus = 1;
 	f->keep_alive = true;
 	f->cpu_us = NAN;
+	f->load_cpu_us = NAN;
+	f->load_cpus = 1;
 	f->aq_enqueues = f->aq_max = f->aq_limit = f->aq_at_limit_share = NAN;
 	f->listen_overflows = f->listen_drops = NAN;
 	f->vol_switches = f->invol_switches = f->runq_p99_us = NAN;
@@ -68,4 +70,17 @@ double cpu_busy_share(const struct figures *f)
 	if (f->duration_s <= 0 || f->server_cpus <= 0)
 		return NAN;
 	return f->cpu_us / (f->duration_s * 1e6 * f->server_cpus);
+}
+
+double load_busy_share(const struct figures *f)
+{
+	if (f->duration_s <= 0 || f->load_cpus <= 0)
+		return NAN;
+	return f->load_cpu_us / (f->duration_s * 1e6 * f->load_cpus);
+}
+
+bool single_task_model(const struct figures *f)
+{
+	return !strcmp(f->model, "blocking") ||
+	       ((!strcmp(f->model, "epoll") || !strcmp(f->model, "io_uring")) && f->workers == 1);
 }

@@ -41,8 +41,10 @@ struct figures {
 	double errors; /* all kinds */
 	double timeouts, resets, refused, connect_timeouts, broken_pipes, bad_responses;
 
-	/* CPU time of the server's cgroup */
+	/* CPU time of the server's cgroup, and of the load generator */
 	double cpu_us;
+	double load_cpu_us;
+	int load_cpus;
 
 	/* accept queue */
 	double aq_enqueues, aq_max, aq_limit, aq_at_limit_share;
@@ -77,5 +79,9 @@ double per_request(const struct figures *f, double v);
 double cpu_us_per_request(const struct figures *f);
 /* share of the server's CPUs kept busy during the load (0..1) */
 double cpu_busy_share(const struct figures *f);
+/* the same for the load generator's CPUs */
+double load_busy_share(const struct figures *f);
+/* the server runs a single task (blocking, or one event loop) */
+bool single_task_model(const struct figures *f);
 
 #endif

@@ -13,11 +13,11 @@ static const struct {
 	size_t offset;
 	bool is_int;
 } fields[] = {
-	I(connections), I(backlog), I(somaxconn), I(workers), I(server_cpus),
+	I(connections), I(backlog), I(somaxconn), I(workers), I(server_cpus), I(load_cpus),
 	D(sleep_us), D(work_us), D(duration_s),
 	D(requests), D(rps), D(p50_us), D(p99_us), D(max_us), D(errors), D(timeouts),
 	D(resets), D(refused), D(connect_timeouts), D(broken_pipes), D(bad_responses),
-	D(cpu_us),
+	D(cpu_us), D(load_cpu_us),
 	D(aq_enqueues), D(aq_max), D(aq_limit), D(aq_at_limit_share),
 	D(listen_overflows), D(listen_drops),
 	D(vol_switches), D(invol_switches), D(runq_p99_us), D(procs_created),

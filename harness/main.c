@@ -9,6 +9,8 @@
 const struct command harness_commands[] = {
 	{ "run", cmd_run, "run server models under load with probes attached, and explain" },
 	{ "list", cmd_list, "list the server models and load scenarios" },
+	{ "load", cmd_load, "generate HTTP load against a server (wrk-like)" },
+	{ "check", cmd_check, "which probes and kernel hooks this machine offers, and why not" },
 	{ NULL, NULL, NULL },
 };
 

@@ -88,6 +88,8 @@ void metrics_figures(const struct metrics *m, struct figures *f)
 	f->sleep_us = m->scenario->server_sleep_us;
 	load_figures(m->load, f);
 	f->cpu_us = m->cpu_us;
+	f->load_cpu_us = m->load_cpu_us;
+	f->load_cpus = m->nload_cpus;
 	if (s->have[PROBE_ACCEPT_QUEUE])
 		accept_queue_figures(&s->accept_queue, f);
 	if (s->have[PROBE_SCHED])
@@ -117,7 +119,7 @@ json_t *metrics_to_json(const struct metrics *m, const struct figures *f,
 		json_array_append_new(argv, json_string(m->server_argv[i]));
 	return json_pack(
 		"{s:s, s:s, s:s, s:{s:o, s:s, s:s, s:i, s:o, s:s}, s:{s:o, s:b, s:O}, s:o, "
-		"s:{s:f, s:f, s:f}, s:o, s:o, s:o}",
+		"s:{s:f, s:f, s:f, s:f}, s:o, s:o, s:o}",
 		"model", m->model->name, "scenario", m->scenario->name, "what",
 		m->scenario->what,
 		"server", "argv", argv, "startup", m->server_line, "stderr", m->server_stderr,
@@ -127,7 +129,7 @@ json_t *metrics_to_json(const struct metrics *m, const struct figures *f,
 		m->netns, "sysctls", m->sysctls ? m->sysctls : json_null(),
 		"load", load_result_to_json(m->load),
 		"cpu", "usage_us", m->cpu_us, "user_us", m->cpu_user_us, "system_us",
-		m->cpu_system_us,
+		m->cpu_system_us, "load_us", m->load_cpu_us,
 		"probes", probes_to_json(m->probes, m->stats),
 		"figures", figures_to_json(f),
 		"findings", findings_to_json(fs, n));
@@ -146,7 +148,7 @@ void print_findings(FILE *out, const struct finding *fs, int n)
 char *metrics_summary(const struct metrics *m, const struct figures *f,
 		      const struct finding *fs, int n)
 {
-	char *text = NULL, a[32], b[32], c[32];
+	char *text = NULL, a[32], b[32], c[32], d[32];
 	size_t len = 0;
 	FILE *out = open_memstream(&text, &len);
 
@@ -164,10 +166,10 @@ char *metrics_summary(const struct metrics *m, const struct figures *f,
 	fprintf(out, "load:   %s (%d CPU(s))\n\n", m->scenario->what, m->nload_cpus);
 	load_result_print(out, m->load);
 	fprintf(out, "\nserver CPU time (its cgroup): %s (user %s, system %s): %s per request, "
-		     "%.0f%% of %d CPU(s)\n\n",
+		     "%.0f%% of %d CPU(s); the load generator's: %.0f%% of %d CPU(s)\n\n",
 		fmt_us(a, 32, m->cpu_us), fmt_us(b, 32, m->cpu_user_us),
-		fmt_us(c, 32, m->cpu_system_us), fmt_us(a, 32, cpu_us_per_request(f)),
-		100 * cpu_busy_share(f), f->server_cpus);
+		fmt_us(c, 32, m->cpu_system_us), fmt_us(d, 32, cpu_us_per_request(f)),
+		100 * cpu_busy_share(f), f->server_cpus, 100 * load_busy_share(f), f->load_cpus);
 	probes_print(out, m->probes, m->stats);
 	probes_print_cost(out, m->probes, m->stats);
 	fprintf(out, "\nwhy:\n");

@@ -37,6 +37,7 @@ struct metrics {
 	const struct probes *probes;
 	const struct probes_stats *stats;
 	double cpu_us, cpu_user_us, cpu_system_us; /* the server's cgroup */
+	double load_cpu_us; /* the load generator's threads */
 };
 
 void metrics_figures(const struct metrics *m, struct figures *f);

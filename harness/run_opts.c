@@ -49,8 +49,8 @@ static const char doc[] =
 
 static const struct argp_option options[] = {
 	{ "scenario", OPT_SCENARIO, "LIST", 0, "Scenarios, comma-separated (default: throughput,connect,sleep)", 0 },
-	{ "duration", OPT_DURATION, "SECS", 0, "Measured load per experiment (default 8, --quick 2)", 0 },
-	{ "warmup", OPT_WARMUP, "SECS", 0, "Load before measuring (default 1, --quick 0.5)", 0 },
+	{ "duration", OPT_DURATION, "SECS", 0, "Measured load per experiment (default 8, --quick 1.5)", 0 },
+	{ "warmup", OPT_WARMUP, "SECS", 0, "Load before measuring (default 1, --quick 0.3)", 0 },
 	{ "connections", OPT_CONNECTIONS, "N", 0, "Client connections (default 100)", 0 },
 	{ "rate", OPT_RATE, "N", 0, "Requests/s of the rate scenario (default 5000)", 0 },
 	{ "users", OPT_USERS, "N", 0, "Users of the users scenario (default 1000)", 0 },
@@ -215,8 +215,8 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o)
 	if (argp_parse(&argp, argc, argv, 0, NULL, o))
 		return 2;
 	if (o->duration_s < 0)
-		o->duration_s = o->quick ? 2 : 8;
+		o->duration_s = o->quick ? 1.5 : 8;
 	if (o->warmup_s < 0)
-		o->warmup_s = o->quick ? 0.5 : 1;
+		o->warmup_s = o->quick ? 0.3 : 1;
 	return 0;
 }

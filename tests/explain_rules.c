@@ -68,7 +68,7 @@ static void healthy_run_has_no_complaint(void)
 {
 	const char *const bad[] = { "head_of_line", "accept_queue_full", "process_creation",
 				    "thread_creation", "blocked_loop", "runqueue_pressure",
-				    "wakeup_per_request", "cpu_saturated", "cpu_idle", "errors",
+				    "wakeup_per_request", "cpu_saturated", "cpu_idle", "client_bound", "errors",
 				    "io_uring_punts", NULL };
 	struct finding buf[FINDINGS_MAX];
 	struct figures f;
@@ -206,11 +206,45 @@ static void scheduler_pressure(void)
 	      "runqueue pressure");
 	r = fired(&f, "wakeup_per_request", buf);
 	CHECK(r && close_to(finding_evidence(r, "vol_switches_per_request"), 2), "wakeups");
+	CHECK(r && !strcmp(r->confidence, "high"), "many threads preempt each other");
+	f.invol_switches = 100; /* 0.01 per request: preemption is rare */
+	CHECK(!fired(&f, "runqueue_pressure", buf), "rare preemption is no pressure");
 	f.runq_p99_us = NAN;
 	f.invol_switches = NAN;
 	f.vol_switches = NAN;
 	CHECK(!fired(&f, "runqueue_pressure", buf) && !fired(&f, "wakeup_per_request", buf),
 	      "silent without the sched probe");
+
+	/* one task cannot preempt itself: others on its CPU did */
+	healthy(&f, "epoll");
+	f.invol_switches = 3000;
+	f.runq_p99_us = 4000;
+	r = fired(&f, "runqueue_pressure", buf);
+	CHECK(r && strstr(r->text, "other processes"), "single task: %s", r ? r->text : "-");
+}
+
+static void client_or_server_bound(void)
+{
+	struct finding buf[FINDINGS_MAX];
+	const struct finding *r;
+	struct figures f;
+
+	healthy(&f, "epoll");
+	f.load_cpu_us = 950000; /* the load's one CPU 95% busy */
+	f.cpu_us = 400000;
+	r = fired(&f, "client_bound", buf);
+	CHECK(r && close_to(finding_evidence(r, "load_busy"), 0.95) &&
+		      close_to(finding_evidence(r, "cpu_busy"), 0.4),
+	      "client bound");
+	CHECK(!fired(&f, "cpu_idle", buf), "an idle server behind a busy client is not waiting");
+	f.cpu_us = 950000;
+	CHECK(!fired(&f, "client_bound", buf) && fired(&f, "cpu_saturated", buf),
+	      "both busy: the server is CPU-bound");
+	f.load_cpu_us = 300000;
+	f.cpu_us = 300000;
+	CHECK(fired(&f, "cpu_idle", buf) && !fired(&f, "client_bound", buf), "both idle: waiting");
+	f.load_cpu_us = NAN;
+	CHECK(!fired(&f, "client_bound", buf), "silent without the client's CPU time");
 }
 
 static void syscall_batching(void)
@@ -316,6 +350,7 @@ static const struct test_case cases[] = {
 	TEST(scheduler_pressure),
 	TEST(syscall_batching),
 	TEST(cpu_bound_or_waiting),
+	TEST(client_or_server_bound),
 	TEST(ranking_names_the_differing_rules),
 	TEST(figures_survive_json),
 };

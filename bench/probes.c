@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: MIT
+/*
+ * bench/probes: what the probes cost a server. The epoll server (one loop,
+ * pinned to CPU 0, in a cgroup of its own) under harness load's kept-alive
+ * throughput scenario (in process, pinned to CPU 1), measured without
+ * probes and with all of them attached, alternating the order round by
+ * round so drift on a shared machine falls on both sides. Prints
+ * requests/s each way and their ratio, the server's CPU time per request,
+ * and each probe's programs runs per request and ns per run (the kernel's
+ * BPF run-time statistics). Not a test: figures vary from run to run;
+ * compare within one run.
+ */
+#include "harness/cgroup.h"
+#include "harness/load.h"
+#include "harness/server_proc.h"
+#include "probes/probes.h"
+
+#include <argp.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_ROUNDS 50
+
+static struct env {
+	int rounds;
+	double duration_s, warmup_s;
+	unsigned connections;
+	int server_cpu, load_cpu;
+	const char *server;
+	unsigned only;
+	bool no_cost;
+} env = { .rounds = 5, .duration_s = 5, .warmup_s = 1, .connections = 50,
+	  .server_cpu = 0, .load_cpu = 1 };
+
+static const char doc[] =
+	"What the probes cost a server: the epoll server under kept-alive load,\n"
+	"without probes and with all of them attached, round after round.\n"
+	"\n"
+	"USAGE: bench/probes [OPTION...]   (as root)\n"
+	"\n"
+	"EXAMPLES:\n"
+	"    build/bench/probes                    # 5 rounds of 2 x 5 s\n"
+	"    build/bench/probes -r 10 -d 3 -c 100\n";
+
+static const struct argp_option opts[] = {
+	{ "rounds", 'r', "N", 0, "Rounds, each one run without and one with (default 5)", 0 },
+	{ "duration", 'd', "SECS", 0, "Measured load per run (default 5)", 0 },
+	{ "connections", 'c', "N", 0, "Kept-alive connections (default 50)", 0 },
+	{ "server", 's', "PATH", 0, "Server binary (default: server-epoll of this build)", 0 },
+	{ "probes", 'p', "LIST", 0, "Only these probes, e.g. syscalls,sched (default: all)", 0 },
+	{ "no-cost", 'n', NULL, 0, "Leave BPF run-time statistics off (no ns/run figures)", 0 },
+	{},
+};
+
+static error_t parse(int key, char *arg, struct argp_state *state)
+{
+	char *end;
+	double v;
+
+	switch (key) {
+	case 'r':
+	case 'd':
+	case 'c':
+		errno = 0;
+		v = strtod(arg, &end);
+		if (errno || *end || v <= 0)
+			argp_error(state, "not a positive number: %s", arg);
+		if (key == 'r')
+			env.rounds = v > MAX_ROUNDS ? MAX_ROUNDS : (int)v;
+		else if (key == 'd')
+			env.duration_s = v;
+		else
+			env.connections = (unsigned)v;
+		break;
+	case 's':
+		env.server = arg;
+		break;
+	case 'n':
+		env.no_cost = true;
+		break;
+	case 'p':
+		for (char *save, *name = strtok_r(arg, ",", &save); name;
+		     name = strtok_r(NULL, ",", &save)) {
+			int k = probe_kind_of(name);
+
+			if (k < 0)
+				argp_error(state, "no probe %s", name);
+			env.only |= 1u << k;
+		}
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+struct measure {
+	double rps;
+	double cpu_us_per_req; /* the server's cgroup */
+	struct prog_cost cost[PROBE_KINDS];
+	__u64 requests;
+};
+
+static struct probes_stats stats; /* big: not on the stack */
+
+/* One load of env.duration_s, after a warm-up; probes attached if with. */
+static int measure(const char *url, const struct cgroup *cg, pid_t server, bool with,
+		   struct measure *m)
+{
+	int cpus[1] = { env.load_cpu };
+	struct load_opts o = { .url = url, .connections = env.connections, .threads = 1,
+			       .cpus = cpus, .ncpus = 1 };
+	struct probe_target t = { .cgroup_id = cg->id, .pid = server };
+	struct probes_opts po = { .only = env.only, .no_cost = env.no_cost };
+	struct cgroup_cpu c0, c1;
+	struct load_result r;
+	struct probes *ps = NULL;
+	int err;
+
+	memset(m, 0, sizeof(*m));
+	if (with) {
+		err = probes_open(&ps, &t, &po);
+		if (err)
+			return err;
+		probes_attach(ps);
+		for (int k = 0; k < PROBE_KINDS; k++)
+			if (!ps->status[k].available && (!env.only || env.only & (1u << k)))
+				fprintf(stderr, "bench/probes: %s unavailable: %s\n",
+					probe_name(k), ps->status[k].why);
+	}
+	/* warm-up: the server's caches and the connections, unmeasured */
+	o.duration_s = env.warmup_s;
+	err = load_run(&o, &r);
+	load_result_free(&r);
+	if (err)
+		goto out;
+	o.duration_s = env.duration_s;
+	if (ps)
+		probes_reset(ps);
+	cgroup_cpu(cg, &c0);
+	err = load_run(&o, &r);
+	cgroup_cpu(cg, &c1);
+	if (err) {
+		fprintf(stderr, "bench/probes: load: %s\n", r.error);
+		load_result_free(&r);
+		goto out;
+	}
+	m->rps = r.rate;
+	m->requests = r.requests;
+	m->cpu_us_per_req = r.requests ? (double)(c1.usage_us - c0.usage_us) / r.requests : 0;
+	if (r.errors_total)
+		fprintf(stderr, "bench/probes: %llu errors in the load\n",
+			(unsigned long long)r.errors_total);
+	load_result_free(&r);
+	if (ps && !(err = probes_read(ps, &stats)))
+		for (int k = 0; k < PROBE_KINDS; k++) {
+			const struct prog_cost *c = probes_cost(&stats, k);
+
+			if (c)
+				m->cost[k] = *c;
+		}
+out:
+	probes_destroy(ps);
+	return err;
+}
+
+static int by_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, n, sizeof(*v), by_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static void report(const struct measure *off, const struct measure *on)
+{
+	double ratio[MAX_ROUNDS], cpu_off[MAX_ROUNDS], cpu_on[MAX_ROUNDS], v[MAX_ROUNDS];
+	int n = env.rounds;
+
+	printf("\n%-7s %16s %16s %8s %16s %16s\n", "round", "without r/s", "with r/s", "ratio",
+	       "without us/req", "with us/req");
+	for (int i = 0; i < n; i++) {
+		ratio[i] = off[i].rps ? on[i].rps / off[i].rps : 0;
+		cpu_off[i] = off[i].cpu_us_per_req;
+		cpu_on[i] = on[i].cpu_us_per_req;
+		printf("%-7d %16.0f %16.0f %8.3f %16.2f %16.2f\n", i + 1, off[i].rps, on[i].rps,
+		       ratio[i], cpu_off[i], cpu_on[i]);
+	}
+	for (int i = 0; i < n; i++)
+		v[i] = off[i].rps;
+	printf("%-7s %16.0f", "median", median(v, n));
+	for (int i = 0; i < n; i++)
+		v[i] = on[i].rps;
+	printf(" %16.0f %8.3f", median(v, n), median(ratio, n));
+	printf(" %16.2f %16.2f\n", median(cpu_off, n), median(cpu_on, n));
+	printf("\nAll probes cost %.1f%% of requests/s (median ratio), and add %.1f%% "
+	       "to the server's CPU time per request.\n",
+	       100 * (1 - median(ratio, n)),
+	       100 * (median(cpu_on, n) / median(cpu_off, n) - 1));
+
+	printf("\n%-14s %12s %10s %10s %12s\n", "probe", "runs/req", "ns/run", "ns/req",
+	       "runs/s");
+	for (int k = 0; k <= PROBE_KINDS; k++) {
+		double per_req[MAX_ROUNDS], ns[MAX_ROUNDS], ns_req[MAX_ROUNDS], rate[MAX_ROUNDS];
+
+		for (int i = 0; i < n; i++) {
+			struct prog_cost c = { 0 };
+
+			for (int j = 0; j < PROBE_KINDS; j++)
+				if (j == k || k == PROBE_KINDS) {
+					c.events += on[i].cost[j].events;
+					c.run_ns += on[i].cost[j].run_ns;
+				}
+			per_req[i] = on[i].requests ? (double)c.events / on[i].requests : 0;
+			ns[i] = c.events ? (double)c.run_ns / c.events : 0;
+			ns_req[i] = on[i].requests ? (double)c.run_ns / on[i].requests : 0;
+			rate[i] = c.events / env.duration_s;
+		}
+		printf("%-14s %12.2f %10.0f %10.0f %12.0f\n",
+		       k < PROBE_KINDS ? probe_name(k) : "all", median(per_req, n),
+		       median(ns, n), median(ns_req, n), median(rate, n));
+	}
+	printf("(medians over %d rounds; runs of every program of the probe, on every\n"
+	       " CPU, the filtered-out ones included)\n", n);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct argp argp = { opts, parse, NULL, doc, NULL, NULL, NULL };
+	static struct measure off[MAX_ROUNDS], on[MAX_ROUNDS];
+	const char *sargv[] = { NULL, "--port", "0", "--workers", "1", NULL };
+	char server[PATH_MAX], exe[PATH_MAX], url[64];
+	struct server_proc sp = { .pid = -1 };
+	struct cgroup cg = { .path = "" };
+	struct server_spec spec;
+	cpu_set_t cpus;
+	ssize_t len;
+	int err = 1;
+
+	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
+		return 2;
+	if (geteuid()) {
+		fprintf(stderr, "bench/probes: needs root (BPF, cgroups)\n");
+		return 1;
+	}
+	libbpf_set_print(NULL);
+	if (env.server) {
+		snprintf(server, sizeof(server), "%s", env.server);
+	} else {
+		/* build/bench/probes -> build/server-epoll */
+		len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		exe[len > 0 ? len : 0] = '\0';
+		snprintf(server, sizeof(server), "%s/server-epoll", dirname(dirname(exe)));
+	}
+	sargv[0] = server;
+	CPU_ZERO(&cpus);
+	CPU_SET(env.server_cpu, &cpus);
+	spec = (struct server_spec){ .argv = sargv, .cpus = &cpus, .drop_root = true };
+	if ((err = cgroup_create(&cg, "bench-probes"))) {
+		fprintf(stderr, "bench/probes: failed to create cgroup: %s\n", strerror(-err));
+		return 1;
+	}
+	spec.cg = &cg;
+	err = server_proc_start(&sp, &spec, 5000);
+	if (err) {
+		fprintf(stderr, "bench/probes: failed to start %s: %s\n", server, strerror(-err));
+		goto out;
+	}
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", sp.port);
+	printf("bench/probes: %s (1 loop, CPU %d) under harness load (%u connections kept "
+	       "alive, 1 thread, CPU %d)\n%d rounds of %.0f s without and %.0f s with all "
+	       "probes, after %.0f s of warm-up each\n", basename(server), env.server_cpu,
+	       env.connections, env.load_cpu, env.rounds, env.duration_s, env.duration_s,
+	       env.warmup_s);
+	for (int i = 0; i < env.rounds; i++) {
+		/* odd rounds without first, even rounds with first */
+		for (int j = 0; j < 2; j++) {
+			bool with = (i + j) % 2;
+
+			err = measure(url, &cg, sp.pid, with, with ? &on[i] : &off[i]);
+			if (err) {
+				fprintf(stderr, "bench/probes: round %d: %s\n", i + 1, strerror(-err));
+				goto out;
+			}
+		}
+		fprintf(stderr, "round %d: %.0f r/s without, %.0f with\n", i + 1, off[i].rps,
+			on[i].rps);
+	}
+	report(off, on);
+	err = 0;
+out:
+	if (sp.pid > 0)
+		server_proc_stop(&sp, 5000);
+	cgroup_destroy(&cg);
+	return err ? 1 : 0;
+}

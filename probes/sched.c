@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: MIT
+/* sched probe, user space: check the hooks, load, attach, read. */
+#include "probes/sched_probe.h"
+#include "probes/hist_json.h"
+#include "probes/hist_print.h"
+#include "probes/hooks.h"
+#include "probes/sched.skel.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct sched_probe {
+	struct sched_bpf *skel;
+	int ncpus;
+	struct sched_counts *vals; /* every CPU's counters, for reads */
+	bool have_runq, have_tasks, have_migrations;
+	struct prog_cost cost_base;
+	char why[192];
+};
+
+static __thread char last_why[192];
+
+const char *sched_probe_why(void)
+{
+	return last_why;
+}
+
+static void add_why(char *why, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void add_why(char *why, size_t len, const char *fmt, ...)
+{
+	size_t n = strlen(why);
+	va_list ap;
+
+	if (n && n + 2 < len) {
+		strcpy(why + n, "; ");
+		n += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(why + n, len - n, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Turns off the programs of one figure when a hook of it is missing, and
+ * says so. Returns whether the figure is measured.
+ */
+static bool figure_hooks(struct sched_probe *p, const char *figure,
+			 struct bpf_program *const progs[], int n)
+{
+	char why[128];
+	bool ok = true;
+
+	for (int i = 0; i < n && ok; i++)
+		ok = !hook_exists(bpf_program__section_name(progs[i]), why, sizeof(why));
+	for (int i = 0; i < n && !ok; i++)
+		bpf_program__set_autoload(progs[i], false);
+	if (!ok)
+		add_why(p->why, sizeof(p->why), "%s: %s", figure, why);
+	return ok;
+}
+
+int sched_probe_open(struct sched_probe **pp, const struct probe_target *t)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = hooks_env.btf_path);
+	struct sched_probe *p;
+	int err;
+
+	*pp = NULL;
+	last_why[0] = '\0';
+	if (!kernel_at_least(5, 11)) {
+		snprintf(last_why, sizeof(last_why),
+			 "needs Linux 5.11 (task storage in tracing programs)");
+		return -EOPNOTSUPP;
+	}
+	err = hook_exists("tp_btf/sched_switch", last_why, sizeof(last_why));
+	if (err)
+		return err;
+
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->ncpus = libbpf_num_possible_cpus();
+	p->vals = calloc(p->ncpus > 0 ? p->ncpus : 1, sizeof(*p->vals));
+	if (p->ncpus <= 0 || !p->vals) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	p->skel = sched_bpf__open_opts(&opts);
+	if (!p->skel) {
+		err = -errno;
+		snprintf(last_why, sizeof(last_why), "failed to open BPF object: %s",
+			 strerror(-err));
+		goto fail;
+	}
+	p->skel->rodata->target_cgroup_id = t->cgroup_id;
+	p->have_runq = figure_hooks(p, "run-queue latency", (struct bpf_program *[]){
+		p->skel->progs.sched_wakeup, p->skel->progs.sched_wakeup_new }, 2);
+	p->have_tasks = figure_hooks(p, "tasks created and exited", (struct bpf_program *[]){
+		p->skel->progs.sched_process_fork, p->skel->progs.sched_process_exit }, 2);
+	p->have_migrations = figure_hooks(p, "migrations", (struct bpf_program *[]){
+		p->skel->progs.sched_migrate_task }, 1);
+	err = sched_bpf__load(p->skel);
+	if (err) {
+		hooks_load_why(err, last_why, sizeof(last_why));
+		goto fail;
+	}
+	*pp = p;
+	return 0;
+fail:
+	sched_probe_destroy(p);
+	return err;
+}
+
+int sched_probe_attach(struct sched_probe *p)
+{
+	int err;
+
+	last_why[0] = '\0';
+	err = sched_bpf__attach(p->skel);
+	if (err) {
+		snprintf(last_why, sizeof(last_why), "failed to attach to the sched tracepoints: %s",
+			 strerror(-err));
+		return err;
+	}
+	return sched_probe_reset(p);
+}
+
+int sched_probe_reset(struct sched_probe *p)
+{
+	__u32 zero = 0;
+
+	memset(p->vals, 0, p->ncpus * sizeof(*p->vals));
+	if (bpf_map_update_elem(bpf_map__fd(p->skel->maps.counts), &zero, p->vals, BPF_ANY))
+		return -errno;
+	return prog_cost_read(p->skel->obj, &p->cost_base);
+}
+
+static void hist_add(struct log2_hist *to, const struct log2_hist *h)
+{
+	for (int i = 0; i < LOG2_SLOTS; i++)
+		to->slots[i] += h->slots[i];
+}
+
+int sched_probe_read(struct sched_probe *p, struct sched_stats *s)
+{
+	__u32 zero = 0;
+
+	memset(s, 0, sizeof(*s));
+	if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.counts), &zero, p->vals))
+		return -errno;
+	for (int c = 0; c < p->ncpus; c++) {
+		const struct sched_counts *v = &p->vals[c];
+
+		s->voluntary += v->voluntary;
+		s->involuntary += v->involuntary;
+		s->oncpu_ns += v->oncpu_ns;
+		s->offcpu_ns += v->offcpu_ns;
+		s->runq_ns += v->runq_ns;
+		s->migrations += v->migrations;
+		s->procs_created += v->procs_created;
+		s->threads_created += v->threads_created;
+		s->procs_exited += v->procs_exited;
+		s->threads_exited += v->threads_exited;
+		hist_add(&s->oncpu, &v->oncpu);
+		hist_add(&s->offcpu, &v->offcpu);
+		hist_add(&s->runq, &v->runq);
+	}
+	s->have_runq = p->have_runq;
+	s->have_tasks = p->have_tasks;
+	s->have_migrations = p->have_migrations;
+	snprintf(s->why, sizeof(s->why), "%s", p->why);
+	if (!prog_cost_read(p->skel->obj, &s->cost)) {
+		s->cost.events -= p->cost_base.events;
+		s->cost.run_ns -= p->cost_base.run_ns;
+	}
+	return 0;
+}
+
+void sched_probe_destroy(struct sched_probe *p)
+{
+	if (!p)
+		return;
+	sched_bpf__destroy(p->skel);
+	free(p->vals);
+	free(p);
+}
+
+/* ------------------------------------------------------------ output */
+
+void sched_stats_print(FILE *f, const struct sched_stats *s)
+{
+	__u64 sw = s->voluntary + s->involuntary;
+
+	fprintf(f, "scheduler\n");
+	fprintf(f, "  context switches %llu: voluntary %llu (blocked), involuntary %llu (preempted, %.1f%%)\n",
+		(unsigned long long)sw, (unsigned long long)s->voluntary,
+		(unsigned long long)s->involuntary, sw ? 100.0 * s->involuntary / sw : 0.0);
+	fprintf(f, "  on CPU %.3f s, off CPU (blocked) %.3f s", s->oncpu_ns / 1e9,
+		s->offcpu_ns / 1e9);
+	if (s->have_runq)
+		fprintf(f, ", waiting on a run queue %.3f s", s->runq_ns / 1e9);
+	fprintf(f, "\n");
+	if (s->have_tasks)
+		fprintf(f, "  created %llu processes and %llu threads; %llu processes and %llu threads exited\n",
+			(unsigned long long)s->procs_created,
+			(unsigned long long)s->threads_created,
+			(unsigned long long)s->procs_exited,
+			(unsigned long long)s->threads_exited);
+	if (s->have_migrations)
+		fprintf(f, "  CPU migrations %llu\n", (unsigned long long)s->migrations);
+	if (s->have_runq) {
+		fprintf(f, "\n  run-queue latency (runnable to running):\n");
+		print_log2_hist_ns_as_us(f, &s->runq);
+	}
+	fprintf(f, "\n  off-CPU time (blocked to running):\n");
+	print_log2_hist_ns_as_us(f, &s->offcpu);
+	fprintf(f, "\n  on-CPU time (each stay on a CPU):\n");
+	print_log2_hist_ns_as_us(f, &s->oncpu);
+	if (s->why[0])
+		fprintf(f, "  missing: %s\n", s->why);
+}
+
+json_t *sched_stats_to_json(const struct sched_stats *s)
+{
+	json_t *j = json_pack("{s:I, s:I, s:I, s:o, s:I, s:o}",
+			      "voluntary", (json_int_t)s->voluntary,
+			      "involuntary", (json_int_t)s->involuntary,
+			      "oncpu_ns", (json_int_t)s->oncpu_ns,
+			      "oncpu", log2_hist_to_json(&s->oncpu, "nsecs"),
+			      "offcpu_ns", (json_int_t)s->offcpu_ns,
+			      "offcpu", log2_hist_to_json(&s->offcpu, "nsecs"));
+
+	if (s->have_runq) {
+		json_object_set_new(j, "runq_ns", json_integer(s->runq_ns));
+		json_object_set_new(j, "runq", log2_hist_to_json(&s->runq, "nsecs"));
+	}
+	if (s->have_tasks)
+		json_object_set_new(j, "tasks", json_pack("{s:I, s:I, s:I, s:I}",
+			"procs_created", (json_int_t)s->procs_created,
+			"threads_created", (json_int_t)s->threads_created,
+			"procs_exited", (json_int_t)s->procs_exited,
+			"threads_exited", (json_int_t)s->threads_exited));
+	if (s->have_migrations)
+		json_object_set_new(j, "migrations", json_integer(s->migrations));
+	json_object_set_new(j, "cost", json_pack("{s:I, s:I}",
+		"events", (json_int_t)s->cost.events,
+		"run_ns", (json_int_t)s->cost.run_ns));
+	if (s->why[0])
+		json_object_set_new(j, "missing", json_string(s->why));
+	return j;
+}

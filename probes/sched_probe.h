@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sched probe: what the scheduler does to the target: voluntary and
+ * involuntary context switches, run-queue latency, off-CPU and on-CPU
+ * time, processes and threads created and exited, CPU migrations.
+ * The API follows probes/probe.h.
+ *
+ *   switches, on-CPU     tp_btf/sched_switch (required)
+ *   run-queue latency    + sched_wakeup, sched_wakeup_new
+ *   created, exited      tp_btf/sched_process_fork, sched_process_exit
+ *   migrations           tp_btf/sched_migrate_task
+ *   needs                BTF tracepoints (5.5+), task storage (5.11+)
+ *
+ * A missing optional hook leaves its figures out (have_* false, why says
+ * which); without sched_switch the probe does not open.
+ *
+ * Costs (struct prog_cost) are zero unless the caller holds
+ * prog_stats_enable() while the probe runs.
+ */
+#ifndef WHYSERVE_SCHED_PROBE_H
+#define WHYSERVE_SCHED_PROBE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include "probes/probe.h"
+#include "probes/prog_stats.h"
+#include "probes/sched.h"
+
+struct sched_stats {
+	__u64 voluntary;   /* blocked: as voluntary_ctxt_switches in /proc */
+	__u64 involuntary; /* preempted: nonvoluntary_ctxt_switches */
+	__u64 oncpu_ns;    /* time on a CPU, of stays that ended */
+	struct log2_hist oncpu;
+	__u64 offcpu_ns;   /* blocked until running again */
+	struct log2_hist offcpu;
+
+	bool have_runq;    /* false without the wakeup tracepoints */
+	__u64 runq_ns;     /* waiting on a run queue (as run_delay in schedstat) */
+	struct log2_hist runq;
+
+	bool have_tasks;   /* false without fork/exit tracepoints */
+	__u64 procs_created, threads_created;
+	__u64 procs_exited, threads_exited;
+
+	bool have_migrations;
+	__u64 migrations;
+
+	struct prog_cost cost; /* since attach or reset */
+	char why[192];         /* what is missing and why; "" when all works */
+};
+
+struct sched_probe;
+
+int sched_probe_open(struct sched_probe **p, const struct probe_target *t);
+int sched_probe_attach(struct sched_probe *p);
+int sched_probe_read(struct sched_probe *p, struct sched_stats *out);
+int sched_probe_reset(struct sched_probe *p);
+void sched_probe_destroy(struct sched_probe *p);
+/* Why the last open or attach of this thread failed ("" if it did not). */
+const char *sched_probe_why(void);
+
+void sched_stats_print(FILE *f, const struct sched_stats *s);
+json_t *sched_stats_to_json(const struct sched_stats *s);
+
+#endif

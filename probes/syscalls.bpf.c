@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * syscalls: every system call of the target, with its count, time and a
+ * log2 latency histogram (bcc's syscount -L, with histograms).
+ *
+ * raw_syscalls:sys_enter and sys_exit fire for every syscall of the whole
+ * machine, so the cgroup test comes first: one helper call, and anything
+ * outside the target returns at once.
+ *
+ * A call is counted when it returns, as syscount counts: exit_group never
+ * returns and is not counted, nor is a call that began before attach.
+ * tp_btf's sys_exit carries no syscall number (only pt_regs and the
+ * return value), so sys_enter keeps it with the start time.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include "probes/bits.bpf.h"
+#include "probes/syscalls.h"
+#include "probes/target.bpf.h"
+
+struct call {
+	__u64 start_ns; /* 0: no call in flight that we saw begin */
+	__u32 nr;
+};
+
+/*
+ * The call in flight, per thread. Task storage dies with its thread, so
+ * a server that makes and ends thousands of threads leaks nothing, and a
+ * lookup is a pointer walk rather than a hash.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct call);
+} calls SEC(".maps");
+
+/* Per CPU, so CPUs share no cache line on this path. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SYSCALL_SLOTS);
+	__type(key, __u32);
+	__type(value, struct syscall_counts);
+} counts SEC(".maps");
+
+static __always_inline int on_enter(long nr)
+{
+	struct call *c;
+
+	if (!current_in_target())
+		return 0;
+	c = bpf_task_storage_get(&calls, bpf_get_current_task_btf(), 0,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!c)
+		return 0;
+	c->nr = nr < 0 || nr >= SYSCALL_SLOTS ? SYSCALL_SLOTS - 1 : nr;
+	c->start_ns = bpf_ktime_get_ns();
+	return 0;
+}
+
+static __always_inline int on_exit(void)
+{
+	struct syscall_counts *s;
+	struct call *c;
+	__u64 ns;
+	__u32 nr;
+
+	if (!current_in_target())
+		return 0;
+	c = bpf_task_storage_get(&calls, bpf_get_current_task_btf(), 0, 0);
+	if (!c || !c->start_ns)
+		return 0;
+	ns = bpf_ktime_get_ns() - c->start_ns;
+	nr = c->nr;
+	c->start_ns = 0;
+	s = bpf_map_lookup_elem(&counts, &nr);
+	if (!s)
+		return 0;
+	/*
+	 * Atomic although per CPU: syscall tracepoints may fault (6.14+), and
+	 * a program that can be preempted can meet another on its own CPU.
+	 */
+	__sync_fetch_and_add(&s->count, 1);
+	__sync_fetch_and_add(&s->total_ns, ns);
+	if (ns > s->max_ns)
+		s->max_ns = ns; /* a lost race loses a max, never a count */
+	log2_hist_add(&s->hist, ns);
+	return 0;
+}
+
+/* Where the kernel has BTF tracepoints (5.5+): no trace-record copy. */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(sys_enter_btf, struct pt_regs *regs, long nr)
+{
+	return on_enter(nr);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sys_exit_btf, struct pt_regs *regs, long ret)
+{
+	return on_exit();
+}
+
+/* The same through the classic tracepoints, chosen by the loader. */
+SEC("tracepoint/raw_syscalls/sys_enter")
+int sys_enter_tp(struct trace_event_raw_sys_enter *ctx)
+{
+	return on_enter(ctx->id);
+}
+
+SEC("tracepoint/raw_syscalls/sys_exit")
+int sys_exit_tp(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_exit();
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: MIT
+/* syscalls probe, user space: choose the hooks, load, attach, read. */
+#include "probes/syscalls_probe.h"
+#include "probes/hist_json.h"
+#include "probes/hist_print.h"
+#include "probes/hooks.h"
+#include "probes/syscall_names.h" /* generated from <asm/unistd.h> */
+#include "probes/syscalls.skel.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+_Static_assert(ARRAY_SIZE(syscall_names) < SYSCALL_SLOTS,
+	       "the last slot is for numbers beyond the table");
+
+struct syscalls_probe {
+	struct syscalls_bpf *skel;
+	int ncpus;
+	struct syscall_counts *vals; /* one slot of every CPU, for reads */
+	struct prog_cost cost_base;
+	char why[192];
+};
+
+static __thread char last_why[192];
+
+const char *syscalls_probe_why(void)
+{
+	return last_why;
+}
+
+const char *syscall_name(int nr, char *buf, size_t len)
+{
+	if (nr == SYSCALL_SLOTS - 1)
+		snprintf(buf, len, "other");
+	else if (nr >= 0 && (size_t)nr < ARRAY_SIZE(syscall_names) && syscall_names[nr])
+		snprintf(buf, len, "%s", syscall_names[nr]);
+	else
+		snprintf(buf, len, "syscall_%d", nr);
+	return buf;
+}
+
+int syscalls_probe_open(struct syscalls_probe **pp, const struct probe_target *t)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = hooks_env.btf_path);
+	struct syscalls_probe *p;
+	bool btf;
+	int err;
+
+	*pp = NULL;
+	last_why[0] = '\0';
+	if (!kernel_at_least(5, 11)) {
+		snprintf(last_why, sizeof(last_why),
+			 "needs Linux 5.11 (task storage in tracing programs)");
+		return -EOPNOTSUPP;
+	}
+	/* BTF tracepoints where the kernel has them, else the classic ones */
+	btf = !hook_exists("tp_btf/sys_enter", NULL, 0) &&
+	      !hook_exists("tp_btf/sys_exit", NULL, 0);
+	if (!btf && ((err = hook_exists("tracepoint/raw_syscalls/sys_enter",
+					last_why, sizeof(last_why))) ||
+		     (err = hook_exists("tracepoint/raw_syscalls/sys_exit",
+					last_why, sizeof(last_why)))))
+		return err;
+
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->ncpus = libbpf_num_possible_cpus();
+	p->vals = calloc(p->ncpus, sizeof(*p->vals));
+	if (p->ncpus <= 0 || !p->vals) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	p->skel = syscalls_bpf__open_opts(&opts);
+	if (!p->skel) {
+		err = -errno;
+		snprintf(last_why, sizeof(last_why), "failed to open BPF object: %s",
+			 strerror(-err));
+		goto fail;
+	}
+	p->skel->rodata->target_cgroup_id = t->cgroup_id;
+	bpf_program__set_autoload(p->skel->progs.sys_enter_btf, btf);
+	bpf_program__set_autoload(p->skel->progs.sys_exit_btf, btf);
+	bpf_program__set_autoload(p->skel->progs.sys_enter_tp, !btf);
+	bpf_program__set_autoload(p->skel->progs.sys_exit_tp, !btf);
+	err = syscalls_bpf__load(p->skel);
+	if (err) {
+		hooks_load_why(err, last_why, sizeof(last_why));
+		goto fail;
+	}
+	*pp = p;
+	return 0;
+fail:
+	syscalls_probe_destroy(p);
+	return err;
+}
+
+int syscalls_probe_attach(struct syscalls_probe *p)
+{
+	int err;
+
+	last_why[0] = '\0';
+	err = syscalls_bpf__attach(p->skel);
+	if (err) {
+		snprintf(last_why, sizeof(last_why), "failed to attach to raw_syscalls: %s",
+			 strerror(-err));
+		return err;
+	}
+	return syscalls_probe_reset(p);
+}
+
+int syscalls_probe_reset(struct syscalls_probe *p)
+{
+	int fd = bpf_map__fd(p->skel->maps.counts);
+
+	memset(p->vals, 0, p->ncpus * sizeof(*p->vals));
+	for (__u32 k = 0; k < SYSCALL_SLOTS; k++)
+		if (bpf_map_update_elem(fd, &k, p->vals, BPF_ANY))
+			return -errno;
+	return prog_cost_read(p->skel->obj, &p->cost_base);
+}
+
+static int by_time_desc(const void *a, const void *b)
+{
+	const struct syscall_stat *x = a, *y = b;
+
+	if (x->total_ns != y->total_ns)
+		return x->total_ns < y->total_ns ? 1 : -1;
+	return x->nr - y->nr;
+}
+
+int syscalls_probe_read(struct syscalls_probe *p, struct syscalls_stats *s)
+{
+	int fd = bpf_map__fd(p->skel->maps.counts);
+
+	memset(s, 0, sizeof(*s));
+	for (__u32 k = 0; k < SYSCALL_SLOTS; k++) {
+		struct syscall_stat *st = &s->sys[s->n];
+
+		if (bpf_map_lookup_elem(fd, &k, p->vals))
+			return -errno;
+		memset(st, 0, sizeof(*st));
+		for (int c = 0; c < p->ncpus; c++) {
+			const struct syscall_counts *v = &p->vals[c];
+
+			st->count += v->count;
+			st->total_ns += v->total_ns;
+			if (v->max_ns > st->max_ns)
+				st->max_ns = v->max_ns;
+			for (int i = 0; i < LOG2_SLOTS; i++)
+				st->hist.slots[i] += v->hist.slots[i];
+		}
+		if (!st->count)
+			continue;
+		st->nr = k;
+		syscall_name(k, st->name, sizeof(st->name));
+		s->calls += st->count;
+		s->total_ns += st->total_ns;
+		s->n++;
+	}
+	qsort(s->sys, s->n, sizeof(s->sys[0]), by_time_desc);
+	snprintf(s->why, sizeof(s->why), "%s", p->why);
+	if (!prog_cost_read(p->skel->obj, &s->cost)) {
+		s->cost.events -= p->cost_base.events;
+		s->cost.run_ns -= p->cost_base.run_ns;
+	}
+	return 0;
+}
+
+void syscalls_probe_destroy(struct syscalls_probe *p)
+{
+	if (!p)
+		return;
+	syscalls_bpf__destroy(p->skel);
+	free(p->vals);
+	free(p);
+}
+
+const struct syscall_stat *syscalls_find(const struct syscalls_stats *s,
+					 const char *name)
+{
+	for (int i = 0; i < s->n; i++)
+		if (!strcmp(s->sys[i].name, name))
+			return &s->sys[i];
+	return NULL;
+}
+
+/* ------------------------------------------------------------ output */
+
+#define PRINT_HISTS 5 /* latency histograms of the costliest few */
+
+void syscalls_stats_print(FILE *f, const struct syscalls_stats *s)
+{
+	fprintf(f, "syscalls: %llu calls, %.3f s inside them\n",
+		(unsigned long long)s->calls, s->total_ns / 1e9);
+	if (s->n)
+		fprintf(f, "  %-22s %10s %12s %10s %12s\n", "SYSCALL", "COUNT",
+			"TOTAL ms", "AVG us", "MAX us");
+	for (int i = 0; i < s->n; i++) {
+		const struct syscall_stat *st = &s->sys[i];
+
+		fprintf(f, "  %-22s %10llu %12.3f %10.2f %12.2f\n", st->name,
+			(unsigned long long)st->count, st->total_ns / 1e6,
+			st->total_ns / 1e3 / st->count, st->max_ns / 1e3);
+	}
+	for (int i = 0; i < s->n && i < PRINT_HISTS; i++) {
+		fprintf(f, "\n  %s latency:\n", s->sys[i].name);
+		print_log2_hist_ns_as_us(f, &s->sys[i].hist);
+	}
+	if (s->why[0])
+		fprintf(f, "  missing: %s\n", s->why);
+}
+
+json_t *syscalls_stats_to_json(const struct syscalls_stats *s)
+{
+	json_t *list = json_array(), *j;
+
+	for (int i = 0; i < s->n; i++) {
+		const struct syscall_stat *st = &s->sys[i];
+
+		json_array_append_new(list, json_pack(
+			"{s:s, s:i, s:I, s:I, s:I, s:o}",
+			"name", st->name, "nr", st->nr,
+			"count", (json_int_t)st->count,
+			"total_ns", (json_int_t)st->total_ns,
+			"max_ns", (json_int_t)st->max_ns,
+			"latency", log2_hist_to_json(&st->hist, "nsecs")));
+	}
+	j = json_pack("{s:I, s:I, s:o, s:{s:I, s:I}}",
+		      "calls", (json_int_t)s->calls,
+		      "total_ns", (json_int_t)s->total_ns,
+		      "syscalls", list,
+		      "cost", "events", (json_int_t)s->cost.events,
+		      "run_ns", (json_int_t)s->cost.run_ns);
+	if (s->why[0])
+		json_object_set_new(j, "missing", json_string(s->why));
+	return j;
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * syscalls probe: every system call of the target, with count, time
+ * inside the kernel (total and max) and a log2 latency histogram, by name.
+ * The API follows probes/probe.h.
+ *
+ *   hooks  tp_btf/sys_enter + sys_exit (5.5+), else the classic
+ *          tracepoints raw_syscalls/sys_enter + sys_exit
+ *   needs  task storage (5.11+) for the call in flight on each thread
+ *
+ * Costs (struct prog_cost) are zero unless the caller holds
+ * prog_stats_enable() while the probe runs.
+ */
+#ifndef WHYSERVE_SYSCALLS_PROBE_H
+#define WHYSERVE_SYSCALLS_PROBE_H
+
+#include <jansson.h>
+#include <stdio.h>
+#include "probes/probe.h"
+#include "probes/prog_stats.h"
+#include "probes/syscalls.h"
+
+struct syscall_stat {
+	char name[32]; /* from the system's <asm/unistd.h>; "syscall_N" past it */
+	int nr;        /* SYSCALL_SLOTS - 1: "other", numbers beyond the table */
+	__u64 count;
+	__u64 total_ns;
+	__u64 max_ns;
+	struct log2_hist hist; /* latency, ns */
+};
+
+struct syscalls_stats {
+	__u64 calls;    /* every syscall counted, summed */
+	__u64 total_ns; /* time inside them, summed */
+	int n;          /* syscalls seen, by total time, descending */
+	struct syscall_stat sys[SYSCALL_SLOTS];
+	struct prog_cost cost; /* since attach or reset */
+	char why[192];         /* what is missing and why; "" when all works */
+};
+
+struct syscalls_probe;
+
+int syscalls_probe_open(struct syscalls_probe **p, const struct probe_target *t);
+int syscalls_probe_attach(struct syscalls_probe *p);
+int syscalls_probe_read(struct syscalls_probe *p, struct syscalls_stats *out);
+int syscalls_probe_reset(struct syscalls_probe *p);
+void syscalls_probe_destroy(struct syscalls_probe *p);
+/* Why the last open or attach of this thread failed ("" if it did not). */
+const char *syscalls_probe_why(void);
+
+void syscalls_stats_print(FILE *f, const struct syscalls_stats *s);
+json_t *syscalls_stats_to_json(const struct syscalls_stats *s);
+
+/* One syscall by name, or NULL when the target did not make it. */
+const struct syscall_stat *syscalls_find(const struct syscalls_stats *s,
+					 const char *name);
+/* The name of syscall nr on this architecture, into buf. */
+const char *syscall_name(int nr, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: MIT
+#include "servers/common/conn.h"
+#include "servers/common/reply.h"
+#include "servers/common/work.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* a partial request head and one read after it */
+#define STASH_SIZE (HTTP_MAX_HEAD + HTTP_RECV_MAX)
+
+static bool queue(struct http_conn *c, const struct iovec *reply)
+{
+	struct http_run *last = c->nruns ? &c->run[c->nruns - 1] : NULL;
+
+	if (last && last->reply == reply) {
+		last->count++;
+		return true;
+	}
+	if (c->nruns == HTTP_OUT_RUNS)
+		return false;
+	c->run[c->nruns++] = (struct http_run){ reply, 1 };
+	return true;
+}
+
+/* Answers the requests at the start of buf; returns the bytes used up. */
+static size_t frame(struct http_conn *c, const char *buf, size_t len)
+{
+	size_t used = 0;
+
+	while (used < len && !c->closing) {
+		struct http_request req;
+		size_t n;
+
+		if (c->skip) {
+			n = len - used < c->skip ? len - used : c->skip;
+			c->skip -= n;
+			used += n;
+			continue;
+		}
+		n = http_parse(buf + used, len - used, &req);
+		if (!n || !queue(c, reply_for(&req)))
+			break;
+		used += n;
+		if (req.status == 200)
+			work_request();
+		c->closing = !req.keep_alive;
+		c->skip = req.body_len;
+	}
+	return used;
+}
+
+/* Answers what the stash holds, keeps what is left of it. */
+static void frame_stash(struct http_conn *c)
+{
+	size_t used = frame(c, c->stash, c->stash_len);
+
+	if (c->closing)
+		used = c->stash_len; /* nothing after the last answer counts */
+	memmove(c->stash, c->stash + used, c->stash_len - used);
+	c->stash_len -= used;
+}
+
+int http_conn_input(struct http_conn *c, const char *data, size_t len)
+{
+	size_t used;
+
+	if (c->closing)
+		return 0;
+	if (c->stash_len + len > STASH_SIZE)
+		return -ENOBUFS;
+	if (!c->stash_len) {
+		/* the common case: whole requests, answered where they lie */
+		used = frame(c, data, len);
+		data += used;
+		len -= used;
+		if (!len || c->closing)
+			return 0;
+	}
+	if (!c->stash && !(c->stash = malloc(STASH_SIZE)))
+		return -ENOMEM;
+	memcpy(c->stash + c->stash_len, data, len);
+	c->stash_len += len;
+	if (c->stash_len > len)
+		frame_stash(c); /* a request completed across reads */
+	return 0;
+}
+
+bool http_conn_wants_input(const struct http_conn *c)
+{
+	return !c->closing && c->nruns < HTTP_OUT_RUNS && c->stash_len <= HTTP_MAX_HEAD;
+}
+
+int http_conn_output(const struct http_conn *c, struct iovec *iov, int max)
+{
+	int n = 0;
+
+	for (unsigned r = 0; r < c->nruns && n < max; r++)
+		for (uint64_t k = 0; k < c->run[r].count && n < max; k++)
+			iov[n++] = *c->run[r].reply;
+	if (n) {
+		iov[0].iov_base = (char *)iov[0].iov_base + c->sent;
+		iov[0].iov_len -= c->sent;
+	}
+	return n;
+}
+
+bool http_conn_has_output(const struct http_conn *c)
+{
+	return c->nruns;
+}
+
+void http_conn_sent(struct http_conn *c, size_t n)
+{
+	c->sent += n;
+	while (c->nruns && c->sent >= c->run[0].reply->iov_len) {
+		c->sent -= c->run[0].reply->iov_len;
+		if (--c->run[0].count)
+			continue;
+		c->nruns--;
+		memmove(c->run, c->run + 1, c->nruns * sizeof(c->run[0]));
+	}
+	if (c->stash_len && !c->closing)
+		frame_stash(c);
+}
+
+bool http_conn_finished(const struct http_conn *c)
+{
+	return c->closing && !c->nruns;
+}
+
+void http_conn_reset(struct http_conn *c)
+{
+	free(c->stash);
+	memset(c, 0, sizeof(*c));
+}

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: MIT
+#include "servers/common/options.h"
+#include "servers/common/reply.h"
+#include "servers/common/work.h"
+
+#include <argp.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+const char *server_name = "server";
+
+enum { O_HOST = 0x100, O_PORT, O_BACKLOG, O_WORK, O_SLEEP, O_BODY, O_POOL, O_WORKERS };
+
+static const struct argp_option common_options[] = {
+	{ "host", O_HOST, "ADDR", 0, "Address to listen on (default 127.0.0.1; ::1 for IPv6)", 0 },
+	{ "port", O_PORT, "N", 0, "TCP port (default 8080; 0: a free one, printed at start-up)", 0 },
+	{ "backlog", O_BACKLOG, "N", 0, "listen() backlog, the accept-queue limit (default 128)", 0 },
+	{ "work-us", O_WORK, "N", 0, "Burn N us of CPU per request (default 0)", 0 },
+	{ "sleep-us", O_SLEEP, "N", 0, "Block N us per request, as a database call would (default 0)",
+	  0 },
+	{ "body-bytes", O_BODY, "N", 0, "Length of the 200 body (default 14: \"Hello, World!\\n\")",
+	  0 },
+};
+static const struct argp_option pool_option = {
+	"pool", O_POOL, "N", 0, "A fixed pool of N threads, each accepting and serving "
+				"(default 0: a new thread per connection)", 0
+};
+static const struct argp_option workers_option = {
+	"workers", O_WORKERS, "N", 0, "N event loops, one thread and listening socket each "
+				      "(SO_REUSEPORT; default 1)", 0
+};
+
+struct parse {
+	struct server_opts *o;
+	bool reported; /* an error message was printed */
+};
+
+static int number(struct parse *p, const char *opt, const char *arg, long min, long max,
+		  long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < min || v > max) {
+		fprintf(stderr, "%s: invalid %s '%s': expected an integer in %ld..%ld\n",
+			server_name, opt, arg, min, max);
+		p->reported = true;
+		return EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+static error_t parse_option(int key, char *arg, struct argp_state *state)
+{
+	struct parse *p = state->input;
+	struct server_opts *o = p->o;
+	long v = 0;
+	int err = 0;
+
+	switch (key) {
+	case O_HOST:
+		o->host = arg;
+		break;
+	case O_PORT:
+		err = number(p, "--port", arg, 0, 65535, &v);
+		o->port = v;
+		break;
+	case O_BACKLOG:
+		err = number(p, "--backlog", arg, 1, 65535, &v);
+		o->backlog = v;
+		break;
+	case O_WORK:
+		err = number(p, "--work-us", arg, 0, 10000000, &o->work_us);
+		break;
+	case O_SLEEP:
+		err = number(p, "--sleep-us", arg, 0, 60000000, &o->sleep_us);
+		break;
+	case O_BODY:
+		err = number(p, "--body-bytes", arg, 0, REPLY_BODY_MAX, &v);
+		o->body_bytes = v;
+		break;
+	case O_POOL:
+		err = number(p, "--pool", arg, 0, 100000, &v);
+		o->pool = v;
+		break;
+	case O_WORKERS:
+		err = number(p, "--workers", arg, 1, 1024, &v);
+		o->workers = v;
+		break;
+	case ARGP_KEY_ARG:
+		fprintf(stderr, "%s: unexpected argument '%s' (see --help)\n", server_name, arg);
+		p->reported = true;
+		return EINVAL;
+	case ARGP_KEY_ERROR:
+		if (!p->reported)
+			fprintf(stderr, "%s: invalid option '%s' (see --help)\n", server_name,
+				state->argv[state->next - 1]);
+		p->reported = true;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return err;
+}
+
+static void parse_command_line(int argc, char **argv, const struct server_model *m,
+			       struct server_opts *o)
+{
+	struct argp_option options[16] = { 0 };
+	struct parse p = { .o = o };
+	struct argp argp = { options, parse_option, NULL, NULL, NULL, NULL, NULL };
+	size_t n = sizeof(common_options) / sizeof(common_options[0]);
+	char doc[2048];
+
+	memcpy(options, common_options, sizeof(common_options));
+	if (m->options & OPT_POOL)
+		options[n++] = pool_option;
+	if (m->options & OPT_WORKERS)
+		options[n++] = workers_option;
+	snprintf(doc, sizeof(doc),
+		 "%s\n\nUSAGE: %s [--help] [--host ADDR] [--port N] [--backlog N] [--work-us N] "
+		 "[--sleep-us N] [--body-bytes N]%s%s\n\vEXAMPLES:\n%s",
+		 m->doc, m->name, m->options & OPT_POOL ? " [--pool N]" : "",
+		 m->options & OPT_WORKERS ? " [--workers N]" : "", m->examples);
+	argp.doc = doc;
+
+	/*
+	 * Twice: first quietly, to report bad input in one line of our own
+	 * and exit 2; then as usual, which only matters for --help/--usage.
+	 */
+	if (argp_parse(&argp, argc, argv, ARGP_NO_ERRS | ARGP_NO_EXIT, NULL, &p))
+		exit(2);
+	argp_err_exit_status = 2;
+	argp_parse(&argp, argc, argv, 0, NULL, &p);
+}
+
+/* Servers hold a descriptor per connection: take all the kernel allows. */
+static void raise_open_file_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		fprintf(stderr, "%s: failed to raise open-file limit: %s\n", server_name,
+			strerror(errno));
+}
+
+void server_init(int argc, char **argv, const struct server_model *m, struct server_opts *o)
+{
+	int err;
+
+	server_name = m->name;
+	*o = (struct server_opts){
+		.host = "127.0.0.1",
+		.port = 8080,
+		.backlog = 128,
+		.body_bytes = strlen(REPLY_BODY_DEFAULT),
+		.workers = 1,
+	};
+	parse_command_line(argc, argv, m, o);
+	raise_open_file_limit();
+	/* a peer that closes early must cost an EPIPE, not the process */
+	signal(SIGPIPE, SIG_IGN);
+	err = replies_init(o->body_bytes);
+	if (!err)
+		err = work_init(o->work_us, o->sleep_us);
+	if (err) {
+		fprintf(stderr, "%s: failed to prepare replies: %s\n", server_name, strerror(-err));
+		exit(1);
+	}
+}

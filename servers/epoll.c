@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: MIT
+/*
+ * server-epoll: an event loop per worker, on non-blocking sockets.
+ *
+ * The model. Every socket is non-blocking and registered with epoll. The
+ * loop asks the kernel which sockets are ready (epoll_wait), then does for
+ * each whatever it can without waiting: accept, read, answer, write. A
+ * connection is a small state machine (struct conn): what the socket may
+ * still hold or take, the answers not yet sent, the bytes of a request not
+ * yet complete. One thread serves thousands of connections; --workers N
+ * runs N loops, each on its own listening socket (SO_REUSEPORT), so that
+ * N cores share the work without sharing a lock.
+ *
+ * Its costs. Per request: one recv, one writev, and a share of an
+ * epoll_wait that reports many sockets at once. No thread or process per
+ * connection, no context switch per request. Sockets are registered once,
+ * edge-triggered (EPOLLET) for both directions, so there is no epoll_ctl
+ * per request: the loop remembers instead whether a socket may still have
+ * data (a read that filled the buffer) or room (a write that took it all).
+ * The price: nothing may block. A request that sleeps (--sleep-us) or
+ * computes (--work-us) stalls every connection of its loop.
+ */
+#include "servers/common/conn.h"
+#include "servers/common/listen.h"
+#include "servers/common/options.h"
+#include "servers/common/workers.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static const struct server_model model = {
+	.name = "server-epoll",
+	.doc = "An HTTP/1.1 server: an epoll event loop per worker thread.",
+	.examples = "    server-epoll                      # one loop on 127.0.0.1:8080\n"
+		    "    server-epoll --workers 2          # two loops, SO_REUSEPORT\n"
+		    "    server-epoll --sleep-us 1000      # each request stalls its loop 1 ms\n",
+	.options = OPT_WORKERS,
+};
+
+#define MAX_EVENTS 256
+
+struct conn {
+	int fd;
+	bool readable; /* the socket may hold data we have not read */
+	bool writable; /* the socket took all we wrote last time */
+	bool eof;      /* the peer sends no more */
+	struct http_conn http;
+	struct conn *next_free;
+};
+
+struct loop {
+	int epfd, listen_fd;
+	struct conn *free; /* closed connections, for reuse: no malloc per connection */
+	char buf[HTTP_RECV_MAX]; /* every read lands here; requests are answered in place */
+};
+
+/* epoll_event.data of the two descriptors that are not connections */
+static char listen_tag, stop_tag;
+
+static void conn_close(struct loop *l, struct conn *c)
+{
+	close(c->fd); /* which also takes it out of the epoll set */
+	http_conn_reset(&c->http);
+	c->next_free = l->free;
+	l->free = c;
+}
+
+static void accept_all(struct loop *l)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET };
+	struct conn *c;
+	int fd;
+
+	while ((fd = accept_connection(l->listen_fd, SOCK_NONBLOCK)) >= 0) {
+		c = l->free;
+		if (c)
+			l->free = c->next_free;
+		else if (!(c = calloc(1, sizeof(*c)))) {
+			close(fd);
+			continue;
+		}
+		*c = (struct conn){ .fd = fd, .writable = true };
+		ev.data.ptr = c;
+		if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev))
+			conn_close(l, c);
+	}
+}
+
+/* Does all the connection can do now without waiting; -1: close it. */
+static int conn_run(struct loop *l, struct conn *c)
+{
+	struct iovec iov[HTTP_IOV_MAX];
+	ssize_t n;
+	int k;
+
+	for (;;) {
+		while (c->writable && (k = http_conn_output(&c->http, iov, HTTP_IOV_MAX))) {
+			n = writev(c->fd, iov, k);
+			if (n < 0 && errno != EAGAIN)
+				return -1;
+			if (n < 0 || (size_t)n < iov_bytes(iov, k))
+				c->writable = false; /* full: EPOLLOUT says when there is room */
+			if (n > 0)
+				http_conn_sent(&c->http, n);
+		}
+		if (http_conn_finished(&c->http) || (c->eof && !http_conn_has_output(&c->http)))
+			return -1;
+		if (!c->readable || c->eof || !http_conn_wants_input(&c->http))
+			return 0;
+		n = recv(c->fd, l->buf, sizeof(l->buf), 0);
+		if (n < 0 && errno != EAGAIN)
+			return -1;
+		/* drained: the next byte to arrive makes a new edge */
+		if (n < (ssize_t)sizeof(l->buf))
+			c->readable = false;
+		if (n < 0)
+			return 0;
+		if (n == 0)
+			c->eof = true;
+		else if (http_conn_input(&c->http, l->buf, n))
+			return -1;
+	}
+}
+
+static int epoll_loop(int listen_fd, int stop_fd)
+{
+	struct epoll_event ev[MAX_EVENTS];
+	struct loop *l = calloc(1, sizeof(*l));
+	int n, err = 0;
+
+	if (!l)
+		return -ENOMEM;
+	l->listen_fd = listen_fd;
+	l->epfd = epoll_create1(EPOLL_CLOEXEC);
+	/* the listening socket level-triggered: accept_all() empties it anyway */
+	if (l->epfd < 0 ||
+	    epoll_ctl(l->epfd, EPOLL_CTL_ADD, listen_fd,
+		      &(struct epoll_event){ EPOLLIN, { .ptr = &listen_tag } }) ||
+	    epoll_ctl(l->epfd, EPOLL_CTL_ADD, stop_fd,
+		      &(struct epoll_event){ EPOLLIN, { .ptr = &stop_tag } })) {
+		err = -errno;
+		fprintf(stderr, "%s: failed to set up epoll: %s\n", model.name, strerror(-err));
+		free(l);
+		return err;
+	}
+	workers_ready();
+
+	for (;;) {
+		n = epoll_wait(l->epfd, ev, MAX_EVENTS, -1);
+		if (n < 0 && errno != EINTR) {
+			err = -errno;
+			fprintf(stderr, "%s: failed to wait for events: %s\n", model.name,
+				strerror(-err));
+			break;
+		}
+		for (int i = 0; i < n; i++) {
+			struct conn *c = ev[i].data.ptr;
+
+			if (ev[i].data.ptr == &stop_tag)
+				goto out;
+			if (ev[i].data.ptr == &listen_tag) {
+				accept_all(l);
+				continue;
+			}
+			if (ev[i].events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+				c->readable = true;
+			if (ev[i].events & (EPOLLOUT | EPOLLHUP | EPOLLERR))
+				c->writable = true;
+			if (conn_run(l, c))
+				conn_close(l, c);
+		}
+	}
+out:
+	close(l->epfd);
+	close(listen_fd);
+	free(l);
+	return err;
+}
+
+int main(int argc, char **argv)
+{
+	struct server_opts o;
+	int *fds;
+
+	server_init(argc, argv, &model, &o);
+	fds = calloc(o.workers, sizeof(*fds));
+	if (!fds || listen_sockets(&o, fds, o.workers, SOCK_NONBLOCK))
+		return 1;
+	return workers_run(&o, fds, o.workers, epoll_loop) ? 1 : 0;
+}

@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: MIT
+/*
+ * workload: programs whose answer is known, for the probe tests (not a
+ * test itself). It waits for one byte on stdin, then runs its steps in
+ * every thread (--threads) or process (--procs), then exits; with --hold
+ * it stays, every task blocked, until stdin closes, so /proc can be read
+ * while the probes look at the same moment.
+ *
+ * Between the byte and the exit it makes exactly the syscalls its steps
+ * name, plus those of starting and ending its threads or processes, and
+ * of --report (one write). tests/lib/workload.h starts it in a cgroup.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <liburing.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_STEPS 16
+#define MAX_WORKERS 64
+
+enum step_kind { GETPPID, WRITE, SLEEP, YIELD, SPIN, MIX, HOP, NOP };
+
+struct step {
+	enum step_kind kind;
+	long n, arg;
+};
+
+static struct env {
+	int threads, procs, cpu, nsteps;
+	bool hold, report;
+	struct step steps[MAX_STEPS];
+} env = { .cpu = -1 };
+
+static int devnull = -1, devzero = -1;
+/* every worker and main meet here once the steps are done (--hold) */
+static pthread_barrier_t *done;
+
+const char *argp_program_version = "workload 1";
+static const char doc[] =
+	"Programs whose answer is known, for the probe tests.\n\n"
+	
+	"Waits for one byte on stdin, runs the steps in each worker, exits.\n"
+	"STEPs:\n"
+	"  getppid K     K getppid() calls\n"
+	"  write K       K one-byte write()s to /dev/null\n"
+	"  sleep N US    N nanosleep()s of US microseconds\n"
+	"  yield N       N sched_yield()s\n"
+	"  spin MS       burn the CPU for MS milliseconds\n"
+	"  mix N         N rounds of getppid, getpid, write, read, lseek,\n"
+	"                openat+close, sched_yield, nanosleep(0)\n"
+	"  hop N         move to the other of CPUs 0 and 1, N times\n"
+	"  nop N         N io_uring NOPs, each submitted and waited for\n\n"
+	"EXAMPLES:\n"
+	"  workload getppid 1000 write 1000\n"
+	"  workload --threads 2 --cpu 1 --hold spin 1000\n"
+	"  workload --procs 4 sleep 100 200";
+
+static const struct argp_option opts[] = {
+	{ "threads", 't', "N", 0, "run the steps in N threads (main waits)", 0 },
+	{ "procs", 'p', "N", 0, "run the steps in N forked processes (main waits)", 0 },
+	{ "cpu", 'c', "CPU", 0, "pin every worker to this CPU", 0 },
+	{ "hold", 'H', NULL, 0, "when done, print \"done\" and stay until stdin closes", 0 },
+	{ "report", 'r', NULL, 0, "when done, print the context switches getrusage() counts", 0 },
+	{},
+};
+
+static long number(const char *s, struct argp_state *state)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < 0)
+		argp_error(state, "not a number: %s", s);
+	return v;
+}
+
+static error_t parse(int key, char *arg, struct argp_state *state)
+{
+	static const struct { const char *name; enum step_kind kind; int args; } kinds[] = {
+		{ "getppid", GETPPID, 1 }, { "write", WRITE, 1 }, { "sleep", SLEEP, 2 },
+		{ "yield", YIELD, 1 }, { "spin", SPIN, 1 }, { "mix", MIX, 1 },
+		{ "hop", HOP, 1 }, { "nop", NOP, 1 },
+	};
+
+	switch (key) {
+	case 't': env.threads = number(arg, state); break;
+	case 'p': env.procs = number(arg, state); break;
+	case 'c': env.cpu = number(arg, state); break;
+	case 'H': env.hold = true; break;
+	case 'r': env.report = true; break;
+	case ARGP_KEY_ARG:
+		for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+			struct step *s = &env.steps[env.nsteps];
+
+			if (strcmp(arg, kinds[i].name))
+				continue;
+			if (env.nsteps == MAX_STEPS)
+				argp_error(state, "too many steps");
+			if (state->next + kinds[i].args > state->argc)
+				argp_error(state, "%s: missing argument", arg);
+			s->kind = kinds[i].kind;
+			s->n = number(state->argv[state->next++], state);
+			if (kinds[i].args > 1)
+				s->arg = number(state->argv[state->next++], state);
+			env.nsteps++;
+			return 0;
+		}
+		argp_error(state, "unknown step: %s", arg);
+		break;
+	case ARGP_KEY_END:
+		if (!env.nsteps)
+			argp_usage(state);
+		if (env.threads > MAX_WORKERS || env.procs > MAX_WORKERS)
+			argp_error(state, "at most %d workers", MAX_WORKERS);
+		if (env.threads && env.procs)
+			argp_error(state, "--threads or --procs, not both");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts); /* vDSO: no syscall */
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void nap(long us)
+{
+	struct timespec ts = { us / 1000000, us % 1000000 * 1000 };
+
+	nanosleep(&ts, NULL);
+}
+
+static void run_steps(void)
+{
+	char c = 'x', buf[1];
+
+	for (int i = 0; i < env.nsteps; i++) {
+		const struct step *s = &env.steps[i];
+
+		switch (s->kind) {
+		case GETPPID:
+			/* syscall(): glibc may cache some ids; this one always enters */
+			for (long k = 0; k < s->n; k++)
+				syscall(SYS_getppid);
+			break;
+		case WRITE:
+			for (long k = 0; k < s->n; k++)
+				if (write(devnull, &c, 1) != 1)
+					exit(1);
+			break;
+		case SLEEP:
+			for (long k = 0; k < s->n; k++)
+				nap(s->arg);
+			break;
+		case YIELD:
+			for (long k = 0; k < s->n; k++)
+				sched_yield();
+			break;
+		case SPIN: {
+			long long end = now_ns() + s->n * 1000000LL;
+
+			while (now_ns() < end)
+				;
+			break;
+		}
+		case HOP:
+			/* pinned to one CPU, then to the other: N migrations */
+			for (long k = 0; k < s->n; k++) {
+				cpu_set_t set;
+
+				CPU_ZERO(&set);
+				CPU_SET(sched_getcpu() == 0 ? 1 : 0, &set);
+				if (sched_setaffinity(0, sizeof(set), &set))
+					exit(1);
+			}
+			break;
+		case NOP: {
+			struct io_uring ring;
+			struct io_uring_cqe *cqe;
+
+			if (io_uring_queue_init(8, &ring, 0))
+				exit(1);
+			for (long k = 0; k < s->n; k++) {
+				io_uring_prep_nop(io_uring_get_sqe(&ring));
+				if (io_uring_submit_and_wait(&ring, 1) != 1 ||
+				    io_uring_wait_cqe(&ring, &cqe))
+					exit(1);
+				io_uring_cqe_seen(&ring, cqe);
+			}
+			io_uring_queue_exit(&ring);
+			break;
+		}
+		case MIX:
+			for (long k = 0; k < s->n; k++) {
+				int fd;
+
+				syscall(SYS_getppid);
+				syscall(SYS_getpid);
+				if (write(devnull, &c, 1) != 1 || read(devzero, buf, 1) != 1)
+					exit(1);
+				lseek(devzero, 0, SEEK_SET);
+				fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+				if (fd >= 0)
+					close(fd);
+				sched_yield();
+				nap(0);
+			}
+			break;
+		}
+	}
+}
+
+/* A worker: the steps, then (--hold) wait with the others and stay. */
+static void worker(void)
+{
+	run_steps();
+	if (env.hold) {
+		pthread_barrier_wait(done);
+		for (;;)
+			pause();
+	}
+}
+
+static void *thread_main(void *arg)
+{
+	(void)arg;
+	worker();
+	return NULL;
+}
+
+static void report(void)
+{
+	struct rusage self, kids;
+
+	getrusage(RUSAGE_SELF, &self);
+	getrusage(RUSAGE_CHILDREN, &kids);
+	printf("done nvcsw=%ld nivcsw=%ld children_nvcsw=%ld children_nivcsw=%ld\n",
+	       self.ru_nvcsw, self.ru_nivcsw, kids.ru_nvcsw, kids.ru_nivcsw);
+	fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct argp argp = { opts, parse, "STEP...", doc, NULL, NULL, NULL };
+	int workers, status, err = 0;
+	pthread_barrierattr_t ba;
+	pthread_t tids[MAX_WORKERS];
+	pid_t pids[MAX_WORKERS];
+	char go;
+
+	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
+		return 2;
+	workers = env.threads + env.procs;
+	devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	devzero = open("/dev/zero", O_RDONLY | O_CLOEXEC);
+	/* process-shared, so forked workers can wait in it too */
+	done = mmap(NULL, sizeof(*done), PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (devnull < 0 || devzero < 0 || done == MAP_FAILED) {
+		perror("workload: set-up");
+		return 1;
+	}
+	pthread_barrierattr_init(&ba);
+	pthread_barrierattr_setpshared(&ba, PTHREAD_PROCESS_SHARED);
+	pthread_barrier_init(done, &ba, (workers ? workers : 1) + (workers ? 1 : 0));
+	if (env.cpu >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(env.cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set)) {
+			perror("workload: sched_setaffinity");
+			return 1;
+		}
+	}
+	if (read(STDIN_FILENO, &go, 1) != 1)
+		return 1; /* nobody said go */
+
+	if (!workers) {
+		run_steps();
+	} else if (env.threads) {
+		for (int i = 0; i < env.threads; i++)
+			if (pthread_create(&tids[i], NULL, thread_main, NULL))
+				return 1;
+		if (!env.hold)
+			for (int i = 0; i < env.threads; i++)
+				pthread_join(tids[i], NULL);
+	} else {
+		for (int i = 0; i < env.procs; i++) {
+			pids[i] = fork();
+			if (pids[i] < 0)
+				return 1;
+			if (pids[i] == 0) {
+				worker();
+				_exit(0);
+			}
+		}
+		if (!env.hold)
+			for (int i = 0; i < env.procs; i++)
+				if (waitpid(pids[i], &status, 0) < 0 || status)
+					err = 1;
+	}
+	if (env.hold && workers)
+		pthread_barrier_wait(done);
+	if (env.report || env.hold)
+		report();
+	if (env.hold) /* until stdin closes: then everything ends with us */
+		while (read(STDIN_FILENO, &go, 1) > 0)
+			;
+	if (env.hold && env.procs)
+		for (int i = 0; i < env.procs; i++)
+			kill(pids[i], SIGKILL);
+	_exit(err);
+}
