@@ -50,6 +50,9 @@ $(OUTPUT)/server-%: $(OBJ)/servers/%.o $(SERVER_LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(OUTPUT)/server-io_uring: LDLIBS += -luring
+# bind every symbol at start-up: else each forked child resolves (and
+# page-faults on) every library function it calls for the first time
+$(SERVER_BINS): LDFLAGS += -Wl,-z,now
 
 # ---------------------------------------------------------------- probes
 # probes/NAME.bpf.c -> build/obj/probes/NAME.bpf.o -> build/obj/probes/NAME.skel.h
@@ -117,6 +120,8 @@ LOAD         := load load_worker load_target http_response histogram timer_heap 
 HARNESS      += $(LOAD) cmd_load
 # what this kernel offers the probes
 HARNESS      += cmd_check
+# report.html and `harness report`
+HARNESS      += svg chart report_html report_exp cmd_report
 HARNESS_OBJS := $(patsubst %,$(OBJ)/harness/%.o,$(HARNESS))
 HARNESS_LIBS := -lbpf -lelf -lz -ljansson
 
@@ -131,17 +136,21 @@ $(HARNESS_OBJS): | $(SKELS)
 # ---------------------------------------------------------------- tests
 # Each test is a program build/tests/NAME built from tests/NAME.c and the
 # shared test library; extra objects are added per test below.
-TESTS    := selftest explain_rules
+TESTS    := selftest explain_rules harness_run
 TESTS    += vagrant
 TESTS    += probe_accept_queue probe_io_uring
 TESTS    += probe_syscalls probe_sched probes
 LOAD_UNIT_TESTS := histogram http_response timer_heap load_target
 LOAD_RUN_TESTS  := load_errors load_accuracy load_users
 TESTS    += $(LOAD_UNIT_TESTS) $(LOAD_RUN_TESTS) load_cli
+TESTS    += servers_http servers servers_load
 TESTLIB  := check server client cmd bpf_progs
 TESTLIB  += workload
 TESTLIB  += fake_server
 TESTLIB  += models
+# report.html: the pages harness writes, opened in headless Chromium
+TESTS    += report_html
+TESTLIB  += png
 TEST_LIB := $(OBJ)/libtest.a
 TEST_BINS := $(addprefix $(OUTPUT)/tests/,$(TESTS))
 
@@ -156,6 +165,11 @@ $(OUTPUT)/tests/%: $(OBJ)/tests/%.o $(TEST_LIB)
 
 $(OUTPUT)/tests/explain_rules: $(patsubst %,$(OBJ)/harness/%.o,figures figures_json explain units)
 $(OUTPUT)/tests/explain_rules: LDLIBS += -ljansson
+# the end-to-end test runs the built harness and servers
+$(OUTPUT)/tests/harness_run: LDLIBS += -ljansson
+$(OUTPUT)/tests/harness_run: | $(HARNESS_BIN) $(SERVER_BINS)
+$(OUTPUT)/tests/report_html: LDLIBS += -ljansson -lz
+$(OUTPUT)/tests/report_html: | $(HARNESS_BIN) $(SERVER_BINS)
 
 # accept_queue and io_uring probes, each against a workload of known answer
 $(OUTPUT)/tests/probe_accept_queue: $(patsubst %,$(OBJ)/probes/%.o,accept_queue hooks hist_json hist_print prog_stats) $(OBJ)/harness/cgroup.o
@@ -202,7 +216,6 @@ all: $(BENCH_BINS) $(OUTPUT)/workload
 
 # the servers' HTTP core alone under ASan/UBSan; then the five servers as
 # processes, with real clients (curl, wrk, raw sockets)
-TESTS    += servers_http servers servers_load
 $(OUTPUT)/tests/servers_http: $(patsubst %,$(OBJ)/san/servers/common/%.o,http reply conn work)
 $(OUTPUT)/tests/servers_http: LDFLAGS += $(SANITIZE)
 $(OUTPUT)/tests/servers $(OUTPUT)/tests/servers_load: | $(SERVER_BINS)

@@ -2,12 +2,13 @@
 /*
  * bench/probes: what the probes cost a server. The epoll server (one loop,
  * pinned to CPU 0, in a cgroup of its own) under harness load's kept-alive
- * throughput scenario (in process, pinned to CPU 1), measured without
- * probes and with all of them attached, alternating the order round by
- * round so drift on a shared machine falls on both sides. Prints
- * requests/s each way and their ratio, the server's CPU time per request,
- * and each probe's programs runs per request and ns per run (the kernel's
- * BPF run-time statistics). Not a test: figures vary from run to run;
+ * throughput scenario (in process, one thread pinned to CPU 1), measured
+ * three ways each round: without probes, with all of them, and with all of
+ * them and the kernel's BPF run-time statistics on (as `harness run` has
+ * them, for each probe's cost). The order turns round by round, so drift
+ * on a shared machine falls on every side. Prints requests/s each way and
+ * their ratios, the server's CPU time per request, and each probe's runs
+ * per request and ns per run. Not a test: figures move from run to run;
  * compare within one run.
  */
 #include "harness/cgroup.h"
@@ -27,6 +28,14 @@
 
 #define MAX_ROUNDS 50
 
+enum mode { WITHOUT, WITH, WITH_COST, MODES };
+
+static const char *const mode_names[MODES] = {
+	[WITHOUT] = "without probes",
+	[WITH] = "with probes",
+	[WITH_COST] = "with probes and BPF statistics",
+};
+
 static struct env {
 	int rounds;
 	double duration_s, warmup_s;
@@ -34,33 +43,33 @@ static struct env {
 	int server_cpu, load_cpu;
 	const char *server;
 	unsigned only;
-	bool no_cost;
 } env = { .rounds = 5, .duration_s = 5, .warmup_s = 1, .connections = 50,
 	  .server_cpu = 0, .load_cpu = 1 };
 
 static const char doc[] =
 	"What the probes cost a server: the epoll server under kept-alive load,\n"
-	"without probes and with all of them attached, round after round.\n"
+	"without probes, with all of them, and with all of them and the BPF\n"
+	"run-time statistics on, round after round.\n"
 	"\n"
 	"USAGE: bench/probes [OPTION...]   (as root)\n"
 	"\n"
 	"EXAMPLES:\n"
-	"    build/bench/probes                    # 5 rounds of 2 x 5 s\n"
-	"    build/bench/probes -r 10 -d 3 -c 100\n";
+	"    build/bench/probes                    # 5 rounds of 3 x 5 s\n"
+	"    build/bench/probes -r 10 -d 3 -c 100\n"
+	"    build/bench/probes -p syscalls        # one probe alone\n";
 
 static const struct argp_option opts[] = {
-	{ "rounds", 'r', "N", 0, "Rounds, each one run without and one with (default 5)", 0 },
+	{ "rounds", 'r', "N", 0, "Rounds, each one run of each kind (default 5)", 0 },
 	{ "duration", 'd', "SECS", 0, "Measured load per run (default 5)", 0 },
 	{ "connections", 'c', "N", 0, "Kept-alive connections (default 50)", 0 },
 	{ "server", 's', "PATH", 0, "Server binary (default: server-epoll of this build)", 0 },
 	{ "probes", 'p', "LIST", 0, "Only these probes, e.g. syscalls,sched (default: all)", 0 },
-	{ "no-cost", 'n', NULL, 0, "Leave BPF run-time statistics off (no ns/run figures)", 0 },
 	{},
 };
 
 static error_t parse(int key, char *arg, struct argp_state *state)
 {
-	char *end;
+	char *end, *save;
 	double v;
 
 	switch (key) {
@@ -81,12 +90,8 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	case 's':
 		env.server = arg;
 		break;
-	case 'n':
-		env.no_cost = true;
-		break;
 	case 'p':
-		for (char *save, *name = strtok_r(arg, ",", &save); name;
-		     name = strtok_r(NULL, ",", &save)) {
+		for (char *name = strtok_r(arg, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
 			int k = probe_kind_of(name);
 
 			if (k < 0)
@@ -103,28 +108,28 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 struct measure {
 	double rps;
 	double cpu_us_per_req; /* the server's cgroup */
-	struct prog_cost cost[PROBE_KINDS];
 	__u64 requests;
+	struct prog_cost cost[PROBE_KINDS];
 };
 
 static struct probes_stats stats; /* big: not on the stack */
 
-/* One load of env.duration_s, after a warm-up; probes attached if with. */
-static int measure(const char *url, const struct cgroup *cg, pid_t server, bool with,
+/* One load of env.duration_s after a warm-up, the probes as mode says. */
+static int measure(const char *url, const struct cgroup *cg, pid_t server, enum mode mode,
 		   struct measure *m)
 {
 	int cpus[1] = { env.load_cpu };
 	struct load_opts o = { .url = url, .connections = env.connections, .threads = 1,
 			       .cpus = cpus, .ncpus = 1 };
 	struct probe_target t = { .cgroup_id = cg->id, .pid = server };
-	struct probes_opts po = { .only = env.only, .no_cost = env.no_cost };
+	struct probes_opts po = { .only = env.only, .no_cost = mode != WITH_COST };
 	struct cgroup_cpu c0, c1;
-	struct load_result r;
 	struct probes *ps = NULL;
+	struct load_result r;
 	int err;
 
 	memset(m, 0, sizeof(*m));
-	if (with) {
+	if (mode != WITHOUT) {
 		err = probes_open(&ps, &t, &po);
 		if (err)
 			return err;
@@ -183,62 +188,67 @@ static double median(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-static void report(const struct measure *off, const struct measure *on)
+static void report(struct measure m[][MODES])
 {
-	double ratio[MAX_ROUNDS], cpu_off[MAX_ROUNDS], cpu_on[MAX_ROUNDS], v[MAX_ROUNDS];
+	double rps[MODES][MAX_ROUNDS], cpu[MODES][MAX_ROUNDS], ratio[MODES][MAX_ROUNDS];
 	int n = env.rounds;
 
-	printf("\n%-7s %16s %16s %8s %16s %16s\n", "round", "without r/s", "with r/s", "ratio",
-	       "without us/req", "with us/req");
+	printf("\n%-6s", "round");
+	for (int k = 0; k < MODES; k++)
+		printf(" %12s %7s", k == WITHOUT ? "without r/s" : k == WITH ? "with r/s" :
+			"+stats r/s", k == WITHOUT ? "us/req" : "ratio");
+	printf("\n");
 	for (int i = 0; i < n; i++) {
-		ratio[i] = off[i].rps ? on[i].rps / off[i].rps : 0;
-		cpu_off[i] = off[i].cpu_us_per_req;
-		cpu_on[i] = on[i].cpu_us_per_req;
-		printf("%-7d %16.0f %16.0f %8.3f %16.2f %16.2f\n", i + 1, off[i].rps, on[i].rps,
-		       ratio[i], cpu_off[i], cpu_on[i]);
+		printf("%-6d", i + 1);
+		for (int k = 0; k < MODES; k++) {
+			rps[k][i] = m[i][k].rps;
+			cpu[k][i] = m[i][k].cpu_us_per_req;
+			ratio[k][i] = m[i][WITHOUT].rps ? m[i][k].rps / m[i][WITHOUT].rps : 0;
+			printf(" %12.0f %7.3f", rps[k][i], k == WITHOUT ? cpu[k][i] : ratio[k][i]);
+		}
+		printf("\n");
 	}
-	for (int i = 0; i < n; i++)
-		v[i] = off[i].rps;
-	printf("%-7s %16.0f", "median", median(v, n));
-	for (int i = 0; i < n; i++)
-		v[i] = on[i].rps;
-	printf(" %16.0f %8.3f", median(v, n), median(ratio, n));
-	printf(" %16.2f %16.2f\n", median(cpu_off, n), median(cpu_on, n));
-	printf("\nAll probes cost %.1f%% of requests/s (median ratio), and add %.1f%% "
-	       "to the server's CPU time per request.\n",
-	       100 * (1 - median(ratio, n)),
-	       100 * (median(cpu_on, n) / median(cpu_off, n) - 1));
+	printf("%-6s", "median");
+	for (int k = 0; k < MODES; k++)
+		printf(" %12.0f %7.3f", median(rps[k], n),
+		       k == WITHOUT ? median(cpu[k], n) : median(ratio[k], n));
+	printf("\n\n");
+	for (int k = WITH; k < MODES; k++)
+		printf("%-32s %5.1f%% fewer requests/s (median of the ratios), server CPU per "
+		       "request %.2f us (%+.1f%%)\n", mode_names[k], 100 * (1 - median(ratio[k], n)),
+		       median(cpu[k], n), 100 * (median(cpu[k], n) / median(cpu[WITHOUT], n) - 1));
+	printf("%-32s server CPU per request %.2f us\n", mode_names[WITHOUT],
+	       median(cpu[WITHOUT], n));
 
-	printf("\n%-14s %12s %10s %10s %12s\n", "probe", "runs/req", "ns/run", "ns/req",
-	       "runs/s");
-	for (int k = 0; k <= PROBE_KINDS; k++) {
+	printf("\n%-14s %10s %10s %10s %12s\n", "probe", "runs/req", "ns/run", "ns/req", "runs/s");
+	for (int p = 0; p <= PROBE_KINDS; p++) {
 		double per_req[MAX_ROUNDS], ns[MAX_ROUNDS], ns_req[MAX_ROUNDS], rate[MAX_ROUNDS];
 
 		for (int i = 0; i < n; i++) {
+			const struct measure *w = &m[i][WITH_COST];
 			struct prog_cost c = { 0 };
 
 			for (int j = 0; j < PROBE_KINDS; j++)
-				if (j == k || k == PROBE_KINDS) {
-					c.events += on[i].cost[j].events;
-					c.run_ns += on[i].cost[j].run_ns;
+				if (j == p || p == PROBE_KINDS) {
+					c.events += w->cost[j].events;
+					c.run_ns += w->cost[j].run_ns;
 				}
-			per_req[i] = on[i].requests ? (double)c.events / on[i].requests : 0;
+			per_req[i] = w->requests ? (double)c.events / w->requests : 0;
 			ns[i] = c.events ? (double)c.run_ns / c.events : 0;
-			ns_req[i] = on[i].requests ? (double)c.run_ns / on[i].requests : 0;
+			ns_req[i] = w->requests ? (double)c.run_ns / w->requests : 0;
 			rate[i] = c.events / env.duration_s;
 		}
-		printf("%-14s %12.2f %10.0f %10.0f %12.0f\n",
-		       k < PROBE_KINDS ? probe_name(k) : "all", median(per_req, n),
-		       median(ns, n), median(ns_req, n), median(rate, n));
+		printf("%-14s %10.2f %10.0f %10.0f %12.0f\n", p < PROBE_KINDS ? probe_name(p) : "all",
+		       median(per_req, n), median(ns, n), median(ns_req, n), median(rate, n));
 	}
-	printf("(medians over %d rounds; runs of every program of the probe, on every\n"
-	       " CPU, the filtered-out ones included)\n", n);
+	printf("(medians over %d rounds, from the BPF statistics: every run of the probe's\n"
+	       " programs on every CPU, those that find no target task included)\n", n);
 }
 
 int main(int argc, char **argv)
 {
 	static const struct argp argp = { opts, parse, NULL, doc, NULL, NULL, NULL };
-	static struct measure off[MAX_ROUNDS], on[MAX_ROUNDS];
+	static struct measure m[MAX_ROUNDS][MODES];
 	const char *sargv[] = { NULL, "--port", "0", "--workers", "1", NULL };
 	char server[PATH_MAX], exe[PATH_MAX], url[64];
 	struct server_proc sp = { .pid = -1 };
@@ -279,25 +289,24 @@ int main(int argc, char **argv)
 	}
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", sp.port);
 	printf("bench/probes: %s (1 loop, CPU %d) under harness load (%u connections kept "
-	       "alive, 1 thread, CPU %d)\n%d rounds of %.0f s without and %.0f s with all "
-	       "probes, after %.0f s of warm-up each\n", basename(server), env.server_cpu,
-	       env.connections, env.load_cpu, env.rounds, env.duration_s, env.duration_s,
-	       env.warmup_s);
+	       "alive, 1 thread, CPU %d)\n%d rounds of 3 runs of %.0f s (%.0f s of warm-up "
+	       "each): %s, %s, %s\n", basename(server), env.server_cpu, env.connections,
+	       env.load_cpu, env.rounds, env.duration_s, env.warmup_s, mode_names[WITHOUT],
+	       mode_names[WITH], mode_names[WITH_COST]);
 	for (int i = 0; i < env.rounds; i++) {
-		/* odd rounds without first, even rounds with first */
-		for (int j = 0; j < 2; j++) {
-			bool with = (i + j) % 2;
+		for (int j = 0; j < MODES; j++) {
+			enum mode mode = (i + j) % MODES; /* each round starts one later */
 
-			err = measure(url, &cg, sp.pid, with, with ? &on[i] : &off[i]);
+			err = measure(url, &cg, sp.pid, mode, &m[i][mode]);
 			if (err) {
 				fprintf(stderr, "bench/probes: round %d: %s\n", i + 1, strerror(-err));
 				goto out;
 			}
 		}
-		fprintf(stderr, "round %d: %.0f r/s without, %.0f with\n", i + 1, off[i].rps,
-			on[i].rps);
+		fprintf(stderr, "round %d: %.0f r/s without, %.0f with, %.0f with statistics\n",
+			i + 1, m[i][WITHOUT].rps, m[i][WITH].rps, m[i][WITH_COST].rps);
 	}
-	report(off, on);
+	report(m);
 	err = 0;
 out:
 	if (sp.pid > 0)

@@ -73,7 +73,8 @@ static double cost(int (*fn)(void), int n)
 		for (int i = 0; i < n; i++) {
 			err = fn();
 			if (err) {
-				fprintf(stderr, "servers_spawn: failed to start: %s\n", strerror(-err));
+				fprintf(stderr, "servers_spawn: failed to start: %s\n",
+					strerror(-err));
 				exit(1);
 			}
 		}

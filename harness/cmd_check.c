@@ -90,8 +90,11 @@ static void kernel_facts(void)
 		fact("BTF", "no: %s missing (CONFIG_DEBUG_INFO_BTF off): no probe can load",
 		     hooks_btf_path());
 	err = hook_loadable("tp_btf/sched_switch");
-	fact("tp_btf", err ? "no: %s" : "yes, BPF programs load on BTF tracepoints",
-	     strerror(-err));
+	if (!err)
+		fact("tp_btf", "yes, BPF programs load on BTF tracepoints");
+	else
+		fact("tp_btf", "no: %s%s", strerror(-err),
+		     err == -EPERM && geteuid() ? " (not root)" : "");
 	fact("task storage", kernel_at_least(5, 11) ? "yes (Linux 5.11+)" :
 		"no (Linux 5.11+): the syscalls and sched probes need it");
 	if (!access("/sys/kernel/tracing/events", F_OK))
@@ -113,8 +116,8 @@ static void kernel_facts(void)
 	fact("kprobes", hook_exists("kprobe/vfs_read", NULL, 0) ?
 		"no (CONFIG_KPROBES off): nothing here needs them" : "yes (not needed)");
 	err = hook_loadable("fentry/vfs_read");
-	fact("fentry", err ? "refused (%s): nothing here needs it" : "yes (not needed)",
-	     strerror(-err));
+	fact("fentry", err ? "refused (%s%s): nothing here needs it" : "yes (not needed)",
+	     strerror(-err), err == -EPERM && geteuid() ? ", not root" : "");
 }
 
 static void hooks_of(enum probe_kind k, const char *name)

@@ -16,5 +16,6 @@ int cmd_list(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_load(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

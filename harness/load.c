@@ -288,7 +288,10 @@ static void watch_run(const struct load_opts *o, struct load_plan *p,
 		}
 		if (o->progress && now >= next_progress && now < p->end_ns) {
 			report_progress(o, p, w, v, now);
+			/* once a second, however long the callback took */
 			next_progress += NS_PER_S;
+			if (next_progress <= load_now_ns())
+				next_progress = load_now_ns() + NS_PER_S;
 		}
 	}
 }
@@ -296,7 +299,7 @@ static void watch_run(const struct load_opts *o, struct load_plan *p,
 static void merge_results(const struct load_opts *o, const struct load_plan *p,
 			  struct load_worker **w, struct load_result *r)
 {
-	uint64_t stop_ns = 0, sends = 0;
+	uint64_t stop_ns = 0, timer_sends = 0, lag_sum = 0;
 	struct histogram sec;
 
 	for (unsigned i = 0; i < o->threads; i++) {
@@ -317,12 +320,19 @@ static void merge_results(const struct load_opts *o, const struct load_plan *p,
 		r->non2xx += x->non2xx;
 		r->errors_total += x->errors_total;
 		r->late_sends += x->late_sends;
+		timer_sends += x->timer_sends;
+		lag_sum += x->lag_sum_ns;
 		if (x->max_lag_ns > r->max_lag_ns)
 			r->max_lag_ns = x->max_lag_ns;
 		r->users_started += x->users_started;
+		r->cpu_user_s += x->cpu_user_ns / 1e9;
+		r->cpu_sys_s += x->cpu_sys_ns / 1e9;
 		if (x->stop_ns > stop_ns)
 			stop_ns = x->stop_ns;
 	}
+	if (stop_ns > p->start_ns)
+		r->cpu_busy = (r->cpu_user_s + r->cpu_sys_s) * 1e9 /
+			      ((double)o->threads * (stop_ns - p->start_ns));
 	if (stop_ns > p->end_ns)
 		stop_ns = p->end_ns;
 	r->duration_s = stop_ns > p->measure_ns ? (stop_ns - p->measure_ns) / 1e9 : 0;
@@ -352,10 +362,13 @@ static void merge_results(const struct load_opts *o, const struct load_plan *p,
 		r->nseconds = 0;
 	}
 
-	if (r->scenario == LOAD_RATE) {
-		sends = r->sent ? r->sent : 1;
-		r->behind = (!r->stopped && r->rate < 0.95 * r->rate_target) ||
-			    r->late_sends * 100 > sends;
+	r->mean_lag_ns = timer_sends ? (double)lag_sum / timer_sends : 0;
+	if (r->scenario == LOAD_RATE || r->scenario == LOAD_USERS) {
+		bool late = r->late_sends * 100 > (timer_sends ? timer_sends : 1);
+
+		r->behind = late || (r->scenario == LOAD_RATE && !r->stopped &&
+				     r->rate < 0.95 * r->rate_target);
+		r->client_behind = r->behind && (late || r->cpu_busy > 0.9);
 	}
 }
 

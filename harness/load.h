@@ -135,12 +135,19 @@ struct load_result {
 	uint64_t errors_total; /* errors[] and non2xx */
 	struct load_second *seconds;
 	unsigned nseconds;
-	/* rate: did the schedule hold? */
-	uint64_t late_sends; /* left > LOAD_LATE_NS late, their connection free:
-				the client's own lag */
+	/* the load threads' own CPU time over the whole run (warm-up too):
+	 * near threads * (warm-up + duration) means the client was the limit */
+	double cpu_user_s, cpu_sys_s;
+	double cpu_busy;     /* (user + sys) / (threads * run time), 0..1 */
+	/* rate and users: did the schedule hold? A send due while its
+	 * connection was free and leaving late is the client's own lag */
+	uint64_t late_sends; /* more than LOAD_LATE_NS late */
 	uint64_t max_lag_ns;
-	bool behind;         /* achieved < 95% of the target rate, or > 1% of
-				sends late */
+	double mean_lag_ns;
+	bool behind;         /* rate: achieved < 95% of the target, or > 1% of
+				sends late; users: > 1% of sends late */
+	bool client_behind;  /* ... and the client's to blame: > 1% of sends
+				late, or its threads > 90% busy */
 	/* users */
 	unsigned users_started;
 	unsigned connections_peak; /* most open at once (sampled every 20 ms) */

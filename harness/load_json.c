@@ -97,11 +97,18 @@ json_t *load_result_to_json(const struct load_result *r)
 		}
 	json_object_set_new(j, "status", status);
 	json_object_set_new(j, "series", series_json(r));
+	json_object_set_new(j, "client_cpu", json_pack("{s:f, s:f, s:f, s:f}",
+		"user_s", r->cpu_user_s, "sys_s", r->cpu_sys_s,
+		"per_request_us", r->requests ? (r->cpu_user_s + r->cpu_sys_s) * 1e6 / r->requests : 0.0,
+		"busy", r->cpu_busy));
+	if (r->scenario == LOAD_RATE || r->scenario == LOAD_USERS)
+		json_object_set_new(j, "schedule", json_pack("{s:I, s:f, s:f, s:b, s:b}",
+			"late_sends", (json_int_t)r->late_sends, "mean_lag_us", r->mean_lag_ns / 1e3,
+			"max_lag_us", r->max_lag_ns / 1e3, "behind", r->behind,
+			"client_behind", r->client_behind));
 	if (r->scenario == LOAD_RATE)
-		json_object_set_new(j, "open_loop", json_pack("{s:f, s:f, s:I, s:f, s:b}",
-			"target_rate", r->rate_target, "achieved_rate", r->rate,
-			"late_sends", (json_int_t)r->late_sends,
-			"max_lag_us", r->max_lag_ns / 1e3, "behind", r->behind));
+		json_object_set_new(j, "open_loop", json_pack("{s:f, s:f}",
+			"target_rate", r->rate_target, "achieved_rate", r->rate));
 	if (r->scenario == LOAD_USERS)
 		json_object_set_new(j, "users", json_pack("{s:i, s:i}",
 			"users", (int)r->users, "started", (int)r->users_started));

@@ -69,21 +69,22 @@ statuses:
 
 static void print_scenario(FILE *f, const struct load_result *r)
 {
-	if (r->scenario == LOAD_RATE) {
-		fprintf(f, "  Rate: %.2f requests/s asked, %.2f achieved (%.1f%%); client lag max %s, "
-			   "%llu sends > %s late\n",
-			r->rate_target, r->rate,
-			r->rate_target ? 100 * r->rate / r->rate_target : 0, T(r->max_lag_ns),
-			(unsigned long long)r->late_sends, T(LOAD_LATE_NS));
-		if (r->behind)
-			fprintf(f, "  Behind schedule: %s\n",
-				r->late_sends * 100 > (r->sent ? r->sent : 1)
-					? "the client itself could not keep up (more threads, or fewer other processes on its CPUs)"
-					: "the server did not answer fast enough for this many connections");
-	}
+	if (r->scenario == LOAD_RATE)
+		fprintf(f, "  Rate: %.2f requests/s asked, %.2f achieved (%.1f%%)\n", r->rate_target,
+			r->rate, r->rate_target ? 100 * r->rate / r->rate_target : 0);
 	if (r->scenario == LOAD_USERS)
 		fprintf(f, "  Users: %u of %u started; %u connections open at most\n",
 			r->users_started, r->users, r->connections_peak);
+	if (r->scenario != LOAD_RATE && r->scenario != LOAD_USERS)
+		return;
+	fprintf(f, "  Client lag behind its schedule: mean %s, max %s, %llu sends more than %s late\n",
+		T(r->mean_lag_ns), T(r->max_lag_ns), (unsigned long long)r->late_sends,
+		T(LOAD_LATE_NS));
+	if (r->behind)
+		fprintf(f, "  Behind schedule: %s\n",
+			r->client_behind
+				? "the client itself could not keep up (more threads, or fewer other processes on its CPUs)"
+				: "the server did not answer fast enough for this many connections");
 }
 
 static void print_series(FILE *f, const struct load_result *r)
@@ -124,6 +125,10 @@ void load_result_print(FILE *f, const struct load_result *r)
 		r->duration_s, bytes(a, sizeof(a), r->bytes),
 		r->stopped ? " (stopped early)" : "");
 	print_errors(f, r);
+	if (r->requests)
+		fprintf(f, "  Client CPU: %.2fs user, %.2fs sys, %.2fus per request, threads %.0f%% busy\n",
+			r->cpu_user_s, r->cpu_sys_s,
+			(r->cpu_user_s + r->cpu_sys_s) * 1e6 / r->requests, 100 * r->cpu_busy);
 	fprintf(f, "Requests/sec: %10.2f\n", r->rate);
 	fprintf(f, "Transfer/sec: %10s\n",
 		bytes(a, sizeof(a), r->duration_s > 0 ? r->bytes / r->duration_s : 0));

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #define RBUF_SIZE 65536
@@ -252,7 +253,7 @@ static void conn_send(struct load_worker *w, struct load_conn *c)
 static int conn_open(struct load_worker *w, struct load_conn *c)
 {
 	const struct load_plan *p = w->plan;
-	int one = 1, err;
+	int one = 1;
 
 	c->fd = socket(p->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (c->fd < 0)
@@ -260,13 +261,14 @@ static int conn_open(struct load_worker *w, struct load_conn *c)
 	COUNT_ADD(w->open, 1);
 	c->events = 0;
 	c->connected = false;
-	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	/* Nagle only holds back data sent while earlier data is unacknowledged:
+	 * a connection that sends one request never meets it */
+	if (!p->close)
+		setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	c->connect_ns = load_now_ns();
 	if (connect(c->fd, (const struct sockaddr *)&p->addr, p->addrlen) &&
-	    errno != EINPROGRESS) {
-		err = -errno;
-		return err;
-	}
+	    errno != EINPROGRESS)
+		return -errno;
 	return 0;
 }
 
@@ -390,22 +392,22 @@ static void conn_event(struct load_worker *w, struct load_conn *c, uint32_t even
 static void conn_due(struct load_worker *w, struct load_conn *c, uint64_t now)
 {
 	const struct load_plan *p = w->plan;
-	uint64_t due = c->timer.due_ns;
+	uint64_t due = c->timer.due_ns, lag = now - due;
+	bool scheduled = p->scenario == LOAD_RATE || p->scenario == LOAD_USERS;
 
 	if (p->scenario == LOAD_USERS && c->nth == 0)
 		COUNT_ADD(w->users_started, 1);
-	if (p->scenario != LOAD_RATE) {
-		conn_request(w, c, now, now);
-		return;
-	}
 	/* the connection was free when its time came: any lag is ours */
-	if (!c->overdue && measuring(w, now)) {
-		if (now - due > LOAD_LATE_NS)
+	if (scheduled && !c->overdue && measuring(w, now)) {
+		w->timer_sends++;
+		w->lag_sum_ns += lag;
+		if (lag > LOAD_LATE_NS)
 			w->late_sends++;
-		if (now - due > w->max_lag_ns)
-			w->max_lag_ns = now - due;
+		if (lag > w->max_lag_ns)
+			w->max_lag_ns = lag;
 	}
-	conn_request(w, c, now, due);
+	/* rate: latency counts from the intended time, lag included */
+	conn_request(w, c, now, p->scenario == LOAD_RATE ? due : now);
 }
 
 static void fire_timers(struct load_worker *w, uint64_t now)
@@ -461,6 +463,7 @@ void *load_worker_run(void *arg)
 	const struct load_plan *p = w->plan;
 	struct epoll_event events[MAX_EVENTS];
 	uint64_t now, next_sweep;
+	struct rusage ru;
 
 	schedule_first(w);
 	now = load_now_ns();
@@ -500,6 +503,10 @@ void *load_worker_run(void *arg)
 	w->stop_ns = now;
 	for (unsigned i = 0; i < w->nconns; i++)
 		conn_close(w, &w->conns[i]);
+	if (!getrusage(RUSAGE_THREAD, &ru)) {
+		w->cpu_user_ns = ru.ru_utime.tv_sec * NS_PER_S + ru.ru_utime.tv_usec * 1000ULL;
+		w->cpu_sys_ns = ru.ru_stime.tv_sec * NS_PER_S + ru.ru_stime.tv_usec * 1000ULL;
+	}
 	__atomic_store_n(&w->finished, 1, __ATOMIC_RELEASE);
 	return NULL;
 }
@@ -545,7 +552,7 @@ int load_worker_init(struct load_worker *w, const struct load_plan *plan,
 
 void load_worker_free(struct load_worker *w)
 {
-	if (w->epfd > 0)
+	if (w->epfd >= 0)
 		close(w->epfd);
 	w->epfd = -1;
 	if (w->seconds)

@@ -72,9 +72,10 @@ struct load_worker {
 	int other_errno;
 	uint64_t status[LOAD_STATUS_MAX];
 	uint64_t non2xx, errors_total;
-	uint64_t late_sends, max_lag_ns;
+	uint64_t timer_sends, lag_sum_ns, late_sends, max_lag_ns;
 	unsigned open, users_started;
 	uint64_t stop_ns;           /* when its loop ended */
+	uint64_t cpu_user_ns, cpu_sys_ns; /* the thread's CPU time, whole run */
 	int err;                    /* its loop failed: -errno */
 	int finished;               /* relaxed atomic: the thread is done */
 };

@@ -11,6 +11,7 @@ const struct command harness_commands[] = {
 	{ "list", cmd_list, "list the server models and load scenarios" },
 	{ "load", cmd_load, "generate HTTP load against a server (wrk-like)" },
 	{ "check", cmd_check, "which probes and kernel hooks this machine offers, and why not" },
+	{ "report", cmd_report, "show a finished run again from its results.json (--html: the charts)" },
 	{ NULL, NULL, NULL },
 };
 

@@ -4,6 +4,7 @@
 #include "harness/comparison.h"
 #include "harness/figures_json.h"
 #include "harness/metrics.h"
+#include "harness/report_html.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -129,6 +130,7 @@ int results_write(const char *dir, json_t *results, struct experiment *const exp
 {
 	char path[1024];
 	FILE *f;
+	int err;
 
 	snprintf(path, sizeof(path), "%s/results.json", dir);
 	if (json_dump_file(results, path, JSON_INDENT(1) | JSON_REAL_PRECISION(10)))
@@ -159,5 +161,9 @@ int results_write(const char *dir, json_t *results, struct experiment *const exp
 	print_run_summary(f, json_object_get(results, "experiments"));
 	fclose(f);
 	give_to_sudo_user(path);
-	return 0;
+	snprintf(path, sizeof(path), "%s/report.html", dir);
+	err = report_html_write(path, results);
+	if (!err)
+		give_to_sudo_user(path);
+	return err;
 }

@@ -2,7 +2,7 @@
 /*
  * What every probe's user-space API looks like. For a probe NAME
  * (probes/NAME.bpf.c, probes/NAME.h for the types shared with BPF,
- * probes/NAME.c for this API):
+ * probes/NAME_probe.h declaring this API, probes/NAME.c for it):
  *
  *   int  NAME_probe_open(struct NAME_probe **p, const struct probe_target *t);
  *                                       open the skeleton, set the target, load
@@ -10,12 +10,20 @@
  *   int  NAME_probe_read(struct NAME_probe *p, struct NAME_stats *out);
  *   int  NAME_probe_reset(struct NAME_probe *p);      zero the counters
  *   void NAME_probe_destroy(struct NAME_probe *p);    detach, unload; NULL ok
+ *   const char *NAME_probe_why(void);   why this thread's last open or
+ *                                       attach failed ("" if it did not)
  *   void NAME_stats_print(FILE *f, const struct NAME_stats *s);
  *   json_t *NAME_stats_to_json(const struct NAME_stats *s);
  *
- * Functions return 0 or -errno. A hook this kernel lacks makes open or
- * attach fail with a reason (probe_why) that names it; it never aborts
- * anything else.
+ * and struct NAME_stats has, besides its figures:
+ *
+ *   struct prog_cost cost;  its programs' runs and ns since attach or reset
+ *   char why[192];          figures it goes without, and why ("" if none)
+ *
+ * Functions return 0 or -errno. A hook this kernel lacks (probes/hooks.h
+ * tells, before load) makes open fail with a reason (NAME_probe_why) that
+ * names it, or leaves out the figures that need it (stats.why); it never
+ * aborts anything else. probes/probes.h runs every probe through this API.
  */
 #ifndef WHYSERVE_PROBE_H
 #define WHYSERVE_PROBE_H

@@ -137,6 +137,9 @@ int sched_probe_reset(struct sched_probe *p)
 	memset(p->vals, 0, p->ncpus * sizeof(*p->vals));
 	if (bpf_map_update_elem(bpf_map__fd(p->skel->maps.counts), &zero, p->vals, BPF_ANY))
 		return -errno;
+	/* global data is mmap()ed: plain stores reach the programs */
+	p->skel->bss->tasks_alive = 0;
+	p->skel->bss->tasks_peak = 0;
 	return prog_cost_read(p->skel->obj, &p->cost_base);
 }
 
@@ -170,6 +173,7 @@ int sched_probe_read(struct sched_probe *p, struct sched_stats *s)
 		hist_add(&s->offcpu, &v->offcpu);
 		hist_add(&s->runq, &v->runq);
 	}
+	s->tasks_peak = p->skel->bss->tasks_peak;
 	s->have_runq = p->have_runq;
 	s->have_tasks = p->have_tasks;
 	s->have_migrations = p->have_migrations;
@@ -206,11 +210,12 @@ void sched_stats_print(FILE *f, const struct sched_stats *s)
 		fprintf(f, ", waiting on a run queue %.3f s", s->runq_ns / 1e9);
 	fprintf(f, "\n");
 	if (s->have_tasks)
-		fprintf(f, "  created %llu processes and %llu threads; %llu processes and %llu threads exited\n",
+		fprintf(f, "  created %llu processes and %llu threads; %llu processes and %llu threads exited;\n"
+			   "  at most %lld more tasks alive at once than at the start\n",
 			(unsigned long long)s->procs_created,
 			(unsigned long long)s->threads_created,
 			(unsigned long long)s->procs_exited,
-			(unsigned long long)s->threads_exited);
+			(unsigned long long)s->threads_exited, (long long)s->tasks_peak);
 	if (s->have_migrations)
 		fprintf(f, "  CPU migrations %llu\n", (unsigned long long)s->migrations);
 	if (s->have_runq) {
@@ -240,11 +245,12 @@ json_t *sched_stats_to_json(const struct sched_stats *s)
 		json_object_set_new(j, "runq", log2_hist_to_json(&s->runq, "nsecs"));
 	}
 	if (s->have_tasks)
-		json_object_set_new(j, "tasks", json_pack("{s:I, s:I, s:I, s:I}",
+		json_object_set_new(j, "tasks", json_pack("{s:I, s:I, s:I, s:I, s:I}",
 			"procs_created", (json_int_t)s->procs_created,
 			"threads_created", (json_int_t)s->threads_created,
 			"procs_exited", (json_int_t)s->procs_exited,
-			"threads_exited", (json_int_t)s->threads_exited));
+			"threads_exited", (json_int_t)s->threads_exited,
+			"peak_above_start", (json_int_t)s->tasks_peak));
 	if (s->have_migrations)
 		json_object_set_new(j, "migrations", json_integer(s->migrations));
 	json_object_set_new(j, "cost", json_pack("{s:I, s:I}",

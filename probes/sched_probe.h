@@ -42,6 +42,8 @@ struct sched_stats {
 	bool have_tasks;   /* false without fork/exit tracepoints */
 	__u64 procs_created, threads_created;
 	__u64 procs_exited, threads_exited;
+	__s64 tasks_peak;  /* most tasks (threads) alive at once, counted from
+			    * those alive at attach or reset: add them */
 
 	bool have_migrations;
 	__u64 migrations;

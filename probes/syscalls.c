@@ -192,10 +192,13 @@ const struct syscall_stat *syscalls_find(const struct syscalls_stats *s,
 
 /* ------------------------------------------------------------ output */
 
-#define PRINT_HISTS 5 /* latency histograms of the costliest few */
+#define PRINT_ROWS 20 /* the costliest syscalls; the rest in one line */
+#define PRINT_HISTS 5  /* latency histograms of the costliest few */
 
 void syscalls_stats_print(FILE *f, const struct syscalls_stats *s)
 {
+	__u64 rest = 0;
+
 	fprintf(f, "syscalls: %llu calls, %.3f s inside them\n",
 		(unsigned long long)s->calls, s->total_ns / 1e9);
 	if (s->n)
@@ -204,10 +207,17 @@ void syscalls_stats_print(FILE *f, const struct syscalls_stats *s)
 	for (int i = 0; i < s->n; i++) {
 		const struct syscall_stat *st = &s->sys[i];
 
+		if (i >= PRINT_ROWS) {
+			rest += st->count;
+			continue;
+		}
 		fprintf(f, "  %-22s %10llu %12.3f %10.2f %12.2f\n", st->name,
 			(unsigned long long)st->count, st->total_ns / 1e6,
 			st->total_ns / 1e3 / st->count, st->max_ns / 1e3);
 	}
+	if (s->n > PRINT_ROWS)
+		fprintf(f, "  ... %d more syscalls, %llu calls in all\n", s->n - PRINT_ROWS,
+			(unsigned long long)rest);
 	for (int i = 0; i < s->n && i < PRINT_HISTS; i++) {
 		fprintf(f, "\n  %s latency:\n", s->sys[i].name);
 		print_log2_hist_ns_as_us(f, &s->sys[i].hist);

@@ -8,7 +8,7 @@
  * and it is correct: only one client is served at a time.
  *
  * Its costs. No process, thread or event machinery: per request a recv and
- * a writev, per connection an accept and a close. But the connection held
+ * a send, per connection an accept and a close. But the connection held
  * open by a keep-alive client owns the server; everyone else waits in the
  * kernel's accept queue (its length: --backlog), and once that is full the
  * kernel drops new connection attempts (SYNs): clients see connect

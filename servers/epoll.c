@@ -11,7 +11,7 @@
  * runs N loops, each on its own listening socket (SO_REUSEPORT), so that
  * N cores share the work without sharing a lock.
  *
- * Its costs. Per request: one recv, one writev, and a share of an
+ * Its costs. Per request: one recv, one send, and a share of an
  * epoll_wait that reports many sockets at once. No thread or process per
  * connection, no context switch per request. Sockets are registered once,
  * edge-triggered (EPOLLET) for both directions, so there is no epoll_ctl
@@ -48,14 +48,15 @@ struct conn {
 	int fd;
 	bool readable; /* the socket may hold data we have not read */
 	bool writable; /* the socket took all we wrote last time */
-	bool eof;      /* the peer sends no more */
+	bool hup;      /* the peer shut down its side: a short read does not drain that */
+	bool eof;      /* the peer sends no more, and we have read all it sent */
 	struct http_conn http;
 	struct conn *next_free;
 };
 
 struct loop {
 	int epfd, listen_fd;
-	struct conn *free; /* closed connections, for reuse: no malloc per connection */
+	struct conn *free;	 /* closed connections, for reuse: no malloc per connection */
 	char buf[HTTP_RECV_MAX]; /* every read lands here; requests are answered in place */
 };
 
@@ -100,7 +101,7 @@ static int conn_run(struct loop *l, struct conn *c)
 
 	for (;;) {
 		while (c->writable && (k = http_conn_output(&c->http, iov, HTTP_IOV_MAX))) {
-			n = writev(c->fd, iov, k);
+			n = http_send(c->fd, iov, k);
 			if (n < 0 && errno != EAGAIN)
 				return -1;
 			if (n < 0 || (size_t)n < iov_bytes(iov, k))
@@ -113,13 +114,16 @@ static int conn_run(struct loop *l, struct conn *c)
 		if (!c->readable || c->eof || !http_conn_wants_input(&c->http))
 			return 0;
 		n = recv(c->fd, l->buf, sizeof(l->buf), 0);
-		if (n < 0 && errno != EAGAIN)
-			return -1;
-		/* drained: the next byte to arrive makes a new edge */
-		if (n < (ssize_t)sizeof(l->buf))
+		if (n < 0) {
 			c->readable = false;
-		if (n < 0)
-			return 0;
+			return errno == EAGAIN ? 0 : -1;
+		}
+		/*
+		 * A short read drained the socket: the next byte to arrive makes
+		 * a new edge. Not so the FIN, if its edge came with this data.
+		 */
+		if (n < (ssize_t)sizeof(l->buf) && !c->hup)
+			c->readable = false;
 		if (n == 0)
 			c->eof = true;
 		else if (http_conn_input(&c->http, l->buf, n))
@@ -144,7 +148,7 @@ static int epoll_loop(int listen_fd, int stop_fd)
 	    epoll_ctl(l->epfd, EPOLL_CTL_ADD, stop_fd,
 		      &(struct epoll_event){ EPOLLIN, { .ptr = &stop_tag } })) {
 		err = -errno;
-		fprintf(stderr, "%s: failed to set up epoll: %s\n", model.name, strerror(-err));
+		report("failed to set up epoll: %s", strerror(-err));
 		free(l);
 		return err;
 	}
@@ -154,8 +158,7 @@ static int epoll_loop(int listen_fd, int stop_fd)
 		n = epoll_wait(l->epfd, ev, MAX_EVENTS, -1);
 		if (n < 0 && errno != EINTR) {
 			err = -errno;
-			fprintf(stderr, "%s: failed to wait for events: %s\n", model.name,
-				strerror(-err));
+			report("failed to wait for events: %s", strerror(-err));
 			break;
 		}
 		for (int i = 0; i < n; i++) {
@@ -169,6 +172,8 @@ static int epoll_loop(int listen_fd, int stop_fd)
 			}
 			if (ev[i].events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
 				c->readable = true;
+			if (ev[i].events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+				c->hup = true;
 			if (ev[i].events & (EPOLLOUT | EPOLLHUP | EPOLLERR))
 				c->writable = true;
 			if (conn_run(l, c))
@@ -177,7 +182,6 @@ static int epoll_loop(int listen_fd, int stop_fd)
 	}
 out:
 	close(l->epfd);
-	close(listen_fd);
 	free(l);
 	return err;
 }
@@ -185,11 +189,7 @@ out:
 int main(int argc, char **argv)
 {
 	struct server_opts o;
-	int *fds;
 
 	server_init(argc, argv, &model, &o);
-	fds = calloc(o.workers, sizeof(*fds));
-	if (!fds || listen_sockets(&o, fds, o.workers, SOCK_NONBLOCK))
-		return 1;
-	return workers_run(&o, fds, o.workers, epoll_loop) ? 1 : 0;
+	return workers_run(&o, SOCK_NONBLOCK, epoll_loop) ? 1 : 0;
 }

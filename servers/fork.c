@@ -9,11 +9,13 @@
  * client. The parent must reap each child that exits (waitpid), or it
  * stays a zombie.
  *
- * Its costs. A fork() per connection: copying the page tables, then the
- * copy-on-write faults in the child, its exit and the parent's wait, which
- * add up to far more than answering a request. Kept-alive connections
- * spread that over many requests; Connection: close pays it for every one.
- * A thousand idle keep-alive clients are a thousand processes.
+ * Its costs. A fork() per connection: new page tables, then page faults:
+ * each page parent or child writes while both map it is copied
+ * (copy-on-write), and each page of code the child runs is mapped anew;
+ * then the child's exit and the parent's wait. Together far more than
+ * answering a request: kept-alive connections spread it over many
+ * requests, Connection: close pays it for every one. A thousand idle
+ * keep-alive clients are a thousand processes.
  *
  * The parent waits in poll() for either of two things: a connection on the
  * listening socket, or a signal, read from a signalfd so that none can be
@@ -30,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -42,30 +45,44 @@ static const struct server_model model = {
 		    "    server-fork --port 0 --backlog 16 # a free port, a short accept queue\n",
 };
 
-/* the children alive, so that a stop can be passed on to them */
-static pid_t *children;
-static int nchildren, capacity;
+/*
+ * The children alive, so that a stop can be passed on to them. In a
+ * mapping of its own that children do not inherit (MADV_DONTFORK): any
+ * page the parent shares with a child is copy-on-write, and the parent
+ * would pay a page copy for every fork when it writes the table.
+ */
+#define MAX_CHILDREN 65536
+static struct {
+	int n;
+	pid_t pid[MAX_CHILDREN];
+} * children;
+
+static int children_init(void)
+{
+	children = mmap(NULL, sizeof(*children), PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (children == MAP_FAILED || madvise(children, sizeof(*children), MADV_DONTFORK)) {
+		int err = -errno;
+
+		report("failed to map the children table: %s", strerror(-err));
+		return err;
+	}
+	return 0;
+}
 
 static int remember(pid_t pid)
 {
-	if (nchildren == capacity) {
-		int cap = capacity ? 2 * capacity : 64;
-		pid_t *p = realloc(children, cap * sizeof(*p));
-
-		if (!p)
-			return -ENOMEM;
-		children = p;
-		capacity = cap;
-	}
-	children[nchildren++] = pid;
+	if (children->n == MAX_CHILDREN)
+		return -ENOSPC;
+	children->pid[children->n++] = pid;
 	return 0;
 }
 
 static void forget(pid_t pid)
 {
-	for (int i = 0; i < nchildren; i++)
-		if (children[i] == pid) {
-			children[i] = children[--nchildren];
+	for (int i = 0; i < children->n; i++)
+		if (children->pid[i] == pid) {
+			children->pid[i] = children->pid[--children->n];
 			return;
 		}
 }
@@ -94,11 +111,11 @@ int main(int argc, char **argv)
 	struct signalfd_siginfo si;
 	struct server_opts o;
 	sigset_t sigs, mask;
-	int lfd, sfd, fd = 0;
+	int lfd, sfd, fd, err = 0;
 	pid_t pid;
 
 	server_init(argc, argv, &model, &o);
-	if (listen_sockets(&o, &lfd, 1, SOCK_NONBLOCK))
+	if (children_init() || listen_sockets(&o, &lfd, 1, SOCK_NONBLOCK))
 		return 1;
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGCHLD);
@@ -107,7 +124,7 @@ int main(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &sigs, &mask);
 	sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
 	if (sfd < 0) {
-		fprintf(stderr, "%s: failed to create signalfd: %s\n", model.name, strerror(errno));
+		report("failed to create signalfd: %s", strerror(errno));
 		return 1;
 	}
 	listen_announce(&o, lfd, 1);
@@ -127,24 +144,26 @@ int main(int argc, char **argv)
 		fd = accept_connection(lfd, 0);
 		if (fd == -EAGAIN)
 			continue;
-		if (fd < 0)
+		if (fd < 0) {
+			err = fd;
 			break;
+		}
 		pid = fork();
 		if (pid == 0)
 			child(fd, lfd, sfd, &mask);
 		if (pid < 0)
-			fprintf(stderr, "%s: failed to fork: %s\n", model.name, strerror(errno));
+			report_ratelimited("failed to fork: %s", strerror(errno));
 		else if (remember(pid))
 			kill(pid, SIGKILL); /* one we could not stop later */
 		close(fd);
 	}
 
 	close(lfd);
-	for (int i = 0; i < nchildren; i++)
-		kill(children[i], SIGTERM);
+	for (int i = 0; i < children->n; i++)
+		kill(children->pid[i], SIGTERM);
 	reap(0);
-	if (fd < 0 && fd != -EAGAIN) {
-		fprintf(stderr, "%s: failed to accept connection: %s\n", model.name, strerror(-fd));
+	if (err) {
+		report("failed to accept connection: %s", strerror(-err));
 		return 1;
 	}
 	return 0;

@@ -63,9 +63,9 @@ static const struct server_model model = {
 
 enum op { OP_IGNORE = URING_IGNORE, OP_ACCEPT, OP_RECV, OP_SEND, OP_STOP, OP_MASK = 7 };
 
-#define ENTRIES 1024   /* submission queue; completions: 4x */
+#define ENTRIES	  1024 /* submission queue; completions: 4x */
 #define BUF_COUNT 1024 /* provided buffers per loop */
-#define BUF_SIZE 4096
+#define BUF_SIZE  4096
 #define BUF_GROUP 0
 
 struct conn {
@@ -246,7 +246,7 @@ static int uring_loop(int listen_fd, int stop_fd)
 		err = uring_bufs_init(&l->bufs, &l->ring, BUF_GROUP, BUF_COUNT, BUF_SIZE,
 				      features.buf_ring);
 	if (err) {
-		fprintf(stderr, "%s: failed to set up io_uring: %s\n", model.name, strerror(-err));
+		report("failed to set up io_uring: %s", strerror(-err));
 		return err;
 	}
 	arm_accept(l);
@@ -258,8 +258,7 @@ static int uring_loop(int listen_fd, int stop_fd)
 	while (!stop) {
 		err = io_uring_submit_and_wait(&l->ring, 1);
 		if (err < 0 && err != -EINTR && err != -EAGAIN && err != -EBUSY) {
-			fprintf(stderr, "%s: failed to submit to io_uring: %s\n", model.name,
-				strerror(-err));
+			report("failed to submit to io_uring: %s", strerror(-err));
 			break;
 		}
 		err = n = 0;
@@ -288,7 +287,6 @@ static int uring_loop(int listen_fd, int stop_fd)
 	}
 	uring_bufs_free(&l->bufs);
 	io_uring_queue_exit(&l->ring);
-	close(listen_fd);
 	free(l);
 	return err;
 }
@@ -296,13 +294,9 @@ static int uring_loop(int listen_fd, int stop_fd)
 int main(int argc, char **argv)
 {
 	struct server_opts o;
-	int *fds;
 
 	server_init(argc, argv, &model, &o);
 	if (uring_probe(&features))
 		return 1;
-	fds = calloc(o.workers, sizeof(*fds));
-	if (!fds || listen_sockets(&o, fds, o.workers, 0))
-		return 1;
-	return workers_run(&o, fds, o.workers, uring_loop) ? 1 : 0;
+	return workers_run(&o, 0, uring_loop) ? 1 : 0;
 }

@@ -12,7 +12,7 @@
  * Its costs. A thread is cheaper to start than a process (no page tables
  * to copy: the address space is shared), tens of microseconds to create
  * and join, plus its stack (256 KiB reserved here). Per request a recv and
- * a writev, and a wake-up of the thread the request is for: with many
+ * a send, and a wake-up of the thread the request is for: with many
  * connections, many context switches and a busy run queue. Every thread
  * shares the process: one crash takes all connections with it.
  *
@@ -46,11 +46,12 @@ static const struct server_model model = {
 #define STACK_SIZE (256 << 10)
 
 /* by descriptor: the thread that serves (or last served) it */
-static struct slot {
+struct slot {
 	pthread_t thread;
 	bool started; /* a thread was started for it and is not joined yet */
 	bool live;    /* it is being served: a stop must shut it down */
-} *slots;
+};
+static struct slot *slots;
 static int nslots;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int lfd;
@@ -86,6 +87,8 @@ static void *pool_thread(void *arg)
 	while ((fd = accept_connection(lfd, 0)) >= 0 || fd == -EAGAIN)
 		if (fd >= 0)
 			serve(fd);
+	if (!stop_requested)
+		report("failed to accept connection: %s", strerror(-fd));
 	return NULL;
 }
 
@@ -107,8 +110,7 @@ static int accept_loop(const pthread_attr_t *attr)
 				     (void *)(intptr_t)fd);
 		slots[fd].started = !err;
 		if (err) {
-			fprintf(stderr, "%s: failed to create thread: %s\n", model.name,
-				strerror(err));
+			report_ratelimited("failed to create thread: %s", strerror(err));
 			close(fd);
 		}
 	}
@@ -131,7 +133,7 @@ static int start_pool(int n, const pthread_attr_t *attr, pthread_t *pool, sigset
 	for (i = 0; i < n && !err; i++)
 		err = pthread_create(&pool[i], attr, pool_thread, NULL);
 	if (err) {
-		fprintf(stderr, "%s: failed to create thread: %s\n", model.name, strerror(err));
+		report("failed to create thread: %s", strerror(err));
 		raise(SIGTERM);
 		i--;
 	}
@@ -159,7 +161,7 @@ int main(int argc, char **argv)
 	slots = calloc(nslots, sizeof(*slots));
 	pool = calloc(o.pool, sizeof(*pool));
 	if (!slots || (o.pool && !pool)) {
-		fprintf(stderr, "%s: failed to allocate threads: %s\n", model.name, strerror(ENOMEM));
+		report("failed to allocate threads: %s", strerror(ENOMEM));
 		return 1;
 	}
 	pthread_attr_init(&attr);

@@ -8,12 +8,14 @@
 #include "tests/lib/cmd.h"
 #include "tests/lib/fake_server.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static char url[64];
 
@@ -233,6 +235,112 @@ static void connect_scenario_one_connection_per_request(void)
 	server_stop(&s);
 }
 
+/* a request larger than the socket buffers goes out in several sends */
+static void large_requests_sent_whole(void)
+{
+	static char big[4 << 20];
+	const char *headers[] = { big };
+	struct load_opts o = { .connections = 2, .threads = 1, .duration_s = 1,
+			       .headers = headers, .nheaders = 1 };
+	struct load_result r;
+	struct fake_server f;
+
+	memcpy(big, "X-Big: ", 7);
+	memset(big + 7, 'a', sizeof(big) - 8);
+	if (!CHECK(fake_server_start(&f, FAKE_OK) == 0, "fake server"))
+		return;
+	o.url = url_of(f.srv.port);
+	if (run(&o, &r)) {
+		uint64_t sent = fake_server_responses(&f);
+
+		CHECK(r.requests >= 10 && r.errors_total == 0, "%llu requests, %llu errors",
+		      (unsigned long long)r.requests, (unsigned long long)r.errors_total);
+		CHECK(sent >= r.requests && sent - r.requests <= 2 &&
+			      fake_server_requests(&f) == sent,
+		      "load %llu, server read %llu and answered %llu", (unsigned long long)r.requests,
+		      (unsigned long long)fake_server_requests(&f), (unsigned long long)sent);
+	}
+	load_result_free(&r);
+	fake_server_stop(&f);
+}
+
+/* --cpus: each load thread runs on its CPU (looked at while they run) */
+struct affinity {
+	int threads, pinned;
+};
+
+static void look_at_threads(const struct load_progress *p, void *arg)
+{
+	struct affinity *a = arg;
+	char path[300], line[256];
+	struct dirent *d;
+	DIR *dir = opendir("/proc/self/task");
+
+	(void)p;
+	a->threads = a->pinned = 0;
+	while (dir && (d = readdir(dir))) {
+		FILE *f;
+
+		if (d->d_name[0] == '.' || atoi(d->d_name) == getpid())
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/status", d->d_name);
+		if (!(f = fopen(path, "r")))
+			continue;
+		a->threads++;
+		while (fgets(line, sizeof(line), f))
+			if (!strcmp(line, "Cpus_allowed_list:\t0\n"))
+				a->pinned++;
+		fclose(f);
+	}
+	if (dir)
+		closedir(dir);
+}
+
+static void threads_pinned_to_listed_cpus(void)
+{
+	const int cpus[] = { 0 };
+	struct affinity a = { 0 };
+	struct load_opts o = { .connections = 4, .threads = 2, .duration_s = 1.5, .cpus = cpus,
+			       .ncpus = 1, .progress = look_at_threads, .progress_arg = &a };
+	struct load_result r;
+	struct fake_server f;
+
+	if (!CHECK(fake_server_start(&f, FAKE_OK) == 0, "fake server"))
+		return;
+	o.url = url_of(f.srv.port);
+	if (run(&o, &r))
+		CHECK(a.threads == 2 && a.pinned == 2, "%d threads, %d on CPU 0", a.threads, a.pinned);
+	load_result_free(&r);
+	fake_server_stop(&f);
+}
+
+/* the warm-up loads the server but is not measured */
+static void warmup_not_measured(void)
+{
+	struct load_opts o = { .connections = 4, .threads = 1, .duration_s = 1, .warmup_s = 1 };
+	struct load_result r;
+	struct fake_server f;
+	long long t0 = now_ms();
+
+	if (!CHECK(fake_server_start(&f, FAKE_OK) == 0, "fake server"))
+		return;
+	o.url = url_of(f.srv.port);
+	if (run(&o, &r)) {
+		uint64_t served = fake_server_responses(&f);
+
+		CHECK(now_ms() - t0 >= 2000, "ran %lld ms", now_ms() - t0);
+		CHECK(fabs(r.duration_s - 1) < 0.01 && r.nseconds == 1, "measured %.3f s, %u seconds",
+		      r.duration_s, r.nseconds);
+		/* served = warm-up + measured + at most 4 in flight */
+		CHECK(r.requests > 1000 && served - r.requests > 1000,
+		      "measured %llu of the %llu served", (unsigned long long)r.requests,
+		      (unsigned long long)served);
+		CHECK(r.cpu_user_s + r.cpu_sys_s > 0, "client CPU time");
+	}
+	load_result_free(&r);
+	fake_server_stop(&f);
+}
+
 static const struct test_case cases[] = {
 	TEST(sleep_2ms_gives_p50_2_to_3ms),
 	TEST(rate_2000_kept_for_3s),
@@ -241,6 +349,9 @@ static const struct test_case cases[] = {
 	TEST(counts_agree_with_server),
 	TEST(server_count_agrees_with_wrk),
 	TEST(connect_scenario_one_connection_per_request),
+	TEST(large_requests_sent_whole),
+	TEST(threads_pinned_to_listed_cpus),
+	TEST(warmup_not_measured),
 };
 
 TEST_MAIN(cases)

@@ -20,8 +20,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define BODY "Hello, World!\n"
-#define GET "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"
+#define BODY	  "Hello, World!\n"
+#define GET	  "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"
 #define GET_CLOSE "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
 
 static void need(const char *tool)
@@ -31,8 +31,8 @@ static void need(const char *tool)
 }
 
 /* curl ARGS... http://127.0.0.1:PORT/ into out; its exit status */
-static int curl(char *out, size_t len, int port, const char *a1, const char *a2,
-		const char *a3, const char *a4)
+static int curl(char *out, size_t len, int port, const char *a1, const char *a2, const char *a3,
+		const char *a4)
 {
 	char url[64];
 	const char *argv[] = { "curl", "-s", "--max-time", "10", a1, a2, a3, a4, NULL, NULL };
@@ -67,8 +67,8 @@ static void curl_get_head_post(void)
 	rc = curl(out, sizeof(out), s.port, "-i", NULL, NULL, NULL);
 	CHECK(rc == 0 && !strncmp(out, "HTTP/1.1 200 OK\r\n", 17), "GET: curl %d: %s", rc, out);
 	CHECK(strstr(out, "\r\nContent-Length: 14\r\n"), "GET: Content-Length: %s", out);
-	CHECK(strlen(out) > 14 && !strcmp(out + strlen(out) - 18, "\r\n\r\n" BODY),
-	      "GET: body: %s", out);
+	CHECK(strlen(out) > 14 && !strcmp(out + strlen(out) - 18, "\r\n\r\n" BODY), "GET: body: %s",
+	      out);
 	rc = curl(out, sizeof(out), s.port, "-I", NULL, NULL, NULL);
 	CHECK(rc == 0 && !strncmp(out, "HTTP/1.1 200 OK\r\n", 17), "HEAD: curl %d: %s", rc, out);
 	CHECK(strstr(out, "\r\nContent-Length: 14\r\n") && !strstr(out, "Hello"),
@@ -106,8 +106,7 @@ out:
 }
 
 /* a request on a new connection; its answer, and whether the server closed it */
-static void ask(int port, const char *req, int *status, bool *said_close, bool *closed,
-		int wait_ms)
+static void ask(int port, const char *req, int *status, bool *said_close, bool *closed, int wait_ms)
 {
 	struct http_response r = { 0 };
 	struct http_conn c;
@@ -197,8 +196,8 @@ static void request_in_single_bytes(void)
 		err = send_all(c.fd, req + i, 1);
 	if (!err)
 		err = http_read(&c, &r, false, 10000);
-	CHECK(!err && r.status == 200 && r.body_len == 14 && r.conn_close,
-	      "err %d status %d", err, r.status);
+	CHECK(!err && r.status == 200 && r.body_len == 14 && r.conn_close, "err %d status %d", err,
+	      r.status);
 	http_conn_close(&c);
 out:
 	model_stop(&s);
@@ -261,54 +260,73 @@ out:
 	free(req);
 }
 
-static void clients_that_vanish(void)
+enum leave { RESET, CLOSE, HALF_CLOSE };
+
+/*
+ * A client sends what it sends, reads the answer when one is due, and
+ * leaves: with a reset (SO_LINGER 0 makes close() send RST), an orderly
+ * close, or a half-close (FIN) after which it still reads.
+ */
+static void client_leaves(int port, const char *sent, bool answered, enum leave how)
 {
 	struct linger reset = { .l_onoff = 1, .l_linger = 0 };
+	struct http_conn c;
+	struct http_response r;
+
+	if (!CHECK(!http_conn_open(&c, port), "connect"))
+		return;
+	send_str(c.fd, sent);
+	if (how == HALF_CLOSE)
+		shutdown(c.fd, SHUT_WR);
+	if (answered)
+		CHECK(!http_read(&c, &r, false, 10000) && r.status == 200, "'%s': no answer", sent);
+	if (how == HALF_CLOSE)
+		CHECK(http_peer_closed(&c, 5000), "closed after the client's FIN");
+	if (how == RESET)
+		setsockopt(c.fd, SOL_SOCKET, SO_LINGER, &reset, sizeof(reset));
+	http_conn_close(&c);
+	serves_next_client(port);
+}
+
+static void clients_that_vanish(void)
+{
 	struct server s;
-	int fd;
 
 	if (model_start(&s, NULL))
 		return;
-	/* reset mid-request: SO_LINGER 0 makes close() send RST */
-	fd = tcp_connect(s.port);
-	if (CHECK(fd >= 0, "connect")) {
-		send_str(fd, "GET / HTTP/1.1\r\nHo");
-		setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof(reset));
-		close(fd);
-	}
-	serves_next_client(s.port);
-	/* half a request, then an orderly close */
-	fd = tcp_connect(s.port);
-	if (CHECK(fd >= 0, "connect")) {
-		send_str(fd, "GET / HTTP/1.1\r\nHost: h\r\n");
-		close(fd);
-	}
-	serves_next_client(s.port);
-	/* a reset while a kept-alive connection is idle */
-	fd = tcp_connect(s.port);
-	if (CHECK(fd >= 0, "connect")) {
-		struct http_conn c = { .fd = fd };
-		struct http_response r;
+	/* a reset mid-request; half a request, then gone; a reset while kept alive */
+	client_leaves(s.port, "GET / HTTP/1.1\r\nHo", false, RESET);
+	client_leaves(s.port, "GET / HTTP/1.1\r\nHost: h\r\n", false, CLOSE);
+	client_leaves(s.port, GET, true, RESET);
+	/* a request and a FIN: the answer still comes */
+	client_leaves(s.port, GET, true, HALF_CLOSE);
+	model_stop(&s);
+}
 
-		CHECK(!send_str(fd, GET) && !http_read(&c, &r, false, 10000) && r.status == 200,
-		      "first request");
-		setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof(reset));
-		close(fd);
-	}
-	serves_next_client(s.port);
-	/* a request and a half-close: the answer still comes */
-	fd = tcp_connect(s.port);
-	if (CHECK(fd >= 0, "connect")) {
-		struct http_conn c = { .fd = fd };
-		struct http_response r;
+/*
+ * A request and the client's FIN that arrive together while the server is
+ * busy (another request sleeps): it must answer, and see the FIN too.
+ */
+static void request_and_fin_together(void)
+{
+	const char *args[] = { "--sleep-us", "200000", NULL };
+	struct http_response r;
+	struct http_conn a, b;
+	struct server s;
 
-		CHECK(!send_str(fd, GET) && !shutdown(fd, SHUT_WR) &&
-			      !http_read(&c, &r, false, 10000) && r.status == 200,
-		      "answer after the client's FIN");
-		CHECK(http_peer_closed(&c, 5000), "then closed");
-		close(fd);
+	if (model_start(&s, args))
+		return;
+	if (!CHECK(!http_conn_open(&a, s.port) && !send_str(a.fd, GET_CLOSE), "first client"))
+		goto out;
+	if (CHECK(!http_conn_open(&b, s.port), "connect")) {
+		CHECK(!send_str(b.fd, GET) && !shutdown(b.fd, SHUT_WR), "send and FIN");
+		CHECK(!http_read(&b, &r, false, 10000) && r.status == 200, "answered");
+		CHECK(http_peer_closed(&b, 5000), "closed after the client's FIN");
+		http_conn_close(&b);
 	}
-	serves_next_client(s.port);
+	CHECK(!http_read(&a, &r, false, 10000) && r.status == 200, "first client answered");
+	http_conn_close(&a);
+out:
 	model_stop(&s);
 }
 
@@ -328,7 +346,8 @@ static void large_bodies_pipelined(void)
 	need("curl");
 	if (model_start(&s, args))
 		goto out;
-	rc = curl(out, sizeof(out), s.port, "-o", "/dev/null", "-w", "%{http_code} %{size_download}");
+	rc = curl(out, sizeof(out), s.port, "-o", "/dev/null", "-w",
+		  "%{http_code} %{size_download}");
 	CHECK(rc == 0 && !strcmp(out, "200 1000000"), "curl %d: %s", rc, out);
 	fd = tcp_connect(s.port);
 	if (CHECK(fd >= 0 && !send_str(fd, three), "send")) {
@@ -352,9 +371,14 @@ out:
 static void options_and_startup_line(void)
 {
 	const char *bad[][4] = {
-		{ "--port", "abc", NULL }, { "--port", "70000", NULL }, { "--backlog", "0", NULL },
-		{ "--work-us", "-1", NULL }, { "--nope", NULL }, { "extra", NULL },
-		{ "--body-bytes", "1k", NULL }, { "--port", NULL },
+		{ "--port", "abc", NULL },
+		{ "--port", "70000", NULL },
+		{ "--backlog", "0", NULL },
+		{ "--work-us", "-1", NULL },
+		{ "--nope", NULL },
+		{ "extra", NULL },
+		{ "--body-bytes", "1k", NULL },
+		{ "--port", NULL },
 	};
 	const char *args[] = { "--backlog", "7", NULL };
 	char out[8192], want[128];
@@ -497,6 +521,7 @@ out:
 	model_stop(&s);
 }
 
+/* clang-format off */
 MODEL_CASES(ALL_MODELS, curl_get_head_post)
 MODEL_CASES(ALL_MODELS, keep_alive_100_requests)
 MODEL_CASES(ALL_MODELS, connection_close_honoured)
@@ -504,6 +529,7 @@ MODEL_CASES(ALL_MODELS, pipelined_three_in_one_send)
 MODEL_CASES(ALL_MODELS, request_in_single_bytes)
 MODEL_CASES(ALL_MODELS, bad_requests_answered)
 MODEL_CASES(ALL_MODELS, clients_that_vanish)
+MODEL_CASES(ALL_MODELS, request_and_fin_together)
 MODEL_CASES(ALL_MODELS, large_bodies_pipelined)
 MODEL_CASES(ALL_MODELS, options_and_startup_line)
 MODEL_CASES(EACH_BINARY, listens_on_ipv6)
@@ -518,11 +544,14 @@ static const struct test_case cases[] = {
 	MODEL_TESTS(ALL_MODELS, request_in_single_bytes, 0)
 	MODEL_TESTS(ALL_MODELS, bad_requests_answered, 0)
 	MODEL_TESTS(ALL_MODELS, clients_that_vanish, 0)
+	MODEL_TESTS(ALL_MODELS, request_and_fin_together, 0)
 	MODEL_TESTS(ALL_MODELS, large_bodies_pipelined, 0)
 	MODEL_TESTS(ALL_MODELS, options_and_startup_line, 0)
 	MODEL_TESTS(EACH_BINARY, listens_on_ipv6, 0)
 	MODEL_TESTS(ALL_MODELS, sleep_blocks_per_model, 0)
 	MODEL_TESTS(EACH_BINARY, work_burns_cpu, 0)
 };
+
+/* clang-format on */
 
 TEST_MAIN(cases)

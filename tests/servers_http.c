@@ -84,8 +84,7 @@ static void keep_alive_rules(void)
 		struct parsed p = parse(cases[i].req);
 
 		CHECK(p.req.status == 200 && p.req.keep_alive == cases[i].keep_alive,
-		      "%s: status %d keep-alive %d", cases[i].req, p.req.status,
-		      p.req.keep_alive);
+		      "%s: status %d keep-alive %d", cases[i].req, p.req.status, p.req.keep_alive);
 	}
 }
 
@@ -107,7 +106,7 @@ static void errors_by_the_rules(void)
 		{ "GET / HTTP/1.10\r\nHost: h\r\n\r\n", 400 },
 		{ "GET / http/1.1\r\nHost: h\r\n\r\n", 400 },
 		{ "hello world\r\n\r\n", 400 },
-		{ "GET / HTTP/1.1\r\n\r\n", 400 },			/* no Host */
+		{ "GET / HTTP/1.1\r\n\r\n", 400 },			 /* no Host */
 		{ "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400 }, /* two */
 		{ "GET / HTTP/1.1\r\nHost : h\r\n\r\n", 400 },
 		{ "GET / HTTP/1.1\r\nHost: h\r\n folded\r\n\r\n", 400 },

@@ -42,8 +42,8 @@ static void check_back_to_idle(const struct server *s, struct idle before)
 	CHECK(server_alive(s), "the server still runs");
 	CHECK(WAIT_UNTIL(proc_count_fds(s->pid) == before.fds, 10000), "%d descriptors, not %d",
 	      proc_count_fds(s->pid), before.fds);
-	CHECK(WAIT_UNTIL(proc_count_threads(s->pid) == before.threads, 10000),
-	      "%d threads, not %d", proc_count_threads(s->pid), before.threads);
+	CHECK(WAIT_UNTIL(proc_count_threads(s->pid) == before.threads, 10000), "%d threads, not %d",
+	      proc_count_threads(s->pid), before.threads);
 	CHECK(WAIT_UNTIL(proc_count_children(s->pid, &zombies) == 0 && zombies == 0, 10000),
 	      "%d children, %d zombies", proc_count_children(s->pid, &zombies), zombies);
 }
@@ -68,7 +68,8 @@ static void wrk(int port, int conns, bool close_each)
 	CHECK(!strstr(out, "Non-2xx"), "non-2xx answers: %s", out);
 }
 
-static void wrk_kept_alive(void)
+/* the blocking server serves one connection at a time: one client, kept alive */
+static void wrk_case(bool close_each)
 {
 	struct server s;
 	struct idle before;
@@ -78,25 +79,19 @@ static void wrk_kept_alive(void)
 	if (model_start(&s, NULL))
 		return;
 	before = idle_state(s.pid);
-	/* the blocking server serves one connection at a time: one client */
-	wrk(s.port, strcmp(model->binary, "blocking") ? 64 : 1, false);
+	wrk(s.port, close_each || strcmp(model->binary, "blocking") ? 64 : 1, close_each);
 	check_back_to_idle(&s, before);
 	model_stop(&s);
 }
 
+static void wrk_kept_alive(void)
+{
+	wrk_case(false);
+}
+
 static void wrk_connection_close(void)
 {
-	struct server s;
-	struct idle before;
-
-	if (!cmd_exists("wrk"))
-		test_skip("wrk is not installed (make deps)");
-	if (model_start(&s, NULL))
-		return;
-	before = idle_state(s.pid);
-	wrk(s.port, 64, true);
-	check_back_to_idle(&s, before);
-	model_stop(&s);
+	wrk_case(true);
 }
 
 #define NCONNS 1000
@@ -225,6 +220,7 @@ static void stop_under_load(void)
 	waitpid(wrk_pid, NULL, 0);
 }
 
+/* clang-format off */
 MODEL_CASES(ALL_MODELS, wrk_kept_alive)
 MODEL_CASES(ALL_MODELS, wrk_connection_close)
 MODEL_CASES(CONCURRENT_MODELS, thousand_connections)
@@ -236,5 +232,7 @@ static const struct test_case cases[] = {
 	MODEL_TESTS(CONCURRENT_MODELS, thousand_connections, 120)
 	MODEL_TESTS(ALL_MODELS, stop_under_load, 60)
 };
+
+/* clang-format on */
 
 TEST_MAIN(cases)

@@ -40,7 +40,7 @@ struct step {
 
 static struct env {
 	int threads, procs, cpu, nsteps;
-	bool hold, report;
+	bool hold, report, fifo;
 	struct step steps[MAX_STEPS];
 } env = { .cpu = -1 };
 
@@ -74,6 +74,7 @@ static const struct argp_option opts[] = {
 	{ "cpu", 'c', "CPU", 0, "pin every worker to this CPU", 0 },
 	{ "hold", 'H', NULL, 0, "when done, print \"done\" and stay until stdin closes", 0 },
 	{ "report", 'r', NULL, 0, "when done, print the context switches getrusage() counts", 0 },
+	{ "fifo", 'f', NULL, 0, "run as SCHED_FIFO (root): woken, run at once, whatever else is busy", 0 },
 	{},
 };
 
@@ -103,6 +104,7 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	case 'c': env.cpu = number(arg, state); break;
 	case 'H': env.hold = true; break;
 	case 'r': env.report = true; break;
+	case 'f': env.fifo = true; break;
 	case ARGP_KEY_ARG:
 		for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 			struct step *s = &env.steps[env.nsteps];
@@ -291,6 +293,14 @@ int main(int argc, char **argv)
 		CPU_SET(env.cpu, &set);
 		if (sched_setaffinity(0, sizeof(set), &set)) {
 			perror("workload: sched_setaffinity");
+			return 1;
+		}
+	}
+	if (env.fifo) {
+		struct sched_param sp = { .sched_priority = 1 };
+
+		if (sched_setscheduler(0, SCHED_FIFO, &sp)) {
+			perror("workload: sched_setscheduler");
 			return 1;
 		}
 	}

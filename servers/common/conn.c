@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 /* a partial request head and one read after it */
 #define STASH_SIZE (HTTP_MAX_HEAD + HTTP_RECV_MAX)
@@ -104,6 +105,15 @@ int http_conn_output(const struct http_conn *c, struct iovec *iov, int max)
 		iov[0].iov_len -= c->sent;
 	}
 	return n;
+}
+
+ssize_t http_send(int fd, const struct iovec *iov, int n)
+{
+	struct msghdr msg = { .msg_iov = (struct iovec *)iov, .msg_iovlen = n };
+
+	if (n == 1)
+		return send(fd, iov[0].iov_base, iov[0].iov_len, MSG_NOSIGNAL);
+	return sendmsg(fd, &msg, MSG_NOSIGNAL);
 }
 
 bool http_conn_has_output(const struct http_conn *c)

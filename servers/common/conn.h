@@ -20,12 +20,13 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <sys/uio.h>
 
 /* Most bytes handed to http_conn_input at once (a server's read size). */
 #define HTTP_RECV_MAX 16384
-/* Answers handed out by one http_conn_output (one writev/sendmsg). */
-#define HTTP_IOV_MAX 32
+/* Answers handed out by one http_conn_output (one send or sendmsg). */
+#define HTTP_IOV_MAX  32
 #define HTTP_OUT_RUNS 16
 
 struct http_conn {
@@ -35,11 +36,11 @@ struct http_conn {
 		uint64_t count;
 	} run[HTTP_OUT_RUNS];
 	unsigned nruns;
-	size_t sent;	  /* bytes of the first queued answer already sent */
-	uint64_t skip;	  /* body bytes of the last request still to discard */
-	bool closing;	  /* the last answer queued ends the connection */
+	size_t sent;   /* bytes of the first queued answer already sent */
+	uint64_t skip; /* body bytes of the last request still to discard */
+	bool closing;  /* the last answer queued ends the connection */
 	unsigned stash_len;
-	char *stash;	  /* bytes received but not yet answered; allocated when needed */
+	char *stash; /* bytes received but not yet answered; allocated when needed */
 };
 
 /*
@@ -53,6 +54,12 @@ int http_conn_input(struct http_conn *c, const char *data, size_t len);
 bool http_conn_wants_input(const struct http_conn *c);
 /* The answers to send next, as up to max iovecs; 0 when nothing is due. */
 int http_conn_output(const struct http_conn *c, struct iovec *iov, int max);
+/*
+ * Sends what http_conn_output gave, with one system call: send() for one
+ * buffer (cheaper than writev, which goes through the VFS), sendmsg()
+ * for more. MSG_NOSIGNAL: a closed peer is an EPIPE, not a SIGPIPE.
+ */
+ssize_t http_send(int fd, const struct iovec *iov, int n);
 /* Answers are waiting to be sent. */
 bool http_conn_has_output(const struct http_conn *c);
 /* n bytes of that were sent; stashed requests may now be answered. */

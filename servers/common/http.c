@@ -135,8 +135,8 @@ static int parse_request_line(const char *line, size_t n, struct fields *f)
 	if (t == m + 1 || t == n || line[t] != ' ')
 		return -1;
 	v = line + t + 1;
-	if (n - t - 1 != 8 || memcmp(v, "HTTP/", 5) || v[5] < '0' || v[5] > '9' ||
-	    v[6] != '.' || v[7] < '0' || v[7] > '9')
+	if (n - t - 1 != 8 || memcmp(v, "HTTP/", 5) || v[5] < '0' || v[5] > '9' || v[6] != '.' ||
+	    v[7] < '0' || v[7] > '9')
 		return -1;
 	if (v[5] == '1' && (v[7] == '0' || v[7] == '1'))
 		f->version = v[7] == '1' ? 11 : 10;

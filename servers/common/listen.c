@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 static int open_one(const struct addrinfo *ai, const struct server_opts *o, bool reuseport,
@@ -62,8 +61,7 @@ static void check_somaxconn(int backlog)
 	if (!f)
 		return;
 	if (fscanf(f, "%d", &max) == 1 && backlog > max)
-		fprintf(stderr, "%s: note: backlog %d is capped at net.core.somaxconn (%d)\n",
-			server_name, backlog, max);
+		report("note: backlog %d is capped at net.core.somaxconn (%d)", backlog, max);
 	fclose(f);
 }
 
@@ -75,8 +73,7 @@ int listen_sockets(const struct server_opts *o, int *fds, int n, int flags)
 
 	err = getaddrinfo(o->host, NULL, &hints, &ai);
 	if (err) {
-		fprintf(stderr, "%s: failed to resolve %s: %s\n", server_name, o->host,
-			gai_strerror(err));
+		report("failed to resolve %s: %s", o->host, gai_strerror(err));
 		return -EINVAL;
 	}
 	for (i = 0; i < n; i++) {
@@ -84,8 +81,7 @@ int listen_sockets(const struct server_opts *o, int *fds, int n, int flags)
 		fds[i] = open_one(ai, o, n > 1, flags);
 		if (fds[i] < 0) {
 			err = fds[i];
-			fprintf(stderr, "%s: failed to listen on %s port %d: %s\n", server_name,
-				o->host, port, strerror(-err));
+			report("failed to listen on %s port %d: %s", o->host, port, strerror(-err));
 			break;
 		}
 		if (!port)
@@ -115,20 +111,14 @@ void listen_announce(const struct server_opts *o, int fd, int workers)
 	if (v6)
 		addr = &((struct sockaddr_in6 *)&ss)->sin6_addr;
 	inet_ntop(ss.ss_family, addr, ip, sizeof(ip));
-	printf("%s: listening on %s%s%s:%d (backlog %d, workers %d)\n", server_name,
-	       v6 ? "[" : "", ip, v6 ? "]" : "", bound_port(fd), o->backlog, workers);
+	printf("%s: listening on %s%s%s:%d (backlog %d, workers %d)\n", server_name, v6 ? "[" : "",
+	       ip, v6 ? "]" : "", bound_port(fd), o->backlog, workers);
 	fflush(stdout);
 }
 
 void accept_backoff(int err)
 {
-	static time_t reported;
-
-	if (time(NULL) != reported) {
-		reported = time(NULL);
-		fprintf(stderr, "%s: failed to accept connection: %s\n", server_name,
-			strerror(err));
-	}
+	report_ratelimited("failed to accept connection: %s", strerror(err));
 	poll(NULL, 0, 10);
 }
 

@@ -6,33 +6,69 @@
 #include <argp.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 
 const char *server_name = "server";
+
+static void vreport(const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fprintf(stderr, "%s: %s\n", server_name, msg);
+}
+
+void report(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(fmt, ap);
+	va_end(ap);
+}
+
+void report_ratelimited(const char *fmt, ...)
+{
+	static time_t last;
+	time_t now = time(NULL);
+	va_list ap;
+
+	if (__atomic_exchange_n(&last, now, __ATOMIC_RELAXED) == now)
+		return;
+	va_start(ap, fmt);
+	vreport(fmt, ap);
+	va_end(ap);
+}
 
 enum { O_HOST = 0x100, O_PORT, O_BACKLOG, O_WORK, O_SLEEP, O_BODY, O_POOL, O_WORKERS };
 
 static const struct argp_option common_options[] = {
 	{ "host", O_HOST, "ADDR", 0, "Address to listen on (default 127.0.0.1; ::1 for IPv6)", 0 },
-	{ "port", O_PORT, "N", 0, "TCP port (default 8080; 0: a free one, printed at start-up)", 0 },
-	{ "backlog", O_BACKLOG, "N", 0, "listen() backlog, the accept-queue limit (default 128)", 0 },
-	{ "work-us", O_WORK, "N", 0, "Burn N us of CPU per request (default 0)", 0 },
-	{ "sleep-us", O_SLEEP, "N", 0, "Block N us per request, as a database call would (default 0)",
+	{ "port", O_PORT, "N", 0, "TCP port (default 8080; 0: a free one, printed at start-up)",
 	  0 },
+	{ "backlog", O_BACKLOG, "N", 0, "listen() backlog, the accept-queue limit (default 128)",
+	  0 },
+	{ "work-us", O_WORK, "N", 0, "Burn N us of CPU per request (default 0)", 0 },
+	{ "sleep-us", O_SLEEP, "N", 0,
+	  "Block N us per request, as a database call would (default 0)", 0 },
 	{ "body-bytes", O_BODY, "N", 0, "Length of the 200 body (default 14: \"Hello, World!\\n\")",
 	  0 },
 };
-static const struct argp_option pool_option = {
-	"pool", O_POOL, "N", 0, "A fixed pool of N threads, each accepting and serving "
-				"(default 0: a new thread per connection)", 0
-};
-static const struct argp_option workers_option = {
-	"workers", O_WORKERS, "N", 0, "N event loops, one thread and listening socket each "
-				      "(SO_REUSEPORT; default 1)", 0
+/* options some models take: [0] with OPT_POOL, [1] with OPT_WORKERS */
+static const struct argp_option model_options[] = {
+	{ "pool", O_POOL, "N", 0,
+	  "A fixed pool of N threads, each accepting and serving (default 0: a thread per "
+	  "connection)",
+	  0 },
+	{ "workers", O_WORKERS, "N", 0,
+	  "N event loops, each a thread with its own listening socket (SO_REUSEPORT; default 1)",
+	  0 },
 };
 
 struct parse {
@@ -40,8 +76,7 @@ struct parse {
 	bool reported; /* an error message was printed */
 };
 
-static int number(struct parse *p, const char *opt, const char *arg, long min, long max,
-		  long *out)
+static int number(struct parse *p, const char *opt, const char *arg, long min, long max, long *out)
 {
 	char *end;
 	long v;
@@ -49,8 +84,7 @@ static int number(struct parse *p, const char *opt, const char *arg, long min, l
 	errno = 0;
 	v = strtol(arg, &end, 10);
 	if (errno || end == arg || *end || v < min || v > max) {
-		fprintf(stderr, "%s: invalid %s '%s': expected an integer in %ld..%ld\n",
-			server_name, opt, arg, min, max);
+		report("invalid %s '%s': expected an integer in %ld..%ld", opt, arg, min, max);
 		p->reported = true;
 		return EINVAL;
 	}
@@ -96,13 +130,12 @@ static error_t parse_option(int key, char *arg, struct argp_state *state)
 		o->workers = v;
 		break;
 	case ARGP_KEY_ARG:
-		fprintf(stderr, "%s: unexpected argument '%s' (see --help)\n", server_name, arg);
+		report("unexpected argument '%s' (see --help)", arg);
 		p->reported = true;
 		return EINVAL;
 	case ARGP_KEY_ERROR:
 		if (!p->reported)
-			fprintf(stderr, "%s: invalid option '%s' (see --help)\n", server_name,
-				state->argv[state->next - 1]);
+			report("invalid option '%s' (see --help)", state->argv[state->next - 1]);
 		p->reported = true;
 		return 0;
 	default:
@@ -122,9 +155,9 @@ static void parse_command_line(int argc, char **argv, const struct server_model 
 
 	memcpy(options, common_options, sizeof(common_options));
 	if (m->options & OPT_POOL)
-		options[n++] = pool_option;
+		options[n++] = model_options[0];
 	if (m->options & OPT_WORKERS)
-		options[n++] = workers_option;
+		options[n++] = model_options[1];
 	snprintf(doc, sizeof(doc),
 		 "%s\n\nUSAGE: %s [--help] [--host ADDR] [--port N] [--backlog N] [--work-us N] "
 		 "[--sleep-us N] [--body-bytes N]%s%s\n\vEXAMPLES:\n%s",
@@ -151,8 +184,7 @@ static void raise_open_file_limit(void)
 		return;
 	rl.rlim_cur = rl.rlim_max;
 	if (setrlimit(RLIMIT_NOFILE, &rl))
-		fprintf(stderr, "%s: failed to raise open-file limit: %s\n", server_name,
-			strerror(errno));
+		report("failed to raise open-file limit: %s", strerror(errno));
 }
 
 void server_init(int argc, char **argv, const struct server_model *m, struct server_opts *o)
@@ -175,7 +207,7 @@ void server_init(int argc, char **argv, const struct server_model *m, struct ser
 	if (!err)
 		err = work_init(o->work_us, o->sleep_us);
 	if (err) {
-		fprintf(stderr, "%s: failed to prepare replies: %s\n", server_name, strerror(-err));
+		report("failed to prepare replies: %s", strerror(-err));
 		exit(1);
 	}
 }

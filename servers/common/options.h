@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 /* options only some models take */
-#define OPT_POOL 0x1	/* --pool N */
+#define OPT_POOL    0x1 /* --pool N */
 #define OPT_WORKERS 0x2 /* --workers N */
 
 struct server_model {
@@ -37,5 +37,10 @@ void server_init(int argc, char **argv, const struct server_model *m, struct ser
 
 /* The model's name, for messages ("server-epoll"). */
 extern const char *server_name;
+
+/* One line on stderr: "server-epoll: <message>". */
+void report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same for a failure that may recur with every connection: at most one a second. */
+void report_ratelimited(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

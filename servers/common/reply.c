@@ -11,8 +11,7 @@ enum { OK_KEEP_ALIVE, OK_CLOSE, BAD_REQUEST, NOT_ALLOWED, TOO_LARGE, BAD_VERSION
 /* [kind][0]: head and body, [kind][1]: head only (HEAD requests) */
 static struct iovec replies[NREPLIES][2];
 
-static int build(int kind, const char *status, const char *extra, const char *body,
-		 size_t body_len)
+static int build(int kind, const char *status, const char *extra, const char *body, size_t body_len)
 {
 	char head[256];
 	int n;

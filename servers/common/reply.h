@@ -12,7 +12,7 @@
 #include <sys/uio.h>
 
 #define REPLY_BODY_DEFAULT "Hello, World!\n"
-#define REPLY_BODY_MAX (64UL << 20)
+#define REPLY_BODY_MAX	   (64UL << 20)
 
 /* The 200 body is body_bytes long: the default line, repeated and cut. */
 int replies_init(size_t body_bytes);

@@ -13,18 +13,25 @@
 volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t stop_listen_fd = -1, stop_conn_fd = -1;
 
+/*
+ * A page to read into: the fork model's child touches no more fresh stack
+ * than it must (each page it touches is a page fault); pipelined requests
+ * beyond it are read by the next recv().
+ */
+#define RECV_SIZE 4096
+
 void serve_connection(int fd)
 {
 	struct http_conn c = { 0 };
 	struct iovec iov[HTTP_IOV_MAX];
-	char buf[HTTP_RECV_MAX];
+	char buf[RECV_SIZE];
 	ssize_t n;
 	int k;
 
 	for (;;) {
 		k = http_conn_output(&c, iov, HTTP_IOV_MAX);
 		if (k) {
-			n = writev(fd, iov, k);
+			n = http_send(fd, iov, k);
 			if (n < 0 && errno != EINTR)
 				break;
 			if (n > 0)
@@ -63,9 +70,10 @@ int stop_on_signal(int listen_fd)
 	stop_listen_fd = listen_fd;
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL)) {
-		fprintf(stderr, "%s: failed to set signal handler: %s\n", server_name,
-			strerror(errno));
-		return -errno;
+		int err = -errno;
+
+		report("failed to set signal handler: %s", strerror(-err));
+		return err;
 	}
 	return 0;
 }
@@ -74,7 +82,7 @@ int stop_exit_status(int err)
 {
 	if (stop_requested)
 		return 0;
-	fprintf(stderr, "%s: failed to accept connection: %s\n", server_name, strerror(-err));
+	report("failed to accept connection: %s", strerror(-err));
 	return 1;
 }
 

@@ -10,7 +10,7 @@
 
 /*
  * Serves one connection until the peer closes it, an answer closes it, or
- * an error: recv, answer every complete request, writev the answers, again.
+ * an error: recv, answer every complete request, send the answers, again.
  * The caller closes fd.
  */
 void serve_connection(int fd);

@@ -110,7 +110,7 @@ int uring_probe(struct uring_features *f)
 		strcat(strcat(lacks, "; "), setups[i].lacks);
 	}
 	if (err) {
-		fprintf(stderr, "%s: failed to set up io_uring: %s\n", server_name, strerror(-err));
+		report("failed to set up io_uring: %s", strerror(-err));
 		return err;
 	}
 	f->setup_flags = setups[i].flags;
@@ -130,8 +130,8 @@ int uring_probe(struct uring_features *f)
 	if (!f->multishot_recv)
 		strcat(lacks, "; multishot recv (6.0): one recv per read");
 	if (lacks[0])
-		fprintf(stderr, "%s: this kernel lacks %s%s\n", server_name, lacks + 2,
-			legacy ? " (as WHYSERVE_IO_URING_LEGACY asks)" : "");
+		report("this kernel lacks %s%s", lacks + 2,
+		       legacy ? " (as WHYSERVE_IO_URING_LEGACY asks)" : "");
 	return 0;
 }
 

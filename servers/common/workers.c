@@ -38,20 +38,30 @@ static void *worker_main(void *arg)
 
 	w->err = w->loop(w->listen_fd, w->stop_fd);
 	if (w->err) {
-		workers_ready(); /* if it failed setting up */
+		workers_ready();	 /* if it failed setting up */
 		kill(getpid(), SIGTERM); /* the main thread takes it as a stop */
 	}
 	return NULL;
 }
 
-int workers_run(const struct server_opts *o, const int *listen_fds, int n, worker_loop loop)
+int workers_run(const struct server_opts *o, int listen_flags, worker_loop loop)
 {
+	int n = o->workers, started = 0, err = 0, sig, stop_fd;
 	struct worker *w = calloc(n, sizeof(*w));
-	int started = 0, err = 0, sig, stop_fd;
+	int *listen_fds = calloc(n, sizeof(*listen_fds));
 	sigset_t stop;
 
-	if (!w)
+	if (!w || !listen_fds) {
+		free(w);
+		free(listen_fds);
 		return -ENOMEM;
+	}
+	err = listen_sockets(o, listen_fds, n, listen_flags);
+	if (err) {
+		free(w);
+		free(listen_fds);
+		return err;
+	}
 	/* blocked here and so in every loop: only sigwait() below takes them */
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
@@ -60,7 +70,7 @@ int workers_run(const struct server_opts *o, const int *listen_fds, int n, worke
 	stop_fd = eventfd(0, EFD_CLOEXEC);
 	if (stop_fd < 0) {
 		err = -errno;
-		fprintf(stderr, "%s: failed to create eventfd: %s\n", server_name, strerror(-err));
+		report("failed to create eventfd: %s", strerror(-err));
 		free(w);
 		return err;
 	}
@@ -68,8 +78,7 @@ int workers_run(const struct server_opts *o, const int *listen_fds, int n, worke
 		w[started] = (struct worker){ loop, listen_fds[started], stop_fd, 0, 0 };
 		err = -pthread_create(&w[started].thread, NULL, worker_main, &w[started]);
 		if (err) {
-			fprintf(stderr, "%s: failed to create worker thread: %s\n", server_name,
-				strerror(-err));
+			report("failed to create worker thread: %s", strerror(-err));
 			break;
 		}
 	}
@@ -89,7 +98,10 @@ int workers_run(const struct server_opts *o, const int *listen_fds, int n, worke
 		if (w[i].err && !err)
 			err = w[i].err;
 	}
+	for (int i = 0; i < n; i++)
+		close(listen_fds[i]);
 	close(stop_fd);
+	free(listen_fds);
 	free(w);
 	return err;
 }

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What the event-loop models (epoll, io_uring) share: their main thread.
- * It starts one thread per worker, each running the model's loop on its
- * own listening socket, prints the start-up line once every loop is set
- * up, waits for SIGINT or SIGTERM, tells the loops to stop, and joins them.
+ * It opens a listening socket per worker (--workers, SO_REUSEPORT) and
+ * starts a thread per worker running the model's loop on it, prints the
+ * start-up line once every loop is set up, waits for SIGINT or SIGTERM,
+ * tells the loops to stop, and joins them.
  */
 #ifndef WHYSERVE_WORKERS_H
 #define WHYSERVE_WORKERS_H
@@ -19,7 +20,10 @@
 typedef int (*worker_loop)(int listen_fd, int stop_fd);
 void workers_ready(void);
 
-/* Runs n loops, one on each of listen_fds, until a stop. 0 or -errno. */
-int workers_run(const struct server_opts *o, const int *listen_fds, int n, worker_loop loop);
+/*
+ * Runs o->workers loops until a stop; listen_flags: 0 or SOCK_NONBLOCK, for
+ * listen_sockets(). 0 or -errno (reported).
+ */
+int workers_run(const struct server_opts *o, int listen_flags, worker_loop loop);
 
 #endif

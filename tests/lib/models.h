@@ -43,6 +43,7 @@ const char *model_path(void);
 
 /* ------------------------------------------------ cases per variant */
 
+/* clang-format off */
 #define ALL_MODELS(X, fn, secs)                                               \
 	X(fn, blocking, secs) X(fn, fork, secs) X(fn, pthread, secs)          \
 	X(fn, pthread_pool, secs) X(fn, epoll, secs) X(fn, epoll_workers, secs) \
@@ -57,15 +58,16 @@ const char *model_path(void);
 #define EACH_BINARY(X, fn, secs)                                              \
 	X(fn, blocking, secs) X(fn, fork, secs) X(fn, pthread, secs)          \
 	X(fn, epoll, secs) X(fn, io_uring, secs)
+/* clang-format on */
 
-#define MODEL_WRAP_(fn, v, secs)                                              \
-	static void fn##__##v(void)                                           \
-	{                                                                     \
-		model = model_find(#v);                                       \
-		fn();                                                         \
+#define MODEL_WRAP_(fn, v, secs)        \
+	static void fn##__##v(void)     \
+	{                               \
+		model = model_find(#v); \
+		fn();                   \
 	}
-#define MODEL_ENTRY_(fn, v, secs) { #fn "/" #v, fn##__##v, secs },
-#define MODEL_CASES(list, fn) list(MODEL_WRAP_, fn, 0)
+#define MODEL_ENTRY_(fn, v, secs)   { #fn "/" #v, fn##__##v, secs },
+#define MODEL_CASES(list, fn)	    list(MODEL_WRAP_, fn, 0)
 #define MODEL_TESTS(list, fn, secs) list(MODEL_ENTRY_, fn, secs)
 
 #endif

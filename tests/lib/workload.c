@@ -153,7 +153,6 @@ static int for_each_task(pid_t pid, const char *file,
 	int err = 0, n = 0;
 	DIR *dp;
 
-	*a = *b = 0;
 	snprintf(dir, sizeof(dir), "/proc/%d/task", pid);
 	dp = opendir(dir);
 	if (!dp)
@@ -191,23 +190,32 @@ static int add_switches(FILE *f, __u64 *vol, __u64 *invol)
 
 int proc_ctxt_switches(pid_t pid, __u64 *voluntary, __u64 *involuntary)
 {
+	*voluntary = *involuntary = 0;
 	return for_each_task(pid, "status", add_switches, voluntary, involuntary);
 }
 
-static int add_schedstat(FILE *f, __u64 *run, __u64 *wait)
+static int add_schedstat(FILE *f, __u64 *acc, __u64 *unused)
 {
-	unsigned long long r, w;
+	unsigned long long r, w, n;
 
-	if (fscanf(f, "%llu %llu", &r, &w) != 2)
+	(void)unused;
+	if (fscanf(f, "%llu %llu %llu", &r, &w, &n) != 3)
 		return -EPROTO;
-	*run += r;
-	*wait += w;
+	acc[0] += r;
+	acc[1] += w;
+	acc[2] += n;
 	return 0;
 }
 
-int proc_schedstat(pid_t pid, __u64 *run_ns, __u64 *wait_ns)
+int proc_schedstat(pid_t pid, struct proc_schedstat *st)
 {
-	return for_each_task(pid, "schedstat", add_schedstat, run_ns, wait_ns);
+	__u64 acc[3] = { 0 }, unused;
+	int err = for_each_task(pid, "schedstat", add_schedstat, acc, &unused);
+
+	st->run_ns = acc[0];
+	st->wait_ns = acc[1];
+	st->slices = acc[2];
+	return err;
 }
 
 static int count_running(FILE *f, __u64 *running, __u64 *unused)
@@ -225,7 +233,7 @@ static int count_running(FILE *f, __u64 *running, __u64 *unused)
 
 int workload_all_blocked(const struct workload *w)
 {
-	__u64 running, unused;
+	__u64 running = 0, unused;
 	int err = for_each_task(w->pid, "stat", count_running, &running, &unused);
 
 	return !err && running == 0;
@@ -247,5 +255,6 @@ int proc_migrations(pid_t pid, __u64 *migrations)
 {
 	__u64 unused;
 
+	*migrations = 0;
 	return for_each_task(pid, "sched", add_migrations, migrations, &unused);
 }

@@ -43,9 +43,13 @@ int workload_all_blocked(const struct workload *w);
 
 /* Context switches of every thread of pid, from /proc/PID/task/<tid>/status. */
 int proc_ctxt_switches(pid_t pid, __u64 *voluntary, __u64 *involuntary);
-/* Time on a CPU and waiting on a run queue, ns, of every thread of pid,
- * from /proc/PID/task/<tid>/schedstat. */
-int proc_schedstat(pid_t pid, __u64 *run_ns, __u64 *wait_ns);
+/* What /proc/PID/task/<tid>/schedstat says, summed over the threads. */
+struct proc_schedstat {
+	__u64 run_ns;  /* on a CPU */
+	__u64 wait_ns; /* runnable, waiting on a run queue */
+	__u64 slices;  /* times put on a CPU */
+};
+int proc_schedstat(pid_t pid, struct proc_schedstat *st);
 
 /* CPU migrations of every thread of pid: se.nr_migrations in
  * /proc/PID/task/<tid>/sched. */
