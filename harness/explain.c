@@ -75,17 +75,35 @@ static bool accept_queue_full(const struct figures *f, struct finding *o)
 
 	if (!known(f->aq_at_limit_share) || (f->aq_at_limit_share < 0.01 && !dropped))
 		return false;
+	/* a dropped SYN or final ACK is retransmitted after 1 s (then 3 s ...):
+	 * it shows in the latency only when the tail reaches that far */
 	say(o, "accept_queue_full", "high",
 	    "accept queue at its limit (%.0f of %.0f) in %s of enqueues; %s connection "
-	    "attempts dropped (ListenOverflows): a dropped SYN is retried after 1 s, then 3 s, "
-	    "so connect-bound latency p99 %s",
+	    "attempts dropped (ListenOverflows)%s%s",
 	    f->aq_max, f->aq_limit, fmt_pct(share, 16, f->aq_at_limit_share),
-	    fmt_count(drops, 32, f->listen_overflows), fmt_us(p99, 32, f->p99_us));
+	    fmt_count(drops, 32, f->listen_overflows),
+	    dropped && f->p99_us >= 900e3 ? ": a dropped SYN is retried after 1 s, then 3 s, "
+					     "so latency p99 reached " : "",
+	    dropped && f->p99_us >= 900e3 ? fmt_us(p99, 32, f->p99_us) : "");
 	cite(o, "aq_max", f->aq_max);
 	cite(o, "aq_limit", f->aq_limit);
 	cite(o, "aq_at_limit_share", f->aq_at_limit_share);
 	cite(o, "listen_overflows", f->listen_overflows);
 	cite(o, "p99_us", f->p99_us);
+	return true;
+}
+
+/* The server answered nothing at all: every other figure is moot. */
+static bool no_answers(const struct figures *f, struct finding *o)
+{
+	if (f->requests > 0 || f->duration_s <= 0)
+		return false;
+	say(o, "no_answers", "high",
+	    "the server answered no request in %.1f s (%.0f errors): it was stuck or gone, "
+	    "see its exit status and what it said",
+	    f->duration_s, f->errors);
+	cite(o, "requests", f->requests);
+	cite(o, "errors", f->errors);
 	return true;
 }
 
@@ -143,15 +161,15 @@ static bool runqueue_pressure(const struct figures *f, struct finding *o)
 		return false;
 	if (single_task_model(f))
 		say(o, "runqueue_pressure", "medium",
-		    "%.2f involuntary context switches per request and run-queue latency p99 %s: "
-		    "the server is a single task, so other processes on its %d CPU(s) took its "
+		    "%.2f involuntary context switches per request and run-queue latency p99 "
+		    "up to %s: the server is a single task, so other processes on its %d CPU(s) took its "
 		    "turn (the machine is shared)",
 		    invol, fmt_us(p99, 32, f->runq_p99_us), f->server_cpus);
 	else
 		say(o, "runqueue_pressure", "high",
 		    "more runnable tasks than CPUs: %.2f involuntary context switches per request "
-		    "(preempted at the end of a time slice) and run-queue latency p99 %s: a "
-		    "woken task waited that long for one of %d CPU(s)",
+		    "(preempted at the end of a time slice) and run-queue latency p99 up to %s: "
+		    "a woken task waited that long for one of %d CPU(s)",
 		    invol, fmt_us(p99, 32, f->runq_p99_us), f->server_cpus);
 	cite(o, "invol_switches_per_request", invol);
 	cite(o, "runq_p99_us", f->runq_p99_us);
@@ -332,7 +350,7 @@ typedef bool (*rule_fn)(const struct figures *, struct finding *);
 
 /* most telling first */
 static const rule_fn rules[] = {
-	head_of_line,	   accept_queue_full, process_creation, thread_creation,
+	no_answers,	   head_of_line,	   accept_queue_full, process_creation, thread_creation,
 	blocked_loop,	   sleeps_overlap,    runqueue_pressure, wakeup_per_request,
 	epoll_batching,	   io_uring_batching, io_uring_punts,	 cpu_saturated,
 	client_bound,	   cpu_idle,	      errors,

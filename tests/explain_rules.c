@@ -68,7 +68,7 @@ static void healthy_run_has_no_complaint(void)
 {
 	const char *const bad[] = { "head_of_line", "accept_queue_full", "process_creation",
 				    "thread_creation", "blocked_loop", "runqueue_pressure",
-				    "wakeup_per_request", "cpu_saturated", "cpu_idle", "client_bound", "errors",
+				    "wakeup_per_request", "cpu_saturated", "cpu_idle", "client_bound", "errors", "no_answers",
 				    "io_uring_punts", NULL };
 	struct finding buf[FINDINGS_MAX];
 	struct figures f;
@@ -122,6 +122,9 @@ static void accept_queue_full(void)
 		CHECK(strstr(r->text, "91%") && strstr(r->text, "3 204") &&
 			      strstr(r->text, "1.03 s"), "text: %s", r->text);
 	}
+	f.p99_us = 5000; /* no retransmission in the tail: none claimed */
+	r = fired(&f, "accept_queue_full", buf);
+	CHECK(r && !strstr(r->text, "retried"), "text: %s", r ? r->text : "-");
 	healthy(&f, "fork");
 	f.aq_at_limit_share = 0.001;
 	CHECK(!fired(&f, "accept_queue_full", buf), "a rare full queue without drops");
@@ -221,6 +224,21 @@ static void scheduler_pressure(void)
 	f.runq_p99_us = 4000;
 	r = fired(&f, "runqueue_pressure", buf);
 	CHECK(r && strstr(r->text, "other processes"), "single task: %s", r ? r->text : "-");
+}
+
+static void nothing_answered(void)
+{
+	struct finding buf[FINDINGS_MAX];
+	const struct finding *r;
+	struct figures f;
+
+	healthy(&f, "fork");
+	CHECK(!fired(&f, "no_answers", buf), "it answered");
+	f.requests = 0;
+	f.rps = 0;
+	f.errors = 12;
+	r = fired(&f, "no_answers", buf);
+	CHECK(r && close_to(finding_evidence(r, "errors"), 12), "nothing answered");
 }
 
 static void client_or_server_bound(void)
@@ -351,6 +369,7 @@ static const struct test_case cases[] = {
 	TEST(syscall_batching),
 	TEST(cpu_bound_or_waiting),
 	TEST(client_or_server_bound),
+	TEST(nothing_answered),
 	TEST(ranking_names_the_differing_rules),
 	TEST(figures_survive_json),
 };
