@@ -84,8 +84,10 @@ const char *test_bin_dir(void)
 		return dir;
 	}
 	dir[n] = '\0';
-	/* build/tests/NAME -> build */
-	strcpy(dir, dirname(dirname(dir)));
+	/* build/tests/NAME -> build; dirname works in place, its result may
+	 * be dir itself or a static string */
+	const char *d = dirname(dirname(dir));
+	memmove(dir, d, strlen(d) + 1);
 	return dir;
 }
 
