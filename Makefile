@@ -199,7 +199,7 @@ $(OUTPUT)/workload: $(OBJ)/tests/workload.o
 # ---------------------------------------------------------------- bench
 # Benchmarks (not tests): build/bench/NAME from bench/NAME.c, run by hand.
 BENCH      := probes
-BENCH_BINS := $(addprefix $(OUTPUT)/bench/,$(BENCH))
+BENCH_BINS  = $(addprefix $(OUTPUT)/bench/,$(BENCH))
 $(OUTPUT)/bench/probes: $(OBJ)/bench/probes.o $(PROBE_OBJS) \
 	$(patsubst %,$(OBJ)/harness/%.o,cgroup server_proc units $(LOAD))
 	$(call msg,LINK,$@)

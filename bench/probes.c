@@ -110,6 +110,7 @@ struct measure {
 	double cpu_us_per_req; /* the server's cgroup */
 	__u64 requests;
 	struct prog_cost cost[PROBE_KINDS];
+	double syscalls_per_req, switches_per_req; /* the server's, as probed */
 };
 
 static struct probes_stats stats; /* big: not on the stack */
@@ -163,13 +164,19 @@ static int measure(const char *url, const struct cgroup *cg, pid_t server, enum 
 		fprintf(stderr, "bench/probes: %llu errors in the load\n",
 			(unsigned long long)r.errors_total);
 	load_result_free(&r);
-	if (ps && !(err = probes_read(ps, &stats)))
+	if (ps && !(err = probes_read(ps, &stats))) {
 		for (int k = 0; k < PROBE_KINDS; k++) {
 			const struct prog_cost *c = probes_cost(&stats, k);
 
 			if (c)
 				m->cost[k] = *c;
 		}
+		if (m->requests) {
+			m->syscalls_per_req = (double)stats.syscalls.calls / m->requests;
+			m->switches_per_req = (double)(stats.sched.voluntary +
+						       stats.sched.involuntary) / m->requests;
+		}
+	}
 out:
 	probes_destroy(ps);
 	return err;
@@ -219,6 +226,12 @@ static void report(struct measure m[][MODES])
 		       median(cpu[k], n), 100 * (median(cpu[k], n) / median(cpu[WITHOUT], n) - 1));
 	printf("%-32s server CPU per request %.2f us\n", mode_names[WITHOUT],
 	       median(cpu[WITHOUT], n));
+	for (int i = 0; i < n; i++) {
+		rps[0][i] = m[i][WITH].syscalls_per_req;
+		rps[1][i] = m[i][WITH].switches_per_req;
+	}
+	printf("the server per request: %.2f syscalls, %.3f context switches (as probed)\n",
+	       median(rps[0], n), median(rps[1], n));
 
 	printf("\n%-14s %10s %10s %10s %12s\n", "probe", "runs/req", "ns/run", "ns/req", "runs/s");
 	for (int p = 0; p <= PROBE_KINDS; p++) {

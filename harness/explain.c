@@ -46,7 +46,7 @@ static void cite(struct finding *o, const char *name, double value)
 
 static bool head_of_line(const struct figures *f, struct finding *o)
 {
-	char c[32], t[32];
+	char c[32], t[32], u[32], w[32];
 
 	if (strcmp(f->model, "blocking") || f->connections < 2 || !known(f->aq_max))
 		return false;
@@ -54,8 +54,10 @@ static bool head_of_line(const struct figures *f, struct finding *o)
 		say(o, "head_of_line", "high",
 		    "one connection is served at a time, until it closes: with keep-alive the "
 		    "first connection held the server while the other %d waited in the accept "
-		    "queue (depth up to %.0f of %.0f at enqueue); %s requests timed out",
-		    f->connections - 1, f->aq_max, f->aq_limit, fmt_count(t, 32, f->timeouts));
+		    "queue (depth up to %.0f of %.0f); %s requests timed out and %s were still "
+		    "unanswered at the end, after up to %s",
+		    f->connections - 1, f->aq_max, f->aq_limit, fmt_count(t, 32, f->timeouts),
+		    fmt_count(u, 32, f->unanswered), fmt_us(w, 32, f->unanswered_wait_us));
 	else
 		say(o, "head_of_line", "high",
 		    "one connection is served at a time: while one request is served the other "
@@ -65,6 +67,7 @@ static bool head_of_line(const struct figures *f, struct finding *o)
 	cite(o, "aq_max", f->aq_max);
 	cite(o, "aq_limit", f->aq_limit);
 	cite(o, "timeouts", f->timeouts);
+	cite(o, "unanswered", f->unanswered);
 	return true;
 }
 

@@ -40,6 +40,8 @@ struct figures {
 	double p50_us, p99_us, max_us;
 	double errors; /* all kinds */
 	double timeouts, resets, refused, connect_timeouts, broken_pipes, bad_responses;
+	double unanswered;         /* still waiting for an answer when the load stopped */
+	double unanswered_wait_us; /* the longest of those waits */
 
 	/* CPU time of the server's cgroup, and of the load generator */
 	double cpu_us;

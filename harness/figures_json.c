@@ -17,6 +17,7 @@ static const struct {
 	D(sleep_us), D(work_us), D(duration_s),
 	D(requests), D(rps), D(p50_us), D(p99_us), D(max_us), D(errors), D(timeouts),
 	D(resets), D(refused), D(connect_timeouts), D(broken_pipes), D(bad_responses),
+	D(unanswered), D(unanswered_wait_us),
 	D(cpu_us), D(load_cpu_us),
 	D(aq_enqueues), D(aq_max), D(aq_limit), D(aq_at_limit_share),
 	D(listen_overflows), D(listen_drops),

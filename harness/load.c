@@ -320,6 +320,9 @@ static void merge_results(const struct load_opts *o, const struct load_plan *p,
 		r->non2xx += x->non2xx;
 		r->errors_total += x->errors_total;
 		r->late_sends += x->late_sends;
+		r->unanswered += x->unanswered;
+		if (x->unanswered_wait_ns > r->unanswered_wait_ns)
+			r->unanswered_wait_ns = x->unanswered_wait_ns;
 		timer_sends += x->timer_sends;
 		lag_sum += x->lag_sum_ns;
 		if (x->max_lag_ns > r->max_lag_ns)

@@ -133,6 +133,8 @@ struct load_result {
 	uint64_t status[LOAD_STATUS_MAX]; /* responses by status code */
 	uint64_t non2xx;
 	uint64_t errors_total; /* errors[] and non2xx */
+	uint64_t unanswered;   /* sent (or connecting) and still unanswered at the end */
+	uint64_t unanswered_wait_ns; /* the longest any of them had waited */
 	struct load_second *seconds;
 	unsigned nseconds;
 	/* the load threads' own CPU time over the whole run (warm-up too):

@@ -90,6 +90,8 @@ json_t *load_result_to_json(const struct load_result *r)
 	json_object_set_new(j, "connect_us", latency_json(&r->connect));
 	json_object_set_new(j, "errors", errors_json(r));
 	json_object_set_new(j, "errors_total", json_integer(r->errors_total));
+	json_object_set_new(j, "unanswered", json_integer(r->unanswered));
+	json_object_set_new(j, "unanswered_wait_us", json_real(r->unanswered_wait_ns / 1e3));
 	for (int s = 0; s < LOAD_STATUS_MAX; s++)
 		if (r->status[s]) {
 			snprintf(code, sizeof(code), "%d", s);

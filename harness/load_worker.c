@@ -227,11 +227,15 @@ static void conn_send(struct load_worker *w, struct load_conn *c)
 
 	if (n < 0) {
 		err = errno;
-		if (err == EAGAIN || err == EINTR)
+		if (err == EAGAIN || err == EINTR) {
+			/* the handshake or the send buffer: wait until writable */
 			err = -conn_watch(w, c, c->connected ? EPOLLIN | EPOLLOUT : EPOLLOUT);
-		if (err && err != EAGAIN && err != EINTR)
-			conn_fail(w, c, c->connected ? io_error(err) : connect_error(err),
-				  err, load_now_ns());
+			if (err)
+				conn_fail(w, c, LOAD_ERR_OTHER, err, load_now_ns());
+			return;
+		}
+		conn_fail(w, c, c->connected ? io_error(err) : connect_error(err), err,
+			  load_now_ns());
 		return;
 	}
 	if (!c->connected)
@@ -501,8 +505,18 @@ void *load_worker_run(void *arg)
 		now = load_now_ns();
 	}
 	w->stop_ns = now;
-	for (unsigned i = 0; i < w->nconns; i++)
-		conn_close(w, &w->conns[i]);
+	for (unsigned i = 0; i < w->nconns; i++) {
+		struct load_conn *c = &w->conns[i];
+
+		/* a request the server never answered is neither a latency nor
+		 * (before its timeout) an error: count it, or it goes unseen */
+		if (c->fd >= 0 && c->state != C_IDLE) {
+			w->unanswered++;
+			if (now > c->start_ns && now - c->start_ns > w->unanswered_wait_ns)
+				w->unanswered_wait_ns = now - c->start_ns;
+		}
+		conn_close(w, c);
+	}
 	if (!getrusage(RUSAGE_THREAD, &ru)) {
 		w->cpu_user_ns = ru.ru_utime.tv_sec * NS_PER_S + ru.ru_utime.tv_usec * 1000ULL;
 		w->cpu_sys_ns = ru.ru_stime.tv_sec * NS_PER_S + ru.ru_stime.tv_usec * 1000ULL;

@@ -22,6 +22,8 @@ static void load_figures(const struct load_result *l, struct figures *f)
 	f->connect_timeouts = l->errors[LOAD_ERR_CONNECT_TIMEOUT];
 	f->broken_pipes = l->errors[LOAD_ERR_BROKEN_PIPE];
 	f->bad_responses = l->errors[LOAD_ERR_BAD_RESPONSE] + l->non2xx;
+	f->unanswered = l->unanswered;
+	f->unanswered_wait_us = l->unanswered_wait_ns / 1e3;
 }
 
 static void accept_queue_figures(const struct accept_queue_stats *a, struct figures *f)

@@ -21,7 +21,8 @@
  *
  * Features, and the kernel each needs. uring_probe() tries them at
  * start-up and says on stderr, in one line, which are missing and what is
- * done instead:
+ * done instead (WHYSERVE_IO_URING_LEGACY=1 makes it find none of them, to
+ * try the fallbacks on a new kernel):
  *   accept, recv, send, sendmsg, cancel, close, poll   5.6  (required)
  *   provided buffers (IORING_OP_PROVIDE_BUFFERS)       5.7  (required)
  *   provided-buffer ring                               5.19 (else PROVIDE_BUFFERS)
@@ -35,8 +36,8 @@
  *
  * Back-pressure: a connection with more answers unsent than it may queue
  * stops receiving (its recv is cancelled) until some are sent. What the
- * kernel had received for it meanwhile is kept; a client that goes on
- * pipelining past that without reading is disconnected.
+ * kernel hands over before the cancel lands is kept (up to 1 MiB; past
+ * that the connection is closed).
  */
 #include "servers/common/conn.h"
 #include "servers/common/listen.h"

@@ -88,10 +88,13 @@ static void head_of_line_blocking(void)
 	f.aq_max = 99;
 	f.timeouts = 4000;
 	f.errors = 4000;
+	f.unanswered = 99;
+	f.unanswered_wait_us = 1.9e6;
 	r = fired(&f, "head_of_line", buf);
 	if (CHECK(r, "did not fire")) {
 		CHECK(close_to(finding_evidence(r, "aq_max"), 99), "cites the depth");
 		CHECK(close_to(finding_evidence(r, "timeouts"), 4000), "cites the timeouts");
+		CHECK(close_to(finding_evidence(r, "unanswered"), 99), "cites the unanswered");
 		CHECK(strstr(r->text, "99") && strstr(r->text, "128"), "text: %s", r->text);
 	}
 	f.connections = 1;

@@ -247,6 +247,38 @@ static void request_limit_honoured(void)
 	fake_server_stop(&f);
 }
 
+/* A server that never answers, and a timeout longer than the run: nothing
+ * failed yet, but every connection's request is still waiting. */
+static void unanswered_counted_at_the_end(void)
+{
+	struct fake_server f;
+	struct load_opts o = { .connections = 6, .threads = 2, .duration_s = 0.5,
+			       .timeout_s = 30 };
+	struct load_result r;
+
+	if (!CHECK(fake_server_start(&f, FAKE_SILENT) == 0, "fake server"))
+		return;
+	o.url = url_of(f.srv.port);
+	if (run(&o, &r)) {
+		CHECK(r.unanswered == 6, "%llu unanswered", (unsigned long long)r.unanswered);
+		CHECK(r.errors_total == 0 && r.requests == 0, "nothing answered, nothing failed");
+		CHECK(r.unanswered_wait_ns >= 400000000ULL && r.unanswered_wait_ns < 5000000000ULL,
+		      "waited %llu ns", (unsigned long long)r.unanswered_wait_ns);
+	}
+	load_result_free(&r);
+	fake_server_stop(&f);
+	if (!CHECK(fake_server_start(&f, FAKE_OK) == 0, "fake server"))
+		return;
+	o.url = url_of(f.srv.port);
+	o.timeout_s = 2;
+	if (run(&o, &r))
+		CHECK(r.unanswered <= 6 && r.requests > 0,
+		      "an answering server leaves at most one per connection: %llu",
+		      (unsigned long long)r.unanswered);
+	load_result_free(&r);
+	fake_server_stop(&f);
+}
+
 static const struct test_case cases[] = {
 	TEST(closed_port_refused),
 	TEST(full_accept_queue_connect_timeout),
@@ -259,6 +291,7 @@ static const struct test_case cases[] = {
 	TEST(bad_options_refused),
 	TEST(stop_ends_early_with_results),
 	TEST(request_limit_honoured),
+	TEST(unanswered_counted_at_the_end),
 };
 
 TEST_MAIN(cases)

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -330,6 +331,71 @@ out:
 	model_stop(&s);
 }
 
+/*
+ * 2,000 requests, GET and HEAD by turns, written while the answers come
+ * back (the client reads as it writes): every one answered, in order.
+ * Answers that alternate cannot be counted in one run: the server has to
+ * stop reading (or keep what it read) while they wait to be sent.
+ */
+static void deep_pipeline(void)
+{
+	enum { N = 2000 };
+	const char *req[2] = { "GET / HTTP/1.1\r\nHost: h\r\n\r\n",
+			       "HEAD / HTTP/1.1\r\nHost: h\r\n\r\n" };
+	size_t len = 0, sent = 0, got = 0, cap = 1 << 20, head = 0, want = 0;
+	char *in = malloc(N * 40), *out = malloc(cap), *end;
+	long long deadline = now_ms() + 30000;
+	struct server s;
+	bool ok = true;
+	int fd;
+
+	for (int i = 0; i < N; i++) {
+		memcpy(in + len, req[i % 2], strlen(req[i % 2]));
+		len += strlen(req[i % 2]);
+	}
+	if (model_start(&s, NULL))
+		goto out;
+	fd = tcp_connect(s.port);
+	if (!CHECK(fd >= 0, "connect"))
+		goto stop;
+	while ((!want || got < want) && now_ms() < deadline) {
+		struct pollfd p = { fd, POLLIN | (sent < len ? POLLOUT : 0), 0 };
+		ssize_t n;
+
+		if (poll(&p, 1, 1000) <= 0)
+			continue;
+		if (p.revents & POLLOUT) {
+			n = send(fd, in + sent, len - sent, MSG_DONTWAIT | MSG_NOSIGNAL);
+			sent += n > 0 ? n : 0;
+		}
+		if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
+			n = recv(fd, out + got, cap - got, MSG_DONTWAIT);
+			if (n == 0 || (n < 0 && errno != EAGAIN))
+				break;
+			got += n > 0 ? n : 0;
+		}
+		/* all answers have the same head; GETs add the 14-byte body */
+		if (!head && (end = memmem(out, got, "\r\n\r\n", 4))) {
+			head = end + 4 - out;
+			want = N * head + N / 2 * 14;
+		}
+	}
+	CHECK(sent == len && head && got == want, "sent %zu of %zu, got %zu of %zu bytes", sent, len,
+	      got, want);
+	for (size_t i = 0, at = 0; i < N && at < got && ok; i++) {
+		ok = !strncmp(out + at, "HTTP/1.1 200 OK\r\n", 17);
+		at += head + (i % 2 ? 0 : 14);
+		ok = ok && CHECK(at <= got && (i % 2 || !memcmp(out + at - 14, BODY, 14)),
+				 "answer %zu out of place", i);
+	}
+	close(fd);
+stop:
+	model_stop(&s);
+out:
+	free(in);
+	free(out);
+}
+
 /* --body-bytes 1 MB: answers larger than any socket buffer, sent in parts */
 static void large_bodies_pipelined(void)
 {
@@ -530,6 +596,7 @@ MODEL_CASES(ALL_MODELS, request_in_single_bytes)
 MODEL_CASES(ALL_MODELS, bad_requests_answered)
 MODEL_CASES(ALL_MODELS, clients_that_vanish)
 MODEL_CASES(ALL_MODELS, request_and_fin_together)
+MODEL_CASES(ALL_MODELS, deep_pipeline)
 MODEL_CASES(ALL_MODELS, large_bodies_pipelined)
 MODEL_CASES(ALL_MODELS, options_and_startup_line)
 MODEL_CASES(EACH_BINARY, listens_on_ipv6)
@@ -545,6 +612,7 @@ static const struct test_case cases[] = {
 	MODEL_TESTS(ALL_MODELS, bad_requests_answered, 0)
 	MODEL_TESTS(ALL_MODELS, clients_that_vanish, 0)
 	MODEL_TESTS(ALL_MODELS, request_and_fin_together, 0)
+	MODEL_TESTS(ALL_MODELS, deep_pipeline, 0)
 	MODEL_TESTS(ALL_MODELS, large_bodies_pipelined, 0)
 	MODEL_TESTS(ALL_MODELS, options_and_startup_line, 0)
 	MODEL_TESTS(EACH_BINARY, listens_on_ipv6, 0)

@@ -11,6 +11,38 @@
 /* a partial request head and one read after it */
 #define STASH_SIZE (HTTP_MAX_HEAD + HTTP_RECV_MAX)
 
+static size_t stashed(const struct http_conn *c)
+{
+	return c->stash_end - c->stash_start;
+}
+
+/* Room for len more bytes at the end of the stash: compacted, or grown. */
+static int stash_room(struct http_conn *c, size_t len)
+{
+	size_t pending = stashed(c), cap = c->stash_cap ? c->stash_cap : STASH_SIZE;
+	char *p;
+
+	if (pending + len > HTTP_STASH_MAX)
+		return -ENOBUFS;
+	if (c->stash_end + len <= c->stash_cap)
+		return 0;
+	if (c->stash_start) {
+		memmove(c->stash, c->stash + c->stash_start, pending);
+		c->stash_start = 0;
+		c->stash_end = pending;
+		if (pending + len <= c->stash_cap)
+			return 0;
+	}
+	while (cap < pending + len)
+		cap *= 2;
+	p = realloc(c->stash, cap);
+	if (!p)
+		return -ENOMEM;
+	c->stash = p;
+	c->stash_cap = cap;
+	return 0;
+}
+
 static bool queue(struct http_conn *c, const struct iovec *reply)
 {
 	struct http_run *last = c->nruns ? &c->run[c->nruns - 1] : NULL;
@@ -55,23 +87,20 @@ static size_t frame(struct http_conn *c, const char *buf, size_t len)
 /* Answers what the stash holds, keeps what is left of it. */
 static void frame_stash(struct http_conn *c)
 {
-	size_t used = frame(c, c->stash, c->stash_len);
-
-	if (c->closing)
-		used = c->stash_len; /* nothing after the last answer counts */
-	memmove(c->stash, c->stash + used, c->stash_len - used);
-	c->stash_len -= used;
+	c->stash_start += frame(c, c->stash + c->stash_start, stashed(c));
+	if (c->closing || !stashed(c))
+		c->stash_start = c->stash_end = 0; /* nothing after the last answer counts */
 }
 
 int http_conn_input(struct http_conn *c, const char *data, size_t len)
 {
+	bool pending = stashed(c);
 	size_t used;
+	int err;
 
 	if (c->closing)
 		return 0;
-	if (c->stash_len + len > STASH_SIZE)
-		return -ENOBUFS;
-	if (!c->stash_len) {
+	if (!pending) {
 		/* the common case: whole requests, answered where they lie */
 		used = frame(c, data, len);
 		data += used;
@@ -79,18 +108,19 @@ int http_conn_input(struct http_conn *c, const char *data, size_t len)
 		if (!len || c->closing)
 			return 0;
 	}
-	if (!c->stash && !(c->stash = malloc(STASH_SIZE)))
-		return -ENOMEM;
-	memcpy(c->stash + c->stash_len, data, len);
-	c->stash_len += len;
-	if (c->stash_len > len)
+	err = stash_room(c, len);
+	if (err)
+		return err;
+	memcpy(c->stash + c->stash_end, data, len);
+	c->stash_end += len;
+	if (pending)
 		frame_stash(c); /* a request completed across reads */
 	return 0;
 }
 
 bool http_conn_wants_input(const struct http_conn *c)
 {
-	return !c->closing && c->nruns < HTTP_OUT_RUNS && c->stash_len <= HTTP_MAX_HEAD;
+	return !c->closing && c->nruns < HTTP_OUT_RUNS && stashed(c) <= HTTP_MAX_HEAD;
 }
 
 int http_conn_output(const struct http_conn *c, struct iovec *iov, int max)
@@ -131,7 +161,7 @@ void http_conn_sent(struct http_conn *c, size_t n)
 		c->nruns--;
 		memmove(c->run, c->run + 1, c->nruns * sizeof(c->run[0]));
 	}
-	if (c->stash_len && !c->closing)
+	if (stashed(c) && !c->closing)
 		frame_stash(c);
 }
 

@@ -28,6 +28,8 @@
 /* Answers handed out by one http_conn_output (one send or sendmsg). */
 #define HTTP_IOV_MAX  32
 #define HTTP_OUT_RUNS 16
+/* Most bytes kept for a connection that is sent requests it cannot take. */
+#define HTTP_STASH_MAX (1 << 20)
 
 struct http_conn {
 	/* answers queued, in order, run-length coded: 100 pipelined GETs are one run */
@@ -39,15 +41,19 @@ struct http_conn {
 	size_t sent;   /* bytes of the first queued answer already sent */
 	uint64_t skip; /* body bytes of the last request still to discard */
 	bool closing;  /* the last answer queued ends the connection */
-	unsigned stash_len;
-	char *stash; /* bytes received but not yet answered; allocated when needed */
+	/* bytes received but not yet answered: stash[start..end), allocated when needed */
+	char *stash;
+	unsigned stash_start, stash_end, stash_cap;
 };
 
 /*
  * Takes len (<= HTTP_RECV_MAX) bytes just received: answers every complete
- * request (and does its --work-us/--sleep-us), keeps the rest. 0, or
- * -ENOMEM, or -ENOBUFS when it had to be given bytes while not wanting
- * them and they do not fit: either way the connection must be closed.
+ * request (and does its --work-us/--sleep-us), keeps the rest. A server
+ * that reads only while http_conn_wants_input() keeps at most a partial
+ * head and one read. One that cannot stop the kernel from handing it data
+ * (io_uring's multishot recv, until its cancel lands) may give more: kept
+ * up to HTTP_STASH_MAX. 0, or -ENOMEM, or -ENOBUFS past that: either way
+ * the connection must be closed.
  */
 int http_conn_input(struct http_conn *c, const char *data, size_t len);
 /* Should the server read more from this connection now? */

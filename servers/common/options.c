@@ -73,8 +73,18 @@ static const struct argp_option model_options[] = {
 
 struct parse {
 	struct server_opts *o;
+	const struct argp_option *options;
 	bool reported; /* an error message was printed */
 };
+
+/* "--port" (of "--port", "--port=x"): one of ours, so its value is what is missing */
+static bool is_option(const struct argp_option *options, const char *arg)
+{
+	for (; options->name; options++)
+		if (!strncmp(arg, "--", 2) && !strcmp(arg + 2, options->name))
+			return true;
+	return false;
+}
 
 static int number(struct parse *p, const char *opt, const char *arg, long min, long max, long *out)
 {
@@ -134,8 +144,13 @@ static error_t parse_option(int key, char *arg, struct argp_state *state)
 		p->reported = true;
 		return EINVAL;
 	case ARGP_KEY_ERROR:
-		if (!p->reported)
-			report("invalid option '%s' (see --help)", state->argv[state->next - 1]);
+		arg = state->argv[state->next - 1];
+		if (p->reported)
+			return 0;
+		if (is_option(p->options, arg))
+			report("option '%s' needs a value (see --help)", arg);
+		else
+			report("invalid option '%s' (see --help)", arg);
 		p->reported = true;
 		return 0;
 	default:
@@ -148,7 +163,7 @@ static void parse_command_line(int argc, char **argv, const struct server_model 
 			       struct server_opts *o)
 {
 	struct argp_option options[16] = { 0 };
-	struct parse p = { .o = o };
+	struct parse p = { .o = o, .options = options };
 	struct argp argp = { options, parse_option, NULL, NULL, NULL, NULL, NULL };
 	size_t n = sizeof(common_options) / sizeof(common_options[0]);
 	char doc[2048];

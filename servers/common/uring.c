@@ -143,8 +143,7 @@ int uring_bufs_init(struct uring_bufs *b, struct io_uring *ring, int group, unsi
 	int err;
 
 	*b = (struct uring_bufs){ .ring = ring, .count = count, .size = size, .group = group };
-	b->mem = aligned_alloc(4096, (size_t)count * size);
-	if (!b->mem)
+	if (posix_memalign((void **)&b->mem, 4096, (size_t)count * size))
 		return -ENOMEM;
 	if (!use_ring) {
 		/* before 5.19: hand the kernel all the buffers with one SQE */
