@@ -59,7 +59,7 @@ $(SERVER_BINS): LDFLAGS += -Wl,-z,now
 PROBES       :=
 PROBES       += accept_queue uring
 PROBE_USER   := hist_print prog_stats
-PROBE_USER   += accept_queue uring hist_json
+PROBE_USER   += accept_queue uring hist_json stats_json
 PROBES       += syscalls sched
 PROBE_USER   += hooks syscalls sched probes
 BPF_OBJS     := $(patsubst %,$(OBJ)/probes/%.bpf.o,$(PROBES))
@@ -114,7 +114,7 @@ $(OBJ)/probes/uring_ops.h: $(VMLINUX) | $(OBJ)/probes
 $(OBJ)/probes/uring.o: $(OBJ)/probes/uring_ops.h
 
 # ---------------------------------------------------------------- harness
-HARNESS      := main cgroup netns server_proc machine units figures explain catalog cmd_list comparison run_opts cmd_run figures_json experiment metrics progress results
+HARNESS      := main cgroup netns server_proc machine units figures explain catalog cmd_list comparison run_opts cmd_run figures_json experiment metrics progress results metrics_json
 # the load generator: the library harness run calls, and `harness load`
 LOAD         := load load_worker load_target http_response histogram timer_heap load_json load_print
 HARNESS      += $(LOAD) cmd_load
@@ -172,10 +172,10 @@ $(OUTPUT)/tests/report_html: LDLIBS += -ljansson -lz
 $(OUTPUT)/tests/report_html: | $(HARNESS_BIN) $(SERVER_BINS)
 
 # accept_queue and io_uring probes, each against a workload of known answer
-$(OUTPUT)/tests/probe_accept_queue: $(patsubst %,$(OBJ)/probes/%.o,accept_queue hooks hist_json hist_print prog_stats) $(OBJ)/harness/cgroup.o
+$(OUTPUT)/tests/probe_accept_queue: $(patsubst %,$(OBJ)/probes/%.o,accept_queue hooks hist_json stats_json hist_print prog_stats) $(OBJ)/harness/cgroup.o
 $(OUTPUT)/tests/probe_accept_queue: LDLIBS += $(HARNESS_LIBS)
 
-$(OUTPUT)/tests/probe_io_uring: $(patsubst %,$(OBJ)/probes/%.o,uring hooks hist_json hist_print prog_stats) $(OBJ)/harness/cgroup.o
+$(OUTPUT)/tests/probe_io_uring: $(patsubst %,$(OBJ)/probes/%.o,uring hooks hist_json stats_json hist_print prog_stats) $(OBJ)/harness/cgroup.o
 $(OUTPUT)/tests/probe_io_uring: LDLIBS += $(HARNESS_LIBS) -luring
 
 # the load generator: its parts alone under ASan/UBSan, then the whole of

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "harness/cgroup.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <mntent.h>
 #include <signal.h>
@@ -147,4 +148,35 @@ int cgroup_destroy(struct cgroup *cg)
 		return -EBUSY;
 	cg->path[0] = '\0';
 	return 0;
+}
+
+int cgroup_reap_stale(void)
+{
+	char root[256], parent[300];
+	struct dirent *d;
+	int n = 0;
+	DIR *dir;
+
+	if (cgroup2_root(root, sizeof(root)))
+		return 0;
+	snprintf(parent, sizeof(parent), "%s/whyserve", root);
+	dir = opendir(parent);
+	if (!dir)
+		return 0;
+	while ((d = readdir(dir))) {
+		const char *dash = strrchr(d->d_name, '-');
+		struct cgroup cg = { 0 };
+		pid_t owner;
+
+		if (d->d_type != DT_DIR || !dash || d->d_name[0] == '.')
+			continue;
+		owner = atoi(dash + 1);
+		if (owner <= 0 || kill(owner, 0) == 0 || errno != ESRCH)
+			continue;
+		if (snprintf(cg.path, sizeof(cg.path), "%s/%.200s", parent, d->d_name) <
+		    (int)sizeof(cg.path))
+			n += cgroup_destroy(&cg) == 0;
+	}
+	closedir(dir);
+	return n;
 }

@@ -27,5 +27,8 @@ int cgroup_cpu(const struct cgroup *cg, struct cgroup_cpu *cpu);
 int cgroup_nprocs(const struct cgroup *cg);
 /* Kills whatever is left in it, waits (up to 2 s) and removes it. */
 int cgroup_destroy(struct cgroup *cg);
+/* Destroys the cgroups of harness runs that died without cleaning up
+ * (a SIGKILL): whyserve/NAME-PID where PID is gone. Returns how many. */
+int cgroup_reap_stale(void);
 
 #endif

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * harness report DIR: a finished run shown again from its results.json
- * alone: the comparison and the explanation on the terminal, or with
- * --html the charts in DIR/report.html (or --out FILE).
+ * alone: every experiment's trace summary, the comparison and the
+ * explanation on the terminal, as the run printed them; or with --html the
+ * charts in DIR/report.html (or --out FILE).
  */
 #include "harness/commands.h"
+#include "harness/metrics.h"
 #include "harness/report_html.h"
 #include "harness/results.h"
 
@@ -12,16 +14,18 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char doc[] =
-    "Show a finished run again, from its results.json alone: the comparison\n"
-    "and the explanation, or with --html the charts as a web page.\n"
+    "Show a finished run again, from its results.json alone: the trace summary\n"
+    "of every experiment, the comparison and the explanation, as the run\n"
+    "printed them; or with --html the charts as a web page.\n"
     "\n"
     "USAGE: harness report DIR [OPTION...]\n"
     "\n"
     "EXAMPLES:\n"
-    "    harness report results/20260101-120000          # the summary again\n"
+    "    harness report results/20260101-120000          # the summaries again\n"
     "    harness report results/20260101-120000 --html   # its report.html again\n"
     "    harness report /tmp/x --html -o /tmp/x.html     # the page somewhere else\n"
     "\n"
@@ -29,7 +33,7 @@ static const char doc[] =
     "one self-contained file: no script, nothing fetched when it opens.\n";
 
 static const struct argp_option options[] = {
-    {"html", 'H', NULL, 0, "Write report.html into DIR instead of printing the summary", 0},
+    {"html", 'H', NULL, 0, "Write report.html into DIR instead of printing the summaries", 0},
     {"out", 'o', "FILE", 0, "With --html: write the page to FILE instead", 0},
     {},
 };
@@ -68,6 +72,30 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+/* Every experiment's trace summary, as the run printed it. */
+static void print_trace_summaries(FILE *f, const json_t *experiments)
+{
+	const json_t *e;
+	size_t i;
+
+	json_array_foreach(experiments, i, e) {
+		int err;
+		char *text = metrics_summary_from_json(e, &err);
+
+		if (text) {
+			fputs(text, f);
+			free(text);
+			continue;
+		}
+		fprintf(f, "==== %s · %s ====\n(no trace summary: %s)\n\n",
+			json_string_value(json_object_get(e, "model")) ?: "?",
+			json_string_value(json_object_get(e, "scenario")) ?: "?",
+			err == -ENODATA ? "recorded without the latency histograms, by an older "
+					  "harness; its MODEL.txt has it"
+					: strerror(-err));
+	}
+}
+
 int cmd_report(int argc, char **argv)
 {
 	const struct argp argp = {options, parse, NULL, doc, NULL, NULL, NULL};
@@ -96,6 +124,7 @@ int cmd_report(int argc, char **argv)
 		return 1;
 	}
 	if (!env.html) {
+		print_trace_summaries(stdout, json_object_get(results, "experiments"));
 		print_run_summary(stdout, json_object_get(results, "experiments"));
 		json_decref(results);
 		return 0;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* harness run: each model under each scenario, probes attached; then the
  * trace summaries, the comparison and the explanation. */
+#include "harness/cgroup.h"
 #include "harness/commands.h"
 #include "harness/experiment.h"
 #include "harness/machine.h"
@@ -68,6 +69,9 @@ int cmd_run(int argc, char **argv)
 		return 2;
 	}
 	catch_signals();
+	/* a run killed outright may have left servers' children behind */
+	if (cgroup_reap_stale() > 0)
+		fprintf(stderr, "harness run: removed what an earlier, killed run left behind\n");
 	records = json_array();
 	for (int i = 0; i < n && !stop; i++) {
 		exps[i]->index = i + 1;

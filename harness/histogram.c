@@ -49,8 +49,7 @@ int histogram_merge(struct histogram *dst, const struct histogram *src)
 	return 0;
 }
 
-/* The middle of bucket i: its values are [low, low + width). */
-static uint64_t bucket_middle(unsigned precision, size_t i)
+uint64_t histogram_bucket_low(unsigned precision, size_t i)
 {
 	size_t sub = (size_t)1 << precision;
 	unsigned shift;
@@ -58,8 +57,17 @@ static uint64_t bucket_middle(unsigned precision, size_t i)
 	if (i < 2 * sub)
 		return i;
 	shift = (i >> precision) - 1;
-	return ((uint64_t)(i - ((size_t)shift << precision)) << shift) +
-	       ((1ULL << shift) >> 1);
+	return (uint64_t)(i - ((size_t)shift << precision)) << shift;
+}
+
+/* The middle of bucket i: its values are [low, low + width). */
+static uint64_t bucket_middle(unsigned precision, size_t i)
+{
+	size_t sub = (size_t)1 << precision;
+
+	if (i < 2 * sub)
+		return i;
+	return histogram_bucket_low(precision, i) + ((1ULL << ((i >> precision) - 1)) >> 1);
 }
 
 static uint64_t clamp(const struct histogram *h, uint64_t v)

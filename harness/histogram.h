@@ -39,6 +39,8 @@ int histogram_merge(struct histogram *dst, const struct histogram *src);
 uint64_t histogram_percentile(const struct histogram *h, double p);
 double histogram_mean(const struct histogram *h);
 double histogram_stdev(const struct histogram *h);
+/* The smallest value bucket i holds (histogram_index() of it is i). */
+uint64_t histogram_bucket_low(unsigned precision, size_t i);
 
 static inline size_t histogram_index(unsigned precision, uint64_t v)
 {

@@ -176,6 +176,13 @@ const char *load_error_label(enum load_error e);
 
 /* The figures as JSON (every one of them); NULL on allocation failure. */
 json_t *load_result_to_json(const struct load_result *r);
+/*
+ * The inverse, from results.json: 0, -ENODATA when j was recorded without
+ * its latency histograms (before they were stored), -EINVAL when it is not
+ * a load result, or -ENOMEM. r must be freed with load_result_free() either
+ * way; load_result_print() then prints what the run printed.
+ */
+int load_result_from_json(const json_t *j, struct load_result *r);
 /* A wrk-like text summary. */
 void load_result_print(FILE *f, const struct load_result *r);
 

@@ -159,7 +159,7 @@ char *metrics_summary(const struct metrics *m, const struct figures *f,
 	fprintf(out, "==== %s · %s ====\n", m->model->name, m->scenario->name);
 	fprintf(out, "server:");
 	for (int i = 0; m->server_argv[i]; i++)
-		fprintf(out, " %s", i ? m->server_argv[i] : strrchr(m->server_argv[0], '/') + 1);
+		fprintf(out, " %s", i ? m->server_argv[i] : basename(m->server_argv[0]));
 	fprintf(out, "\n        %d CPU(s), as nobody, %s; exit status %d after SIGTERM\n",
 		f->server_cpus, m->netns ? "own network namespace" : "host network namespace",
 		m->server_status);

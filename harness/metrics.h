@@ -49,4 +49,13 @@ char *metrics_summary(const struct metrics *m, const struct figures *f,
 /* The findings as the trace summary lists them. */
 void print_findings(FILE *out, const struct finding *fs, int n);
 
+/*
+ * The trace summary again, from one experiment's record in results.json
+ * (harness/metrics_json.c): the metrics rebuilt from it, the findings
+ * explained anew from its figures, and metrics_summary(). Malloc'ed; NULL
+ * with *err -ENODATA (recorded before results.json kept the latency
+ * histograms), -EINVAL (not such a record) or -ENOMEM.
+ */
+char *metrics_summary_from_json(const json_t *record, int *err);
+
 #endif

@@ -42,8 +42,15 @@ static int drop_to_nobody(void)
 static void become_server(const struct server_spec *spec, int out_fd, int err_fd,
 			  pid_t parent)
 {
-	int err;
+	int err, exe;
 
+	/* opened while still root: a build tree under /root (mode 700) is no
+	 * path nobody may walk, but the file itself (mode 755) it may run */
+	exe = open(spec->argv[0], O_RDONLY | O_CLOEXEC);
+	if (exe < 0) {
+		fprintf(stderr, "failed to open %s: %s\n", spec->argv[0], strerror(errno));
+		_exit(127);
+	}
 	if (spec->cg && (err = cgroup_add_pid(spec->cg, 0))) {
 		fprintf(stderr, "failed to join cgroup %s: %s\n", spec->cg->path, strerror(-err));
 		_exit(126);
@@ -65,7 +72,7 @@ static void become_server(const struct server_spec *spec, int out_fd, int err_fd
 	dup2(out_fd, STDOUT_FILENO);
 	dup2(err_fd, STDERR_FILENO);
 	signal(SIGPIPE, SIG_DFL);
-	execv(spec->argv[0], (char *const *)spec->argv);
+	fexecve(exe, (char *const *)spec->argv, environ);
 	fprintf(stderr, "failed to run %s: %s\n", spec->argv[0], strerror(errno));
 	_exit(127);
 }

@@ -8,6 +8,7 @@
 #include "probes/hist_json.h"
 #include "probes/hist_print.h"
 #include "probes/hooks.h"
+#include "probes/stats_json.h"
 #include "probes/accept_queue.skel.h"
 
 #include <bpf/bpf.h>
@@ -618,17 +619,18 @@ void accept_queue_stats_print(FILE *f, const struct accept_queue_stats *s)
 }
 
 /* The series as columns: {"every_ms": 100, "t_ms": [...], "depth": [...], ...} */
+#define COLUMN(field) { #field, offsetof(struct acceptq_point, field) }
+static const struct {
+	const char *name;
+	size_t off;
+} cols[] = {
+	COLUMN(t_ms), COLUMN(depth), COLUMN(max_depth), COLUMN(limit),
+	COLUMN(syn_queue), COLUMN(enqueues), COLUMN(peak), COLUMN(full),
+};
+#undef COLUMN
+
 static json_t *series_to_json(const struct accept_queue_stats *s)
 {
-#define COLUMN(field) { #field, offsetof(struct acceptq_point, field) }
-	static const struct {
-		const char *name;
-		size_t off;
-	} cols[] = {
-		COLUMN(t_ms), COLUMN(depth), COLUMN(max_depth), COLUMN(limit),
-		COLUMN(syn_queue), COLUMN(enqueues), COLUMN(peak), COLUMN(full),
-	};
-#undef COLUMN
 	json_t *j = json_pack("{s:i}", "every_ms", (json_int_t)s->every_ms);
 
 	for (size_t k = 0; k < sizeof(cols) / sizeof(cols[0]); k++) {
@@ -680,4 +682,64 @@ json_t *accept_queue_stats_to_json(const struct accept_queue_stats *s)
 	if (s->why[0])
 		json_object_set_new(j, "missing", json_string(s->why));
 	return j;
+}
+
+static int series_from_json(const json_t *j, struct accept_queue_stats *s)
+{
+	s->every_ms = json_integer_value(json_object_get(j, "every_ms"));
+	s->series_len = json_array_size(json_object_get(j, cols[0].name));
+	if (s->series_len > ACCEPTQ_SERIES_MAX)
+		return -EINVAL;
+	for (size_t k = 0; k < sizeof(cols) / sizeof(cols[0]); k++) {
+		const json_t *col = json_object_get(j, cols[k].name), *v;
+		size_t i;
+
+		if (json_array_size(col) != s->series_len)
+			return -EINVAL;
+		json_array_foreach(col, i, v)
+			*(__u32 *)((char *)&s->series[i] + cols[k].off) = json_integer_value(v);
+	}
+	return 0;
+}
+
+int accept_queue_stats_from_json(const json_t *j, struct accept_queue_stats *s)
+{
+	static const struct json_field enqueues[] = {
+		JSON_FIELD(struct accept_queue_stats, "count", enqueues),
+		JSON_FIELD(struct accept_queue_stats, "at_limit", at_limit),
+		JSON_FIELD(struct accept_queue_stats, "max_depth", max_depth),
+		JSON_FIELD(struct accept_queue_stats, "limit", limit),
+	}, samples[] = {
+		JSON_FIELD(struct accept_queue_stats, "listeners", listeners),
+		JSON_FIELD(struct accept_queue_stats, "count", samples),
+		JSON_FIELD(struct accept_queue_stats, "full", samples_full),
+		JSON_FIELD(struct accept_queue_stats, "max_depth", max_sampled_depth),
+		JSON_FIELD(struct accept_queue_stats, "max_syn_queue", max_syn_queue),
+		JSON_FIELD(struct accept_queue_stats, "listener_drops", listener_drops),
+		JSON_FIELD(struct accept_queue_stats, "sample_ns", sample_ns),
+	}, netstat[] = {
+		JSON_FIELD(struct accept_queue_stats, "ListenOverflows", listen_overflows),
+		JSON_FIELD(struct accept_queue_stats, "ListenDrops", listen_drops),
+		JSON_FIELD(struct accept_queue_stats, "TCPReqQFullDrop", synq_drops),
+		JSON_FIELD(struct accept_queue_stats, "TCPReqQFullDoCookies", syn_cookies),
+	};
+	const json_t *e = json_object_get(j, "enqueues"), *sm = json_object_get(j, "samples"),
+		     *n = json_object_get(j, "netstat");
+	int err = 0;
+
+	memset(s, 0, sizeof(*s));
+	/* what was not measured is not in the record */
+	s->have_enqueues = e != NULL;
+	s->have_samples = sm != NULL;
+	s->have_netstat = n != NULL;
+	json_string_read(j, "missing", s->why, sizeof(s->why));
+	if (e)
+		err = JSON_FIELDS_READ(e, s, enqueues)
+		      ?: log2_hist_from_json(json_object_get(e, "depth"), &s->depth);
+	if (sm && !err)
+		err = JSON_FIELDS_READ(sm, s, samples)
+		      ?: series_from_json(json_object_get(sm, "series"), s);
+	if (n && !err)
+		err = JSON_FIELDS_READ(n, s, netstat);
+	return err ?: prog_cost_from_json(json_object_get(j, "cost"), &s->cost);
 }

@@ -86,5 +86,7 @@ const char *accept_queue_probe_why(void);
 
 void accept_queue_stats_print(FILE *f, const struct accept_queue_stats *s);
 json_t *accept_queue_stats_to_json(const struct accept_queue_stats *s);
+/* The inverse, from results.json: 0 or -EINVAL. */
+int accept_queue_stats_from_json(const json_t *j, struct accept_queue_stats *s);
 
 #endif

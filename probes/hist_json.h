@@ -9,5 +9,7 @@
 #include "probes/hist.h"
 
 json_t *log2_hist_to_json(const struct log2_hist *h, const char *unit);
+/* The inverse: 0, or -EINVAL when j is not such a histogram. */
+int log2_hist_from_json(const json_t *j, struct log2_hist *h);
 
 #endif

@@ -14,6 +14,8 @@
  *                                       attach failed ("" if it did not)
  *   void NAME_stats_print(FILE *f, const struct NAME_stats *s);
  *   json_t *NAME_stats_to_json(const struct NAME_stats *s);
+ *   int  NAME_stats_from_json(const json_t *j, struct NAME_stats *s);
+ *                                       the inverse, from results.json
  *
  * and struct NAME_stats has, besides its figures:
  *

@@ -20,6 +20,7 @@ struct probe_ops {
 	const char *(*why)(void);
 	void (*print)(FILE *f, const struct probes_stats *s);
 	json_t *(*to_json)(const struct probes_stats *s);
+	int (*from_json)(const json_t *j, struct probes_stats *s);
 	const struct prog_cost *(*cost)(const struct probes_stats *s);
 	const char *(*lacks)(const struct probes_stats *s);
 };
@@ -45,6 +46,10 @@ struct probe_ops {
 	{                                                                       \
 		return NAME##_stats_to_json(&s->NAME);                          \
 	}                                                                       \
+	static int NAME##_from_json_(const json_t *j, struct probes_stats *s)   \
+	{                                                                       \
+		return NAME##_stats_from_json(j, &s->NAME);                     \
+	}                                                                       \
 	static const struct prog_cost *NAME##_cost_(const struct probes_stats *s) \
 	{                                                                       \
 		return &s->NAME.cost;                                           \
@@ -56,7 +61,7 @@ struct probe_ops {
 #define PROBE_ENTRY(NAME, SHOWN, YIELDS)                                        \
 	{ SHOWN, YIELDS, NAME##_open_, NAME##_attach_, NAME##_read_,            \
 	  NAME##_reset_, NAME##_destroy_, NAME##_probe_why, NAME##_print_,      \
-	  NAME##_json_, NAME##_cost_, NAME##_lacks_ }
+	  NAME##_json_, NAME##_from_json_, NAME##_cost_, NAME##_lacks_ }
 
 PROBE_OPS(syscalls)
 PROBE_OPS(sched)
@@ -318,7 +323,42 @@ json_t *probes_to_json(const struct probes *ps, const struct probes_stats *s)
 			p = json_pack("{s:b, s:s}", "available", 0, "why",
 				      ps->status[k].why[0] ? ps->status[k].why : "not read");
 		}
+		/* why the costs read zero, with each probe: "probes" holds only probes */
+		if (ps->cost_why[0])
+			json_object_set_new(p, "cost_why", json_string(ps->cost_why));
 		json_object_set_new(j, ops[k].name, p);
 	}
 	return j;
+}
+
+int probes_from_json(const json_t *j, struct probes *ps, struct probes_stats *s)
+{
+	memset(ps, 0, sizeof(*ps));
+	memset(s, 0, sizeof(*s));
+	ps->stats_fd = -1;
+	if (!json_is_object(j))
+		return -EINVAL;
+	for (int k = 0; k < PROBE_KINDS; k++) {
+		const json_t *p = json_object_get(j, ops[k].name);
+		struct probe_status *st = &ps->status[k];
+
+		st->name = ops[k].name;
+		st->yields = ops[k].yields;
+		if (!json_is_object(p))
+			return -EINVAL;
+		if (json_is_true(json_object_get(p, "available"))) {
+			int err = ops[k].from_json(p, s);
+
+			if (err)
+				return err;
+			st->available = s->have[k] = true;
+		} else {
+			snprintf(st->why, sizeof(st->why), "%s",
+				 json_string_value(json_object_get(p, "why")) ?: "not read");
+		}
+		if (!ps->cost_why[0])
+			snprintf(ps->cost_why, sizeof(ps->cost_why), "%s",
+				 json_string_value(json_object_get(p, "cost_why")) ?: "");
+	}
+	return 0;
 }

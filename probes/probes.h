@@ -105,5 +105,11 @@ void probes_print(FILE *f, const struct probes *ps, const struct probes_stats *s
 void probes_print_cost(FILE *f, const struct probes *ps, const struct probes_stats *s);
 /* {"syscalls": {...}, ..., "sched": {"available": false, "why": "..."}} */
 json_t *probes_to_json(const struct probes *ps, const struct probes_stats *s);
+/*
+ * The inverse, for printing a run again from results.json: ps gets each
+ * probe's status (available, or why not) and no probe, s what they
+ * measured. 0, or -EINVAL when j is not such a record.
+ */
+int probes_from_json(const json_t *j, struct probes *ps, struct probes_stats *s);
 
 #endif

@@ -4,6 +4,7 @@
 #include "probes/hist_json.h"
 #include "probes/hist_print.h"
 #include "probes/hooks.h"
+#include "probes/stats_json.h"
 #include "probes/sched.skel.h"
 
 #include <bpf/bpf.h>
@@ -259,4 +260,36 @@ json_t *sched_stats_to_json(const struct sched_stats *s)
 	if (s->why[0])
 		json_object_set_new(j, "missing", json_string(s->why));
 	return j;
+}
+
+int sched_stats_from_json(const json_t *j, struct sched_stats *s)
+{
+	static const struct json_field all[] = {
+		JSON_FIELD(struct sched_stats, "voluntary", voluntary),
+		JSON_FIELD(struct sched_stats, "involuntary", involuntary),
+		JSON_FIELD(struct sched_stats, "oncpu_ns", oncpu_ns),
+		JSON_FIELD(struct sched_stats, "offcpu_ns", offcpu_ns),
+		JSON_FIELD(struct sched_stats, "runq_ns", runq_ns),
+		JSON_FIELD(struct sched_stats, "migrations", migrations),
+	}, tasks[] = {
+		JSON_FIELD(struct sched_stats, "procs_created", procs_created),
+		JSON_FIELD(struct sched_stats, "threads_created", threads_created),
+		JSON_FIELD(struct sched_stats, "procs_exited", procs_exited),
+		JSON_FIELD(struct sched_stats, "threads_exited", threads_exited),
+		JSON_FIELD(struct sched_stats, "peak_above_start", tasks_peak),
+	};
+	const json_t *t = json_object_get(j, "tasks");
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	/* a figure not measured is not in the record */
+	s->have_runq = json_object_get(j, "runq") != NULL;
+	s->have_tasks = t != NULL;
+	s->have_migrations = json_object_get(j, "migrations") != NULL;
+	json_string_read(j, "missing", s->why, sizeof(s->why));
+	err = JSON_FIELDS_READ(j, s, all) ?: (t ? JSON_FIELDS_READ(t, s, tasks) : 0);
+	return err ?: log2_hist_from_json(json_object_get(j, "oncpu"), &s->oncpu)
+		   ?: log2_hist_from_json(json_object_get(j, "offcpu"), &s->offcpu)
+		   ?: (s->have_runq ? log2_hist_from_json(json_object_get(j, "runq"), &s->runq) : 0)
+		   ?: prog_cost_from_json(json_object_get(j, "cost"), &s->cost);
 }

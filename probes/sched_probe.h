@@ -64,5 +64,7 @@ const char *sched_probe_why(void);
 
 void sched_stats_print(FILE *f, const struct sched_stats *s);
 json_t *sched_stats_to_json(const struct sched_stats *s);
+/* The inverse, from results.json: 0 or -EINVAL. */
+int sched_stats_from_json(const json_t *j, struct sched_stats *s);
 
 #endif

@@ -4,6 +4,7 @@
 #include "probes/hist_json.h"
 #include "probes/hist_print.h"
 #include "probes/hooks.h"
+#include "probes/stats_json.h"
 #include "probes/syscall_names.h" /* generated from <asm/unistd.h> */
 #include "probes/syscalls.skel.h"
 
@@ -250,4 +251,34 @@ json_t *syscalls_stats_to_json(const struct syscalls_stats *s)
 	if (s->why[0])
 		json_object_set_new(j, "missing", json_string(s->why));
 	return j;
+}
+
+int syscalls_stats_from_json(const json_t *j, struct syscalls_stats *s)
+{
+	static const struct json_field all[] = {
+		JSON_FIELD(struct syscalls_stats, "calls", calls),
+		JSON_FIELD(struct syscalls_stats, "total_ns", total_ns),
+	}, one[] = {
+		JSON_FIELD(struct syscall_stat, "nr", nr),
+		JSON_FIELD(struct syscall_stat, "count", count),
+		JSON_FIELD(struct syscall_stat, "total_ns", total_ns),
+		JSON_FIELD(struct syscall_stat, "max_ns", max_ns),
+	};
+	const json_t *list = json_object_get(j, "syscalls"), *v;
+	size_t i;
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	if (!json_is_array(list) || json_array_size(list) > SYSCALL_SLOTS)
+		return -EINVAL;
+	err = JSON_FIELDS_READ(j, s, all);
+	json_array_foreach(list, i, v) {
+		struct syscall_stat *st = &s->sys[s->n++];
+
+		json_string_read(v, "name", st->name, sizeof(st->name));
+		err = err ?: JSON_FIELDS_READ(v, st, one)
+			  ?: log2_hist_from_json(json_object_get(v, "latency"), &st->hist);
+	}
+	json_string_read(j, "missing", s->why, sizeof(s->why));
+	return err ?: prog_cost_from_json(json_object_get(j, "cost"), &s->cost);
 }

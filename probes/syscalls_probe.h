@@ -50,6 +50,8 @@ const char *syscalls_probe_why(void);
 
 void syscalls_stats_print(FILE *f, const struct syscalls_stats *s);
 json_t *syscalls_stats_to_json(const struct syscalls_stats *s);
+/* The inverse, from results.json: 0 or -EINVAL. */
+int syscalls_stats_from_json(const json_t *j, struct syscalls_stats *s);
 
 /* One syscall by name, or NULL when the target did not make it. */
 const struct syscall_stat *syscalls_find(const struct syscalls_stats *s,

@@ -5,6 +5,7 @@
 #include "probes/hist_json.h"
 #include "probes/hist_print.h"
 #include "probes/hooks.h"
+#include "probes/stats_json.h"
 #include "probes/uring.skel.h"
 #include "probes/uring_ops.h" /* uring_op_names[], made from vmlinux.h */
 
@@ -346,7 +347,7 @@ json_t *uring_stats_to_json(const struct uring_stats *s)
 			"multishot", (json_int_t)o->multishot,
 			"latency", log2_hist_to_json(&o->latency, "nsecs")));
 	}
-	return json_pack("{s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I}, s:s}",
+	return json_pack("{s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:b, s:{s:I, s:I}, s:s}",
 			 "ops", ops,
 			 "submitted", (json_int_t)s->submitted,
 			 "completed", (json_int_t)s->completed,
@@ -354,7 +355,48 @@ json_t *uring_stats_to_json(const struct uring_stats *s)
 			 "punted", (json_int_t)s->punted,
 			 "cq_waits", (json_int_t)s->cq_waits,
 			 "unattributed", (json_int_t)s->unattributed,
+			 "have_punts", s->have_punts, /* were punts and waits measured? */
+			 "have_waits", s->have_waits,
 			 "cost", "events", (json_int_t)s->cost.events,
 			 "run_ns", (json_int_t)s->cost.run_ns,
 			 "missing", s->why);
+}
+
+int uring_stats_from_json(const json_t *j, struct uring_stats *s)
+{
+	static const struct json_field all[] = {
+		JSON_FIELD(struct uring_stats, "submitted", submitted),
+		JSON_FIELD(struct uring_stats, "completed", completed),
+		JSON_FIELD(struct uring_stats, "errors", errors),
+		JSON_FIELD(struct uring_stats, "punted", punted),
+		JSON_FIELD(struct uring_stats, "cq_waits", cq_waits),
+		JSON_FIELD(struct uring_stats, "unattributed", unattributed),
+	}, one[] = {
+		JSON_FIELD(struct uring_op_stats, "submitted", submitted),
+		JSON_FIELD(struct uring_op_stats, "completed", completed),
+		JSON_FIELD(struct uring_op_stats, "errors", errors),
+		JSON_FIELD(struct uring_op_stats, "punted", punted),
+		JSON_FIELD(struct uring_op_stats, "multishot", multishot),
+	};
+	const json_t *ops = json_object_get(j, "ops"), *v;
+	const char *name;
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	if (ops && !json_is_object(ops))
+		return -EINVAL;
+	/* records made before these keys: both measured */
+	s->have_punts = !json_is_false(json_object_get(j, "have_punts"));
+	s->have_waits = !json_is_false(json_object_get(j, "have_waits"));
+	json_string_read(j, "missing", s->why, sizeof(s->why));
+	err = JSON_FIELDS_READ(j, s, all);
+	json_object_foreach((json_t *)ops, name, v) {
+		json_int_t op = json_integer_value(json_object_get(v, "opcode"));
+
+		if (op < 0 || op >= URING_OP_SLOTS)
+			return -EINVAL;
+		err = err ?: JSON_FIELDS_READ(v, &s->ops[op], one)
+			  ?: log2_hist_from_json(json_object_get(v, "latency"), &s->ops[op].latency);
+	}
+	return err ?: prog_cost_from_json(json_object_get(j, "cost"), &s->cost);
 }

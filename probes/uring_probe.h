@@ -57,5 +57,7 @@ const char *uring_op_name(unsigned int op);
 
 void uring_stats_print(FILE *f, const struct uring_stats *s);
 json_t *uring_stats_to_json(const struct uring_stats *s);
+/* The inverse, from results.json: 0 or -EINVAL. */
+int uring_stats_from_json(const json_t *j, struct uring_stats *s);
 
 #endif

@@ -71,27 +71,6 @@ static void conn_close(struct loop *l, struct conn *c)
 	l->free = c;
 }
 
-static void accept_all(struct loop *l)
-{
-	struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET };
-	struct conn *c;
-	int fd;
-
-	while ((fd = accept_connection(l->listen_fd, SOCK_NONBLOCK)) >= 0) {
-		c = l->free;
-		if (c)
-			l->free = c->next_free;
-		else if (!(c = calloc(1, sizeof(*c)))) {
-			close(fd);
-			continue;
-		}
-		*c = (struct conn){ .fd = fd, .writable = true };
-		ev.data.ptr = c;
-		if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev))
-			conn_close(l, c);
-	}
-}
-
 /* Does all the connection can do now without waiting; -1: close it. */
 static int conn_run(struct loop *l, struct conn *c)
 {
@@ -128,6 +107,33 @@ static int conn_run(struct loop *l, struct conn *c)
 			c->eof = true;
 		else if (http_conn_input(&c->http, l->buf, n))
 			return -1;
+	}
+}
+
+/*
+ * Accepts every connection waiting. Its request is usually there already
+ * (clients send as soon as they are connected): serve it first, and
+ * register the socket only if the connection goes on; epoll_ctl then
+ * reports at once whatever arrived in between.
+ */
+static void accept_all(struct loop *l)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET };
+	struct conn *c;
+	int fd;
+
+	while ((fd = accept_connection(l->listen_fd, SOCK_NONBLOCK)) >= 0) {
+		c = l->free;
+		if (c)
+			l->free = c->next_free;
+		else if (!(c = calloc(1, sizeof(*c)))) {
+			close(fd);
+			continue;
+		}
+		*c = (struct conn){ .fd = fd, .readable = true, .writable = true };
+		ev.data.ptr = c;
+		if (conn_run(l, c) || epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev))
+			conn_close(l, c);
 	}
 }
 

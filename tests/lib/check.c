@@ -2,6 +2,7 @@
 #include "tests/lib/check.h"
 
 #include <errno.h>
+#include <execinfo.h>
 #include <fnmatch.h>
 #include <libgen.h>
 #include <limits.h>
@@ -101,6 +102,18 @@ static bool selected(const char *name, int argc, char **argv)
 	return false;
 }
 
+/* A case that crashes says where, then dies of the same signal. */
+static void backtrace_and_die(int sig)
+{
+	void *frames[48];
+	int n = backtrace(frames, 48);
+
+	dprintf(STDERR_FILENO, "  crashed with signal %d (%s); backtrace:\n", sig, strsignal(sig));
+	backtrace_symbols_fd(frames, n, STDERR_FILENO);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 /* Runs one case in a child of its own; returns 0 pass, 1 fail, 77 skip. */
 static int run_case(const struct test_case *tc)
 {
@@ -119,6 +132,9 @@ static int run_case(const struct test_case *tc)
 	if (pid == 0) {
 		setpgid(0, 0);
 		signal(SIGPIPE, SIG_IGN);
+		signal(SIGSEGV, backtrace_and_die);
+		signal(SIGBUS, backtrace_and_die);
+		signal(SIGABRT, backtrace_and_die);
 		tc->run();
 		fflush(NULL);
 		_exit(failed ? 1 : 0);
