@@ -150,6 +150,8 @@ TESTLIB  += fake_server
 TESTLIB  += models
 # report.html: the pages harness writes, opened in headless Chromium
 TESTS    += report_html
+# harness report in text: the trace summaries again, from results.json
+TESTS    += report_text
 TESTLIB  += png
 TEST_LIB := $(OBJ)/libtest.a
 TEST_BINS := $(addprefix $(OUTPUT)/tests/,$(TESTS))
@@ -170,6 +172,10 @@ $(OUTPUT)/tests/harness_run: LDLIBS += -ljansson
 $(OUTPUT)/tests/harness_run: | $(HARNESS_BIN) $(SERVER_BINS)
 $(OUTPUT)/tests/report_html: LDLIBS += -ljansson -lz
 $(OUTPUT)/tests/report_html: | $(HARNESS_BIN) $(SERVER_BINS)
+# harness report in text; records read back by the probes' and the load's from_json
+$(OUTPUT)/tests/report_text: $(PROBE_OBJS) $(patsubst %,$(OBJ)/harness/%.o,$(LOAD) units)
+$(OUTPUT)/tests/report_text: LDLIBS += $(HARNESS_LIBS)
+$(OUTPUT)/tests/report_text: | $(HARNESS_BIN) $(SERVER_BINS)
 
 # accept_queue and io_uring probes, each against a workload of known answer
 $(OUTPUT)/tests/probe_accept_queue: $(patsubst %,$(OBJ)/probes/%.o,accept_queue hooks hist_json stats_json hist_print prog_stats) $(OBJ)/harness/cgroup.o

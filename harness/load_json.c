@@ -17,22 +17,22 @@ static json_t *real_us(uint64_t ns)
 /*
  * The histogram itself, so that a run is printed again exactly as it was
  * (mean, stdev, every percentile): {"precision": 7, "sum_ns": S, "min_ns":
- * m, "max_ns": M, "buckets": [[low_ns, count], ...]}, the buckets that
- * hold values, each by the smallest value it holds; a bucket is
- * 2^-precision of its value wide.
+ * m, "max_ns": M, "low_ns": [...], "counts": [...]}, as columns: the
+ * buckets that hold values, each by the smallest value it holds (a bucket
+ * is 2^-precision of its value wide), and how many.
  */
 static json_t *histogram_json(const struct histogram *h)
 {
-	json_t *b = json_array();
+	json_t *low = json_array(), *counts = json_array();
 
 	for (size_t i = 0; i < h->nbuckets; i++)
-		if (h->counts[i])
-			json_array_append_new(b, json_pack("[I, I]",
-				(json_int_t)histogram_bucket_low(h->precision, i),
-				(json_int_t)h->counts[i]));
-	return json_pack("{s:i, s:I, s:I, s:I, s:o}", "precision", (int)h->precision,
+		if (h->counts[i]) {
+			json_array_append_new(low, json_integer(histogram_bucket_low(h->precision, i)));
+			json_array_append_new(counts, json_integer(h->counts[i]));
+		}
+	return json_pack("{s:i, s:I, s:I, s:I, s:o, s:o}", "precision", (int)h->precision,
 			 "sum_ns", (json_int_t)h->sum, "min_ns", (json_int_t)(h->total ? h->min : 0),
-			 "max_ns", (json_int_t)h->max, "buckets", b);
+			 "max_ns", (json_int_t)h->max, "low_ns", low, "counts", counts);
 }
 
 static json_t *latency_json(const struct histogram *h)
@@ -152,19 +152,22 @@ json_t *load_result_to_json(const struct load_result *r)
 
 static int histogram_from_json(const json_t *j, struct histogram *h)
 {
-	const json_t *hist = json_object_get(j, "histogram"), *b;
+	const json_t *hist = json_object_get(j, "histogram"), *v;
+	const json_t *lows = json_object_get(hist, "low_ns"), *counts = json_object_get(hist, "counts");
 	json_int_t precision = json_integer_value(json_object_get(hist, "precision"));
 	size_t i;
 	int err;
 
-	if (!json_is_array(json_object_get(hist, "buckets")))
+	if (!hist)
 		return -ENODATA; /* recorded before the histograms were */
+	if (!json_is_array(lows) || json_array_size(counts) != json_array_size(lows))
+		return -EINVAL;
 	err = histogram_init(h, precision < 1 || precision > 12 ? 0 : precision);
 	if (err)
 		return err;
-	json_array_foreach(json_object_get(hist, "buckets"), i, b) {
-		json_int_t low = json_integer_value(json_array_get(b, 0));
-		json_int_t n = json_integer_value(json_array_get(b, 1));
+	json_array_foreach(lows, i, v) {
+		json_int_t low = json_integer_value(v);
+		json_int_t n = json_integer_value(json_array_get(counts, i));
 
 		if (low < 0 || (uint64_t)low > HISTOGRAM_MAX_NS || n <= 0)
 			return -EINVAL;
@@ -272,32 +275,45 @@ static int series_from_json(const json_t *a, struct load_result *r)
 	return 0;
 }
 
+/* {"200": N, ...}: the 2xx, or (from "errors") the others, counted as non2xx */
+static int statuses_from_json(const json_t *o, struct load_result *r, bool errors)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach((json_t *)o, key, v) {
+		int s = atoi(key);
+
+		if (s < 0 || s >= LOAD_STATUS_MAX || !json_is_integer(v))
+			return -EINVAL;
+		if (errors == (s >= 200 && s <= 299))
+			continue;
+		r->status[s] = json_integer_value(v);
+		if (errors)
+			r->non2xx += r->status[s];
+	}
+	return 0;
+}
+
 int load_result_from_json(const json_t *j, struct load_result *r)
 {
 	const char *scenario = json_string_value(json_object_get(j, "scenario"));
-	const json_t *errors = json_object_get(j, "errors"), *v;
-	const char *key;
+	const json_t *errors = json_object_get(j, "errors");
 	int err;
 
 	memset(r, 0, sizeof(*r));
 	if (!json_is_object(j) || !scenario)
 		return -EINVAL;
-	while (strcmp(load_scenario_name(r->scenario), scenario))
-		if (r->scenario++ == LOAD_USERS)
+	for (r->scenario = LOAD_THROUGHPUT; strcmp(load_scenario_name(r->scenario), scenario);
+	     r->scenario++)
+		if (r->scenario == LOAD_USERS)
 			return -EINVAL;
 	snprintf(r->url, sizeof(r->url), "%s", json_string_value(json_object_get(j, "url")) ?: "");
 	for (int k = 0; k < LOAD_ERR_KINDS; k++)
 		r->errors[k] = json_integer_value(json_object_get(errors, load_error_name(k)));
-	json_object_foreach(json_object_get(j, "status"), key, v) {
-		int s = atoi(key);
-
-		if (s < 0 || s >= LOAD_STATUS_MAX || !json_is_integer(v))
-			return -EINVAL;
-		r->status[s] = json_integer_value(v);
-		if (s < 200 || s > 299)
-			r->non2xx += r->status[s];
-	}
-	err = fields_from_json(j, r);
+	err = statuses_from_json(json_object_get(j, "status"), r, false)
+	      ?: statuses_from_json(json_object_get(errors, "status"), r, true)
+	      ?: fields_from_json(j, r);
 	if (!err)
 		err = histogram_from_json(json_object_get(j, "latency_us"), &r->latency);
 	if (!err)
