@@ -631,7 +631,7 @@ static const struct {
 
 static json_t *series_to_json(const struct accept_queue_stats *s)
 {
-	json_t *j = json_pack("{s:i}", "every_ms", (json_int_t)s->every_ms);
+	json_t *j = json_pack("{s:I}", "every_ms", (json_int_t)s->every_ms);
 
 	for (size_t k = 0; k < sizeof(cols) / sizeof(cols[0]); k++) {
 		json_t *col = json_array();

@@ -338,7 +338,7 @@ json_t *uring_stats_to_json(const struct uring_stats *s)
 		if (!o->submitted && !o->completed && !o->punted)
 			continue;
 		json_object_set_new(ops, op_label(op, name, sizeof(name)), json_pack(
-			"{s:i, s:I, s:I, s:I, s:I, s:I, s:o}",
+			"{s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
 			"opcode", (json_int_t)op,
 			"submitted", (json_int_t)o->submitted,
 			"completed", (json_int_t)o->completed,
