@@ -14,6 +14,7 @@ LIBEXEC := $(PREFIX)/lib/whyserve
 CC      ?= gcc
 CLANG   ?= clang
 BPFTOOL ?= bpftool
+LLVM_STRIP ?= llvm-strip
 ARCH    := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
                                 -e 's/ppc64le/powerpc/' -e 's/riscv64/riscv/' -e 's/s390x/s390/')
 
@@ -76,6 +77,7 @@ $(VMLINUX):
 $(OBJ)/probes/%.bpf.o: probes/%.bpf.c $(VMLINUX) | $(OBJ)/probes
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@ # DWARF is not needed: BTF stays, and skeletons embed the object
 
 $(OBJ)/probes/%.skel.h: $(OBJ)/probes/%.bpf.o
 	$(call msg,GEN-SKEL,$@)

@@ -5,6 +5,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,4 +200,18 @@ void hooks_load_why(int err, char *why, size_t len)
 			 "(lockdown, or a security module?)");
 	else
 		snprintf(why, len, "failed to load BPF programs: %s", strerror(-err));
+}
+
+void add_why(char *why, size_t len, const char *fmt, ...)
+{
+	size_t n = strlen(why);
+	va_list ap;
+
+	if (n && n + 2 < len) {
+		strcpy(why + n, "; ");
+		n += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(why + n, len - n, fmt, ap);
+	va_end(ap);
 }

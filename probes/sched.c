@@ -30,22 +30,6 @@ const char *sched_probe_why(void)
 	return last_why;
 }
 
-static void add_why(char *why, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void add_why(char *why, size_t len, const char *fmt, ...)
-{
-	size_t n = strlen(why);
-	va_list ap;
-
-	if (n && n + 2 < len) {
-		strcpy(why + n, "; ");
-		n += 2;
-	}
-	va_start(ap, fmt);
-	vsnprintf(why + n, len - n, fmt, ap);
-	va_end(ap);
-}
-
 /*
  * Turns off the programs of one figure when a hook of it is missing, and
  * says so. Returns whether the figure is measured.

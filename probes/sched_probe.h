@@ -36,7 +36,8 @@ struct sched_stats {
 	struct log2_hist offcpu;
 
 	bool have_runq;    /* false without the wakeup tracepoints */
-	__u64 runq_ns;     /* waiting on a run queue (as run_delay in schedstat) */
+	__u64 runq_ns;     /* waiting on a run queue (schedstat run_delay agrees
+			    * on long waits; on waits of us it reads less) */
 	struct log2_hist runq;
 
 	bool have_tasks;   /* false without fork/exit tracepoints */

@@ -44,22 +44,6 @@ const char *uring_op_name(unsigned int op)
 	return uring_op_names[op];
 }
 
-static void add_why(char *why, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void add_why(char *why, size_t len, const char *fmt, ...)
-{
-	size_t n = strlen(why);
-	va_list ap;
-
-	if (n && n + 2 < len) {
-		strcpy(why + n, "; ");
-		n += 2;
-	}
-	va_start(ap, fmt);
-	vsnprintf(why + n, len - n, fmt, ap);
-	va_end(ap);
-}
-
 /* The arguments a tp_btf program of tracepoint tp gets, or -1 without it. */
 static int tp_btf_nargs(const char *tp)
 {

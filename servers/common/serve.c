@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "servers/common/serve.h"
 #include "servers/common/conn.h"
-
 #include "servers/common/options.h"
 
 #include <errno.h>
