@@ -45,18 +45,19 @@ static const char *harness(void)
 }
 
 /*
- * Servers the harness started and left: processes still in one of its
- * cgroups (<cgroup2>/whyserve/MODEL-PID), whatever else runs on the machine.
+ * What a harness run (pid) left: processes still in one of its cgroups,
+ * <cgroup2>/whyserve/MODEL-PID, whatever else runs on the machine.
  */
-static int servers_running(void)
+static int servers_left(pid_t harness_pid)
 {
-	char path[300], line[512];
+	char path[300], line[512], mine[32];
 	struct dirent *d;
 	int n = 0;
 	DIR *proc = opendir("/proc");
 
 	if (!proc)
 		return -1;
+	snprintf(mine, sizeof(mine), "-%d\n", harness_pid);
 	while ((d = readdir(proc))) {
 		FILE *f;
 
@@ -67,7 +68,9 @@ static int servers_running(void)
 		if (!f)
 			continue;
 		while (fgets(line, sizeof(line), f))
-			if (!strncmp(line, "0::", 3) && strstr(line, "/whyserve/"))
+			if (!strncmp(line, "0::", 3) && strstr(line, "/whyserve/") &&
+			    strlen(line) > strlen(mine) &&
+			    !strcmp(line + strlen(line) - strlen(mine), mine))
 				n++;
 		fclose(f);
 	}
@@ -134,10 +137,11 @@ static void run_all_quick(void)
 	static char out[1 << 16];
 	struct bpf_progs before, after;
 	long long t0 = now_ms();
+	pid_t pid = 0;
 	int rc;
 
 	bpf_progs_list(&before);
-	rc = cmd_run(out, sizeof(out), 120, argv);
+	rc = cmd_run_pid(out, sizeof(out), 120, argv, &pid);
 	if (!CHECK(rc == 0, "harness run all --quick: exit %d\n%s", rc, out))
 		return;
 	CHECK(now_ms() - t0 <= 45000, "took %lld ms, more than 45 s", now_ms() - t0);
@@ -151,7 +155,7 @@ static void run_all_quick(void)
 	/* programs are freed once their last fd closes, after an RCU grace period */
 	CHECK(WAIT_UNTIL((bpf_progs_list(&after), bpf_progs_new(&before, &after) == 0), 3000),
 	      "%d BPF programs left loaded", bpf_progs_new(&before, &after));
-	CHECK(servers_running() == 0, "no server left running");
+	CHECK(servers_left(pid) == 0, "no server left running");
 }
 
 static void results_hold_every_experiment(void)
@@ -243,13 +247,14 @@ static void explains_epoll_sleep_by_blocked_loop(void)
 static void check_refused(const char *const argv[], const char *what)
 {
 	char out[4096];
-	int rc = cmd_run(out, sizeof(out), 30, argv), lines = 0;
+	pid_t pid = 0;
+	int rc = cmd_run_pid(out, sizeof(out), 30, argv, &pid), lines = 0;
 
 	for (char *p = out; (p = strchr(p, '\n')); p++)
 		lines++;
 	CHECK(rc == 2, "%s: exit %d", what, rc);
 	CHECK(lines == 1, "%s: %d lines: %s", what, lines, out);
-	CHECK(servers_running() == 0, "%s: a server left running", what);
+	CHECK(servers_left(pid) == 0, "%s: a server left running", what);
 }
 
 static void bad_arguments_get_one_line(void)
@@ -309,14 +314,14 @@ static void sigint_stops_cleanly(void)
 		_exit(127);
 	}
 	/* interrupt it mid-experiment: server up and probes attached */
-	CHECK(WAIT_UNTIL(servers_running() > 0 && (bpf_progs_list(&during),
+	CHECK(WAIT_UNTIL(servers_left(pid) > 0 && (bpf_progs_list(&during),
 						   bpf_progs_new(&before, &during) > 0), 20000),
 	      "a server started and probes attached");
 	kill(pid, SIGINT);
 	CHECK(WAIT_UNTIL(waitpid(pid, &status, WNOHANG) == pid, 15000), "harness stopped");
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 130,
 	      "exit status 130 after SIGINT (status %#x)", status);
-	CHECK(WAIT_UNTIL(servers_running() == 0, 5000), "no server left running");
+	CHECK(WAIT_UNTIL(servers_left(pid) == 0, 5000), "no server left running");
 	CHECK(WAIT_UNTIL((bpf_progs_list(&after), bpf_progs_new(&before, &after) == 0), 3000),
 	      "%d BPF programs left loaded", bpf_progs_new(&before, &after));
 	CHECK(file_nonempty(dir, "results.json"), "what was finished is written");

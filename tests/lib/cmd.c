@@ -14,6 +14,12 @@
 
 int cmd_run(char *out, size_t outlen, int timeout_s, const char *const argv[])
 {
+	return cmd_run_pid(out, outlen, timeout_s, argv, NULL);
+}
+
+int cmd_run_pid(char *out, size_t outlen, int timeout_s, const char *const argv[],
+		pid_t *ran_as)
+{
 	long long deadline = now_ms() + timeout_s * 1000LL;
 	size_t n = 0;
 	int pipefd[2], status;
@@ -35,6 +41,8 @@ int cmd_run(char *out, size_t outlen, int timeout_s, const char *const argv[])
 		_exit(127);
 	}
 	close(pipefd[1]);
+	if (ran_as)
+		*ran_as = pid;
 	for (;;) {
 		struct pollfd p = { .fd = pipefd[0], .events = POLLIN };
 		long long left = deadline - now_ms();

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /*
  * Runs argv (NULL-terminated, looked up on PATH) with stdout and stderr
@@ -12,6 +13,9 @@
  * timeout_s. Returns its exit status, 128+signal, or -errno.
  */
 int cmd_run(char *out, size_t outlen, int timeout_s, const char *const argv[]);
+/* The same, telling the pid it ran as (to find what it left behind). */
+int cmd_run_pid(char *out, size_t outlen, int timeout_s, const char *const argv[],
+		pid_t *pid);
 /* Is the program on PATH (or an executable path)? */
 bool cmd_exists(const char *name);
 
