@@ -109,7 +109,7 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "harness run: failed to write the results in %s: %s\n", dir,
 			strerror(-err));
 	else
-		printf("\nresults: %s/ (results.json, summary.txt, one MODEL.txt per model)\n", dir);
+		printf("\nresults: %s/ (report.html, summary.txt, one MODEL.txt per model, results.json)\n", dir);
 	json_decref(results);
 	for (int i = 0; i < n; i++) {
 		experiment_free(exps[i]);
