@@ -158,7 +158,9 @@ TESTLIB  += png
 TEST_LIB := $(OBJ)/libtest.a
 TEST_BINS := $(addprefix $(OUTPUT)/tests/,$(TESTS))
 
-$(TEST_LIB): $(patsubst %,$(OBJ)/tests/lib/%.o,$(TESTLIB))
+# the tests start servers and cgroups as the harness does, with its code
+$(TEST_LIB): $(patsubst %,$(OBJ)/tests/lib/%.o,$(TESTLIB)) \
+	$(patsubst %,$(OBJ)/harness/%.o,server_proc cgroup)
 	$(call msg,AR,$@)
 	$(Q)$(AR) rcs $@ $^
 
@@ -180,10 +182,10 @@ $(OUTPUT)/tests/report_text: LDLIBS += $(HARNESS_LIBS)
 $(OUTPUT)/tests/report_text: | $(HARNESS_BIN) $(SERVER_BINS)
 
 # accept_queue and io_uring probes, each against a workload of known answer
-$(OUTPUT)/tests/probe_accept_queue: $(patsubst %,$(OBJ)/probes/%.o,accept_queue hooks hist_json stats_json hist_print prog_stats) $(OBJ)/harness/cgroup.o
+$(OUTPUT)/tests/probe_accept_queue: $(patsubst %,$(OBJ)/probes/%.o,accept_queue hooks hist_json stats_json hist_print prog_stats)
 $(OUTPUT)/tests/probe_accept_queue: LDLIBS += $(HARNESS_LIBS)
 
-$(OUTPUT)/tests/probe_io_uring: $(patsubst %,$(OBJ)/probes/%.o,uring hooks hist_json stats_json hist_print prog_stats) $(OBJ)/harness/cgroup.o
+$(OUTPUT)/tests/probe_io_uring: $(patsubst %,$(OBJ)/probes/%.o,uring hooks hist_json stats_json hist_print prog_stats)
 $(OUTPUT)/tests/probe_io_uring: LDLIBS += $(HARNESS_LIBS) -luring
 
 # the load generator: its parts alone under ASan/UBSan, then the whole of
@@ -198,7 +200,7 @@ $(OUTPUT)/tests/load_cli: | $(HARNESS_BIN)
 # syscalls and sched probes, and all probes together: against build/workload
 # (tests/workload.c), programs of known answer any probe test may start
 PROBE_TESTS := probe_syscalls probe_sched probes
-$(addprefix $(OUTPUT)/tests/,$(PROBE_TESTS)): $(PROBE_OBJS) $(OBJ)/harness/cgroup.o | $(OUTPUT)/workload
+$(addprefix $(OUTPUT)/tests/,$(PROBE_TESTS)): $(PROBE_OBJS) | $(OUTPUT)/workload
 $(addprefix $(OUTPUT)/tests/,$(PROBE_TESTS)): LDLIBS += $(HARNESS_LIBS)
 $(OUTPUT)/workload: $(OBJ)/tests/workload.o
 	$(call msg,LINK,$@)

@@ -81,10 +81,9 @@ void metrics_figures(const struct metrics *m, struct figures *f)
 	f->connections = m->load->connections;
 	f->keep_alive = !m->scenario->close;
 	f->backlog = m->opts->backlog;
-	f->somaxconn = json_integer_value(json_object_get(m->sysctls, "net.core.somaxconn"));
-	if (!f->somaxconn)
-		f->somaxconn = atoi(json_string_value(json_object_get(m->sysctls,
-								      "net.core.somaxconn")) ?: "0");
+	/* sysctls are recorded as the strings /proc/sys holds */
+	f->somaxconn = atoi(json_string_value(json_object_get(m->sysctls,
+							      "net.core.somaxconn")) ?: "0");
 	f->server_cpus = CPU_COUNT(m->server_cpus);
 	f->workers = m->model->event_loop ? (m->opts->workers ? m->opts->workers : f->server_cpus) : 1;
 	f->sleep_us = m->scenario->server_sleep_us;

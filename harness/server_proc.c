@@ -77,8 +77,9 @@ static void become_server(const struct server_spec *spec, int out_fd, int err_fd
 	_exit(127);
 }
 
-static int read_line(int fd, char *buf, size_t len, long long deadline)
+int read_line_timeout(int fd, char *buf, size_t len, int timeout_ms)
 {
+	long long deadline = monotonic_ms() + timeout_ms;
 	size_t n = 0;
 
 	while (n + 1 < len) {
@@ -99,7 +100,7 @@ static int read_line(int fd, char *buf, size_t len, long long deadline)
 	return 0;
 }
 
-static int parse_port(const char *line)
+int startup_line_port(const char *line)
 {
 	const char *at = strstr(line, "listening on "), *end, *colon = NULL;
 
@@ -140,11 +141,10 @@ int server_proc_start(struct server_proc *sp, const struct server_spec *spec,
 	close(errfd[1]);
 	sp->err_fd = errfd[0];
 	fcntl(sp->err_fd, F_SETFL, O_NONBLOCK);
-	err = read_line(pipefd[0], sp->line, sizeof(sp->line),
-			monotonic_ms() + timeout_ms);
+	err = read_line_timeout(pipefd[0], sp->line, sizeof(sp->line), timeout_ms);
 	close(pipefd[0]);
 	if (!err) {
-		sp->port = parse_port(sp->line);
+		sp->port = startup_line_port(sp->line);
 		err = sp->port > 0 ? 0 : -EPROTO;
 	}
 	if (err)

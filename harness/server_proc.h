@@ -9,6 +9,7 @@
 
 #include <sched.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 struct cgroup;
@@ -36,6 +37,12 @@ void server_proc_drain_stderr(struct server_proc *sp);
 /* SIGTERM, then SIGKILL after timeout_ms; sp->err holds its last words.
  * Its exit status, or -errno. */
 int server_proc_stop(struct server_proc *sp, int timeout_ms);
+
+/* One line from fd (its '\n' dropped) within timeout_ms: 0, -ETIMEDOUT,
+ * -EPIPE (closed first) or -errno. */
+int read_line_timeout(int fd, char *buf, size_t len, int timeout_ms);
+/* The port of a start-up line "... listening on HOST:PORT ...", or -EPROTO. */
+int startup_line_port(const char *line);
 
 /* Path of a binary shipped with the harness (server-epoll, ...): beside the
  * harness in the build tree, or in ../lib/whyserve when installed. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "tests/lib/server.h"
 #include "tests/lib/check.h"
+#include "harness/server_proc.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -13,32 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int read_line(int fd, char *buf, size_t len, int timeout_ms)
-{
-	long long deadline = now_ms() + timeout_ms;
-	size_t n = 0;
-
-	while (n + 1 < len) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		long long left = deadline - now_ms();
-		ssize_t r;
-
-		if (left <= 0 || poll(&p, 1, left) <= 0)
-			return -ETIMEDOUT;
-		r = read(fd, buf + n, 1);
-		if (r <= 0)
-			return r < 0 ? -errno : -EPIPE;
-		if (buf[n] == '\n')
-			break;
-		n++;
-	}
-	buf[n] = '\0';
-	return 0;
-}
-
 int server_start_argv(struct server *s, const char *const argv[])
 {
-	const char *at, *colon;
 	int pipefd[2], err;
 
 	memset(s, 0, sizeof(*s));
@@ -59,7 +36,7 @@ int server_start_argv(struct server *s, const char *const argv[])
 		_exit(127);
 	}
 	close(pipefd[1]);
-	err = read_line(pipefd[0], s->line, sizeof(s->line), 5000);
+	err = read_line_timeout(pipefd[0], s->line, sizeof(s->line), 5000);
 	/* the server keeps writing nowhere if it prints more: drop the pipe */
 	close(pipefd[0]);
 	if (err) {
@@ -68,16 +45,7 @@ int server_start_argv(struct server *s, const char *const argv[])
 		server_stop(s);
 		return err;
 	}
-	at = strstr(s->line, "listening on ");
-	colon = at ? strchr(at + 13, ' ') : NULL;
-	if (!at)
-		return -EPROTO;
-	/* "listening on 127.0.0.1:8080 ..." or "[::1]:8080" */
-	for (const char *p = colon ? colon : at + strlen(at); p > at; p--)
-		if (*p == ':') {
-			s->port = atoi(p + 1);
-			break;
-		}
+	s->port = startup_line_port(s->line);
 	return s->port > 0 ? 0 : -EPROTO;
 }
 
