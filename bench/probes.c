@@ -3,9 +3,12 @@
  * bench/probes: what the probes cost a server. The epoll server (one loop,
  * pinned to CPU 0, in a cgroup of its own) under harness load's kept-alive
  * throughput scenario (in process, one thread pinned to CPU 1), measured
- * three ways each round: without probes, with all of them, and with all of
- * them and the kernel's BPF run-time statistics on (as `harness run` has
- * them, for each probe's cost). The order turns round by round, so drift
+ * five ways each round: without probes; with a two-instruction program on
+ * each of their tp_btf hooks (what the kernel charges for the hooks alone,
+ * the floor of any probe resting on them); with all of them; with all of
+ * them timing every syscall (--exact-syscall-times); and with all of them
+ * and the kernel's BPF run-time statistics on (as `harness run` has them,
+ * for each probe's cost). The order turns round by round, so drift
  * on a shared machine falls on every side. Prints requests/s each way and
  * their ratios, the server's CPU time per request, and each probe's runs
  * per request and ns per run. Not a test: figures move from run to run;
@@ -14,9 +17,11 @@
 #include "harness/cgroup.h"
 #include "harness/load.h"
 #include "harness/server_proc.h"
+#include "probes/hooks.h"
 #include "probes/probes.h"
 
 #include <argp.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <libgen.h>
@@ -28,12 +33,21 @@
 
 #define MAX_ROUNDS 50
 
-enum mode { WITHOUT, WITH, WITH_COST, MODES };
+enum mode { WITHOUT, HOOKS, WITH, WITH_EXACT, WITH_COST, MODES };
 
 static const char *const mode_names[MODES] = {
 	[WITHOUT] = "without probes",
+	[HOOKS] = "empty programs on the probes' hooks",
 	[WITH] = "with probes",
+	[WITH_EXACT] = "with probes, every syscall timed",
 	[WITH_COST] = "with probes and BPF statistics",
+};
+static const char *const mode_columns[MODES] = {
+	[WITHOUT] = "without r/s",
+	[HOOKS] = "hooks r/s",
+	[WITH] = "with r/s",
+	[WITH_EXACT] = "exact r/s",
+	[WITH_COST] = "+stats r/s",
 };
 
 static struct env {
@@ -54,13 +68,15 @@ static const char doc[] =
 	"USAGE: bench/probes [OPTION...]   (as root)\n"
 	"\n"
 	"EXAMPLES:\n"
-	"    build/bench/probes                    # 5 rounds of 3 x 5 s\n"
+	"    build/bench/probes                    # 5 rounds of 4 x 5 s\n"
+	"    build/bench/probes -r 30 -d 1 -w 0.3  # short runs: less drift within a round\n"
 	"    build/bench/probes -r 10 -d 3 -c 100\n"
 	"    build/bench/probes -p syscalls        # one probe alone\n";
 
 static const struct argp_option opts[] = {
 	{ "rounds", 'r', "N", 0, "Rounds, each one run of each kind (default 5)", 0 },
 	{ "duration", 'd', "SECS", 0, "Measured load per run (default 5)", 0 },
+	{ "warmup", 'w', "SECS", 0, "Unmeasured load before each run (default 1)", 0 },
 	{ "connections", 'c', "N", 0, "Kept-alive connections (default 50)", 0 },
 	{ "server", 's', "PATH", 0, "Server binary (default: server-epoll of this build)", 0 },
 	{ "probes", 'p', "LIST", 0, "Only these probes, e.g. syscalls,sched (default: all)", 0 },
@@ -75,6 +91,7 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case 'r':
 	case 'd':
+	case 'w':
 	case 'c':
 		errno = 0;
 		v = strtod(arg, &end);
@@ -84,6 +101,8 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 			env.rounds = v > MAX_ROUNDS ? MAX_ROUNDS : (int)v;
 		else if (key == 'd')
 			env.duration_s = v;
+		else if (key == 'w')
+			env.warmup_s = v;
 		else
 			env.connections = (unsigned)v;
 		break;
@@ -115,6 +134,40 @@ struct measure {
 
 static struct probes_stats stats; /* big: not on the stack */
 
+#define MAX_HOOKS 32
+
+/* An empty program on every tp_btf hook of the probes: links' fds, or -1. */
+static int hooks_attach_empty(int links[MAX_HOOKS])
+{
+	int n = 0;
+
+	for (int k = 0; k < PROBE_KINDS; k++) {
+		if (env.only && !(env.only & (1u << k)))
+			continue;
+		for (const struct probe_hook *h = probe_hooks(k); h->sec && n < MAX_HOOKS; h++) {
+			int prog;
+
+			if (strncmp(h->sec, "tp_btf/", 7))
+				continue;
+			prog = hook_empty_prog(h->sec);
+			if (prog < 0)
+				continue; /* a hook this kernel lacks: the probe goes without */
+			links[n] = bpf_raw_tracepoint_open(NULL, prog);
+			close(prog); /* the link holds it */
+			if (links[n] < 0)
+				return -errno;
+			n++;
+		}
+	}
+	return n;
+}
+
+static void hooks_detach(int links[MAX_HOOKS], int n)
+{
+	for (int i = 0; i < n; i++)
+		close(links[i]);
+}
+
 /* One load of env.duration_s after a warm-up, the probes as mode says. */
 static int measure(const char *url, const struct cgroup *cg, pid_t server, enum mode mode,
 		   struct measure *m)
@@ -123,14 +176,22 @@ static int measure(const char *url, const struct cgroup *cg, pid_t server, enum 
 	struct load_opts o = { .url = url, .connections = env.connections, .threads = 1,
 			       .cpus = cpus, .ncpus = 1 };
 	struct probe_target t = { .cgroup_id = cg->id, .pid = server };
-	struct probes_opts po = { .only = env.only, .no_cost = mode != WITH_COST };
+	struct probes_opts po = { .only = env.only, .no_cost = mode != WITH_COST,
+				  .time_every_syscall = mode == WITH_EXACT };
 	struct cgroup_cpu c0, c1;
 	struct probes *ps = NULL;
 	struct load_result r;
-	int err;
+	int links[MAX_HOOKS], nlinks = 0, err;
 
 	memset(m, 0, sizeof(*m));
-	if (mode != WITHOUT) {
+	if (mode == HOOKS) {
+		nlinks = hooks_attach_empty(links);
+		if (nlinks < 0) {
+			fprintf(stderr, "bench/probes: attaching empty programs: %s\n",
+				strerror(-nlinks));
+			return nlinks;
+		}
+	} else if (mode != WITHOUT) {
 		err = probes_open(&ps, &t, &po);
 		if (err)
 			return err;
@@ -179,6 +240,7 @@ static int measure(const char *url, const struct cgroup *cg, pid_t server, enum 
 	}
 out:
 	probes_destroy(ps);
+	hooks_detach(links, nlinks);
 	return err;
 }
 
@@ -202,8 +264,7 @@ static void report(struct measure m[][MODES])
 
 	printf("\n%-6s", "round");
 	for (int k = 0; k < MODES; k++)
-		printf(" %12s %7s", k == WITHOUT ? "without r/s" : k == WITH ? "with r/s" :
-			"+stats r/s", k == WITHOUT ? "us/req" : "ratio");
+		printf(" %12s %7s", mode_columns[k], k == WITHOUT ? "us/req" : "ratio");
 	printf("\n");
 	for (int i = 0; i < n; i++) {
 		printf("%-6d", i + 1);
@@ -220,11 +281,11 @@ static void report(struct measure m[][MODES])
 		printf(" %12.0f %7.3f", median(rps[k], n),
 		       k == WITHOUT ? median(cpu[k], n) : median(ratio[k], n));
 	printf("\n\n");
-	for (int k = WITH; k < MODES; k++)
-		printf("%-32s %5.1f%% fewer requests/s (median of the ratios), server CPU per "
+	for (int k = HOOKS; k < MODES; k++)
+		printf("%-36s %5.1f%% fewer requests/s (median of the ratios), server CPU per "
 		       "request %.2f us (%+.1f%%)\n", mode_names[k], 100 * (1 - median(ratio[k], n)),
 		       median(cpu[k], n), 100 * (median(cpu[k], n) / median(cpu[WITHOUT], n) - 1));
-	printf("%-32s server CPU per request %.2f us\n", mode_names[WITHOUT],
+	printf("%-36s server CPU per request %.2f us\n", mode_names[WITHOUT],
 	       median(cpu[WITHOUT], n));
 	for (int i = 0; i < n; i++) {
 		rps[0][i] = m[i][WITH].syscalls_per_req;
@@ -302,10 +363,11 @@ int main(int argc, char **argv)
 	}
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", sp.port);
 	printf("bench/probes: %s (1 loop, CPU %d) under harness load (%u connections kept "
-	       "alive, 1 thread, CPU %d)\n%d rounds of 3 runs of %.0f s (%.0f s of warm-up "
-	       "each): %s, %s, %s\n", basename(server), env.server_cpu, env.connections,
-	       env.load_cpu, env.rounds, env.duration_s, env.warmup_s, mode_names[WITHOUT],
-	       mode_names[WITH], mode_names[WITH_COST]);
+	       "alive, 1 thread, CPU %d)\n%d rounds of %d runs of %g s (%g s of warm-up "
+	       "each):\n", basename(server), env.server_cpu, env.connections,
+	       env.load_cpu, env.rounds, MODES, env.duration_s, env.warmup_s);
+	for (int k = 0; k < MODES; k++)
+		printf("  %-12s %s\n", mode_columns[k], mode_names[k]);
 	for (int i = 0; i < env.rounds; i++) {
 		for (int j = 0; j < MODES; j++) {
 			enum mode mode = (i + j) % MODES; /* each round starts one later */
@@ -316,8 +378,10 @@ int main(int argc, char **argv)
 				goto out;
 			}
 		}
-		fprintf(stderr, "round %d: %.0f r/s without, %.0f with, %.0f with statistics\n",
-			i + 1, m[i][WITHOUT].rps, m[i][WITH].rps, m[i][WITH_COST].rps);
+		fprintf(stderr, "round %d:", i + 1);
+		for (int k = 0; k < MODES; k++)
+			fprintf(stderr, " %.0f %s%s", m[i][k].rps, mode_columns[k],
+				k + 1 < MODES ? "," : "\n");
 	}
 	report(m);
 	err = 0;

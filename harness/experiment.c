@@ -217,6 +217,7 @@ static void release(struct bench *b)
 static int measure(struct experiment *e, const struct run_opts *o, struct bench *b)
 {
 	struct probe_target target = { .cgroup_id = b->cg.id, .pid = b->server.pid };
+	struct probes_opts po = { .time_every_syscall = o->exact_syscall_times };
 	struct progress progress = { .e = e };
 	struct load_opts l;
 	char url[64];
@@ -225,7 +226,7 @@ static int measure(struct experiment *e, const struct run_opts *o, struct bench 
 	b->stats = calloc(1, sizeof(*b->stats));
 	if (!b->stats)
 		return fail(e, -ENOMEM, "out of memory");
-	err = probes_open(&b->probes, &target, NULL);
+	err = probes_open(&b->probes, &target, &po);
 	if (err)
 		return fail(e, err, "failed to open the probes: %s", strerror(-err));
 	probes_attach(b->probes);

@@ -25,6 +25,7 @@ struct run_opts {
 	char load_cpus[64];
 	bool netns;             /* each experiment in a network namespace of its own */
 	bool quick;
+	bool exact_syscall_times; /* time every syscall (probes_opts) */
 	const char *out_dir;    /* NULL: results/<timestamp> */
 };
 

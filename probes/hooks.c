@@ -141,7 +141,7 @@ int hook_exists(const char *sec, char *why, size_t len)
 	return -EINVAL;
 }
 
-int hook_loadable(const char *sec)
+int hook_empty_prog(const char *sec)
 {
 	struct bpf_insn insns[] = {
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
@@ -175,8 +175,15 @@ int hook_loadable(const char *sec)
 		opts.attach_btf_id = id;
 	}
 	fd = bpf_prog_load(type, NULL, "GPL", insns, 2, &opts);
+	return fd < 0 ? -errno : fd;
+}
+
+int hook_loadable(const char *sec)
+{
+	int fd = hook_empty_prog(sec);
+
 	if (fd < 0)
-		return -errno;
+		return fd;
 	close(fd);
 	return 0;
 }

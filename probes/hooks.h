@@ -46,6 +46,9 @@ int hook_exists(const char *sec, char *why, size_t len);
  * Loads a two-instruction program attached to the hook.
  */
 int hook_loadable(const char *sec);
+/* That program, loaded: its fd (to attach, to measure what the hook alone
+ * costs), or -errno. */
+int hook_empty_prog(const char *sec);
 
 /* The running kernel is at least major.minor. */
 bool kernel_at_least(int major, int minor);

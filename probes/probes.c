@@ -177,6 +177,8 @@ int probes_open(struct probes **out, const struct probe_target *t,
 		}
 		ps->status[k].available = true;
 	}
+	if (ps->probe[PROBE_SYSCALLS] && opts && opts->time_every_syscall)
+		syscalls_probe_time_every_call(ps->probe[PROBE_SYSCALLS], true);
 	*out = ps;
 	return 0;
 }

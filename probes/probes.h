@@ -47,6 +47,8 @@ struct probes_opts {
 	unsigned only; /* open only these (1 << PROBE_x); 0: all */
 	bool no_cost;  /* leave the BPF run-time statistics alone: costs read
 			* zero, and the probes run a little cheaper */
+	bool time_every_syscall; /* exact syscall times, not a sample of the
+				  * hot, fast calls (probes/syscalls.h) */
 };
 
 struct probes {

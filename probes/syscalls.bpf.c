@@ -7,6 +7,9 @@
  * machine, so the cgroup test comes first: one helper call, and anything
  * outside the target returns at once.
  *
+ * Hot, fast calls are timed one in SYSCALL_SAMPLE_ONE_IN (syscalls.h says
+ * why); sample_mask = 0 times every call.
+ *
  * A call is counted when it returns, as syscount counts: exit_group never
  * returns and is not counted, nor is a call that began before attach.
  * tp_btf's sys_exit carries no syscall number (only pt_regs and the
@@ -18,6 +21,11 @@
 #include "probes/bits.bpf.h"
 #include "probes/syscalls.h"
 #include "probes/target.bpf.h"
+
+/* time 1 call in sample_mask + 1 of a hot, fast syscall; 0: every call */
+__u32 sample_mask = SYSCALL_SAMPLE_ONE_IN - 1;
+
+#define UNTIMED 1 /* start_ns of a call counted but not timed */
 
 struct call {
 	__u64 start_ns; /* 0: no call in flight that we saw begin */
@@ -44,6 +52,19 @@ struct {
 	__type(value, struct syscall_counts);
 } counts SEC(".maps");
 
+/* Whether this call may go untimed: its syscall is hot and fast here. */
+static __always_inline bool skip_timing(__u32 nr)
+{
+	struct syscall_counts *s;
+
+	if (!sample_mask)
+		return false;
+	s = bpf_map_lookup_elem(&counts, &nr);
+	return s && s->timed >= SYSCALL_HOT_TIMED &&
+	       s->timed_ns < s->timed * SYSCALL_FAST_NS &&
+	       (bpf_get_prandom_u32() & sample_mask);
+}
+
 static __always_inline int on_enter(long nr)
 {
 	struct call *c;
@@ -55,7 +76,7 @@ static __always_inline int on_enter(long nr)
 	if (!c)
 		return 0;
 	c->nr = nr < 0 || nr >= SYSCALL_SLOTS ? SYSCALL_SLOTS - 1 : nr;
-	c->start_ns = bpf_ktime_get_ns();
+	c->start_ns = skip_timing(c->nr) ? UNTIMED : bpf_ktime_get_ns();
 	return 0;
 }
 
@@ -63,7 +84,7 @@ static __always_inline int on_exit(void)
 {
 	struct syscall_counts *s;
 	struct call *c;
-	__u64 ns;
+	__u64 start, ns;
 	__u32 nr;
 
 	if (!current_in_target())
@@ -71,7 +92,7 @@ static __always_inline int on_exit(void)
 	c = bpf_task_storage_get(&calls, bpf_get_current_task_btf(), 0, 0);
 	if (!c || !c->start_ns)
 		return 0;
-	ns = bpf_ktime_get_ns() - c->start_ns;
+	start = c->start_ns;
 	nr = c->nr;
 	c->start_ns = 0;
 	s = bpf_map_lookup_elem(&counts, &nr);
@@ -82,7 +103,11 @@ static __always_inline int on_exit(void)
 	 * a program that can be preempted can meet another on its own CPU.
 	 */
 	__sync_fetch_and_add(&s->count, 1);
-	__sync_fetch_and_add(&s->total_ns, ns);
+	if (start == UNTIMED)
+		return 0;
+	ns = bpf_ktime_get_ns() - start;
+	__sync_fetch_and_add(&s->timed, 1);
+	__sync_fetch_and_add(&s->timed_ns, ns);
 	if (ns > s->max_ns)
 		s->max_ns = ns; /* a lost race loses a max, never a count */
 	log2_hist_add(&s->hist, ns);

@@ -101,6 +101,11 @@ fail:
 	return err;
 }
 
+void syscalls_probe_time_every_call(struct syscalls_probe *p, bool every)
+{
+	p->skel->data->sample_mask = every ? 0 : SYSCALL_SAMPLE_ONE_IN - 1;
+}
+
 int syscalls_probe_attach(struct syscalls_probe *p)
 {
 	int err;
@@ -138,6 +143,8 @@ static int by_time_desc(const void *a, const void *b)
 int syscalls_probe_read(struct syscalls_probe *p, struct syscalls_stats *s)
 {
 	int fd = bpf_map__fd(p->skel->maps.counts);
+	double timed_ns, total_ns;
+	__u64 untimed;
 
 	memset(s, 0, sizeof(*s));
 	for (__u32 k = 0; k < SYSCALL_SLOTS; k++) {
@@ -146,11 +153,19 @@ int syscalls_probe_read(struct syscalls_probe *p, struct syscalls_stats *s)
 		if (bpf_map_lookup_elem(fd, &k, p->vals))
 			return -errno;
 		memset(st, 0, sizeof(*st));
+		timed_ns = total_ns = 0;
+		untimed = 0;
 		for (int c = 0; c < p->ncpus; c++) {
 			const struct syscall_counts *v = &p->vals[c];
 
 			st->count += v->count;
-			st->total_ns += v->total_ns;
+			st->timed += v->timed;
+			timed_ns += v->timed_ns;
+			/* each CPU samples at its own rate: scale up per CPU */
+			if (v->timed)
+				total_ns += (double)v->timed_ns * v->count / v->timed;
+			else
+				untimed += v->count; /* entered elsewhere, say */
 			if (v->max_ns > st->max_ns)
 				st->max_ns = v->max_ns;
 			for (int i = 0; i < LOG2_SLOTS; i++)
@@ -158,6 +173,9 @@ int syscalls_probe_read(struct syscalls_probe *p, struct syscalls_stats *s)
 		}
 		if (!st->count)
 			continue;
+		if (st->timed)
+			total_ns += (double)timed_ns * untimed / st->timed;
+		st->total_ns = total_ns + 0.5;
 		st->nr = k;
 		syscall_name(k, st->name, sizeof(st->name));
 		s->calls += st->count;
@@ -199,12 +217,19 @@ const struct syscall_stat *syscalls_find(const struct syscalls_stats *s,
 void syscalls_stats_print(FILE *f, const struct syscalls_stats *s)
 {
 	__u64 rest = 0;
+	bool sampled = false;
 
+	for (int i = 0; i < s->n; i++)
+		sampled |= s->sys[i].timed < s->sys[i].count;
 	fprintf(f, "syscalls: %llu calls, %.3f s inside them\n",
 		(unsigned long long)s->calls, s->total_ns / 1e9);
+	if (sampled)
+		fprintf(f, "  (calls of a hot syscall averaging under %d us are timed 1 in %d:\n"
+			"   TOTAL and AVG scale up those TIMED, MAX and histograms are theirs)\n",
+			SYSCALL_FAST_NS / 1000, SYSCALL_SAMPLE_ONE_IN);
 	if (s->n)
-		fprintf(f, "  %-22s %10s %12s %10s %12s\n", "SYSCALL", "COUNT",
-			"TOTAL ms", "AVG us", "MAX us");
+		fprintf(f, "  %-22s %10s %10s %12s %10s %12s\n", "SYSCALL", "COUNT",
+			"TIMED", "TOTAL ms", "AVG us", "MAX us");
 	for (int i = 0; i < s->n; i++) {
 		const struct syscall_stat *st = &s->sys[i];
 
@@ -212,8 +237,9 @@ void syscalls_stats_print(FILE *f, const struct syscalls_stats *s)
 			rest += st->count;
 			continue;
 		}
-		fprintf(f, "  %-22s %10llu %12.3f %10.2f %12.2f\n", st->name,
-			(unsigned long long)st->count, st->total_ns / 1e6,
+		fprintf(f, "  %-22s %10llu %10llu %12.3f %10.2f %12.2f\n", st->name,
+			(unsigned long long)st->count, (unsigned long long)st->timed,
+			st->total_ns / 1e6,
 			st->total_ns / 1e3 / st->count, st->max_ns / 1e3);
 	}
 	if (s->n > PRINT_ROWS)
@@ -235,9 +261,10 @@ json_t *syscalls_stats_to_json(const struct syscalls_stats *s)
 		const struct syscall_stat *st = &s->sys[i];
 
 		json_array_append_new(list, json_pack(
-			"{s:s, s:i, s:I, s:I, s:I, s:o}",
+			"{s:s, s:i, s:I, s:I, s:I, s:I, s:o}",
 			"name", st->name, "nr", st->nr,
 			"count", (json_int_t)st->count,
+			"timed", (json_int_t)st->timed,
 			"total_ns", (json_int_t)st->total_ns,
 			"max_ns", (json_int_t)st->max_ns,
 			"latency", log2_hist_to_json(&st->hist, "nsecs")));
@@ -261,6 +288,7 @@ int syscalls_stats_from_json(const json_t *j, struct syscalls_stats *s)
 	}, one[] = {
 		JSON_FIELD(struct syscall_stat, "nr", nr),
 		JSON_FIELD(struct syscall_stat, "count", count),
+		JSON_FIELD(struct syscall_stat, "timed", timed),
 		JSON_FIELD(struct syscall_stat, "total_ns", total_ns),
 		JSON_FIELD(struct syscall_stat, "max_ns", max_ns),
 	};

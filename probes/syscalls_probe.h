@@ -15,6 +15,7 @@
 #define WHYSERVE_SYSCALLS_PROBE_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include "probes/probe.h"
 #include "probes/prog_stats.h"
@@ -24,9 +25,10 @@ struct syscall_stat {
 	char name[32]; /* from the system's <asm/unistd.h>; "syscall_N" past it */
 	int nr;        /* SYSCALL_SLOTS - 1: "other", numbers beyond the table */
 	__u64 count;
-	__u64 total_ns;
-	__u64 max_ns;
-	struct log2_hist hist; /* latency, ns */
+	__u64 timed;    /* calls timed: all, or a sample (probes/syscalls.h) */
+	__u64 total_ns; /* time inside all calls: the timed ones' scaled up */
+	__u64 max_ns;   /* of the timed calls */
+	struct log2_hist hist; /* latency of the timed calls, ns */
 };
 
 struct syscalls_stats {
@@ -47,6 +49,9 @@ int syscalls_probe_reset(struct syscalls_probe *p);
 void syscalls_probe_destroy(struct syscalls_probe *p);
 /* Why the last open or attach of this thread failed ("" if it did not). */
 const char *syscalls_probe_why(void);
+/* Time every call, not a sample of hot, fast ones (probes/syscalls.h):
+ * exact times, at about twice the cost per call. Any time after open. */
+void syscalls_probe_time_every_call(struct syscalls_probe *p, bool every);
 
 void syscalls_stats_print(FILE *f, const struct syscalls_stats *s);
 json_t *syscalls_stats_to_json(const struct syscalls_stats *s);

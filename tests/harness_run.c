@@ -236,14 +236,61 @@ static void explains_epoll_sleep_by_blocked_loop(void)
 		      "one loop cannot pass 1/1 ms");
 	}
 	json_decref(r);
-	/* the shared results are no longer needed */
-	const char *argv[] = { "rm", "-rf", run_dir(), NULL };
-	char out[256];
-
-	cmd_run(out, sizeof(out), 10, argv);
 }
 
 /* Exit 2 with exactly one line on stderr (and nothing on stdout). */
+static json_t *syscalls_of(json_t *exp)
+{
+	return json_object_get(json_object_get(json_object_get(exp, "probes"), "syscalls"),
+			       "syscalls");
+}
+
+/*
+ * By default a hot, fast syscall is timed 1 in 8 (every call counted) and
+ * a slow one every time; --exact-syscall-times times every call.
+ */
+static void syscall_times_sampled_or_exact(void)
+{
+	test_require_root();
+	const char *dir = "/tmp/whyserve-harness-run-exact";
+	const char *argv[] = { harness(), "run", "epoll", "-s", "throughput", "--quick",
+			       "--exact-syscall-times", "--out", dir, NULL };
+	static char out[1 << 16];
+	json_t *r = load_results(), *e, *sc, *exact = NULL;
+	bool sampled = false, slow_timed = false;
+	char path[256];
+	size_t i;
+	int rc;
+
+	if (!CHECK(r, "results.json parses"))
+		return;
+	json_array_foreach(syscalls_of(experiment(r, "epoll", "throughput")), i, sc)
+		sampled |= num(sc, "count") >= 1000 && num(sc, "timed") < num(sc, "count") / 4;
+	CHECK(sampled, "no hot syscall of epoll/throughput timed 1 in 8");
+	json_array_foreach(syscalls_of(experiment(r, "epoll", "sleep")), i, sc)
+		if (strstr(json_string_value(json_object_get(sc, "name")) ?: "", "nanosleep"))
+			slow_timed = num(sc, "count") > 100 && num(sc, "timed") == num(sc, "count");
+	CHECK(slow_timed, "epoll/sleep's 1 ms nanosleeps not each timed");
+	json_decref(r);
+	rm_rf(run_dir()); /* the last case to read the shared results */
+
+	rc = cmd_run(out, sizeof(out), 60, argv);
+	if (!CHECK(rc == 0, "harness run --exact-syscall-times: exit %d\n%s", rc, out))
+		return;
+	snprintf(path, sizeof(path), "%s/results.json", dir);
+	exact = json_load_file(path, 0, NULL);
+	e = experiment(exact, "epoll", "throughput");
+	if (CHECK(e, "epoll/throughput in %s", path)) {
+		CHECK(json_array_size(syscalls_of(e)) > 0, "syscalls counted");
+		json_array_foreach(syscalls_of(e), i, sc)
+			CHECK(num(sc, "timed") == num(sc, "count"), "%s: %g of %g calls timed",
+			      json_string_value(json_object_get(sc, "name")), num(sc, "timed"),
+			      num(sc, "count"));
+	}
+	json_decref(exact);
+	rm_rf(dir);
+}
+
 static void check_refused(const char *const argv[], const char *what)
 {
 	char out[4096];
@@ -325,10 +372,7 @@ static void sigint_stops_cleanly(void)
 	CHECK(WAIT_UNTIL((bpf_progs_list(&after), bpf_progs_new(&before, &after) == 0), 3000),
 	      "%d BPF programs left loaded", bpf_progs_new(&before, &after));
 	CHECK(file_nonempty(dir, "results.json"), "what was finished is written");
-	const char *rm[] = { "rm", "-rf", dir, NULL };
-	char out[256];
-
-	cmd_run(out, sizeof(out), 10, rm);
+	rm_rf(dir);
 }
 
 static const struct test_case cases[] = {
@@ -337,6 +381,7 @@ static const struct test_case cases[] = {
 	TEST(explains_blocking_by_head_of_line),
 	TEST(explains_fork_by_process_creation),
 	TEST(explains_epoll_sleep_by_blocked_loop),
+	TEST_SLOW(syscall_times_sampled_or_exact, 60),
 	TEST(bad_arguments_get_one_line),
 	TEST(busy_port_gets_one_line),
 	TEST(not_root_gets_one_line),

@@ -156,9 +156,75 @@ static void nanosleep_latency_in_2ms_bucket(void)
 		CHECK(in >= 45, "only %llu of 50 in 1-4 ms", (unsigned long long)in);
 		CHECK(st->total_ns >= 50 * 2000000ULL, "total %llu ns, under 50 x 2 ms",
 		      (unsigned long long)st->total_ns);
+		CHECK(st->timed == 50, "%llu of 50 slow calls timed: every one should be",
+		      (unsigned long long)st->timed);
 	}
 out:
 	run_end(&r);
+}
+
+/* One run of K getppid(), sampled or every call timed. */
+static bool getppid_run(bool every, __u64 k, struct syscall_stat *out)
+{
+	char ks[24];
+	const char *args[] = { "getppid", ks, NULL };
+	const struct syscall_stat *st;
+	struct run r;
+	bool ok = false;
+
+	snprintf(ks, sizeof(ks), "%llu", (unsigned long long)k);
+	if (run_start(&r, args)) {
+		syscalls_probe_time_every_call(r.p, every);
+		if (run_finish(&r) && CHECK((st = syscalls_find(r.s, "getppid")), "no getppid")) {
+			*out = *st;
+			ok = true;
+		}
+	}
+	run_end(&r);
+	return ok;
+}
+
+/*
+ * A hot, fast syscall: every call counted, about one in
+ * SYSCALL_SAMPLE_ONE_IN timed once SYSCALL_HOT_TIMED were, and the total
+ * scaled up to what timing every call measures (the same program, run
+ * alternately each way; the median of 3 pairs, for a noisy machine).
+ */
+static void samples_hot_fast_calls(void)
+{
+	const __u64 k = 40000, one_in = SYSCALL_SAMPLE_ONE_IN;
+	double ratio[3];
+	struct syscall_stat sampled, every;
+
+	test_require_root();
+	for (int i = 0; i < 3; i++) {
+		if (!getppid_run(false, k, &sampled) || !getppid_run(true, k, &every))
+			return;
+		CHECK(sampled.count == k && every.count == k,
+		      "getppid counted %llu and %llu times, made %llu",
+		      (unsigned long long)sampled.count, (unsigned long long)every.count,
+		      (unsigned long long)k);
+		CHECK(every.timed == k, "every call timed: %llu of %llu",
+		      (unsigned long long)every.timed, (unsigned long long)k);
+		/* expected SYSCALL_HOT_TIMED per CPU, then k / one_in */
+		CHECK(sampled.timed >= k / one_in / 2 && sampled.timed <= 2 * k / one_in,
+		      "%llu of %llu calls timed, expected about 1 in %llu",
+		      (unsigned long long)sampled.timed, (unsigned long long)k,
+		      (unsigned long long)one_in);
+		ratio[i] = (double)sampled.total_ns / every.total_ns;
+		fprintf(stderr, "pair %d: sampled %llu timed, %.0f ns avg; every call %.0f ns avg\n",
+			i + 1, (unsigned long long)sampled.timed, (double)sampled.total_ns / k,
+			(double)every.total_ns / k);
+	}
+	for (int i = 0; i < 2; i++) /* median of 3 */
+		for (int j = i + 1; j < 3; j++)
+			if (ratio[j] < ratio[i]) {
+				double t = ratio[i];
+				ratio[i] = ratio[j];
+				ratio[j] = t;
+			}
+	CHECK(ratio[1] > 0.67 && ratio[1] < 1.5, /* unscaled it would be 1/8 */
+	      "sampled total / exact total = %.2f (median of 3 pairs)", ratio[1]);
 }
 
 /* ------------------------------------------------------------ syscount */
@@ -304,6 +370,7 @@ static const struct test_case cases[] = {
 	TEST(counts_exactly_k),
 	TEST(counts_children_and_threads),
 	TEST(nanosleep_latency_in_2ms_bucket),
+	TEST(samples_hot_fast_calls),
 	TEST(agrees_with_syscount),
 };
 

@@ -47,14 +47,6 @@ static bool temp_dir(char *dir, size_t len)
 	return CHECK(mkdtemp(dir), "mkdtemp: %s", strerror(errno));
 }
 
-static void rm_rf(const char *dir)
-{
-	const char *const argv[] = {"rm", "-rf", dir, NULL};
-	char out[256];
-
-	if (dir[0])
-		cmd_run(out, sizeof(out), 30, argv);
-}
 
 static char *slurp(const char *path, size_t *len)
 {

@@ -35,14 +35,6 @@ static bool temp_dir(char *dir, size_t len)
 	return CHECK(mkdtemp(dir), "mkdtemp: %s", strerror(errno));
 }
 
-static void rm_rf(const char *dir)
-{
-	char out[256];
-
-	if (dir[0])
-		cmd_run(out, sizeof(out), 30, (const char *const[]){"rm", "-rf", dir, NULL});
-}
-
 static char *slurp(const char *path)
 {
 	FILE *f = fopen(path, "r");

@@ -90,3 +90,12 @@ bool cmd_exists(const char *name)
 	}
 	return false;
 }
+
+void rm_rf(const char *dir)
+{
+	const char *const argv[] = { "rm", "-rf", dir, NULL };
+	char out[256];
+
+	if (dir[0])
+		cmd_run(out, sizeof(out), 30, argv);
+}
