@@ -8,9 +8,15 @@
  *
  * Prints one line each: the median of several runs, in microseconds.
  * Run it pinned to one CPU (bench/servers does) to compare with a server.
+ *
+ * servers_spawn N: the same with N children (threads) alive at every
+ * start, as a server holding N connections has: each new one retires the
+ * oldest (a byte on a pipe it waits on; a semaphore for a thread). On a
+ * VM, switching among many address spaces costs more than between two.
  */
 #include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +45,10 @@ static int fork_wait(void)
 	return waitpid(pid, NULL, 0) == pid ? 0 : -errno;
 }
 
+/* threads as server-pthread makes them: 256 KiB stacks. The size matters
+ * with many alive: glibc keeps freed stacks for reuse up to 40 MiB. */
+static pthread_attr_t attr;
+
 static void *thread_main(void *arg)
 {
 	return arg;
@@ -47,11 +57,77 @@ static void *thread_main(void *arg)
 static int thread_join(void)
 {
 	pthread_t t;
-	int err = pthread_create(&t, NULL, thread_main, NULL);
+	int err = pthread_create(&t, &attr, thread_main, NULL);
 
 	if (err)
 		return -err;
 	return -pthread_join(t, NULL);
+}
+
+#define MAX_ALIVE 4096
+
+static int alive_max = 1; /* children or threads alive at every start */
+
+/* fork with alive_max children alive: each waits for a byte on one pipe */
+static int pipefd[2] = { -1, -1 };
+
+static int fork_alive(void)
+{
+	static int alive;
+	pid_t pid;
+	char c = 0;
+
+	if (pipefd[0] < 0 && pipe(pipefd))
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		close(pipefd[1]); /* the parent's end alone: its exit is EOF */
+		if (read(pipefd[0], &c, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	if (++alive < alive_max)
+		return 0;
+	/* retire one: whichever child takes the byte */
+	if (write(pipefd[1], &c, 1) != 1 || waitpid(-1, NULL, 0) < 0)
+		return -errno;
+	alive--;
+	return 0;
+}
+
+static struct slot {
+	pthread_t thread;
+	sem_t go;
+	int started;
+} slots[MAX_ALIVE];
+
+static void *thread_wait(void *arg)
+{
+	sem_wait(&((struct slot *)arg)->go);
+	return NULL;
+}
+
+/* pthread_create with alive_max threads alive: the oldest is let go, joined */
+static int thread_alive(void)
+{
+	static int next;
+	struct slot *s = &slots[next++ % alive_max];
+	int err;
+
+	if (s->started) {
+		sem_post(&s->go);
+		err = pthread_join(s->thread, NULL);
+		sem_destroy(&s->go);
+		s->started = 0;
+		if (err)
+			return -err;
+	}
+	sem_init(&s->go, 0, 0);
+	err = pthread_create(&s->thread, &attr, thread_wait, s);
+	s->started = !err;
+	return -err;
 }
 
 static int cmp(const void *a, const void *b)
@@ -84,9 +160,26 @@ static double cost(int (*fn)(void), int n)
 	return runs[RUNS / 2];
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	printf("fork+exit+wait      %8.1f us\n", cost(fork_wait, 500));
-	printf("pthread create+join %8.1f us\n", cost(thread_join, 5000));
+	if (argc > 1)
+		alive_max = atoi(argv[1]);
+	if (alive_max < 1 || alive_max > MAX_ALIVE) {
+		fprintf(stderr, "usage: servers_spawn [ALIVE]   (1 to %d)\n", MAX_ALIVE);
+		return 2;
+	}
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 256 << 10);
+	if (alive_max == 1) {
+		printf("fork+exit+wait      %8.1f us\n", cost(fork_wait, 500));
+		printf("pthread create+join %8.1f us\n", cost(thread_join, 5000));
+		return 0;
+	}
+	printf("fork+exit+wait      %8.1f us, %d alive\n", cost(fork_alive, 500), alive_max);
+	close(pipefd[1]); /* EOF: the children still alive exit */
+	while (wait(NULL) > 0)
+		;
+	/* the threads left die with the process */
+	printf("pthread create+join %8.1f us, %d alive\n", cost(thread_alive, 5000), alive_max);
 	return 0;
 }
