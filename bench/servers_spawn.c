@@ -13,6 +13,12 @@
  * start, as a server holding N connections has: each new one retires the
  * oldest (a byte on a pipe it waits on; a semaphore for a thread). On a
  * VM, switching among many address spaces costs more than between two.
+ *
+ * servers_spawn bursts: pthread create+join with threads started B at a
+ * time, for B from 1 to 16, as a server that finds B connections in its
+ * accept queue starts them. The kernel keeps 2 freed thread stacks per
+ * CPU for reuse: a third start in a row allocates one (vmalloc), and its
+ * exit frees one.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -130,6 +136,32 @@ static int thread_alive(void)
 	return -err;
 }
 
+static sem_t burst_go;
+
+static void *burst_wait(void *arg)
+{
+	sem_wait(&burst_go);
+	return arg;
+}
+
+/* per thread, b threads started, then let go and joined; -1 on error */
+static double burst_cost(int b, int n)
+{
+	pthread_t t[16];
+	double t0 = now_us();
+
+	for (int r = 0; r < n / b; r++) {
+		for (int i = 0; i < b; i++)
+			if (pthread_create(&t[i], &attr, burst_wait, NULL))
+				return -1;
+		for (int i = 0; i < b; i++)
+			sem_post(&burst_go);
+		for (int i = 0; i < b; i++)
+			pthread_join(t[i], NULL);
+	}
+	return (now_us() - t0) / (n / b * b);
+}
+
 static int cmp(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -162,14 +194,23 @@ static double cost(int (*fn)(void), int n)
 
 int main(int argc, char **argv)
 {
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 256 << 10);
+	if (argc > 1 && !strcmp(argv[1], "bursts")) {
+		static const int bursts[] = { 1, 2, 3, 4, 8, 16 };
+
+		sem_init(&burst_go, 0, 0);
+		for (size_t i = 0; i < sizeof(bursts) / sizeof(bursts[0]); i++)
+			printf("pthread create+join %8.1f us, %d at a time\n",
+			       burst_cost(bursts[i], 20000), bursts[i]);
+		return 0;
+	}
 	if (argc > 1)
 		alive_max = atoi(argv[1]);
 	if (alive_max < 1 || alive_max > MAX_ALIVE) {
-		fprintf(stderr, "usage: servers_spawn [ALIVE]   (1 to %d)\n", MAX_ALIVE);
+		fprintf(stderr, "usage: servers_spawn [ALIVE (1 to %d) | bursts]\n", MAX_ALIVE);
 		return 2;
 	}
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, 256 << 10);
 	if (alive_max == 1) {
 		printf("fork+exit+wait      %8.1f us\n", cost(fork_wait, 500));
 		printf("pthread create+join %8.1f us\n", cost(thread_join, 5000));
