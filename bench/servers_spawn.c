@@ -144,16 +144,19 @@ static void *burst_wait(void *arg)
 	return arg;
 }
 
-/* per thread, b threads started, then let go and joined; -1 on error */
+/* per thread, b (at most 16) threads started, then let go and joined */
 static double burst_cost(int b, int n)
 {
 	pthread_t t[16];
 	double t0 = now_us();
+	int err;
 
 	for (int r = 0; r < n / b; r++) {
 		for (int i = 0; i < b; i++)
-			if (pthread_create(&t[i], &attr, burst_wait, NULL))
-				return -1;
+			if ((err = pthread_create(&t[i], &attr, burst_wait, NULL))) {
+				fprintf(stderr, "servers_spawn: failed to start: %s\n", strerror(err));
+				exit(1);
+			}
 		for (int i = 0; i < b; i++)
 			sem_post(&burst_go);
 		for (int i = 0; i < b; i++)

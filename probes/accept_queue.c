@@ -660,9 +660,7 @@ json_t *accept_queue_stats_to_json(const struct accept_queue_stats *s)
 			"ListenDrops", (json_int_t)s->listen_drops,
 			"TCPReqQFullDrop", (json_int_t)s->synq_drops,
 			"TCPReqQFullDoCookies", (json_int_t)s->syn_cookies));
-	json_object_set_new(j, "cost", json_pack("{s:I, s:I}",
-		"events", (json_int_t)s->cost.events,
-		"run_ns", (json_int_t)s->cost.run_ns));
+	json_object_set_new(j, "cost", prog_cost_to_json(&s->cost));
 	if (s->why[0])
 		json_object_set_new(j, "missing", json_string(s->why));
 	return j;

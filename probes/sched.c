@@ -238,9 +238,7 @@ json_t *sched_stats_to_json(const struct sched_stats *s)
 			"peak_above_start", (json_int_t)s->tasks_peak));
 	if (s->have_migrations)
 		json_object_set_new(j, "migrations", json_integer(s->migrations));
-	json_object_set_new(j, "cost", json_pack("{s:I, s:I}",
-		"events", (json_int_t)s->cost.events,
-		"run_ns", (json_int_t)s->cost.run_ns));
+	json_object_set_new(j, "cost", prog_cost_to_json(&s->cost));
 	if (s->why[0])
 		json_object_set_new(j, "missing", json_string(s->why));
 	return j;

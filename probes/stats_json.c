@@ -39,6 +39,12 @@ int prog_cost_from_json(const json_t *j, struct prog_cost *c)
 	return j ? json_fields_read(j, c, f, sizeof(f) / sizeof(f[0])) : 0;
 }
 
+json_t *prog_cost_to_json(const struct prog_cost *c)
+{
+	return json_pack("{s:I, s:I}", "events", (json_int_t)c->events,
+			 "run_ns", (json_int_t)c->run_ns);
+}
+
 void json_string_read(const json_t *o, const char *key, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s", json_string_value(json_object_get(o, key)) ?: "");

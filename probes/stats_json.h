@@ -30,6 +30,8 @@ int json_fields_read(const json_t *o, void *base, const struct json_field *f, si
 	json_fields_read(o, base, table, sizeof(table) / sizeof((table)[0]))
 /* {"events": N, "run_ns": N}; 0 or -EINVAL */
 int prog_cost_from_json(const json_t *j, struct prog_cost *c);
+/* The inverse: a new reference */
+json_t *prog_cost_to_json(const struct prog_cost *c);
 /* o[key] into buf when a string, else "" */
 void json_string_read(const json_t *o, const char *key, char *buf, size_t len);
 

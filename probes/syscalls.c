@@ -269,12 +269,11 @@ json_t *syscalls_stats_to_json(const struct syscalls_stats *s)
 			"max_ns", (json_int_t)st->max_ns,
 			"latency", log2_hist_to_json(&st->hist, "nsecs")));
 	}
-	j = json_pack("{s:I, s:I, s:o, s:{s:I, s:I}}",
+	j = json_pack("{s:I, s:I, s:o, s:o}",
 		      "calls", (json_int_t)s->calls,
 		      "total_ns", (json_int_t)s->total_ns,
 		      "syscalls", list,
-		      "cost", "events", (json_int_t)s->cost.events,
-		      "run_ns", (json_int_t)s->cost.run_ns);
+		      "cost", prog_cost_to_json(&s->cost));
 	if (s->why[0])
 		json_object_set_new(j, "missing", json_string(s->why));
 	return j;

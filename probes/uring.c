@@ -331,7 +331,7 @@ json_t *uring_stats_to_json(const struct uring_stats *s)
 			"multishot", (json_int_t)o->multishot,
 			"latency", log2_hist_to_json(&o->latency, "nsecs")));
 	}
-	return json_pack("{s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:b, s:{s:I, s:I}, s:s}",
+	return json_pack("{s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:b, s:o, s:s}",
 			 "ops", ops,
 			 "submitted", (json_int_t)s->submitted,
 			 "completed", (json_int_t)s->completed,
@@ -341,8 +341,7 @@ json_t *uring_stats_to_json(const struct uring_stats *s)
 			 "unattributed", (json_int_t)s->unattributed,
 			 "have_punts", s->have_punts, /* were punts and waits measured? */
 			 "have_waits", s->have_waits,
-			 "cost", "events", (json_int_t)s->cost.events,
-			 "run_ns", (json_int_t)s->cost.run_ns,
+			 "cost", prog_cost_to_json(&s->cost),
 			 "missing", s->why);
 }
 
