@@ -222,6 +222,12 @@ $(OUTPUT)/bench/servers_spawn: $(OBJ)/bench/servers_spawn.o
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+# the kernel's part of an epoll server's cost, for bench/servers
+BENCH      += epoll_floor
+$(OUTPUT)/bench/epoll_floor: $(OBJ)/bench/epoll_floor.o $(SERVER_LIB)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 all: $(BENCH_BINS) $(OUTPUT)/workload
 
 # the servers' HTTP core alone under ASan/UBSan; then the five servers as
