@@ -153,15 +153,24 @@ static bool thread_creation(const struct figures *f, struct finding *o)
 /*
  * Preemption and run-queue waits. A server of one task can only have been
  * made to wait by other processes on its CPUs; one of many tasks, by its
- * own siblings too.
+ * own siblings too. A task that calls sched_yield() switches out while
+ * runnable, which the kernel counts as involuntary too: those are told
+ * apart (at most one switch per call: with nothing else to run it has none).
  */
 static bool runqueue_pressure(const struct figures *f, struct finding *o)
 {
+	static const char *const yield_calls[] = { "sched_yield", NULL };
 	double invol = per_request(f, f->invol_switches);
-	char p99[32];
+	double yields = per_request(f, figures_syscall_calls(f, yield_calls));
+	char p99[32], why[160] = "preempted at the end of a time slice";
 
 	if (!known(f->runq_p99_us) || !known(invol) || invol < 0.05)
 		return false;
+	if (known(yields) && yields >= 0.05)
+		snprintf(why, sizeof(why),
+			 "up to %.2f of them its own sched_yield() calls, giving up the CPU on purpose; "
+			 "the rest preempted at the end of a time slice",
+			 yields < invol ? yields : invol);
 	if (single_task_model(f))
 		say(o, "runqueue_pressure", "medium",
 		    "%.2f involuntary context switches per request and run-queue latency p99 "
@@ -171,10 +180,12 @@ static bool runqueue_pressure(const struct figures *f, struct finding *o)
 	else
 		say(o, "runqueue_pressure", "high",
 		    "more runnable tasks than CPUs: %.2f involuntary context switches per request "
-		    "(preempted at the end of a time slice) and run-queue latency p99 up to %s: "
+		    "(%s) and run-queue latency p99 up to %s: "
 		    "a woken task waited that long for one of %d CPU(s)",
-		    invol, fmt_us(p99, 32, f->runq_p99_us), f->server_cpus);
+		    invol, why, fmt_us(p99, 32, f->runq_p99_us), f->server_cpus);
 	cite(o, "invol_switches_per_request", invol);
+	if (known(yields))
+		cite(o, "yields_per_request", yields);
 	cite(o, "runq_p99_us", f->runq_p99_us);
 	cite(o, "server_cpus", f->server_cpus);
 	return true;

@@ -213,6 +213,20 @@ static void scheduler_pressure(void)
 	r = fired(&f, "wakeup_per_request", buf);
 	CHECK(r && close_to(finding_evidence(r, "vol_switches_per_request"), 2), "wakeups");
 	CHECK(r && !strcmp(r->confidence, "high"), "many threads preempt each other");
+	r = fired(&f, "runqueue_pressure", buf);
+	CHECK(r && !strstr(r->text, "sched_yield"), "no yields, none told: %s", r ? r->text : "-");
+
+	/* server-pthread yields after each start: those switches are its own doing */
+	add_syscall(&f, "sched_yield", 2000, 2000 * 2.0);
+	r = fired(&f, "runqueue_pressure", buf);
+	CHECK(r && close_to(finding_evidence(r, "yields_per_request"), 0.2) &&
+		      strstr(r->text, "up to 0.20 of them its own sched_yield()"),
+	      "yields told apart: %s", r ? r->text : "-");
+	f.nsyscalls = 0;
+	add_syscall(&f, "sched_yield", 9000, 9000 * 2.0); /* more calls than switches */
+	r = fired(&f, "runqueue_pressure", buf);
+	CHECK(r && strstr(r->text, "up to 0.30 of them"), "at most every switch: %s", r ? r->text : "-");
+	f.nsyscalls = 0;
 	f.invol_switches = 100; /* 0.01 per request: preemption is rare */
 	CHECK(!fired(&f, "runqueue_pressure", buf), "rare preemption is no pressure");
 	f.runq_p99_us = NAN;
