@@ -122,8 +122,8 @@ static int accept_loop(const pthread_attr_t *attr)
 		 * kernel's per-CPU cache (2 stacks) for the next start. Left
 		 * to its time slice, this loop would go on accepting and start
 		 * threads while those before had not yet ended; each start
-		 * past the cache takes a fresh stack (vmalloc), which costs
-		 * several times more (bench/servers: bursts).
+		 * past the cache takes a fresh stack (vmalloc), and costs about
+		 * twice as much (bench/servers: bursts).
 		 */
 		sched_yield();
 	}
