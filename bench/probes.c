@@ -35,19 +35,15 @@
 
 enum mode { WITHOUT, HOOKS, WITH, WITH_EXACT, WITH_COST, MODES };
 
-static const char *const mode_names[MODES] = {
-	[WITHOUT] = "without probes",
-	[HOOKS] = "empty programs on the probes' hooks",
-	[WITH] = "with probes",
-	[WITH_EXACT] = "with probes, every syscall timed",
-	[WITH_COST] = "with probes and BPF statistics",
-};
-static const char *const mode_columns[MODES] = {
-	[WITHOUT] = "without r/s",
-	[HOOKS] = "hooks r/s",
-	[WITH] = "with r/s",
-	[WITH_EXACT] = "exact r/s",
-	[WITH_COST] = "+stats r/s",
+/* each mode: its column heading, and what it is */
+static const struct {
+	const char *column, *name;
+} modes[MODES] = {
+	[WITHOUT] = { "without r/s", "without probes" },
+	[HOOKS] = { "hooks r/s", "empty programs on the probes' hooks" },
+	[WITH] = { "with r/s", "with probes" },
+	[WITH_EXACT] = { "exact r/s", "with probes, every syscall timed" },
+	[WITH_COST] = { "+stats r/s", "with probes and BPF statistics" },
 };
 
 static struct env {
@@ -68,7 +64,7 @@ static const char doc[] =
 	"USAGE: bench/probes [OPTION...]   (as root)\n"
 	"\n"
 	"EXAMPLES:\n"
-	"    build/bench/probes                    # 5 rounds of 4 x 5 s\n"
+	"    build/bench/probes                    # 5 rounds of 5 x 5 s\n"
 	"    build/bench/probes -r 30 -d 1 -w 0.3  # short runs: less drift within a round\n"
 	"    build/bench/probes -r 10 -d 3 -c 100\n"
 	"    build/bench/probes -p syscalls        # one probe alone\n";
@@ -136,7 +132,13 @@ static struct probes_stats stats; /* big: not on the stack */
 
 #define MAX_HOOKS 32
 
-/* An empty program on every tp_btf hook of the probes: links' fds, or -1. */
+static void hooks_detach(int links[MAX_HOOKS], int n)
+{
+	for (int i = 0; i < n; i++)
+		close(links[i]);
+}
+
+/* An empty program on every tp_btf hook of the probes: how many links, or -errno. */
 static int hooks_attach_empty(int links[MAX_HOOKS])
 {
 	int n = 0;
@@ -145,27 +147,24 @@ static int hooks_attach_empty(int links[MAX_HOOKS])
 		if (env.only && !(env.only & (1u << k)))
 			continue;
 		for (const struct probe_hook *h = probe_hooks(k); h->sec && n < MAX_HOOKS; h++) {
-			int prog;
+			int prog, link, err;
 
 			if (strncmp(h->sec, "tp_btf/", 7))
 				continue;
 			prog = hook_empty_prog(h->sec);
 			if (prog < 0)
 				continue; /* a hook this kernel lacks: the probe goes without */
-			links[n] = bpf_raw_tracepoint_open(NULL, prog);
+			link = bpf_raw_tracepoint_open(NULL, prog);
+			err = -errno;
 			close(prog); /* the link holds it */
-			if (links[n] < 0)
-				return -errno;
-			n++;
+			if (link < 0) {
+				hooks_detach(links, n);
+				return err;
+			}
+			links[n++] = link;
 		}
 	}
 	return n;
-}
-
-static void hooks_detach(int links[MAX_HOOKS], int n)
-{
-	for (int i = 0; i < n; i++)
-		close(links[i]);
 }
 
 /* One load of env.duration_s after a warm-up, the probes as mode says. */
@@ -264,7 +263,7 @@ static void report(struct measure m[][MODES])
 
 	printf("\n%-6s", "round");
 	for (int k = 0; k < MODES; k++)
-		printf(" %12s %7s", mode_columns[k], k == WITHOUT ? "us/req" : "ratio");
+		printf(" %12s %7s", modes[k].column, k == WITHOUT ? "us/req" : "ratio");
 	printf("\n");
 	for (int i = 0; i < n; i++) {
 		printf("%-6d", i + 1);
@@ -283,9 +282,9 @@ static void report(struct measure m[][MODES])
 	printf("\n\n");
 	for (int k = HOOKS; k < MODES; k++)
 		printf("%-36s %5.1f%% fewer requests/s (median of the ratios), server CPU per "
-		       "request %.2f us (%+.1f%%)\n", mode_names[k], 100 * (1 - median(ratio[k], n)),
+		       "request %.2f us (%+.1f%%)\n", modes[k].name, 100 * (1 - median(ratio[k], n)),
 		       median(cpu[k], n), 100 * (median(cpu[k], n) / median(cpu[WITHOUT], n) - 1));
-	printf("%-36s server CPU per request %.2f us\n", mode_names[WITHOUT],
+	printf("%-36s server CPU per request %.2f us\n", modes[WITHOUT].name,
 	       median(cpu[WITHOUT], n));
 	for (int i = 0; i < n; i++) {
 		rps[0][i] = m[i][WITH].syscalls_per_req;
@@ -367,7 +366,7 @@ int main(int argc, char **argv)
 	       "each):\n", basename(server), env.server_cpu, env.connections,
 	       env.load_cpu, env.rounds, MODES, env.duration_s, env.warmup_s);
 	for (int k = 0; k < MODES; k++)
-		printf("  %-12s %s\n", mode_columns[k], mode_names[k]);
+		printf("  %-12s %s\n", modes[k].column, modes[k].name);
 	for (int i = 0; i < env.rounds; i++) {
 		for (int j = 0; j < MODES; j++) {
 			enum mode mode = (i + j) % MODES; /* each round starts one later */
@@ -380,7 +379,7 @@ int main(int argc, char **argv)
 		}
 		fprintf(stderr, "round %d:", i + 1);
 		for (int k = 0; k < MODES; k++)
-			fprintf(stderr, " %.0f %s%s", m[i][k].rps, mode_columns[k],
+			fprintf(stderr, " %.0f %s%s", m[i][k].rps, modes[k].column,
 				k + 1 < MODES ? "," : "\n");
 	}
 	report(m);

@@ -10,9 +10,10 @@
  * Run it pinned to one CPU (bench/servers does) to compare with a server.
  *
  * servers_spawn N: the same with N children (threads) alive at every
- * start, as a server holding N connections has: each new one retires the
- * oldest (a byte on a pipe it waits on; a semaphore for a thread). On a
- * VM, switching among many address spaces costs more than between two.
+ * start, as a server holding N kept-alive connections has: each new one
+ * retires the oldest (a byte on a pipe it waits on; a semaphore for a
+ * thread). On a VM, switching among many address spaces costs more than
+ * between two.
  *
  * servers_spawn bursts: pthread create+join with threads started B at a
  * time, for B from 1 to 16, as a server that finds B connections in its

@@ -11,7 +11,6 @@
  */
 #define SYSCALL_SLOTS 512
 
-/* Per CPU and per syscall, counted when the call returns. */
 /*
  * Reading the clock is most of what timing a call costs (on a KVM guest,
  * two reads are ~200 ns against a ~1 us syscall). So once a syscall is
@@ -25,6 +24,7 @@
 #define SYSCALL_FAST_NS 20000
 #define SYSCALL_SAMPLE_ONE_IN 8 /* a power of two */
 
+/* Per CPU and per syscall, counted when the call returns. */
 struct syscall_counts {
 	__u64 count;    /* calls that returned */
 	__u64 timed;    /* of them, those timed */

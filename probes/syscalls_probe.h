@@ -50,7 +50,7 @@ void syscalls_probe_destroy(struct syscalls_probe *p);
 /* Why the last open or attach of this thread failed ("" if it did not). */
 const char *syscalls_probe_why(void);
 /* Time every call, not a sample of hot, fast ones (probes/syscalls.h):
- * exact times, at about twice the cost per call. Any time after open. */
+ * exact times, for two clock reads on every call. Any time after open. */
 void syscalls_probe_time_every_call(struct syscalls_probe *p, bool every);
 
 void syscalls_stats_print(FILE *f, const struct syscalls_stats *s);

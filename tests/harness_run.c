@@ -238,7 +238,6 @@ static void explains_epoll_sleep_by_blocked_loop(void)
 	json_decref(r);
 }
 
-/* Exit 2 with exactly one line on stderr (and nothing on stdout). */
 static json_t *syscalls_of(json_t *exp)
 {
 	return json_object_get(json_object_get(json_object_get(exp, "probes"), "syscalls"),
@@ -291,6 +290,7 @@ static void syscall_times_sampled_or_exact(void)
 	rm_rf(dir);
 }
 
+/* Exit 2 with exactly one line on stderr (and nothing on stdout). */
 static void check_refused(const char *const argv[], const char *what)
 {
 	char out[4096];

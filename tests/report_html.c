@@ -47,7 +47,6 @@ static bool temp_dir(char *dir, size_t len)
 	return CHECK(mkdtemp(dir), "mkdtemp: %s", strerror(errno));
 }
 
-
 static char *slurp(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "r");
