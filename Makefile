@@ -62,7 +62,7 @@ PROBES       += accept_queue uring
 PROBE_USER   := hist_print prog_stats
 PROBE_USER   += accept_queue uring hist_json stats_json
 PROBES       += syscalls sched
-PROBE_USER   += hooks syscalls sched probes
+PROBE_USER   += hooks tracefs syscalls sched probes
 BPF_OBJS     := $(patsubst %,$(OBJ)/probes/%.bpf.o,$(PROBES))
 SKELS        := $(patsubst %,$(OBJ)/probes/%.skel.h,$(PROBES))
 PROBE_OBJS   := $(patsubst %,$(OBJ)/probes/%.o,$(PROBE_USER))
@@ -148,7 +148,7 @@ TESTS    += $(LOAD_UNIT_TESTS) $(LOAD_RUN_TESTS) load_cli
 TESTS    += servers_http servers servers_load
 TESTLIB  := check server client cmd bpf_progs
 TESTLIB  += workload
-TESTLIB  += fake_server
+TESTLIB  += fake_server fresh_tracefs
 TESTLIB  += models
 # report.html: the pages harness writes, opened in headless Chromium
 TESTS    += report_html
@@ -182,10 +182,10 @@ $(OUTPUT)/tests/report_text: LDLIBS += $(HARNESS_LIBS)
 $(OUTPUT)/tests/report_text: | $(HARNESS_BIN) $(SERVER_BINS)
 
 # accept_queue and io_uring probes, each against a workload of known answer
-$(OUTPUT)/tests/probe_accept_queue: $(patsubst %,$(OBJ)/probes/%.o,accept_queue hooks hist_json stats_json hist_print prog_stats)
+$(OUTPUT)/tests/probe_accept_queue: $(patsubst %,$(OBJ)/probes/%.o,accept_queue hooks tracefs hist_json stats_json hist_print prog_stats)
 $(OUTPUT)/tests/probe_accept_queue: LDLIBS += $(HARNESS_LIBS)
 
-$(OUTPUT)/tests/probe_io_uring: $(patsubst %,$(OBJ)/probes/%.o,uring hooks hist_json stats_json hist_print prog_stats)
+$(OUTPUT)/tests/probe_io_uring: $(patsubst %,$(OBJ)/probes/%.o,uring hooks tracefs hist_json stats_json hist_print prog_stats)
 $(OUTPUT)/tests/probe_io_uring: LDLIBS += $(HARNESS_LIBS) -luring
 
 # the load generator: its parts alone under ASan/UBSan, then the whole of

@@ -11,6 +11,7 @@
 #include "probes/hooks.h"
 #include "probes/probes.h"
 #include "probes/prog_stats.h"
+#include "probes/tracefs.h"
 
 #include <argp.h>
 #include <bpf/libbpf.h>
@@ -75,7 +76,7 @@ static void fact(const char *what, const char *fmt, ...)
 
 static void kernel_facts(void)
 {
-	char root[256];
+	char root[256], why[160];
 	struct utsname u;
 	int fd, err;
 
@@ -97,13 +98,18 @@ static void kernel_facts(void)
 		     err == -EPERM && geteuid() ? " (not root)" : "");
 	fact("task storage", kernel_at_least(5, 11) ? "yes (Linux 5.11+)" :
 		"no (Linux 5.11+): the syscalls and sched probes need it");
-	if (!access("/sys/kernel/tracing/events", F_OK))
-		fact("tracefs", "mounted at /sys/kernel/tracing");
-	else if (errno == EACCES)
-		fact("tracefs", "/sys/kernel/tracing not readable by this user");
-	else
-		fact("tracefs", "not mounted (classic tracepoint fallbacks need it: "
-		     "mount -t tracefs nodev /sys/kernel/tracing)");
+	switch (tracefs_ensure(why, sizeof(why))) {
+	case TRACEFS_THERE:
+		fact("tracefs", "mounted at " TRACEFS);
+		break;
+	case TRACEFS_MOUNTED:
+		fact("tracefs", "not mounted: mounted at " TRACEFS " for the harness alone "
+		     "(its own mount namespace), as a run does when it needs the classic tracepoints");
+		break;
+	case TRACEFS_MISSING:
+		fact("tracefs", "%s: the classic tracepoint fallbacks cannot attach", why);
+		break;
+	}
 	if (cgroup2_root(root, sizeof(root)))
 		fact("cgroup v2", "not mounted: probes filter by the server's cgroup v2");
 	else

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "probes/hooks.h"
+#include "probes/tracefs.h"
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -92,15 +93,15 @@ int hook_exists(const char *sec, char *why, size_t len)
 		return -ENOENT;
 	}
 	if (!strcmp(kind, "tracepoint") || !strcmp(kind, "tp")) {
-		/* tracefs knows the classic events even without BTF */
-		if (tracefs_has(a, b) || btf_has("btf_trace_", b, BTF_KIND_TYPEDEF))
-			return 0;
-		if (!hooks_btf() && access("/sys/kernel/tracing/events", F_OK)) {
-			WHY("cannot tell whether tracepoint %s:%s exists: no BTF and "
-			    "tracefs not mounted (mount -t tracefs nodev /sys/kernel/tracing)",
-			    a, b);
+		char tracefs_why[160];
+
+		/* a classic tracepoint is attached by its id in tracefs */
+		if (tracefs_ensure(tracefs_why, sizeof(tracefs_why)) == TRACEFS_MISSING) {
+			WHY("tracepoint %s:%s cannot be attached: %s", a, b, tracefs_why);
 			return -ENODATA;
 		}
+		if (tracefs_has(a, b))
+			return 0;
 		WHY("no tracepoint %s:%s in this kernel", a, b);
 		return -ENOENT;
 	}

@@ -10,6 +10,7 @@
 #include "probes/hooks.h"
 #include "probes/uring_probe.h"
 #include "tests/lib/check.h"
+#include "tests/lib/fresh_tracefs.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -380,12 +381,8 @@ static void classic_complete_tracepoint_counts_the_same(void)
 	struct cgroup cg = { .path = "" };
 	struct target t;
 
-	test_require_root();
-	/* tracefs, in a mount namespace of this case only if it is not there */
-	if (access("/sys/kernel/tracing/events", F_OK) &&
-	    (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
-	     mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL)))
-		test_skip("tracefs is not mounted and cannot be: %s", strerror(errno));
+	/* as on a fresh machine: the probe mounts tracefs itself */
+	test_without_tracefs();
 	uring_probe_classic_complete = true;
 	p = setup(&cg, &t, counted_steps);
 	if (!p)

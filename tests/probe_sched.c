@@ -140,35 +140,65 @@ out:
 	run_end(&r);
 }
 
+/*
+ * Time the hypervisor took from a CPU so far (steal in /proc/stat), in ns.
+ * The probe times a task's stay on a CPU with the BPF clock, which runs on
+ * through steal; schedstat's task clock stops. 0 when /proc/stat does not say.
+ */
+static __u64 cpu_steal_ns(int cpu)
+{
+	unsigned long long v[8];
+	char line[512], name[16];
+	__u64 ns = 0;
+	FILE *f = fopen("/proc/stat", "r");
+
+	snprintf(name, sizeof(name), "cpu%d", cpu);
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, strlen(name)) && line[strlen(name)] == ' ' &&
+		    sscanf(line + strlen(name), "%llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
+			   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) == 8)
+			ns = v[7] * (1000000000ULL / sysconf(_SC_CLK_TCK));
+	if (f)
+		fclose(f);
+	return ns;
+}
+
 /* Two spinners on one CPU preempt each other: involuntary switches, and
  * each waits on the run queue while the other runs. */
 static void spinners_on_one_cpu(void)
 {
 	const char *args[] = { "--threads", "2", "--cpu", "1", "--hold", "spin", "1500", NULL };
 	struct snap s0, s1;
-	__u64 run_ns, wait_ns;
+	__u64 run_ns, wait_ns, steal_ns;
 	struct run r;
 
 	test_require_root();
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		test_skip("needs 2 CPUs");
-	if (!run_start(&r, args) || !CHECK(snap_take(&r, &s0), "read /proc") ||
-	    !run_until_held(&r) || !run_read_quiet(&r, &s1))
+	if (!run_start(&r, args) || !CHECK(snap_take(&r, &s0), "read /proc"))
 		goto out;
+	steal_ns = cpu_steal_ns(1);
+	if (!run_until_held(&r) || !run_read_quiet(&r, &s1))
+		goto out;
+	steal_ns = cpu_steal_ns(1) - steal_ns;
 	run_ns = s1.st.run_ns - s0.st.run_ns;
 	wait_ns = s1.st.wait_ns - s0.st.wait_ns;
-	fprintf(stderr, "/proc: voluntary %llu, involuntary %llu, on CPU %.3f s, waiting %.3f s\n",
+	fprintf(stderr, "/proc: voluntary %llu, involuntary %llu, on CPU %.3f s, waiting %.3f s, "
+		"CPU 1 stolen %.3f s\n",
 		(unsigned long long)(s1.vol - s0.vol), (unsigned long long)(s1.invol - s0.invol),
-		run_ns / 1e9, wait_ns / 1e9);
+		run_ns / 1e9, wait_ns / 1e9, steal_ns / 1e9);
 	CHECK(r.s.involuntary >= 20, "only %llu involuntary switches",
 	      (unsigned long long)r.s.involuntary);
 	CHECK(near(r.s.involuntary, s1.invol - s0.invol, 2, 2), "involuntary %llu, /proc %llu",
 	      (unsigned long long)r.s.involuntary, (unsigned long long)(s1.invol - s0.invol));
 	CHECK(near(r.s.voluntary, s1.vol - s0.vol, 2, 2), "voluntary %llu, /proc %llu",
 	      (unsigned long long)r.s.voluntary, (unsigned long long)(s1.vol - s0.vol));
-	/* usually within 0.5%; on a loaded machine seen 10% above, rarely */
-	CHECK(near(r.s.oncpu_ns, run_ns, 12, 2e6), "on CPU %.3f s, schedstat %.3f s",
-	      r.s.oncpu_ns / 1e9, run_ns / 1e9);
+	/* usually within 0.5%; on a VM whose host is busy the probe counts
+	 * the time stolen from the CPU too (seen 18% above schedstat), which
+	 * /proc/stat counts in ticks: two ticks of slack for that */
+	CHECK(near(r.s.oncpu_ns, run_ns + steal_ns, 5, 2e6 + 2e9 / sysconf(_SC_CLK_TCK)),
+	      "on CPU %.3f s, schedstat %.3f s + stolen %.3f s", r.s.oncpu_ns / 1e9, run_ns / 1e9,
+	      steal_ns / 1e9);
 	CHECK(near(r.s.runq_ns, wait_ns, 5, 2e6), "run queue %.3f s, schedstat %.3f s",
 	      r.s.runq_ns / 1e9, wait_ns / 1e9);
 	/* each waits while the other runs: half of 1.5 s at least */

@@ -13,6 +13,7 @@
 #include "tests/lib/check.h"
 #include "tests/lib/client.h"
 #include "tests/lib/cmd.h"
+#include "tests/lib/fresh_tracefs.h"
 #include "tests/lib/server.h"
 #include "tests/lib/workload.h"
 
@@ -299,13 +300,15 @@ out:
 	run_end(&r);
 }
 
-/* Without BTF tracepoints for raw_syscalls, the classic ones count the same. */
+/* Without BTF tracepoints for raw_syscalls, the classic ones count the
+ * same, on a machine where nobody mounted tracefs. */
 static void classic_tracepoints_count_the_same(void)
 {
 	const char *args[] = { "getppid", "2000", "write", "1000", NULL };
 	struct run r;
 
-	test_require_root();
+	/* as on a fresh machine: the probe mounts tracefs itself */
+	test_without_tracefs();
 	hooks_env.hidden = "tp_btf/sys_enter";
 	if (!run_start(&r, "test-probes", args) || !CHECK(workload_go(&r.w) == 0, "go") ||
 	    !CHECK(workload_wait(&r.w, 30000) == 0, "workload failed") ||
@@ -452,10 +455,15 @@ static void harness_check_explains(void)
 				 bin, "check", NULL };
 	int st;
 
-	test_require_root();
+	/* as on a fresh machine: it mounts tracefs for itself, and says so */
+	test_without_tracefs();
 	snprintf(bin, sizeof(bin), "%s/harness", test_bin_dir());
 	st = cmd_run(out, sizeof(out), 30, ok);
 	CHECK(st == 0, "harness check: exit %d:\n%s", st, out);
+	CHECK(strstr(out, "tracefs      not mounted: mounted at /sys/kernel/tracing for the "
+			  "harness alone"), "tracefs not explained:\n%s", out);
+	CHECK(access("/sys/kernel/tracing/events", F_OK),
+	      "harness check left tracefs mounted outside its own mount namespace");
 	for (int k = 0; k < PROBE_KINDS; k++) {
 		char want[64];
 
@@ -470,8 +478,9 @@ static void harness_check_explains(void)
 	      "--btf /nonexistent: exit %d:\n%s", st, out);
 	if (cmd_exists("setpriv")) {
 		st = cmd_run(out, sizeof(out), 30, nobody);
-		CHECK(st == 1 && strstr(out, "UNAVAILABLE: not root"), "as nobody: exit %d:\n%s",
-		      st, out);
+		CHECK(st == 1 && strstr(out, "UNAVAILABLE: not root") &&
+			      strstr(out, "tracefs      tracefs not mounted, and only root can mount it"),
+		      "as nobody: exit %d:\n%s", st, out);
 	}
 }
 

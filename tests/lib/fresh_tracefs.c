@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: MIT
+#include "tests/lib/fresh_tracefs.h"
+#include "tests/lib/check.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+void test_without_tracefs(void)
+{
+	static const char *const places[] = { "/sys/kernel/debug/tracing", "/sys/kernel/tracing" };
+
+	test_require_root();
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		test_skip("no mount namespace of the case's own: %s", strerror(errno));
+	for (size_t i = 0; i < sizeof(places) / sizeof(places[0]); i++)
+		/* mounted twice (automount and by hand) is possible: until gone */
+		while (!umount2(places[i], MNT_DETACH))
+			;
+	CHECK(access("/sys/kernel/tracing/events", F_OK) &&
+		      access("/sys/kernel/debug/tracing/events", F_OK),
+	      "tracefs still visible after unmounting it");
+}
