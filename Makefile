@@ -115,24 +115,52 @@ $(OBJ)/probes/uring_ops.h: $(VMLINUX) | $(OBJ)/probes
 	$(Q)grep -q '"NOP"' $@ || { echo "error: no enum io_uring_op in $<" >&2; exit 1; }
 $(OBJ)/probes/uring.o: $(OBJ)/probes/uring_ops.h
 
+# ---------------------------------------------------------------- common
+# what the servers, probes, harness, tests and bench share
+COMMON     := units
+COMMON_LIB := $(OBJ)/libcommon.a
+$(COMMON_LIB): $(patsubst %,$(OBJ)/common/%.o,$(COMMON))
+	$(call msg,AR,$@)
+	$(Q)$(AR) rcs $@ $^
+
+PROBE_LIB := $(OBJ)/libprobes.a
+$(PROBE_LIB): $(PROBE_OBJS)
+	$(call msg,AR,$@)
+	$(Q)$(AR) rcs $@ $^
+
 # ---------------------------------------------------------------- harness
-HARNESS      := main cgroup netns server_proc machine units figures explain catalog cmd_list comparison run_opts cmd_run figures_json experiment metrics progress results metrics_json
-# the load generator: the library harness run calls, and `harness load`
-LOAD         := load load_worker load_target http_response histogram timer_heap load_json load_print
-HARNESS      += $(LOAD) cmd_load
-# what this kernel offers the probes
-HARNESS      += cmd_check
-# report.html and `harness report`
-HARNESS      += svg chart report_html report_exp cmd_report
-HARNESS_OBJS := $(patsubst %,$(OBJ)/harness/%.o,$(HARNESS))
+# harness/ is a pipeline of rooms, a folder and a static library each:
+#   cli -> run -> sandbox, load, probes, explain;  report -> explain
+# (record: the catalog and the record the rooms hand on). The link line
+# lists the libraries from the top room down: one that calls a room above
+# it does not link. tests/layout holds the includes to the same order.
+ROOM_cli     := main cmd_run cmd_report cmd_load cmd_check cmd_list run_options
+ROOM_run     := experiment progress figures_of
+ROOM_report  := results comparison record_json figures_json report_html report_exp chart svg
+ROOM_record  := catalog
+ROOM_sandbox := cgroup netns server_proc machine
+ROOM_load    := load load_worker load_target http_response histogram timer_heap load_json load_print
+ROOM_explain := rules figures
+ROOMS        := run report record sandbox load explain
+room_lib      = $(OBJ)/harness/lib$(1).a
+$(foreach r,$(ROOMS),$(eval $(call room_lib,$(r)): \
+	$(patsubst %,$(OBJ)/harness/$(r)/%.o,$(ROOM_$(r)))))
+$(foreach r,$(ROOMS),$(call room_lib,$(r))):
+	$(call msg,AR,$@)
+	$(Q)$(AR) rcs $@ $^
+# the libraries a room's code links with: its own and every one below it
+LINK_run     := $(foreach r,$(ROOMS),$(call room_lib,$(r))) $(PROBE_LIB) $(COMMON_LIB)
+LINK_report  := $(foreach r,report record load explain,$(call room_lib,$(r))) $(PROBE_LIB) $(COMMON_LIB)
+LINK_sandbox := $(call room_lib,sandbox) $(COMMON_LIB)
+LINK_load    := $(call room_lib,load) $(COMMON_LIB)
+LINK_explain := $(call room_lib,explain) $(COMMON_LIB)
 HARNESS_LIBS := -lbpf -lelf -lz -ljansson
 
-ifneq ($(HARNESS),)
 HARNESS_BIN := $(OUTPUT)/harness
-$(HARNESS_BIN): $(HARNESS_OBJS) $(PROBE_OBJS)
+$(HARNESS_BIN): $(patsubst %,$(OBJ)/harness/cli/%.o,$(ROOM_cli)) $(LINK_run)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(HARNESS_LIBS) $(LDLIBS)
-endif
+HARNESS_OBJS := $(foreach r,cli $(ROOMS),$(patsubst %,$(OBJ)/harness/$(r)/%.o,$(ROOM_$(r))))
 $(HARNESS_OBJS): | $(SKELS)
 
 # ---------------------------------------------------------------- tests
@@ -160,7 +188,7 @@ TEST_BINS := $(addprefix $(OUTPUT)/tests/,$(TESTS))
 
 # the tests start servers and cgroups as the harness does, with its code
 $(TEST_LIB): $(patsubst %,$(OBJ)/tests/lib/%.o,$(TESTLIB)) \
-	$(patsubst %,$(OBJ)/harness/%.o,server_proc cgroup)
+	$(patsubst %,$(OBJ)/harness/sandbox/%.o,server_proc cgroup)
 	$(call msg,AR,$@)
 	$(Q)$(AR) rcs $@ $^
 
@@ -169,7 +197,7 @@ $(OUTPUT)/tests/%: $(OBJ)/tests/%.o $(TEST_LIB)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LDLIBS)
 
-$(OUTPUT)/tests/explain_rules: $(patsubst %,$(OBJ)/harness/%.o,figures figures_json explain units)
+$(OUTPUT)/tests/explain_rules: $(LINK_report)
 $(OUTPUT)/tests/explain_rules: LDLIBS += -ljansson
 # the end-to-end test runs the built harness and servers
 $(OUTPUT)/tests/harness_run: LDLIBS += -ljansson
@@ -177,22 +205,22 @@ $(OUTPUT)/tests/harness_run: | $(HARNESS_BIN) $(SERVER_BINS)
 $(OUTPUT)/tests/report_html: LDLIBS += -ljansson -lz
 $(OUTPUT)/tests/report_html: | $(HARNESS_BIN) $(SERVER_BINS)
 # harness report in text; records read back by the probes' and the load's from_json
-$(OUTPUT)/tests/report_text: $(PROBE_OBJS) $(patsubst %,$(OBJ)/harness/%.o,$(LOAD) units)
+$(OUTPUT)/tests/report_text: $(LINK_report)
 $(OUTPUT)/tests/report_text: LDLIBS += $(HARNESS_LIBS)
 $(OUTPUT)/tests/report_text: | $(HARNESS_BIN) $(SERVER_BINS)
 
 # accept_queue and io_uring probes, each against a workload of known answer
-$(OUTPUT)/tests/probe_accept_queue: $(patsubst %,$(OBJ)/probes/%.o,accept_queue hooks tracefs hist_json stats_json hist_print prog_stats)
+$(OUTPUT)/tests/probe_accept_queue: $(PROBE_LIB) $(COMMON_LIB)
 $(OUTPUT)/tests/probe_accept_queue: LDLIBS += $(HARNESS_LIBS)
 
-$(OUTPUT)/tests/probe_io_uring: $(patsubst %,$(OBJ)/probes/%.o,uring hooks tracefs hist_json stats_json hist_print prog_stats)
+$(OUTPUT)/tests/probe_io_uring: $(PROBE_LIB) $(COMMON_LIB)
 $(OUTPUT)/tests/probe_io_uring: LDLIBS += $(HARNESS_LIBS) -luring
 
 # the load generator: its parts alone under ASan/UBSan, then the whole of
 # it against real and misbehaving (tests/lib/fake_server.c) servers
-$(foreach t,$(LOAD_UNIT_TESTS),$(eval $(OUTPUT)/tests/$(t): $(OBJ)/san/harness/$(t).o))
+$(foreach t,$(LOAD_UNIT_TESTS),$(eval $(OUTPUT)/tests/$(t): $(OBJ)/san/harness/load/$(t).o))
 $(addprefix $(OUTPUT)/tests/,$(LOAD_UNIT_TESTS)): LDFLAGS += $(SANITIZE)
-$(addprefix $(OUTPUT)/tests/,$(LOAD_RUN_TESTS)): $(patsubst %,$(OBJ)/harness/%.o,$(LOAD) units)
+$(addprefix $(OUTPUT)/tests/,$(LOAD_RUN_TESTS)): $(LINK_load)
 $(addprefix $(OUTPUT)/tests/,$(LOAD_RUN_TESTS)): LDLIBS += $(HARNESS_LIBS)
 $(OUTPUT)/tests/load_cli: LDLIBS += -ljansson
 $(OUTPUT)/tests/load_cli: | $(HARNESS_BIN)
@@ -200,7 +228,7 @@ $(OUTPUT)/tests/load_cli: | $(HARNESS_BIN)
 # syscalls and sched probes, and all probes together: against build/workload
 # (tests/workload.c), programs of known answer any probe test may start
 PROBE_TESTS := probe_syscalls probe_sched probes
-$(addprefix $(OUTPUT)/tests/,$(PROBE_TESTS)): $(PROBE_OBJS) | $(OUTPUT)/workload
+$(addprefix $(OUTPUT)/tests/,$(PROBE_TESTS)): $(PROBE_LIB) $(COMMON_LIB) | $(OUTPUT)/workload
 $(addprefix $(OUTPUT)/tests/,$(PROBE_TESTS)): LDLIBS += $(HARNESS_LIBS)
 $(OUTPUT)/workload: $(OBJ)/tests/workload.o
 	$(call msg,LINK,$@)
@@ -210,8 +238,8 @@ $(OUTPUT)/workload: $(OBJ)/tests/workload.o
 # Benchmarks (not tests): build/bench/NAME from bench/NAME.c, run by hand.
 BENCH      := probes
 BENCH_BINS  = $(addprefix $(OUTPUT)/bench/,$(BENCH))
-$(OUTPUT)/bench/probes: $(OBJ)/bench/probes.o $(PROBE_OBJS) \
-	$(patsubst %,$(OBJ)/harness/%.o,cgroup server_proc units $(LOAD))
+$(OUTPUT)/bench/probes: $(OBJ)/bench/probes.o $(LINK_load) $(LINK_sandbox) $(PROBE_LIB) \
+	$(COMMON_LIB)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(HARNESS_LIBS) $(LDLIBS)

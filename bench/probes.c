@@ -14,9 +14,9 @@
  * per request and ns per run. Not a test: figures move from run to run;
  * compare within one run.
  */
-#include "harness/cgroup.h"
-#include "harness/load.h"
-#include "harness/server_proc.h"
+#include "harness/sandbox/cgroup.h"
+#include "harness/load/load.h"
+#include "harness/sandbox/server_proc.h"
 #include "probes/hooks.h"
 #include "probes/probes.h"
 

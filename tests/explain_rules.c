@@ -6,8 +6,8 @@
  * needs was unavailable (its figures NAN).
  */
 #include "tests/lib/check.h"
-#include "harness/explain.h"
-#include "harness/figures_json.h"
+#include "harness/explain/explain.h"
+#include "harness/report/figures_json.h"
 
 #include <stdio.h>
 #include <stdlib.h>

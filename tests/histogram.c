@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The load generator's latency histogram: percentiles within 1% of the
  * exact ones, merge, reset, range. */
-#include "harness/histogram.h"
+#include "harness/load/histogram.h"
 #include "tests/lib/check.h"
 
 #include <math.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The load generator's incremental HTTP response parser. */
-#include "harness/http_response.h"
+#include "harness/load/http_response.h"
 #include "tests/lib/check.h"
 
 #include <stdio.h>

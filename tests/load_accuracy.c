@@ -3,7 +3,7 @@
  * known delay, an open-loop rate kept, a stalled server visible in the
  * percentiles (open loop) and in max (closed loop), and request counts
  * equal to the server's own. */
-#include "harness/load.h"
+#include "harness/load/load.h"
 #include "tests/lib/check.h"
 #include "tests/lib/cmd.h"
 #include "tests/lib/fake_server.h"

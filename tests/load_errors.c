@@ -2,7 +2,7 @@
 /* The load generator counts each kind of error when a server provokes it,
  * never stops for one, refuses targets off loopback, and ends early when
  * told to, keeping what it measured. */
-#include "harness/load.h"
+#include "harness/load/load.h"
 #include "tests/lib/check.h"
 #include "tests/lib/fake_server.h"
 

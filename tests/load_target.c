@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* What the load generator accepts as a target (loopback only) and the
  * request bytes it formats. */
-#include "harness/load_target.h"
+#include "harness/load/load_target.h"
 #include "tests/lib/check.h"
 
 #include <arpa/inet.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The users scenario: users spawned at their rate, each on a connection of
  * its own, thinking between requests; up to 10,000 connections at once. */
-#include "harness/load.h"
+#include "harness/load/load.h"
 #include "tests/lib/check.h"
 #include "tests/lib/server.h"
 

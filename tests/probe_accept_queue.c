@@ -7,7 +7,7 @@
  * Each target listener runs in a cgroup and a network namespace of its own,
  * as the harness runs a server.
  */
-#include "harness/cgroup.h"
+#include "harness/sandbox/cgroup.h"
 #include "probes/accept_queue_probe.h"
 #include "probes/hooks.h"
 #include "tests/lib/check.h"

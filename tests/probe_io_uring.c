@@ -5,7 +5,7 @@
  * pipe, a multishot accept; and a target beside an untargeted busy ring.
  * The target runs in a cgroup of its own and does each step when told.
  */
-#include "harness/cgroup.h"
+#include "harness/sandbox/cgroup.h"
 #include "probes/hist_print.h"
 #include "probes/hooks.h"
 #include "probes/uring_probe.h"

@@ -2,7 +2,7 @@
 /* The sched probe against the kernel's own per-task counters: /proc/PID/
  * task/TID/status (context switches), .../schedstat (time on a CPU and on a
  * run queue), .../sched (migrations), getrusage(), and known workloads. */
-#include "harness/cgroup.h"
+#include "harness/sandbox/cgroup.h"
 #include "probes/hist_print.h"
 #include "probes/sched_probe.h"
 #include "tests/lib/check.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The syscalls probe against answers known without it: a program that makes
  * exactly K calls, nanosleep's own duration, and bcc's syscount. */
-#include "harness/cgroup.h"
+#include "harness/sandbox/cgroup.h"
 #include "probes/hist_print.h"
 #include "probes/syscalls_probe.h"
 #include "probes/tracefs.h"

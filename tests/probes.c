@@ -6,7 +6,7 @@
  * measure. The target's counts ignore load elsewhere on the machine, and
  * nothing is left attached afterwards.
  */
-#include "harness/cgroup.h"
+#include "harness/sandbox/cgroup.h"
 #include "probes/hooks.h"
 #include "probes/probes.h"
 #include "tests/lib/bpf_progs.h"

@@ -9,7 +9,7 @@
 #include "tests/lib/check.h"
 #include "tests/lib/cmd.h"
 
-#include "harness/load.h"
+#include "harness/load/load.h"
 #include "probes/probes.h"
 
 #include <errno.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The load generator's timer heap: timers come out in due order, removed
  * and re-added ones included. */
-#include "harness/timer_heap.h"
+#include "harness/load/timer_heap.h"
 #include "tests/lib/check.h"
 
 #include <errno.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "tests/lib/server.h"
 #include "tests/lib/check.h"
-#include "harness/server_proc.h"
+#include "harness/sandbox/server_proc.h"
 
 #include <dirent.h>
 #include <errno.h>

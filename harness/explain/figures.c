@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+#include "harness/explain/figures.h"
+
+#include <string.h>
+
+void figures_init(struct figures *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->workers = 1;
+	f->server_cpus = 1;
+	f->keep_alive = true;
+	f->cpu_us = NAN;
+	f->load_cpu_us = NAN;
+	f->load_cpus = 1;
+	f->aq_enqueues = f->aq_max = f->aq_limit = f->aq_at_limit_share = NAN;
+	f->listen_overflows = f->listen_drops = NAN;
+	f->vol_switches = f->invol_switches = f->runq_p99_us = NAN;
+	f->procs_created = f->threads_created = f->max_threads = NAN;
+	f->migrations = NAN;
+	f->syscalls = NAN;
+	f->uring_sqes = f->uring_cqes = f->uring_punted = f->uring_waits = NAN;
+}
+
+const struct syscall_figure *figures_syscall(const struct figures *f, const char *name)
+{
+	for (int i = 0; i < f->nsyscalls; i++)
+		if (!strcmp(f->sys[i].name, name))
+			return &f->sys[i];
+	return NULL;
+}
+
+static double syscall_sum(const struct figures *f, const char *const names[],
+			  bool time)
+{
+	double sum = 0;
+
+	if (isnan(f->syscalls))
+		return NAN;
+	for (int i = 0; names[i]; i++) {
+		const struct syscall_figure *s = figures_syscall(f, names[i]);
+
+		if (s)
+			sum += time ? s->total_us : s->calls;
+	}
+	return sum;
+}
+
+double figures_syscall_calls(const struct figures *f, const char *const names[])
+{
+	return syscall_sum(f, names, false);
+}
+
+double figures_syscall_time_us(const struct figures *f, const char *const names[])
+{
+	return syscall_sum(f, names, true);
+}
+
+double per_request(const struct figures *f, double v)
+{
+	return f->requests > 0 ? v / f->requests : NAN;
+}
+
+double cpu_us_per_request(const struct figures *f)
+{
+	return per_request(f, f->cpu_us);
+}
+
+double cpu_busy_share(const struct figures *f)
+{
+	if (f->duration_s <= 0 || f->server_cpus <= 0)
+		return NAN;
+	return f->cpu_us / (f->duration_s * 1e6 * f->server_cpus);
+}
+
+double load_busy_share(const struct figures *f)
+{
+	if (f->duration_s <= 0 || f->load_cpus <= 0)
+		return NAN;
+	return f->load_cpu_us / (f->duration_s * 1e6 * f->load_cpus);
+}
+
+bool single_task_model(const struct figures *f)
+{
+	return !strcmp(f->model, "blocking") ||
+	       ((!strcmp(f->model, "epoll") || !strcmp(f->model, "io_uring")) && f->workers == 1);
+}

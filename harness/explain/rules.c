@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: MIT
+#include "harness/explain/explain.h"
+#include "common/units.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const CLONE_CALLS[] = { "clone", "clone3", "fork", "vfork", NULL };
+static const char *const EPOLL_WAITS[] = { "epoll_wait", "epoll_pwait", "epoll_pwait2", NULL };
+static const char *const URING_ENTERS[] = { "io_uring_enter", NULL };
+static const char *const SLEEPS[] = { "nanosleep", "clock_nanosleep", NULL };
+
+static bool known(double v)
+{
+	return !isnan(v);
+}
+
+static bool event_loop_model(const struct figures *f)
+{
+	return !strcmp(f->model, "epoll") || !strcmp(f->model, "io_uring");
+}
+
+static void say(struct finding *o, const char *rule, const char *confidence,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void say(struct finding *o, const char *rule, const char *confidence,
+		const char *fmt, ...)
+{
+	va_list ap;
+
+	o->rule = rule;
+	o->confidence = confidence;
+	va_start(ap, fmt);
+	vsnprintf(o->text, sizeof(o->text), fmt, ap);
+	va_end(ap);
+}
+
+static void cite(struct finding *o, const char *name, double value)
+{
+	if (o->nevidence < EVIDENCE_MAX)
+		o->ev[o->nevidence++] = (struct evidence){ name, value };
+}
+
+/* ---- the rules: each fills o and returns true when its cause shows ---- */
+
+static bool head_of_line(const struct figures *f, struct finding *o)
+{
+	char c[32], t[32], u[32], w[32];
+
+	if (strcmp(f->model, "blocking") || f->connections < 2 || !known(f->aq_max))
+		return false;
+	if (f->keep_alive)
+		say(o, "head_of_line", "high",
+		    "one connection is served at a time, until it closes: with keep-alive the "
+		    "first connection held the server while the other %d waited in the accept "
+		    "queue (depth up to %.0f of %.0f); %s requests timed out and %s were still "
+		    "unanswered at the end, after up to %s",
+		    f->connections - 1, f->aq_max, f->aq_limit, fmt_count(t, 32, f->timeouts),
+		    fmt_count(u, 32, f->unanswered), fmt_us(w, 32, f->unanswered_wait_us));
+	else
+		say(o, "head_of_line", "high",
+		    "one connection is served at a time: while one request is served the other "
+		    "%s clients wait in the accept queue (depth up to %.0f of %.0f at enqueue)",
+		    fmt_count(c, 32, f->connections - 1), f->aq_max, f->aq_limit);
+	cite(o, "connections", f->connections);
+	cite(o, "aq_max", f->aq_max);
+	cite(o, "aq_limit", f->aq_limit);
+	cite(o, "timeouts", f->timeouts);
+	cite(o, "unanswered", f->unanswered);
+	return true;
+}
+
+static bool accept_queue_full(const struct figures *f, struct finding *o)
+{
+	char share[16], drops[32], p99[32];
+	bool dropped = known(f->listen_overflows) && f->listen_overflows > 0;
+
+	if (!known(f->aq_at_limit_share) || (f->aq_at_limit_share < 0.01 && !dropped))
+		return false;
+	/* a dropped SYN or final ACK is retransmitted after 1 s (then 3 s ...):
+	 * it shows in the latency only when the tail reaches that far */
+	say(o, "accept_queue_full", "high",
+	    "accept queue at its limit (%.0f of %.0f) in %s of enqueues; %s connection "
+	    "attempts dropped (ListenOverflows)%s%s",
+	    f->aq_max, f->aq_limit, fmt_pct(share, 16, f->aq_at_limit_share),
+	    fmt_count(drops, 32, f->listen_overflows),
+	    dropped && f->p99_us >= 900e3 ? ": a dropped SYN is retried after 1 s, then 3 s, "
+					     "so latency p99 reached " : "",
+	    dropped && f->p99_us >= 900e3 ? fmt_us(p99, 32, f->p99_us) : "");
+	cite(o, "aq_max", f->aq_max);
+	cite(o, "aq_limit", f->aq_limit);
+	cite(o, "aq_at_limit_share", f->aq_at_limit_share);
+	cite(o, "listen_overflows", f->listen_overflows);
+	cite(o, "p99_us", f->p99_us);
+	return true;
+}
+
+/* The server answered nothing at all: every other figure is moot. */
+static bool no_answers(const struct figures *f, struct finding *o)
+{
+	if (f->requests > 0 || f->duration_s <= 0)
+		return false;
+	say(o, "no_answers", "high",
+	    "the server answered no request in %.1f s (%.0f errors): it was stuck or gone, "
+	    "see its exit status and what it said",
+	    f->duration_s, f->errors);
+	cite(o, "requests", f->requests);
+	cite(o, "errors", f->errors);
+	return true;
+}
+
+/* Process or thread creation per request, with what clone() cost. */
+static bool creation(const struct figures *f, struct finding *o, const char *rule,
+		     double created, const char *what, const char *whats)
+{
+	double per_req = per_request(f, created);
+	double calls = figures_syscall_calls(f, CLONE_CALLS);
+	double clone_us = figures_syscall_time_us(f, CLONE_CALLS);
+	char n[32], per_call[32], share[16];
+
+	if (!known(per_req) || per_req < 0.3)
+		return false;
+	if (known(calls) && calls > 0)
+		say(o, rule, "high",
+		    "%s %s created (%.2f per request); clone() took %s per call in the "
+		    "server, %s of its CPU time",
+		    fmt_count(n, 32, created), created == 1 ? what : whats, per_req,
+		    fmt_us(per_call, 32, clone_us / calls),
+		    fmt_pct(share, 16, clone_us / f->cpu_us));
+	else
+		say(o, rule, "high", "%s %s created (%.2f per request)",
+		    fmt_count(n, 32, created), created == 1 ? what : whats, per_req);
+	cite(o, what[0] == 'p' ? "procs_created" : "threads_created", created);
+	cite(o, "per_request", per_req);
+	if (known(calls) && calls > 0) {
+		cite(o, "clone_us_per_call", clone_us / calls);
+		cite(o, "clone_cpu_share", clone_us / f->cpu_us);
+	}
+	return true;
+}
+
+static bool process_creation(const struct figures *f, struct finding *o)
+{
+	return creation(f, o, "process_creation", f->procs_created, "process", "processes");
+}
+
+static bool thread_creation(const struct figures *f, struct finding *o)
+{
+	return creation(f, o, "thread_creation", f->threads_created, "thread", "threads");
+}
+
+/*
+ * Preemption and run-queue waits. A server of one task can only have been
+ * made to wait by other processes on its CPUs; one of many tasks, by its
+ * own siblings too. A task that calls sched_yield() switches out while
+ * runnable, which the kernel counts as involuntary too: those are told
+ * apart (at most one switch per call: with nothing else to run it has none).
+ */
+static bool runqueue_pressure(const struct figures *f, struct finding *o)
+{
+	static const char *const yield_calls[] = { "sched_yield", NULL };
+	double invol = per_request(f, f->invol_switches);
+	double yields = per_request(f, figures_syscall_calls(f, yield_calls));
+	char p99[32], why[160] = "preempted at the end of a time slice";
+
+	if (!known(f->runq_p99_us) || !known(invol) || invol < 0.05)
+		return false;
+	if (known(yields) && yields >= 0.05)
+		snprintf(why, sizeof(why),
+			 "up to %.2f of them its own sched_yield() calls, giving up the CPU on purpose; "
+			 "the rest preempted at the end of a time slice",
+			 yields < invol ? yields : invol);
+	if (single_task_model(f))
+		say(o, "runqueue_pressure", "medium",
+		    "%.2f involuntary context switches per request and run-queue latency p99 "
+		    "up to %s: the server is a single task, so other processes on its %d CPU(s) took its "
+		    "turn (the machine is shared)",
+		    invol, fmt_us(p99, 32, f->runq_p99_us), f->server_cpus);
+	else
+		say(o, "runqueue_pressure", "high",
+		    "more runnable tasks than CPUs: %.2f involuntary context switches per request "
+		    "(%s) and run-queue latency p99 up to %s: "
+		    "a woken task waited that long for one of %d CPU(s)",
+		    invol, why, fmt_us(p99, 32, f->runq_p99_us), f->server_cpus);
+	cite(o, "invol_switches_per_request", invol);
+	if (known(yields))
+		cite(o, "yields_per_request", yields);
+	cite(o, "runq_p99_us", f->runq_p99_us);
+	cite(o, "server_cpus", f->server_cpus);
+	return true;
+}
+
+static bool wakeup_per_request(const struct figures *f, struct finding *o)
+{
+	double vol = per_request(f, f->vol_switches);
+
+	if (!known(vol) || vol < 0.5)
+		return false;
+	say(o, "wakeup_per_request", "high",
+	    "%.2f voluntary context switches per request: the serving task blocks (in "
+	    "read, accept or sleep) and must be woken and scheduled again for each request",
+	    vol);
+	cite(o, "vol_switches_per_request", vol);
+	return true;
+}
+
+static bool batching(const struct figures *f, struct finding *o, const char *rule,
+		     const char *const calls_of[], const char *call)
+{
+	double calls = figures_syscall_calls(f, calls_of);
+	double per_call = calls > 0 ? f->requests / calls : NAN;
+	double sys = per_request(f, f->syscalls);
+	char n[32];
+
+	if (!known(calls) || calls <= 0)
+		return false;
+	say(o, rule, "high",
+	    "%.1f requests per %s call (%s calls): one call serves every connection that is "
+	    "ready; %.1f syscalls per request in all",
+	    per_call, call, fmt_count(n, 32, calls), sys);
+	cite(o, "requests_per_call", per_call);
+	cite(o, "calls", calls);
+	cite(o, "syscalls_per_request", sys);
+	return true;
+}
+
+static bool epoll_batching(const struct figures *f, struct finding *o)
+{
+	return batching(f, o, "epoll_batching", EPOLL_WAITS, "epoll_wait");
+}
+
+static bool io_uring_batching(const struct figures *f, struct finding *o)
+{
+	return batching(f, o, "io_uring_batching", URING_ENTERS, "io_uring_enter");
+}
+
+static bool io_uring_punts(const struct figures *f, struct finding *o)
+{
+	char share[16];
+
+	if (!known(f->uring_punted) || !(f->uring_sqes > 0) ||
+	    f->uring_punted < 0.01 * f->uring_sqes)
+		return false;
+	say(o, "io_uring_punts", "high",
+	    "%s of io_uring requests were punted to io-wq worker threads (%.0f of %.0f): "
+	    "they could not complete inline and cost a thread hand-off each",
+	    fmt_pct(share, 16, f->uring_punted / f->uring_sqes), f->uring_punted, f->uring_sqes);
+	cite(o, "uring_punted", f->uring_punted);
+	cite(o, "uring_sqes", f->uring_sqes);
+	return true;
+}
+
+static bool blocked_loop(const struct figures *f, struct finding *o)
+{
+	double slept = per_request(f, figures_syscall_time_us(f, SLEEPS));
+	double ceiling = f->workers * 1e6 / f->sleep_us;
+	char s[32], c[32], r[32];
+
+	if (!event_loop_model(f) || f->sleep_us <= 0 || !known(slept) ||
+	    slept < 0.5 * f->sleep_us)
+		return false;
+	say(o, "blocked_loop", "high",
+	    "the event loop blocked in nanosleep %s per request, serving nothing else "
+	    "meanwhile: %d loop(s) can answer at most %s requests/s whatever the number of "
+	    "connections (measured %s)",
+	    fmt_us(s, 32, slept), f->workers, fmt_count(c, 32, round(ceiling)),
+	    fmt_count(r, 32, round(f->rps)));
+	cite(o, "sleep_us_per_request", slept);
+	cite(o, "ceiling_rps", ceiling);
+	cite(o, "rps", f->rps);
+	return true;
+}
+
+static bool sleeps_overlap(const struct figures *f, struct finding *o)
+{
+	double ceiling = f->connections * 1e6 / f->sleep_us;
+	char c[32], r[32], s[32];
+
+	if (event_loop_model(f) || !strcmp(f->model, "blocking") || f->sleep_us <= 0)
+		return false;
+	say(o, "sleeps_overlap", "medium",
+	    "each connection has its own %s, so the %d handlers' %s sleeps overlap: "
+	    "at most %s requests/s (measured %s)",
+	    strcmp(f->model, "fork") ? "thread" : "process", f->connections,
+	    fmt_us(s, 32, f->sleep_us), fmt_count(c, 32, round(ceiling)),
+	    fmt_count(r, 32, round(f->rps)));
+	cite(o, "ceiling_rps", ceiling);
+	cite(o, "rps", f->rps);
+	return true;
+}
+
+static bool cpu_saturated(const struct figures *f, struct finding *o)
+{
+	double busy = cpu_busy_share(f), per_req = cpu_us_per_request(f);
+	char b[16], p[32], c[32];
+
+	if (!known(busy) || !known(per_req) || busy < 0.85)
+		return false;
+	say(o, "cpu_saturated", "high",
+	    "the server's CPU was busy %s of the run: it is CPU-bound at %s of CPU per "
+	    "request, so %d CPU(s) allow about %s requests/s",
+	    fmt_pct(b, 16, busy), fmt_us(p, 32, per_req), f->server_cpus,
+	    fmt_count(c, 32, round(f->server_cpus * 1e6 / per_req)));
+	cite(o, "cpu_busy", busy);
+	cite(o, "cpu_us_per_request", per_req);
+	return true;
+}
+
+/* On a small machine the load generator is often what limits the rate. */
+static bool client_bound(const struct figures *f, struct finding *o)
+{
+	double load = load_busy_share(f), server = cpu_busy_share(f);
+	char l[16], s[16], p[32];
+
+	if (!known(load) || !known(server) || load < 0.85 || server >= 0.85)
+		return false;
+	say(o, "client_bound", "high",
+	    "the load generator kept its %d CPU(s) %s busy while the server's were %s busy: "
+	    "the client set the rate, so compare the models by CPU per request (%s here)",
+	    f->load_cpus, fmt_pct(l, 16, load), fmt_pct(s, 16, server),
+	    fmt_us(p, 32, cpu_us_per_request(f)));
+	cite(o, "load_busy", load);
+	cite(o, "cpu_busy", server);
+	cite(o, "cpu_us_per_request", cpu_us_per_request(f));
+	return true;
+}
+
+static bool cpu_idle(const struct figures *f, struct finding *o)
+{
+	double busy = cpu_busy_share(f), load = load_busy_share(f);
+	char b[16];
+
+	if (!known(busy) || busy >= 0.5 || f->requests <= 0 || (known(load) && load >= 0.85))
+		return false;
+	say(o, "cpu_idle", "medium",
+	    "the server's CPU was busy only %s of the run, and the client was not saturated "
+	    "either: the rate was set by waiting (blocked handlers, queued connections, "
+	    "timeouts)",
+	    fmt_pct(b, 16, busy));
+	cite(o, "cpu_busy", busy);
+	return true;
+}
+
+static bool errors(const struct figures *f, struct finding *o)
+{
+	char e[32];
+
+	if (!(f->errors > 0))
+		return false;
+	say(o, "errors", "high",
+	    "%s requests failed: %.0f timed out, %.0f reset, %.0f refused, %.0f connect "
+	    "timeouts, %.0f broken pipes, %.0f bad responses",
+	    fmt_count(e, 32, f->errors), f->timeouts, f->resets, f->refused,
+	    f->connect_timeouts, f->broken_pipes, f->bad_responses);
+	cite(o, "errors", f->errors);
+	cite(o, "timeouts", f->timeouts);
+	cite(o, "resets", f->resets);
+	cite(o, "refused", f->refused);
+	return true;
+}
+
+typedef bool (*rule_fn)(const struct figures *, struct finding *);
+
+/* most telling first */
+static const rule_fn rules[] = {
+	no_answers,	   head_of_line,	   accept_queue_full, process_creation, thread_creation,
+	blocked_loop,	   sleeps_overlap,    runqueue_pressure, wakeup_per_request,
+	epoll_batching,	   io_uring_batching, io_uring_punts,	 cpu_saturated,
+	client_bound,	   cpu_idle,	      errors,
+};
+
+int explain_experiment(const struct figures *f, struct finding *out, int max)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]) && n < max; i++) {
+		memset(&out[n], 0, sizeof(out[n]));
+		if (rules[i](f, &out[n]))
+			n++;
+	}
+	return n;
+}
+
+const struct finding *finding_find(const struct finding *fs, int n, const char *rule)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(fs[i].rule, rule))
+			return &fs[i];
+	return NULL;
+}
+
+double finding_evidence(const struct finding *f, const char *name)
+{
+	for (int i = 0; f && i < f->nevidence; i++)
+		if (!strcmp(f->ev[i].name, name))
+			return f->ev[i].value;
+	return NAN;
+}
+
+static int by_rps_desc(const void *a, const void *b)
+{
+	double x = (*(const struct figures *const *)a)->rps;
+	double y = (*(const struct figures *const *)b)->rps;
+
+	return (x < y) - (x > y);
+}
+
+/* Appends the rules of a that b lacks: "thread_creation, runqueue_pressure". */
+static void rules_only_in(const struct finding *a, int na, const struct finding *b,
+			  int nb, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < na; i++)
+		if (!finding_find(b, nb, a[i].rule) && used < len)
+			used += snprintf(buf + used, len - used, "%s%s",
+					 used ? ", " : "", a[i].rule);
+	if (!used)
+		snprintf(buf, len, "none");
+}
+
+void explain_ranking(const struct figures *const figs[], int n, char *buf, size_t len)
+{
+	const struct figures **sorted = calloc(n, sizeof(*sorted));
+	struct finding best_f[FINDINGS_MAX], f[FINDINGS_MAX];
+	size_t used = 0;
+	int nbest;
+
+	buf[0] = '\0';
+	if (!sorted || n == 0) {
+		free(sorted);
+		return;
+	}
+	memcpy(sorted, figs, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), by_rps_desc);
+	nbest = explain_experiment(sorted[0], best_f, FINDINGS_MAX);
+	used += snprintf(buf + used, len - used, "%s: fastest, %.0f requests/s\n",
+			 sorted[0]->model, sorted[0]->rps);
+	for (int i = 1; i < n && used < len; i++) {
+		char worse[256], better[256];
+		int nf = explain_experiment(sorted[i], f, FINDINGS_MAX);
+
+		rules_only_in(f, nf, best_f, nbest, worse, sizeof(worse));
+		rules_only_in(best_f, nbest, f, nf, better, sizeof(better));
+		used += snprintf(buf + used, len - used,
+				 "%s: %.2fx of %s's requests/s at %.2fx its CPU per request; ",
+				 sorted[i]->model,
+				 sorted[0]->rps > 0 ? sorted[i]->rps / sorted[0]->rps : 0,
+				 sorted[0]->model,
+				 cpu_us_per_request(sorted[i]) / cpu_us_per_request(sorted[0]));
+		if (used >= len)
+			break;
+		if (!strcmp(worse, "none") && !strcmp(better, "none"))
+			used += snprintf(buf + used, len - used,
+					 "the same rules hold for both: the gap is in degree\n");
+		else
+			used += snprintf(buf + used, len - used,
+					 "only %s shows: %s; only %s shows: %s\n",
+					 sorted[i]->model, worse, sorted[0]->model, better);
+	}
+	free(sorted);
+}

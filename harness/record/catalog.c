@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+#include "harness/record/catalog.h"
+
+#include <string.h>
+
+const struct model models[] = {
+	{ "blocking", "one process, one connection at a time: accept, serve until it closes, accept", false },
+	{ "fork", "a process per connection: accept, fork; the parent reaps", false },
+	{ "pthread", "a thread per connection: accept, pthread_create", false },
+	{ "epoll", "one event loop per worker: non-blocking sockets, epoll_wait", true },
+	{ "io_uring", "a completion ring per worker: multishot accept, provided buffers, batched submits", true },
+};
+const int nmodels = sizeof(models) / sizeof(models[0]);
+
+const struct scenario scenarios[] = {
+	{ "throughput", "closed loop, keep-alive connections, as fast as the server answers",
+	  SCENARIO_THROUGHPUT, false, 0, true },
+	{ "connect", "a new TCP connection for every request: accept-heavy",
+	  SCENARIO_CONNECT, true, 0, true },
+	{ "sleep", "keep-alive, and the handler blocks 1 ms per request, like a database call",
+	  SCENARIO_THROUGHPUT, false, 1000, true },
+	{ "rate", "open loop at --rate requests/s, latency from the intended send time",
+	  SCENARIO_RATE, false, 0, false },
+	{ "users", "--users users spawned at --spawn-rate/s, each thinking --think between requests",
+	  SCENARIO_USERS, false, 0, false },
+};
+const int nscenarios = sizeof(scenarios) / sizeof(scenarios[0]);
+
+const struct model *model_find(const char *name)
+{
+	for (int i = 0; i < nmodels; i++)
+		if (!strcmp(models[i].name, name))
+			return &models[i];
+	return NULL;
+}
+
+const struct scenario *scenario_find(const char *name)
+{
+	for (int i = 0; i < nscenarios; i++)
+		if (!strcmp(scenarios[i].name, name))
+			return &scenarios[i];
+	return NULL;
+}

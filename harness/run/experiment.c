@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: MIT
+#include "harness/run/experiment.h"
+#include "harness/sandbox/cgroup.h"
+#include "harness/report/figures_json.h"
+#include "harness/load/load.h"
+#include "harness/sandbox/machine.h"
+#include "harness/record/record.h"
+#include "harness/sandbox/netns.h"
+#include "harness/run/progress.h"
+#include "harness/sandbox/server_proc.h"
+#include "probes/probes.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#define START_TIMEOUT_MS 5000
+#define STOP_TIMEOUT_MS 3000
+
+/* Everything one experiment holds while it runs, released in one place. */
+struct bench {
+	struct netns ns;
+	bool in_netns;
+	struct cgroup cg;
+	struct server_proc server;
+	int server_status;
+	const char *argv[24];
+	char port[16], backlog[16], workers[16], sleep_us[16], path[512];
+	cpu_set_t server_cpus;
+	int load_cpus[256];
+	int nload_cpus;
+	struct probes *probes;
+	struct probes_stats *stats;
+	struct load_result load;
+	bool have_load;
+	struct cgroup_cpu cpu0, cpu1;
+	double load_cpu_us; /* the harness's own CPU time: the load's threads */
+	json_t *sysctls;
+};
+
+static double self_cpu_us(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_utime.tv_sec * 1e6 + ru.ru_utime.tv_usec + ru.ru_stime.tv_sec * 1e6 +
+	       ru.ru_stime.tv_usec;
+}
+
+static int fail(struct experiment *e, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int fail(struct experiment *e, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e->error, sizeof(e->error), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+static int cpus_of(const char *list, cpu_set_t *set, struct experiment *e)
+{
+	int cpus[256], n = load_parse_cpus(list, cpus, 256);
+
+	if (n <= 0)
+		return fail(e, -EINVAL, "invalid CPU list '%s'", list);
+	CPU_ZERO(set);
+	for (int i = 0; i < n; i++)
+		CPU_SET(cpus[i], set);
+	return 0;
+}
+
+/* The load's CPUs: as asked, or every online CPU the server does not use
+ * (all of them on a one-CPU machine). */
+static int load_cpus_of(const struct run_opts *o, struct bench *b, struct experiment *e)
+{
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (o->load_cpus[0]) {
+		b->nload_cpus = load_parse_cpus(o->load_cpus, b->load_cpus, 256);
+		return b->nload_cpus > 0 ? 0 : fail(e, -EINVAL, "invalid CPU list '%s'", o->load_cpus);
+	}
+	for (int c = 0; c < online && b->nload_cpus < 256; c++)
+		if (!CPU_ISSET(c, &b->server_cpus))
+			b->load_cpus[b->nload_cpus++] = c;
+	for (int c = 0; !b->nload_cpus && c < online && c < 256; c++)
+		b->load_cpus[b->nload_cpus++] = c;
+	return 0;
+}
+
+static void server_argv(struct experiment *e, const struct run_opts *o, struct bench *b)
+{
+	int n = 0;
+
+	b->argv[n++] = b->path;
+	b->argv[n++] = "--host";
+	b->argv[n++] = "127.0.0.1";
+	snprintf(b->port, sizeof(b->port), "%d", o->port);
+	b->argv[n++] = "--port";
+	b->argv[n++] = b->port;
+	snprintf(b->backlog, sizeof(b->backlog), "%d", o->backlog);
+	b->argv[n++] = "--backlog";
+	b->argv[n++] = b->backlog;
+	if (e->model->event_loop) {
+		snprintf(b->workers, sizeof(b->workers), "%d",
+			 o->workers ? o->workers : CPU_COUNT(&b->server_cpus));
+		b->argv[n++] = "--workers";
+		b->argv[n++] = b->workers;
+	}
+	if (e->scenario->server_sleep_us) {
+		snprintf(b->sleep_us, sizeof(b->sleep_us), "%u", e->scenario->server_sleep_us);
+		b->argv[n++] = "--sleep-us";
+		b->argv[n++] = b->sleep_us;
+	}
+	b->argv[n] = NULL;
+}
+
+static void load_opts_for(const struct experiment *e, const struct run_opts *o,
+			  const struct bench *b, struct load_opts *l, char *url, size_t len)
+{
+	snprintf(url, len, "http://127.0.0.1:%d/", b->server.port);
+	memset(l, 0, sizeof(*l));
+	l->url = url;
+	l->connections = o->connections;
+	l->threads = b->nload_cpus;
+	l->cpus = b->load_cpus;
+	l->ncpus = b->nload_cpus;
+	l->timeout_s = o->timeout_s;
+	l->stop = e->stop;
+	switch (e->scenario->kind) {
+	case SCENARIO_CONNECT:
+		l->close = true;
+		break;
+	case SCENARIO_RATE:
+		l->rate = o->rate;
+		break;
+	case SCENARIO_USERS:
+		l->users = o->users;
+		l->connections = o->users;
+		l->spawn_rate = o->spawn_rate;
+		l->think_min_s = o->think_min_s;
+		l->think_max_s = o->think_max_s;
+		break;
+	case SCENARIO_THROUGHPUT:
+		break;
+	}
+}
+
+/* Answers a GET within the deadline: the server is really serving. */
+static int wait_until_answers(struct experiment *e, struct bench *b)
+{
+	struct load_opts l = { .connections = 1, .threads = 1, .duration_s = 5,
+			       .timeout_s = 5, .max_requests = 1, .stop = e->stop };
+	struct load_result r;
+	char url[64];
+	int err;
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", b->server.port);
+	l.url = url;
+	err = load_run(&l, &r);
+	if (!err && (r.requests < 1 || r.status[200] < 1))
+		err = -EIO;
+	load_result_free(&r);
+	if (err)
+		return fail(e, err, "server-%s did not answer a GET within 5 s", e->model->name);
+	return 0;
+}
+
+static int start_server(struct experiment *e, const struct run_opts *o, struct bench *b)
+{
+	struct server_spec spec = { .argv = b->argv, .cg = &b->cg, .cpus = &b->server_cpus,
+				    .drop_root = true };
+	int err;
+
+	char name[64];
+
+	snprintf(name, sizeof(name), "server-%s", e->model->name);
+	err = find_sibling_binary(name, b->path, sizeof(b->path));
+	if (err)
+		return fail(e, err, "server-%s not found beside the harness or in ../lib/whyserve",
+			    e->model->name);
+	server_argv(e, o, b);
+	err = cgroup_create(&b->cg, e->model->name);
+	if (err)
+		return fail(e, err, "failed to create a cgroup for server-%s: %s", e->model->name,
+			    strerror(-err));
+	err = server_proc_start(&b->server, &spec, START_TIMEOUT_MS);
+	if (err) {
+		/* its own message says why (a busy port, ...): pass it on, one line */
+		b->server.err[strcspn(b->server.err, "\n")] = '\0';
+		return fail(e, -EINVAL, "server-%s did not start: %s", e->model->name,
+			    b->server.err[0] ? b->server.err : strerror(-err));
+	}
+	return wait_until_answers(e, b);
+}
+
+static void release(struct bench *b)
+{
+	if (b->probes)
+		probes_destroy(b->probes);
+	if (b->server.pid > 0)
+		b->server_status = server_proc_stop(&b->server, STOP_TIMEOUT_MS);
+	cgroup_destroy(&b->cg);
+	if (b->in_netns)
+		netns_leave(&b->ns);
+	if (b->have_load)
+		load_result_free(&b->load);
+	free(b->stats);
+	json_decref(b->sysctls);
+}
+
+static int measure(struct experiment *e, const struct run_opts *o, struct bench *b)
+{
+	struct probe_target target = { .cgroup_id = b->cg.id, .pid = b->server.pid };
+	struct probes_opts po = { .time_every_syscall = o->exact_syscall_times };
+	struct progress progress = { .e = e };
+	struct load_opts l;
+	char url[64];
+	int err;
+
+	b->stats = calloc(1, sizeof(*b->stats));
+	if (!b->stats)
+		return fail(e, -ENOMEM, "out of memory");
+	err = probes_open(&b->probes, &target, &po);
+	if (err)
+		return fail(e, err, "failed to open the probes: %s", strerror(-err));
+	probes_attach(b->probes);
+
+	load_opts_for(e, o, b, &l, url, sizeof(url));
+	if (o->warmup_s > 0) {
+		struct load_result warm;
+
+		progress.warming_up = true;
+		l.duration_s = o->warmup_s;
+		l.progress = progress_report;
+		l.progress_arg = &progress;
+		load_run(&l, &warm);
+		load_result_free(&warm);
+		if (*e->stop)
+			return -EINTR;
+	}
+
+	probes_reset(b->probes);
+	cgroup_cpu(&b->cg, &b->cpu0);
+	b->load_cpu_us = -self_cpu_us();
+	progress.warming_up = false;
+	l.duration_s = o->duration_s;
+	err = load_run(&l, &b->load);
+	b->have_load = true;
+	b->load_cpu_us += self_cpu_us();
+	cgroup_cpu(&b->cg, &b->cpu1);
+	probes_read(b->probes, b->stats);
+	progress_done(&progress, &b->load);
+	if (err)
+		return fail(e, err, "load failed: %s", b->load.error);
+	return *e->stop ? -EINTR : 0;
+}
+
+/* The record, the figures, the findings and the trace summary. */
+static int record(struct experiment *e, const struct run_opts *o, struct bench *b)
+{
+	struct metrics m = {
+		.model = e->model, .scenario = e->scenario, .opts = o,
+		.server_argv = b->argv, .server_line = b->server.line,
+		.server_stderr = b->server.err, .server_status = b->server_status,
+		.server_cpus = &b->server_cpus, .load_cpus = b->load_cpus,
+		.nload_cpus = b->nload_cpus, .netns = b->in_netns, .sysctls = b->sysctls,
+		.load = &b->load, .probes = b->probes, .stats = b->stats,
+		.cpu_us = b->cpu1.usage_us - b->cpu0.usage_us,
+		.cpu_user_us = b->cpu1.user_us - b->cpu0.user_us,
+		.cpu_system_us = b->cpu1.system_us - b->cpu0.system_us,
+		.load_cpu_us = b->load_cpu_us,
+	};
+
+	metrics_figures(&m, &e->fig);
+	e->nfindings = explain_experiment(&e->fig, e->findings, FINDINGS_MAX);
+	e->record = metrics_to_json(&m, &e->fig, e->findings, e->nfindings);
+	e->summary = metrics_summary(&m, &e->fig, e->findings, e->nfindings);
+	return e->record && e->summary ? 0 : fail(e, -ENOMEM, "out of memory");
+}
+
+int experiment_run(struct experiment *e, const struct run_opts *o)
+{
+	struct bench *b = calloc(1, sizeof(*b));
+	int err;
+
+	if (!b)
+		return fail(e, -ENOMEM, "out of memory");
+	b->server.err_fd = -1;
+	err = cpus_of(o->server_cpus, &b->server_cpus, e);
+	if (!err)
+		err = load_cpus_of(o, b, e);
+	if (!err && o->netns) {
+		err = netns_enter_new(&b->ns);
+		if (err)
+			fail(e, err, "failed to create a network namespace: %s", strerror(-err));
+		b->in_netns = !err;
+	}
+	if (!err) {
+		b->sysctls = net_sysctls_to_json();
+		err = start_server(e, o, b);
+	}
+	if (!err)
+		err = measure(e, o, b);
+	/* stop the server first: its exit status belongs in the record */
+	if (b->server.pid > 0)
+		b->server_status = server_proc_stop(&b->server, STOP_TIMEOUT_MS);
+	if ((!err || err == -EINTR) && b->have_load) {
+		int rerr = record(e, o, b);
+		err = err ? err : rerr;
+	}
+	release(b);
+	free(b);
+	return err;
+}
+
+void experiment_free(struct experiment *e)
+{
+	json_decref(e->record);
+	free(e->summary);
+	e->record = NULL;
+	e->summary = NULL;
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/* Where a run is: one line rewritten in place on a terminal, plain lines
+ * (one per experiment) when the output goes to a file or a pipe. */
+#ifndef WHYSERVE_HARNESS_PROGRESS_H
+#define WHYSERVE_HARNESS_PROGRESS_H
+
+#include <stdbool.h>
+
+#include "harness/load/load.h"
+
+struct experiment;
+
+struct progress {
+	const struct experiment *e;
+	bool warming_up;
+};
+
+/* A load_opts.progress callback. */
+void progress_report(const struct load_progress *p, void *arg);
+void progress_done(const struct progress *pr, const struct load_result *r);
+
+#endif

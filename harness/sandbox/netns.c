@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+#include "harness/sandbox/netns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static int loopback_up(void)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0) {
+		err = -errno;
+	} else {
+		ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+		if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+			err = -errno;
+	}
+	close(fd);
+	return err;
+}
+
+int netns_enter_new(struct netns *ns)
+{
+	int err;
+
+	ns->home_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (ns->home_fd < 0)
+		return -errno;
+	if (unshare(CLONE_NEWNET) < 0) {
+		err = -errno;
+		goto fail;
+	}
+	err = loopback_up();
+	if (!err)
+		return 0;
+	setns(ns->home_fd, CLONE_NEWNET);
+fail:
+	close(ns->home_fd);
+	ns->home_fd = -1;
+	return err;
+}
+
+int netns_leave(struct netns *ns)
+{
+	int err = 0;
+
+	if (ns->home_fd < 0)
+		return 0;
+	if (setns(ns->home_fd, CLONE_NEWNET) < 0)
+		err = -errno;
+	close(ns->home_fd);
+	ns->home_fd = -1;
+	return err;
+}
+
+int sysctl_read(const char *name, char *buf, int len)
+{
+	char path[256];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/sys/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		n--;
+	buf[n] = '\0';
+	/* tabs between values (ip_local_port_range) read better as spaces */
+	for (char *p = buf; *p; p++)
+		if (*p == '\t')
+			*p = ' ';
+	return 0;
+}
+
+int sysctl_write(const char *name, const char *val)
+{
+	char path[256];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/sys/%s", name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}

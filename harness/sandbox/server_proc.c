@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: MIT
+#include "harness/sandbox/server_proc.h"
+#include "harness/sandbox/cgroup.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <libgen.h>
+#include <limits.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static long long monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static int drop_to_nobody(void)
+{
+	struct passwd *pw = getpwnam("nobody");
+
+	if (!pw)
+		return -ENOENT;
+	if (setgroups(0, NULL) || setgid(pw->pw_gid) || setuid(pw->pw_uid))
+		return -errno;
+	return 0;
+}
+
+/* In the child, between fork and exec: each step's failure is reported on
+ * stderr and ends the child, so the parent sees no start-up line. */
+static void become_server(const struct server_spec *spec, int out_fd, int err_fd,
+			  pid_t parent)
+{
+	int err, exe;
+
+	/* opened while still root: a build tree under /root (mode 700) is no
+	 * path nobody may walk, but the file itself (mode 755) it may run */
+	exe = open(spec->argv[0], O_RDONLY | O_CLOEXEC);
+	if (exe < 0) {
+		fprintf(stderr, "failed to open %s: %s\n", spec->argv[0], strerror(errno));
+		_exit(127);
+	}
+	if (spec->cg && (err = cgroup_add_pid(spec->cg, 0))) {
+		fprintf(stderr, "failed to join cgroup %s: %s\n", spec->cg->path, strerror(-err));
+		_exit(126);
+	}
+	if (spec->cpus && sched_setaffinity(0, sizeof(*spec->cpus), spec->cpus)) {
+		perror("failed to pin the server to its CPUs");
+		_exit(126);
+	}
+	if (spec->drop_root && geteuid() == 0 && (err = drop_to_nobody())) {
+		fprintf(stderr, "failed to drop root for nobody: %s\n", strerror(-err));
+		_exit(126);
+	}
+	/* after the uid change, which clears it: die with the harness */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(126);
+	/* its own process group: a Ctrl-C reaches the harness, which stops it */
+	setpgid(0, 0);
+	dup2(out_fd, STDOUT_FILENO);
+	dup2(err_fd, STDERR_FILENO);
+	signal(SIGPIPE, SIG_DFL);
+	fexecve(exe, (char *const *)spec->argv, environ);
+	fprintf(stderr, "failed to run %s: %s\n", spec->argv[0], strerror(errno));
+	_exit(127);
+}
+
+int read_line_timeout(int fd, char *buf, size_t len, int timeout_ms)
+{
+	long long deadline = monotonic_ms() + timeout_ms;
+	size_t n = 0;
+
+	while (n + 1 < len) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		long long left = deadline - monotonic_ms();
+		ssize_t r;
+
+		if (left <= 0 || poll(&p, 1, left) <= 0)
+			return -ETIMEDOUT;
+		r = read(fd, buf + n, 1);
+		if (r <= 0)
+			return r < 0 ? -errno : -EPIPE;
+		if (buf[n] == '\n')
+			break;
+		n++;
+	}
+	buf[n] = '\0';
+	return 0;
+}
+
+int startup_line_port(const char *line)
+{
+	const char *at = strstr(line, "listening on "), *end, *colon = NULL;
+
+	if (!at)
+		return -EPROTO;
+	at += strlen("listening on ");
+	end = at + strcspn(at, " \n");
+	for (const char *p = at; p < end; p++)
+		if (*p == ':')
+			colon = p;
+	return colon ? atoi(colon + 1) : -EPROTO;
+}
+
+int server_proc_start(struct server_proc *sp, const struct server_spec *spec,
+		      int timeout_ms)
+{
+	pid_t parent = getpid();
+	int pipefd[2], errfd[2], err;
+
+	memset(sp, 0, sizeof(*sp));
+	sp->err_fd = -1;
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return -errno;
+	if (pipe2(errfd, O_CLOEXEC) < 0) {
+		err = -errno;
+		goto close_out;
+	}
+	sp->pid = fork();
+	if (sp->pid < 0) {
+		err = -errno;
+		close(errfd[0]);
+		close(errfd[1]);
+		goto close_out;
+	}
+	if (sp->pid == 0)
+		become_server(spec, pipefd[1], errfd[1], parent);
+	close(pipefd[1]);
+	close(errfd[1]);
+	sp->err_fd = errfd[0];
+	fcntl(sp->err_fd, F_SETFL, O_NONBLOCK);
+	err = read_line_timeout(pipefd[0], sp->line, sizeof(sp->line), timeout_ms);
+	close(pipefd[0]);
+	if (!err) {
+		sp->port = startup_line_port(sp->line);
+		err = sp->port > 0 ? 0 : -EPROTO;
+	}
+	if (err)
+		server_proc_stop(sp, 1000);
+	return err;
+close_out:
+	close(pipefd[0]);
+	close(pipefd[1]);
+	return err;
+}
+
+void server_proc_drain_stderr(struct server_proc *sp)
+{
+	size_t n = strlen(sp->err);
+	ssize_t r;
+
+	while (sp->err_fd >= 0 && n + 1 < sizeof(sp->err) &&
+	       (r = read(sp->err_fd, sp->err + n, sizeof(sp->err) - 1 - n)) > 0)
+		n += r;
+	sp->err[n] = '\0';
+}
+
+int server_proc_stop(struct server_proc *sp, int timeout_ms)
+{
+	long long deadline = monotonic_ms() + timeout_ms;
+	struct timespec pause = { .tv_nsec = 2 * 1000 * 1000 };
+	int status = 0, err;
+	pid_t w;
+
+	if (sp->pid <= 0)
+		return -ESRCH;
+	kill(sp->pid, SIGTERM);
+	while ((w = waitpid(sp->pid, &status, WNOHANG)) == 0 &&
+	       monotonic_ms() < deadline)
+		nanosleep(&pause, NULL);
+	if (w == 0) {
+		kill(sp->pid, SIGKILL);
+		w = waitpid(sp->pid, &status, 0);
+	}
+	err = w < 0 ? -errno : 0;
+	sp->pid = 0;
+	server_proc_drain_stderr(sp);
+	close(sp->err_fd);
+	sp->err_fd = -1;
+	if (err)
+		return err;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int find_sibling_binary(const char *name, char *path, size_t len)
+{
+	char exe[PATH_MAX], *dir;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n < 0)
+		return -errno;
+	exe[n] = '\0';
+	dir = dirname(exe);
+	snprintf(path, len, "%s/%s", dir, name);
+	if (access(path, X_OK) == 0)
+		return 0;
+	snprintf(path, len, "%s/../lib/whyserve/%s", dir, name);
+	if (access(path, X_OK) == 0)
+		return 0;
+	return -ENOENT;
+}
