@@ -117,7 +117,7 @@ $(OBJ)/probes/uring.o: $(OBJ)/probes/uring_ops.h
 
 # ---------------------------------------------------------------- common
 # what the servers, probes, harness, tests and bench share
-COMMON     := units
+COMMON     := units json_map
 COMMON_LIB := $(OBJ)/libcommon.a
 $(COMMON_LIB): $(patsubst %,$(OBJ)/common/%.o,$(COMMON))
 	$(call msg,AR,$@)
@@ -167,6 +167,8 @@ $(HARNESS_OBJS): | $(SKELS)
 # Each test is a program build/tests/NAME built from tests/NAME.c and the
 # shared test library; extra objects are added per test below.
 TESTS    := selftest explain_rules harness_run
+# common/: a struct to JSON and back, under ASan/UBSan
+TESTS    += json_map
 TESTS    += vagrant
 TESTS    += probe_accept_queue probe_io_uring
 TESTS    += probe_syscalls probe_sched probes
@@ -208,6 +210,10 @@ $(OUTPUT)/tests/report_html: | $(HARNESS_BIN) $(SERVER_BINS)
 $(OUTPUT)/tests/report_text: $(LINK_report)
 $(OUTPUT)/tests/report_text: LDLIBS += $(HARNESS_LIBS)
 $(OUTPUT)/tests/report_text: | $(HARNESS_BIN) $(SERVER_BINS)
+
+$(OUTPUT)/tests/json_map: $(OBJ)/san/common/json_map.o
+$(OUTPUT)/tests/json_map: LDFLAGS += $(SANITIZE)
+$(OUTPUT)/tests/json_map: LDLIBS += -ljansson
 
 # accept_queue and io_uring probes, each against a workload of known answer
 $(OUTPUT)/tests/probe_accept_queue: $(PROBE_LIB) $(COMMON_LIB)

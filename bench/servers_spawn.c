@@ -21,6 +21,8 @@
  * CPU for reuse: a third start in a row allocates one (vmalloc), and its
  * exit frees one.
  */
+#include "common/clock.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <semaphore.h>
@@ -32,14 +34,6 @@
 #include <unistd.h>
 
 #define RUNS 7
-
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
 
 static int fork_wait(void)
 {
@@ -149,7 +143,7 @@ static void *burst_wait(void *arg)
 static double burst_cost(int b, int n)
 {
 	pthread_t t[16];
-	double t0 = now_us();
+	double t0 = (mono_ns() / 1e3);
 	int err;
 
 	for (int r = 0; r < n / b; r++) {
@@ -163,7 +157,7 @@ static double burst_cost(int b, int n)
 		for (int i = 0; i < b; i++)
 			pthread_join(t[i], NULL);
 	}
-	return (now_us() - t0) / (n / b * b);
+	return ((mono_ns() / 1e3) - t0) / (n / b * b);
 }
 
 static int cmp(const void *a, const void *b)
@@ -179,7 +173,7 @@ static double cost(int (*fn)(void), int n)
 	double runs[RUNS];
 
 	for (int r = 0; r < RUNS; r++) {
-		double t0 = now_us();
+		double t0 = (mono_ns() / 1e3);
 		int err;
 
 		for (int i = 0; i < n; i++) {
@@ -190,7 +184,7 @@ static double cost(int (*fn)(void), int n)
 				exit(1);
 			}
 		}
-		runs[r] = (now_us() - t0) / n;
+		runs[r] = ((mono_ns() / 1e3) - t0) / n;
 	}
 	qsort(runs, RUNS, sizeof(runs[0]), cmp);
 	return runs[RUNS / 2];

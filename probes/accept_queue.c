@@ -4,6 +4,7 @@
  * the iter/tcp program every 100 ms in the target's network namespace,
  * and the netstat deltas of that namespace.
  */
+#include "common/clock.h"
 #include "probes/accept_queue_probe.h"
 #include "probes/hist_json.h"
 #include "probes/hist_print.h"
@@ -74,14 +75,6 @@ static __thread char last_why[192];
 const char *accept_queue_probe_why(void)
 {
 	return last_why;
-}
-
-static __u64 mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 /* ------------------------------------------------------------ netstat */

@@ -10,6 +10,8 @@
  * name, plus those of starting and ending its threads or processes, and
  * of --report (one write). tests/lib/workload.h starts it in a cgroup.
  */
+#include "common/clock.h"
+
 #include <argp.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -138,14 +140,6 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts); /* vDSO: no syscall */
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 static void nap(long us)
 {
 	struct timespec ts = { us / 1000000, us % 1000000 * 1000 };
@@ -180,9 +174,9 @@ static void run_steps(void)
 				sched_yield();
 			break;
 		case SPIN: {
-			long long end = now_ns() + s->n * 1000000LL;
+			long long end = (long long)mono_ns() + s->n * 1000000LL;
 
-			while (now_ns() < end)
+			while ((long long)mono_ns() < end)
 				;
 			break;
 		}

@@ -276,7 +276,7 @@ static void watch_run(const struct load_opts *o, struct load_plan *p,
 		uint64_t now;
 
 		nanosleep(&ts, NULL);
-		now = load_now_ns();
+		now = mono_ns();
 		sample_connections(w, o->threads, v);
 		if (o->stop && *o->stop && !__atomic_load_n(p->stop, __ATOMIC_RELAXED)) {
 			uint64_t one = 1;
@@ -290,8 +290,8 @@ static void watch_run(const struct load_opts *o, struct load_plan *p,
 			report_progress(o, p, w, v, now);
 			/* once a second, however long the callback took */
 			next_progress += NS_PER_S;
-			if (next_progress <= load_now_ns())
-				next_progress = load_now_ns() + NS_PER_S;
+			if (next_progress <= mono_ns())
+				next_progress = mono_ns() + NS_PER_S;
 		}
 	}
 }
@@ -439,7 +439,7 @@ int load_run(const struct load_opts *opts, struct load_result *r)
 	}
 
 	/* the clock starts once everything is allocated */
-	plan.start_ns = load_now_ns() + 1000000;
+	plan.start_ns = mono_ns() + 1000000;
 	plan.measure_ns = plan.start_ns + s_to_ns(o.warmup_s);
 	plan.end_ns = plan.measure_ns + s_to_ns(o.duration_s);
 	for (; started < (int)o.threads; started++) {

@@ -208,7 +208,7 @@ static void conn_fail(struct load_worker *w, struct load_conn *c,
 
 static void conn_established(struct load_worker *w, struct load_conn *c)
 {
-	uint64_t now = load_now_ns();
+	uint64_t now = mono_ns();
 
 	c->connected = true;
 	if (measuring(w, now)) {
@@ -231,11 +231,11 @@ static void conn_send(struct load_worker *w, struct load_conn *c)
 			/* the handshake or the send buffer: wait until writable */
 			err = -conn_watch(w, c, c->connected ? EPOLLIN | EPOLLOUT : EPOLLOUT);
 			if (err)
-				conn_fail(w, c, LOAD_ERR_OTHER, err, load_now_ns());
+				conn_fail(w, c, LOAD_ERR_OTHER, err, mono_ns());
 			return;
 		}
 		conn_fail(w, c, c->connected ? io_error(err) : connect_error(err), err,
-			  load_now_ns());
+			  mono_ns());
 		return;
 	}
 	if (!c->connected)
@@ -251,7 +251,7 @@ static void conn_send(struct load_worker *w, struct load_conn *c)
 			w->sent++;
 	}
 	if (err)
-		conn_fail(w, c, LOAD_ERR_OTHER, err, load_now_ns());
+		conn_fail(w, c, LOAD_ERR_OTHER, err, mono_ns());
 }
 
 static int conn_open(struct load_worker *w, struct load_conn *c)
@@ -269,7 +269,7 @@ static int conn_open(struct load_worker *w, struct load_conn *c)
 	 * a connection that sends one request never meets it */
 	if (!p->close)
 		setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	c->connect_ns = load_now_ns();
+	c->connect_ns = mono_ns();
 	if (connect(c->fd, (const struct sockaddr *)&p->addr, p->addrlen) &&
 	    errno != EINPROGRESS)
 		return -errno;
@@ -338,7 +338,7 @@ static void conn_read(struct load_worker *w, struct load_conn *c)
 		if (err == EAGAIN || err == EINTR)
 			return;
 		conn_fail(w, c, c->connected ? io_error(err) : connect_error(err),
-			  err, load_now_ns());
+			  err, mono_ns());
 		return;
 	}
 	if (n == 0) {
@@ -346,14 +346,14 @@ static void conn_read(struct load_worker *w, struct load_conn *c)
 			/* it closed a kept-alive connection between requests */
 			conn_close(w, c);
 		} else if (c->bytes && http_response_parse_eof(&c->parser) == HTTP_RESPONSE_DONE) {
-			conn_done(w, c, load_now_ns());
+			conn_done(w, c, mono_ns());
 		} else {
-			conn_fail(w, c, LOAD_ERR_CLOSED, 0, load_now_ns());
+			conn_fail(w, c, LOAD_ERR_CLOSED, 0, mono_ns());
 		}
 		return;
 	}
 	if (c->state == C_IDLE) { /* bytes nobody asked for */
-		conn_fail(w, c, LOAD_ERR_BAD_RESPONSE, 0, load_now_ns());
+		conn_fail(w, c, LOAD_ERR_BAD_RESPONSE, 0, mono_ns());
 		return;
 	}
 	c->bytes += n;
@@ -361,9 +361,9 @@ static void conn_read(struct load_worker *w, struct load_conn *c)
 	if (r == HTTP_RESPONSE_MORE)
 		return;
 	if (r == HTTP_RESPONSE_BAD || used < (size_t)n)
-		conn_fail(w, c, LOAD_ERR_BAD_RESPONSE, 0, load_now_ns());
+		conn_fail(w, c, LOAD_ERR_BAD_RESPONSE, 0, mono_ns());
 	else
-		conn_done(w, c, load_now_ns());
+		conn_done(w, c, mono_ns());
 }
 
 static void conn_event(struct load_worker *w, struct load_conn *c, uint32_t events)
@@ -377,7 +377,7 @@ static void conn_event(struct load_worker *w, struct load_conn *c, uint32_t even
 
 			getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
 			conn_fail(w, c, connect_error(err ? err : ECONNREFUSED),
-				  err, load_now_ns());
+				  err, mono_ns());
 		} else if (events & EPOLLOUT) {
 			conn_send(w, c);
 		}
@@ -470,7 +470,7 @@ void *load_worker_run(void *arg)
 	struct rusage ru;
 
 	schedule_first(w);
-	now = load_now_ns();
+	now = mono_ns();
 	next_sweep = now + p->sweep_ns;
 	while (!should_stop(w, now)) {
 		struct timer *t;
@@ -496,13 +496,13 @@ void *load_worker_run(void *arg)
 			w->err = -errno;
 			break;
 		}
-		now = load_now_ns();
+		now = mono_ns();
 		if (n <= 0 || should_stop(w, now))
 			continue;
 		for (int i = 0; i < n; i++)
 			if (events[i].data.ptr) /* NULL: the wake-up eventfd */
 				conn_event(w, events[i].data.ptr, events[i].events);
-		now = load_now_ns();
+		now = mono_ns();
 	}
 	w->stop_ns = now;
 	for (unsigned i = 0; i < w->nconns; i++) {
@@ -538,7 +538,7 @@ int load_worker_init(struct load_worker *w, const struct load_plan *plan,
 	 * threads-th one, so spawns and schedules interleave evenly */
 	w->nconns = (plan->connections - id + plan->threads - 1) / plan->threads;
 	w->cpu = -1;
-	w->rng = 0x9E3779B97F4A7C15ULL * (id + 1) ^ (uint64_t)load_now_ns();
+	w->rng = 0x9E3779B97F4A7C15ULL * (id + 1) ^ (uint64_t)mono_ns();
 	w->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (w->epfd < 0)
 		return -errno;

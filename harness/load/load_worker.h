@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "harness/load/histogram.h"
 #include "harness/load/load.h"
 #include "harness/load/timer_heap.h"
@@ -81,14 +82,6 @@ struct load_worker {
 	int err;                    /* its loop failed: -errno */
 	int finished;               /* relaxed atomic: the thread is done */
 };
-
-static inline uint64_t load_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * NS_PER_S + ts.tv_nsec;
-}
 
 /* Allocates what the run needs (nothing is allocated while it runs). */
 int load_worker_init(struct load_worker *w, const struct load_plan *plan,

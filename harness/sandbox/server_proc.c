@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "common/clock.h"
 #include "harness/sandbox/server_proc.h"
 #include "harness/sandbox/cgroup.h"
 
@@ -17,14 +18,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-static long long monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 static int drop_to_nobody(void)
 {
@@ -79,12 +72,12 @@ static void become_server(const struct server_spec *spec, int out_fd, int err_fd
 
 int read_line_timeout(int fd, char *buf, size_t len, int timeout_ms)
 {
-	long long deadline = monotonic_ms() + timeout_ms;
+	long long deadline = mono_ms() + timeout_ms;
 	size_t n = 0;
 
 	while (n + 1 < len) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
-		long long left = deadline - monotonic_ms();
+		long long left = deadline - mono_ms();
 		ssize_t r;
 
 		if (left <= 0 || poll(&p, 1, left) <= 0)
@@ -169,7 +162,7 @@ void server_proc_drain_stderr(struct server_proc *sp)
 
 int server_proc_stop(struct server_proc *sp, int timeout_ms)
 {
-	long long deadline = monotonic_ms() + timeout_ms;
+	long long deadline = mono_ms() + timeout_ms;
 	struct timespec pause = { .tv_nsec = 2 * 1000 * 1000 };
 	int status = 0, err;
 	pid_t w;
@@ -178,7 +171,7 @@ int server_proc_stop(struct server_proc *sp, int timeout_ms)
 		return -ESRCH;
 	kill(sp->pid, SIGTERM);
 	while ((w = waitpid(sp->pid, &status, WNOHANG)) == 0 &&
-	       monotonic_ms() < deadline)
+	       mono_ms() < deadline)
 		nanosleep(&pause, NULL);
 	if (w == 0) {
 		kill(sp->pid, SIGKILL);

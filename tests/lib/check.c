@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "common/clock.h"
 #include "tests/lib/check.h"
 
 #include <errno.h>
@@ -25,10 +26,7 @@ static bool failed;
 
 long long now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+	return mono_ms();
 }
 
 void poll_pause_(void)
