@@ -45,7 +45,7 @@ SERVER_LIB    := $(OBJ)/libserver.a
 
 $(SERVER_LIB): $(patsubst %,$(OBJ)/servers/common/%.o,$(SERVER_COMMON))
 	$(call msg,AR,$@)
-	$(Q)$(AR) rcs $@ $^
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 $(OUTPUT)/server-%: $(OBJ)/servers/%.o $(SERVER_LIB)
 	$(call msg,LINK,$@)
@@ -121,12 +121,12 @@ COMMON     := units json_map
 COMMON_LIB := $(OBJ)/libcommon.a
 $(COMMON_LIB): $(patsubst %,$(OBJ)/common/%.o,$(COMMON))
 	$(call msg,AR,$@)
-	$(Q)$(AR) rcs $@ $^
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 PROBE_LIB := $(OBJ)/libprobes.a
 $(PROBE_LIB): $(PROBE_OBJS)
 	$(call msg,AR,$@)
-	$(Q)$(AR) rcs $@ $^
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 # ---------------------------------------------------------------- harness
 # harness/ is a pipeline of rooms, a folder and a static library each:
@@ -135,19 +135,20 @@ $(PROBE_LIB): $(PROBE_OBJS)
 # lists the libraries from the top room down: one that calls a room above
 # it does not link. tests/layout holds the includes to the same order.
 ROOM_cli     := main cmd_run cmd_report cmd_load cmd_check cmd_list run_options
-ROOM_run     := experiment progress figures_of
-ROOM_report  := results comparison record_json figures_json report_html report_exp chart svg
-ROOM_record  := catalog
+ROOM_run     := run experiment progress figures_of
+ROOM_report  := results trace_summary run_summary record_json figures_json \
+                html html_experiment html_parts chart svg
+ROOM_record  := catalog record
 ROOM_sandbox := cgroup netns server_proc machine
 ROOM_load    := load load_worker load_target http_response histogram timer_heap load_json load_print
-ROOM_explain := rules figures
+ROOM_explain := rules ranking figures
 ROOMS        := run report record sandbox load explain
 room_lib      = $(OBJ)/harness/lib$(1).a
 $(foreach r,$(ROOMS),$(eval $(call room_lib,$(r)): \
 	$(patsubst %,$(OBJ)/harness/$(r)/%.o,$(ROOM_$(r)))))
 $(foreach r,$(ROOMS),$(call room_lib,$(r))):
 	$(call msg,AR,$@)
-	$(Q)$(AR) rcs $@ $^
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 # the libraries a room's code links with: its own and every one below it
 LINK_run     := $(foreach r,$(ROOMS),$(call room_lib,$(r))) $(PROBE_LIB) $(COMMON_LIB)
 LINK_report  := $(foreach r,report record load explain,$(call room_lib,$(r))) $(PROBE_LIB) $(COMMON_LIB)
@@ -163,12 +164,21 @@ $(HARNESS_BIN): $(patsubst %,$(OBJ)/harness/cli/%.o,$(ROOM_cli)) $(LINK_run)
 HARNESS_OBJS := $(foreach r,cli $(ROOMS),$(patsubst %,$(OBJ)/harness/$(r)/%.o,$(ROOM_$(r))))
 $(HARNESS_OBJS): | $(SKELS)
 
+# report.html's style sheet, a file of its own, embedded as one C string
+$(OBJ)/harness/report/report_css.h: harness/report/report.css
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/\t"/' -e 's/$$/\\n"/' $< > $@
+$(OBJ)/harness/report/html.o: $(OBJ)/harness/report/report_css.h
+
 # ---------------------------------------------------------------- tests
 # Each test is a program build/tests/NAME built from tests/NAME.c and the
 # shared test library; extra objects are added per test below.
 TESTS    := selftest explain_rules harness_run
 # common/: a struct to JSON and back, under ASan/UBSan
 TESTS    += json_map
+# the rooms include only the rooms below them
+TESTS    += layout
 TESTS    += vagrant
 TESTS    += probe_accept_queue probe_io_uring
 TESTS    += probe_syscalls probe_sched probes
@@ -192,7 +202,7 @@ TEST_BINS := $(addprefix $(OUTPUT)/tests/,$(TESTS))
 $(TEST_LIB): $(patsubst %,$(OBJ)/tests/lib/%.o,$(TESTLIB)) \
 	$(patsubst %,$(OBJ)/harness/sandbox/%.o,server_proc cgroup)
 	$(call msg,AR,$@)
-	$(Q)$(AR) rcs $@ $^
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 $(OUTPUT)/tests/%: $(OBJ)/tests/%.o $(TEST_LIB)
 	$(call msg,LINK,$@)
@@ -200,7 +210,7 @@ $(OUTPUT)/tests/%: $(OBJ)/tests/%.o $(TEST_LIB)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LDLIBS)
 
 $(OUTPUT)/tests/explain_rules: $(LINK_report)
-$(OUTPUT)/tests/explain_rules: LDLIBS += -ljansson
+$(OUTPUT)/tests/explain_rules: LDLIBS += $(HARNESS_LIBS)
 # the end-to-end test runs the built harness and servers
 $(OUTPUT)/tests/harness_run: LDLIBS += -ljansson
 $(OUTPUT)/tests/harness_run: | $(HARNESS_BIN) $(SERVER_BINS)

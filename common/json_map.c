@@ -62,6 +62,11 @@ static json_t *value_to_json(const struct jm_field *f, const void *base)
 		return json_boolean(*(const bool *)m);
 	case JM_STR:
 		return json_string(m);
+	case JM_ENUM:
+		for (int i = 0; f->names[i]; i++)
+			if (i == *(const int *)m)
+				return json_string(f->names[i]);
+		return json_null();
 	case JM_OBJ:
 		return jm_to_json(m, f->sub);
 	case JM_ARRAY:
@@ -192,6 +197,13 @@ static int value_from_json(const struct jm_field *f, const json_t *v, void *base
 			return -EINVAL;
 		snprintf(m, f->size, "%s", json_string_value(v));
 		return 0;
+	case JM_ENUM:
+		for (int i = 0; f->names[i] && json_is_string(v); i++)
+			if (!strcmp(f->names[i], json_string_value(v))) {
+				*(int *)m = i;
+				return 0;
+			}
+		return -EINVAL;
 	case JM_OBJ:
 		return jm_read(v, m, f->sub);
 	case JM_ARRAY:

@@ -27,6 +27,7 @@ enum jm_kind {
 	JM_DOUBLE, /* double; NAN (not measured) is null */
 	JM_BOOL,
 	JM_STR,    /* a char array, always terminated */
+	JM_ENUM,   /* an enum (int-sized), as one of names (NULL-terminated) */
 	JM_OBJ,    /* a nested object: sub's members at base + off */
 	JM_ARRAY,  /* elements of sub, size bytes apart, at base + off; their
 		      number an int at count_off, at most max */
@@ -52,6 +53,7 @@ struct jm_field {
 	const struct jm_table *sub;   /* JM_OBJ, JM_ARRAY */
 	size_t count_off, max;        /* JM_ARRAY */
 	const struct jm_codec *codec; /* JM_CODEC */
+	const char *const *names;     /* JM_ENUM: by value */
 	/* written only when this says so (NULL: always); a reader takes what
 	 * is there */
 	bool (*present)(const void *base);
@@ -76,6 +78,7 @@ struct jm_table {
 #define JM_DOUBLE(type, k, m) { JM_FIELD(k, JM_M(type, m), JM_DOUBLE) }
 #define JM_BOOL(type, k, m) { JM_FIELD(k, JM_M(type, m), JM_BOOL) }
 #define JM_STR(type, k, m) { JM_FIELD(k, JM_M(type, m), JM_STR), .size = sizeof(((type *)0)->m) }
+#define JM_ENUM(type, k, m, n) { JM_FIELD(k, JM_M(type, m), JM_ENUM), .names = (n) }
 /* a nested object of the same struct's members (off 0), or of a member */
 #define JM_GROUP(k, table) { JM_FIELD(k, 0, JM_OBJ), .sub = &(table) }
 #define JM_OBJ(type, k, m, table) { JM_FIELD(k, JM_M(type, m), JM_OBJ), .sub = &(table) }

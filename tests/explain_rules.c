@@ -7,7 +7,9 @@
  */
 #include "tests/lib/check.h"
 #include "harness/explain/explain.h"
+#include "harness/record/catalog.h"
 #include "harness/report/figures_json.h"
+#include "harness/report/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,7 @@ static void healthy(struct figures *f, const char *model)
 {
 	figures_init(f);
 	snprintf(f->model, sizeof(f->model), "%s", model);
+	f->traits = model_find(model)->traits;
 	snprintf(f->scenario, sizeof(f->scenario), "throughput");
 	f->connections = 100;
 	f->backlog = 128;
@@ -332,15 +335,21 @@ static void cpu_bound_or_waiting(void)
 
 static void ranking_names_the_differing_rules(void)
 {
-	struct figures a, b;
-	const struct figures *both[] = { &b, &a };
-	char text[2048];
+	struct explanation a, b;
+	const struct explanation *both[] = { &b, &a };
+	struct ranking r;
+	char text[2048] = "";
+	FILE *f = fmemopen(text, sizeof(text) - 1, "w");
 
-	healthy(&a, "epoll");
-	healthy(&b, "pthread");
-	b.rps = 5000;
-	b.threads_created = 9000;
-	explain_ranking(both, 2, text, sizeof(text));
+	healthy(&a.fig, "epoll");
+	healthy(&b.fig, "pthread");
+	b.fig.rps = 5000;
+	b.fig.threads_created = 9000;
+	a.nfindings = explain_experiment(&a.fig, a.findings, FINDINGS_MAX);
+	b.nfindings = explain_experiment(&b.fig, b.findings, FINDINGS_MAX);
+	explain_ranking(both, 2, &r);
+	print_ranking(f, &r);
+	fclose(f);
 	CHECK(strstr(text, "epoll: fastest"), "best first: %s", text);
 	CHECK(strstr(text, "pthread: 0.50x of epoll") && strstr(text, "thread_creation"),
 	      "ranking: %s", text);

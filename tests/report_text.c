@@ -375,10 +375,73 @@ out:
 	rm_rf(dir);
 }
 
+/*
+ * What is recorded is what is shown: a results.json of this format is
+ * rendered as it says (a finding's text, the ranking), never explained
+ * again; one older than the format is explained on reading; one from a
+ * newer harness is refused with a reason.
+ */
+static void findings_shown_as_recorded(void)
+{
+	char dir[64] = "", path[256], file[256], out[4096], *report = NULL;
+	json_t *results = NULL, *epoll;
+	int st;
+
+	snprintf(path, sizeof(path), "%s/../tests/fixtures/results-unavailable.json",
+		 test_bin_dir());
+	results = json_load_file(path, 0, NULL);
+	if (!CHECK(results, "cannot read %s", path) || !temp_dir(dir, sizeof(dir)))
+		goto out;
+	snprintf(path, sizeof(path), "%s/results.json", dir);
+	snprintf(file, sizeof(file), "%s/report.out", dir);
+	epoll = json_array_get(json_object_get(results, "experiments"), 1);
+	json_object_set_new(json_array_get(json_object_get(epoll, "findings"), 0), "text",
+			    json_string("as recorded, not explained again"));
+
+	/* older than the format: explained on reading, the recorded text unused */
+	if (!CHECK(!json_dump_file(results, path, 0), "cannot write %s", path))
+		goto out;
+	st = harness_to(file, out, sizeof(out), 30, (const char *const[]){"report", dir, NULL});
+	report = slurp(file);
+	if (!CHECK(st == 0 && report && !strstr(report, "as recorded") &&
+			   strstr(report, "epoll: fastest") && strstr(report, "fork: 0.44x of epoll"),
+		   "format 1: exit %d:\n%.3000s", st, report))
+		goto out;
+
+	/* this format: the findings and the ranking as recorded */
+	json_object_set_new(results, "format", json_integer(2));
+	json_object_set_new(results, "rankings",
+			    json_pack("[{s:s, s:[{s:s, s:f, s:f, s:f, s:[], s:[]}]}]", "scenario",
+				      "throughput", "entries", "model", "epoll", "rps", 1234.0,
+				      "rps_ratio", 1.0, "cpu_ratio", 1.0, "only_here", "only_best"));
+	if (!CHECK(!json_dump_file(results, path, 0), "cannot write %s", path))
+		goto out;
+	free(report);
+	st = harness_to(file, out, sizeof(out), 30, (const char *const[]){"report", dir, NULL});
+	report = slurp(file);
+	if (!CHECK(st == 0 && report && strstr(report, "] as recorded, not explained again") &&
+			   strstr(report, "ranking:\nepoll: fastest, 1234 requests/s\n\nwhy:"),
+		   "format 2: exit %d:\n%.3000s", st, report))
+		goto out;
+
+	/* a newer format: refused, saying so */
+	json_object_set_new(results, "format", json_integer(99));
+	if (!CHECK(!json_dump_file(results, path, 0), "cannot write %s", path))
+		goto out;
+	st = harness_to(file, out, sizeof(out), 30, (const char *const[]){"report", dir, NULL});
+	CHECK(st == 1 && strstr(out, "written by a newer harness"), "format 99: exit %d: %s", st,
+	      out);
+out:
+	free(report);
+	json_decref(results);
+	rm_rf(dir);
+}
+
 static const struct test_case cases[] = {
     TEST_SLOW(report_reprints_run, 150),
     TEST_SLOW(record_round_trip, 150),
     TEST(fixture_records),
+    TEST(findings_shown_as_recorded),
 };
 
 TEST_MAIN(cases)

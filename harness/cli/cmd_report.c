@@ -6,9 +6,9 @@
  * charts in DIR/report.html (or --out FILE).
  */
 #include "harness/cli/commands.h"
-#include "harness/record/record.h"
-#include "harness/report/report_html.h"
-#include "harness/report/results.h"
+#include "harness/report/html.h"
+#include "harness/report/record_json.h"
+#include "harness/report/text.h"
 
 #include <argp.h>
 #include <errno.h>
@@ -72,34 +72,11 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-/* Every experiment's trace summary, as the run printed it. */
-static void print_trace_summaries(FILE *f, const json_t *experiments)
-{
-	const json_t *e;
-	size_t i;
-
-	json_array_foreach(experiments, i, e) {
-		int err;
-		char *text = metrics_summary_from_json(e, &err);
-
-		if (text) {
-			fputs(text, f);
-			free(text);
-			continue;
-		}
-		fprintf(f, "==== %s · %s ====\n(no trace summary: %s)\n\n",
-			json_string_value(json_object_get(e, "model")) ?: "?",
-			json_string_value(json_object_get(e, "scenario")) ?: "?",
-			err == -ENODATA ? "recorded without the latency histograms, by an older "
-					  "harness; its MODEL.txt has it"
-					: strerror(-err));
-	}
-}
-
 int cmd_report(int argc, char **argv)
 {
 	const struct argp argp = {options, parse, NULL, doc, NULL, NULL, NULL};
 	struct report_env env = {};
+	struct run_record r;
 	char path[4096], page[4096];
 	json_error_t jerr;
 	json_t *results;
@@ -117,29 +94,35 @@ int cmd_report(int argc, char **argv)
 		fprintf(stderr, "%s: failed to read %s: %s\n", argv[0], path, jerr.text);
 		return 1;
 	}
-	if (!json_is_array(json_object_get(results, "experiments"))) {
-		fprintf(stderr, "%s: %s holds no experiments: not the results of 'harness run'\n",
-			argv[0], path);
+	err = run_record_from_json(results, &r);
+	if (err) {
+		fprintf(stderr, "%s: %s: %s\n", argv[0], path,
+			err == -EPROTO ? "written by a newer harness: its format is unknown here"
+			: err == -EINVAL ? "not the results of 'harness run' (a part missing or of the wrong type)"
+			: err == -ERANGE ? "not the results of 'harness run' (a number out of range)"
+			: strerror(-err));
 		json_decref(results);
+		run_record_free(&r);
 		return 1;
 	}
 	if (!env.html) {
-		print_trace_summaries(stdout, json_object_get(results, "experiments"));
-		print_run_summary(stdout, json_object_get(results, "experiments"));
-		json_decref(results);
-		return 0;
-	}
-	snprintf(page, sizeof(page), "%s", env.out ? env.out : "");
-	if (!env.out &&
-	    snprintf(page, sizeof(page), "%s/report.html", env.dir) >= (int)sizeof(page))
+		print_trace_summaries(stdout, &r);
+		print_run_summary(stdout, &r);
+	} else if (!env.out &&
+		   snprintf(page, sizeof(page), "%s/report.html", env.dir) >= (int)sizeof(page)) {
 		err = -ENAMETOOLONG;
-	else
-		err = report_html_write(page, results);
+	} else {
+		if (env.out)
+			snprintf(page, sizeof(page), "%s", env.out);
+		err = report_html_write(page, &r, results);
+	}
 	json_decref(results);
+	run_record_free(&r);
 	if (err) {
 		fprintf(stderr, "%s: failed to write %s: %s\n", argv[0], page, strerror(-err));
 		return 1;
 	}
-	printf("report: %s\n", page);
+	if (env.html)
+		printf("report: %s\n", page);
 	return 0;
 }

@@ -18,4 +18,9 @@ int cmd_check(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 
+struct run_opts;
+/* Parses `harness run` arguments (cli/run_options.c); 0, or 2 after
+ * printing one line. */
+int run_opts_parse(int argc, char **argv, struct run_opts *o);
+
 #endif

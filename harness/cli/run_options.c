@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "harness/cli/commands.h"
 #include "harness/record/options.h"
 #include "harness/record/catalog.h"
 
@@ -183,12 +184,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 		}
 		m = model_find(arg);
 		if (!m)
-			argp_failure(st, 2, 0, "unknown model '%s' (models: blocking fork pthread epoll io_uring)", arg);
+			argp_failure(st, 2, 0, "unknown model '%s' (models: %s)", arg, model_names());
 		o->model[m - models] = true;
 		break;
 	case ARGP_KEY_END:
 		if (st->arg_num == 0)
-			argp_failure(st, 2, 0, "which models? 'all' or some of: blocking fork pthread epoll io_uring");
+			argp_failure(st, 2, 0, "which models? 'all' or some of: %s", model_names());
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Why a model performed as it did: rules over an experiment's figures, each
- * stating a cause with the numbers that show it. A rule whose evidence was
- * not measured says nothing rather than guess.
+ * stating a cause with the numbers that show it, and the ranking of the
+ * models of one scenario. A rule whose evidence was not measured says
+ * nothing rather than guess. Pure functions: figures in, findings out.
  */
 #ifndef WHYSERVE_HARNESS_EXPLAIN_H
 #define WHYSERVE_HARNESS_EXPLAIN_H
@@ -13,18 +14,27 @@
 
 #define EVIDENCE_MAX 6
 #define FINDINGS_MAX 16
+#define RULE_NAME_MAX 32
+#define RANKING_MAX 16
 
 struct evidence {
-	const char *name; /* a figure's name, as in results.json */
+	char name[RULE_NAME_MAX]; /* a figure's name, as in results.json */
 	double value;
 };
 
 struct finding {
-	const char *rule;       /* stable id, e.g. "accept_queue_full" */
-	const char *confidence; /* "high": measured directly; "medium": inferred */
+	char rule[RULE_NAME_MAX]; /* stable id, e.g. "accept_queue_full" */
+	char confidence[8];       /* "high": measured directly; "medium": inferred */
 	char text[640];
 	int nevidence;
 	struct evidence ev[EVIDENCE_MAX];
+};
+
+/* An experiment explained: its figures and what the rules found in them. */
+struct explanation {
+	struct figures fig;
+	int nfindings;
+	struct finding findings[FINDINGS_MAX]; /* most telling first */
 };
 
 /* The findings for one experiment, most telling first; returns how many. */
@@ -34,11 +44,30 @@ int explain_experiment(const struct figures *f, struct finding *out, int max);
 const struct finding *finding_find(const struct finding *fs, int n, const char *rule);
 double finding_evidence(const struct finding *f, const char *name);
 
-/*
- * Why the models ranked as they did in one scenario (all figs share it):
- * by requests/s, each model against the best, naming the rules that fired
- * for one and not the other. Writes text lines into buf.
- */
-void explain_ranking(const struct figures *const figs[], int n, char *buf, size_t len);
+/* Names of rules, e.g. those that fired for one model and not another. */
+struct rule_list {
+	int n;
+	char name[FINDINGS_MAX][RULE_NAME_MAX];
+};
+
+/* One model against the best of its scenario. */
+struct ranking_entry {
+	char model[16];
+	double rps;
+	double rps_ratio; /* of the best's requests/s (1 for the best) */
+	double cpu_ratio; /* its CPU per request over the best's */
+	/* the rules that fired for it and not for the best, and the reverse */
+	struct rule_list only_here, only_best;
+};
+
+/* The models of one scenario, the best (by requests/s) first. */
+struct ranking {
+	char scenario[16];
+	int n;
+	struct ranking_entry entries[RANKING_MAX];
+};
+
+/* Ranks n explained experiments of one scenario (at most RANKING_MAX). */
+void explain_ranking(const struct explanation *const rows[], int n, struct ranking *out);
 
 #endif

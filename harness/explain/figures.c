@@ -81,6 +81,5 @@ double load_busy_share(const struct figures *f)
 
 bool single_task_model(const struct figures *f)
 {
-	return !strcmp(f->model, "blocking") ||
-	       ((!strcmp(f->model, "epoll") || !strcmp(f->model, "io_uring")) && f->workers == 1);
+	return f->traits.serial || (f->traits.event_loop && f->workers == 1);
 }

@@ -13,6 +13,20 @@
 
 #define FIG_MAX_SYSCALLS 64
 
+/* What is created for each connection the server accepts. */
+enum per_connection {
+	PER_CONNECTION_NOTHING,
+	PER_CONNECTION_PROCESS,
+	PER_CONNECTION_THREAD,
+};
+
+/* What a model is, as the rules reason about it: never its name. */
+struct traits {
+	bool event_loop;                    /* one loop serves many connections */
+	bool serial;                        /* one connection at a time, to its end */
+	enum per_connection per_connection; /* a process or a thread each, or nothing */
+};
+
 struct syscall_figure {
 	char name[32];
 	double calls;
@@ -23,6 +37,7 @@ struct syscall_figure {
 struct figures {
 	char model[16];
 	char scenario[16];
+	struct traits traits;
 
 	/* how it was run */
 	int connections;   /* concurrent client connections (users too) */
@@ -83,7 +98,7 @@ double cpu_us_per_request(const struct figures *f);
 double cpu_busy_share(const struct figures *f);
 /* the same for the load generator's CPUs */
 double load_busy_share(const struct figures *f);
-/* the server runs a single task (blocking, or one event loop) */
+/* the server runs a single task (serial, or one event loop) */
 bool single_task_model(const struct figures *f);
 
 #endif

@@ -17,11 +17,6 @@ static bool known(double v)
 	return !isnan(v);
 }
 
-static bool event_loop_model(const struct figures *f)
-{
-	return !strcmp(f->model, "epoll") || !strcmp(f->model, "io_uring");
-}
-
 static void say(struct finding *o, const char *rule, const char *confidence,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static void say(struct finding *o, const char *rule, const char *confidence,
@@ -29,8 +24,8 @@ static void say(struct finding *o, const char *rule, const char *confidence,
 {
 	va_list ap;
 
-	o->rule = rule;
-	o->confidence = confidence;
+	snprintf(o->rule, sizeof(o->rule), "%s", rule);
+	snprintf(o->confidence, sizeof(o->confidence), "%s", confidence);
 	va_start(ap, fmt);
 	vsnprintf(o->text, sizeof(o->text), fmt, ap);
 	va_end(ap);
@@ -38,8 +33,12 @@ static void say(struct finding *o, const char *rule, const char *confidence,
 
 static void cite(struct finding *o, const char *name, double value)
 {
-	if (o->nevidence < EVIDENCE_MAX)
-		o->ev[o->nevidence++] = (struct evidence){ name, value };
+	if (o->nevidence < EVIDENCE_MAX) {
+		struct evidence *e = &o->ev[o->nevidence++];
+
+		snprintf(e->name, sizeof(e->name), "%s", name);
+		e->value = value;
+	}
 }
 
 /* ---- the rules: each fills o and returns true when its cause shows ---- */
@@ -48,7 +47,7 @@ static bool head_of_line(const struct figures *f, struct finding *o)
 {
 	char c[32], t[32], u[32], w[32];
 
-	if (strcmp(f->model, "blocking") || f->connections < 2 || !known(f->aq_max))
+	if (!f->traits.serial || f->connections < 2 || !known(f->aq_max))
 		return false;
 	if (f->keep_alive)
 		say(o, "head_of_line", "high",
@@ -257,7 +256,7 @@ static bool blocked_loop(const struct figures *f, struct finding *o)
 	double ceiling = f->workers * 1e6 / f->sleep_us;
 	char s[32], c[32], r[32];
 
-	if (!event_loop_model(f) || f->sleep_us <= 0 || !known(slept) ||
+	if (!f->traits.event_loop || f->sleep_us <= 0 || !known(slept) ||
 	    slept < 0.5 * f->sleep_us)
 		return false;
 	say(o, "blocked_loop", "high",
@@ -277,12 +276,13 @@ static bool sleeps_overlap(const struct figures *f, struct finding *o)
 	double ceiling = f->connections * 1e6 / f->sleep_us;
 	char c[32], r[32], s[32];
 
-	if (event_loop_model(f) || !strcmp(f->model, "blocking") || f->sleep_us <= 0)
+	if (f->traits.per_connection == PER_CONNECTION_NOTHING || f->sleep_us <= 0)
 		return false;
 	say(o, "sleeps_overlap", "medium",
 	    "each connection has its own %s, so the %d handlers' %s sleeps overlap: "
 	    "at most %s requests/s (measured %s)",
-	    strcmp(f->model, "fork") ? "thread" : "process", f->connections,
+	    f->traits.per_connection == PER_CONNECTION_PROCESS ? "process" : "thread",
+	    f->connections,
 	    fmt_us(s, 32, f->sleep_us), fmt_count(c, 32, round(ceiling)),
 	    fmt_count(r, 32, round(f->rps)));
 	cite(o, "ceiling_rps", ceiling);
@@ -396,69 +396,4 @@ double finding_evidence(const struct finding *f, const char *name)
 		if (!strcmp(f->ev[i].name, name))
 			return f->ev[i].value;
 	return NAN;
-}
-
-static int by_rps_desc(const void *a, const void *b)
-{
-	double x = (*(const struct figures *const *)a)->rps;
-	double y = (*(const struct figures *const *)b)->rps;
-
-	return (x < y) - (x > y);
-}
-
-/* Appends the rules of a that b lacks: "thread_creation, runqueue_pressure". */
-static void rules_only_in(const struct finding *a, int na, const struct finding *b,
-			  int nb, char *buf, size_t len)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (int i = 0; i < na; i++)
-		if (!finding_find(b, nb, a[i].rule) && used < len)
-			used += snprintf(buf + used, len - used, "%s%s",
-					 used ? ", " : "", a[i].rule);
-	if (!used)
-		snprintf(buf, len, "none");
-}
-
-void explain_ranking(const struct figures *const figs[], int n, char *buf, size_t len)
-{
-	const struct figures **sorted = calloc(n, sizeof(*sorted));
-	struct finding best_f[FINDINGS_MAX], f[FINDINGS_MAX];
-	size_t used = 0;
-	int nbest;
-
-	buf[0] = '\0';
-	if (!sorted || n == 0) {
-		free(sorted);
-		return;
-	}
-	memcpy(sorted, figs, n * sizeof(*sorted));
-	qsort(sorted, n, sizeof(*sorted), by_rps_desc);
-	nbest = explain_experiment(sorted[0], best_f, FINDINGS_MAX);
-	used += snprintf(buf + used, len - used, "%s: fastest, %.0f requests/s\n",
-			 sorted[0]->model, sorted[0]->rps);
-	for (int i = 1; i < n && used < len; i++) {
-		char worse[256], better[256];
-		int nf = explain_experiment(sorted[i], f, FINDINGS_MAX);
-
-		rules_only_in(f, nf, best_f, nbest, worse, sizeof(worse));
-		rules_only_in(best_f, nbest, f, nf, better, sizeof(better));
-		used += snprintf(buf + used, len - used,
-				 "%s: %.2fx of %s's requests/s at %.2fx its CPU per request; ",
-				 sorted[i]->model,
-				 sorted[0]->rps > 0 ? sorted[i]->rps / sorted[0]->rps : 0,
-				 sorted[0]->model,
-				 cpu_us_per_request(sorted[i]) / cpu_us_per_request(sorted[0]));
-		if (used >= len)
-			break;
-		if (!strcmp(worse, "none") && !strcmp(better, "none"))
-			used += snprintf(buf + used, len - used,
-					 "the same rules hold for both: the gap is in degree\n");
-		else
-			used += snprintf(buf + used, len - used,
-					 "only %s shows: %s; only %s shows: %s\n",
-					 sorted[i]->model, worse, sorted[0]->model, better);
-	}
-	free(sorted);
 }

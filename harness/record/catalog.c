@@ -1,14 +1,21 @@
 // SPDX-License-Identifier: MIT
 #include "harness/record/catalog.h"
+#include "harness/record/options.h"
 
+#include <stdio.h>
 #include <string.h>
 
 const struct model models[] = {
-	{ "blocking", "one process, one connection at a time: accept, serve until it closes, accept", false },
-	{ "fork", "a process per connection: accept, fork; the parent reaps", false },
-	{ "pthread", "a thread per connection: accept, pthread_create", false },
-	{ "epoll", "one event loop per worker: non-blocking sockets, epoll_wait", true },
-	{ "io_uring", "a completion ring per worker: multishot accept, provided buffers, batched submits", true },
+	{ "blocking", "one process, one connection at a time: accept, serve until it closes, accept",
+	  { .serial = true } },
+	{ "fork", "a process per connection: accept, fork; the parent reaps",
+	  { .per_connection = PER_CONNECTION_PROCESS } },
+	{ "pthread", "a thread per connection: accept, pthread_create",
+	  { .per_connection = PER_CONNECTION_THREAD } },
+	{ "epoll", "one event loop per worker: non-blocking sockets, epoll_wait",
+	  { .event_loop = true } },
+	{ "io_uring", "a completion ring per worker: multishot accept, provided buffers, batched submits",
+	  { .event_loop = true } },
 };
 const int nmodels = sizeof(models) / sizeof(models[0]);
 
@@ -34,10 +41,32 @@ const struct model *model_find(const char *name)
 	return NULL;
 }
 
+const char *model_names(void)
+{
+	static char names[128];
+
+	if (!names[0])
+		for (int i = 0; i < nmodels; i++)
+			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+				 i ? " " : "", models[i].name);
+	return names;
+}
+
 const struct scenario *scenario_find(const char *name)
 {
 	for (int i = 0; i < nscenarios; i++)
 		if (!strcmp(scenarios[i].name, name))
 			return &scenarios[i];
 	return NULL;
+}
+
+int run_opts_experiments(const struct run_opts *o)
+{
+	int m = 0, s = 0;
+
+	for (int i = 0; i < nmodels; i++)
+		m += o->model[i];
+	for (int i = 0; i < nscenarios; i++)
+		s += o->scenario[i];
+	return m * s;
 }

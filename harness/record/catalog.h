@@ -5,10 +5,12 @@
 
 #include <stdbool.h>
 
+#include "harness/explain/figures.h"
+
 struct model {
-	const char *name;    /* "epoll": runs build/server-epoll */
-	const char *idea;    /* the one idea it shows */
-	bool event_loop;     /* takes --workers */
+	const char *name;     /* "epoll": runs build/server-epoll */
+	const char *idea;     /* the one idea it shows */
+	struct traits traits; /* what the rules know of it; an event loop takes --workers */
 };
 
 enum scenario_kind { SCENARIO_THROUGHPUT, SCENARIO_CONNECT, SCENARIO_RATE, SCENARIO_USERS };
@@ -28,6 +30,8 @@ extern const struct scenario scenarios[];
 extern const int nscenarios;
 
 const struct model *model_find(const char *name);
+/* "blocking fork pthread epoll io_uring": for messages */
+const char *model_names(void);
 const struct scenario *scenario_find(const char *name);
 
 #endif

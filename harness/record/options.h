@@ -29,7 +29,7 @@ struct run_opts {
 	const char *out_dir;    /* NULL: results/<timestamp> */
 };
 
-/* Parses `harness run` arguments; 0, or 2 after printing one line. */
-int run_opts_parse(int argc, char **argv, struct run_opts *o);
+/* How many experiments it asks for: models x scenarios. */
+int run_opts_experiments(const struct run_opts *o);
 
 #endif

@@ -1,61 +1,82 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The metrics of one experiment: the one record of everything measured for
- * one model in one scenario. Every output is a view of it: the figures the
- * rules reason over, the JSON in results.json, the trace summary.
+ * The record: what a run asked for, what each experiment measured, and
+ * what the rules concluded, once. run/ fills it, report/ renders it (text,
+ * results.json, HTML) and reads it back from results.json; nothing in it
+ * is computed twice.
  */
-#ifndef WHYSERVE_HARNESS_METRICS_H
-#define WHYSERVE_HARNESS_METRICS_H
+#ifndef WHYSERVE_HARNESS_RECORD_H
+#define WHYSERVE_HARNESS_RECORD_H
 
 #include <jansson.h>
 #include <sched.h>
 #include <stdbool.h>
 
-#include "harness/record/catalog.h"
 #include "harness/explain/explain.h"
-#include "harness/explain/figures.h"
 #include "harness/load/load.h"
+#include "harness/record/catalog.h"
 #include "harness/record/options.h"
 #include "probes/probes.h"
 
-struct metrics {
-	const struct model *model;
+/* results.json's format: 2 records findings and rankings; before, none
+ * was recorded in a form to read back, and they are explained on reading */
+#define RECORD_FORMAT 2
+#define RECORD_MAX_ARGS 24
+
+/* One model under one scenario. */
+struct experiment_record {
+	const struct model *model; /* in the catalog */
 	const struct scenario *scenario;
-	const struct run_opts *opts;
+
 	/* the server */
-	const char *const *server_argv;
-	const char *server_line;   /* its start-up line */
-	const char *server_stderr; /* what it said, if anything */
-	int server_status;         /* its exit status after SIGTERM */
-	const cpu_set_t *server_cpus;
-	const int *load_cpus;
+	char *argv[RECORD_MAX_ARGS]; /* owned; argv[0] its path */
+	char startup[256];           /* its start-up line */
+	char said[1024];             /* what it wrote on stderr, if anything */
+	int exit_status;             /* after SIGTERM */
+	cpu_set_t server_cpus;
+	int load_cpus[CPU_SETSIZE];
 	int nload_cpus;
-	bool netns;                /* in a network namespace of its own */
-	json_t *sysctls;           /* that namespace's TCP sysctls */
+	bool netns;                  /* in a network namespace of its own */
+	json_t *sysctls;             /* that namespace's TCP sysctls, as /proc/sys holds them */
+
 	/* what was measured */
-	const struct load_result *load;
-	const struct probes *probes;
-	const struct probes_stats *stats;
+	struct load_result load;
+	struct probes probes;        /* each probe's status (no probe held) */
+	struct probes_stats stats;
 	double cpu_us, cpu_user_us, cpu_system_us; /* the server's cgroup */
-	double load_cpu_us; /* the load generator's threads */
+	double load_cpu_us;          /* the load generator's threads */
+	/* 0, or why the measurements cannot be printed again (-ENODATA: read
+	 * from a results.json that did not keep the latency histograms) */
+	int unprintable;
+
+	/* what it means */
+	struct explanation why;
 };
 
-void metrics_figures(const struct metrics *m, struct figures *f);
-json_t *metrics_to_json(const struct metrics *m, const struct figures *f,
-			const struct finding *fs, int n);
-/* The trace summary of the experiment, as text (malloc'ed). */
-char *metrics_summary(const struct metrics *m, const struct figures *f,
-		      const struct finding *fs, int n);
-/* The findings as the trace summary lists them. */
-void print_findings(FILE *out, const struct finding *fs, int n);
+/* A whole run: its experiments, in the order they ran, and each scenario's ranking. */
+struct run_record {
+	int format;             /* RECORD_FORMAT, or what results.json said */
+	json_t *machine;        /* what produced the figures (sandbox/machine.h) */
+	struct run_opts options;
+	struct experiment_record **exps;
+	int nexps;
+	bool interrupted;
+	int nrankings;
+	struct ranking rankings[RUN_MAX]; /* in the catalog's order of scenarios */
+};
 
-/*
- * The trace summary again, from one experiment's record in results.json
- * (harness/metrics_json.c): the metrics rebuilt from it, the findings
- * explained anew from its figures, and metrics_summary(). Malloc'ed; NULL
- * with *err -ENODATA (recorded before results.json kept the latency
- * histograms), -EINVAL (not such a record) or -ENOMEM.
- */
-char *metrics_summary_from_json(const json_t *record, int *err);
+/* Its findings, from its figures: the one place the rules are applied. */
+void record_explain(struct experiment_record *e);
+/* Each scenario's ranking, from its experiments' figures and findings. */
+void run_record_rank(struct run_record *r);
+/* The ranking of a scenario, or NULL. */
+const struct ranking *run_record_ranking(const struct run_record *r, const char *scenario);
+
+/* A new, empty experiment record (NULL when out of memory); freed with: */
+struct experiment_record *experiment_record_new(void);
+void experiment_record_free(struct experiment_record *e);
+/* Appends e (taken over, freed with r). 0 or -ENOMEM. */
+int run_record_add(struct run_record *r, struct experiment_record *e);
+void run_record_free(struct run_record *r);
 
 #endif

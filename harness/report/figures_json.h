@@ -1,18 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* Figures in results.json, and back: `harness report` explains again from
- * the stored figures alone. NAN (not measured) is stored as null. */
+/* An experiment's figures in results.json, and back, by one table. NAN
+ * (not measured) is stored as null. */
 #ifndef WHYSERVE_HARNESS_FIGURES_JSON_H
 #define WHYSERVE_HARNESS_FIGURES_JSON_H
 
 #include <jansson.h>
 
-#include "harness/explain/explain.h"
 #include "harness/explain/figures.h"
 
 json_t *figures_to_json(const struct figures *f);
-/* 0, or -EINVAL when a field has the wrong type. */
+/* 0, or -EINVAL / -ERANGE when a field has the wrong type or range. */
 int figures_from_json(const json_t *j, struct figures *f);
-
-json_t *findings_to_json(const struct finding *fs, int n);
 
 #endif

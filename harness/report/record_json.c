@@ -1,88 +1,570 @@
 // SPDX-License-Identifier: MIT
 /*
- * A struct metrics rebuilt from one experiment's record in results.json,
- * for `harness report`: every part from its own from_json, the inverse of
- * the to_json that wrote it, and printed by the printers the run used.
+ * The record as results.json: one table per struct (options, experiment,
+ * finding, ranking), each used to write and to read; the load's, the
+ * probes' and the figures' own mappings for their parts.
  */
+#include "harness/report/record_json.h"
+#include "common/json_map.h"
 #include "harness/report/figures_json.h"
-#include "harness/record/record.h"
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
-/* A record's metrics and what they point to. */
-struct rebuilt {
-	struct metrics m;
-	struct figures fig;
-	struct finding fs[FINDINGS_MAX];
-	struct load_result load;
-	struct probes probes;
-	struct probes_stats stats;
-	cpu_set_t server_cpus;
-	int load_cpus[CPU_SETSIZE];
-};
+#define WHYSERVE_VERSION "0.1"
 
-static const json_t *get(const json_t *o, const char *a, const char *b)
+/* ---------------------------------------------------------------- codecs */
+
+/* {"name": value, ...}: a finding's evidence */
+static json_t *evidence_to(const void *m, const void *base)
 {
-	return json_object_get(json_object_get(o, a), b);
+	const struct finding *f = base;
+	json_t *o = json_object();
+
+	(void)m;
+	for (int k = 0; o && k < f->nevidence; k++)
+		json_object_set_new(o, f->ev[k].name, isnan(f->ev[k].value)
+							? json_null() : json_real(f->ev[k].value));
+	return o;
 }
 
-static int rebuild(const json_t *e, struct rebuilt *r, const char **argv)
+static int evidence_from(const json_t *j, void *m, void *base)
 {
-	struct metrics *m = &r->m;
+	struct finding *f = base;
+	const char *name;
+	json_t *v;
+
+	(void)m;
+	if (!json_is_object(j))
+		return -EINVAL;
+	f->nevidence = 0;
+	json_object_foreach((json_t *)j, name, v) {
+		struct evidence *e = &f->ev[f->nevidence];
+
+		if (f->nevidence == EVIDENCE_MAX)
+			return -ERANGE;
+		if (!json_is_number(v) && !json_is_null(v))
+			return -EINVAL;
+		snprintf(e->name, sizeof(e->name), "%s", name);
+		e->value = json_is_null(v) ? NAN : json_number_value(v);
+		f->nevidence++;
+	}
+	return 0;
+}
+
+static const struct jm_codec evidence_codec = { evidence_to, evidence_from };
+
+/* ["thread_creation", ...] */
+static json_t *rules_to(const void *m, const void *base)
+{
+	const struct rule_list *l = m;
+	json_t *a = json_array();
+
+	(void)base;
+	for (int i = 0; a && i < l->n; i++)
+		json_array_append_new(a, json_string(l->name[i]));
+	return a;
+}
+
+static int rules_from(const json_t *j, void *m, void *base)
+{
+	struct rule_list *l = m;
 	const json_t *v;
 	size_t i;
 
-	m->model = model_find(json_string_value(json_object_get(e, "model")) ?: "");
-	m->scenario = scenario_find(json_string_value(json_object_get(e, "scenario")) ?: "");
-	json_array_foreach(get(e, "server", "argv"), i, v)
-		argv[i] = json_string_value(v) ?: "";
-	if (!m->model || !m->scenario || !argv[0])
+	(void)base;
+	if (!json_is_array(j))
 		return -EINVAL;
-	m->server_argv = argv;
-	m->server_line = json_string_value(get(e, "server", "startup"));
-	m->server_stderr = json_string_value(get(e, "server", "stderr"));
-	m->server_status = json_integer_value(get(e, "server", "exit_status"));
-	json_array_foreach(get(e, "server", "cpus"), i, v)
-		CPU_SET(json_integer_value(v), &r->server_cpus);
-	m->server_cpus = &r->server_cpus;
-	json_array_foreach(get(e, "load_placement", "cpus"), i, v)
-		if (i < CPU_SETSIZE)
-			r->load_cpus[m->nload_cpus++] = json_integer_value(v);
-	m->load_cpus = r->load_cpus;
-	m->netns = json_is_true(get(e, "load_placement", "netns"));
-	m->sysctls = (json_t *)get(e, "load_placement", "sysctls");
-	m->cpu_us = json_number_value(get(e, "cpu", "usage_us"));
-	m->cpu_user_us = json_number_value(get(e, "cpu", "user_us"));
-	m->cpu_system_us = json_number_value(get(e, "cpu", "system_us"));
-	m->load_cpu_us = json_number_value(get(e, "cpu", "load_us"));
-	m->load = &r->load;
-	m->probes = &r->probes;
-	m->stats = &r->stats;
-	return figures_from_json(json_object_get(e, "figures"), &r->fig)
-	       ?: load_result_from_json(json_object_get(e, "load"), &r->load)
-	       ?: probes_from_json(json_object_get(e, "probes"), &r->probes, &r->stats);
+	if (json_array_size(j) > FINDINGS_MAX)
+		return -ERANGE;
+	l->n = 0;
+	json_array_foreach(j, i, v) {
+		if (!json_is_string(v))
+			return -EINVAL;
+		snprintf(l->name[l->n++], RULE_NAME_MAX, "%s", json_string_value(v));
+	}
+	return 0;
 }
 
-char *metrics_summary_from_json(const json_t *record, int *err)
+static const struct jm_codec rules_codec = { rules_to, rules_from };
+
+/* The models (or scenarios) asked for, indexed like the catalog: by name. */
+static json_t *chosen_to(const bool *chosen, const char *(*name)(int), int n)
 {
-	const char **argv = calloc(json_array_size(get(record, "server", "argv")) + 1,
-				   sizeof(*argv));
-	struct rebuilt *r = calloc(1, sizeof(*r));
-	char *text = NULL;
+	json_t *a = json_array();
 
-	*err = r && argv ? rebuild(record, r, argv) : -ENOMEM;
-	if (!*err) {
-		/* the findings as the run made them: from the same figures */
-		int n = explain_experiment(&r->fig, r->fs, FINDINGS_MAX);
+	for (int i = 0; a && i < n; i++)
+		if (chosen[i])
+			json_array_append_new(a, json_string(name(i)));
+	return a;
+}
 
-		text = metrics_summary(&r->m, &r->fig, r->fs, n);
-		if (!text)
-			*err = -ENOMEM;
+static int chosen_from(const json_t *j, bool *chosen, int (*index)(const char *))
+{
+	const json_t *v;
+	size_t i;
+
+	if (!json_is_array(j))
+		return -EINVAL;
+	memset(chosen, 0, RUN_MAX * sizeof(*chosen));
+	json_array_foreach(j, i, v) {
+		int k = index(json_string_value(v) ?: "");
+
+		if (k < 0)
+			return -EINVAL;
+		chosen[k] = true;
 	}
-	if (r)
-		load_result_free(&r->load);
-	free(r);
-	free(argv);
-	return text;
+	return 0;
+}
+
+static const char *model_name_at(int i)
+{
+	return models[i].name;
+}
+
+static const char *scenario_name_at(int i)
+{
+	return scenarios[i].name;
+}
+
+static int model_index(const char *name)
+{
+	const struct model *m = model_find(name);
+
+	return m ? m - models : -1;
+}
+
+static int scenario_index(const char *name)
+{
+	const struct scenario *s = scenario_find(name);
+
+	return s ? s - scenarios : -1;
+}
+
+static json_t *models_to(const void *m, const void *base)
+{
+	(void)base;
+	return chosen_to(m, model_name_at, nmodels);
+}
+
+static int models_from(const json_t *j, void *m, void *base)
+{
+	(void)base;
+	return chosen_from(j, m, model_index);
+}
+
+static json_t *scenarios_to(const void *m, const void *base)
+{
+	(void)base;
+	return chosen_to(m, scenario_name_at, nscenarios);
+}
+
+static int scenarios_from(const json_t *j, void *m, void *base)
+{
+	(void)base;
+	return chosen_from(j, m, scenario_index);
+}
+
+static const struct jm_codec models_codec = { models_to, models_from };
+static const struct jm_codec scenarios_codec = { scenarios_to, scenarios_from };
+
+/* the load's CPUs as asked: "" is "the others" */
+static json_t *load_cpus_to(const void *m, const void *base)
+{
+	(void)base;
+	return json_string(((const char *)m)[0] ? m : "the others");
+}
+
+static int load_cpus_from(const json_t *j, void *m, void *base)
+{
+	const char *s = json_string_value(j);
+	struct run_opts *o = base;
+
+	if (!s)
+		return -EINVAL;
+	snprintf(m, sizeof(o->load_cpus), "%s", strcmp(s, "the others") ? s : "");
+	return 0;
+}
+
+static const struct jm_codec load_cpus_codec = { load_cpus_to, load_cpus_from };
+
+/* a JSON value kept as it is (the machine, the sysctls): a reference */
+static json_t *kept_to(const void *m, const void *base)
+{
+	json_t *j = *(json_t *const *)m;
+
+	(void)base;
+	return j ? json_incref(j) : json_null();
+}
+
+static int kept_from(const json_t *j, void *m, void *base)
+{
+	(void)base;
+	json_decref(*(json_t **)m);
+	*(json_t **)m = json_is_null(j) ? NULL : json_incref((json_t *)j);
+	return 0;
+}
+
+static const struct jm_codec kept_codec = { kept_to, kept_from };
+
+static json_t *model_to(const void *m, const void *base)
+{
+	(void)base;
+	return json_string((*(const struct model *const *)m)->name);
+}
+
+static int model_from(const json_t *j, void *m, void *base)
+{
+	(void)base;
+	*(const struct model **)m = model_find(json_string_value(j) ?: "");
+	return json_is_string(j) ? 0 : -EINVAL;
+}
+
+static json_t *scenario_to(const void *m, const void *base)
+{
+	(void)base;
+	return json_string((*(const struct scenario *const *)m)->name);
+}
+
+static int scenario_from(const json_t *j, void *m, void *base)
+{
+	(void)base;
+	*(const struct scenario **)m = scenario_find(json_string_value(j) ?: "");
+	return json_is_string(j) ? 0 : -EINVAL;
+}
+
+static const struct jm_codec model_codec = { model_to, model_from };
+static const struct jm_codec scenario_codec = { scenario_to, scenario_from };
+
+/* written for people reading results.json; read from the catalog */
+static json_t *what_to(const void *m, const void *base)
+{
+	(void)m;
+	return json_string(((const struct experiment_record *)base)->scenario->what);
+}
+
+static const struct jm_codec what_codec = { what_to, NULL };
+
+static json_t *user_to(const void *m, const void *base)
+{
+	(void)m;
+	(void)base;
+	return json_string("nobody");
+}
+
+static const struct jm_codec user_codec = { user_to, NULL };
+
+static json_t *argv_to(const void *m, const void *base)
+{
+	char *const *argv = m;
+	json_t *a = json_array();
+
+	(void)base;
+	for (int i = 0; a && argv[i]; i++)
+		json_array_append_new(a, json_string(argv[i]));
+	return a;
+}
+
+static int argv_from(const json_t *j, void *m, void *base)
+{
+	char **argv = m;
+	const json_t *v;
+	size_t i;
+
+	(void)base;
+	if (!json_is_array(j))
+		return -EINVAL;
+	if (json_array_size(j) >= RECORD_MAX_ARGS)
+		return -ERANGE;
+	json_array_foreach(j, i, v) {
+		if (!json_is_string(v))
+			return -EINVAL;
+		if (!(argv[i] = strdup(json_string_value(v))))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static const struct jm_codec argv_codec = { argv_to, argv_from };
+
+static json_t *server_cpus_to(const void *m, const void *base)
+{
+	const cpu_set_t *set = m;
+	json_t *a = json_array();
+
+	(void)base;
+	for (int c = 0; a && c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, set))
+			json_array_append_new(a, json_integer(c));
+	return a;
+}
+
+static int server_cpus_from(const json_t *j, void *m, void *base)
+{
+	cpu_set_t *set = m;
+	const json_t *v;
+	size_t i;
+
+	(void)base;
+	if (!json_is_array(j))
+		return -EINVAL;
+	CPU_ZERO(set);
+	json_array_foreach(j, i, v) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) >= CPU_SETSIZE)
+			return -EINVAL;
+		CPU_SET(json_integer_value(v), set);
+	}
+	return 0;
+}
+
+static const struct jm_codec server_cpus_codec = { server_cpus_to, server_cpus_from };
+
+static json_t *load_list_to(const void *m, const void *base)
+{
+	const struct experiment_record *e = base;
+	json_t *a = json_array();
+
+	(void)m;
+	for (int i = 0; a && i < e->nload_cpus; i++)
+		json_array_append_new(a, json_integer(e->load_cpus[i]));
+	return a;
+}
+
+static int load_list_from(const json_t *j, void *m, void *base)
+{
+	struct experiment_record *e = base;
+	const json_t *v;
+	size_t i;
+
+	(void)m;
+	if (!json_is_array(j))
+		return -EINVAL;
+	e->nload_cpus = 0;
+	json_array_foreach(j, i, v) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) >= CPU_SETSIZE || e->nload_cpus == CPU_SETSIZE)
+			return -EINVAL;
+		e->load_cpus[e->nload_cpus++] = json_integer_value(v);
+	}
+	return 0;
+}
+
+static const struct jm_codec load_list_codec = { load_list_to, load_list_from };
+
+/* the measurements: their own mappings; read apart, so that one that
+ * cannot be read leaves the rest of the record readable */
+static json_t *load_to(const void *m, const void *base)
+{
+	(void)base;
+	return load_result_to_json(m);
+}
+
+static json_t *probes_to(const void *m, const void *base)
+{
+	const struct experiment_record *e = base;
+
+	(void)m;
+	return probes_to_json(&e->probes, &e->stats);
+}
+
+static json_t *figures_to(const void *m, const void *base)
+{
+	(void)base;
+	return figures_to_json(m);
+}
+
+static const struct jm_codec load_codec = { load_to, NULL };
+static const struct jm_codec probes_codec = { probes_to, NULL };
+static const struct jm_codec figures_codec = { figures_to, NULL };
+
+/* ---------------------------------------------------------------- tables */
+
+static const struct jm_field options_fields[] = {
+	JM_CODEC(struct run_opts, "models", model, models_codec),
+	JM_CODEC(struct run_opts, "scenarios", scenario, scenarios_codec),
+	JM_DOUBLE(struct run_opts, "duration_s", duration_s),
+	JM_DOUBLE(struct run_opts, "warmup_s", warmup_s),
+	JM_INT(struct run_opts, "connections", connections),
+	JM_DOUBLE(struct run_opts, "rate", rate),
+	JM_INT(struct run_opts, "users", users),
+	JM_DOUBLE(struct run_opts, "spawn_rate", spawn_rate),
+	JM_DOUBLE(struct run_opts, "think_min_s", think_min_s),
+	JM_DOUBLE(struct run_opts, "think_max_s", think_max_s),
+	JM_DOUBLE(struct run_opts, "timeout_s", timeout_s),
+	JM_INT(struct run_opts, "backlog", backlog),
+	JM_INT(struct run_opts, "workers", workers),
+	JM_INT(struct run_opts, "port", port),
+	JM_STR(struct run_opts, "server_cpus", server_cpus),
+	JM_CODEC(struct run_opts, "load_cpus", load_cpus, load_cpus_codec),
+	JM_BOOL(struct run_opts, "netns", netns),
+	JM_BOOL(struct run_opts, "quick", quick),
+	JM_BOOL(struct run_opts, "exact_syscall_times", exact_syscall_times),
+};
+JM_TABLE(options_table, options_fields);
+
+static const struct jm_field finding_fields[] = {
+	JM_STR(struct finding, "rule", rule),
+	JM_STR(struct finding, "confidence", confidence),
+	JM_STR(struct finding, "text", text),
+	JM_CODEC(struct finding, "evidence", ev, evidence_codec),
+};
+JM_TABLE(finding_table, finding_fields);
+
+static const struct jm_field server_fields[] = {
+	JM_CODEC(struct experiment_record, "argv", argv, argv_codec),
+	JM_STR(struct experiment_record, "startup", startup),
+	JM_STR(struct experiment_record, "stderr", said),
+	JM_INT(struct experiment_record, "exit_status", exit_status),
+	JM_CODEC(struct experiment_record, "cpus", server_cpus, server_cpus_codec),
+	JM_CODEC(struct experiment_record, "user", argv, user_codec),
+};
+JM_TABLE(server_table, server_fields);
+
+static const struct jm_field placement_fields[] = {
+	JM_CODEC(struct experiment_record, "cpus", load_cpus, load_list_codec),
+	JM_BOOL(struct experiment_record, "netns", netns),
+	JM_CODEC(struct experiment_record, "sysctls", sysctls, kept_codec),
+};
+JM_TABLE(placement_table, placement_fields);
+
+static const struct jm_field cpu_fields[] = {
+	JM_DOUBLE(struct experiment_record, "usage_us", cpu_us),
+	JM_DOUBLE(struct experiment_record, "user_us", cpu_user_us),
+	JM_DOUBLE(struct experiment_record, "system_us", cpu_system_us),
+	JM_DOUBLE(struct experiment_record, "load_us", load_cpu_us),
+};
+JM_TABLE(cpu_table, cpu_fields);
+
+static const struct jm_field experiment_fields[] = {
+	JM_CODEC(struct experiment_record, "model", model, model_codec),
+	JM_CODEC(struct experiment_record, "scenario", scenario, scenario_codec),
+	JM_CODEC(struct experiment_record, "what", scenario, what_codec),
+	JM_GROUP("server", server_table),
+	JM_GROUP("load_placement", placement_table),
+	JM_CODEC(struct experiment_record, "load", load, load_codec),
+	JM_GROUP("cpu", cpu_table),
+	JM_CODEC(struct experiment_record, "probes", probes, probes_codec),
+	JM_CODEC(struct experiment_record, "figures", why.fig, figures_codec),
+	JM_ARRAY(struct experiment_record, "findings", why.findings, why.nfindings,
+		 finding_table),
+};
+JM_TABLE(experiment_table, experiment_fields);
+
+static const struct jm_field entry_fields[] = {
+	JM_STR(struct ranking_entry, "model", model),
+	JM_DOUBLE(struct ranking_entry, "rps", rps),
+	JM_DOUBLE(struct ranking_entry, "rps_ratio", rps_ratio),
+	JM_DOUBLE(struct ranking_entry, "cpu_ratio", cpu_ratio),
+	JM_CODEC(struct ranking_entry, "only_here", only_here, rules_codec),
+	JM_CODEC(struct ranking_entry, "only_best", only_best, rules_codec),
+};
+JM_TABLE(entry_table, entry_fields);
+
+static const struct jm_field ranking_fields[] = {
+	JM_STR(struct ranking, "scenario", scenario),
+	JM_ARRAY(struct ranking, "entries", entries, n, entry_table),
+};
+JM_TABLE(ranking_table, ranking_fields);
+
+static json_t *version_to(const void *m, const void *base)
+{
+	(void)m;
+	(void)base;
+	return json_pack("{s:s}", "version", WHYSERVE_VERSION);
+}
+
+static const struct jm_codec version_codec = { version_to, NULL };
+
+static json_t *experiments_to(const void *m, const void *base)
+{
+	const struct run_record *r = base;
+	json_t *a = json_array();
+
+	(void)m;
+	for (int i = 0; a && i < r->nexps; i++)
+		if (json_array_append_new(a, jm_to_json(r->exps[i], &experiment_table))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+static const struct jm_codec experiments_codec = { experiments_to, NULL };
+
+static const struct jm_field run_fields[] = {
+	JM_CODEC(struct run_record, "whyserve", format, version_codec),
+	JM_INT(struct run_record, "format", format),
+	JM_CODEC(struct run_record, "machine", machine, kept_codec),
+	JM_OBJ(struct run_record, "options", options, options_table),
+	JM_CODEC(struct run_record, "experiments", exps, experiments_codec),
+	JM_BOOL(struct run_record, "interrupted", interrupted),
+	JM_ARRAY(struct run_record, "rankings", rankings, nrankings, ranking_table),
+};
+JM_TABLE(run_table, run_fields);
+
+/* ---------------------------------------------------------------- both ways */
+
+json_t *run_record_to_json(const struct run_record *r)
+{
+	return jm_to_json(r, &run_table);
+}
+
+/* One experiment: its parts; the measurements' failures kept in unprintable. */
+static int experiment_from_json(const json_t *j, struct experiment_record *e, int format)
+{
+	const json_t *fig = json_object_get(j, "figures");
+	int err = jm_read(j, e, &experiment_table);
+
+	if (err)
+		return err;
+	err = figures_from_json(fig, &e->why.fig);
+	if (err)
+		return err;
+	/* recorded before the figures carried the model's traits */
+	if (!json_object_get(fig, "traits") && e->model)
+		e->why.fig.traits = e->model->traits;
+	if (!e->model || !e->scenario || !e->argv[0])
+		e->unprintable = -EINVAL;
+	else
+		e->unprintable = load_result_from_json(json_object_get(j, "load"), &e->load)
+				 ?: probes_from_json(json_object_get(j, "probes"), &e->probes,
+						     &e->stats);
+	if (format < RECORD_FORMAT)
+		record_explain(e);
+	return 0;
+}
+
+int run_record_from_json(const json_t *j, struct run_record *r)
+{
+	const json_t *exps = json_object_get(j, "experiments"), *x;
+	size_t i;
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	if (!json_is_object(j) || !json_is_array(exps))
+		return -EINVAL;
+	r->format = 1; /* before results.json said */
+	err = jm_read(j, r, &run_table);
+	if (err)
+		return err;
+	if (r->format > RECORD_FORMAT)
+		return -EPROTO;
+	json_array_foreach(exps, i, x) {
+		struct experiment_record *e = experiment_record_new();
+
+		if (!e)
+			return -ENOMEM;
+		err = experiment_from_json(x, e, r->format);
+		if (!err)
+			err = run_record_add(r, e);
+		if (err) {
+			experiment_record_free(e);
+			return err;
+		}
+	}
+	if (r->format < RECORD_FORMAT)
+		run_record_rank(r);
+	return 0;
 }

@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "harness/report/results.h"
-#include "harness/record/catalog.h"
-#include "harness/report/comparison.h"
-#include "harness/report/figures_json.h"
-#include "harness/record/record.h"
-#include "harness/report/report_html.h"
+#include "harness/report/html.h"
+#include "harness/report/record_json.h"
+#include "harness/report/text.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -57,66 +55,6 @@ int results_dir_create(const struct run_opts *o, char *dir, size_t len)
 	return err;
 }
 
-json_t *run_opts_to_json(const struct run_opts *o)
-{
-	json_t *models_j = json_array(), *scen = json_array();
-
-	for (int i = 0; i < nmodels; i++)
-		if (o->model[i])
-			json_array_append_new(models_j, json_string(models[i].name));
-	for (int i = 0; i < nscenarios; i++)
-		if (o->scenario[i])
-			json_array_append_new(scen, json_string(scenarios[i].name));
-	return json_pack("{s:o, s:o, s:f, s:f, s:i, s:f, s:i, s:f, s:f, s:f, s:f, s:i, s:i, "
-			 "s:i, s:s, s:s, s:b, s:b}",
-			 "models", models_j, "scenarios", scen, "duration_s", o->duration_s,
-			 "warmup_s", o->warmup_s, "connections", o->connections, "rate", o->rate,
-			 "users", o->users, "spawn_rate", o->spawn_rate, "think_min_s",
-			 o->think_min_s, "think_max_s", o->think_max_s, "timeout_s", o->timeout_s,
-			 "backlog", o->backlog, "workers", o->workers, "port", o->port,
-			 "server_cpus", o->server_cpus, "load_cpus",
-			 o->load_cpus[0] ? o->load_cpus : "the others", "netns", o->netns,
-			 "quick", o->quick);
-}
-
-void print_run_summary(FILE *f, json_t *experiments)
-{
-	size_t nexp = json_array_size(experiments);
-	struct figures *figs = calloc(nexp ? nexp : 1, sizeof(*figs));
-	const struct figures **row = calloc(nexp ? nexp : 1, sizeof(*row));
-	char ranking[4096];
-
-	if (!figs || !row)
-		goto out;
-	for (size_t i = 0; i < nexp; i++)
-		figures_from_json(json_object_get(json_array_get(experiments, i), "figures"),
-				  &figs[i]);
-	for (int s = 0; s < nscenarios; s++) {
-		int n = 0;
-
-		for (size_t i = 0; i < nexp; i++)
-			if (!strcmp(figs[i].scenario, scenarios[s].name))
-				row[n++] = &figs[i];
-		if (!n)
-			continue;
-		fprintf(f, "\n");
-		print_comparison(f, scenarios[s].name, row, n);
-		explain_ranking(row, n, ranking, sizeof(ranking));
-		fprintf(f, "\nranking:\n%s", ranking);
-		fprintf(f, "\nwhy:\n");
-		for (int i = 0; i < n; i++) {
-			struct finding fs[FINDINGS_MAX];
-			int nf = explain_experiment(row[i], fs, FINDINGS_MAX);
-
-			fprintf(f, "%s:\n", row[i]->model);
-			print_findings(f, fs, nf);
-		}
-	}
-out:
-	free(figs);
-	free(row);
-}
-
 static FILE *open_in(const char *dir, const char *name, char *path, size_t len)
 {
 	if (snprintf(path, len, "%s/%s", dir, name) >= (int)len) {
@@ -126,44 +64,61 @@ static FILE *open_in(const char *dir, const char *name, char *path, size_t len)
 	return fopen(path, "w");
 }
 
-int results_write(const char *dir, json_t *results, struct experiment *const exps[], int n)
+/* Each model's trace summaries, in the order they ran. */
+static int write_model(const char *dir, const struct run_record *r, const struct model *m)
 {
+	char path[1024], name[64], *text;
+	FILE *f = NULL;
+
+	for (int i = 0; i < r->nexps; i++) {
+		if (r->exps[i]->model != m)
+			continue;
+		if (!f) {
+			snprintf(name, sizeof(name), "%s.txt", m->name);
+			f = open_in(dir, name, path, sizeof(path));
+			if (!f)
+				return -errno;
+		}
+		text = trace_summary(r->exps[i]);
+		if (text)
+			fputs(text, f);
+		free(text);
+	}
+	if (f && fclose(f))
+		return -errno;
+	if (f)
+		give_to_sudo_user(path);
+	return 0;
+}
+
+int results_write(const char *dir, const struct run_record *r)
+{
+	json_t *results = run_record_to_json(r);
 	char path[1024];
 	FILE *f;
 	int err;
 
+	if (!results)
+		return -ENOMEM;
 	snprintf(path, sizeof(path), "%s/results.json", dir);
-	if (json_dump_file(results, path, JSON_INDENT(1) | JSON_REAL_PRECISION(10)))
-		return -EIO;
-	give_to_sudo_user(path);
-	for (int m = 0; m < nmodels; m++) {
-		bool any = false;
-
-		for (int i = 0; i < n; i++)
-			any |= exps[i]->model == &models[m] && exps[i]->summary;
-		if (!any)
-			continue;
-		char name[64];
-
-		snprintf(name, sizeof(name), "%s.txt", models[m].name);
-		f = open_in(dir, name, path, sizeof(path));
-		if (!f)
-			return -errno;
-		for (int i = 0; i < n; i++)
-			if (exps[i]->model == &models[m] && exps[i]->summary)
-				fputs(exps[i]->summary, f);
-		fclose(f);
-		give_to_sudo_user(path);
-	}
-	f = open_in(dir, "summary.txt", path, sizeof(path));
-	if (!f)
-		return -errno;
-	print_run_summary(f, json_object_get(results, "experiments"));
-	fclose(f);
-	give_to_sudo_user(path);
-	snprintf(path, sizeof(path), "%s/report.html", dir);
-	err = report_html_write(path, results);
+	err = json_dump_file(results, path, JSON_INDENT(1) | JSON_REAL_PRECISION(10)) ? -EIO : 0;
 	if (!err)
 		give_to_sudo_user(path);
+	for (int m = 0; m < nmodels && !err; m++)
+		err = write_model(dir, r, &models[m]);
+	if (!err && !(f = open_in(dir, "summary.txt", path, sizeof(path))))
+		err = -errno;
+	if (!err) {
+		print_run_summary(f, r);
+		err = fclose(f) ? -errno : 0;
+		if (!err)
+			give_to_sudo_user(path);
+	}
+	snprintf(path, sizeof(path), "%s/report.html", dir);
+	if (!err)
+		err = report_html_write(path, r, results);
+	if (!err)
+		give_to_sudo_user(path);
+	json_decref(results);
 	return err;
 }

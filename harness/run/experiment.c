@@ -1,14 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "harness/run/experiment.h"
-#include "harness/sandbox/cgroup.h"
-#include "harness/report/figures_json.h"
-#include "harness/load/load.h"
-#include "harness/sandbox/machine.h"
-#include "harness/record/record.h"
-#include "harness/sandbox/netns.h"
 #include "harness/run/progress.h"
+#include "harness/sandbox/cgroup.h"
+#include "harness/sandbox/machine.h"
+#include "harness/sandbox/netns.h"
 #include "harness/sandbox/server_proc.h"
-#include "probes/probes.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -28,7 +24,7 @@ struct bench {
 	struct cgroup cg;
 	struct server_proc server;
 	int server_status;
-	const char *argv[24];
+	const char *argv[RECORD_MAX_ARGS];
 	char port[16], backlog[16], workers[16], sleep_us[16], path[512];
 	cpu_set_t server_cpus;
 	int load_cpus[256];
@@ -106,7 +102,7 @@ static void server_argv(struct experiment *e, const struct run_opts *o, struct b
 	snprintf(b->backlog, sizeof(b->backlog), "%d", o->backlog);
 	b->argv[n++] = "--backlog";
 	b->argv[n++] = b->backlog;
-	if (e->model->event_loop) {
+	if (e->model->traits.event_loop) {
 		snprintf(b->workers, sizeof(b->workers), "%d",
 			 o->workers ? o->workers : CPU_COUNT(&b->server_cpus));
 		b->argv[n++] = "--workers";
@@ -218,7 +214,7 @@ static int measure(struct experiment *e, const struct run_opts *o, struct bench 
 {
 	struct probe_target target = { .cgroup_id = b->cg.id, .pid = b->server.pid };
 	struct probes_opts po = { .time_every_syscall = o->exact_syscall_times };
-	struct progress progress = { .e = e };
+	struct experiment_progress progress = { .e = e };
 	struct load_opts l;
 	char url[64];
 	int err;
@@ -261,27 +257,43 @@ static int measure(struct experiment *e, const struct run_opts *o, struct bench 
 	return *e->stop ? -EINTR : 0;
 }
 
-/* The record, the figures, the findings and the trace summary. */
+/* What it measured, kept: the record, its figures and its findings. */
 static int record(struct experiment *e, const struct run_opts *o, struct bench *b)
 {
-	struct metrics m = {
-		.model = e->model, .scenario = e->scenario, .opts = o,
-		.server_argv = b->argv, .server_line = b->server.line,
-		.server_stderr = b->server.err, .server_status = b->server_status,
-		.server_cpus = &b->server_cpus, .load_cpus = b->load_cpus,
-		.nload_cpus = b->nload_cpus, .netns = b->in_netns, .sysctls = b->sysctls,
-		.load = &b->load, .probes = b->probes, .stats = b->stats,
-		.cpu_us = b->cpu1.usage_us - b->cpu0.usage_us,
-		.cpu_user_us = b->cpu1.user_us - b->cpu0.user_us,
-		.cpu_system_us = b->cpu1.system_us - b->cpu0.system_us,
-		.load_cpu_us = b->load_cpu_us,
-	};
+	struct experiment_record *r = experiment_record_new();
 
-	metrics_figures(&m, &e->fig);
-	e->nfindings = explain_experiment(&e->fig, e->findings, FINDINGS_MAX);
-	e->record = metrics_to_json(&m, &e->fig, e->findings, e->nfindings);
-	e->summary = metrics_summary(&m, &e->fig, e->findings, e->nfindings);
-	return e->record && e->summary ? 0 : fail(e, -ENOMEM, "out of memory");
+	if (!r)
+		return fail(e, -ENOMEM, "out of memory");
+	r->model = e->model;
+	r->scenario = e->scenario;
+	for (int i = 0; b->argv[i] && i < RECORD_MAX_ARGS - 1; i++)
+		if (!(r->argv[i] = strdup(b->argv[i]))) {
+			experiment_record_free(r);
+			return fail(e, -ENOMEM, "out of memory");
+		}
+	snprintf(r->startup, sizeof(r->startup), "%s", b->server.line);
+	snprintf(r->said, sizeof(r->said), "%s", b->server.err);
+	r->exit_status = b->server_status;
+	r->server_cpus = b->server_cpus;
+	memcpy(r->load_cpus, b->load_cpus, b->nload_cpus * sizeof(b->load_cpus[0]));
+	r->nload_cpus = b->nload_cpus;
+	r->netns = b->in_netns;
+	r->sysctls = json_incref(b->sysctls);
+	/* the load's result changes hands: release() must not free it */
+	r->load = b->load;
+	b->have_load = false;
+	r->probes = *b->probes;
+	memset(r->probes.probe, 0, sizeof(r->probes.probe));
+	r->probes.stats_fd = -1;
+	r->stats = *b->stats;
+	r->cpu_us = b->cpu1.usage_us - b->cpu0.usage_us;
+	r->cpu_user_us = b->cpu1.user_us - b->cpu0.user_us;
+	r->cpu_system_us = b->cpu1.system_us - b->cpu0.system_us;
+	r->load_cpu_us = b->load_cpu_us;
+	figures_of(r, o, &r->why.fig);
+	record_explain(r);
+	e->record = r;
+	return 0;
 }
 
 int experiment_run(struct experiment *e, const struct run_opts *o)
@@ -317,12 +329,4 @@ int experiment_run(struct experiment *e, const struct run_opts *o)
 	release(b);
 	free(b);
 	return err;
-}
-
-void experiment_free(struct experiment *e)
-{
-	json_decref(e->record);
-	free(e->summary);
-	e->record = NULL;
-	e->summary = NULL;
 }

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
-#include "harness/record/record.h"
-#include "harness/report/figures_json.h"
-#include "common/units.h"
+/* The figures the rules reason over, from what an experiment measured. */
+#include "harness/run/experiment.h"
 #include "probes/hist_print.h"
 
 #include <stdlib.h>
@@ -71,111 +70,31 @@ static void syscalls_figures(const struct syscalls_stats *s, struct figures *f)
 	}
 }
 
-void metrics_figures(const struct metrics *m, struct figures *f)
+void figures_of(const struct experiment_record *r, const struct run_opts *o, struct figures *f)
 {
-	const struct probes_stats *s = m->stats;
+	const struct probes_stats *s = &r->stats;
 
 	figures_init(f);
-	snprintf(f->model, sizeof(f->model), "%s", m->model->name);
-	snprintf(f->scenario, sizeof(f->scenario), "%s", m->scenario->name);
-	f->connections = m->load->connections;
-	f->keep_alive = !m->scenario->close;
-	f->backlog = m->opts->backlog;
+	snprintf(f->model, sizeof(f->model), "%s", r->model->name);
+	snprintf(f->scenario, sizeof(f->scenario), "%s", r->scenario->name);
+	f->traits = r->model->traits;
+	f->connections = r->load.connections;
+	f->keep_alive = !r->scenario->close;
+	f->backlog = o->backlog;
 	/* sysctls are recorded as the strings /proc/sys holds */
-	f->somaxconn = atoi(json_string_value(json_object_get(m->sysctls,
+	f->somaxconn = atoi(json_string_value(json_object_get(r->sysctls,
 							      "net.core.somaxconn")) ?: "0");
-	f->server_cpus = CPU_COUNT(m->server_cpus);
-	f->workers = m->model->event_loop ? (m->opts->workers ? m->opts->workers : f->server_cpus) : 1;
-	f->sleep_us = m->scenario->server_sleep_us;
-	load_figures(m->load, f);
-	f->cpu_us = m->cpu_us;
-	f->load_cpu_us = m->load_cpu_us;
-	f->load_cpus = m->nload_cpus;
+	f->server_cpus = CPU_COUNT(&r->server_cpus);
+	f->workers = r->model->traits.event_loop ? (o->workers ? o->workers : f->server_cpus) : 1;
+	f->sleep_us = r->scenario->server_sleep_us;
+	load_figures(&r->load, f);
+	f->cpu_us = r->cpu_us;
+	f->load_cpu_us = r->load_cpu_us;
+	f->load_cpus = r->nload_cpus;
 	if (s->have[PROBE_ACCEPT_QUEUE])
 		accept_queue_figures(&s->accept_queue, f);
 	if (s->have[PROBE_SCHED])
 		sched_figures(&s->sched, f);
 	if (s->have[PROBE_SYSCALLS])
 		syscalls_figures(&s->syscalls, f);
-}
-
-static json_t *cpus_json(const cpu_set_t *set, const int *list, int n)
-{
-	json_t *a = json_array();
-
-	for (int c = 0; set && c < CPU_SETSIZE; c++)
-		if (CPU_ISSET(c, set))
-			json_array_append_new(a, json_integer(c));
-	for (int i = 0; list && i < n; i++)
-		json_array_append_new(a, json_integer(list[i]));
-	return a;
-}
-
-json_t *metrics_to_json(const struct metrics *m, const struct figures *f,
-			const struct finding *fs, int n)
-{
-	json_t *argv = json_array();
-
-	for (int i = 0; m->server_argv[i]; i++)
-		json_array_append_new(argv, json_string(m->server_argv[i]));
-	return json_pack(
-		"{s:s, s:s, s:s, s:{s:o, s:s, s:s, s:i, s:o, s:s}, s:{s:o, s:b, s:O}, s:o, "
-		"s:{s:f, s:f, s:f, s:f}, s:o, s:o, s:o}",
-		"model", m->model->name, "scenario", m->scenario->name, "what",
-		m->scenario->what,
-		"server", "argv", argv, "startup", m->server_line, "stderr", m->server_stderr,
-		"exit_status", m->server_status, "cpus", cpus_json(m->server_cpus, NULL, 0),
-		"user", "nobody",
-		"load_placement", "cpus", cpus_json(NULL, m->load_cpus, m->nload_cpus), "netns",
-		m->netns, "sysctls", m->sysctls ? m->sysctls : json_null(),
-		"load", load_result_to_json(m->load),
-		"cpu", "usage_us", m->cpu_us, "user_us", m->cpu_user_us, "system_us",
-		m->cpu_system_us, "load_us", m->load_cpu_us,
-		"probes", probes_to_json(m->probes, m->stats),
-		"figures", figures_to_json(f),
-		"findings", findings_to_json(fs, n));
-}
-
-void print_findings(FILE *out, const struct finding *fs, int n)
-{
-	if (!n) {
-		fprintf(out, "  (no rule found a cause in the figures measured)\n");
-		return;
-	}
-	for (int i = 0; i < n; i++)
-		fprintf(out, "  - [%s] %s\n", fs[i].confidence, fs[i].text);
-}
-
-char *metrics_summary(const struct metrics *m, const struct figures *f,
-		      const struct finding *fs, int n)
-{
-	char *text = NULL, a[32], b[32], c[32], d[32];
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
-
-	if (!out)
-		return NULL;
-	fprintf(out, "==== %s · %s ====\n", m->model->name, m->scenario->name);
-	fprintf(out, "server:");
-	for (int i = 0; m->server_argv[i]; i++)
-		fprintf(out, " %s", i ? m->server_argv[i] : basename(m->server_argv[0]));
-	fprintf(out, "\n        %d CPU(s), as nobody, %s; exit status %d after SIGTERM\n",
-		f->server_cpus, m->netns ? "own network namespace" : "host network namespace",
-		m->server_status);
-	if (m->server_stderr && m->server_stderr[0])
-		fprintf(out, "        it said: %s", m->server_stderr);
-	fprintf(out, "load:   %s (%d CPU(s))\n\n", m->scenario->what, m->nload_cpus);
-	load_result_print(out, m->load);
-	fprintf(out, "\nserver CPU time (its cgroup): %s (user %s, system %s): %s per request, "
-		     "%.0f%% of %d CPU(s); the load generator's: %.0f%% of %d CPU(s)\n\n",
-		fmt_us(a, 32, m->cpu_us), fmt_us(b, 32, m->cpu_user_us),
-		fmt_us(c, 32, m->cpu_system_us), fmt_us(d, 32, cpu_us_per_request(f)),
-		100 * cpu_busy_share(f), f->server_cpus, 100 * load_busy_share(f), f->load_cpus);
-	probes_print(out, m->probes, m->stats);
-	probes_print_cost(out, m->probes, m->stats);
-	fprintf(out, "\nwhy:\n");
-	print_findings(out, fs, n);
-	fprintf(out, "\n");
-	fclose(out);
-	return text;
 }

@@ -17,7 +17,7 @@ static bool on_terminal(void)
 
 void progress_report(const struct load_progress *p, void *arg)
 {
-	const struct progress *pr = arg;
+	const struct experiment_progress *pr = arg;
 	char rps[32], p99[32];
 
 	if (!on_terminal())
@@ -29,7 +29,7 @@ void progress_report(const struct load_progress *p, void *arg)
 	fflush(stderr);
 }
 
-void progress_done(const struct progress *pr, const struct load_result *r)
+void progress_done(const struct experiment_progress *pr, const struct load_result *r)
 {
 	char rps[32], p99[32];
 

@@ -10,13 +10,13 @@
 
 struct experiment;
 
-struct progress {
+struct experiment_progress {
 	const struct experiment *e;
 	bool warming_up;
 };
 
 /* A load_opts.progress callback. */
 void progress_report(const struct load_progress *p, void *arg);
-void progress_done(const struct progress *pr, const struct load_result *r);
+void progress_done(const struct experiment_progress *pr, const struct load_result *r);
 
 #endif

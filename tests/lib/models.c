@@ -20,7 +20,7 @@ static const struct model models[] = {
 
 const struct model *model = &models[0];
 
-const struct model *model_find(const char *variant)
+const struct model *variant_find(const char *variant)
 {
 	for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++)
 		if (!strcmp(models[i].variant, variant))

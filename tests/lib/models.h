@@ -29,7 +29,7 @@ struct model {
 
 /* The variant the current case runs for. */
 extern const struct model *model;
-const struct model *model_find(const char *variant);
+const struct model *variant_find(const char *variant);
 
 /*
  * Starts the current variant (--port 0, its own arguments, then args,
@@ -63,7 +63,7 @@ const char *model_path(void);
 #define MODEL_WRAP_(fn, v, secs)        \
 	static void fn##__##v(void)     \
 	{                               \
-		model = model_find(#v); \
+		model = variant_find(#v); \
 		fn();                   \
 	}
 #define MODEL_ENTRY_(fn, v, secs)   { #fn "/" #v, fn##__##v, secs },

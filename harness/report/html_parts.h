@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* What the parts of report.html share: the JSON look-ups, the page's
- * models and scenarios, and the per-experiment section (report_exp.c). */
-#ifndef WHYSERVE_HARNESS_REPORT_PARTS_H
-#define WHYSERVE_HARNESS_REPORT_PARTS_H
+/* What the parts of report.html share: the page being written, the JSON
+ * look-ups, escaping, and each model's style. */
+#ifndef WHYSERVE_HARNESS_HTML_PARTS_H
+#define WHYSERVE_HARNESS_HTML_PARTS_H
 
 #include <jansson.h>
 #include <math.h>
@@ -10,8 +10,11 @@
 
 #define REPORT_MAX 32 /* models, and scenarios, on one page */
 
+struct run_record;
+
 struct report {
 	FILE *f;
+	const struct run_record *run; /* what the JSON was written from */
 	const json_t *results, *exps;
 	const char *model[REPORT_MAX];
 	int nmodels;
@@ -32,7 +35,7 @@ const json_t *jget(const json_t *o, ...) __attribute__((sentinel));
 double jnum(const json_t *o, ...) __attribute__((sentinel));
 const char *jstr(const json_t *o, const char *key);
 
-/* Style of a model: fixed for the five known ones, so colours stay put. */
+/* Style of a model: fixed for the catalog's, so colours stay put. */
 int report_style(const struct report *r, const char *model);
 /* name as an id: letters, digits, '-' and '_' kept, the rest '_' */
 void report_id(FILE *f, const char *prefix, const char *a, const char *b);
@@ -41,8 +44,5 @@ void report_esc(FILE *f, const char *s);
 char *report_fmt_ratio(char *buf, size_t len, double v);
 /* A raw number for a data-v attribute: what results.json holds. */
 void report_num_attr(FILE *f, double v);
-
-/* One experiment's section: its figures, charts and explanation. */
-void report_experiment(struct report *r, const json_t *e, const struct report_scales *sc);
 
 #endif

@@ -6,105 +6,16 @@
  * (report_exp.c). Every number comes from results.json; every string from
  * it is escaped.
  */
-#include "harness/report/report_html.h"
-#include "harness/report/chart.h"
-#include "harness/explain/explain.h"
-#include "harness/report/figures_json.h"
-#include "harness/report/report_parts.h"
+#include "harness/report/html.h"
 #include "common/units.h"
+#include "harness/report/chart.h"
+#include "harness/report/html_experiment.h"
+#include "harness/report/text.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---------------------------------------------------------------- helpers */
-
-static const json_t *jvget(const json_t *o, va_list ap)
-{
-	const char *key;
-
-	while (o && (key = va_arg(ap, const char *)))
-		o = json_object_get(o, key);
-	return o;
-}
-
-const json_t *jget(const json_t *o, ...)
-{
-	va_list ap;
-
-	va_start(ap, o);
-	o = jvget(o, ap);
-	va_end(ap);
-	return o;
-}
-
-double jnum(const json_t *o, ...)
-{
-	va_list ap;
-
-	va_start(ap, o);
-	o = jvget(o, ap);
-	va_end(ap);
-	return json_is_number(o) ? json_number_value(o) : NAN;
-}
-
-const char *jstr(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s ? s : "";
-}
-
-int report_style(const struct report *r, const char *model)
-{
-	static const char *const known[] = {"blocking", "fork", "pthread", "epoll", "io_uring"};
-
-	for (int i = 0; i < 5; i++)
-		if (!strcmp(model, known[i]))
-			return i;
-	for (int i = 0; i < r->nmodels; i++)
-		if (!strcmp(model, r->model[i]))
-			return i;
-	return 0;
-}
-
-void report_esc(FILE *f, const char *s)
-{
-	svg_esc(f, s);
-}
-
-void report_id(FILE *f, const char *prefix, const char *a, const char *b)
-{
-	fputs(prefix, f);
-	for (const char *s = a; s && *s; s++)
-		fputc(strchr("-_", *s) || (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z') ||
-			      (*s >= 'A' && *s <= 'Z')
-			  ? *s
-			  : '_',
-		      f);
-	if (!b)
-		return;
-	fputc('-', f);
-	report_id(f, "", b, NULL);
-}
-
-char *report_fmt_ratio(char *buf, size_t len, double v)
-{
-	if (v > 0 && v < 0.01)
-		snprintf(buf, len, "%.1g", v);
-	else
-		fmt_count(buf, len, v);
-	return buf;
-}
-
-void report_num_attr(FILE *f, double v)
-{
-	if (isnan(v))
-		fputs("null", f);
-	else
-		fprintf(f, "%.10g", v); /* as results.json writes it */
-}
 
 static bool listed(const char *const *list, int n, const char *s)
 {
@@ -132,109 +43,10 @@ static void collect(struct report *r)
 
 /* ---------------------------------------------------------------- header */
 
+/* report.css, embedded at build time (the Makefile makes report_css.h from it) */
 static const char CSS[] =
-    ":root{--ink:#111827;--mute:#6b7280;--line:#e5e7eb;--bg:#f2f4f7;--navy:#1f2a44}\n"
-    "*{box-sizing:border-box}\n"
-    "body{margin:0;background:var(--bg);color:var(--ink);font:14px/1.5 system-ui,-apple-system,"
-    "'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif}\n"
-    ".wrap{max-width:1180px;margin:0 auto;padding:0 20px}\n"
-    "header.top{background:var(--navy);color:#fff;padding:26px 0 22px}\n"
-    ".brand{font:600 12px/1 ui-monospace,'DejaVu Sans Mono',monospace;letter-spacing:.14em;"
-    "text-transform:uppercase;color:#9fb3d9}\n"
-    "h1{font-size:26px;line-height:1.25;margin:8px 0 6px;font-weight:650;letter-spacing:-.01em}\n"
-    ".sub{margin:0;color:#c9d3e6}\n"
-    ".card{background:#fff;border:1px solid var(--line);border-radius:10px;padding:18px 20px;"
-    "margin:18px 0}\n"
-    "h2{font-size:21px;margin:0;letter-spacing:-.01em}\n"
-    "h3{font-size:17px;margin:0}\n"
-    ".what{color:var(--mute);margin:2px 0 12px}\n"
-    ".meta{display:grid;grid-template-columns:1fr 1.35fr 1fr;gap:8px 28px}\n"
-    ".meta h2{grid-column:1/-1;font-size:16px;margin-bottom:4px}\n"
-    ".meta h4,.fig figcaption b,.why h4{font-size:11px;letter-spacing:.08em;"
-    "text-transform:uppercase;color:var(--mute);margin:0 0 6px;font-weight:650}\n"
-    "dl.kv{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:0;"
-    "font-size:13px}\n"
-    "dl.kv dt{color:var(--mute)}dl.kv dd{margin:0;overflow-wrap:break-word;min-width:0}\n"
-    ".opts dl.kv{grid-template-columns:max-content 1fr max-content 1fr}\n"
-    ".probes ul{list-style:none;margin:0;padding:0;font-size:13px}\n"
-    ".probes li{margin:0 0 5px;padding-left:18px;position:relative}\n"
-    ".probes li:before{content:'';position:absolute;left:2px;top:6px;width:9px;height:9px;"
-    "border-radius:50%;background:#2f855a}\n"
-    ".probes li.off:before{background:#c05621}\n"
-    ".probes .reason{color:#7b341e}\n"
-    ".warn{background:#fff7ed;border:1px solid #fdba74;color:#7c2d12;border-radius:8px;"
-    "padding:10px 14px;margin:14px 0}\n"
-    "nav.toc{display:grid;grid-template-columns:repeat(auto-fit,minmax(250px,1fr));gap:14px 22px;"
-    "font-size:13px}\n"
-    ".tile .scen-link{display:block;font-size:17px;font-weight:650;color:var(--ink);"
-    "margin-bottom:4px}\n"
-    ".tile .win,.tile .lose{margin:2px 0}.tile .win b{font-size:16px}\n"
-    ".tile span:not(.sw){color:var(--mute)}\n"
-    ".tile .links{margin-top:6px;font-size:12px}.tile .links a{margin-right:8px}\n"
-    "a{color:#1d4ed8;text-decoration:none}a:hover{text-decoration:underline}\n"
-    ".row{display:grid;grid-template-columns:auto 1fr;gap:14px 22px;align-items:start;"
-    "margin:6px 0}\n"
-    ".col{display:flex;flex-direction:column;gap:10px}\n"
-    ".fig{margin:0}.fig figcaption{margin:0 0 2px}\n"
-    ".fig figcaption span{color:var(--mute);font-size:12px;margin-left:6px}\n"
-    "svg{display:block;max-width:100%;height:auto;overflow:visible}\n"
-    "svg text{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;"
-    "font-size:11px;fill:#4b5563}\n"
-    "svg .tick{font-size:10.5px;fill:#6b7280;font-variant-numeric:tabular-nums}\n"
-    "svg .axt{font-weight:600;fill:#374151}\n"
-    "svg .lbl{font-size:12px;fill:#111827}\n"
-    "svg .val{fill:#111827;font-variant-numeric:tabular-nums}\n"
-    "svg .leg{font-size:11.5px;fill:#374151}\n"
-    "svg .na{fill:#9ca3af;font-style:italic}\n"
-    "svg .grid{stroke:#edf0f3}svg .axis{stroke:#9ca3af}\n"
-    "svg .limit{stroke:#b91c1c;stroke-width:1.4;stroke-dasharray:5 3}\n"
-    "svg .limtxt{fill:#b91c1c;font-weight:600}\n"
-    "svg .mark2{stroke:#374151;stroke-width:1.2;stroke-dasharray:2 2}\n"
-    "svg .mk2txt{fill:#374151}svg .zone{fill:#fdecec}\n"
-    "svg .mk{stroke:#fff;stroke-width:1}svg .mkx{stroke-width:2.2;fill:none}\n"
-    "table.cmp{border-collapse:collapse;width:100%;font-size:13px;margin:14px 0 4px;"
-    "font-variant-numeric:tabular-nums}\n"
-    "table.cmp th{font-size:11px;text-transform:uppercase;letter-spacing:.05em;color:var(--mute);"
-    "font-weight:650;text-align:right;padding:6px 8px;border-bottom:2px solid var(--line)}\n"
-    "table.cmp td{text-align:right;padding:5px 8px;border-bottom:1px solid #f0f1f3}\n"
-    "table.cmp th:first-child,table.cmp td:first-child{text-align:left}\n"
-    "table.cmp td.best{font-weight:700}\n"
-    ".sw{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:7px;"
-    "vertical-align:0}\n"
-    ".ranking{font-size:13px}.ranking ol{margin:4px 0 0;padding-left:20px}\n"
-    ".ranking li{margin:0 0 4px}.ranking .rules{color:var(--mute)}\n"
-    ".none{color:#2f855a;font-size:13px;padding:12px 0}\n"
-    "article.exp{border-top:1px solid var(--line);margin-top:22px;padding-top:16px}\n"
-    ".exp-head{display:flex;flex-wrap:wrap;align-items:baseline;gap:6px 26px;margin-bottom:10px}\n"
-    ".exp-head h3 small{color:var(--mute);font-weight:400;font-size:13px;margin-left:6px}\n"
-    ".kpi{display:flex;gap:22px;flex-wrap:wrap}\n"
-    ".kpi div{font-size:11px;color:var(--mute);text-transform:uppercase;letter-spacing:.05em}\n"
-    ".kpi b{display:block;font-size:18px;color:var(--ink);letter-spacing:0;text-transform:none;"
-    "font-weight:650;font-variant-numeric:tabular-nums}\n"
-    ".exp-body{display:grid;grid-template-columns:740px 1fr;gap:20px}\n"
-    ".charts{display:grid;grid-template-columns:360px 360px;gap:16px 20px;align-content:start}\n"
-    ".charts .tall{grid-row:span 2}\n"
-    ".nabox{border:1px dashed #d1d5db;border-radius:8px;padding:10px 12px;color:var(--mute);"
-    "font-size:12.5px;background:#fafafa}\n"
-    ".nabox b{color:#7b341e}\n"
-    ".why{background:#f8fafc;border:1px solid var(--line);border-radius:8px;padding:12px 14px;"
-    "align-self:start}\n"
-    ".why ol{list-style:none;margin:0;padding:0}\n"
-    ".why li{margin:0 0 12px;font-size:13px}\n"
-    ".why li p{margin:2px 0 5px}\n"
-    ".badge{display:inline-block;font-size:10px;font-weight:700;letter-spacing:.06em;"
-    "text-transform:uppercase;border-radius:4px;padding:1px 6px;margin-right:6px;"
-    "border:1px solid}\n"
-    ".badge.high{background:var(--navy);color:#fff;border-color:var(--navy)}\n"
-    ".badge.medium{background:#fff;color:var(--navy);border-color:var(--navy)}\n"
-    ".rule{font:11px ui-monospace,'DejaVu Sans Mono',monospace;color:var(--mute)}\n"
-    "dl.ev{display:grid;grid-template-columns:max-content 1fr;gap:0 10px;margin:0;font-size:12px}\n"
-    "dl.ev dt{font-family:ui-monospace,'DejaVu Sans Mono',monospace;color:var(--mute)}\n"
-    "dl.ev dd{margin:0;font-variant-numeric:tabular-nums}\n"
-    "footer{color:var(--mute);font-size:12px;padding:10px 0 30px}\n"
-    "@media print{body{background:#fff}.card{break-inside:avoid-page;border-color:#ccc}"
-    "article.exp{break-inside:avoid-page}header.top{background:#fff;color:#000}"
-    ".sub{color:#333}}\n";
+#include "harness/report/report_css.h"
+	;
 
 static void kv(FILE *f, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -350,7 +162,16 @@ static void header_probes(struct report *r)
 	fputs("</ul></div>\n", f);
 }
 
-static const json_t *experiment(const struct report *r, const char *scen, const char *model)
+static size_t json_array_index(const json_t *a, const json_t *x)
+{
+	size_t i;
+
+	for (i = 0; i < json_array_size(a) && json_array_get(a, i) != x; i++)
+		;
+	return i;
+}
+
+static const json_t *find_experiment(const struct report *r, const char *scen, const char *model)
 {
 	const json_t *e;
 	size_t i;
@@ -384,7 +205,7 @@ static void glance(struct report *r)
 		char ratio[48];
 
 		for (int m = 0; m < r->nmodels; m++) {
-			e = experiment(r, r->scenario[s], r->model[m]);
+			e = find_experiment(r, r->scenario[s], r->model[m]);
 			if (!e)
 				continue;
 			if (!best ||
@@ -410,7 +231,7 @@ static void glance(struct report *r)
 		}
 		fputs("<div class=\"links\">", f);
 		for (int m = 0; m < r->nmodels; m++) {
-			if (!experiment(r, r->scenario[s], r->model[m]))
+			if (!find_experiment(r, r->scenario[s], r->model[m]))
 				continue;
 			fputs("<a href=\"#", f);
 			report_id(f, "exp-", r->scenario[s], r->model[m]);
@@ -459,6 +280,7 @@ static void header(struct report *r)
 struct scen {
 	const char *name;
 	const json_t *e[REPORT_MAX]; /* its experiments, in model order */
+	const struct explanation *why[REPORT_MAX]; /* and their findings */
 	int n;
 };
 
@@ -735,41 +557,25 @@ static void table(struct report *r, const struct scen *s)
 	fputs("</tbody></table>\n", f);
 }
 
-/* Why the models ranked as they did: explain_ranking over the figures. */
+/* Why the models ranked as they did: the ranking recorded for the scenario. */
 static void ranking(struct report *r, const struct scen *s)
 {
-	struct figures *figs = calloc(s->n, sizeof(*figs));
-	const struct figures *row[REPORT_MAX];
-	char *text = malloc(8192), *line, *save = NULL;
+	const struct ranking *rk = run_record_ranking(r->run, s->name);
+	char text[2048];
 
 	fputs("<div class=\"ranking\"><figure class=\"fig\"><figcaption><b>Ranking</b><span>by "
 	      "requests/s; the rules that fired for one model and not the other</span>"
 	      "</figcaption><ol>\n",
 	      r->f);
-	if (figs && text) {
-		for (int i = 0; i < s->n; i++) {
-			figures_from_json(json_object_get(s->e[i], "figures"), &figs[i]);
-			row[i] = &figs[i];
-		}
-		explain_ranking(row, s->n, text, 8192);
-		for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-			char *colon = strchr(line, ':');
-
-			fputs("<li>", r->f);
-			if (colon) {
-				*colon = '\0';
-				fputs("<b>", r->f);
-				report_esc(r->f, line);
-				fputs("</b>:", r->f);
-				line = colon + 1;
-			}
-			report_esc(r->f, line);
-			fputs("</li>\n", r->f);
-		}
+	for (int i = 0; rk && i < rk->n; i++) {
+		ranking_entry_text(text, sizeof(text), rk, i);
+		fputs("<li><b>", r->f);
+		report_esc(r->f, rk->entries[i].model);
+		fputs("</b>:", r->f);
+		report_esc(r->f, text);
+		fputs("</li>\n", r->f);
 	}
 	fputs("</ol></figure></div>\n", r->f);
-	free(figs);
-	free(text);
 }
 
 static void scales(const struct scen *s, struct report_scales *sc)
@@ -806,10 +612,13 @@ static void scenario(struct report *r, const char *name)
 	FILE *f = r->f;
 
 	for (int m = 0; m < r->nmodels; m++) {
-		const json_t *e = experiment(r, name, r->model[m]);
+		const json_t *e = find_experiment(r, name, r->model[m]);
 
-		if (e && s.n < REPORT_MAX)
+		if (e && s.n < REPORT_MAX) {
+			/* the record holds the experiments in the order of results.json */
+			s.why[s.n] = &r->run->exps[json_array_index(r->exps, e)]->why;
 			s.e[s.n++] = e;
+		}
 	}
 	if (!s.n)
 		return;
@@ -833,19 +642,19 @@ static void scenario(struct report *r, const char *name)
 	table(r, &s);
 	scales(&s, &sc);
 	for (int i = 0; i < s.n; i++)
-		report_experiment(r, s.e[i], &sc);
+		report_experiment(r, s.e[i], s.why[i], &sc);
 	fputs("</section>\n", f);
 }
 
 /* ---------------------------------------------------------------- the page */
 
-int report_html(FILE *f, const json_t *results)
+int report_html(FILE *f, const struct run_record *run, const json_t *results)
 {
-	struct report r = {.f = f, .results = results};
+	struct report r = {.f = f, .run = run, .results = results};
 	const json_t *m = json_object_get(results, "machine");
 
 	r.exps = json_object_get(results, "experiments");
-	if (!json_is_array(r.exps))
+	if (!json_is_array(r.exps) || (int)json_array_size(r.exps) != run->nexps)
 		return -EINVAL;
 	collect(&r);
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
@@ -867,14 +676,14 @@ int report_html(FILE *f, const json_t *results)
 	return ferror(f) ? -EIO : 0;
 }
 
-int report_html_write(const char *path, const json_t *results)
+int report_html_write(const char *path, const struct run_record *run, const json_t *results)
 {
 	FILE *f = fopen(path, "w");
 	int err;
 
 	if (!f)
 		return -errno;
-	err = report_html(f, results);
+	err = report_html(f, run, results);
 	if (fclose(f) && !err)
 		err = -errno;
 	return err;

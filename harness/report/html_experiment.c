@@ -7,7 +7,7 @@
  * of a chart.
  */
 #include "harness/report/chart.h"
-#include "harness/report/report_parts.h"
+#include "harness/report/html_experiment.h"
 #include "common/units.h"
 
 #include <stdarg.h>
@@ -422,38 +422,34 @@ static void evidence_value(char *buf, size_t len, const char *name, double v)
 		report_fmt_ratio(buf, len, v);
 }
 
-static void findings(struct report *r, const json_t *e)
+/* The findings recorded for it (explained on reading for an older results.json). */
+static void findings(struct report *r, const struct explanation *why)
 {
-	const json_t *fs = json_object_get(e, "findings"), *x, *v;
-	const char *name;
 	FILE *f = r->f;
 	char buf[48];
-	size_t i;
 
 	fputs("<aside class=\"why\"><h4>Why</h4>\n", f);
-	if (!json_array_size(fs))
+	if (!why->nfindings)
 		fputs("<p>No rule found a cause in the figures measured.</p>\n", f);
 	fputs("<ol>\n", f);
-	json_array_foreach(fs, i, x) {
-		const char *conf = jstr(x, "confidence");
+	for (int i = 0; i < why->nfindings; i++) {
+		const struct finding *x = &why->findings[i];
 
 		fprintf(f, "<li><span class=\"badge %s\">",
-			!strcmp(conf, "high") ? "high" : "medium");
-		report_esc(f, conf);
+			!strcmp(x->confidence, "high") ? "high" : "medium");
+		report_esc(f, x->confidence);
 		fputs("</span><span class=\"rule\">", f);
-		report_esc(f, jstr(x, "rule"));
+		report_esc(f, x->rule);
 		fputs("</span><p>", f);
-		report_esc(f, jstr(x, "text"));
+		report_esc(f, x->text);
 		fputs("</p><dl class=\"ev\">", f);
-		json_object_foreach(json_object_get(x, "evidence"), name, v) {
-			double d = json_is_number(v) ? json_number_value(v) : NAN;
-
+		for (int k = 0; k < x->nevidence; k++) {
 			fputs("<dt>", f);
-			report_esc(f, name);
+			report_esc(f, x->ev[k].name);
 			fputs("</dt><dd data-v=\"", f);
-			report_num_attr(f, d);
+			report_num_attr(f, x->ev[k].value);
 			fputs("\">", f);
-			evidence_value(buf, sizeof(buf), name, d);
+			evidence_value(buf, sizeof(buf), x->ev[k].name, x->ev[k].value);
 			report_esc(f, buf);
 			fputs("</dd>", f);
 		}
@@ -507,7 +503,8 @@ static void server_line(FILE *f, const json_t *e)
 	fputs("</div>\n", f);
 }
 
-void report_experiment(struct report *r, const json_t *e, const struct report_scales *sc)
+void report_experiment(struct report *r, const json_t *e, const struct explanation *why,
+		       const struct report_scales *sc)
 {
 	const char *model = jstr(e, "model"), *scen = jstr(e, "scenario");
 	const json_t *fig = json_object_get(e, "figures");
@@ -546,6 +543,6 @@ void report_experiment(struct report *r, const json_t *e, const struct report_sc
 	syscalls(r, e, style, sc);
 	uring(r, e, style);
 	fputs("</div>\n", f);
-	findings(r, e);
+	findings(r, why);
 	fputs("</div></article>\n", f);
 }

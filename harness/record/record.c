@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+#include "harness/record/record.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void record_explain(struct experiment_record *e)
+{
+	e->why.nfindings = explain_experiment(&e->why.fig, e->why.findings, FINDINGS_MAX);
+}
+
+void run_record_rank(struct run_record *r)
+{
+	r->nrankings = 0;
+	for (int s = 0; s < nscenarios && r->nrankings < RUN_MAX; s++) {
+		const struct explanation *rows[RANKING_MAX];
+		int n = 0;
+
+		for (int i = 0; i < r->nexps && n < RANKING_MAX; i++)
+			if (r->exps[i]->scenario == &scenarios[s])
+				rows[n++] = &r->exps[i]->why;
+		if (n)
+			explain_ranking(rows, n, &r->rankings[r->nrankings++]);
+	}
+}
+
+const struct ranking *run_record_ranking(const struct run_record *r, const char *scenario)
+{
+	for (int i = 0; i < r->nrankings; i++)
+		if (!strcmp(r->rankings[i].scenario, scenario))
+			return &r->rankings[i];
+	return NULL;
+}
+
+struct experiment_record *experiment_record_new(void)
+{
+	struct experiment_record *e = calloc(1, sizeof(*e));
+
+	if (e)
+		figures_init(&e->why.fig);
+	return e;
+}
+
+void experiment_record_free(struct experiment_record *e)
+{
+	if (!e)
+		return;
+	for (int i = 0; i < RECORD_MAX_ARGS; i++)
+		free(e->argv[i]);
+	json_decref(e->sysctls);
+	load_result_free(&e->load);
+	free(e);
+}
+
+int run_record_add(struct run_record *r, struct experiment_record *e)
+{
+	struct experiment_record **more = realloc(r->exps, (r->nexps + 1) * sizeof(*more));
+
+	if (!more)
+		return -ENOMEM;
+	r->exps = more;
+	r->exps[r->nexps++] = e;
+	return 0;
+}
+
+void run_record_free(struct run_record *r)
+{
+	for (int i = 0; i < r->nexps; i++)
+		experiment_record_free(r->exps[i]);
+	free(r->exps);
+	json_decref(r->machine);
+	memset(r, 0, sizeof(*r));
+}

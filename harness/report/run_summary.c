@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The run's summary, per scenario: the models side by side (one row each,
+ * key figures), the ranking recorded for it, and each model's findings.
+ */
+#include "common/units.h"
+#include "harness/report/text.h"
+
+#include <string.h>
+
+static const char *rule = "--------------------------------------------------------------"
+			  "--------------------------------------------------";
+
+static void print_comparison(FILE *f, const char *scenario, const struct figures *const figs[],
+			     int n)
+{
+	fprintf(f, "%s\n", scenario);
+	fprintf(f, "%-9s %9s %9s %9s %7s %9s %9s %7s %7s %8s %8s\n", "model", "req/s",
+		"p50", "p99", "errors", "aq max", "overflow", "vcs/req", "ics/req",
+		"sys/req", "cpu/req");
+	fprintf(f, "%.*s\n", 100, rule);
+	for (int i = 0; i < n; i++) {
+		const struct figures *g = figs[i];
+		char rps[32], p50[32], p99[32], err[32], aq[32], ovf[32], cpu[32];
+		char vcs[32], ics[32], sys[32];
+
+		if (isnan(g->aq_max))
+			snprintf(aq, sizeof(aq), "-");
+		else
+			snprintf(aq, sizeof(aq), "%.0f/%.0f", g->aq_max, g->aq_limit);
+		fprintf(f, "%-9s %9s %9s %9s %7s %9s %9s %7s %7s %8s %8s\n", g->model,
+			fmt_count(rps, 32, round(g->rps)), fmt_us(p50, 32, g->p50_us),
+			fmt_us(p99, 32, g->p99_us), fmt_count(err, 32, g->errors), aq,
+			fmt_count(ovf, 32, g->listen_overflows),
+			fmt_count(vcs, 32, per_request(g, g->vol_switches)),
+			fmt_count(ics, 32, per_request(g, g->invol_switches)),
+			fmt_count(sys, 32, per_request(g, g->syscalls)),
+			fmt_us(cpu, 32, cpu_us_per_request(g)));
+	}
+}
+
+/* "thread_creation, runqueue_pressure", or "none" */
+static void rule_list(char *buf, size_t len, const struct rule_list *l)
+{
+	size_t used = 0;
+
+	snprintf(buf, len, "none");
+	for (int i = 0; i < l->n && used < len; i++)
+		used += snprintf(buf + used, len - used, "%s%s", i ? ", " : "", l->name[i]);
+}
+
+void ranking_entry_text(char *buf, size_t len, const struct ranking *r, int i)
+{
+	const struct ranking_entry *e = &r->entries[i], *best = &r->entries[0];
+	char worse[512], better[512];
+
+	if (i == 0) {
+		snprintf(buf, len, " fastest, %.0f requests/s", e->rps);
+		return;
+	}
+	rule_list(worse, sizeof(worse), &e->only_here);
+	rule_list(better, sizeof(better), &e->only_best);
+	if (!e->only_here.n && !e->only_best.n)
+		snprintf(buf, len, " %.2fx of %s's requests/s at %.2fx its CPU per request; "
+				   "the same rules hold for both: the gap is in degree",
+			 e->rps_ratio, best->model, e->cpu_ratio);
+	else
+		snprintf(buf, len, " %.2fx of %s's requests/s at %.2fx its CPU per request; "
+				   "only %s shows: %s; only %s shows: %s",
+			 e->rps_ratio, best->model, e->cpu_ratio, e->model, worse, best->model,
+			 better);
+}
+
+void print_ranking(FILE *f, const struct ranking *r)
+{
+	char text[2048];
+
+	for (int i = 0; i < r->n; i++) {
+		ranking_entry_text(text, sizeof(text), r, i);
+		fprintf(f, "%s:%s\n", r->entries[i].model, text);
+	}
+}
+
+void print_run_summary(FILE *f, const struct run_record *r)
+{
+	for (int s = 0; s < nscenarios; s++) {
+		const struct experiment_record *row[RANKING_MAX];
+		const struct figures *figs[RANKING_MAX];
+		const struct ranking *ranking = run_record_ranking(r, scenarios[s].name);
+		int n = 0;
+
+		for (int i = 0; i < r->nexps && n < RANKING_MAX; i++)
+			if (r->exps[i]->scenario == &scenarios[s]) {
+				row[n] = r->exps[i];
+				figs[n++] = &r->exps[i]->why.fig;
+			}
+		if (!n)
+			continue;
+		fprintf(f, "\n");
+		print_comparison(f, scenarios[s].name, figs, n);
+		fprintf(f, "\nranking:\n");
+		if (ranking)
+			print_ranking(f, ranking);
+		fprintf(f, "\nwhy:\n");
+		for (int i = 0; i < n; i++) {
+			fprintf(f, "%s:\n", row[i]->why.fig.model);
+			print_findings(f, row[i]->why.findings, row[i]->why.nfindings);
+		}
+	}
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/* The record as text: each experiment's trace summary (MODEL.txt), and the
+ * run's summary (summary.txt): per scenario the models side by side, the
+ * ranking and the findings. What the terminal shows is the same text. */
+#ifndef WHYSERVE_HARNESS_REPORT_TEXT_H
+#define WHYSERVE_HARNESS_REPORT_TEXT_H
+
+#include <stdio.h>
+
+#include "harness/record/record.h"
+
+/* One experiment's trace summary, malloc'ed; NULL when out of memory. */
+char *trace_summary(const struct experiment_record *e);
+/* Every experiment's trace summary, in the order they ran. */
+void print_trace_summaries(FILE *f, const struct run_record *r);
+/* The comparison, the ranking and the findings of every scenario. */
+void print_run_summary(FILE *f, const struct run_record *r);
+
+/* The findings as the trace summary lists them. */
+void print_findings(FILE *f, const struct finding *fs, int n);
+/* The ranking of one scenario, one line a model. */
+void print_ranking(FILE *f, const struct ranking *r);
+/* What the ranking says of entry i, after its model's name and a colon. */
+void ranking_entry_text(char *buf, size_t len, const struct ranking *r, int i);
+
+#endif

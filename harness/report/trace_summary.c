@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: MIT
+/*
+ * One experiment's trace summary: the server and where it ran, the load's
+ * figures (wrk-like), the server's CPU time, each probe's summary and cost,
+ * and why: the findings recorded with it.
+ */
+#include "common/units.h"
+#include "harness/report/text.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void print_findings(FILE *f, const struct finding *fs, int n)
+{
+	if (!n) {
+		fprintf(f, "  (no rule found a cause in the figures measured)\n");
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		fprintf(f, "  - [%s] %s\n", fs[i].confidence, fs[i].text);
+}
+
+static void print_measured(FILE *out, const struct experiment_record *e)
+{
+	const struct figures *f = &e->why.fig;
+	char a[32], b[32], c[32], d[32];
+
+	fprintf(out, "server:");
+	for (int i = 0; e->argv[i]; i++)
+		fprintf(out, " %s", i ? e->argv[i] : basename(e->argv[0]));
+	fprintf(out, "\n        %d CPU(s), as nobody, %s; exit status %d after SIGTERM\n",
+		f->server_cpus, e->netns ? "own network namespace" : "host network namespace",
+		e->exit_status);
+	if (e->said[0])
+		fprintf(out, "        it said: %s", e->said);
+	fprintf(out, "load:   %s (%d CPU(s))\n\n", e->scenario->what, e->nload_cpus);
+	load_result_print(out, &e->load);
+	fprintf(out, "\nserver CPU time (its cgroup): %s (user %s, system %s): %s per request, "
+		     "%.0f%% of %d CPU(s); the load generator's: %.0f%% of %d CPU(s)\n\n",
+		fmt_us(a, 32, e->cpu_us), fmt_us(b, 32, e->cpu_user_us),
+		fmt_us(c, 32, e->cpu_system_us), fmt_us(d, 32, cpu_us_per_request(f)),
+		100 * cpu_busy_share(f), f->server_cpus, 100 * load_busy_share(f), f->load_cpus);
+	probes_print(out, &e->probes, &e->stats);
+	probes_print_cost(out, &e->probes, &e->stats);
+	fprintf(out, "\nwhy:\n");
+	print_findings(out, e->why.findings, e->why.nfindings);
+	fprintf(out, "\n");
+}
+
+char *trace_summary(const struct experiment_record *e)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	if (!out)
+		return NULL;
+	fprintf(out, "==== %s · %s ====\n", e->why.fig.model, e->why.fig.scenario);
+	if (e->unprintable)
+		fprintf(out, "(no trace summary: %s)\n\n",
+			e->unprintable == -ENODATA ? "recorded without the latency histograms, "
+						     "by an older harness; its MODEL.txt has it"
+						   : strerror(-e->unprintable));
+	else
+		print_measured(out, e);
+	if (fclose(out)) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+void print_trace_summaries(FILE *f, const struct run_record *r)
+{
+	for (int i = 0; i < r->nexps; i++) {
+		char *text = trace_summary(r->exps[i]);
+
+		if (text)
+			fputs(text, f);
+		free(text);
+	}
+}

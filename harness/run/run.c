@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+#include "harness/run/run.h"
+#include "harness/run/experiment.h"
+#include "harness/sandbox/cgroup.h"
+#include "harness/sandbox/machine.h"
+
+#include <errno.h>
+#include <stdio.h>
+
+int run_all(const struct run_opts *o, volatile sig_atomic_t *stop, struct run_record *r)
+{
+	struct experiment plan[RUN_MAX * RUN_MAX];
+	int n = 0, failed = 0, err = 0;
+
+	r->format = RECORD_FORMAT;
+	r->options = *o;
+	r->machine = machine_to_json();
+	for (int m = 0; m < nmodels; m++)
+		for (int s = 0; s < nscenarios; s++)
+			if (o->model[m] && o->scenario[s])
+				plan[n++] = (struct experiment){ .model = &models[m],
+								 .scenario = &scenarios[s],
+								 .stop = stop };
+	/* a run killed outright may have left servers' children behind */
+	if (cgroup_reap_stale() > 0)
+		fprintf(stderr, "harness run: removed what an earlier, killed run left behind\n");
+	for (int i = 0; i < n && !*stop; i++) {
+		struct experiment *e = &plan[i];
+
+		e->index = i + 1;
+		e->count = n;
+		err = experiment_run(e, o);
+		if (e->record && run_record_add(r, e->record)) {
+			experiment_record_free(e->record);
+			return -ENOMEM;
+		}
+		if (err == -EINTR)
+			break;
+		if (err == -EINVAL || err == -EACCES) {
+			fprintf(stderr, "harness run: %s\n", e->error);
+			return err;
+		}
+		if (err) {
+			fprintf(stderr, "harness run: %s %s: %s\n", e->model->name, e->scenario->name,
+				e->error);
+			failed++;
+		}
+	}
+	r->interrupted = *stop != 0;
+	run_record_rank(r);
+	return r->interrupted ? -EINTR : failed ? -EIO : 0;
+}
