@@ -21,11 +21,12 @@
 #define POLL_NS 20000000ULL     /* the calling thread looks every 20 ms */
 #define FD_SLACK 64             /* descriptors besides the connections */
 
-static const char *const scenario_names[] = {
+const char *const load_scenario_names[] = {
 	[LOAD_THROUGHPUT] = "throughput",
 	[LOAD_CONNECT] = "connect",
 	[LOAD_RATE] = "rate",
 	[LOAD_USERS] = "users",
+	NULL,
 };
 
 static const char *const error_names[][2] = {
@@ -41,7 +42,7 @@ static const char *const error_names[][2] = {
 
 const char *load_scenario_name(enum load_scenario s)
 {
-	return s <= LOAD_USERS ? scenario_names[s] : "?";
+	return s <= LOAD_USERS ? load_scenario_names[s] : "?";
 }
 
 const char *load_error_name(enum load_error e)

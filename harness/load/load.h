@@ -169,6 +169,8 @@ void load_result_free(struct load_result *r);
 int load_parse_cpus(const char *list, int *cpus, unsigned max);
 
 const char *load_scenario_name(enum load_scenario s);
+/* each scenario's name, indexed by enum load_scenario, NULL-terminated */
+extern const char *const load_scenario_names[];
 /* "connect_refused", "reset", ...: the JSON keys */
 const char *load_error_name(enum load_error e);
 /* "connect refused", ...: for people */

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
-/* A load result as JSON: every figure, latencies in microseconds; and
- * back, for printing a finished run again. */
+/*
+ * A load result as JSON, and back (for printing a finished run again): one
+ * table, every figure once; latencies in microseconds, each histogram
+ * itself so that every percentile can be printed again.
+ */
+#include "common/json_map.h"
 #include "harness/load/load.h"
 
 #include <errno.h>
@@ -93,63 +97,6 @@ static json_t *series_json(const struct load_result *r)
 	return a;
 }
 
-json_t *load_result_to_json(const struct load_result *r)
-{
-	json_t *j = json_object(), *status = json_object();
-	char code[8];
-
-	if (!j || !status) {
-		json_decref(j);
-		json_decref(status);
-		return NULL;
-	}
-	json_object_set_new(j, "scenario", json_string(load_scenario_name(r->scenario)));
-	json_object_set_new(j, "url", json_string(r->url));
-	json_object_set_new(j, "threads", json_integer(r->threads));
-	json_object_set_new(j, "connections", json_integer(r->connections));
-	json_object_set_new(j, "duration_s", json_real(r->duration_s));
-	json_object_set_new(j, "requests", json_integer(r->requests));
-	json_object_set_new(j, "sent", json_integer(r->sent));
-	json_object_set_new(j, "bytes", json_integer(r->bytes));
-	json_object_set_new(j, "connects", json_integer(r->connects));
-	json_object_set_new(j, "rate", json_real(r->rate));
-	json_object_set_new(j, "latency_us", latency_json(&r->latency));
-	json_object_set_new(j, "connect_us", latency_json(&r->connect));
-	json_object_set_new(j, "errors", errors_json(r));
-	if (r->other_errno)
-		json_object_set_new(j, "other_errno", json_integer(r->other_errno));
-	json_object_set_new(j, "errors_total", json_integer(r->errors_total));
-	json_object_set_new(j, "unanswered", json_integer(r->unanswered));
-	json_object_set_new(j, "unanswered_wait_us", json_real(r->unanswered_wait_ns / 1e3));
-	for (int s = 0; s < LOAD_STATUS_MAX; s++)
-		if (r->status[s]) {
-			snprintf(code, sizeof(code), "%d", s);
-			json_object_set_new(status, code, json_integer(r->status[s]));
-		}
-	json_object_set_new(j, "status", status);
-	json_object_set_new(j, "series", series_json(r));
-	json_object_set_new(j, "client_cpu", json_pack("{s:f, s:f, s:f, s:f}",
-		"user_s", r->cpu_user_s, "sys_s", r->cpu_sys_s,
-		"per_request_us", r->requests ? (r->cpu_user_s + r->cpu_sys_s) * 1e6 / r->requests : 0.0,
-		"busy", r->cpu_busy));
-	if (r->scenario == LOAD_RATE || r->scenario == LOAD_USERS)
-		json_object_set_new(j, "schedule", json_pack("{s:I, s:f, s:f, s:b, s:b}",
-			"late_sends", (json_int_t)r->late_sends, "mean_lag_us", r->mean_lag_ns / 1e3,
-			"max_lag_us", r->max_lag_ns / 1e3, "behind", r->behind,
-			"client_behind", r->client_behind));
-	if (r->scenario == LOAD_RATE)
-		json_object_set_new(j, "open_loop", json_pack("{s:f, s:f}",
-			"target_rate", r->rate_target, "achieved_rate", r->rate));
-	if (r->scenario == LOAD_USERS)
-		json_object_set_new(j, "users", json_pack("{s:i, s:i}",
-			"users", (int)r->users, "started", (int)r->users_started));
-	json_object_set_new(j, "connections_peak", json_integer(r->connections_peak));
-	json_object_set_new(j, "stopped", json_boolean(r->stopped));
-	return j;
-}
-
-/* ------------------------------------------------------------ and back */
-
 static int histogram_from_json(const json_t *j, struct histogram *h)
 {
 	const json_t *hist = json_object_get(j, "histogram"), *v;
@@ -178,80 +125,6 @@ static int histogram_from_json(const json_t *j, struct histogram *h)
 	h->max = json_integer_value(json_object_get(hist, "max_ns"));
 	if (h->total)
 		h->min = json_integer_value(json_object_get(hist, "min_ns"));
-	return 0;
-}
-
-enum kind { UINT, U64, DOUBLE, BOOL, US_AS_NS, US_AS_NS_DOUBLE };
-
-/* The figures load_result_to_json writes as plain values: in obj (NULL:
- * the top level), key. */
-#define F(obj, key, member, kind) { obj, key, offsetof(struct load_result, member), kind }
-static const struct field {
-	const char *obj, *key;
-	size_t off;
-	enum kind kind;
-} fields[] = {
-	F(NULL, "threads", threads, UINT),
-	F(NULL, "connections", connections, UINT),
-	F(NULL, "duration_s", duration_s, DOUBLE),
-	F(NULL, "requests", requests, U64),
-	F(NULL, "sent", sent, U64),
-	F(NULL, "bytes", bytes, U64),
-	F(NULL, "connects", connects, U64),
-	F(NULL, "rate", rate, DOUBLE),
-	F(NULL, "errors_total", errors_total, U64),
-	F(NULL, "other_errno", other_errno, UINT),
-	F(NULL, "unanswered", unanswered, U64),
-	F(NULL, "unanswered_wait_us", unanswered_wait_ns, US_AS_NS),
-	F(NULL, "connections_peak", connections_peak, UINT),
-	F(NULL, "stopped", stopped, BOOL),
-	F("client_cpu", "user_s", cpu_user_s, DOUBLE),
-	F("client_cpu", "sys_s", cpu_sys_s, DOUBLE),
-	F("client_cpu", "busy", cpu_busy, DOUBLE),
-	F("schedule", "late_sends", late_sends, U64),
-	F("schedule", "mean_lag_us", mean_lag_ns, US_AS_NS_DOUBLE),
-	F("schedule", "max_lag_us", max_lag_ns, US_AS_NS),
-	F("schedule", "behind", behind, BOOL),
-	F("schedule", "client_behind", client_behind, BOOL),
-	F("open_loop", "target_rate", rate_target, DOUBLE),
-	F("users", "users", users, UINT),
-	F("users", "started", users_started, UINT),
-};
-#undef F
-
-static int fields_from_json(const json_t *j, struct load_result *r)
-{
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		const struct field *f = &fields[i];
-		const json_t *v = json_object_get(f->obj ? json_object_get(j, f->obj) : j, f->key);
-		char *p = (char *)r + f->off;
-		double x = json_number_value(v);
-
-		if (!v)
-			continue;
-		if (f->kind == BOOL ? !json_is_boolean(v) : !json_is_number(v))
-			return -EINVAL;
-		switch (f->kind) {
-		case UINT:
-			*(unsigned *)p = x;
-			break;
-		case U64:
-			*(uint64_t *)p = json_is_integer(v) ? (uint64_t)json_integer_value(v) : x;
-			break;
-		case DOUBLE:
-			*(double *)p = x;
-			break;
-		case BOOL:
-			*(bool *)p = json_is_true(v);
-			break;
-		case US_AS_NS:
-			*(uint64_t *)p = llround(x * 1e3);
-			break;
-		case US_AS_NS_DOUBLE:
-			*(double *)p = x * 1e3;
-			break;
-		}
-	}
 	return 0;
 }
 
@@ -295,28 +168,198 @@ static int statuses_from_json(const json_t *o, struct load_result *r, bool error
 	return 0;
 }
 
+/* ---------------------------------------------------------------- codecs */
+
+static json_t *latency_to(const void *m, const void *base)
+{
+	(void)base;
+	return latency_json(m);
+}
+
+/* percentiles, mean and stdev are derived: only the histogram is read */
+static int latency_from(const json_t *j, void *m, void *base)
+{
+	(void)base;
+	return histogram_from_json(j, m);
+}
+
+static const struct jm_codec latency_codec = { latency_to, latency_from };
+
+static json_t *errors_to(const void *m, const void *base)
+{
+	(void)m;
+	return errors_json(base);
+}
+
+/* the errors by kind, and the non-2xx responses by status */
+static int errors_from(const json_t *j, void *m, void *base)
+{
+	struct load_result *r = base;
+	const json_t *v;
+
+	(void)m;
+	if (!json_is_object(j))
+		return -EINVAL;
+	for (int k = 0; k < LOAD_ERR_KINDS; k++) {
+		v = json_object_get(j, load_error_name(k));
+		if (v && (!json_is_integer(v) || json_integer_value(v) < 0))
+			return -EINVAL;
+		r->errors[k] = json_integer_value(v);
+	}
+	return statuses_from_json(json_object_get(j, "status"), r, true);
+}
+
+static const struct jm_codec errors_codec = { errors_to, errors_from };
+
+static json_t *status_to(const void *m, const void *base)
+{
+	const struct load_result *r = base;
+	json_t *status = json_object();
+	char code[8];
+
+	(void)m;
+	for (int s = 0; status && s < LOAD_STATUS_MAX; s++)
+		if (r->status[s]) {
+			snprintf(code, sizeof(code), "%d", s);
+			json_object_set_new(status, code, json_integer(r->status[s]));
+		}
+	return status;
+}
+
+/* the 2xx: the others are read with the errors */
+static int status_from(const json_t *j, void *m, void *base)
+{
+	(void)m;
+	return statuses_from_json(j, base, false);
+}
+
+static const struct jm_codec status_codec = { status_to, status_from };
+
+static json_t *series_to(const void *m, const void *base)
+{
+	(void)m;
+	return series_json(base);
+}
+
+static int series_from(const json_t *j, void *m, void *base)
+{
+	(void)m;
+	return series_from_json(j, base);
+}
+
+static const struct jm_codec series_codec = { series_to, series_from };
+
+/* derived for people reading results.json, not read */
+static json_t *per_request_to(const void *m, const void *base)
+{
+	const struct load_result *r = base;
+
+	(void)m;
+	return json_real(r->requests ? (r->cpu_user_s + r->cpu_sys_s) * 1e6 / r->requests : 0.0);
+}
+
+static json_t *achieved_to(const void *m, const void *base)
+{
+	(void)m;
+	return json_real(((const struct load_result *)base)->rate);
+}
+
+static const struct jm_codec per_request_codec = { per_request_to, NULL };
+static const struct jm_codec achieved_codec = { achieved_to, NULL };
+
+/* ---------------------------------------------------------------- the table */
+
+static bool scheduled(const void *base)
+{
+	const struct load_result *r = base;
+
+	return r->scenario == LOAD_RATE || r->scenario == LOAD_USERS;
+}
+
+static bool open_loop(const void *base)
+{
+	return ((const struct load_result *)base)->scenario == LOAD_RATE;
+}
+
+static bool with_users(const void *base)
+{
+	return ((const struct load_result *)base)->scenario == LOAD_USERS;
+}
+
+static bool errno_kept(const void *base)
+{
+	return ((const struct load_result *)base)->other_errno != 0;
+}
+
+#define L struct load_result
+static const struct jm_field client_cpu_fields[] = {
+	JM_DOUBLE(L, "user_s", cpu_user_s),
+	JM_DOUBLE(L, "sys_s", cpu_sys_s),
+	JM_CODEC(L, "per_request_us", requests, per_request_codec),
+	JM_DOUBLE(L, "busy", cpu_busy),
+};
+JM_TABLE(client_cpu_table, client_cpu_fields);
+
+static const struct jm_field schedule_fields[] = {
+	JM_U64(L, "late_sends", late_sends),
+	{ JM_FIELD("mean_lag_us", JM_M(L, mean_lag_ns), JM_DOUBLE), .div = 1e3 },
+	JM_NS_AS_US(L, "max_lag_us", max_lag_ns),
+	JM_BOOL(L, "behind", behind),
+	JM_BOOL(L, "client_behind", client_behind),
+};
+JM_TABLE(schedule_table, schedule_fields);
+
+static const struct jm_field open_loop_fields[] = {
+	JM_DOUBLE(L, "target_rate", rate_target),
+	JM_CODEC(L, "achieved_rate", rate, achieved_codec),
+};
+JM_TABLE(open_loop_table, open_loop_fields);
+
+static const struct jm_field users_fields[] = {
+	JM_UINT(L, "users", users),
+	JM_UINT(L, "started", users_started),
+};
+JM_TABLE(users_table, users_fields);
+
+static const struct jm_field load_fields[] = {
+	JM_ENUM(L, "scenario", scenario, load_scenario_names),
+	JM_STR(L, "url", url),
+	JM_UINT(L, "threads", threads),
+	JM_UINT(L, "connections", connections),
+	JM_DOUBLE(L, "duration_s", duration_s),
+	JM_U64(L, "requests", requests),
+	JM_U64(L, "sent", sent),
+	JM_U64(L, "bytes", bytes),
+	JM_U64(L, "connects", connects),
+	JM_DOUBLE(L, "rate", rate),
+	JM_CODEC(L, "latency_us", latency, latency_codec),
+	JM_CODEC(L, "connect_us", connect, latency_codec),
+	JM_CODEC(L, "errors", errors, errors_codec),
+	{ JM_FIELD("other_errno", JM_M(L, other_errno), JM_INT), .present = errno_kept },
+	JM_U64(L, "errors_total", errors_total),
+	JM_U64(L, "unanswered", unanswered),
+	JM_NS_AS_US(L, "unanswered_wait_us", unanswered_wait_ns),
+	JM_CODEC(L, "status", status, status_codec),
+	JM_CODEC(L, "series", seconds, series_codec),
+	JM_GROUP("client_cpu", client_cpu_table),
+	{ JM_FIELD("schedule", 0, JM_OBJ), .sub = &schedule_table, .present = scheduled },
+	{ JM_FIELD("open_loop", 0, JM_OBJ), .sub = &open_loop_table, .present = open_loop },
+	{ JM_FIELD("users", 0, JM_OBJ), .sub = &users_table, .present = with_users },
+	JM_UINT(L, "connections_peak", connections_peak),
+	JM_BOOL(L, "stopped", stopped),
+};
+#undef L
+JM_TABLE(load_table, load_fields);
+
+json_t *load_result_to_json(const struct load_result *r)
+{
+	return jm_to_json(r, &load_table);
+}
+
 int load_result_from_json(const json_t *j, struct load_result *r)
 {
-	const char *scenario = json_string_value(json_object_get(j, "scenario"));
-	const json_t *errors = json_object_get(j, "errors");
-	int err;
-
 	memset(r, 0, sizeof(*r));
-	if (!json_is_object(j) || !scenario)
+	if (!json_is_object(j) || !json_object_get(j, "scenario"))
 		return -EINVAL;
-	for (r->scenario = LOAD_THROUGHPUT; strcmp(load_scenario_name(r->scenario), scenario);
-	     r->scenario++)
-		if (r->scenario == LOAD_USERS)
-			return -EINVAL;
-	snprintf(r->url, sizeof(r->url), "%s", json_string_value(json_object_get(j, "url")) ?: "");
-	for (int k = 0; k < LOAD_ERR_KINDS; k++)
-		r->errors[k] = json_integer_value(json_object_get(errors, load_error_name(k)));
-	err = statuses_from_json(json_object_get(j, "status"), r, false)
-	      ?: statuses_from_json(json_object_get(errors, "status"), r, true)
-	      ?: fields_from_json(j, r);
-	if (!err)
-		err = histogram_from_json(json_object_get(j, "latency_us"), &r->latency);
-	if (!err)
-		err = histogram_from_json(json_object_get(j, "connect_us"), &r->connect);
-	return err ?: series_from_json(json_object_get(j, "series"), r);
+	return jm_read(j, r, &load_table);
 }
