@@ -3,7 +3,8 @@
 #   make            build servers, probes, harness and tests
 #   make test       install missing packages, build, run every test
 #   make run        install missing packages, build, install, run the experiment
-#   make install    PREFIX=/usr/local: harness on PATH, servers and BPF objects beside it
+#   make install    PREFIX=/usr/local: harness on PATH (the BPF objects inside it),
+#                   the servers in PREFIX/lib/whyserve
 #   make V=1        show the commands
 
 OUTPUT  := build

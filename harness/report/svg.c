@@ -2,7 +2,6 @@
 #include "harness/report/svg.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <string.h>
 
 /*
@@ -204,18 +203,6 @@ void svg_text(FILE *f, double x, double y, const char *anchor, const char *cls, 
 	fputc('>', f);
 	svg_esc(f, text);
 	fputs("</text>\n", f);
-}
-
-void svg_textf(FILE *f, double x, double y, const char *anchor, const char *cls, const char *fmt,
-	       ...)
-{
-	char buf[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	svg_text(f, x, y, anchor, cls, buf);
 }
 
 void svg_line(FILE *f, double x1, double y1, double x2, double y2, const char *cls)

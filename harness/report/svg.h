@@ -67,8 +67,6 @@ void svg_close(FILE *f);
 void svg_hatch(FILE *f, int svg_id, int k, const char *color);
 
 void svg_text(FILE *f, double x, double y, const char *anchor, const char *cls, const char *text);
-void svg_textf(FILE *f, double x, double y, const char *anchor, const char *cls, const char *fmt,
-	       ...) __attribute__((format(printf, 6, 7)));
 void svg_line(FILE *f, double x1, double y1, double x2, double y2, const char *cls);
 /* A rectangle with an optional outline and hover title (NULL: none). */
 void svg_rect(FILE *f, double x, double y, double w, double h, const char *fill, const char *edge,

@@ -113,17 +113,11 @@ static int for_each_pid(const struct cgroup *cg, void (*fn)(pid_t))
 	if (!f)
 		return -errno;
 	while (fscanf(f, "%d", &pid) == 1) {
-		if (fn)
-			fn(pid);
+		fn(pid);
 		n++;
 	}
 	fclose(f);
 	return n;
-}
-
-int cgroup_nprocs(const struct cgroup *cg)
-{
-	return for_each_pid(cg, NULL);
 }
 
 static void kill_pid(pid_t pid)

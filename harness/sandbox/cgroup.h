@@ -23,8 +23,6 @@ int cgroup2_root(char *buf, size_t len);
 int cgroup_create(struct cgroup *cg, const char *name);
 int cgroup_add_pid(const struct cgroup *cg, pid_t pid);
 int cgroup_cpu(const struct cgroup *cg, struct cgroup_cpu *cpu);
-/* Number of processes in it, or -errno. */
-int cgroup_nprocs(const struct cgroup *cg);
 /* Kills whatever is left in it, waits (up to 2 s) and removes it. */
 int cgroup_destroy(struct cgroup *cg);
 /* Destroys the cgroups of harness runs that died without cleaning up

@@ -86,18 +86,3 @@ int sysctl_read(const char *name, char *buf, int len)
 			*p = ' ';
 	return 0;
 }
-
-int sysctl_write(const char *name, const char *val)
-{
-	char path[256];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/sys/%s", name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n < 0 ? -errno : 0;
-}

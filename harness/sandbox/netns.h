@@ -18,9 +18,8 @@ int netns_enter_new(struct netns *ns);
 /* Back home; the new namespace goes away with its last process. */
 int netns_leave(struct netns *ns);
 
-/* Reads or writes a sysctl of the calling thread's namespace, e.g.
+/* Reads a sysctl of the calling thread's namespace, e.g.
  * "net/core/somaxconn". 0 or -errno. */
 int sysctl_read(const char *name, char *buf, int len);
-int sysctl_write(const char *name, const char *val);
 
 #endif
