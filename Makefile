@@ -137,7 +137,7 @@ $(PROBE_LIB): $(PROBE_OBJS)
 # it does not link. tests/layout holds the includes to the same order.
 ROOM_cli     := main cmd_run cmd_report cmd_load cmd_check cmd_list run_options
 ROOM_run     := run experiment progress figures_of
-ROOM_report  := results trace_summary run_summary record_json figures_json \
+ROOM_report  := results out_dir trace_summary run_summary record_json figures_json \
                 html html_experiment html_parts chart svg
 ROOM_record  := catalog record
 ROOM_sandbox := cgroup netns server_proc machine
@@ -195,6 +195,8 @@ TESTLIB  += models
 TESTS    += report_html
 # harness report in text: the trace summaries again, from results.json
 TESTS    += report_text
+# files written as root: no planted link followed, handed to the sudo user
+TESTS    += results_safety
 TESTLIB  += png
 TEST_LIB := $(OBJ)/libtest.a
 TEST_BINS := $(addprefix $(OUTPUT)/tests/,$(TESTS))
@@ -221,6 +223,7 @@ $(OUTPUT)/tests/report_html: | $(HARNESS_BIN) $(SERVER_BINS)
 $(OUTPUT)/tests/report_text: $(LINK_report)
 $(OUTPUT)/tests/report_text: LDLIBS += $(HARNESS_LIBS)
 $(OUTPUT)/tests/report_text: | $(HARNESS_BIN) $(SERVER_BINS)
+$(OUTPUT)/tests/results_safety: | $(HARNESS_BIN) $(SERVER_BINS)
 
 $(OUTPUT)/tests/json_map: $(OBJ)/san/common/json_map.o
 $(OUTPUT)/tests/json_map: LDFLAGS += $(SANITIZE)

@@ -7,6 +7,7 @@
  */
 #include "harness/cli/commands.h"
 #include "harness/report/html.h"
+#include "harness/report/out_dir.h"
 #include "harness/report/record_json.h"
 #include "harness/report/text.h"
 
@@ -72,12 +73,55 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+/*
+ * report.html into DIR, or into --out FILE: created afresh, never through a
+ * link (harness report may run as root). page gets its path; 0, or -errno
+ * with why saying what went wrong.
+ */
+static int write_page(const struct report_env *env, const struct run_record *r,
+		      const json_t *results, char *page, char *why, size_t len)
+{
+	char dir[4096];
+	const char *name;
+	struct out_dir d;
+	FILE *f;
+	int err;
+
+	if (env->out) {
+		const char *slash = strrchr(env->out, '/');
+
+		name = slash ? slash + 1 : env->out;
+		snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - env->out) : 1,
+			 slash ? env->out : ".");
+		snprintf(page, len, "%s", env->out);
+	} else {
+		name = "report.html";
+		snprintf(dir, sizeof(dir), "%s", env->dir);
+		snprintf(page, len, "%s/%s", env->dir, name);
+	}
+	err = out_dir_open(dir[0] ? dir : "/", OUT_STICKY_OK, &d, why, len);
+	if (err)
+		return err;
+	f = out_file(&d, name);
+	if (!f) {
+		err = -errno;
+	} else {
+		err = report_html(f, r, results);
+		if (fclose(f) && !err)
+			err = -errno;
+	}
+	out_dir_close(&d, false);
+	if (err)
+		snprintf(why, len, "failed to write %.3000s: %s", page, strerror(-err));
+	return err;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	const struct argp argp = {options, parse, NULL, doc, NULL, NULL, NULL};
 	struct report_env env = {};
 	struct run_record r;
-	char path[4096], page[4096];
+	char path[4096], page[4096], why[4096];
 	json_error_t jerr;
 	json_t *results;
 	int err;
@@ -108,18 +152,13 @@ int cmd_report(int argc, char **argv)
 	if (!env.html) {
 		print_trace_summaries(stdout, &r);
 		print_run_summary(stdout, &r);
-	} else if (!env.out &&
-		   snprintf(page, sizeof(page), "%s/report.html", env.dir) >= (int)sizeof(page)) {
-		err = -ENAMETOOLONG;
 	} else {
-		if (env.out)
-			snprintf(page, sizeof(page), "%s", env.out);
-		err = report_html_write(page, &r, results);
+		err = write_page(&env, &r, results, page, why, sizeof(page));
 	}
 	json_decref(results);
 	run_record_free(&r);
 	if (err) {
-		fprintf(stderr, "%s: failed to write %s: %s\n", argv[0], page, strerror(-err));
+		fprintf(stderr, "%s: %s\n", argv[0], why);
 		return 1;
 	}
 	if (env.html)

@@ -37,8 +37,9 @@ static void catch_signals(void)
 int cmd_run(int argc, char **argv)
 {
 	struct run_record r = { 0 };
+	struct out_dir dir;
 	struct run_opts o;
-	char dir[512];
+	char why[512];
 	int err, werr;
 
 	err = run_opts_parse(argc, argv, &o);
@@ -49,26 +50,27 @@ int cmd_run(int argc, char **argv)
 				"namespaces): run it with sudo\n");
 		return 2;
 	}
-	err = results_dir_create(&o, dir, sizeof(dir));
+	err = results_dir_open(&o, &dir, why, sizeof(why));
 	if (err) {
-		fprintf(stderr, "harness run: failed to create %s: %s\n", dir, strerror(-err));
+		fprintf(stderr, "harness run: %s\n", why);
 		return 2;
 	}
 	catch_signals();
 	err = run_all(&o, &stop, &r);
 	if (err == -EINVAL || err == -EACCES || err == -ENOMEM) {
 		run_record_free(&r);
-		rmdir(dir);
+		out_dir_close(&dir, true);
 		return err == -ENOMEM ? 1 : 2;
 	}
 	print_trace_summaries(stdout, &r);
 	print_run_summary(stdout, &r);
-	werr = results_write(dir, &r);
+	werr = results_write(&dir, &r);
 	if (werr)
-		fprintf(stderr, "harness run: failed to write the results in %s: %s\n", dir,
+		fprintf(stderr, "harness run: failed to write the results in %s: %s\n", dir.path,
 			strerror(-werr));
 	else
-		printf("\nresults: %s/ (report.html, summary.txt, one MODEL.txt per model, results.json)\n", dir);
+		printf("\nresults: %s/ (report.html, summary.txt, one MODEL.txt per model, results.json)\n", dir.path);
+	out_dir_close(&dir, false);
 	if (err == -EINTR)
 		fprintf(stderr, "harness run: interrupted; %d of %d experiments written\n", r.nexps,
 			run_opts_experiments(&o));

@@ -675,16 +675,3 @@ int report_html(FILE *f, const struct run_record *run, const json_t *results)
 	      f);
 	return ferror(f) ? -EIO : 0;
 }
-
-int report_html_write(const char *path, const struct run_record *run, const json_t *results)
-{
-	FILE *f = fopen(path, "w");
-	int err;
-
-	if (!f)
-		return -errno;
-	err = report_html(f, run, results);
-	if (fclose(f) && !err)
-		err = -errno;
-	return err;
-}

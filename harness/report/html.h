@@ -15,7 +15,5 @@
  * results (its results.json, as written), its findings and rankings from
  * r (read from it). 0 or -errno. */
 int report_html(FILE *f, const struct run_record *r, const json_t *results);
-/* The same into the file at path. 0 or -errno. */
-int report_html_write(const char *path, const struct run_record *r, const json_t *results);
 
 #endif

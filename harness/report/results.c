@@ -7,67 +7,25 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
-static int mkdir_p(const char *path)
+int results_dir_open(const struct run_opts *o, struct out_dir *d, char *why, size_t len)
 {
-	char buf[512];
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *p = buf + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			if (mkdir(buf, 0755) && errno != EEXIST)
-				return -errno;
-			*p = '/';
-		}
-	return mkdir(buf, 0755) && errno != EEXIST ? -errno : 0;
-}
-
-/* Under sudo, the results belong to the user who asked for them. */
-static void give_to_sudo_user(const char *path)
-{
-	const char *uid = getenv("SUDO_UID"), *gid = getenv("SUDO_GID");
-
-	if (uid && gid && geteuid() == 0 && chown(path, atoi(uid), atoi(gid)))
-		return; /* not worth failing a run for */
-}
-
-int results_dir_create(const struct run_opts *o, char *dir, size_t len)
-{
-	char stamp[32];
-	time_t now = time(NULL);
+	struct out_dir parent;
 	int err;
 
-	if (o->out_dir) {
-		snprintf(dir, len, "%s", o->out_dir);
-	} else {
-		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime(&now));
-		snprintf(dir, len, "results/%s", stamp);
-	}
-	err = mkdir_p(dir);
-	if (!err) {
-		give_to_sudo_user("results");
-		give_to_sudo_user(dir);
-	}
+	if (o->out_dir)
+		return out_dir_open(o->out_dir, OUT_CREATE, d, why, len);
+	err = out_dir_open("results", OUT_CREATE, &parent, why, len);
+	if (!err)
+		err = out_dir_new_stamped(&parent, d, why, len);
+	out_dir_close(&parent, false);
 	return err;
 }
 
-static FILE *open_in(const char *dir, const char *name, char *path, size_t len)
-{
-	if (snprintf(path, len, "%s/%s", dir, name) >= (int)len) {
-		errno = ENAMETOOLONG;
-		return NULL;
-	}
-	return fopen(path, "w");
-}
-
 /* Each model's trace summaries, in the order they ran. */
-static int write_model(const char *dir, const struct run_record *r, const struct model *m)
+static int write_model(const struct out_dir *d, const struct run_record *r, const struct model *m)
 {
-	char path[1024], name[64], *text;
+	char name[64], *text;
 	FILE *f = NULL;
 
 	for (int i = 0; i < r->nexps; i++) {
@@ -75,7 +33,7 @@ static int write_model(const char *dir, const struct run_record *r, const struct
 			continue;
 		if (!f) {
 			snprintf(name, sizeof(name), "%s.txt", m->name);
-			f = open_in(dir, name, path, sizeof(path));
+			f = out_file(d, name);
 			if (!f)
 				return -errno;
 		}
@@ -84,41 +42,52 @@ static int write_model(const char *dir, const struct run_record *r, const struct
 			fputs(text, f);
 		free(text);
 	}
-	if (f && fclose(f))
-		return -errno;
-	if (f)
-		give_to_sudo_user(path);
-	return 0;
+	return f && fclose(f) ? -errno : 0;
 }
 
-int results_write(const char *dir, const struct run_record *r)
+/* One file of the results, written by write. */
+static int write_one(const struct out_dir *d, const char *name,
+		     int (*write)(FILE *f, const struct run_record *r, const json_t *results),
+		     const struct run_record *r, const json_t *results)
+{
+	FILE *f = out_file(d, name);
+	int err;
+
+	if (!f)
+		return -errno;
+	err = write(f, r, results);
+	if (fclose(f) && !err)
+		err = -errno;
+	return err;
+}
+
+static int write_json(FILE *f, const struct run_record *r, const json_t *results)
+{
+	(void)r;
+	return json_dumpf(results, f, JSON_INDENT(1) | JSON_REAL_PRECISION(10)) ? -EIO : 0;
+}
+
+static int write_summary(FILE *f, const struct run_record *r, const json_t *results)
+{
+	(void)results;
+	print_run_summary(f, r);
+	return ferror(f) ? -EIO : 0;
+}
+
+int results_write(const struct out_dir *d, const struct run_record *r)
 {
 	json_t *results = run_record_to_json(r);
-	char path[1024];
-	FILE *f;
 	int err;
 
 	if (!results)
 		return -ENOMEM;
-	snprintf(path, sizeof(path), "%s/results.json", dir);
-	err = json_dump_file(results, path, JSON_INDENT(1) | JSON_REAL_PRECISION(10)) ? -EIO : 0;
-	if (!err)
-		give_to_sudo_user(path);
+	err = write_one(d, "results.json", write_json, r, results);
 	for (int m = 0; m < nmodels && !err; m++)
-		err = write_model(dir, r, &models[m]);
-	if (!err && !(f = open_in(dir, "summary.txt", path, sizeof(path))))
-		err = -errno;
-	if (!err) {
-		print_run_summary(f, r);
-		err = fclose(f) ? -errno : 0;
-		if (!err)
-			give_to_sudo_user(path);
-	}
-	snprintf(path, sizeof(path), "%s/report.html", dir);
+		err = write_model(d, r, &models[m]);
 	if (!err)
-		err = report_html_write(path, r, results);
+		err = write_one(d, "summary.txt", write_summary, r, results);
 	if (!err)
-		give_to_sudo_user(path);
+		err = write_one(d, "report.html", report_html, r, results);
 	json_decref(results);
 	return err;
 }

@@ -7,10 +7,15 @@
 #include <stddef.h>
 
 #include "harness/record/record.h"
+#include "harness/report/out_dir.h"
 
-/* Creates o->out_dir, or results/<timestamp>; its path into dir. 0 or -errno. */
-int results_dir_create(const struct run_opts *o, char *dir, size_t len);
+/*
+ * Opens o->out_dir (created if missing), or a new results/<timestamp>.
+ * 0, or -errno with why saying what is wrong (a link, a directory others
+ * may write in) in one line.
+ */
+int results_dir_open(const struct run_opts *o, struct out_dir *d, char *why, size_t len);
 /* Writes results.json, <model>.txt, summary.txt and report.html. 0 or -errno. */
-int results_write(const char *dir, const struct run_record *r);
+int results_write(const struct out_dir *d, const struct run_record *r);
 
 #endif
