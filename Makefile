@@ -195,6 +195,8 @@ TESTLIB  += models
 TESTS    += report_html
 # harness report in text: the trace summaries again, from results.json
 TESTS    += report_text
+# the server process as the harness starts it
+TESTS    += sandbox
 # files written as root: no planted link followed, handed to the sudo user
 TESTS    += results_safety
 TESTLIB  += png

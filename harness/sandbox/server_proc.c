@@ -30,6 +30,35 @@ static int drop_to_nobody(void)
 	return 0;
 }
 
+/* The whole environment a server gets: nothing of the harness's (sudo's,
+ * the user's) reaches a program facing any client. */
+static const char *const server_environment[] = {
+	"PATH=/usr/local/bin:/usr/bin:/bin",
+	"LC_ALL=C",
+	NULL,
+};
+
+/* Nothing of the harness's descriptors (its probes, its results, its
+ * sockets) but the program to run: stdin from /dev/null, stdout and
+ * stderr the pipes the harness reads. */
+static int only_stdio(int exe, int out_fd, int err_fd)
+{
+	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	/* a harness started with stdio closed got pipes among 0-2: lift them */
+	exe = fcntl(exe, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+	out_fd = fcntl(out_fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+	err_fd = fcntl(err_fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+	null = fcntl(null, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+	dup2(null, STDIN_FILENO);
+	dup2(out_fd, STDOUT_FILENO);
+	dup2(err_fd, STDERR_FILENO);
+	if (exe > STDERR_FILENO + 1)
+		close_range(STDERR_FILENO + 1, exe - 1, 0);
+	close_range(exe + 1, ~0U, 0);
+	return exe;
+}
+
 /* In the child, between fork and exec: each step's failure is reported on
  * stderr and ends the child, so the parent sees no start-up line. */
 static void become_server(const struct server_spec *spec, int out_fd, int err_fd,
@@ -62,10 +91,11 @@ static void become_server(const struct server_spec *spec, int out_fd, int err_fd
 		_exit(126);
 	/* its own process group: a Ctrl-C reaches the harness, which stops it */
 	setpgid(0, 0);
-	dup2(out_fd, STDOUT_FILENO);
-	dup2(err_fd, STDERR_FILENO);
+	exe = only_stdio(exe, out_fd, err_fd);
 	signal(SIGPIPE, SIG_DFL);
-	fexecve(exe, (char *const *)spec->argv, environ);
+	/* no set-uid program run by it regains what it gave up */
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	fexecve(exe, (char *const *)spec->argv, (char *const *)server_environment);
 	fprintf(stderr, "failed to run %s: %s\n", spec->argv[0], strerror(errno));
 	_exit(127);
 }

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The server under test as a process: started in its cgroup, pinned to its
- * CPUs, without root, and killed by the kernel if the harness dies; ready
- * once it prints its start-up line ("... listening on HOST:PORT ...").
+ * CPUs, without root (and no way back to it), with none of the harness's
+ * descriptors or environment, and killed by the kernel if the harness
+ * dies; ready once it prints its start-up line ("... listening on
+ * HOST:PORT ...").
  */
 #ifndef WHYSERVE_HARNESS_SERVER_PROC_H
 #define WHYSERVE_HARNESS_SERVER_PROC_H
