@@ -10,9 +10,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /*
@@ -77,8 +81,101 @@ static void started_bare(void)
 	close(leak);
 }
 
+/* whyserve/NAME under the cgroup2 root, as a path */
+static bool cgroup_path(char *path, size_t len, const char *name)
+{
+	char root[256];
+
+	if (!CHECK(!cgroup2_root(root, sizeof(root)), "no cgroup v2"))
+		return false;
+	snprintf(path, len, "%s/whyserve/%s", root, name);
+	return true;
+}
+
+/* A child that makes whyserve/NAME (and locks it, if lock), then waits. */
+static pid_t holder(const char *name, bool lock, int ready[2])
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		char path[512];
+		int fd;
+
+		if (!cgroup_path(path, sizeof(path), name) || (mkdir(path, 0755) && errno != EEXIST))
+			_exit(1);
+		fd = open(path, O_RDONLY | O_DIRECTORY);
+		if (fd < 0 || (lock && flock(fd, LOCK_EX)))
+			_exit(1);
+		if (write(ready[1], "x", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	return pid;
+}
+
+/*
+ * Stale means nobody holds it, whatever its name says: one named after a
+ * PID nobody has but held by a live process (in another PID namespace, say)
+ * is kept; one named after a live PID (the PID reused) but held by nobody,
+ * and one whose maker was killed, are reaped.
+ */
+static void stale_cgroups_by_lock_not_pid(void)
+{
+	char held[64], reused[64], killed[512], path[512];
+	int ready[2], n;
+	struct cgroup cg;
+	pid_t h, k;
+	char c;
+
+	test_require_root();
+	snprintf(held, sizeof(held), "test-held-%d", 999999999);
+	snprintf(reused, sizeof(reused), "test-reused-%d", 1); /* init is alive */
+	if (!CHECK(!pipe(ready), "pipe"))
+		return;
+	h = holder(held, true, ready);
+	if (!CHECK(h > 0 && read(ready[0], &c, 1) == 1, "a live holder"))
+		goto out;
+	/* made by a process now gone: its name's PID is init's, alive */
+	k = holder(reused, false, ready);
+	if (!CHECK(k > 0 && read(ready[0], &c, 1) == 1, "a second maker"))
+		goto out;
+	kill(k, SIGKILL);
+	waitpid(k, NULL, 0);
+	/* made and locked the harness's way by a process then killed */
+	k = fork();
+	if (k == 0) {
+		if (cgroup_create(&cg, "test-killed") || write(ready[1], "x", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	if (!CHECK(k > 0 && read(ready[0], &c, 1) == 1, "a third maker"))
+		goto out;
+	snprintf(killed, sizeof(killed), "test-killed-%d", k);
+	kill(k, SIGKILL);
+	waitpid(k, NULL, 0);
+
+	n = cgroup_reap_stale();
+	CHECK(n >= 2, "%d reaped", n);
+	CHECK(cgroup_path(path, sizeof(path), held) && !access(path, F_OK),
+	      "a live process's cgroup was reaped");
+	CHECK(cgroup_path(path, sizeof(path), reused) && access(path, F_OK),
+	      "a stale cgroup named after a live PID was kept");
+	CHECK(cgroup_path(path, sizeof(path), killed) && access(path, F_OK),
+	      "a killed maker's cgroup was kept");
+out:
+	if (h > 0) {
+		kill(h, SIGKILL);
+		waitpid(h, NULL, 0);
+	}
+	if (cgroup_path(path, sizeof(path), held))
+		rmdir(path);
+}
+
 static const struct test_case cases[] = {
 	TEST(started_bare),
+	TEST(stale_cgroups_by_lock_not_pid),
 };
 
 TEST_MAIN(cases)

@@ -3,11 +3,14 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <mntent.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,25 +33,62 @@ int cgroup2_root(char *buf, size_t len)
 	return err;
 }
 
-int cgroup_create(struct cgroup *cg, const char *name)
+/*
+ * whyserve/ under the cgroup2 root, opened and locked: creating a cgroup
+ * and taking its lock happen under it, so the reaper (which also holds it)
+ * never finds one made and not yet locked. -errno, or its fd.
+ */
+static int lock_parent(char *parent, size_t len)
 {
-	char root[256], parent[300];
-	struct stat st;
-	int err;
+	char root[256];
+	int fd, err = cgroup2_root(root, sizeof(root));
 
-	memset(cg, 0, sizeof(*cg));
-	err = cgroup2_root(root, sizeof(root));
 	if (err)
 		return err;
-	snprintf(parent, sizeof(parent), "%s/whyserve", root);
+	snprintf(parent, len, "%s/whyserve", root);
 	if (mkdir(parent, 0755) && errno != EEXIST)
 		return -errno;
+	fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+int cgroup_create(struct cgroup *cg, const char *name)
+{
+	char parent[300];
+	struct stat st;
+	int pfd, err = 0;
+
+	memset(cg, 0, sizeof(*cg));
+	cg->lock = -1;
+	pfd = lock_parent(parent, sizeof(parent));
+	if (pfd < 0)
+		return pfd;
 	snprintf(cg->path, sizeof(cg->path), "%s/%s-%d", parent, name, getpid());
 	if (mkdir(cg->path, 0755) && errno != EEXIST)
-		return -errno;
-	if (stat(cg->path, &st))
-		return -errno;
+		err = -errno;
+	if (!err && (cg->lock = open(cg->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		err = -errno;
+	/* one of a live process (in another PID namespace, of the same PID): not ours */
+	if (!err && flock(cg->lock, LOCK_EX | LOCK_NB))
+		err = errno == EWOULDBLOCK ? -EBUSY : -errno;
 	/* a cgroup2 directory's inode number is its kernfs id */
+	if (!err && fstat(cg->lock, &st))
+		err = -errno;
+	close(pfd);
+	if (err) {
+		if (cg->lock >= 0)
+			close(cg->lock);
+		cg->lock = -1;
+		cg->path[0] = '\0';
+		return err;
+	}
 	cg->id = st.st_ino;
 	return 0;
 }
@@ -128,6 +168,7 @@ static void kill_pid(pid_t pid)
 int cgroup_destroy(struct cgroup *cg)
 {
 	struct timespec pause = { .tv_nsec = 5 * 1000 * 1000 };
+	int err = 0;
 
 	if (!cg->path[0])
 		return 0;
@@ -139,38 +180,53 @@ int cgroup_destroy(struct cgroup *cg)
 		nanosleep(&pause, NULL);
 	}
 	if (access(cg->path, F_OK) == 0)
-		return -EBUSY;
-	cg->path[0] = '\0';
-	return 0;
+		err = -EBUSY;
+	else
+		cg->path[0] = '\0';
+	/* gone, or left for the reaper: either way no longer ours */
+	if (cg->lock >= 0)
+		close(cg->lock);
+	cg->lock = -1;
+	return err;
+}
+
+/* Locks whyserve/name for the caller if nobody else holds it: a stale one. */
+static bool stale(const char *parent, const char *name, struct cgroup *cg)
+{
+	int fd;
+
+	if (snprintf(cg->path, sizeof(cg->path), "%s/%s", parent, name) >= (int)sizeof(cg->path))
+		return false;
+	fd = open(cg->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		close(fd);
+		return false;
+	}
+	cg->lock = fd;
+	return true;
 }
 
 int cgroup_reap_stale(void)
 {
-	char root[256], parent[300];
+	char parent[300];
 	struct dirent *d;
-	int n = 0;
+	int n = 0, pfd;
 	DIR *dir;
 
-	if (cgroup2_root(root, sizeof(root)))
+	pfd = lock_parent(parent, sizeof(parent));
+	if (pfd < 0)
 		return 0;
-	snprintf(parent, sizeof(parent), "%s/whyserve", root);
 	dir = opendir(parent);
-	if (!dir)
-		return 0;
-	while ((d = readdir(dir))) {
-		const char *dash = strrchr(d->d_name, '-');
-		struct cgroup cg = { 0 };
-		pid_t owner;
+	while (dir && (d = readdir(dir))) {
+		struct cgroup cg = { .lock = -1 };
 
-		if (d->d_type != DT_DIR || !dash || d->d_name[0] == '.')
-			continue;
-		owner = atoi(dash + 1);
-		if (owner <= 0 || kill(owner, 0) == 0 || errno != ESRCH)
-			continue;
-		if (snprintf(cg.path, sizeof(cg.path), "%s/%.200s", parent, d->d_name) <
-		    (int)sizeof(cg.path))
+		if (d->d_type == DT_DIR && d->d_name[0] != '.' && stale(parent, d->d_name, &cg))
 			n += cgroup_destroy(&cg) == 0;
 	}
-	closedir(dir);
+	if (dir)
+		closedir(dir);
+	close(pfd);
 	return n;
 }

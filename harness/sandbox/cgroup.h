@@ -10,6 +10,7 @@
 struct cgroup {
 	char path[512];
 	__u64 id; /* what bpf_get_current_cgroup_id() returns inside it */
+	int lock; /* its directory, flock()ed while we live: in use, not stale */
 };
 
 struct cgroup_cpu {
@@ -19,14 +20,16 @@ struct cgroup_cpu {
 /* Where cgroup2 is mounted (/sys/fs/cgroup, or /sys/fs/cgroup/unified on
  * hybrid systems). 0 or -ENOENT when there is none. */
 int cgroup2_root(char *buf, size_t len);
-/* Creates <root>/whyserve/<name>-<pid> (name: what runs in it). 0 or -errno. */
+/* Creates <root>/whyserve/<name>-<pid> (name: what runs in it), locked as
+ * ours until destroyed or until we die. 0 or -errno. */
 int cgroup_create(struct cgroup *cg, const char *name);
 int cgroup_add_pid(const struct cgroup *cg, pid_t pid);
 int cgroup_cpu(const struct cgroup *cg, struct cgroup_cpu *cpu);
 /* Kills whatever is left in it, waits (up to 2 s) and removes it. */
 int cgroup_destroy(struct cgroup *cg);
-/* Destroys the cgroups of harness runs that died without cleaning up
- * (a SIGKILL): whyserve/NAME-PID where PID is gone. Returns how many. */
+/* Destroys the cgroups of harness runs (and tests) that died without
+ * cleaning up (a SIGKILL): those nobody holds locked, whatever their PID
+ * became or whichever PID namespace their owner lives in. How many. */
 int cgroup_reap_stale(void);
 
 #endif
