@@ -255,6 +255,11 @@ $(addprefix $(OUTPUT)/tests/,$(PROBE_TESTS)): LDLIBS += $(HARNESS_LIBS)
 $(OUTPUT)/workload: $(OBJ)/tests/workload.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -luring $(LDLIBS)
+# a server that never starts, for the harness's start-up paths
+$(OUTPUT)/stub_server: $(OBJ)/tests/stub_server.o
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(OUTPUT)/tests/harness_run: | $(OUTPUT)/stub_server
 
 # ---------------------------------------------------------------- bench
 # Benchmarks (not tests): build/bench/NAME from bench/NAME.c, run by hand.

@@ -375,6 +375,80 @@ static void sigint_stops_cleanly(void)
 	rm_rf(dir);
 }
 
+/* Copies build/NAME to dir/as (mode 755). */
+static bool install(const char *name, const char *dir, const char *as)
+{
+	char from[512], to[512], out[256];
+
+	snprintf(from, sizeof(from), "%s/%s", test_bin_dir(), name);
+	snprintf(to, sizeof(to), "%s/%s", dir, as);
+	return CHECK(cmd_run(out, sizeof(out), 30,
+			     (const char *const[]){ "install", "-m", "755", from, to, NULL }) == 0,
+		     "install %s %s: %s", from, to, out);
+}
+
+/* A process of ours running path, or 0. */
+static pid_t running(const char *path)
+{
+	char link[64], exe[512];
+	struct dirent *d;
+	pid_t found = 0;
+	DIR *proc = opendir("/proc");
+
+	while (proc && !found && (d = readdir(proc))) {
+		ssize_t n;
+
+		snprintf(link, sizeof(link), "/proc/%.20s/exe", d->d_name);
+		n = readlink(link, exe, sizeof(exe) - 1);
+		if (n > 0 && (exe[n] = '\0', !strcmp(exe, path)))
+			found = atoi(d->d_name);
+	}
+	if (proc)
+		closedir(proc);
+	return found;
+}
+
+/*
+ * Ctrl-C while a server starts is an interruption, not a failed start: the
+ * experiments that finished are written, the exit status is 130, and the
+ * directory the user named stays. fork's server here never starts.
+ */
+static void sigint_during_start(void)
+{
+	char dir[64], out_dir[96], stub[96], bin[96];
+	int status = 0;
+	pid_t pid;
+
+	test_require_root();
+	snprintf(dir, sizeof(dir), "/tmp/whyserve-start-XXXXXX");
+	if (!CHECK(mkdtemp(dir), "mkdtemp") || !install("harness", dir, "harness") ||
+	    !install("server-blocking", dir, "server-blocking") ||
+	    !install("stub_server", dir, "server-fork"))
+		goto out;
+	snprintf(out_dir, sizeof(out_dir), "%s/out", dir);
+	snprintf(stub, sizeof(stub), "%s/server-fork", dir);
+	snprintf(bin, sizeof(bin), "%s/harness", dir);
+	pid = fork();
+	if (pid == 0) {
+		freopen("/dev/null", "w", stdout);
+		freopen("/dev/null", "w", stderr);
+		execl(bin, bin, "run", "blocking", "fork", "--quick", "-s", "throughput", "--out",
+		      out_dir, NULL);
+		_exit(127);
+	}
+	if (!CHECK(WAIT_UNTIL(running(stub), 20000), "fork's stand-in never started"))
+		goto out;
+	kill(pid, SIGINT);
+	CHECK(WAIT_UNTIL(waitpid(pid, &status, WNOHANG) == pid, 15000), "harness stopped");
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 130,
+	      "exit status 130 after SIGINT during a start (status %#x)", status);
+	CHECK(WAIT_UNTIL(!running(stub), 5000), "the stand-in left running");
+	CHECK(file_nonempty(out_dir, "results.json") && file_nonempty(out_dir, "blocking.txt"),
+	      "what finished (blocking) is not written in %s", out_dir);
+out:
+	rm_rf(dir);
+}
+
 static const struct test_case cases[] = {
 	TEST_SLOW(run_all_quick, 150),
 	TEST(results_hold_every_experiment),
@@ -386,6 +460,7 @@ static const struct test_case cases[] = {
 	TEST(busy_port_gets_one_line),
 	TEST(not_root_gets_one_line),
 	TEST(sigint_stops_cleanly),
+	TEST(sigint_during_start),
 };
 
 TEST_MAIN(cases)

@@ -59,7 +59,8 @@ int cmd_run(int argc, char **argv)
 	err = run_all(&o, &stop, &r);
 	if (err == -EINVAL || err == -EACCES || err == -ENOMEM) {
 		run_record_free(&r);
-		out_dir_close(&dir, true);
+		/* a directory the user named stays, even one we made */
+		out_dir_close(&dir, !o.out_dir);
 		return err == -ENOMEM ? 1 : 2;
 	}
 	print_trace_summaries(stdout, &r);

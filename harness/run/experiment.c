@@ -162,6 +162,8 @@ static int wait_until_answers(struct experiment *e, struct bench *b)
 	if (!err && (r.requests < 1 || r.status[200] < 1))
 		err = -EIO;
 	load_result_free(&r);
+	if (*e->stop)
+		return -EINTR; /* interrupted while it waited: not the server's fault */
 	if (err)
 		return fail(e, err, "server-%s did not answer a GET within 5 s", e->model->name);
 	return 0;
@@ -171,9 +173,8 @@ static int start_server(struct experiment *e, const struct run_opts *o, struct b
 {
 	struct server_spec spec = { .argv = b->argv, .cg = &b->cg, .cpus = &b->server_cpus,
 				    .drop_root = true };
-	int err;
-
 	char name[64];
+	int err;
 
 	snprintf(name, sizeof(name), "server-%s", e->model->name);
 	err = find_sibling_binary(name, b->path, sizeof(b->path));
@@ -186,6 +187,8 @@ static int start_server(struct experiment *e, const struct run_opts *o, struct b
 		return fail(e, err, "failed to create a cgroup for server-%s: %s", e->model->name,
 			    strerror(-err));
 	err = server_proc_start(&b->server, &spec, START_TIMEOUT_MS);
+	if (err == -EINTR || *e->stop)
+		return -EINTR; /* Ctrl-C while it started: an interruption, not a failure */
 	if (err) {
 		/* its own message says why (a busy port, ...): pass it on, one line */
 		b->server.err[strcspn(b->server.err, "\n")] = '\0';

@@ -110,8 +110,14 @@ int read_line_timeout(int fd, char *buf, size_t len, int timeout_ms)
 		long long left = deadline - mono_ms();
 		ssize_t r;
 
-		if (left <= 0 || poll(&p, 1, left) <= 0)
+		if (left <= 0)
 			return -ETIMEDOUT;
+		switch (poll(&p, 1, left)) {
+		case -1:
+			return -errno; /* -EINTR: a signal the caller may care for */
+		case 0:
+			return -ETIMEDOUT;
+		}
 		r = read(fd, buf + n, 1);
 		if (r <= 0)
 			return r < 0 ? -errno : -EPIPE;

@@ -41,7 +41,7 @@ void server_proc_drain_stderr(struct server_proc *sp);
 int server_proc_stop(struct server_proc *sp, int timeout_ms);
 
 /* One line from fd (its '\n' dropped) within timeout_ms: 0, -ETIMEDOUT,
- * -EPIPE (closed first) or -errno. */
+ * -EPIPE (closed first), -EINTR (a signal came) or -errno. */
 int read_line_timeout(int fd, char *buf, size_t len, int timeout_ms);
 /* The port of a start-up line "... listening on HOST:PORT ...", or -EPROTO. */
 int startup_line_port(const char *line);
