@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -103,29 +104,69 @@ json_t *jm_to_json(const void *base, const struct jm_table *t)
 	return o;
 }
 
+/* Where reading went wrong, and what: "figures.sys[3].calls: not a number". */
+struct where {
+	char path[256]; /* built from the inside out */
+	char what[128];
+};
+
+static int wrong(struct where *w, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int wrong(struct where *w, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(w->what, sizeof(w->what), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+/* "key" (or "[3]") in front of the path so far */
+static int inside(struct where *w, int err, const char *key, long index)
+{
+	char head[80], tail[sizeof(w->path)];
+
+	memcpy(tail, w->path, sizeof(tail));
+	if (index >= 0)
+		snprintf(head, sizeof(head), "[%ld]", index);
+	else
+		snprintf(head, sizeof(head), "%.64s", key);
+	/* a long path keeps its outer part: it names where to look */
+	snprintf(w->path, sizeof(w->path), "%s%s%.160s", head,
+		 tail[0] && tail[0] != '[' ? "." : "", tail);
+	return err;
+}
+
+static int read_table(const json_t *obj, void *base, const struct jm_table *t, struct where *w);
+
 /* A JSON number as the member's integer: whole and in [lo, hi] once unscaled. */
-static int whole(const struct jm_field *f, const json_t *v, double lo, double hi, double *out)
+static int whole(const struct jm_field *f, const json_t *v, double lo, double hi, double *out,
+		 struct where *w)
 {
 	double x;
 
 	if (!json_is_number(v))
-		return -EINVAL;
+		return wrong(w, -EINVAL, "not a number");
 	if (json_is_integer(v) && !f->div) {
 		json_int_t i = json_integer_value(v);
 
 		if (i < lo || i > hi)
-			return -ERANGE;
+			return wrong(w, -ERANGE, "%lld out of range (%.0f to %.0f)", (long long)i, lo,
+				     hi);
 		*out = i;
 		return 0;
 	}
 	x = json_number_value(v) * div_of(f);
 	if (!isfinite(x) || x < lo - 0.5 || x > hi + 0.5)
-		return -ERANGE;
+		return wrong(w, -ERANGE, "%g out of range (%.0f to %.0f)", json_number_value(v),
+			     lo / div_of(f), hi / div_of(f));
 	*out = x < lo ? lo : x > hi ? hi : round(x);
 	return 0;
 }
 
-static int array_from_json(const struct jm_field *f, const json_t *a, char *m, void *base)
+static int array_from_json(const struct jm_field *f, const json_t *a, char *m, void *base,
+			   struct where *w)
 {
 	int *count = (int *)((char *)base + f->count_off);
 	const json_t *v;
@@ -133,20 +174,39 @@ static int array_from_json(const struct jm_field *f, const json_t *a, char *m, v
 	int err;
 
 	if (!json_is_array(a))
-		return -EINVAL;
+		return wrong(w, -EINVAL, "not an array");
 	if (json_array_size(a) > f->max)
-		return -ERANGE;
+		return wrong(w, -ERANGE, "%zu elements, at most %zu", json_array_size(a), f->max);
 	*count = 0;
 	json_array_foreach(a, i, v) {
-		err = jm_read(v, m + i * f->size, f->sub);
+		err = read_table(v, m + i * f->size, f->sub, w);
 		if (err)
-			return err;
+			return inside(w, err, "", i);
 		(*count)++;
 	}
 	return 0;
 }
 
-static int value_from_json(const struct jm_field *f, const json_t *v, void *base)
+static int real_from_json(const struct jm_field *f, const json_t *v, double *m, struct where *w)
+{
+	double x;
+
+	if (json_is_null(v)) {
+		*m = NAN;
+		return 0;
+	}
+	if (!json_is_number(v))
+		return wrong(w, -EINVAL, "not a number");
+	x = json_number_value(v) * div_of(f);
+	if (!isfinite(x) || (f->hi > f->lo && (x < f->lo || x > f->hi)))
+		return wrong(w, -ERANGE, "%g out of range (%g to %g)", json_number_value(v),
+			     f->lo / div_of(f), f->hi / div_of(f));
+	*m = x;
+	return 0;
+}
+
+static int value_from_json(const struct jm_field *f, const json_t *v, void *base,
+			   struct where *w)
 {
 	char *m = (char *)base + f->off;
 	double x;
@@ -154,47 +214,38 @@ static int value_from_json(const struct jm_field *f, const json_t *v, void *base
 
 	switch (f->kind) {
 	case JM_INT:
-		err = whole(f, v, INT_MIN, INT_MAX, &x);
+		err = whole(f, v, INT_MIN, INT_MAX, &x, w);
 		if (!err)
 			*(int *)m = x;
 		return err;
 	case JM_UINT:
-		err = whole(f, v, 0, UINT_MAX, &x);
+		err = whole(f, v, 0, UINT_MAX, &x, w);
 		if (!err)
 			*(unsigned *)m = x;
 		return err;
 	case JM_U64:
 		if (json_is_integer(v) && !f->div) {
 			if (json_integer_value(v) < 0)
-				return -ERANGE;
+				return wrong(w, -ERANGE, "%lld is negative",
+					     (long long)json_integer_value(v));
 			*(uint64_t *)m = json_integer_value(v);
 			return 0;
 		}
 		/* a value past 2^63 was written as a real: 2^64 is the largest */
-		err = whole(f, v, 0, 0x1p64, &x);
+		err = whole(f, v, 0, 0x1p64, &x, w);
 		if (!err)
 			*(uint64_t *)m = x >= 0x1p64 ? UINT64_MAX : (uint64_t)x;
 		return err;
 	case JM_DOUBLE:
-		if (json_is_null(v)) {
-			*(double *)m = NAN;
-			return 0;
-		}
-		if (!json_is_number(v))
-			return -EINVAL;
-		x = json_number_value(v) * div_of(f);
-		if (!isfinite(x))
-			return -ERANGE;
-		*(double *)m = x;
-		return 0;
+		return real_from_json(f, v, (double *)m, w);
 	case JM_BOOL:
 		if (!json_is_boolean(v))
-			return -EINVAL;
+			return wrong(w, -EINVAL, "not true or false");
 		*(bool *)m = json_is_true(v);
 		return 0;
 	case JM_STR:
 		if (!json_is_string(v))
-			return -EINVAL;
+			return wrong(w, -EINVAL, "not a string");
 		snprintf(m, f->size, "%s", json_string_value(v));
 		return 0;
 	case JM_ENUM:
@@ -203,21 +254,22 @@ static int value_from_json(const struct jm_field *f, const json_t *v, void *base
 				*(int *)m = i;
 				return 0;
 			}
-		return -EINVAL;
+		return wrong(w, -EINVAL, "not one of its names");
 	case JM_OBJ:
-		return jm_read(v, m, f->sub);
+		return read_table(v, m, f->sub, w);
 	case JM_ARRAY:
-		return array_from_json(f, v, m, base);
+		return array_from_json(f, v, m, base, w);
 	case JM_CODEC:
-		return f->codec->from ? f->codec->from(v, m, base) : 0;
+		err = f->codec->from ? f->codec->from(v, m, base) : 0;
+		return err ? wrong(w, err, "%s", strerror(-err)) : 0;
 	}
 	return -EINVAL;
 }
 
-int jm_read(const json_t *obj, void *base, const struct jm_table *t)
+static int read_table(const json_t *obj, void *base, const struct jm_table *t, struct where *w)
 {
 	if (!json_is_object(obj))
-		return -EINVAL;
+		return wrong(w, -EINVAL, "not an object");
 	for (size_t i = 0; i < t->n; i++) {
 		const struct jm_field *f = &t->fields[i];
 		const json_t *v = json_object_get(obj, f->key);
@@ -227,11 +279,28 @@ int jm_read(const json_t *obj, void *base, const struct jm_table *t)
 			*(bool *)((char *)base + f->have - 1) = v != NULL;
 		if (!v)
 			continue;
-		err = value_from_json(f, v, base);
+		err = value_from_json(f, v, base, w);
 		if (err)
-			return err;
+			return inside(w, err, f->key, -1);
 	}
 	return 0;
+}
+
+int jm_read(const json_t *obj, void *base, const struct jm_table *t)
+{
+	struct where w = { "", "" };
+
+	return read_table(obj, base, t, &w);
+}
+
+int jm_read_why(const json_t *obj, void *base, const struct jm_table *t, char *why, size_t len)
+{
+	struct where w = { "", "" };
+	int err = read_table(obj, base, t, &w);
+
+	if (err && why && len)
+		snprintf(why, len, "%s%s%s", w.path, w.path[0] ? ": " : "", w.what);
+	return err;
 }
 
 const char *jm_str(const json_t *o, const char *key)

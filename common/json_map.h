@@ -49,6 +49,7 @@ struct jm_field {
 	enum jm_kind kind;
 	size_t size;                  /* JM_STR: the array; JM_ARRAY: an element */
 	double div;                   /* numbers: JSON = member / div; 0 is 1 */
+	double lo, hi;                /* JM_DOUBLE: read only within [lo, hi] (if hi > lo) */
 	bool real;                    /* integers: written as a real (scaled) */
 	const struct jm_table *sub;   /* JM_OBJ, JM_ARRAY */
 	size_t count_off, max;        /* JM_ARRAY */
@@ -76,6 +77,7 @@ struct jm_table {
 #define JM_UINT(type, k, m) { JM_FIELD(k, JM_M(type, m), JM_UINT) }
 #define JM_U64(type, k, m) { JM_FIELD(k, JM_M(type, m), JM_U64) }
 #define JM_DOUBLE(type, k, m) { JM_FIELD(k, JM_M(type, m), JM_DOUBLE) }
+#define JM_DOUBLE_IN(type, k, m, l, h) { JM_FIELD(k, JM_M(type, m), JM_DOUBLE), .lo = (l), .hi = (h) }
 #define JM_BOOL(type, k, m) { JM_FIELD(k, JM_M(type, m), JM_BOOL) }
 #define JM_STR(type, k, m) { JM_FIELD(k, JM_M(type, m), JM_STR), .size = sizeof(((type *)0)->m) }
 #define JM_ENUM(type, k, m, n) { JM_FIELD(k, JM_M(type, m), JM_ENUM), .names = (n) }
@@ -103,6 +105,8 @@ int jm_write(json_t *obj, const void *base, const struct jm_table *t);
  * a codec returned.
  */
 int jm_read(const json_t *obj, void *base, const struct jm_table *t);
+/* The same, with why saying where and what ("sys[3].calls: not a number"). */
+int jm_read_why(const json_t *obj, void *base, const struct jm_table *t, char *why, size_t len);
 
 /* o[key] as a string, or "" when it is not one. */
 const char *jm_str(const json_t *o, const char *key);

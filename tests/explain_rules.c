@@ -373,7 +373,7 @@ static void figures_survive_json(void)
 	json_decref(j);
 	j = json_loads(text, 0, NULL);
 	free(text);
-	CHECK(j && figures_from_json(j, &g) == 0, "parses back");
+	CHECK(j && figures_from_json(j, &g, NULL, 0) == 0, "parses back");
 	json_decref(j);
 	CHECK(isnan(g.aq_max) && g.requests == f.requests && g.connections == f.connections,
 	      "fields round-trip");

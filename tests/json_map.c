@@ -152,11 +152,35 @@ static void long_string_cut(void)
 	json_decref(j);
 }
 
+/* what is wrong, and where */
+static void says_where(void)
+{
+	static const struct {
+		const char *json, *why;
+	} bad[] = {
+		{ "{\"points\": [{\"x\": 1}, {\"x\": \"a\"}]}", "points[1].x: not a number" },
+		{ "{\"at\": {\"y\": true}}", "at.y: not a number" },
+		{ "{\"u\": -1}", "u: -1 out of range (0 to 4294967295)" },
+		{ "{\"open\": []}", "open: not an object" },
+	};
+
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		struct sample s = { .scenario = 1 };
+		json_t *j = json_loads(bad[k].json, 0, NULL);
+		char why[128] = "";
+
+		CHECK(jm_read_why(j, &s, &sample_table, why, sizeof(why)) && !strcmp(why, bad[k].why),
+		      "%s: '%s', want '%s'", bad[k].json, why, bad[k].why);
+		json_decref(j);
+	}
+}
+
 static const struct test_case cases[] = {
 	TEST(round_trip),
 	TEST(absent_fields),
 	TEST(refused),
 	TEST(long_string_cut),
+	TEST(says_where),
 };
 
 TEST_MAIN(cases)

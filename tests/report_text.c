@@ -437,11 +437,55 @@ out:
 	rm_rf(dir);
 }
 
+/*
+ * A hostile results.json: a figure out of range is refused, naming it; a
+ * measurement out of range (a load's thread count, an accept queue's
+ * limit) leaves that experiment without its trace summary, and the page
+ * is still drawn, its charts clamped.
+ */
+static void hostile_results(void)
+{
+	char dir[64] = "", path[256], out[4096];
+	json_t *results = NULL, *e;
+	int st;
+
+	snprintf(path, sizeof(path), "%s/../tests/fixtures/results-unavailable.json",
+		 test_bin_dir());
+	results = json_load_file(path, 0, NULL);
+	if (!CHECK(results, "cannot read %s", path) || !temp_dir(dir, sizeof(dir)))
+		goto out;
+	snprintf(path, sizeof(path), "%s/results.json", dir);
+	e = json_array_get(json_object_get(results, "experiments"), 1);
+	json_object_set_new(json_object_get(e, "load"), "threads", json_real(1e19));
+	json_object_set_new(json_object_get(json_object_get(json_object_get(e, "probes"),
+							    "accept_queue"), "enqueues"),
+			    "limit", json_real(1e30));
+	if (!CHECK(!json_dump_file(results, path, 0), "cannot write %s", path))
+		goto out;
+	st = harness_to("/dev/null", out, sizeof(out), 30,
+			(const char *const[]){ "report", dir, "--html", NULL });
+	CHECK(st == 0, "harness report --html, measurements out of range: exit %d: %s", st, out);
+
+	json_object_set_new(json_object_get(e, "figures"), "runq_p99_us", json_real(1e300));
+	if (!CHECK(!json_dump_file(results, path, 0), "cannot write %s", path))
+		goto out;
+	for (int html = 0; html < 2; html++) {
+		st = harness_to("/dev/null", out, sizeof(out), 30,
+				(const char *const[]){ "report", dir, html ? "--html" : NULL, NULL });
+		CHECK(st == 1 && strstr(out, "experiments[1].figures.runq_p99_us: 1e+300 out of range"),
+		      "a figure of 1e300%s: exit %d: %s", html ? " (--html)" : "", st, out);
+	}
+out:
+	json_decref(results);
+	rm_rf(dir);
+}
+
 static const struct test_case cases[] = {
     TEST_SLOW(report_reprints_run, 150),
     TEST_SLOW(record_round_trip, 150),
     TEST(fixture_records),
     TEST(findings_shown_as_recorded),
+    TEST(hostile_results),
 };
 
 TEST_MAIN(cases)

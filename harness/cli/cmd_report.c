@@ -138,13 +138,10 @@ int cmd_report(int argc, char **argv)
 		fprintf(stderr, "%s: failed to read %s: %s\n", argv[0], path, jerr.text);
 		return 1;
 	}
-	err = run_record_from_json(results, &r);
+	err = run_record_from_json(results, &r, why, sizeof(why));
 	if (err) {
 		fprintf(stderr, "%s: %s: %s\n", argv[0], path,
-			err == -EPROTO ? "written by a newer harness: its format is unknown here"
-			: err == -EINVAL ? "not the results of 'harness run' (a part missing or of the wrong type)"
-			: err == -ERANGE ? "not the results of 'harness run' (a number out of range)"
-			: strerror(-err));
+			err == -ENOMEM ? strerror(-err) : why);
 		json_decref(results);
 		run_record_free(&r);
 		return 1;

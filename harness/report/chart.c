@@ -240,22 +240,27 @@ void chart_lines(FILE *f, const struct chart_lines *c, const struct chart_series
 
 /* ---------------------------------------------------------------- log2 histogram */
 
-/* A value's position on the slot axis: slot s spans [s, s+1). */
+#define HIST_SLOTS 64
+
+/* A value's position on the slot axis: slot s spans [s, s+1); a value
+ * beyond every slot (or no number at all) stands at the axis's end. */
 static double slot_pos(double raw)
 {
-	return raw < 2 ? (raw > 0 ? raw / 2 : 0) : log2(raw);
+	double p = raw < 2 ? (raw > 0 ? raw / 2 : 0) : log2(raw);
+
+	return isfinite(p) ? fmin(p, HIST_SLOTS) : HIST_SLOTS;
 }
 
 void chart_log2_hist(FILE *f, const struct chart_hist *c)
 {
 	int w = c->width ? c->width : 360, h = c->height ? c->height : 190;
 	int first = -1, last = -1, lo, hi;
-	double at[64], max = 0;
-	char lbl[64][24], tip[160], a[24], b[24];
-	const char *lp[64];
+	double at[HIST_SLOTS + 1], max = 0;
+	char lbl[HIST_SLOTS + 1][24], tip[160], a[24], b[24];
+	const char *lp[HIST_SLOTS + 1];
 	struct svg_frame fr;
 
-	for (int s = 0; s < c->n; s++)
+	for (int s = 0; s < c->n && s < HIST_SLOTS; s++)
 		if (c->counts[s] > 0) {
 			if (first < 0)
 				first = s;
@@ -279,6 +284,8 @@ void chart_log2_hist(FILE *f, const struct chart_hist *c)
 		}
 	while (hi - lo < 6)
 		lo > 0 ? lo-- : hi++;
+	hi = hi > HIST_SLOTS ? HIST_SLOTS : hi; /* the axis has a tick per slot edge */
+	lo = hi - lo > HIST_SLOTS ? hi - HIST_SLOTS : lo;
 	fr.x = (struct svg_scale){SVG_LINEAR, lo, hi, 50, w - 12};
 	fr.y = (struct svg_scale){SVG_LINEAR, 0, max, h - 40, 26};
 	svg_scale_nice(&fr.y, 3);
@@ -291,12 +298,12 @@ void chart_log2_hist(FILE *f, const struct chart_hist *c)
 			x, fr.y.p1, fr.x.p1 - x, fr.y.p0 - fr.y.p1);
 	}
 	svg_axis_y(f, &fr, 3, svg_fmt_si, c->yunit);
-	for (int s = lo; s <= hi && s - lo < 64; s++) {
+	for (int s = lo; s <= hi; s++) {
 		at[s - lo] = s;
 		lp[s - lo] = c->fmt(lbl[s - lo], sizeof(lbl[0]), s ? ldexp(1, s) * c->scale : 0);
 	}
 	svg_axis_x_at(f, &fr, at, lp, hi - lo + 1, c->xunit);
-	for (int s = lo; s < hi && s < c->n; s++) {
+	for (int s = lo; s < hi && s < c->n && s < HIST_SLOTS; s++) {
 		double x0 = svg_map(&fr.x, s), x1 = svg_map(&fr.x, s + 1),
 		       y = svg_map(&fr.y, c->counts[s]);
 

@@ -19,16 +19,19 @@ static const struct jm_field traits_fields[] = {
 };
 JM_TABLE(traits_table, traits_fields);
 
+/* a figure is a count, a time or a share: none negative, none past this */
+#define FIGURE_MAX 1e15
+
 static const struct jm_field syscall_fields[] = {
 	JM_STR(struct syscall_figure, "name", name),
-	JM_DOUBLE(struct syscall_figure, "calls", calls),
-	JM_DOUBLE(struct syscall_figure, "total_us", total_us),
-	JM_DOUBLE(struct syscall_figure, "max_us", max_us),
+	JM_DOUBLE_IN(struct syscall_figure, "calls", calls, 0, FIGURE_MAX),
+	JM_DOUBLE_IN(struct syscall_figure, "total_us", total_us, 0, FIGURE_MAX),
+	JM_DOUBLE_IN(struct syscall_figure, "max_us", max_us, 0, FIGURE_MAX),
 };
 JM_TABLE(syscall_table, syscall_fields);
 
 /* Every figure, by its name in results.json; NAN (not measured) is null. */
-#define D(m) JM_DOUBLE(struct figures, #m, m)
+#define D(m) JM_DOUBLE_IN(struct figures, #m, m, 0, FIGURE_MAX)
 #define I(m) JM_INT(struct figures, #m, m)
 static const struct jm_field figures_fields[] = {
 	JM_STR(struct figures, "model", model),
@@ -58,8 +61,8 @@ json_t *figures_to_json(const struct figures *f)
 	return jm_to_json(f, &figures_table);
 }
 
-int figures_from_json(const json_t *j, struct figures *f)
+int figures_from_json(const json_t *j, struct figures *f, char *why, size_t len)
 {
 	figures_init(f);
-	return jm_read(j, f, &figures_table);
+	return jm_read_why(j, f, &figures_table, why, len);
 }

@@ -9,7 +9,8 @@
 #include "harness/explain/figures.h"
 
 json_t *figures_to_json(const struct figures *f);
-/* 0, or -EINVAL / -ERANGE when a field has the wrong type or range. */
-int figures_from_json(const json_t *j, struct figures *f);
+/* 0, or -EINVAL / -ERANGE when a field has the wrong type or range, with
+ * why (if not NULL) naming it. */
+int figures_from_json(const json_t *j, struct figures *f, char *why, size_t len);
 
 #endif

@@ -429,11 +429,12 @@ static const struct jm_field placement_fields[] = {
 };
 JM_TABLE(placement_table, placement_fields);
 
+#define CPU_US_MAX 1e15 /* 31 years */
 static const struct jm_field cpu_fields[] = {
-	JM_DOUBLE(struct experiment_record, "usage_us", cpu_us),
-	JM_DOUBLE(struct experiment_record, "user_us", cpu_user_us),
-	JM_DOUBLE(struct experiment_record, "system_us", cpu_system_us),
-	JM_DOUBLE(struct experiment_record, "load_us", load_cpu_us),
+	JM_DOUBLE_IN(struct experiment_record, "usage_us", cpu_us, 0, CPU_US_MAX),
+	JM_DOUBLE_IN(struct experiment_record, "user_us", cpu_user_us, 0, CPU_US_MAX),
+	JM_DOUBLE_IN(struct experiment_record, "system_us", cpu_system_us, 0, CPU_US_MAX),
+	JM_DOUBLE_IN(struct experiment_record, "load_us", load_cpu_us, 0, CPU_US_MAX),
 };
 JM_TABLE(cpu_table, cpu_fields);
 
@@ -512,16 +513,20 @@ json_t *run_record_to_json(const struct run_record *r)
 }
 
 /* One experiment: its parts; the measurements' failures kept in unprintable. */
-static int experiment_from_json(const json_t *j, struct experiment_record *e, int format)
+static int experiment_from_json(const json_t *j, struct experiment_record *e, int format,
+				char *why, size_t len)
 {
 	const json_t *fig = json_object_get(j, "figures");
-	int err = jm_read(j, e, &experiment_table);
+	char inner[256];
+	int err = jm_read_why(j, e, &experiment_table, why, len);
 
 	if (err)
 		return err;
-	err = figures_from_json(fig, &e->why.fig);
-	if (err)
+	err = figures_from_json(fig, &e->why.fig, inner, sizeof(inner));
+	if (err) {
+		snprintf(why, len, "figures.%.200s", inner);
 		return err;
+	}
 	/* recorded before the figures carried the model's traits */
 	if (!json_object_get(fig, "traits") && e->model)
 		e->why.fig.traits = e->model->traits;
@@ -536,27 +541,34 @@ static int experiment_from_json(const json_t *j, struct experiment_record *e, in
 	return 0;
 }
 
-int run_record_from_json(const json_t *j, struct run_record *r)
+int run_record_from_json(const json_t *j, struct run_record *r, char *why, size_t len)
 {
 	const json_t *exps = json_object_get(j, "experiments"), *x;
+	char inner[256];
 	size_t i;
 	int err;
 
 	memset(r, 0, sizeof(*r));
+	snprintf(why, len, "not the results of 'harness run': no experiments");
 	if (!json_is_object(j) || !json_is_array(exps))
 		return -EINVAL;
 	r->format = 1; /* before results.json said */
-	err = jm_read(j, r, &run_table);
+	err = jm_read_why(j, r, &run_table, why, len);
 	if (err)
 		return err;
-	if (r->format > RECORD_FORMAT)
+	if (r->format > RECORD_FORMAT) {
+		snprintf(why, len, "written by a newer harness (format %d): unknown here",
+			 r->format);
 		return -EPROTO;
+	}
 	json_array_foreach(exps, i, x) {
 		struct experiment_record *e = experiment_record_new();
 
 		if (!e)
 			return -ENOMEM;
-		err = experiment_from_json(x, e, r->format);
+		err = experiment_from_json(x, e, r->format, inner, sizeof(inner));
+		if (err)
+			snprintf(why, len, "experiments[%zu].%.200s", i, inner);
 		if (!err)
 			err = run_record_add(r, e);
 		if (err) {
