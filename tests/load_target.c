@@ -98,11 +98,46 @@ static void request_bytes(void)
 	load_target_free(&t);
 }
 
+/* A query without a path asks for /?query: a request target starts with '/'. */
+static void query_without_path(void)
+{
+	struct load_target t;
+	char err[256];
+
+	CHECK(load_target_init(&t, "http://127.0.0.1:8080?x=1", NULL, 0, false, err,
+			       sizeof(err)) == 0, "%s", err);
+	CHECK(t.request && !strncmp(t.request, "GET /?x=1 HTTP/1.1\r\n", 20), "request '%s'",
+	      t.request);
+	load_target_free(&t);
+}
+
+/* A header needs a name of token characters before its colon. */
+static void header_names_checked(void)
+{
+	static const char *const bad[] = { ": x", " X: y", "X Y: z", "X(y): z", "no colon" };
+	const char *good[] = { "X-Custom_1.a~: value with spaces" };
+	struct load_target t;
+	char err[256];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int r = load_target_init(&t, "http://127.0.0.1/", &bad[i], 1, false, err,
+					 sizeof(err));
+
+		CHECK(r == -EINVAL && strstr(err, "bad header"), "'%s': %d '%s'", bad[i], r, err);
+		load_target_free(&t);
+	}
+	CHECK(load_target_init(&t, "http://127.0.0.1/", good, 1, false, err, sizeof(err)) == 0,
+	      "'%s': %s", good[0], err);
+	load_target_free(&t);
+}
+
 static const struct test_case cases[] = {
 	TEST(loopback_urls_parse),
 	TEST(other_hosts_refused),
 	TEST(malformed_refused),
 	TEST(request_bytes),
+	TEST(query_without_path),
+	TEST(header_names_checked),
 };
 
 TEST_MAIN(cases)

@@ -2,6 +2,7 @@
 #include "harness/load/load_target.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdarg.h>
@@ -27,6 +28,19 @@ static bool clean(const char *s, bool spaces_ok)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f || (*s == ' ' && !spaces_ok))
 			return false;
 	return true;
+}
+
+/* "Name: value": a name of token characters (RFC 9110), then a colon */
+static bool header_line(const char *h)
+{
+	const char *colon = strchr(h, ':');
+
+	if (!colon || colon == h)
+		return false;
+	for (const char *c = h; c < colon; c++)
+		if (!isalnum((unsigned char)*c) && !strchr("!#$%&'*+-.^_`|~", *c))
+			return false;
+	return clean(colon, true);
 }
 
 static bool header_named(const char *h, const char *name)
@@ -134,7 +148,7 @@ int load_target_init(struct load_target *t, const char *url,
 
 	cap = strlen(path) + strlen(t->host) + 64;
 	for (unsigned i = 0; i < nheaders; i++) {
-		if (!strchr(headers[i], ':') || !clean(headers[i], true))
+		if (!header_line(headers[i]))
 			return fail(err, errlen, -EINVAL,
 				    "bad header '%s': want 'Name: value', one line", headers[i]);
 		has_host |= header_named(headers[i], "Host");
@@ -144,7 +158,8 @@ int load_target_init(struct load_target *t, const char *url,
 	t->request = malloc(cap);
 	if (!t->request)
 		return fail(err, errlen, -ENOMEM, "out of memory");
-	len = snprintf(t->request, cap, "GET %s HTTP/1.1\r\n", path);
+	/* http://host?q asks for /?q: a request target starts with a slash */
+	len = snprintf(t->request, cap, "GET %s%s HTTP/1.1\r\n", path[0] == '?' ? "/" : "", path);
 	if (!has_host)
 		len += snprintf(t->request + len, cap - len, "Host: %s\r\n", t->host);
 	for (unsigned i = 0; i < nheaders; i++)
