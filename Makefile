@@ -117,7 +117,7 @@ $(OBJ)/probes/uring.o: $(OBJ)/probes/uring_ops.h
 
 # ---------------------------------------------------------------- common
 # what the servers, probes, harness, tests and bench share
-COMMON     := units json_map
+COMMON     := units units_parse json_map
 COMMON_LIB := $(OBJ)/libcommon.a
 $(COMMON_LIB): $(patsubst %,$(OBJ)/common/%.o,$(COMMON))
 	$(call msg,AR,$@)
@@ -167,8 +167,9 @@ $(HARNESS_OBJS): | $(SKELS)
 # Each test is a program build/tests/NAME built from tests/NAME.c and the
 # shared test library; extra objects are added per test below.
 TESTS    := selftest explain_rules harness_run
-# common/: a struct to JSON and back, under ASan/UBSan
-TESTS    += json_map
+# common/: a struct to JSON and back; numbers as typed on a command line;
+# both under ASan/UBSan
+TESTS    += json_map units_parse
 TESTS    += vagrant
 TESTS    += probe_accept_queue probe_io_uring
 TESTS    += probe_syscalls probe_sched probes
@@ -214,6 +215,8 @@ $(OUTPUT)/tests/report_text: | $(HARNESS_BIN) $(SERVER_BINS)
 $(OUTPUT)/tests/json_map: $(OBJ)/san/common/json_map.o
 $(OUTPUT)/tests/json_map: LDFLAGS += $(SANITIZE)
 $(OUTPUT)/tests/json_map: LDLIBS += -ljansson
+$(OUTPUT)/tests/units_parse: $(OBJ)/san/common/units_parse.o
+$(OUTPUT)/tests/units_parse: LDFLAGS += $(SANITIZE)
 
 # accept_queue and io_uring probes, each against a workload of known answer
 $(OUTPUT)/tests/probe_accept_queue: $(PROBE_LIB) $(COMMON_LIB)

@@ -3,6 +3,7 @@
 #include "harness/cli/commands.h"
 #include "harness/load/load.h"
 #include "common/units.h"
+#include "common/units_parse.h"
 
 #include <argp.h>
 #include <errno.h>
@@ -204,12 +205,15 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			argp_error(state, "bad request count '%s'", arg);
 		o->max_requests = (uint64_t)d;
 		break;
-	case OPT_CPUS:
-		if ((v = load_parse_cpus(arg, env->cpus, MAX_CPUS)) < 0)
-			argp_error(state, "bad CPU list '%s': want e.g. 1 or 0-1,3", arg);
+	case OPT_CPUS: {
+		char why[UNITS_WHY_MAX];
+
+		if ((v = units_parse_cpus("--cpus", arg, env->cpus, MAX_CPUS, why, sizeof(why))) < 0)
+			argp_error(state, "%s", why);
 		o->cpus = env->cpus;
 		o->ncpus = v;
 		break;
+	}
 	case OPT_JSON:
 		env->json = true;
 		break;

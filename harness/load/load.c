@@ -54,37 +54,6 @@ const char *load_error_label(enum load_error e)
 	return e < LOAD_ERR_KINDS ? error_names[e][1] : "?";
 }
 
-int load_parse_cpus(const char *list, int *cpus, unsigned max)
-{
-	const char *s = list;
-	unsigned n = 0;
-
-	while (*s) {
-		char *end;
-		long a = strtol(s, &end, 10), b = a;
-
-		if (end == s || a < 0)
-			return -EINVAL;
-		if (*end == '-') {
-			s = end + 1;
-			b = strtol(s, &end, 10);
-			if (end == s || b < a)
-				return -EINVAL;
-		}
-		for (long c = a; c <= b; c++) {
-			if (n >= max || c >= CPU_SETSIZE)
-				return -EINVAL;
-			cpus[n++] = c;
-		}
-		if (*end == ',' && end[1])
-			end++;
-		else if (*end)
-			return -EINVAL;
-		s = end;
-	}
-	return n ? (int)n : -EINVAL;
-}
-
 static int fail(struct load_result *r, int err, const char *fmt, ...)
 {
 	va_list ap;

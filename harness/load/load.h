@@ -165,9 +165,6 @@ struct load_result {
 int load_run(const struct load_opts *o, struct load_result *r);
 void load_result_free(struct load_result *r);
 
-/* "1" or "0-1,3" into cpus[] (for load_opts.cpus): their number, or -EINVAL. */
-int load_parse_cpus(const char *list, int *cpus, unsigned max);
-
 const char *load_scenario_name(enum load_scenario s);
 /* "connect_refused", "reset", ...: the JSON keys */
 const char *load_error_name(enum load_error e);

@@ -9,6 +9,7 @@
 #include "harness/run/progress.h"
 #include "harness/sandbox/server_proc.h"
 #include "probes/probes.h"
+#include "common/units_parse.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -65,10 +66,11 @@ static int fail(struct experiment *e, int err, const char *fmt, ...)
 
 static int cpus_of(const char *list, cpu_set_t *set, struct experiment *e)
 {
-	int cpus[256], n = load_parse_cpus(list, cpus, 256);
+	char why[UNITS_WHY_MAX];
+	int cpus[256], n = units_parse_cpus("--server-cpus", list, cpus, 256, why, sizeof(why));
 
-	if (n <= 0)
-		return fail(e, -EINVAL, "invalid CPU list '%s'", list);
+	if (n < 0)
+		return fail(e, n, "%s", why);
 	CPU_ZERO(set);
 	for (int i = 0; i < n; i++)
 		CPU_SET(cpus[i], set);
@@ -82,8 +84,11 @@ static int load_cpus_of(const struct run_opts *o, struct bench *b, struct experi
 	long online = sysconf(_SC_NPROCESSORS_ONLN);
 
 	if (o->load_cpus[0]) {
-		b->nload_cpus = load_parse_cpus(o->load_cpus, b->load_cpus, 256);
-		return b->nload_cpus > 0 ? 0 : fail(e, -EINVAL, "invalid CPU list '%s'", o->load_cpus);
+		char why[UNITS_WHY_MAX];
+
+		b->nload_cpus = units_parse_cpus("--load-cpus", o->load_cpus, b->load_cpus, 256, why,
+						 sizeof(why));
+		return b->nload_cpus > 0 ? 0 : fail(e, b->nload_cpus, "%s", why);
 	}
 	for (int c = 0; c < online && b->nload_cpus < 256; c++)
 		if (!CPU_ISSET(c, &b->server_cpus))
