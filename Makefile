@@ -37,6 +37,14 @@ endif
 .SECONDARY:
 .PHONY: all deps test run install uninstall clean
 
+# ---------------------------------------------------------------- common
+# what the servers, probes, harness, tests and bench share
+COMMON     := units units_parse json_map
+COMMON_LIB := $(OBJ)/libcommon.a
+$(COMMON_LIB): $(patsubst %,$(OBJ)/common/%.o,$(COMMON))
+	$(call msg,AR,$@)
+	$(Q)$(AR) rcs $@ $^
+
 # ---------------------------------------------------------------- servers
 SERVERS       := blocking fork pthread epoll io_uring
 SERVER_COMMON := http reply conn work options listen serve workers uring
@@ -47,7 +55,9 @@ $(SERVER_LIB): $(patsubst %,$(OBJ)/servers/common/%.o,$(SERVER_COMMON))
 	$(call msg,AR,$@)
 	$(Q)$(AR) rcs $@ $^
 
-$(OUTPUT)/server-%: $(OBJ)/servers/%.o $(SERVER_LIB)
+# common/ for its option parser: a static archive, so json_map (and
+# jansson) stay out, as `ldd build/server-epoll` shows
+$(OUTPUT)/server-%: $(OBJ)/servers/%.o $(SERVER_LIB) $(COMMON_LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(OUTPUT)/server-io_uring: LDLIBS += -luring
@@ -114,14 +124,6 @@ $(OBJ)/probes/uring_ops.h: $(VMLINUX) | $(OBJ)/probes
 	  echo '};'; } > $@
 	$(Q)grep -q '"NOP"' $@ || { echo "error: no enum io_uring_op in $<" >&2; exit 1; }
 $(OBJ)/probes/uring.o: $(OBJ)/probes/uring_ops.h
-
-# ---------------------------------------------------------------- common
-# what the servers, probes, harness, tests and bench share
-COMMON     := units units_parse json_map
-COMMON_LIB := $(OBJ)/libcommon.a
-$(COMMON_LIB): $(patsubst %,$(OBJ)/common/%.o,$(COMMON))
-	$(call msg,AR,$@)
-	$(Q)$(AR) rcs $@ $^
 
 PROBE_LIB := $(OBJ)/libprobes.a
 $(PROBE_LIB): $(PROBE_OBJS)
@@ -261,7 +263,7 @@ $(OUTPUT)/bench/servers_spawn: $(OBJ)/bench/servers_spawn.o
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 # the kernel's part of an epoll server's cost, for bench/servers
 BENCH      += epoll_floor
-$(OUTPUT)/bench/epoll_floor: $(OBJ)/bench/epoll_floor.o $(SERVER_LIB)
+$(OUTPUT)/bench/epoll_floor: $(OBJ)/bench/epoll_floor.o $(SERVER_LIB) $(COMMON_LIB)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

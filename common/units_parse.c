@@ -31,12 +31,13 @@ static const struct suffix times[] = { { "h", 3600, 1 }, { "m", 60, 1 },  { "s",
 static const struct {
 	const struct suffix *suffixes;
 	bool whole;
-	const char *wanted; /* what a message says was wanted, before the range */
+	const char *wanted, *note; /* a message says: wanted from MIN to MAX note */
 } kinds[] = {
-	[UNITS_INTEGER] = { plain, true, "an integer" },
-	[UNITS_COUNT] = { thousands, true, "a whole number (k, M: thousands, millions)" },
-	[UNITS_RATE] = { thousands, false, "a number per second (k, M: thousands, millions)" },
-	[UNITS_DURATION] = { times, false, "a number with us, ms, s, m or h (seconds without)" },
+	[UNITS_INTEGER] = { plain, true, "an integer", "" },
+	[UNITS_COUNT] = { thousands, true, "a whole number", " (k, M allowed: 2k = 2000)" },
+	[UNITS_RATE] = { thousands, false, "a number per second", " (k, M allowed: 2k = 2000)" },
+	[UNITS_DURATION] = { times, false, "a number with us, ms, s, m or h (seconds without),",
+			     "" },
 };
 
 #define DIGITS "0123456789"
@@ -79,8 +80,8 @@ int units_parse(const struct units_spec *u, const char *s, double *out, char *wh
 			}
 		}
 	}
-	snprintf(why, len, "invalid %s '%s': %s, from %s", u->name, s, kinds[u->kind].wanted,
-		 units_range(u, range, sizeof(range)));
+	snprintf(why, len, "invalid %s '%s': %s from %s%s", u->name, s, kinds[u->kind].wanted,
+		 units_range(u, range, sizeof(range)), kinds[u->kind].note);
 	return -EINVAL;
 }
 

@@ -101,8 +101,8 @@ static void message_says_what_was_wanted(void)
 			   "without), from 1ms to 1h"),
 	      "'%s'", why);
 	units_parse(&connections, "70000", &v, why, sizeof(why));
-	CHECK(!strcmp(why, "invalid --connections '70000': a whole number (k, M: thousands, "
-			   "millions), from 1 to 60000"),
+	CHECK(!strcmp(why, "invalid --connections '70000': a whole number from 1 to 60000 (k, M "
+			   "allowed: 2k = 2000)"),
 	      "'%s'", why);
 }
 
