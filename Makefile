@@ -136,7 +136,7 @@ $(PROBE_LIB): $(PROBE_OBJS)
 # (record: the catalog and the record the rooms hand on). The link line
 # lists the libraries from the top room down: one that calls a room above
 # it does not link. tests/layout holds the includes to the same order.
-ROOM_cli     := main cmd_run cmd_report cmd_load cmd_check cmd_list run_options
+ROOM_cli     := main cmd_run cmd_report cmd_load cmd_check cmd_list run_options flags load_flags
 ROOM_run     := experiment progress figures_of
 ROOM_report  := results comparison record_json figures_json report_html report_exp chart svg
 ROOM_record  := catalog

@@ -32,7 +32,7 @@ struct bench {
 	const char *argv[24];
 	char port[16], backlog[16], workers[16], sleep_us[16], path[512];
 	cpu_set_t server_cpus;
-	int load_cpus[256];
+	int load_cpus[RUN_MAX_CPUS];
 	int nload_cpus;
 	struct probes *probes;
 	struct probes_stats *stats;
@@ -67,7 +67,8 @@ static int fail(struct experiment *e, int err, const char *fmt, ...)
 static int cpus_of(const char *list, cpu_set_t *set, struct experiment *e)
 {
 	char why[UNITS_WHY_MAX];
-	int cpus[256], n = units_parse_cpus("--server-cpus", list, cpus, 256, why, sizeof(why));
+	int cpus[RUN_MAX_CPUS], n = units_parse_cpus("--server-cpus", list, cpus, RUN_MAX_CPUS, why,
+							 sizeof(why));
 
 	if (n < 0)
 		return fail(e, n, "%s", why);
@@ -86,14 +87,14 @@ static int load_cpus_of(const struct run_opts *o, struct bench *b, struct experi
 	if (o->load_cpus[0]) {
 		char why[UNITS_WHY_MAX];
 
-		b->nload_cpus = units_parse_cpus("--load-cpus", o->load_cpus, b->load_cpus, 256, why,
-						 sizeof(why));
+		b->nload_cpus = units_parse_cpus("--load-cpus", o->load_cpus, b->load_cpus,
+						 RUN_MAX_CPUS, why, sizeof(why));
 		return b->nload_cpus > 0 ? 0 : fail(e, b->nload_cpus, "%s", why);
 	}
-	for (int c = 0; c < online && b->nload_cpus < 256; c++)
+	for (int c = 0; c < online && b->nload_cpus < RUN_MAX_CPUS; c++)
 		if (!CPU_ISSET(c, &b->server_cpus))
 			b->load_cpus[b->nload_cpus++] = c;
-	for (int c = 0; !b->nload_cpus && c < online && c < 256; c++)
+	for (int c = 0; !b->nload_cpus && c < online && c < RUN_MAX_CPUS; c++)
 		b->load_cpus[b->nload_cpus++] = c;
 	return 0;
 }
@@ -237,13 +238,16 @@ static int measure(struct experiment *e, const struct run_opts *o, struct bench 
 	probes_attach(b->probes);
 
 	load_opts_for(e, o, b, &l, url, sizeof(url));
+	/* through the measured load too, with or without a warm-up */
+	if (!o->quiet) {
+		l.progress = progress_report;
+		l.progress_arg = &progress;
+	}
 	if (o->warmup_s > 0) {
 		struct load_result warm;
 
 		progress.warming_up = true;
 		l.duration_s = o->warmup_s;
-		l.progress = progress_report;
-		l.progress_arg = &progress;
 		load_run(&l, &warm);
 		load_result_free(&warm);
 		if (*e->stop)
@@ -260,7 +264,8 @@ static int measure(struct experiment *e, const struct run_opts *o, struct bench 
 	b->load_cpu_us += self_cpu_us();
 	cgroup_cpu(&b->cg, &b->cpu1);
 	probes_read(b->probes, b->stats);
-	progress_done(&progress, &b->load);
+	if (!o->quiet)
+		progress_done(&progress, &b->load);
 	if (err)
 		return fail(e, err, "load failed: %s", b->load.error);
 	return *e->stop ? -EINTR : 0;
