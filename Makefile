@@ -39,7 +39,7 @@ endif
 
 # ---------------------------------------------------------------- common
 # what the servers, probes, harness, tests and bench share
-COMMON     := units units_parse json_map
+COMMON     := units units_parse flags json_map
 COMMON_LIB := $(OBJ)/libcommon.a
 $(COMMON_LIB): $(patsubst %,$(OBJ)/common/%.o,$(COMMON))
 	$(call msg,AR,$@)
@@ -136,7 +136,7 @@ $(PROBE_LIB): $(PROBE_OBJS)
 # (record: the catalog and the record the rooms hand on). The link line
 # lists the libraries from the top room down: one that calls a room above
 # it does not link. tests/layout holds the includes to the same order.
-ROOM_cli     := main cmd_run cmd_report cmd_load cmd_check cmd_list run_options flags load_flags
+ROOM_cli     := main cmd_run cmd_report cmd_load cmd_check cmd_list run_options load_flags
 ROOM_run     := experiment progress figures_of
 ROOM_report  := results comparison record_json figures_json report_html report_exp chart svg
 ROOM_record  := catalog

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* harness load URL: the load generator on its own, wrk-like. */
 #include "harness/cli/commands.h"
-#include "harness/cli/flags.h"
+#include "common/flags.h"
 #include "harness/cli/load_flags.h"
 #include "harness/load/load.h"
 #include "common/units.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "harness/cli/load_flags.h"
-#include "harness/cli/flags.h"
+#include "common/flags.h"
 
 #include <stddef.h>
 #include <stdio.h>

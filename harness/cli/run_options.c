@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "harness/record/options.h"
 #include "harness/record/catalog.h"
-#include "harness/cli/flags.h"
+#include "common/flags.h"
 #include "harness/cli/load_flags.h"
 #include "servers/common/limits.h"
 

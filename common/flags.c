@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "harness/cli/flags.h"
+#include "common/flags.h"
 
 #include <stdio.h>
 

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * An option's value read by common/units_parse, for the commands' argp
- * parsers: a refusal is one line ("harness run: invalid --backlog '70000':
- * a whole number from 1 to 65535 ...") and exit status 2, before anything
- * starts.
+ * An option's value read by common/units_parse, for argp parsers (the
+ * harness's commands, bench/): a refusal is one line ("harness run:
+ * invalid --backlog '70000': a whole number from 1 to 65535 ...") and exit
+ * status 2, before anything starts.
  */
-#ifndef WHYSERVE_HARNESS_FLAGS_H
-#define WHYSERVE_HARNESS_FLAGS_H
+#ifndef WHYSERVE_FLAGS_H
+#define WHYSERVE_FLAGS_H
 
 #include <argp.h>
 
