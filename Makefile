@@ -38,6 +38,14 @@ endif
 .SECONDARY:
 .PHONY: all deps test run install uninstall clean
 
+# ---------------------------------------------------------------- common
+# what the servers, probes, harness, tests and bench share
+COMMON     := units units_parse flags json_map
+COMMON_LIB := $(OBJ)/libcommon.a
+$(COMMON_LIB): $(patsubst %,$(OBJ)/common/%.o,$(COMMON))
+	$(call msg,AR,$@)
+	$(Q)$(AR) rcs $@ $^
+
 # ---------------------------------------------------------------- servers
 SERVERS       := blocking fork pthread epoll io_uring
 SERVER_COMMON := http reply conn work options listen serve workers uring
@@ -48,7 +56,9 @@ $(SERVER_LIB): $(patsubst %,$(OBJ)/servers/common/%.o,$(SERVER_COMMON))
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(OUTPUT)/server-%: $(OBJ)/servers/%.o $(SERVER_LIB)
+# common/ for its option parser: a static archive, so json_map (and
+# jansson) stay out, as `ldd build/server-epoll` shows
+$(OUTPUT)/server-%: $(OBJ)/servers/%.o $(SERVER_LIB) $(COMMON_LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(OUTPUT)/server-io_uring: LDLIBS += -luring
@@ -116,14 +126,6 @@ $(OBJ)/probes/uring_ops.h: $(VMLINUX) | $(OBJ)/probes
 	$(Q)grep -q '"NOP"' $@ || { echo "error: no enum io_uring_op in $<" >&2; exit 1; }
 $(OBJ)/probes/uring.o: $(OBJ)/probes/uring_ops.h
 
-# ---------------------------------------------------------------- common
-# what the servers, probes, harness, tests and bench share
-COMMON     := units json_map
-COMMON_LIB := $(OBJ)/libcommon.a
-$(COMMON_LIB): $(patsubst %,$(OBJ)/common/%.o,$(COMMON))
-	$(call msg,AR,$@)
-	$(Q)rm -f $@ && $(AR) rcs $@ $^
-
 PROBE_LIB := $(OBJ)/libprobes.a
 $(PROBE_LIB): $(PROBE_OBJS)
 	$(call msg,AR,$@)
@@ -135,7 +137,7 @@ $(PROBE_LIB): $(PROBE_OBJS)
 # (record: the catalog and the record the rooms hand on). The link line
 # lists the libraries from the top room down: one that calls a room above
 # it does not link. tests/layout holds the includes to the same order.
-ROOM_cli     := main cmd_run cmd_report cmd_load cmd_check cmd_list run_options
+ROOM_cli     := main cmd_run cmd_report cmd_load cmd_check cmd_list run_options load_flags
 ROOM_run     := run experiment progress figures_of
 ROOM_report  := results out_dir trace_summary run_summary record_json figures_json \
                 html html_experiment html_parts chart svg
@@ -176,8 +178,9 @@ $(OBJ)/harness/report/html.o: $(OBJ)/harness/report/report_css.h
 # Each test is a program build/tests/NAME built from tests/NAME.c and the
 # shared test library; extra objects are added per test below.
 TESTS    := selftest explain_rules harness_run
-# common/: a struct to JSON and back, under ASan/UBSan
-TESTS    += json_map
+# common/: a struct to JSON and back; numbers as typed on a command line;
+# both under ASan/UBSan
+TESTS    += json_map units_parse
 # the rooms include only the rooms below them
 TESTS    += layout
 TESTS    += vagrant
@@ -230,6 +233,8 @@ $(OUTPUT)/tests/results_safety: | $(HARNESS_BIN) $(SERVER_BINS)
 $(OUTPUT)/tests/json_map: $(OBJ)/san/common/json_map.o
 $(OUTPUT)/tests/json_map: LDFLAGS += $(SANITIZE)
 $(OUTPUT)/tests/json_map: LDLIBS += -ljansson
+$(OUTPUT)/tests/units_parse: $(OBJ)/san/common/units_parse.o
+$(OUTPUT)/tests/units_parse: LDFLAGS += $(SANITIZE)
 
 # accept_queue and io_uring probes, each against a workload of known answer
 $(OUTPUT)/tests/probe_accept_queue: $(PROBE_LIB) $(COMMON_LIB)
@@ -279,7 +284,7 @@ $(OUTPUT)/bench/servers_spawn: $(OBJ)/bench/servers_spawn.o
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 # the kernel's part of an epoll server's cost, for bench/servers
 BENCH      += epoll_floor
-$(OUTPUT)/bench/epoll_floor: $(OBJ)/bench/epoll_floor.o $(SERVER_LIB)
+$(OUTPUT)/bench/epoll_floor: $(OBJ)/bench/epoll_floor.o $(SERVER_LIB) $(COMMON_LIB)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -19,6 +19,7 @@
 #include "harness/sandbox/server_proc.h"
 #include "probes/hooks.h"
 #include "probes/probes.h"
+#include "common/flags.h"
 
 #include <argp.h>
 #include <bpf/bpf.h>
@@ -71,36 +72,40 @@ static const char doc[] =
 
 static const struct argp_option opts[] = {
 	{ "rounds", 'r', "N", 0, "Rounds, each one run of each kind (default 5)", 0 },
-	{ "duration", 'd', "SECS", 0, "Measured load per run (default 5)", 0 },
-	{ "warmup", 'w', "SECS", 0, "Unmeasured load before each run (default 1)", 0 },
+	{ "duration", 'd', "TIME", 0, "Measured load per run (default 5s)", 0 },
+	{ "warmup", 'w', "TIME", 0, "Unmeasured load before each run (default 1s)", 0 },
 	{ "connections", 'c', "N", 0, "Kept-alive connections (default 50)", 0 },
 	{ "server", 's', "PATH", 0, "Server binary (default: server-epoll of this build)", 0 },
 	{ "probes", 'p', "LIST", 0, "Only these probes, e.g. syscalls,sched (default: all)", 0 },
 	{},
 };
 
+/* as harness load takes them */
+static const struct units_spec rounds = { "--rounds", UNITS_COUNT, 1, MAX_ROUNDS };
+static const struct units_spec duration = { "--duration", UNITS_DURATION, LOAD_MIN_DURATION_S,
+					    LOAD_MAX_DURATION_S };
+/* a warm-up of 0 would be load_run's default duration: some warm-up it is */
+static const struct units_spec warmup = { "--warmup", UNITS_DURATION, LOAD_MIN_DURATION_S,
+					  LOAD_MAX_DURATION_S };
+static const struct units_spec connections = { "--connections", UNITS_COUNT, 1,
+					       LOAD_MAX_CONNECTIONS };
+
 static error_t parse(int key, char *arg, struct argp_state *state)
 {
-	char *end, *save;
-	double v;
+	char *save;
 
 	switch (key) {
 	case 'r':
+		env.rounds = flag_value(state, &rounds, arg);
+		break;
 	case 'd':
+		env.duration_s = flag_value(state, &duration, arg);
+		break;
 	case 'w':
+		env.warmup_s = flag_value(state, &warmup, arg);
+		break;
 	case 'c':
-		errno = 0;
-		v = strtod(arg, &end);
-		if (errno || *end || v <= 0)
-			argp_error(state, "not a positive number: %s", arg);
-		if (key == 'r')
-			env.rounds = v > MAX_ROUNDS ? MAX_ROUNDS : (int)v;
-		else if (key == 'd')
-			env.duration_s = v;
-		else if (key == 'w')
-			env.warmup_s = v;
-		else
-			env.connections = (unsigned)v;
+		env.connections = flag_value(state, &connections, arg);
 		break;
 	case 's':
 		env.server = arg;

@@ -290,10 +290,10 @@ static void syscall_times_sampled_or_exact(void)
 	rm_rf(dir);
 }
 
-/* Exit 2 with exactly one line on stderr (and nothing on stdout). */
-static void check_refused(const char *const argv[], const char *what)
+/* Exit 2 with exactly one line on stderr (and nothing on stdout): that line. */
+static const char *check_refused(const char *const argv[], const char *what)
 {
-	char out[4096];
+	static char out[4096];
 	pid_t pid = 0;
 	int rc = cmd_run_pid(out, sizeof(out), 30, argv, &pid), lines = 0;
 
@@ -302,6 +302,7 @@ static void check_refused(const char *const argv[], const char *what)
 	CHECK(rc == 2, "%s: exit %d", what, rc);
 	CHECK(lines == 1, "%s: %d lines: %s", what, lines, out);
 	CHECK(servers_left(pid) == 0, "%s: a server left running", what);
+	return out;
 }
 
 static void bad_arguments_get_one_line(void)
@@ -311,6 +312,77 @@ static void bad_arguments_get_one_line(void)
 
 	check_refused(bogus, "run bogus");
 	check_refused(duration, "--duration -1");
+}
+
+/*
+ * Past what the load generator (LOAD_MAX_CONNECTIONS ...) or the servers
+ * (SERVER_MAX_BACKLOG ...) take, or absurd: refused by the option parser,
+ * in one line naming the option, before any server starts.
+ */
+static void out_of_range_refused_before_start(void)
+{
+	static const char *const bad[][3] = {
+		{ "-c", "70000", "--connections" },
+		{ "--users", "70000", "--users" },
+		{ "--backlog", "70000", "--backlog" },
+		{ "--workers", "2000", "--workers" },
+		{ "-R", "1e-300", "--rate" },
+		{ "--spawn-rate", "1e-300", "--spawn-rate" },
+		{ "-d", "nan", "--duration" },
+		{ "--warmup", "1x", "--warmup" },
+		{ "--server-cpus", "0-x", "--server-cpus" },
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *argv[] = { harness(), "run", "all", bad[i][0], bad[i][1], NULL };
+		const char *out = check_refused(argv, bad[i][0]);
+
+		CHECK(strstr(out, bad[i][2]), "%s %s: '%s' does not name %s", bad[i][0], bad[i][1],
+		      out, bad[i][2]);
+	}
+}
+
+/* -d 10s as harness load takes it: the refusal that follows is the model's */
+static void duration_with_unit_accepted(void)
+{
+	const char *argv[] = { harness(), "run", "bogus", "-d", "10s", "--warmup", "500ms", NULL };
+	const char *out = check_refused(argv, "run bogus -d 10s");
+
+	CHECK(strstr(out, "unknown model 'bogus'"), "-d 10s --warmup 500ms: %s", out);
+}
+
+/*
+ * The load's options as harness load has them, units and all: -d 300ms
+ * runs 0.3 s; -q (--quiet) leaves out the progress lines; --quick is only
+ * long.
+ */
+static void load_options_as_in_harness_load(void)
+{
+	test_require_root();
+	const char *dir = "/tmp/whyserve-harness-run-units";
+	const char *argv[] = { harness(), "run", "epoll", "-s", "throughput", "-d", "300ms",
+			       "--warmup", "100ms", "-c", "0.01k", "-q", "--out", dir, NULL };
+	const char *quick[] = { harness(), "run", "bogus", "-q", NULL };
+	static char out[1 << 16];
+	char path[256];
+	json_t *r, *o;
+	int rc;
+
+	rc = cmd_run(out, sizeof(out), 60, argv);
+	if (!CHECK(rc == 0, "exit %d\n%s", rc, out))
+		return;
+	CHECK(!strstr(out, "[1/1]"), "-q: progress lines printed: %s", out);
+	snprintf(path, sizeof(path), "%s/results.json", dir);
+	r = json_load_file(path, 0, NULL);
+	o = json_object_get(r, "options");
+	CHECK(num(o, "duration_s") == 0.3 && num(o, "warmup_s") == 0.1 &&
+		      num(o, "connections") == 10,
+	      "options recorded: duration %g, warm-up %g, connections %g", num(o, "duration_s"),
+	      num(o, "warmup_s"), num(o, "connections"));
+	json_decref(r);
+	rm_rf(dir);
+	/* -q is --quiet, not --quick: the model is what is wrong */
+	CHECK(strstr(check_refused(quick, "run bogus -q"), "unknown model"), "-q refused");
 }
 
 static void busy_port_gets_one_line(void)
@@ -457,6 +529,9 @@ static const struct test_case cases[] = {
 	TEST(explains_epoll_sleep_by_blocked_loop),
 	TEST_SLOW(syscall_times_sampled_or_exact, 60),
 	TEST(bad_arguments_get_one_line),
+	TEST(out_of_range_refused_before_start),
+	TEST(duration_with_unit_accepted),
+	TEST_SLOW(load_options_as_in_harness_load, 60),
 	TEST(busy_port_gets_one_line),
 	TEST(not_root_gets_one_line),
 	TEST(sigint_stops_cleanly),

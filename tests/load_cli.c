@@ -105,6 +105,13 @@ static void refusals_and_usage(void)
 		{ { "load", "http://127.0.0.1:1/", "--users", "5", "-R", "10" }, 2, "choose one" },
 		{ { "load", "http://127.0.0.1:1/", "--cpus", "1-x" }, 2, "CPU list" },
 		{ { "load", "https://127.0.0.1:1/" }, 2, "https" },
+		/* absurd values: refused, not sent */
+		{ { "load", "http://127.0.0.1:1/", "-R", "1e-300" }, 2, "--rate" },
+		{ { "load", "http://127.0.0.1:1/", "-n", "1e30" }, 2, "--requests" },
+		{ { "load", "http://127.0.0.1:1/", "--users", "5", "--spawn-rate", "1e-300" },
+		  2, "--spawn-rate" },
+		{ { "load", "http://127.0.0.1:1/", "-c", "70000" }, 2, "--connections" },
+		{ { "load", "http://127.0.0.1:1/", "-d", "nan" }, 2, "--duration" },
 	};
 
 	snprintf(harness, sizeof(harness), "%s/harness", test_bin_dir());

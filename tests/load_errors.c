@@ -189,6 +189,9 @@ static void bad_options_refused(void)
 		{ .url = "http://127.0.0.1:1/", .rate = 10, .users = 10 },
 		{ .url = "http://127.0.0.1:1/", .users = 10, .think_min_s = 2, .think_max_s = 1 },
 		{ .url = "http://127.0.0.1:1/", .connections = LOAD_MAX_CONNECTIONS + 1 },
+		/* a request (a user) every 1e309 ns is past any clock */
+		{ .url = "http://127.0.0.1:1/", .rate = 1e-300 },
+		{ .url = "http://127.0.0.1:1/", .users = 10, .spawn_rate = 1e-300 },
 	};
 	struct load_result r;
 

@@ -439,7 +439,10 @@ static void options_and_startup_line(void)
 	const char *bad[][4] = {
 		{ "--port", "abc", NULL },
 		{ "--port", "70000", NULL },
+		{ "--port", "nan", NULL },
 		{ "--backlog", "0", NULL },
+		{ "--backlog", "70000", NULL },
+		{ "--sleep-us", "1e30", NULL },
 		{ "--work-us", "-1", NULL },
 		{ "--nope", NULL },
 		{ "extra", NULL },

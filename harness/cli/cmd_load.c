@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* harness load URL: the load generator on its own, wrk-like. */
 #include "harness/cli/commands.h"
+#include "common/flags.h"
+#include "harness/cli/load_flags.h"
 #include "harness/load/load.h"
 #include "common/units.h"
 
@@ -9,8 +11,6 @@
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #define MAX_HEADERS 64
@@ -28,12 +28,14 @@ static const char doc[] =
 	"  rate (-R N)           open loop at N requests/s over the connections;\n"
 	"                        latency counts from each request's intended send\n"
 	"                        time, so stalls are not hidden (wrk2)\n"
-	"  users (--users N)     N users started at --spawn-rate S per second, each\n"
-	"                        on its own connection, waiting --think MIN-MAX\n"
-	"                        between requests (Locust's between(min, max))\n"
+	"  users (--users N)     N users started at --spawn-rate S per second (all\n"
+	"                        at once without it), each on its own connection,\n"
+	"                        waiting --think MIN-MAX between requests (Locust's\n"
+	"                        between(min, max))\n"
 	"\n"
-	"Durations take a unit (us, ms, s, m, h; seconds without one). Only\n"
-	"loopback targets (127.0.0.0/8, [::1], localhost) are accepted.\n"
+	"Durations take a unit (us, ms, s, m, h; seconds without one); counts and\n"
+	"rates k and M (2k = 2000). The load's options mean the same in 'harness\n"
+	"run'. Only loopback targets (127.0.0.0/8, [::1], localhost) are accepted.\n"
 	"\n"
 	"EXAMPLES:\n"
 	"  harness load http://127.0.0.1:8080/ -c 100 -t 2 -d 10s\n"
@@ -46,40 +48,39 @@ static const char doc[] =
 	"could not run, 2 on bad usage.";
 
 enum {
-	OPT_TIMEOUT = 0x100,
-	OPT_CLOSE,
-	OPT_USERS,
-	OPT_SPAWN_RATE,
-	OPT_THINK,
-	OPT_WARMUP,
+	OPT_CLOSE = 0x100,
 	OPT_CPUS,
 	OPT_JSON,
 };
 
+/* harness load's own; the load's options are load_flags_argp's */
 static const struct argp_option options[] = {
-	{ "connections", 'c', "N", 0, "Connections to keep open (default 10)", 0 },
-	{ "threads", 't', "N", 0, "Threads, each with its own epoll loop (default 2)", 0 },
-	{ "duration", 'd', "T", 0, "How long to measure (default 10s, at most 1h)", 0 },
-	{ "rate", 'R', "N", 0, "Open loop: N requests/s in all (k and M suffixes)", 0 },
-	{ "timeout", OPT_TIMEOUT, "T", 0, "Connect and response timeout (default 2s)", 0 },
+	{ "threads", 't', "N", 0, "Threads, each with its own epoll loop", 0 },
 	{ "header", 'H', "'NAME: VALUE'", 0, "Add a request header (repeatable)", 0 },
 	{ "close", OPT_CLOSE, NULL, 0, "A new connection for each request", 0 },
-	{ "users", OPT_USERS, "N", 0, "Users scenario: N users, a connection each", 0 },
-	{ "spawn-rate", OPT_SPAWN_RATE, "S", 0, "Users started per second (default: all at once)", 0 },
-	{ "think", OPT_THINK, "MIN-MAX", 0, "Users' think time between requests, e.g. 1-5 or 100ms-200ms", 0 },
-	{ "warmup", OPT_WARMUP, "T", 0, "Load this long first, without measuring", 0 },
 	{ "requests", 'n', "N", 0, "Stop after about N requests", 0 },
 	{ "cpus", OPT_CPUS, "LIST", 0, "Pin the threads to these CPUs, e.g. 1 or 2-3,6", 0 },
 	{ "json", OPT_JSON, NULL, 0, "Print the result as JSON", 0 },
-	{ "quiet", 'q', NULL, 0, "No progress line on a terminal", 0 },
 	{},
 };
 
+static const struct units_spec threads = { "--threads", UNITS_COUNT, 1, LOAD_MAX_THREADS };
+static const struct units_spec requests = { "--requests", UNITS_COUNT, 1, LOAD_MAX_REQUESTS };
+
+/* the load generator's own defaults, shown by --help */
+static const struct load_flags defaults = {
+	.o = {
+		.connections = LOAD_DEFAULT_CONNECTIONS,
+		.duration_s = LOAD_DEFAULT_DURATION_S,
+		.timeout_s = LOAD_DEFAULT_TIMEOUT_S,
+	},
+};
+
 struct env {
-	struct load_opts o;
+	struct load_flags flags; /* flags.o: what load_run takes */
 	const char *headers[MAX_HEADERS];
 	int cpus[MAX_CPUS];
-	bool json, quiet;
+	bool json;
 };
 
 static volatile sig_atomic_t stopping;
@@ -90,149 +91,65 @@ static void on_signal(int sig)
 	signal(sig, SIG_DFL); /* a second one ends it at once */
 }
 
-/* "10", "10s", "500ms", "2m": seconds; -1 when malformed */
-static double parse_duration(const char *s)
-{
-	static const struct {
-		const char *unit;
-		double s;
-	} units[] = { { "", 1 }, { "us", 1e-6 }, { "ms", 1e-3 }, { "s", 1 },
-		      { "m", 60 }, { "h", 3600 } };
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || !(v >= 0) || isinf(v))
-		return -1;
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (!strcmp(end, units[i].unit))
-			return v * units[i].s;
-	return -1;
-}
-
-/* "2000", "2k", "1.5M"; -1 when malformed */
-static double parse_count(const char *s)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || !(v >= 0) || isinf(v))
-		return -1;
-	if (!strcmp(end, "k"))
-		v *= 1e3;
-	else if (!strcmp(end, "M"))
-		v *= 1e6;
-	else if (*end)
-		return -1;
-	return v;
-}
-
-static long parse_int(const char *s, long min, long max)
-{
-	double v = parse_count(s);
-
-	return v >= min && v <= max && v == floor(v) ? (long)v : -1;
-}
-
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	struct env *env = state->input;
-	struct load_opts *o = &env->o;
-	double d;
-	long v;
+	struct load_opts *o = &env->flags.o;
 
 	switch (key) {
-	case 'c':
-		if ((v = parse_int(arg, 1, LOAD_MAX_CONNECTIONS)) < 0)
-			argp_error(state, "bad connections '%s' (1..%d)", arg, LOAD_MAX_CONNECTIONS);
-		o->connections = v;
-		break;
 	case 't':
-		if ((v = parse_int(arg, 1, LOAD_MAX_THREADS)) < 0)
-			argp_error(state, "bad threads '%s' (1..%d)", arg, LOAD_MAX_THREADS);
-		o->threads = v;
-		break;
-	case 'd':
-		if ((d = parse_duration(arg)) <= 0 || d > LOAD_MAX_DURATION_S)
-			argp_error(state, "bad duration '%s' (more than 0, at most 1h)", arg);
-		o->duration_s = d;
-		break;
-	case 'R':
-		if ((o->rate = parse_count(arg)) <= 0)
-			argp_error(state, "bad rate '%s'", arg);
-		break;
-	case OPT_TIMEOUT:
-		if ((o->timeout_s = parse_duration(arg)) <= 0)
-			argp_error(state, "bad timeout '%s'", arg);
+		o->threads = flag_value(state, &threads, arg);
 		break;
 	case 'H':
 		if (o->nheaders >= MAX_HEADERS)
-			argp_error(state, "at most %d headers", MAX_HEADERS);
+			argp_failure(state, 2, 0, "at most %d headers", MAX_HEADERS);
 		env->headers[o->nheaders++] = arg;
 		break;
 	case OPT_CLOSE:
 		o->close = true;
 		break;
-	case OPT_USERS:
-		if ((v = parse_int(arg, 1, LOAD_MAX_CONNECTIONS)) < 0)
-			argp_error(state, "bad users '%s' (1..%d)", arg, LOAD_MAX_CONNECTIONS);
-		o->users = v;
-		break;
-	case OPT_SPAWN_RATE:
-		if ((o->spawn_rate = parse_count(arg)) <= 0)
-			argp_error(state, "bad spawn rate '%s'", arg);
-		break;
-	case OPT_THINK: {
-		char *dash = strchr(arg, '-');
-		char *min = strndupa(arg, dash ? (size_t)(dash - arg) : strlen(arg));
-
-		o->think_min_s = parse_duration(min);
-		o->think_max_s = dash ? parse_duration(dash + 1) : o->think_min_s;
-		if (o->think_min_s < 0 || o->think_max_s < o->think_min_s)
-			argp_error(state, "bad think time '%s': want MIN-MAX, e.g. 1-5 or 100ms-200ms", arg);
-		break;
-	}
-	case OPT_WARMUP:
-		if ((o->warmup_s = parse_duration(arg)) < 0 || o->warmup_s > LOAD_MAX_DURATION_S)
-			argp_error(state, "bad warm-up '%s'", arg);
-		break;
 	case 'n':
-		if ((d = parse_count(arg)) < 1 || d != floor(d))
-			argp_error(state, "bad request count '%s'", arg);
-		o->max_requests = (uint64_t)d;
+		o->max_requests = flag_value(state, &requests, arg);
 		break;
 	case OPT_CPUS:
-		if ((v = load_parse_cpus(arg, env->cpus, MAX_CPUS)) < 0)
-			argp_error(state, "bad CPU list '%s': want e.g. 1 or 0-1,3", arg);
+		o->ncpus = flag_cpus(state, "--cpus", arg, env->cpus, MAX_CPUS);
 		o->cpus = env->cpus;
-		o->ncpus = v;
 		break;
 	case OPT_JSON:
 		env->json = true;
 		break;
-	case 'q':
-		env->quiet = true;
-		break;
 	case ARGP_KEY_ARG:
 		if (o->url)
-			argp_error(state, "one URL only");
+			argp_failure(state, 2, 0, "one URL only");
 		o->url = arg;
+		break;
+	case ARGP_KEY_INIT:
+		env->flags.defaults = &defaults;
+		state->child_inputs[0] = &env->flags;
 		break;
 	case ARGP_KEY_END:
 		if (!o->url)
-			argp_error(state, "no URL");
+			argp_failure(state, 2, 0, "no URL (see --help)");
 		if (o->users && o->rate)
-			argp_error(state, "--users and --rate are two scenarios: choose one");
-		if (!o->users && (o->spawn_rate || o->think_max_s))
-			argp_error(state, "--spawn-rate and --think go with --users");
+			argp_failure(state, 2, 0, "--users and --rate are two scenarios: choose one");
+		if (!o->users && (LOAD_FLAG_GIVEN(&env->flags, LOAD_FLAG_SPAWN_RATE) ||
+				  LOAD_FLAG_GIVEN(&env->flags, LOAD_FLAG_THINK)))
+			argp_failure(state, 2, 0, "--spawn-rate and --think go with --users");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
+}
+
+static char *help(int key, const char *text, void *input)
+{
+	(void)input;
+	if (key == 't')
+		return flag_help(text, &threads, LOAD_DEFAULT_THREADS);
+	if (key == 'n')
+		return flag_help(text, &requests, 0);
+	return (char *)text;
 }
 
 static void print_progress(const struct load_progress *p, void *arg)
@@ -249,26 +166,28 @@ static void print_progress(const struct load_progress *p, void *arg)
 
 int cmd_load(int argc, char **argv)
 {
-	static const struct argp argp = { options, parse_arg, "URL", doc, NULL, NULL, NULL };
+	static const struct argp_child children[] = { { &load_flags_argp, 0, NULL, 0 }, { 0 } };
+	static const struct argp argp = { options, parse_arg, "URL", doc, children, help, NULL };
 	struct env env = { 0 };
+	struct load_opts *o = &env.flags.o;
 	struct load_result r;
 	struct sigaction sa = { .sa_handler = on_signal };
 	int err;
 
 	argp_err_exit_status = 2;
-	env.o.headers = env.headers;
-	env.o.stop = &stopping;
 	if (argp_parse(&argp, argc, argv, 0, NULL, &env))
 		return 2;
-	if (!env.quiet && !env.json && isatty(STDERR_FILENO))
-		env.o.progress = print_progress;
+	o->headers = env.headers;
+	o->stop = &stopping;
+	if (!env.flags.quiet && !env.json && isatty(STDERR_FILENO))
+		o->progress = print_progress;
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	err = load_run(&env.o, &r);
+	err = load_run(o, &r);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
-	if (env.o.progress)
+	if (o->progress)
 		fprintf(stderr, "\r\033[K");
 	if (err) {
 		fprintf(stderr, "harness load: %s\n", r.error);

@@ -55,37 +55,6 @@ const char *load_error_label(enum load_error e)
 	return e < LOAD_ERR_KINDS ? error_names[e][1] : "?";
 }
 
-int load_parse_cpus(const char *list, int *cpus, unsigned max)
-{
-	const char *s = list;
-	unsigned n = 0;
-
-	while (*s) {
-		char *end;
-		long a = strtol(s, &end, 10), b = a;
-
-		if (end == s || a < 0)
-			return -EINVAL;
-		if (*end == '-') {
-			s = end + 1;
-			b = strtol(s, &end, 10);
-			if (end == s || b < a)
-				return -EINVAL;
-		}
-		for (long c = a; c <= b; c++) {
-			if (n >= max || c >= CPU_SETSIZE)
-				return -EINVAL;
-			cpus[n++] = c;
-		}
-		if (*end == ',' && end[1])
-			end++;
-		else if (*end)
-			return -EINVAL;
-		s = end;
-	}
-	return n ? (int)n : -EINVAL;
-}
-
 static int fail(struct load_result *r, int err, const char *fmt, ...)
 {
 	va_list ap;
@@ -112,24 +81,34 @@ static int check_opts(struct load_opts *o, struct load_result *r)
 	if (o->threads > o->connections)
 		o->threads = o->connections;
 
-	if (!(o->duration_s > 0 && o->duration_s <= LOAD_MAX_DURATION_S))
-		return fail(r, -EINVAL, "duration must be more than 0 and at most %.0f s",
+	if (!(o->duration_s >= LOAD_MIN_DURATION_S && o->duration_s <= LOAD_MAX_DURATION_S))
+		return fail(r, -EINVAL, "duration must be %g to %.0f s", LOAD_MIN_DURATION_S,
 			    LOAD_MAX_DURATION_S);
 	if (!(o->warmup_s >= 0 && o->warmup_s <= LOAD_MAX_DURATION_S))
 		return fail(r, -EINVAL, "warm-up must be 0 to %.0f s", LOAD_MAX_DURATION_S);
-	if (!(o->timeout_s > 0 && o->timeout_s <= 600))
-		return fail(r, -EINVAL, "timeout must be more than 0 and at most 600 s");
+	if (!(o->timeout_s >= LOAD_MIN_TIMEOUT_S && o->timeout_s <= LOAD_MAX_TIMEOUT_S))
+		return fail(r, -EINVAL, "timeout must be %g to %.0f s", LOAD_MIN_TIMEOUT_S,
+			    LOAD_MAX_TIMEOUT_S);
 	if (o->connections > LOAD_MAX_CONNECTIONS)
 		return fail(r, -EINVAL, "at most %d connections (or users)", LOAD_MAX_CONNECTIONS);
 	if (o->threads > LOAD_MAX_THREADS)
 		return fail(r, -EINVAL, "at most %d threads", LOAD_MAX_THREADS);
 	if (o->rate && o->users)
 		return fail(r, -EINVAL, "rate and users are two scenarios: choose one");
-	if (!(o->rate >= 0 && o->rate <= 1e8))
-		return fail(r, -EINVAL, "rate must be 0 to 1e8 requests/s");
-	if (!(o->spawn_rate >= 0 && o->think_min_s >= 0 &&
-	      o->think_max_s >= o->think_min_s && o->think_max_s <= 3600))
-		return fail(r, -EINVAL, "want spawn rate >= 0 and 0 <= think min <= think max <= 3600 s");
+	/* a rate of 1e-300 would be a request every 1e309 ns: past any clock */
+	if (o->rate && !(o->rate >= LOAD_MIN_RATE && o->rate <= LOAD_MAX_RATE))
+		return fail(r, -EINVAL, "rate must be %g to %g requests/s", LOAD_MIN_RATE,
+			    LOAD_MAX_RATE);
+	if (o->spawn_rate && !(o->spawn_rate >= LOAD_MIN_SPAWN_RATE &&
+			       o->spawn_rate <= LOAD_MAX_SPAWN_RATE))
+		return fail(r, -EINVAL, "spawn rate must be %g to %g users/s", LOAD_MIN_SPAWN_RATE,
+			    LOAD_MAX_SPAWN_RATE);
+	if (!(o->think_min_s >= 0 && o->think_max_s >= o->think_min_s &&
+	      o->think_max_s <= LOAD_MAX_THINK_S))
+		return fail(r, -EINVAL, "want 0 <= think min <= think max <= %.0f s",
+			    LOAD_MAX_THINK_S);
+	if (o->max_requests > LOAD_MAX_REQUESTS)
+		return fail(r, -EINVAL, "at most %g requests", LOAD_MAX_REQUESTS);
 	for (unsigned i = 0; i < o->ncpus; i++)
 		if (o->cpus[i] < 0 || o->cpus[i] >= CPU_SETSIZE)
 			return fail(r, -EINVAL, "no CPU %d", o->cpus[i]);

@@ -41,9 +41,19 @@
 #define LOAD_DEFAULT_THREADS 2
 #define LOAD_DEFAULT_DURATION_S 10.0
 #define LOAD_DEFAULT_TIMEOUT_S 2.0
+/* what load_run accepts: the commands check their options against these */
+#define LOAD_MIN_DURATION_S 0.001
 #define LOAD_MAX_DURATION_S 3600.0
-#define LOAD_MAX_CONNECTIONS 60000
+#define LOAD_MIN_TIMEOUT_S 0.001
+#define LOAD_MAX_TIMEOUT_S 600.0
+#define LOAD_MAX_CONNECTIONS 60000 /* users too: a connection each */
 #define LOAD_MAX_THREADS 256
+#define LOAD_MIN_RATE 1.0          /* rate: 0 is no rate */
+#define LOAD_MAX_RATE 1e8
+#define LOAD_MIN_SPAWN_RATE 0.1    /* users started per second; 0: all at once */
+#define LOAD_MAX_SPAWN_RATE 1e6
+#define LOAD_MAX_THINK_S 3600.0
+#define LOAD_MAX_REQUESTS 1e12     /* max_requests: past what an hour at LOAD_MAX_RATE sends */
 #define LOAD_STATUS_MAX 600
 /* a rate send that leaves this late, its connection free, is the client's lag */
 #define LOAD_LATE_NS 10000000ULL
@@ -164,9 +174,6 @@ struct load_result {
  */
 int load_run(const struct load_opts *o, struct load_result *r);
 void load_result_free(struct load_result *r);
-
-/* "1" or "0-1,3" into cpus[] (for load_opts.cpus): their number, or -EINVAL. */
-int load_parse_cpus(const char *list, int *cpus, unsigned max);
 
 const char *load_scenario_name(enum load_scenario s);
 /* each scenario's name, indexed by enum load_scenario, NULL-terminated */

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #define RUN_MAX 8
+#define RUN_MAX_CPUS 256 /* in --server-cpus, --load-cpus */
 
 struct run_opts {
 	bool model[RUN_MAX];    /* indexed like models[] */
@@ -25,6 +26,7 @@ struct run_opts {
 	char load_cpus[64];
 	bool netns;             /* each experiment in a network namespace of its own */
 	bool quick;
+	bool quiet;             /* no progress lines */
 	bool exact_syscall_times; /* time every syscall (probes_opts) */
 	const char *out_dir;    /* NULL: results/<timestamp> */
 };

@@ -5,6 +5,7 @@
 #include "harness/sandbox/machine.h"
 #include "harness/sandbox/netns.h"
 #include "harness/sandbox/server_proc.h"
+#include "common/units_parse.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -27,7 +28,7 @@ struct bench {
 	const char *argv[RECORD_MAX_ARGS];
 	char port[16], backlog[16], workers[16], sleep_us[16], path[512];
 	cpu_set_t server_cpus;
-	int load_cpus[256];
+	int load_cpus[RUN_MAX_CPUS];
 	int nload_cpus;
 	struct probes *probes;
 	struct probes_stats *stats;
@@ -61,10 +62,12 @@ static int fail(struct experiment *e, int err, const char *fmt, ...)
 
 static int cpus_of(const char *list, cpu_set_t *set, struct experiment *e)
 {
-	int cpus[256], n = load_parse_cpus(list, cpus, 256);
+	char why[UNITS_WHY_MAX];
+	int cpus[RUN_MAX_CPUS], n = units_parse_cpus("--server-cpus", list, cpus, RUN_MAX_CPUS, why,
+							 sizeof(why));
 
-	if (n <= 0)
-		return fail(e, -EINVAL, "invalid CPU list '%s'", list);
+	if (n < 0)
+		return fail(e, n, "%s", why);
 	CPU_ZERO(set);
 	for (int i = 0; i < n; i++)
 		CPU_SET(cpus[i], set);
@@ -78,13 +81,16 @@ static int load_cpus_of(const struct run_opts *o, struct bench *b, struct experi
 	long online = sysconf(_SC_NPROCESSORS_ONLN);
 
 	if (o->load_cpus[0]) {
-		b->nload_cpus = load_parse_cpus(o->load_cpus, b->load_cpus, 256);
-		return b->nload_cpus > 0 ? 0 : fail(e, -EINVAL, "invalid CPU list '%s'", o->load_cpus);
+		char why[UNITS_WHY_MAX];
+
+		b->nload_cpus = units_parse_cpus("--load-cpus", o->load_cpus, b->load_cpus,
+						 RUN_MAX_CPUS, why, sizeof(why));
+		return b->nload_cpus > 0 ? 0 : fail(e, b->nload_cpus, "%s", why);
 	}
-	for (int c = 0; c < online && b->nload_cpus < 256; c++)
+	for (int c = 0; c < online && b->nload_cpus < RUN_MAX_CPUS; c++)
 		if (!CPU_ISSET(c, &b->server_cpus))
 			b->load_cpus[b->nload_cpus++] = c;
-	for (int c = 0; !b->nload_cpus && c < online && c < 256; c++)
+	for (int c = 0; !b->nload_cpus && c < online && c < RUN_MAX_CPUS; c++)
 		b->load_cpus[b->nload_cpus++] = c;
 	return 0;
 }
@@ -231,13 +237,16 @@ static int measure(struct experiment *e, const struct run_opts *o, struct bench 
 	probes_attach(b->probes);
 
 	load_opts_for(e, o, b, &l, url, sizeof(url));
+	/* through the measured load too, with or without a warm-up */
+	if (!o->quiet) {
+		l.progress = progress_report;
+		l.progress_arg = &progress;
+	}
 	if (o->warmup_s > 0) {
 		struct load_result warm;
 
 		progress.warming_up = true;
 		l.duration_s = o->warmup_s;
-		l.progress = progress_report;
-		l.progress_arg = &progress;
 		load_run(&l, &warm);
 		load_result_free(&warm);
 		if (*e->stop)
@@ -254,7 +263,8 @@ static int measure(struct experiment *e, const struct run_opts *o, struct bench 
 	b->load_cpu_us += self_cpu_us();
 	cgroup_cpu(&b->cg, &b->cpu1);
 	probes_read(b->probes, b->stats);
-	progress_done(&progress, &b->load);
+	if (!o->quiet)
+		progress_done(&progress, &b->load);
 	if (err)
 		return fail(e, err, "load failed: %s", b->load.error);
 	return *e->stop ? -EINTR : 0;

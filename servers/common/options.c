@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "servers/common/options.h"
+#include "common/server_limits.h"
 #include "servers/common/reply.h"
 #include "servers/common/work.h"
+#include "common/units_parse.h"
 
 #include <argp.h>
 #include <errno.h>
@@ -86,19 +88,26 @@ static bool is_option(const struct argp_option *options, const char *arg)
 	return false;
 }
 
-static int number(struct parse *p, const char *opt, const char *arg, long min, long max, long *out)
-{
-	char *end;
-	long v;
+static const struct units_spec port = { "--port", UNITS_INTEGER, 0, SERVER_MAX_PORT };
+static const struct units_spec backlog = { "--backlog", UNITS_COUNT, 1, SERVER_MAX_BACKLOG };
+static const struct units_spec work_us = { "--work-us", UNITS_INTEGER, 0, SERVER_MAX_WORK_US };
+static const struct units_spec sleep_us = { "--sleep-us", UNITS_INTEGER, 0, SERVER_MAX_SLEEP_US };
+/* no k or M: a kilobyte is 1000 bytes to some, 1024 to others */
+static const struct units_spec body_bytes = { "--body-bytes", UNITS_INTEGER, 0, REPLY_BODY_MAX };
+static const struct units_spec pool = { "--pool", UNITS_COUNT, 0, SERVER_MAX_POOL };
+static const struct units_spec workers = { "--workers", UNITS_COUNT, 1, SERVER_MAX_WORKERS };
 
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || end == arg || *end || v < min || v > max) {
-		report("invalid %s '%s': expected an integer in %ld..%ld", opt, arg, min, max);
+static int number(struct parse *p, const struct units_spec *u, const char *arg, long *out)
+{
+	char why[UNITS_WHY_MAX];
+	double v;
+
+	if (units_parse(u, arg, &v, why, sizeof(why))) {
+		report("%s", why);
 		p->reported = true;
 		return EINVAL;
 	}
-	*out = v;
+	*out = (long)v;
 	return 0;
 }
 
@@ -114,29 +123,29 @@ static error_t parse_option(int key, char *arg, struct argp_state *state)
 		o->host = arg;
 		break;
 	case O_PORT:
-		err = number(p, "--port", arg, 0, 65535, &v);
+		err = number(p, &port, arg, &v);
 		o->port = v;
 		break;
 	case O_BACKLOG:
-		err = number(p, "--backlog", arg, 1, 65535, &v);
+		err = number(p, &backlog, arg, &v);
 		o->backlog = v;
 		break;
 	case O_WORK:
-		err = number(p, "--work-us", arg, 0, 10000000, &o->work_us);
+		err = number(p, &work_us, arg, &o->work_us);
 		break;
 	case O_SLEEP:
-		err = number(p, "--sleep-us", arg, 0, 60000000, &o->sleep_us);
+		err = number(p, &sleep_us, arg, &o->sleep_us);
 		break;
 	case O_BODY:
-		err = number(p, "--body-bytes", arg, 0, REPLY_BODY_MAX, &v);
+		err = number(p, &body_bytes, arg, &v);
 		o->body_bytes = v;
 		break;
 	case O_POOL:
-		err = number(p, "--pool", arg, 0, 100000, &v);
+		err = number(p, &pool, arg, &v);
 		o->pool = v;
 		break;
 	case O_WORKERS:
-		err = number(p, "--workers", arg, 1, 1024, &v);
+		err = number(p, &workers, arg, &v);
 		o->workers = v;
 		break;
 	case ARGP_KEY_ARG:

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the servers' options accept, at most: their own parser and the
+ * harness (which checks its options against these before it starts a
+ * server) both include this.
+ */
+#ifndef WHYSERVE_SERVER_LIMITS_H
+#define WHYSERVE_SERVER_LIMITS_H
+
+#define SERVER_MAX_PORT	    65535
+#define SERVER_MAX_BACKLOG  65535	/* listen(2): the kernel caps it at net.core.somaxconn */
+#define SERVER_MAX_WORKERS  1024
+#define SERVER_MAX_POOL	    100000
+#define SERVER_MAX_WORK_US  10000000	/* 10 s of CPU per request */
+#define SERVER_MAX_SLEEP_US 60000000	/* a minute blocked per request */
+
+#endif
