@@ -189,7 +189,7 @@ TESTS    += probe_syscalls probe_sched probes
 LOAD_UNIT_TESTS := histogram http_response timer_heap load_target
 LOAD_RUN_TESTS  := load_errors load_accuracy load_users
 TESTS    += $(LOAD_UNIT_TESTS) $(LOAD_RUN_TESTS) load_cli
-TESTS    += servers_http servers servers_load
+TESTS    += servers_http servers servers_load servers_hostile
 TESTLIB  := check server client cmd bpf_progs
 TESTLIB  += workload
 TESTLIB  += fake_server fresh_tracefs
@@ -294,7 +294,7 @@ all: $(BENCH_BINS) $(OUTPUT)/workload
 # processes, with real clients (curl, wrk, raw sockets)
 $(OUTPUT)/tests/servers_http: $(patsubst %,$(OBJ)/san/servers/common/%.o,http reply conn work)
 $(OUTPUT)/tests/servers_http: LDFLAGS += $(SANITIZE)
-$(OUTPUT)/tests/servers $(OUTPUT)/tests/servers_load: | $(SERVER_BINS)
+$(OUTPUT)/tests/servers $(OUTPUT)/tests/servers_load $(OUTPUT)/tests/servers_hostile: | $(SERVER_BINS)
 
 # ---------------------------------------------------------------- generic
 $(OBJ)/%.o: %.c

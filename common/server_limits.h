@@ -13,5 +13,12 @@
 #define SERVER_MAX_POOL	    100000
 #define SERVER_MAX_WORK_US  10000000	/* 10 s of CPU per request */
 #define SERVER_MAX_SLEEP_US 60000000	/* a minute blocked per request */
+/* --idle-timeout, --header-timeout, in seconds: their range, and defaults
+ * that never cut a connection of the harness's own loads but for a user's
+ * long think time (the harness then asks for more) */
+#define SERVER_MIN_TIMEOUT_S	 0.01
+#define SERVER_MAX_TIMEOUT_S	 86400
+#define SERVER_IDLE_TIMEOUT_S	 60
+#define SERVER_HEADER_TIMEOUT_S	 10
 
 #endif

@@ -36,7 +36,7 @@ int main(int argc, char **argv)
 	int lfd, fd;
 
 	server_init(argc, argv, &model, &o);
-	if (listen_sockets(&o, &lfd, 1, 0) || stop_on_signal(lfd))
+	if (listen_sockets(&o, &lfd, 1, 0) || serve_timeouts(lfd, &o) || stop_on_signal(lfd))
 		return 1;
 	listen_announce(&o, lfd, 1);
 

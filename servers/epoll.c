@@ -19,7 +19,14 @@
  * data (a read that filled the buffer) or room (a write that took it all).
  * The price: nothing may block. A request that sleeps (--sleep-us) or
  * computes (--work-us) stalls every connection of its loop.
+ *
+ * Time. No socket call may wait, so no socket timeout can end a stuck
+ * connection: the loop keeps its connections in a list and, about twice
+ * per shortest timeout, sweeps it for those past their deadline (idle,
+ * head not whole in time, lingering done). epoll_wait waits no longer
+ * than the next sweep.
  */
+#include "common/clock.h"
 #include "servers/common/conn.h"
 #include "servers/common/listen.h"
 #include "servers/common/options.h"
@@ -51,12 +58,14 @@ struct conn {
 	bool hup;      /* the peer shut down its side: a short read does not drain that */
 	bool eof;      /* the peer sends no more, and we have read all it sent */
 	struct http_conn http;
-	struct conn *next_free;
+	struct conn *prev, *next; /* among the loop's live ones; next: free ones too */
 };
 
 struct loop {
 	int epfd, listen_fd;
+	struct conn live;	 /* the head of the list of open connections */
 	struct conn *free;	 /* closed connections, for reuse: no malloc per connection */
+	int64_t next_sweep;	 /* ms: when to look for connections past their time */
 	char buf[HTTP_RECV_MAX]; /* every read lands here; requests are answered in place */
 };
 
@@ -67,8 +76,27 @@ static void conn_close(struct loop *l, struct conn *c)
 {
 	close(c->fd); /* which also takes it out of the epoll set */
 	http_conn_reset(&c->http);
-	c->next_free = l->free;
+	c->prev->next = c->next;
+	c->next->prev = c->prev;
+	c->next = l->free;
 	l->free = c;
+}
+
+/* After an error answer: read and drop what comes, until EOF; -1: close. */
+static int conn_drain(struct loop *l, struct conn *c)
+{
+	ssize_t n;
+
+	while (c->readable) {
+		n = recv(c->fd, l->buf, sizeof(l->buf), 0);
+		if (n < 0) {
+			c->readable = false;
+			return errno == EAGAIN ? 0 : -1;
+		}
+		if (n == 0 || http_conn_drained(&c->http, n))
+			return -1;
+	}
+	return 0;
 }
 
 /* Does all the connection can do now without waiting; -1: close it. */
@@ -78,6 +106,8 @@ static int conn_run(struct loop *l, struct conn *c)
 	ssize_t n;
 	int k;
 
+	if (c->http.lingering)
+		return conn_drain(l, c);
 	for (;;) {
 		while (c->writable && (k = http_conn_output(&c->http, iov, HTTP_IOV_MAX))) {
 			n = http_send(c->fd, iov, k);
@@ -87,6 +117,11 @@ static int conn_run(struct loop *l, struct conn *c)
 				c->writable = false; /* full: EPOLLOUT says when there is room */
 			if (n > 0)
 				http_conn_sent(&c->http, n);
+		}
+		if (http_conn_finished(&c->http) && http_conn_linger(&c->http) && !c->eof) {
+			shutdown(c->fd, SHUT_WR);
+			http_conn_linger_start(&c->http);
+			return conn_drain(l, c);
 		}
 		if (http_conn_finished(&c->http) || (c->eof && !http_conn_has_output(&c->http)))
 			return -1;
@@ -125,27 +160,63 @@ static void accept_all(struct loop *l)
 	while ((fd = accept_connection(l->listen_fd, SOCK_NONBLOCK)) >= 0) {
 		c = l->free;
 		if (c)
-			l->free = c->next_free;
+			l->free = c->next;
 		else if (!(c = calloc(1, sizeof(*c)))) {
 			close(fd);
 			continue;
 		}
-		*c = (struct conn){ .fd = fd, .readable = true, .writable = true };
+		*c = (struct conn){ .fd = fd, .readable = true, .writable = true,
+				    .prev = &l->live, .next = l->live.next };
+		l->live.next->prev = c;
+		l->live.next = c;
+		http_conn_start(&c->http);
 		ev.data.ptr = c;
 		if (conn_run(l, c) || epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev))
 			conn_close(l, c);
 	}
 }
 
+/* Ends the connections past their deadline: idle, too slow a head, lingering done. */
+static void sweep(struct loop *l, int64_t now)
+{
+	struct conn *c, *next;
+
+	for (c = l->live.next; c != &l->live; c = next) {
+		next = c->next;
+		if (now < http_conn_deadline(&c->http))
+			continue;
+		if (c->http.lingering) {
+			conn_close(l, c);
+			continue;
+		}
+		http_conn_expire(&c->http); /* a 408 to send, or nothing */
+		if (conn_run(l, c))
+			conn_close(l, c);
+	}
+}
+
+/* How long epoll_wait may wait: until the next sweep, if anything is open. */
+static int wait_ms(struct loop *l, int64_t now, int sweep_ms)
+{
+	if (l->live.next == &l->live)
+		return -1;
+	if (now >= l->next_sweep) {
+		sweep(l, now);
+		l->next_sweep = now + sweep_ms;
+	}
+	return l->next_sweep - now;
+}
+
 static int epoll_loop(int listen_fd, int stop_fd)
 {
 	struct epoll_event ev[MAX_EVENTS];
 	struct loop *l = calloc(1, sizeof(*l));
-	int n, err = 0;
+	int n, err = 0, sweep_ms = http_conn_sweep_ms();
 
 	if (!l)
 		return -ENOMEM;
 	l->listen_fd = listen_fd;
+	l->live.prev = l->live.next = &l->live;
 	l->epfd = epoll_create1(EPOLL_CLOEXEC);
 	/* the listening socket level-triggered: accept_all() empties it anyway */
 	if (l->epfd < 0 ||
@@ -161,7 +232,7 @@ static int epoll_loop(int listen_fd, int stop_fd)
 	workers_ready();
 
 	for (;;) {
-		n = epoll_wait(l->epfd, ev, MAX_EVENTS, -1);
+		n = epoll_wait(l->epfd, ev, MAX_EVENTS, wait_ms(l, mono_ms(), sweep_ms));
 		if (n < 0 && errno != EINTR) {
 			err = -errno;
 			report("failed to wait for events: %s", strerror(-err));

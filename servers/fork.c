@@ -115,7 +115,8 @@ int main(int argc, char **argv)
 	pid_t pid;
 
 	server_init(argc, argv, &model, &o);
-	if (children_init() || listen_sockets(&o, &lfd, 1, SOCK_NONBLOCK))
+	if (children_init() || listen_sockets(&o, &lfd, 1, SOCK_NONBLOCK) ||
+	    serve_timeouts(lfd, &o))
 		return 1;
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGCHLD);

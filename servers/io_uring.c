@@ -38,7 +38,12 @@
  * stops receiving (its recv is cancelled) until some are sent. What the
  * kernel hands over before the cancel lands is kept (up to 1 MiB; past
  * that the connection is closed).
+ *
+ * Time: as in server-epoll, the loop sweeps its list of connections for
+ * those past their deadline; the wait for completions ends in time for
+ * the next sweep (io_uring_submit_and_wait_timeout).
  */
+#include "common/clock.h"
 #include "servers/common/conn.h"
 #include "servers/common/listen.h"
 #include "servers/common/options.h"
@@ -51,6 +56,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 static const struct server_model model = {
@@ -79,14 +85,16 @@ struct conn {
 	struct http_conn http;
 	struct msghdr msg;
 	struct iovec iov[HTTP_IOV_MAX];
-	struct conn *next_free;
+	struct conn *prev, *next; /* among the loop's live ones; next: free ones too */
 };
 
 struct loop {
 	struct io_uring ring;
 	struct uring_bufs bufs;
 	int listen_fd;
-	struct conn *free; /* closed connections, for reuse */
+	struct conn live;   /* the head of the list of open connections */
+	struct conn *free;  /* closed connections, for reuse */
+	int64_t next_sweep; /* ms: when to look for connections past their time */
 };
 
 static struct uring_features features;
@@ -151,7 +159,9 @@ static void conn_close(struct loop *l, struct conn *c)
 	io_uring_prep_close(sqe, c->fd);
 	tag(sqe, NULL, OP_IGNORE);
 	http_conn_reset(&c->http);
-	c->next_free = l->free;
+	c->prev->next = c->next;
+	c->next->prev = c->prev;
+	c->next = l->free;
 	l->free = c;
 }
 
@@ -168,9 +178,16 @@ static void conn_update(struct loop *l, struct conn *c)
 
 	if (!c->send_armed && !c->dead && (n = http_conn_output(&c->http, c->iov, HTTP_IOV_MAX)))
 		send_answers(l, c, n);
-	if (!c->send_armed && (c->eof || http_conn_finished(&c->http)))
+	/* after an error answer, read and drop what comes until EOF (conn.h) */
+	if (!c->send_armed && http_conn_finished(&c->http) && http_conn_linger(&c->http) &&
+	    !c->eof && !c->http.lingering) {
+		shutdown(c->fd, SHUT_WR);
+		http_conn_linger_start(&c->http);
+	}
+	if (!c->send_armed && (c->eof || (http_conn_finished(&c->http) && !c->http.lingering)))
 		c->dead = true;
-	want_recv = !c->dead && !c->eof && http_conn_wants_input(&c->http);
+	want_recv = !c->dead && !c->eof &&
+		    (c->http.lingering || http_conn_wants_input(&c->http));
 	if (want_recv && !c->recv_armed)
 		arm_recv(l, c);
 	else if (!want_recv && c->recv_armed && !c->cancelling)
@@ -186,11 +203,14 @@ static void on_accept(struct loop *l, struct io_uring_cqe *cqe)
 	if (cqe->res >= 0) {
 		c = l->free;
 		if (c)
-			l->free = c->next_free;
+			l->free = c->next;
 		else if (!(c = malloc(sizeof(*c))))
 			close(cqe->res);
 		if (c) {
-			*c = (struct conn){ .fd = cqe->res };
+			*c = (struct conn){ .fd = cqe->res, .prev = &l->live, .next = l->live.next };
+			l->live.next->prev = c;
+			l->live.next = c;
+			http_conn_start(&c->http);
 			conn_update(l, c);
 		}
 	} else if (cqe->res != -ECANCELED && cqe->res != -ECONNABORTED) {
@@ -208,8 +228,10 @@ static void on_recv(struct loop *l, struct conn *c, struct io_uring_cqe *cqe)
 		c->recv_armed = c->cancelling = false;
 	if (cqe->flags & IORING_CQE_F_BUFFER) {
 		bid = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
-		if (cqe->res > 0 && !c->dead &&
-		    http_conn_input(&c->http, uring_buf(&l->bufs, bid), cqe->res))
+		if (cqe->res > 0 && !c->dead && c->http.lingering)
+			c->dead = http_conn_drained(&c->http, cqe->res);
+		else if (cqe->res > 0 && !c->dead &&
+			 http_conn_input(&c->http, uring_buf(&l->bufs, bid), cqe->res))
 			c->dead = true;
 		uring_buf_put(&l->bufs, bid);
 	}
@@ -230,6 +252,41 @@ static void on_send(struct loop *l, struct conn *c, struct io_uring_cqe *cqe)
 	conn_update(l, c);
 }
 
+/* Ends the connections past their deadline: idle, too slow a head, lingering done. */
+static void sweep(struct loop *l, int64_t now)
+{
+	struct conn *c, *next;
+
+	for (c = l->live.next; c != &l->live; c = next) {
+		next = c->next; /* conn_update may close c, never another */
+		if (c->dead || now < http_conn_deadline(&c->http))
+			continue;
+		if (c->http.lingering)
+			c->dead = true;
+		else
+			http_conn_expire(&c->http); /* a 408 to send, or nothing */
+		conn_update(l, c);
+	}
+}
+
+/* Submits, and waits for a completion, or until the next sweep is due. */
+static int submit_and_wait(struct loop *l, int sweep_ms)
+{
+	int64_t now = mono_ms(), left;
+	struct io_uring_cqe *cqe;
+	struct __kernel_timespec ts;
+
+	if (l->live.next == &l->live)
+		return io_uring_submit_and_wait(&l->ring, 1);
+	if (now >= l->next_sweep) {
+		sweep(l, now);
+		l->next_sweep = now + sweep_ms;
+	}
+	left = l->next_sweep - now;
+	ts = (struct __kernel_timespec){ .tv_sec = left / 1000, .tv_nsec = left % 1000 * 1000000 };
+	return io_uring_submit_and_wait_timeout(&l->ring, &cqe, 1, &ts, NULL);
+}
+
 static int uring_loop(int listen_fd, int stop_fd)
 {
 	struct loop *l = calloc(1, sizeof(*l));
@@ -237,11 +294,12 @@ static int uring_loop(int listen_fd, int stop_fd)
 	struct io_uring_sqe *sqe;
 	bool stop = false;
 	unsigned head, n;
-	int err;
+	int err, sweep_ms = http_conn_sweep_ms();
 
 	if (!l)
 		return -ENOMEM;
 	l->listen_fd = listen_fd;
+	l->live.prev = l->live.next = &l->live;
 	err = uring_init(&l->ring, ENTRIES, features.setup_flags);
 	if (!err)
 		err = uring_bufs_init(&l->bufs, &l->ring, BUF_GROUP, BUF_COUNT, BUF_SIZE,
@@ -257,8 +315,8 @@ static int uring_loop(int listen_fd, int stop_fd)
 	workers_ready();
 
 	while (!stop) {
-		err = io_uring_submit_and_wait(&l->ring, 1);
-		if (err < 0 && err != -EINTR && err != -EAGAIN && err != -EBUSY) {
+		err = submit_and_wait(l, sweep_ms);
+		if (err < 0 && err != -EINTR && err != -EAGAIN && err != -EBUSY && err != -ETIME) {
 			report("failed to submit to io_uring: %s", strerror(-err));
 			break;
 		}

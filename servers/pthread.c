@@ -179,7 +179,7 @@ int main(int argc, char **argv)
 	}
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, STACK_SIZE);
-	if (listen_sockets(&o, &lfd, 1, 0) || stop_on_signal(lfd))
+	if (listen_sockets(&o, &lfd, 1, 0) || serve_timeouts(lfd, &o) || stop_on_signal(lfd))
 		return 1;
 	if (o.pool)
 		npool = start_pool(o.pool, &attr, pool, &mask);

@@ -5,6 +5,7 @@
 #include "harness/sandbox/machine.h"
 #include "harness/sandbox/netns.h"
 #include "harness/sandbox/server_proc.h"
+#include "common/server_limits.h"
 #include "common/units_parse.h"
 
 #include <errno.h>
@@ -26,7 +27,7 @@ struct bench {
 	struct server_proc server;
 	int server_status;
 	const char *argv[RECORD_MAX_ARGS];
-	char port[16], backlog[16], workers[16], sleep_us[16], path[512];
+	char port[16], backlog[16], workers[16], sleep_us[16], idle[32], path[512];
 	cpu_set_t server_cpus;
 	int load_cpus[RUN_MAX_CPUS];
 	int nload_cpus;
@@ -118,6 +119,13 @@ static void server_argv(struct experiment *e, const struct run_opts *o, struct b
 		snprintf(b->sleep_us, sizeof(b->sleep_us), "%u", e->scenario->server_sleep_us);
 		b->argv[n++] = "--sleep-us";
 		b->argv[n++] = b->sleep_us;
+	}
+	/* a user thinking near the server's idle timeout must not be cut */
+	if (e->scenario->kind == SCENARIO_USERS &&
+	    2 * (o->think_max_s + o->timeout_s) > SERVER_IDLE_TIMEOUT_S) {
+		snprintf(b->idle, sizeof(b->idle), "%.0fs", 2 * (o->think_max_s + o->timeout_s));
+		b->argv[n++] = "--idle-timeout";
+		b->argv[n++] = b->idle;
 	}
 	b->argv[n] = NULL;
 }

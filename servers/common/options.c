@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "servers/common/options.h"
+#include "servers/common/conn.h"
 #include "common/server_limits.h"
 #include "servers/common/reply.h"
 #include "servers/common/work.h"
@@ -48,7 +49,9 @@ void report_ratelimited(const char *fmt, ...)
 	va_end(ap);
 }
 
-enum { O_HOST = 0x100, O_PORT, O_BACKLOG, O_WORK, O_SLEEP, O_BODY, O_POOL, O_WORKERS };
+enum { O_HOST = 0x100, O_PORT, O_BACKLOG, O_WORK, O_SLEEP, O_BODY, O_IDLE, O_HEADER, O_POOL,
+       O_WORKERS };
+
 
 static const struct argp_option common_options[] = {
 	{ "host", O_HOST, "ADDR", 0, "Address to listen on (default 127.0.0.1; ::1 for IPv6)", 0 },
@@ -61,6 +64,11 @@ static const struct argp_option common_options[] = {
 	  "Block N us per request, as a database call would (default 0)", 0 },
 	{ "body-bytes", O_BODY, "N", 0, "Length of the 200 body (default 14: \"Hello, World!\\n\")",
 	  0 },
+	{ "idle-timeout", O_IDLE, "T", 0,
+	  "Close a connection that sends and takes nothing for T (default 60s)", 0 },
+	{ "header-timeout", O_HEADER, "T", 0,
+	  "Answer 408 and close when a request head is not whole T after its first byte "
+	  "(default 10s)", 0 },
 };
 /* options some models take: [0] with OPT_POOL, [1] with OPT_WORKERS */
 static const struct argp_option model_options[] = {
@@ -96,19 +104,32 @@ static const struct units_spec sleep_us = { "--sleep-us", UNITS_INTEGER, 0, SERV
 static const struct units_spec body_bytes = { "--body-bytes", UNITS_INTEGER, 0, REPLY_BODY_MAX };
 static const struct units_spec pool = { "--pool", UNITS_COUNT, 0, SERVER_MAX_POOL };
 static const struct units_spec workers = { "--workers", UNITS_COUNT, 1, SERVER_MAX_WORKERS };
+static const struct units_spec idle_timeout = { "--idle-timeout", UNITS_DURATION,
+						SERVER_MIN_TIMEOUT_S, SERVER_MAX_TIMEOUT_S };
+static const struct units_spec header_timeout = { "--header-timeout", UNITS_DURATION,
+						  SERVER_MIN_TIMEOUT_S, SERVER_MAX_TIMEOUT_S };
 
-static int number(struct parse *p, const struct units_spec *u, const char *arg, long *out)
+/* arg as u says, or one line on stderr. */
+static int value(struct parse *p, const struct units_spec *u, const char *arg, double *out)
 {
 	char why[UNITS_WHY_MAX];
-	double v;
 
-	if (units_parse(u, arg, &v, why, sizeof(why))) {
+	if (units_parse(u, arg, out, why, sizeof(why))) {
 		report("%s", why);
 		p->reported = true;
 		return EINVAL;
 	}
-	*out = (long)v;
 	return 0;
+}
+
+static int number(struct parse *p, const struct units_spec *u, const char *arg, long *out)
+{
+	double v;
+	int err = value(p, u, arg, &v);
+
+	if (!err)
+		*out = (long)v;
+	return err;
 }
 
 static error_t parse_option(int key, char *arg, struct argp_state *state)
@@ -139,6 +160,12 @@ static error_t parse_option(int key, char *arg, struct argp_state *state)
 	case O_BODY:
 		err = number(p, &body_bytes, arg, &v);
 		o->body_bytes = v;
+		break;
+	case O_IDLE:
+		err = value(p, &idle_timeout, arg, &o->idle_timeout_s);
+		break;
+	case O_HEADER:
+		err = value(p, &header_timeout, arg, &o->header_timeout_s);
 		break;
 	case O_POOL:
 		err = number(p, &pool, arg, &v);
@@ -184,7 +211,8 @@ static void parse_command_line(int argc, char **argv, const struct server_model 
 		options[n++] = model_options[1];
 	snprintf(doc, sizeof(doc),
 		 "%s\n\nUSAGE: %s [--help] [--host ADDR] [--port N] [--backlog N] [--work-us N] "
-		 "[--sleep-us N] [--body-bytes N]%s%s\n\vEXAMPLES:\n%s",
+		 "[--sleep-us N] [--body-bytes N] [--idle-timeout T] [--header-timeout T]%s%s"
+		 "\n\vEXAMPLES:\n%s",
 		 m->doc, m->name, m->options & OPT_POOL ? " [--pool N]" : "",
 		 m->options & OPT_WORKERS ? " [--workers N]" : "", m->examples);
 	argp.doc = doc;
@@ -222,6 +250,8 @@ void server_init(int argc, char **argv, const struct server_model *m, struct ser
 		.backlog = 128,
 		.body_bytes = strlen(REPLY_BODY_DEFAULT),
 		.workers = 1,
+		.idle_timeout_s = SERVER_IDLE_TIMEOUT_S,
+		.header_timeout_s = SERVER_HEADER_TIMEOUT_S,
 	};
 	parse_command_line(argc, argv, m, o);
 	raise_open_file_limit();
@@ -230,6 +260,7 @@ void server_init(int argc, char **argv, const struct server_model *m, struct ser
 	err = replies_init(o->body_bytes);
 	if (!err)
 		err = work_init(o->work_us, o->sleep_us);
+	http_conn_timeouts(o->idle_timeout_s * 1e3, o->header_timeout_s * 1e3);
 	if (err) {
 		report("failed to prepare replies: %s", strerror(-err));
 		exit(1);

@@ -25,6 +25,8 @@ struct server_opts {
 	size_t body_bytes; /* length of the 200 body */
 	int pool;	   /* --pool: threads in a fixed pool, 0: one per connection */
 	int workers;	   /* --workers: event loops */
+	double idle_timeout_s;	 /* a connection idle this long is closed */
+	double header_timeout_s; /* a request head not whole this long: 408 */
 };
 
 /*

@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OK_KEEP_ALIVE, OK_CLOSE, BAD_REQUEST, NOT_ALLOWED, TOO_LARGE, BAD_VERSION, NREPLIES };
+enum { OK_KEEP_ALIVE, OK_CLOSE, BAD_REQUEST, NOT_ALLOWED, TIMEOUT, TOO_LARGE, BAD_VERSION,
+       NREPLIES };
 
 /* [kind][0]: head and body, [kind][1]: head only (HEAD requests) */
 static struct iovec replies[NREPLIES][2];
@@ -65,6 +66,8 @@ int replies_init(size_t body_bytes)
 	if (!err)
 		err = build_error(NOT_ALLOWED, "405 Method Not Allowed", "Allow: GET, HEAD\r\n");
 	if (!err)
+		err = build_error(TIMEOUT, "408 Request Timeout", "");
+	if (!err)
 		err = build_error(TOO_LARGE, "431 Request Header Fields Too Large", "");
 	if (!err)
 		err = build_error(BAD_VERSION, "505 HTTP Version Not Supported", "");
@@ -81,6 +84,9 @@ const struct iovec *reply_for(const struct http_request *req)
 		break;
 	case 405:
 		kind = NOT_ALLOWED;
+		break;
+	case 408:
+		kind = TIMEOUT;
 		break;
 	case 431:
 		kind = TOO_LARGE;

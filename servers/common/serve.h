@@ -8,12 +8,21 @@
 
 #include <signal.h>
 
+struct server_opts;
+
 /*
- * Serves one connection until the peer closes it, an answer closes it, or
- * an error: recv, answer every complete request, send the answers, again.
- * The caller closes fd.
+ * Serves one connection until the peer closes it, an answer closes it, a
+ * timeout, or an error: recv, answer every complete request, send the
+ * answers, again. After an error answer, lingers (conn.h). The caller
+ * closes fd.
  */
 void serve_connection(int fd);
+/*
+ * The idle timeout on the listening socket, as recv and send timeouts
+ * that every socket accepted from it inherits (accept itself then wakes
+ * up that often too, with EAGAIN). 0 or -errno (reported).
+ */
+int serve_timeouts(int listen_fd, const struct server_opts *o);
 
 /*
  * Stop on SIGINT/SIGTERM: the handler sets stop_requested and shuts the
