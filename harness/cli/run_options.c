@@ -36,13 +36,34 @@ static const char doc[] =
 	"    harness run all -s rate -R 5k -d 10s   # open loop, corrected for\n"
 	"                                           # coordinated omission\n"
 	"    harness run pthread -s users --users 2000 --spawn-rate 500 --think 1-5\n"
-	"\n"
-	"Models: blocking fork pthread epoll io_uring. Scenarios: throughput connect\n"
-	"sleep (the default) and rate users ('harness list'). Results go to\n"
-	"results/<timestamp>/. The load's options mean what they mean in 'harness\n"
-	"load': durations take us, ms, s, m or h (seconds without one), counts and\n"
-	"rates k and M (2k = 2000). Needs root (BPF, cgroups, network namespaces);\n"
-	"servers run as nobody.\n";
+	"\v"
+	/* what comes first after the options is the catalog's (help below) */
+	"Results go to results/<timestamp>/. The load's options mean what they mean\n"
+	"in 'harness load': durations take us, ms, s, m or h (seconds without one),\n"
+	"counts and rates k and M (2k = 2000). Needs root (BPF, cgroups, network\n"
+	"namespaces); servers run as nobody.\n";
+
+/* "Models: blocking fork ... Scenarios: throughput connect sleep (the
+ * default) and rate users": from the catalog, as the help's closing text */
+static char *catalog_text(const char *rest)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return NULL;
+	fprintf(f, "Models: %s. Scenarios:", model_names());
+	for (int by_default = 1; by_default >= 0; by_default--) {
+		for (int i = 0; i < nscenarios; i++)
+			if (scenarios[i].by_default == by_default)
+				fprintf(f, " %s", scenarios[i].name);
+		fprintf(f, "%s", by_default ? " (the default) and" : " ('harness list').\n");
+	}
+	fputs(rest, f);
+	fclose(f);
+	return text;
+}
 
 /* harness run's own; the load's options are load_flags_argp's */
 static const struct argp_option options[] = {
@@ -183,6 +204,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 static char *help(int key, const char *text, void *input)
 {
 	(void)input;
+	if (key == ARGP_KEY_HELP_POST_DOC)
+		return catalog_text(text ? text : "");
 	if (key == OPT_BACKLOG)
 		return flag_help(text, &backlog, defaults.backlog);
 	if (key == OPT_WORKERS)
