@@ -70,13 +70,6 @@ _Static_assert(sizeof(struct acceptq_counts) % 8 == 0, "per-CPU value size");
 _Static_assert(sizeof(struct acceptq_interval) % 8 == 0, "per-CPU value size");
 _Static_assert(ACCEPTQ_SERIES_MAX % 2 == 0, "the series halves when full");
 
-static __thread char last_why[192];
-
-const char *accept_queue_probe_why(void)
-{
-	return last_why;
-}
-
 /* ------------------------------------------------------------ netstat */
 
 /* The TcpExt counters of pid's network namespace (0: ours). */
@@ -330,14 +323,14 @@ out:
 /* ------------------------------------------------------------ lifecycle */
 
 int accept_queue_probe_open(struct accept_queue_probe **pp,
-			    const struct probe_target *t)
+			    const struct probe_target *t, char *why, size_t len)
 {
 	char why_enq[128], why_iter[128];
 	struct accept_queue_probe *p;
 	int err;
 
 	*pp = NULL;
-	last_why[0] = '\0';
+	why[0] = '\0';
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
@@ -356,7 +349,7 @@ int accept_queue_probe_open(struct accept_queue_probe **pp,
 	if (!p->have_samples)
 		add_why(p->why, sizeof(p->why), "samples (iter/tcp): %s", why_iter);
 	if (!p->have_enqueues && !p->have_samples) {
-		snprintf(last_why, sizeof(last_why), "%s", p->why);
+		snprintf(why, len, "%s", p->why);
 		err = -EOPNOTSUPP;
 		goto fail;
 	}
@@ -364,7 +357,7 @@ int accept_queue_probe_open(struct accept_queue_probe **pp,
 	p->skel = accept_queue_bpf__open();
 	if (!p->skel) {
 		err = -errno;
-		snprintf(last_why, sizeof(last_why), "failed to open BPF object: %s",
+		snprintf(why, len, "failed to open BPF object: %s",
 			 strerror(-err));
 		goto fail;
 	}
@@ -373,7 +366,7 @@ int accept_queue_probe_open(struct accept_queue_probe **pp,
 	bpf_program__set_autoload(p->skel->progs.sample, p->have_samples);
 	err = accept_queue_bpf__load(p->skel);
 	if (err) {
-		hooks_load_why(err, last_why, sizeof(last_why));
+		hooks_load_why(err, why, len);
 		goto fail;
 	}
 	*pp = p;
@@ -414,16 +407,16 @@ static void restart(struct accept_queue_probe *p)
 	prog_cost_read(p->skel->obj, &p->cost_base);
 }
 
-int accept_queue_probe_attach(struct accept_queue_probe *p)
+int accept_queue_probe_attach(struct accept_queue_probe *p, char *why, size_t len)
 {
 	sigset_t all, old;
 	char path[64];
 	int err;
 
-	last_why[0] = '\0';
+	why[0] = '\0';
 	err = accept_queue_bpf__attach(p->skel);
 	if (err) {
-		snprintf(last_why, sizeof(last_why), "failed to attach: %s",
+		snprintf(why, len, "failed to attach: %s",
 			 strerror(-err));
 		return err;
 	}
@@ -438,7 +431,7 @@ int accept_queue_probe_attach(struct accept_queue_probe *p)
 	p->kick_fd = eventfd(0, EFD_CLOEXEC);
 	if (p->stop_fd < 0 || p->kick_fd < 0) {
 		err = -errno;
-		snprintf(last_why, sizeof(last_why), "failed to create an eventfd: %s",
+		snprintf(why, len, "failed to create an eventfd: %s",
 			 strerror(-err));
 		return err;
 	}
@@ -455,7 +448,7 @@ int accept_queue_probe_attach(struct accept_queue_probe *p)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (err) {
 		pthread_mutex_unlock(&p->lock);
-		snprintf(last_why, sizeof(last_why), "failed to start the sampler: %s",
+		snprintf(why, len, "failed to start the sampler: %s",
 			 strerror(err));
 		return -err;
 	}

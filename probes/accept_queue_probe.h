@@ -75,14 +75,12 @@ struct accept_queue_stats {
 struct accept_queue_probe;
 
 int accept_queue_probe_open(struct accept_queue_probe **p,
-			    const struct probe_target *t);
-int accept_queue_probe_attach(struct accept_queue_probe *p);
+			    const struct probe_target *t, char *why, size_t len);
+int accept_queue_probe_attach(struct accept_queue_probe *p, char *why, size_t len);
 int accept_queue_probe_read(struct accept_queue_probe *p,
 			    struct accept_queue_stats *out);
 int accept_queue_probe_reset(struct accept_queue_probe *p);
 void accept_queue_probe_destroy(struct accept_queue_probe *p);
-/* Why the last open or attach of this thread failed ("" if it did not). */
-const char *accept_queue_probe_why(void);
 
 void accept_queue_stats_print(FILE *f, const struct accept_queue_stats *s);
 json_t *accept_queue_stats_to_json(const struct accept_queue_stats *s);

@@ -12,12 +12,11 @@
 struct probe_ops {
 	const char *name;
 	const char *yields;
-	int (*open)(void **p, const struct probe_target *t);
-	int (*attach)(void *p);
+	int (*open)(void **p, const struct probe_target *t, char *why, size_t len);
+	int (*attach)(void *p, char *why, size_t len);
 	int (*read)(void *p, struct probes_stats *s);
 	int (*reset)(void *p);
 	void (*destroy)(void *p);
-	const char *(*why)(void);
 	void (*print)(FILE *f, const struct probes_stats *s);
 	json_t *(*to_json)(const struct probes_stats *s);
 	int (*from_json)(const json_t *j, struct probes_stats *s);
@@ -27,11 +26,15 @@ struct probe_ops {
 
 /* The same calls for probe NAME, whose stats are probes_stats.NAME. */
 #define PROBE_OPS(NAME)                                                         \
-	static int NAME##_open_(void **p, const struct probe_target *t)         \
+	static int NAME##_open_(void **p, const struct probe_target *t,         \
+				char *why, size_t len)                          \
 	{                                                                       \
-		return NAME##_probe_open((struct NAME##_probe **)p, t);         \
+		return NAME##_probe_open((struct NAME##_probe **)p, t, why, len); \
 	}                                                                       \
-	static int NAME##_attach_(void *p) { return NAME##_probe_attach(p); }   \
+	static int NAME##_attach_(void *p, char *why, size_t len)               \
+	{                                                                       \
+		return NAME##_probe_attach(p, why, len);                        \
+	}                                                                       \
 	static int NAME##_read_(void *p, struct probes_stats *s)                \
 	{                                                                       \
 		return NAME##_probe_read(p, &s->NAME);                          \
@@ -60,7 +63,7 @@ struct probe_ops {
 	}
 #define PROBE_ENTRY(NAME, SHOWN, YIELDS)                                        \
 	{ SHOWN, YIELDS, NAME##_open_, NAME##_attach_, NAME##_read_,            \
-	  NAME##_reset_, NAME##_destroy_, NAME##_probe_why, NAME##_print_,      \
+	  NAME##_reset_, NAME##_destroy_, NAME##_print_,                        \
 	  NAME##_json_, NAME##_from_json_, NAME##_cost_, NAME##_lacks_ }
 
 PROBE_OPS(syscalls)
@@ -119,14 +122,16 @@ const struct probe_hook *probe_hooks(enum probe_kind k)
 	return k < PROBE_KINDS ? hooks[k] : NULL;
 }
 
+/* Probe k is unavailable: why says why; NULL: the probe has said it in
+ * its status, or else err does. */
 static void unavailable(struct probes *ps, int k, int err, const char *why)
 {
 	struct probe_status *st = &ps->status[k];
 
 	st->available = false;
-	if (why && why[0])
+	if (why)
 		snprintf(st->why, sizeof(st->why), "%s", why);
-	else
+	else if (!st->why[0])
 		snprintf(st->why, sizeof(st->why), "%s", strerror(-err));
 }
 
@@ -165,14 +170,15 @@ int probes_open(struct probes **out, const struct probe_target *t,
 			unavailable(ps, k, -ENOENT, nobtf);
 			continue;
 		}
-		err = ops[k].open(&ps->probe[k], t);
+		err = ops[k].open(&ps->probe[k], t, ps->status[k].why,
+				  sizeof(ps->status[k].why));
 		if (err == -ENOMEM) {
 			probes_destroy(ps);
 			return err;
 		}
 		if (err) {
 			ps->probe[k] = NULL;
-			unavailable(ps, k, err, ops[k].why());
+			unavailable(ps, k, err, NULL);
 			continue;
 		}
 		ps->status[k].available = true;
@@ -190,9 +196,10 @@ int probes_attach(struct probes *ps)
 
 		if (!ps->probe[k])
 			continue;
-		err = ops[k].attach(ps->probe[k]);
+		err = ops[k].attach(ps->probe[k], ps->status[k].why,
+				    sizeof(ps->status[k].why));
 		if (err) {
-			unavailable(ps, k, err, ops[k].why());
+			unavailable(ps, k, err, NULL);
 			ops[k].destroy(ps->probe[k]);
 			ps->probe[k] = NULL;
 		}

@@ -23,13 +23,6 @@ struct sched_probe {
 	char why[192];
 };
 
-static __thread char last_why[192];
-
-const char *sched_probe_why(void)
-{
-	return last_why;
-}
-
 /*
  * Turns off the programs of one figure when a hook of it is missing, and
  * says so. Returns whether the figure is measured.
@@ -49,20 +42,21 @@ static bool figure_hooks(struct sched_probe *p, const char *figure,
 	return ok;
 }
 
-int sched_probe_open(struct sched_probe **pp, const struct probe_target *t)
+int sched_probe_open(struct sched_probe **pp,
+		     const struct probe_target *t, char *why, size_t len)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = hooks_env.btf_path);
 	struct sched_probe *p;
 	int err;
 
 	*pp = NULL;
-	last_why[0] = '\0';
+	why[0] = '\0';
 	if (!kernel_at_least(5, 11)) {
-		snprintf(last_why, sizeof(last_why),
+		snprintf(why, len,
 			 "needs Linux 5.11 (task storage in tracing programs)");
 		return -EOPNOTSUPP;
 	}
-	err = hook_exists("tp_btf/sched_switch", last_why, sizeof(last_why));
+	err = hook_exists("tp_btf/sched_switch", why, len);
 	if (err)
 		return err;
 
@@ -78,7 +72,7 @@ int sched_probe_open(struct sched_probe **pp, const struct probe_target *t)
 	p->skel = sched_bpf__open_opts(&opts);
 	if (!p->skel) {
 		err = -errno;
-		snprintf(last_why, sizeof(last_why), "failed to open BPF object: %s",
+		snprintf(why, len, "failed to open BPF object: %s",
 			 strerror(-err));
 		goto fail;
 	}
@@ -91,7 +85,7 @@ int sched_probe_open(struct sched_probe **pp, const struct probe_target *t)
 		p->skel->progs.sched_migrate_task }, 1);
 	err = sched_bpf__load(p->skel);
 	if (err) {
-		hooks_load_why(err, last_why, sizeof(last_why));
+		hooks_load_why(err, why, len);
 		goto fail;
 	}
 	*pp = p;
@@ -101,14 +95,14 @@ fail:
 	return err;
 }
 
-int sched_probe_attach(struct sched_probe *p)
+int sched_probe_attach(struct sched_probe *p, char *why, size_t len)
 {
 	int err;
 
-	last_why[0] = '\0';
+	why[0] = '\0';
 	err = sched_bpf__attach(p->skel);
 	if (err) {
-		snprintf(last_why, sizeof(last_why), "failed to attach to the sched tracepoints: %s",
+		snprintf(why, len, "failed to attach to the sched tracepoints: %s",
 			 strerror(-err));
 		return err;
 	}

@@ -55,13 +55,12 @@ struct sched_stats {
 
 struct sched_probe;
 
-int sched_probe_open(struct sched_probe **p, const struct probe_target *t);
-int sched_probe_attach(struct sched_probe *p);
+int sched_probe_open(struct sched_probe **p,
+		     const struct probe_target *t, char *why, size_t len);
+int sched_probe_attach(struct sched_probe *p, char *why, size_t len);
 int sched_probe_read(struct sched_probe *p, struct sched_stats *out);
 int sched_probe_reset(struct sched_probe *p);
 void sched_probe_destroy(struct sched_probe *p);
-/* Why the last open or attach of this thread failed ("" if it did not). */
-const char *sched_probe_why(void);
 
 void sched_stats_print(FILE *f, const struct sched_stats *s);
 json_t *sched_stats_to_json(const struct sched_stats *s);

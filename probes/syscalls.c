@@ -27,13 +27,6 @@ struct syscalls_probe {
 	char why[192];
 };
 
-static __thread char last_why[192];
-
-const char *syscalls_probe_why(void)
-{
-	return last_why;
-}
-
 const char *syscall_name(int nr, char *buf, size_t len)
 {
 	if (nr == SYSCALL_SLOTS - 1)
@@ -45,7 +38,8 @@ const char *syscall_name(int nr, char *buf, size_t len)
 	return buf;
 }
 
-int syscalls_probe_open(struct syscalls_probe **pp, const struct probe_target *t)
+int syscalls_probe_open(struct syscalls_probe **pp,
+			const struct probe_target *t, char *why, size_t len)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = hooks_env.btf_path);
 	struct syscalls_probe *p;
@@ -53,9 +47,9 @@ int syscalls_probe_open(struct syscalls_probe **pp, const struct probe_target *t
 	int err;
 
 	*pp = NULL;
-	last_why[0] = '\0';
+	why[0] = '\0';
 	if (!kernel_at_least(5, 11)) {
-		snprintf(last_why, sizeof(last_why),
+		snprintf(why, len,
 			 "needs Linux 5.11 (task storage in tracing programs)");
 		return -EOPNOTSUPP;
 	}
@@ -63,9 +57,9 @@ int syscalls_probe_open(struct syscalls_probe **pp, const struct probe_target *t
 	btf = !hook_exists("tp_btf/sys_enter", NULL, 0) &&
 	      !hook_exists("tp_btf/sys_exit", NULL, 0);
 	if (!btf && ((err = hook_exists("tracepoint/raw_syscalls/sys_enter",
-					last_why, sizeof(last_why))) ||
+					why, len)) ||
 		     (err = hook_exists("tracepoint/raw_syscalls/sys_exit",
-					last_why, sizeof(last_why)))))
+					why, len))))
 		return err;
 
 	p = calloc(1, sizeof(*p));
@@ -80,7 +74,7 @@ int syscalls_probe_open(struct syscalls_probe **pp, const struct probe_target *t
 	p->skel = syscalls_bpf__open_opts(&opts);
 	if (!p->skel) {
 		err = -errno;
-		snprintf(last_why, sizeof(last_why), "failed to open BPF object: %s",
+		snprintf(why, len, "failed to open BPF object: %s",
 			 strerror(-err));
 		goto fail;
 	}
@@ -91,7 +85,7 @@ int syscalls_probe_open(struct syscalls_probe **pp, const struct probe_target *t
 	bpf_program__set_autoload(p->skel->progs.sys_exit_tp, !btf);
 	err = syscalls_bpf__load(p->skel);
 	if (err) {
-		hooks_load_why(err, last_why, sizeof(last_why));
+		hooks_load_why(err, why, len);
 		goto fail;
 	}
 	*pp = p;
@@ -106,14 +100,14 @@ void syscalls_probe_time_every_call(struct syscalls_probe *p, bool every)
 	p->skel->data->sample_mask = every ? 0 : SYSCALL_SAMPLE_ONE_IN - 1;
 }
 
-int syscalls_probe_attach(struct syscalls_probe *p)
+int syscalls_probe_attach(struct syscalls_probe *p, char *why, size_t len)
 {
 	int err;
 
-	last_why[0] = '\0';
+	why[0] = '\0';
 	err = syscalls_bpf__attach(p->skel);
 	if (err) {
-		snprintf(last_why, sizeof(last_why), "failed to attach to raw_syscalls: %s",
+		snprintf(why, len, "failed to attach to raw_syscalls: %s",
 			 strerror(-err));
 		return err;
 	}

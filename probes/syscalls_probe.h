@@ -42,13 +42,12 @@ struct syscalls_stats {
 
 struct syscalls_probe;
 
-int syscalls_probe_open(struct syscalls_probe **p, const struct probe_target *t);
-int syscalls_probe_attach(struct syscalls_probe *p);
+int syscalls_probe_open(struct syscalls_probe **p,
+			const struct probe_target *t, char *why, size_t len);
+int syscalls_probe_attach(struct syscalls_probe *p, char *why, size_t len);
 int syscalls_probe_read(struct syscalls_probe *p, struct syscalls_stats *out);
 int syscalls_probe_reset(struct syscalls_probe *p);
 void syscalls_probe_destroy(struct syscalls_probe *p);
-/* Why the last open or attach of this thread failed ("" if it did not). */
-const char *syscalls_probe_why(void);
 /* Time every call, not a sample of hot, fast ones (probes/syscalls.h):
  * exact times, for two clock reads on every call. Any time after open. */
 void syscalls_probe_time_every_call(struct syscalls_probe *p, bool every);

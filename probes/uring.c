@@ -30,13 +30,6 @@ struct uring_probe {
 
 bool uring_probe_classic_complete;
 
-static __thread char last_why[192];
-
-const char *uring_probe_why(void)
-{
-	return last_why;
-}
-
 const char *uring_op_name(unsigned int op)
 {
 	if (op >= sizeof(uring_op_names) / sizeof(uring_op_names[0]))
@@ -98,7 +91,8 @@ static bool io_uring_disabled(void)
 	return v == 2;
 }
 
-int uring_probe_open(struct uring_probe **pp, const struct probe_target *t)
+int uring_probe_open(struct uring_probe **pp,
+		     const struct probe_target *t, char *why, size_t len)
 {
 	bool complete_btf, complete_tp;
 	struct uring_probe *p;
@@ -106,9 +100,9 @@ int uring_probe_open(struct uring_probe **pp, const struct probe_target *t)
 	int err;
 
 	*pp = NULL;
-	last_why[0] = '\0';
+	why[0] = '\0';
 	if (!hooks_btf()) {
-		snprintf(last_why, sizeof(last_why),
+		snprintf(why, len,
 			 "no kernel BTF at %s (CONFIG_DEBUG_INFO_BTF off)", hooks_btf_path());
 		return -ENODATA;
 	}
@@ -128,7 +122,7 @@ int uring_probe_open(struct uring_probe **pp, const struct probe_target *t)
 	p->have_waits = tp_btf_nargs("io_uring_cqring_wait") == 2;
 	multishot = btf_enum_bit(hooks_btf(), "REQ_F_APOLL_MULTISHOT_BIT");
 	if (tp_btf_nargs("io_uring_submit_req") != 1 || !(complete_btf || complete_tp)) {
-		snprintf(last_why, sizeof(last_why),
+		snprintf(why, len,
 			 "no tracepoints io_uring_submit_req(req) and io_uring_complete "
 			 "in this kernel (io_uring off, or older than 5.19)");
 		free(p);
@@ -148,7 +142,7 @@ int uring_probe_open(struct uring_probe **pp, const struct probe_target *t)
 	p->skel = uring_bpf__open();
 	if (!p->skel) {
 		err = -errno;
-		snprintf(last_why, sizeof(last_why), "failed to open BPF object: %s",
+		snprintf(why, len, "failed to open BPF object: %s",
 			 strerror(-err));
 		goto fail;
 	}
@@ -160,7 +154,7 @@ int uring_probe_open(struct uring_probe **pp, const struct probe_target *t)
 	bpf_program__set_autoload(p->skel->progs.cq_wait, p->have_waits);
 	err = uring_bpf__load(p->skel);
 	if (err) {
-		hooks_load_why(err, last_why, sizeof(last_why));
+		hooks_load_why(err, why, len);
 		goto fail;
 	}
 	*pp = p;
@@ -170,14 +164,14 @@ fail:
 	return err;
 }
 
-int uring_probe_attach(struct uring_probe *p)
+int uring_probe_attach(struct uring_probe *p, char *why, size_t len)
 {
 	int err;
 
-	last_why[0] = '\0';
+	why[0] = '\0';
 	err = uring_bpf__attach(p->skel);
 	if (err) {
-		snprintf(last_why, sizeof(last_why), "failed to attach: %s%s",
+		snprintf(why, len, "failed to attach: %s%s",
 			 strerror(-err),
 			 bpf_program__autoload(p->skel->progs.complete_tp) ?
 			 " (tracepoint io_uring:io_uring_complete needs tracefs: "

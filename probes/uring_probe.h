@@ -40,13 +40,12 @@ struct uring_stats {
 
 struct uring_probe;
 
-int uring_probe_open(struct uring_probe **p, const struct probe_target *t);
-int uring_probe_attach(struct uring_probe *p);
+int uring_probe_open(struct uring_probe **p,
+		     const struct probe_target *t, char *why, size_t len);
+int uring_probe_attach(struct uring_probe *p, char *why, size_t len);
 int uring_probe_read(struct uring_probe *p, struct uring_stats *out);
 int uring_probe_reset(struct uring_probe *p);
 void uring_probe_destroy(struct uring_probe *p);
-/* Why the last open or attach of this thread failed ("" if it did not). */
-const char *uring_probe_why(void);
 
 /* Tests: attach io_uring_complete as kernels before 6.13 offer it, the
  * classic tracepoint (needs tracefs), instead of tp_btf. */

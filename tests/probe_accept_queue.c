@@ -182,6 +182,7 @@ static struct accept_queue_probe *setup(struct cgroup *cg, struct listener *l,
 {
 	struct accept_queue_probe *p;
 	struct probe_target t;
+	char why[256];
 	int err;
 
 	test_require_root();
@@ -196,13 +197,13 @@ static struct accept_queue_probe *setup(struct cgroup *cg, struct listener *l,
 	if (!CHECK(err == 0, "listener_start: %s", strerror(-err)))
 		return NULL;
 	t = (struct probe_target){ .cgroup_id = cg->id, .pid = l->pid };
-	err = accept_queue_probe_open(&p, &t);
+	err = accept_queue_probe_open(&p, &t, why, sizeof(why));
 	if (err == -EOPNOTSUPP)
-		test_skip("%s", accept_queue_probe_why());
-	if (!CHECK(err == 0, "open: %s", accept_queue_probe_why()))
+		test_skip("%s", why);
+	if (!CHECK(err == 0, "open: %s", why))
 		return NULL;
-	err = accept_queue_probe_attach(p);
-	if (!CHECK(err == 0, "attach: %s", accept_queue_probe_why())) {
+	err = accept_queue_probe_attach(p, why, sizeof(why));
+	if (!CHECK(err == 0, "attach: %s", why)) {
 		accept_queue_probe_destroy(p);
 		return NULL;
 	}
@@ -413,6 +414,7 @@ static void degrades_to_samples_without_sk_data_ready(void)
 	struct probe_target nt = { 0 };
 	struct listener l;
 	struct cgroup cg;
+	char why[256];
 	int err;
 
 	hooks_env.hidden = "sk_data_ready";
@@ -431,10 +433,9 @@ static void degrades_to_samples_without_sk_data_ready(void)
 
 	/* and without iter/tcp as well: nothing left, and it says why */
 	hooks_env.hidden = "sk_data_ready,tcp";
-	err = accept_queue_probe_open(&none, &nt);
+	err = accept_queue_probe_open(&none, &nt, why, sizeof(why));
 	CHECK(err == -EOPNOTSUPP && !none, "open without any hook: %d", err);
-	CHECK(strstr(accept_queue_probe_why(), "sk_data_ready") &&
-	      strstr(accept_queue_probe_why(), "iter"), "why: '%s'", accept_queue_probe_why());
+	CHECK(strstr(why, "sk_data_ready") && strstr(why, "iter"), "why: '%s'", why);
 out:
 	hooks_env.hidden = NULL;
 	teardown(p, &cg);

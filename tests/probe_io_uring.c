@@ -168,6 +168,7 @@ static struct uring_probe *setup(struct cgroup *cg, struct target *t, step_fn fn
 {
 	struct probe_target pt;
 	struct uring_probe *p;
+	char why[256];
 	int err;
 
 	test_require_root();
@@ -182,13 +183,13 @@ static struct uring_probe *setup(struct cgroup *cg, struct target *t, step_fn fn
 	if (!CHECK(err == 0, "target_start: %s", strerror(-err)))
 		return NULL;
 	pt = (struct probe_target){ .cgroup_id = cg->id, .pid = t->pid };
-	err = uring_probe_open(&p, &pt);
+	err = uring_probe_open(&p, &pt, why, sizeof(why));
 	if (err == -EOPNOTSUPP)
-		test_skip("%s", uring_probe_why());
-	if (!CHECK(err == 0, "open: %s", uring_probe_why()))
+		test_skip("%s", why);
+	if (!CHECK(err == 0, "open: %s", why))
 		return NULL;
-	err = uring_probe_attach(p);
-	if (!CHECK(err == 0, "attach: %s", uring_probe_why())) {
+	err = uring_probe_attach(p, why, sizeof(why));
+	if (!CHECK(err == 0, "attach: %s", why)) {
 		uring_probe_destroy(p);
 		return NULL;
 	}
@@ -413,6 +414,7 @@ static void degrades_without_a_tracepoint(void)
 	struct probe_target nt = { 0 };
 	struct cgroup cg;
 	struct target t;
+	char why[256];
 	int err;
 
 	hooks_env.hidden = "io_uring_queue_async_work";
@@ -427,9 +429,9 @@ static void degrades_without_a_tracepoint(void)
 	      (unsigned long long)rd->submitted, (unsigned long long)rd->completed, M);
 
 	hooks_env.hidden = "io_uring_submit_req";
-	err = uring_probe_open(&none, &nt);
-	CHECK(err == -EOPNOTSUPP && !none && strstr(uring_probe_why(), "io_uring_submit_req"),
-	      "open without io_uring_submit_req: %d, why '%s'", err, uring_probe_why());
+	err = uring_probe_open(&none, &nt, why, sizeof(why));
+	CHECK(err == -EOPNOTSUPP && !none && strstr(why, "io_uring_submit_req"),
+	      "open without io_uring_submit_req: %d, why '%s'", err, why);
 out:
 	hooks_env.hidden = NULL;
 	teardown(p, &cg);
