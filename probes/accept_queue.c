@@ -521,10 +521,7 @@ int accept_queue_probe_read(struct accept_queue_probe *p,
 		s->syn_cookies = now.cookies - p->base.cookies;
 	}
 	snprintf(s->why, sizeof(s->why), "%s", p->why);
-	if (!prog_cost_read(p->skel->obj, &s->cost)) {
-		s->cost.events -= p->cost_base.events;
-		s->cost.run_ns -= p->cost_base.run_ns;
-	}
+	prog_cost_since(p->skel->obj, &p->cost_base, &s->cost);
 	pthread_mutex_unlock(&p->lock);
 	return 0;
 }

@@ -157,10 +157,7 @@ int sched_probe_read(struct sched_probe *p, struct sched_stats *s)
 	s->have_tasks = p->have_tasks;
 	s->have_migrations = p->have_migrations;
 	snprintf(s->why, sizeof(s->why), "%s", p->why);
-	if (!prog_cost_read(p->skel->obj, &s->cost)) {
-		s->cost.events -= p->cost_base.events;
-		s->cost.run_ns -= p->cost_base.run_ns;
-	}
+	prog_cost_since(p->skel->obj, &p->cost_base, &s->cost);
 	return 0;
 }
 

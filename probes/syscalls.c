@@ -178,10 +178,7 @@ int syscalls_probe_read(struct syscalls_probe *p, struct syscalls_stats *s)
 	}
 	qsort(s->sys, s->n, sizeof(s->sys[0]), by_time_desc);
 	snprintf(s->why, sizeof(s->why), "%s", p->why);
-	if (!prog_cost_read(p->skel->obj, &s->cost)) {
-		s->cost.events -= p->cost_base.events;
-		s->cost.run_ns -= p->cost_base.run_ns;
-	}
+	prog_cost_since(p->skel->obj, &p->cost_base, &s->cost);
 	return 0;
 }
 

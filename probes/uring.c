@@ -234,10 +234,7 @@ int uring_probe_read(struct uring_probe *p, struct uring_stats *s)
 	}
 	s->have_punts = p->have_punts;
 	s->have_waits = p->have_waits;
-	if (!prog_cost_read(p->skel->obj, &s->cost)) {
-		s->cost.events -= p->cost_base.events;
-		s->cost.run_ns -= p->cost_base.run_ns;
-	}
+	prog_cost_since(p->skel->obj, &p->cost_base, &s->cost);
 	snprintf(s->why, sizeof(s->why), "%s", p->why);
 	return 0;
 }
