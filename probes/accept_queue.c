@@ -322,14 +322,13 @@ out:
 
 /* ------------------------------------------------------------ lifecycle */
 
-int accept_queue_probe_open(struct accept_queue_probe **pp,
-			    const struct probe_target *t, char *why, size_t len)
+int accept_queue_probe_open(void **probe, const struct probe_target *t, char *why, size_t len)
 {
 	char why_enq[128], why_iter[128];
 	struct accept_queue_probe *p;
 	int err;
 
-	*pp = NULL;
+	*probe = NULL;
 	why[0] = '\0';
 	p = calloc(1, sizeof(*p));
 	if (!p)
@@ -369,7 +368,7 @@ int accept_queue_probe_open(struct accept_queue_probe **pp,
 		hooks_load_why(err, why, len);
 		goto fail;
 	}
-	*pp = p;
+	*probe = p;
 	return 0;
 fail:
 	accept_queue_probe_destroy(p);
@@ -407,8 +406,9 @@ static void restart(struct accept_queue_probe *p)
 	prog_cost_read(p->skel->obj, &p->cost_base);
 }
 
-int accept_queue_probe_attach(struct accept_queue_probe *p, char *why, size_t len)
+int accept_queue_probe_attach(void *probe, char *why, size_t len)
 {
+	struct accept_queue_probe *p = probe;
 	sigset_t all, old;
 	char path[64];
 	int err;
@@ -460,8 +460,9 @@ int accept_queue_probe_attach(struct accept_queue_probe *p, char *why, size_t le
 	return 0;
 }
 
-int accept_queue_probe_reset(struct accept_queue_probe *p)
+int accept_queue_probe_reset(void *probe)
 {
+	struct accept_queue_probe *p = probe;
 	__u64 one = 1;
 
 	pthread_mutex_lock(&p->lock);
@@ -476,9 +477,10 @@ int accept_queue_probe_reset(struct accept_queue_probe *p)
 	return 0;
 }
 
-int accept_queue_probe_read(struct accept_queue_probe *p,
-			    struct accept_queue_stats *s)
+int accept_queue_probe_read(void *probe, void *out)
 {
+	struct accept_queue_probe *p = probe;
+	struct accept_queue_stats *s = out;
 	struct acceptq_counts vals[p->ncpus];
 	struct netstat now;
 	__u32 k = 0;
@@ -526,8 +528,10 @@ int accept_queue_probe_read(struct accept_queue_probe *p,
 	return 0;
 }
 
-void accept_queue_probe_destroy(struct accept_queue_probe *p)
+void accept_queue_probe_destroy(void *probe)
 {
+	struct accept_queue_probe *p = probe;
+
 	if (!p)
 		return;
 	if (p->sampling) {
@@ -555,8 +559,10 @@ static double pct(__u64 a, __u64 b)
 	return b ? 100.0 * a / b : 0.0;
 }
 
-void accept_queue_stats_print(FILE *f, const struct accept_queue_stats *s)
+void accept_queue_stats_print(FILE *f, const void *stats)
 {
+	const struct accept_queue_stats *s = stats;
+
 	fprintf(f, "accept queue\n");
 	if (s->have_enqueues) {
 		fprintf(f, "  enqueues %llu, deepest %u (limit %u), full after %llu of them (%.1f%%)\n",
@@ -613,8 +619,9 @@ static json_t *series_to_json(const struct accept_queue_stats *s)
 	return j;
 }
 
-json_t *accept_queue_stats_to_json(const struct accept_queue_stats *s)
+json_t *accept_queue_stats_to_json(const void *stats)
 {
+	const struct accept_queue_stats *s = stats;
 	json_t *j = json_object();
 
 	if (s->have_enqueues)
@@ -667,8 +674,9 @@ static int series_from_json(const json_t *j, struct accept_queue_stats *s)
 	return 0;
 }
 
-int accept_queue_stats_from_json(const json_t *j, struct accept_queue_stats *s)
+int accept_queue_stats_from_json(const json_t *j, void *stats)
 {
+	struct accept_queue_stats *s = stats;
 	static const struct json_field enqueues[] = {
 		JSON_FIELD(struct accept_queue_stats, "count", enqueues),
 		JSON_FIELD(struct accept_queue_stats, "at_limit", at_limit),
@@ -708,3 +716,18 @@ int accept_queue_stats_from_json(const json_t *j, struct accept_queue_stats *s)
 		err = JSON_FIELDS_READ(n, s, netstat);
 	return err ?: prog_cost_from_json(json_object_get(j, "cost"), &s->cost);
 }
+
+const struct probe_ops accept_queue_probe_ops = {
+	.name = "accept_queue",
+	.yields = "accept-queue depth and its time at the limit, listen overflows",
+	.open = accept_queue_probe_open,
+	.attach = accept_queue_probe_attach,
+	.read = accept_queue_probe_read,
+	.reset = accept_queue_probe_reset,
+	.destroy = accept_queue_probe_destroy,
+	.print = accept_queue_stats_print,
+	.to_json = accept_queue_stats_to_json,
+	.from_json = accept_queue_stats_from_json,
+	.cost = offsetof(struct accept_queue_stats, cost),
+	.why = offsetof(struct accept_queue_stats, why),
+};

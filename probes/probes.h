@@ -53,7 +53,7 @@ struct probes_opts {
 
 struct probes {
 	struct probe_status status[PROBE_KINDS];
-	void *probe[PROBE_KINDS]; /* struct NAME_probe *, NULL when unavailable */
+	void *probe[PROBE_KINDS]; /* its handle (probes/probe.h), NULL when unavailable */
 	int stats_fd;             /* holds BPF run-time statistics on; -1: off */
 	char cost_why[128];       /* why costs read zero, if they do */
 };

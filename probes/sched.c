@@ -42,14 +42,13 @@ static bool figure_hooks(struct sched_probe *p, const char *figure,
 	return ok;
 }
 
-int sched_probe_open(struct sched_probe **pp,
-		     const struct probe_target *t, char *why, size_t len)
+int sched_probe_open(void **probe, const struct probe_target *t, char *why, size_t len)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = hooks_env.btf_path);
 	struct sched_probe *p;
 	int err;
 
-	*pp = NULL;
+	*probe = NULL;
 	why[0] = '\0';
 	if (!kernel_at_least(5, 11)) {
 		snprintf(why, len,
@@ -88,15 +87,16 @@ int sched_probe_open(struct sched_probe **pp,
 		hooks_load_why(err, why, len);
 		goto fail;
 	}
-	*pp = p;
+	*probe = p;
 	return 0;
 fail:
 	sched_probe_destroy(p);
 	return err;
 }
 
-int sched_probe_attach(struct sched_probe *p, char *why, size_t len)
+int sched_probe_attach(void *probe, char *why, size_t len)
 {
+	struct sched_probe *p = probe;
 	int err;
 
 	why[0] = '\0';
@@ -109,8 +109,9 @@ int sched_probe_attach(struct sched_probe *p, char *why, size_t len)
 	return sched_probe_reset(p);
 }
 
-int sched_probe_reset(struct sched_probe *p)
+int sched_probe_reset(void *probe)
 {
+	struct sched_probe *p = probe;
 	__u32 zero = 0;
 
 	memset(p->vals, 0, p->ncpus * sizeof(*p->vals));
@@ -128,8 +129,10 @@ static void hist_add(struct log2_hist *to, const struct log2_hist *h)
 		to->slots[i] += h->slots[i];
 }
 
-int sched_probe_read(struct sched_probe *p, struct sched_stats *s)
+int sched_probe_read(void *probe, void *out)
 {
+	struct sched_probe *p = probe;
+	struct sched_stats *s = out;
 	__u32 zero = 0;
 
 	memset(s, 0, sizeof(*s));
@@ -161,8 +164,10 @@ int sched_probe_read(struct sched_probe *p, struct sched_stats *s)
 	return 0;
 }
 
-void sched_probe_destroy(struct sched_probe *p)
+void sched_probe_destroy(void *probe)
 {
+	struct sched_probe *p = probe;
+
 	if (!p)
 		return;
 	sched_bpf__destroy(p->skel);
@@ -172,8 +177,9 @@ void sched_probe_destroy(struct sched_probe *p)
 
 /* ------------------------------------------------------------ output */
 
-void sched_stats_print(FILE *f, const struct sched_stats *s)
+void sched_stats_print(FILE *f, const void *stats)
 {
+	const struct sched_stats *s = stats;
 	__u64 sw = s->voluntary + s->involuntary;
 
 	fprintf(f, "scheduler\n");
@@ -206,8 +212,9 @@ void sched_stats_print(FILE *f, const struct sched_stats *s)
 		fprintf(f, "  missing: %s\n", s->why);
 }
 
-json_t *sched_stats_to_json(const struct sched_stats *s)
+json_t *sched_stats_to_json(const void *stats)
 {
+	const struct sched_stats *s = stats;
 	json_t *j = json_pack("{s:I, s:I, s:I, s:o, s:I, s:o}",
 			      "voluntary", (json_int_t)s->voluntary,
 			      "involuntary", (json_int_t)s->involuntary,
@@ -235,8 +242,9 @@ json_t *sched_stats_to_json(const struct sched_stats *s)
 	return j;
 }
 
-int sched_stats_from_json(const json_t *j, struct sched_stats *s)
+int sched_stats_from_json(const json_t *j, void *stats)
 {
+	struct sched_stats *s = stats;
 	static const struct json_field all[] = {
 		JSON_FIELD(struct sched_stats, "voluntary", voluntary),
 		JSON_FIELD(struct sched_stats, "involuntary", involuntary),
@@ -266,3 +274,18 @@ int sched_stats_from_json(const json_t *j, struct sched_stats *s)
 		   ?: (s->have_runq ? log2_hist_from_json(json_object_get(j, "runq"), &s->runq) : 0)
 		   ?: prog_cost_from_json(json_object_get(j, "cost"), &s->cost);
 }
+
+const struct probe_ops sched_probe_ops = {
+	.name = "sched",
+	.yields = "context switches, run-queue latency, off-CPU time, tasks created, migrations",
+	.open = sched_probe_open,
+	.attach = sched_probe_attach,
+	.read = sched_probe_read,
+	.reset = sched_probe_reset,
+	.destroy = sched_probe_destroy,
+	.print = sched_stats_print,
+	.to_json = sched_stats_to_json,
+	.from_json = sched_stats_from_json,
+	.cost = offsetof(struct sched_stats, cost),
+	.why = offsetof(struct sched_stats, why),
+};

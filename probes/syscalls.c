@@ -38,15 +38,14 @@ const char *syscall_name(int nr, char *buf, size_t len)
 	return buf;
 }
 
-int syscalls_probe_open(struct syscalls_probe **pp,
-			const struct probe_target *t, char *why, size_t len)
+int syscalls_probe_open(void **probe, const struct probe_target *t, char *why, size_t len)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = hooks_env.btf_path);
 	struct syscalls_probe *p;
 	bool btf;
 	int err;
 
-	*pp = NULL;
+	*probe = NULL;
 	why[0] = '\0';
 	if (!kernel_at_least(5, 11)) {
 		snprintf(why, len,
@@ -88,20 +87,23 @@ int syscalls_probe_open(struct syscalls_probe **pp,
 		hooks_load_why(err, why, len);
 		goto fail;
 	}
-	*pp = p;
+	*probe = p;
 	return 0;
 fail:
 	syscalls_probe_destroy(p);
 	return err;
 }
 
-void syscalls_probe_time_every_call(struct syscalls_probe *p, bool every)
+void syscalls_probe_time_every_call(void *probe, bool every)
 {
+	struct syscalls_probe *p = probe;
+
 	p->skel->data->sample_mask = every ? 0 : SYSCALL_SAMPLE_ONE_IN - 1;
 }
 
-int syscalls_probe_attach(struct syscalls_probe *p, char *why, size_t len)
+int syscalls_probe_attach(void *probe, char *why, size_t len)
 {
+	struct syscalls_probe *p = probe;
 	int err;
 
 	why[0] = '\0';
@@ -114,8 +116,9 @@ int syscalls_probe_attach(struct syscalls_probe *p, char *why, size_t len)
 	return syscalls_probe_reset(p);
 }
 
-int syscalls_probe_reset(struct syscalls_probe *p)
+int syscalls_probe_reset(void *probe)
 {
+	struct syscalls_probe *p = probe;
 	int fd = bpf_map__fd(p->skel->maps.counts);
 
 	memset(p->vals, 0, p->ncpus * sizeof(*p->vals));
@@ -134,8 +137,10 @@ static int by_time_desc(const void *a, const void *b)
 	return x->nr - y->nr;
 }
 
-int syscalls_probe_read(struct syscalls_probe *p, struct syscalls_stats *s)
+int syscalls_probe_read(void *probe, void *out)
 {
+	struct syscalls_probe *p = probe;
+	struct syscalls_stats *s = out;
 	int fd = bpf_map__fd(p->skel->maps.counts);
 	double timed_ns, total_ns;
 	__u64 untimed;
@@ -182,8 +187,10 @@ int syscalls_probe_read(struct syscalls_probe *p, struct syscalls_stats *s)
 	return 0;
 }
 
-void syscalls_probe_destroy(struct syscalls_probe *p)
+void syscalls_probe_destroy(void *probe)
 {
+	struct syscalls_probe *p = probe;
+
 	if (!p)
 		return;
 	syscalls_bpf__destroy(p->skel);
@@ -205,8 +212,9 @@ const struct syscall_stat *syscalls_find(const struct syscalls_stats *s,
 #define PRINT_ROWS 20 /* the costliest syscalls; the rest in one line */
 #define PRINT_HISTS 5  /* latency histograms of the costliest few */
 
-void syscalls_stats_print(FILE *f, const struct syscalls_stats *s)
+void syscalls_stats_print(FILE *f, const void *stats)
 {
+	const struct syscalls_stats *s = stats;
 	__u64 rest = 0;
 	bool sampled = false;
 
@@ -244,8 +252,9 @@ void syscalls_stats_print(FILE *f, const struct syscalls_stats *s)
 		fprintf(f, "  missing: %s\n", s->why);
 }
 
-json_t *syscalls_stats_to_json(const struct syscalls_stats *s)
+json_t *syscalls_stats_to_json(const void *stats)
 {
+	const struct syscalls_stats *s = stats;
 	json_t *list = json_array(), *j;
 
 	for (int i = 0; i < s->n; i++) {
@@ -270,8 +279,9 @@ json_t *syscalls_stats_to_json(const struct syscalls_stats *s)
 	return j;
 }
 
-int syscalls_stats_from_json(const json_t *j, struct syscalls_stats *s)
+int syscalls_stats_from_json(const json_t *j, void *stats)
 {
+	struct syscalls_stats *s = stats;
 	static const struct json_field all[] = {
 		JSON_FIELD(struct syscalls_stats, "calls", calls),
 		JSON_FIELD(struct syscalls_stats, "total_ns", total_ns),
@@ -300,3 +310,18 @@ int syscalls_stats_from_json(const json_t *j, struct syscalls_stats *s)
 	json_string_read(j, "missing", s->why, sizeof(s->why));
 	return err ?: prog_cost_from_json(json_object_get(j, "cost"), &s->cost);
 }
+
+const struct probe_ops syscalls_probe_ops = {
+	.name = "syscalls",
+	.yields = "syscall counts, times and latency histograms; syscalls per request",
+	.open = syscalls_probe_open,
+	.attach = syscalls_probe_attach,
+	.read = syscalls_probe_read,
+	.reset = syscalls_probe_reset,
+	.destroy = syscalls_probe_destroy,
+	.print = syscalls_stats_print,
+	.to_json = syscalls_stats_to_json,
+	.from_json = syscalls_stats_from_json,
+	.cost = offsetof(struct syscalls_stats, cost),
+	.why = offsetof(struct syscalls_stats, why),
+};

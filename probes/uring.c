@@ -91,15 +91,14 @@ static bool io_uring_disabled(void)
 	return v == 2;
 }
 
-int uring_probe_open(struct uring_probe **pp,
-		     const struct probe_target *t, char *why, size_t len)
+int uring_probe_open(void **probe, const struct probe_target *t, char *why, size_t len)
 {
 	bool complete_btf, complete_tp;
 	struct uring_probe *p;
 	__u64 multishot;
 	int err;
 
-	*pp = NULL;
+	*probe = NULL;
 	why[0] = '\0';
 	if (!hooks_btf()) {
 		snprintf(why, len,
@@ -157,15 +156,16 @@ int uring_probe_open(struct uring_probe **pp,
 		hooks_load_why(err, why, len);
 		goto fail;
 	}
-	*pp = p;
+	*probe = p;
 	return 0;
 fail:
 	uring_probe_destroy(p);
 	return err;
 }
 
-int uring_probe_attach(struct uring_probe *p, char *why, size_t len)
+int uring_probe_attach(void *probe, char *why, size_t len)
 {
+	struct uring_probe *p = probe;
 	int err;
 
 	why[0] = '\0';
@@ -181,8 +181,9 @@ int uring_probe_attach(struct uring_probe *p, char *why, size_t len)
 	return uring_probe_reset(p);
 }
 
-int uring_probe_reset(struct uring_probe *p)
+int uring_probe_reset(void *probe)
 {
+	struct uring_probe *p = probe;
 	size_t sz = p->ncpus * sizeof(struct uring_op_counts);
 	void *zero = calloc(1, sz);
 	int err = 0;
@@ -200,8 +201,10 @@ int uring_probe_reset(struct uring_probe *p)
 	return err;
 }
 
-int uring_probe_read(struct uring_probe *p, struct uring_stats *s)
+int uring_probe_read(void *probe, void *out)
 {
+	struct uring_probe *p = probe;
+	struct uring_stats *s = out;
 	struct uring_op_counts vals[p->ncpus];
 	struct uring_totals tot[p->ncpus];
 	__u32 zero = 0;
@@ -239,8 +242,10 @@ int uring_probe_read(struct uring_probe *p, struct uring_stats *s)
 	return 0;
 }
 
-void uring_probe_destroy(struct uring_probe *p)
+void uring_probe_destroy(void *probe)
 {
+	struct uring_probe *p = probe;
+
 	if (!p)
 		return;
 	uring_bpf__destroy(p->skel);
@@ -262,8 +267,9 @@ static const char *op_label(unsigned int op, char *buf, size_t len)
 	return buf;
 }
 
-void uring_stats_print(FILE *f, const struct uring_stats *s)
+void uring_stats_print(FILE *f, const void *stats)
 {
+	const struct uring_stats *s = stats;
 	char name[32];
 
 	fprintf(f, "io_uring\n");
@@ -302,8 +308,9 @@ void uring_stats_print(FILE *f, const struct uring_stats *s)
 		fprintf(f, "  missing: %s\n", s->why);
 }
 
-json_t *uring_stats_to_json(const struct uring_stats *s)
+json_t *uring_stats_to_json(const void *stats)
 {
+	const struct uring_stats *s = stats;
 	json_t *ops = json_object();
 	char name[32];
 
@@ -336,8 +343,9 @@ json_t *uring_stats_to_json(const struct uring_stats *s)
 			 "missing", s->why);
 }
 
-int uring_stats_from_json(const json_t *j, struct uring_stats *s)
+int uring_stats_from_json(const json_t *j, void *stats)
 {
+	struct uring_stats *s = stats;
 	static const struct json_field all[] = {
 		JSON_FIELD(struct uring_stats, "submitted", submitted),
 		JSON_FIELD(struct uring_stats, "completed", completed),
@@ -374,3 +382,18 @@ int uring_stats_from_json(const json_t *j, struct uring_stats *s)
 	}
 	return err ?: prog_cost_from_json(json_object_get(j, "cost"), &s->cost);
 }
+
+const struct probe_ops uring_probe_ops = {
+	.name = "io_uring",
+	.yields = "io_uring submissions, completions and latency per opcode, io-wq punts, ring waits",
+	.open = uring_probe_open,
+	.attach = uring_probe_attach,
+	.read = uring_probe_read,
+	.reset = uring_probe_reset,
+	.destroy = uring_probe_destroy,
+	.print = uring_stats_print,
+	.to_json = uring_stats_to_json,
+	.from_json = uring_stats_from_json,
+	.cost = offsetof(struct uring_stats, cost),
+	.why = offsetof(struct uring_stats, why),
+};

@@ -38,14 +38,15 @@ struct uring_stats {
 	char why[192];      /* what is missing and why; "" when all works */
 };
 
-struct uring_probe;
+/* The calls of probes/probe.h, on its common types: p is a handle from
+ * open, stats a struct uring_stats. */
+extern const struct probe_ops uring_probe_ops;
 
-int uring_probe_open(struct uring_probe **p,
-		     const struct probe_target *t, char *why, size_t len);
-int uring_probe_attach(struct uring_probe *p, char *why, size_t len);
-int uring_probe_read(struct uring_probe *p, struct uring_stats *out);
-int uring_probe_reset(struct uring_probe *p);
-void uring_probe_destroy(struct uring_probe *p);
+int uring_probe_open(void **p, const struct probe_target *t, char *why, size_t len);
+int uring_probe_attach(void *p, char *why, size_t len);
+int uring_probe_read(void *p, void *stats);
+int uring_probe_reset(void *p);
+void uring_probe_destroy(void *p);
 
 /* Tests: attach io_uring_complete as kernels before 6.13 offer it, the
  * classic tracepoint (needs tracefs), instead of tp_btf. */
@@ -54,9 +55,9 @@ extern bool uring_probe_classic_complete;
 /* "READ", "ACCEPT", ... from this kernel's enum io_uring_op; NULL if unknown */
 const char *uring_op_name(unsigned int op);
 
-void uring_stats_print(FILE *f, const struct uring_stats *s);
-json_t *uring_stats_to_json(const struct uring_stats *s);
+void uring_stats_print(FILE *f, const void *stats);
+json_t *uring_stats_to_json(const void *stats);
 /* The inverse, from results.json: 0 or -EINVAL. */
-int uring_stats_from_json(const json_t *j, struct uring_stats *s);
+int uring_stats_from_json(const json_t *j, void *stats);
 
 #endif

@@ -171,16 +171,15 @@ static bool connect_served(int port)
 	return ok;
 }
 
-static bool fresh(struct accept_queue_probe *p)
+static bool fresh(void *p)
 {
 	return accept_queue_probe_read(p, &s) == 0;
 }
 
 /* Root, a cgroup and the probe's hooks, or a skip that names what is missing. */
-static struct accept_queue_probe *setup(struct cgroup *cg, struct listener *l,
-					int backlog, int mode)
+static void *setup(struct cgroup *cg, struct listener *l, int backlog, int mode)
 {
-	struct accept_queue_probe *p;
+	void *p;
 	struct probe_target t;
 	char why[256];
 	int err;
@@ -217,7 +216,7 @@ static struct accept_queue_probe *setup(struct cgroup *cg, struct listener *l,
 	return p;
 }
 
-static void teardown(struct accept_queue_probe *p, struct cgroup *cg)
+static void teardown(void *p, struct cgroup *cg)
 {
 	if (p && fresh(p))
 		accept_queue_stats_print(stdout, &s);
@@ -228,7 +227,7 @@ static void teardown(struct accept_queue_probe *p, struct cgroup *cg)
 /* backlog 16, never accepted, 40 connects: the kernel queues 17. */
 static void never_accepting_listener_fills_to_backlog_plus_one(void)
 {
-	struct accept_queue_probe *p;
+	void *p;
 	struct listener l;
 	struct cgroup cg;
 
@@ -300,7 +299,7 @@ out:
  * every enqueue finds the queue empty but for the new child. */
 static void accepting_listener_stays_empty(void)
 {
-	struct accept_queue_probe *p;
+	void *p;
 	struct listener l;
 	struct cgroup cg;
 	int served = 0;
@@ -369,7 +368,7 @@ static pid_t overflow_elsewhere(void)
  * one in the target's netns but another cgroup, one in another netns. */
 static void untargeted_listeners_not_counted(void)
 {
-	struct accept_queue_probe *p;
+	void *p;
 	struct listener l, other;
 	struct cgroup cg;
 	int status = -1;
@@ -410,7 +409,7 @@ out:
  * the queue fill, and the probe says what it goes without. */
 static void degrades_to_samples_without_sk_data_ready(void)
 {
-	struct accept_queue_probe *p, *none = NULL;
+	void *p, *none = NULL;
 	struct probe_target nt = { 0 };
 	struct listener l;
 	struct cgroup cg;

@@ -32,7 +32,7 @@
 
 static struct uring_stats s; /* big: not on the stack */
 
-static bool fresh(struct uring_probe *p)
+static bool fresh(void *p)
 {
 	return uring_probe_read(p, &s) == 0;
 }
@@ -164,10 +164,10 @@ static bool target_step(struct target *t, char k)
 	       read(t->done, &r, 1) == 1 && r == k;
 }
 
-static struct uring_probe *setup(struct cgroup *cg, struct target *t, step_fn fn)
+static void *setup(struct cgroup *cg, struct target *t, step_fn fn)
 {
 	struct probe_target pt;
-	struct uring_probe *p;
+	void *p;
 	char why[256];
 	int err;
 
@@ -196,7 +196,7 @@ static struct uring_probe *setup(struct cgroup *cg, struct target *t, step_fn fn
 	return p;
 }
 
-static void teardown(struct uring_probe *p, struct cgroup *cg)
+static void teardown(void *p, struct cgroup *cg)
 {
 	if (p && fresh(p))
 		uring_stats_print(stdout, &s);
@@ -223,7 +223,7 @@ static int counted_steps(struct io_uring *ring, struct target *t, int step)
 static void nops_and_reads_counted_per_opcode(void)
 {
 	struct uring_op_stats *nop = &s.ops[IORING_OP_NOP], *rd = &s.ops[IORING_OP_READ];
-	struct uring_probe *p;
+	void *p;
 	struct cgroup cg;
 	struct target t;
 	__u64 punted;
@@ -336,7 +336,7 @@ static void multishot_accept_cqes_attributed(void)
 {
 	struct uring_op_stats *acc = &s.ops[IORING_OP_ACCEPT];
 	struct sockaddr_in sa = { .sin_family = AF_INET };
-	struct uring_probe *p;
+	void *p;
 	struct cgroup cg;
 	struct target t;
 	int fds[5];
@@ -378,7 +378,7 @@ out:
 static void classic_complete_tracepoint_counts_the_same(void)
 {
 	struct uring_op_stats *nop = &s.ops[IORING_OP_NOP], *rd = &s.ops[IORING_OP_READ];
-	struct uring_probe *p = NULL;
+	void *p = NULL;
 	struct cgroup cg = { .path = "" };
 	struct target t;
 
@@ -410,7 +410,7 @@ out:
 static void degrades_without_a_tracepoint(void)
 {
 	struct uring_op_stats *rd = &s.ops[IORING_OP_READ];
-	struct uring_probe *p, *none = NULL;
+	void *p, *none = NULL;
 	struct probe_target nt = { 0 };
 	struct cgroup cg;
 	struct target t;
@@ -448,7 +448,7 @@ static int nops_only(struct io_uring *ring, struct target *t, int step)
 static void untargeted_ring_not_counted(void)
 {
 	struct io_uring ring;
-	struct uring_probe *p;
+	void *p;
 	struct cgroup cg;
 	struct target t;
 	int file = -1, pw[2] = { -1, -1 }, err;

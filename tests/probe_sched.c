@@ -17,7 +17,7 @@
 struct run {
 	struct cgroup cg;
 	struct workload w;
-	struct sched_probe *p;
+	void *p;
 	struct sched_stats s;
 };
 

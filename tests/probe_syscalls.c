@@ -23,7 +23,7 @@
 struct run {
 	struct cgroup cg;
 	struct workload w;
-	struct syscalls_probe *p;
+	void *p;
 	struct syscalls_stats *s;
 };
 
