@@ -18,7 +18,7 @@ static const struct {
 	[PROBE_SCHED] = { &sched_probe_ops, offsetof(struct probes_stats, sched) },
 	[PROBE_ACCEPT_QUEUE] = { &accept_queue_probe_ops,
 				 offsetof(struct probes_stats, accept_queue) },
-	[PROBE_IO_URING] = { &uring_probe_ops, offsetof(struct probes_stats, uring) },
+	[PROBE_IO_URING] = { &io_uring_probe_ops, offsetof(struct probes_stats, io_uring) },
 };
 
 /*

@@ -23,10 +23,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "probes/accept_queue_probe.h"
+#include "probes/io_uring_probe.h"
 #include "probes/probe.h"
 #include "probes/sched_probe.h"
 #include "probes/syscalls_probe.h"
-#include "probes/uring_probe.h"
 
 enum probe_kind {
 	PROBE_SYSCALLS,
@@ -64,7 +64,7 @@ struct probes_stats {
 	struct syscalls_stats syscalls;
 	struct sched_stats sched;
 	struct accept_queue_stats accept_queue;
-	struct uring_stats uring; /* the io_uring probe */
+	struct io_uring_stats io_uring;
 };
 
 /* 0 or -ENOMEM; *ps is set either way on success. opts may be NULL. */

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
-/* uring probe (io_uring), user space: choose the hooks this kernel has,
+/* io_uring probe, user space: choose the hooks this kernel has,
  * load, attach, read the per-CPU counters. */
-#include "probes/uring_probe.h"
+#include "probes/io_uring_probe.h"
 #include "probes/hist_json.h"
 #include "probes/hist_print.h"
 #include "probes/hooks.h"
 #include "probes/stats_json.h"
-#include "probes/uring.skel.h"
-#include "probes/uring_ops.h" /* uring_op_names[], made from vmlinux.h */
+#include "probes/io_uring.skel.h"
+#include "probes/io_uring_ops.h" /* io_uring_op_names[], made from vmlinux.h */
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -17,24 +17,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-_Static_assert(sizeof(struct uring_op_counts) % 8 == 0, "per-CPU value size");
-_Static_assert(sizeof(struct uring_totals) % 8 == 0, "per-CPU value size");
+_Static_assert(sizeof(struct io_uring_op_counts) % 8 == 0, "per-CPU value size");
+_Static_assert(sizeof(struct io_uring_totals) % 8 == 0, "per-CPU value size");
 
-struct uring_probe {
-	struct uring_bpf *skel;
+/* not io_uring_probe: <linux/io_uring.h> has one (the opcodes a ring supports) */
+struct io_uring_bpf_probe {
+	struct io_uring_bpf *skel;
 	int ncpus;
 	bool have_punts, have_waits;
 	struct prog_cost cost_base;
 	char why[192];
 };
 
-bool uring_probe_classic_complete;
+bool io_uring_probe_classic_complete;
 
-const char *uring_op_name(unsigned int op)
+const char *io_uring_op_name(unsigned int op)
 {
-	if (op >= sizeof(uring_op_names) / sizeof(uring_op_names[0]))
+	if (op >= sizeof(io_uring_op_names) / sizeof(io_uring_op_names[0]))
 		return NULL;
-	return uring_op_names[op];
+	return io_uring_op_names[op];
 }
 
 /* The arguments a tp_btf program of tracepoint tp gets, or -1 without it. */
@@ -91,10 +92,10 @@ static bool io_uring_disabled(void)
 	return v == 2;
 }
 
-int uring_probe_open(void **probe, const struct probe_target *t, char *why, size_t len)
+int io_uring_probe_open(void **probe, const struct probe_target *t, char *why, size_t len)
 {
 	bool complete_btf, complete_tp;
-	struct uring_probe *p;
+	struct io_uring_bpf_probe *p;
 	__u64 multishot;
 	int err;
 
@@ -113,7 +114,7 @@ int uring_probe_open(void **probe, const struct probe_target *t, char *why, size
 	 * io_uring_complete(ctx, req, cqe) is 6.13's, before it passed the
 	 * CQE's fields one by one, which the classic tracepoint's record
 	 * has kept throughout */
-	complete_btf = !uring_probe_classic_complete &&
+	complete_btf = !io_uring_probe_classic_complete &&
 		       tp_btf_nargs("io_uring_complete") == 3;
 	complete_tp = !complete_btf &&
 		      hook_exists("tracepoint/io_uring/io_uring_complete", NULL, 0) == 0;
@@ -138,7 +139,7 @@ int uring_probe_open(void **probe, const struct probe_target *t, char *why, size
 	if (io_uring_disabled())
 		add_why(p->why, sizeof(p->why), "io_uring is disabled (kernel.io_uring_disabled=2)");
 
-	p->skel = uring_bpf__open();
+	p->skel = io_uring_bpf__open();
 	if (!p->skel) {
 		err = -errno;
 		snprintf(why, len, "failed to open BPF object: %s",
@@ -151,7 +152,7 @@ int uring_probe_open(void **probe, const struct probe_target *t, char *why, size
 	bpf_program__set_autoload(p->skel->progs.complete_tp, complete_tp);
 	bpf_program__set_autoload(p->skel->progs.punt, p->have_punts);
 	bpf_program__set_autoload(p->skel->progs.cq_wait, p->have_waits);
-	err = uring_bpf__load(p->skel);
+	err = io_uring_bpf__load(p->skel);
 	if (err) {
 		hooks_load_why(err, why, len);
 		goto fail;
@@ -159,17 +160,17 @@ int uring_probe_open(void **probe, const struct probe_target *t, char *why, size
 	*probe = p;
 	return 0;
 fail:
-	uring_probe_destroy(p);
+	io_uring_probe_destroy(p);
 	return err;
 }
 
-int uring_probe_attach(void *probe, char *why, size_t len)
+int io_uring_probe_attach(void *probe, char *why, size_t len)
 {
-	struct uring_probe *p = probe;
+	struct io_uring_bpf_probe *p = probe;
 	int err;
 
 	why[0] = '\0';
-	err = uring_bpf__attach(p->skel);
+	err = io_uring_bpf__attach(p->skel);
 	if (err) {
 		snprintf(why, len, "failed to attach: %s%s",
 			 strerror(-err),
@@ -178,19 +179,19 @@ int uring_probe_attach(void *probe, char *why, size_t len)
 			 "mount -t tracefs nodev /sys/kernel/tracing)" : "");
 		return err;
 	}
-	return uring_probe_reset(p);
+	return io_uring_probe_reset(p);
 }
 
-int uring_probe_reset(void *probe)
+int io_uring_probe_reset(void *probe)
 {
-	struct uring_probe *p = probe;
-	size_t sz = p->ncpus * sizeof(struct uring_op_counts);
+	struct io_uring_bpf_probe *p = probe;
+	size_t sz = p->ncpus * sizeof(struct io_uring_op_counts);
 	void *zero = calloc(1, sz);
 	int err = 0;
 
 	if (!zero)
 		return -ENOMEM;
-	for (__u32 k = 0; k < URING_OP_SLOTS && !err; k++)
+	for (__u32 k = 0; k < IO_URING_OP_SLOTS && !err; k++)
 		if (bpf_map_update_elem(bpf_map__fd(p->skel->maps.ops), &k, zero, BPF_ANY))
 			err = -errno;
 	if (!err && bpf_map_update_elem(bpf_map__fd(p->skel->maps.totals), &(__u32){ 0 },
@@ -201,17 +202,17 @@ int uring_probe_reset(void *probe)
 	return err;
 }
 
-int uring_probe_read(void *probe, void *out)
+int io_uring_probe_read(void *probe, void *out)
 {
-	struct uring_probe *p = probe;
-	struct uring_stats *s = out;
-	struct uring_op_counts vals[p->ncpus];
-	struct uring_totals tot[p->ncpus];
+	struct io_uring_bpf_probe *p = probe;
+	struct io_uring_stats *s = out;
+	struct io_uring_op_counts vals[p->ncpus];
+	struct io_uring_totals tot[p->ncpus];
 	__u32 zero = 0;
 
 	memset(s, 0, sizeof(*s));
-	for (__u32 k = 0; k < URING_OP_SLOTS; k++) {
-		struct uring_op_stats *o = &s->ops[k];
+	for (__u32 k = 0; k < IO_URING_OP_SLOTS; k++) {
+		struct io_uring_op_stats *o = &s->ops[k];
 
 		if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.ops), &k, vals))
 			return -errno;
@@ -242,13 +243,13 @@ int uring_probe_read(void *probe, void *out)
 	return 0;
 }
 
-void uring_probe_destroy(void *probe)
+void io_uring_probe_destroy(void *probe)
 {
-	struct uring_probe *p = probe;
+	struct io_uring_bpf_probe *p = probe;
 
 	if (!p)
 		return;
-	uring_bpf__destroy(p->skel);
+	io_uring_bpf__destroy(p->skel);
 	free(p);
 }
 
@@ -256,9 +257,9 @@ void uring_probe_destroy(void *probe)
 
 static const char *op_label(unsigned int op, char *buf, size_t len)
 {
-	const char *name = uring_op_name(op);
+	const char *name = io_uring_op_name(op);
 
-	if (op == URING_OP_SLOTS - 1)
+	if (op == IO_URING_OP_SLOTS - 1)
 		snprintf(buf, len, "op>=%u", op);
 	else if (name)
 		snprintf(buf, len, "%s", name);
@@ -267,16 +268,16 @@ static const char *op_label(unsigned int op, char *buf, size_t len)
 	return buf;
 }
 
-void uring_stats_print(FILE *f, const void *stats)
+void io_uring_stats_print(FILE *f, const void *stats)
 {
-	const struct uring_stats *s = stats;
+	const struct io_uring_stats *s = stats;
 	char name[32];
 
 	fprintf(f, "io_uring\n");
 	fprintf(f, "  %-16s %10s %10s %8s %8s %9s %9s %9s\n", "opcode", "submitted",
 		"completed", "errors", "punted", "multishot", "p50 usecs", "p99 usecs");
-	for (unsigned int op = 0; op < URING_OP_SLOTS; op++) {
-		const struct uring_op_stats *o = &s->ops[op];
+	for (unsigned int op = 0; op < IO_URING_OP_SLOTS; op++) {
+		const struct io_uring_op_stats *o = &s->ops[op];
 
 		if (!o->submitted && !o->completed && !o->punted)
 			continue;
@@ -298,7 +299,7 @@ void uring_stats_print(FILE *f, const void *stats)
 		fprintf(f, "  %llu CQEs not matched to a request (submitted before the probe "
 			   "attached, or not a request's: MSG_RING)\n",
 			(unsigned long long)s->unattributed);
-	for (unsigned int op = 0; op < URING_OP_SLOTS; op++) {
+	for (unsigned int op = 0; op < IO_URING_OP_SLOTS; op++) {
 		if (!log2_hist_total(&s->ops[op].latency))
 			continue;
 		fprintf(f, "  %s: submission to completion\n", op_label(op, name, sizeof(name)));
@@ -308,14 +309,14 @@ void uring_stats_print(FILE *f, const void *stats)
 		fprintf(f, "  missing: %s\n", s->why);
 }
 
-json_t *uring_stats_to_json(const void *stats)
+json_t *io_uring_stats_to_json(const void *stats)
 {
-	const struct uring_stats *s = stats;
+	const struct io_uring_stats *s = stats;
 	json_t *ops = json_object();
 	char name[32];
 
-	for (unsigned int op = 0; op < URING_OP_SLOTS; op++) {
-		const struct uring_op_stats *o = &s->ops[op];
+	for (unsigned int op = 0; op < IO_URING_OP_SLOTS; op++) {
+		const struct io_uring_op_stats *o = &s->ops[op];
 
 		if (!o->submitted && !o->completed && !o->punted)
 			continue;
@@ -343,22 +344,22 @@ json_t *uring_stats_to_json(const void *stats)
 			 "missing", s->why);
 }
 
-int uring_stats_from_json(const json_t *j, void *stats)
+int io_uring_stats_from_json(const json_t *j, void *stats)
 {
-	struct uring_stats *s = stats;
+	struct io_uring_stats *s = stats;
 	static const struct json_field all[] = {
-		JSON_FIELD(struct uring_stats, "submitted", submitted),
-		JSON_FIELD(struct uring_stats, "completed", completed),
-		JSON_FIELD(struct uring_stats, "errors", errors),
-		JSON_FIELD(struct uring_stats, "punted", punted),
-		JSON_FIELD(struct uring_stats, "cq_waits", cq_waits),
-		JSON_FIELD(struct uring_stats, "unattributed", unattributed),
+		JSON_FIELD(struct io_uring_stats, "submitted", submitted),
+		JSON_FIELD(struct io_uring_stats, "completed", completed),
+		JSON_FIELD(struct io_uring_stats, "errors", errors),
+		JSON_FIELD(struct io_uring_stats, "punted", punted),
+		JSON_FIELD(struct io_uring_stats, "cq_waits", cq_waits),
+		JSON_FIELD(struct io_uring_stats, "unattributed", unattributed),
 	}, one[] = {
-		JSON_FIELD(struct uring_op_stats, "submitted", submitted),
-		JSON_FIELD(struct uring_op_stats, "completed", completed),
-		JSON_FIELD(struct uring_op_stats, "errors", errors),
-		JSON_FIELD(struct uring_op_stats, "punted", punted),
-		JSON_FIELD(struct uring_op_stats, "multishot", multishot),
+		JSON_FIELD(struct io_uring_op_stats, "submitted", submitted),
+		JSON_FIELD(struct io_uring_op_stats, "completed", completed),
+		JSON_FIELD(struct io_uring_op_stats, "errors", errors),
+		JSON_FIELD(struct io_uring_op_stats, "punted", punted),
+		JSON_FIELD(struct io_uring_op_stats, "multishot", multishot),
 	};
 	const json_t *ops = json_object_get(j, "ops"), *v;
 	const char *name;
@@ -375,7 +376,7 @@ int uring_stats_from_json(const json_t *j, void *stats)
 	json_object_foreach((json_t *)ops, name, v) {
 		json_int_t op = json_integer_value(json_object_get(v, "opcode"));
 
-		if (op < 0 || op >= URING_OP_SLOTS)
+		if (op < 0 || op >= IO_URING_OP_SLOTS)
 			return -EINVAL;
 		err = err ?: JSON_FIELDS_READ(v, &s->ops[op], one)
 			  ?: log2_hist_from_json(json_object_get(v, "latency"), &s->ops[op].latency);
@@ -383,17 +384,17 @@ int uring_stats_from_json(const json_t *j, void *stats)
 	return err ?: prog_cost_from_json(json_object_get(j, "cost"), &s->cost);
 }
 
-const struct probe_ops uring_probe_ops = {
+const struct probe_ops io_uring_probe_ops = {
 	.name = "io_uring",
 	.yields = "io_uring submissions, completions and latency per opcode, io-wq punts, ring waits",
-	.open = uring_probe_open,
-	.attach = uring_probe_attach,
-	.read = uring_probe_read,
-	.reset = uring_probe_reset,
-	.destroy = uring_probe_destroy,
-	.print = uring_stats_print,
-	.to_json = uring_stats_to_json,
-	.from_json = uring_stats_from_json,
-	.cost = offsetof(struct uring_stats, cost),
-	.why = offsetof(struct uring_stats, why),
+	.open = io_uring_probe_open,
+	.attach = io_uring_probe_attach,
+	.read = io_uring_probe_read,
+	.reset = io_uring_probe_reset,
+	.destroy = io_uring_probe_destroy,
+	.print = io_uring_stats_print,
+	.to_json = io_uring_stats_to_json,
+	.from_json = io_uring_stats_from_json,
+	.cost = offsetof(struct io_uring_stats, cost),
+	.why = offsetof(struct io_uring_stats, why),
 };
