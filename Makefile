@@ -244,11 +244,12 @@ $(OUTPUT)/workload: $(OBJ)/tests/workload.o
 # Benchmarks (not tests): build/bench/NAME from bench/NAME.c, run by hand.
 BENCH      := probes
 BENCH_BINS  = $(addprefix $(OUTPUT)/bench/,$(BENCH))
+# $+, not $^: libcommon.a comes again after the probes, which use it too
 $(OUTPUT)/bench/probes: $(OBJ)/bench/probes.o $(LINK_load) $(LINK_sandbox) $(PROBE_LIB) \
 	$(COMMON_LIB)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(HARNESS_LIBS) $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $+ $(HARNESS_LIBS) $(LDLIBS)
 $(OBJ)/bench/probes.o: | $(SKELS)
 # fork() and pthread_create() cost, for bench/servers
 BENCH      += servers_spawn

@@ -84,7 +84,8 @@ void accept_queue_probe_destroy(void *p);
 
 void accept_queue_stats_print(FILE *f, const void *stats);
 json_t *accept_queue_stats_to_json(const void *stats);
-/* The inverse, from results.json: 0 or -EINVAL. */
+/* The inverse, from results.json: 0, or -EINVAL (not such a record) or
+ * -ERANGE (a value that does not fit its member). */
 int accept_queue_stats_from_json(const json_t *j, void *stats);
 
 #endif

@@ -255,6 +255,12 @@ void io_uring_probe_destroy(void *probe)
 
 /* ------------------------------------------------------------ output */
 
+/* An opcode the target used: print and results.json leave the others out. */
+static bool op_seen(const struct io_uring_op_stats *o)
+{
+	return o->submitted || o->completed || o->punted;
+}
+
 static const char *op_label(unsigned int op, char *buf, size_t len)
 {
 	const char *name = io_uring_op_name(op);
@@ -279,7 +285,7 @@ void io_uring_stats_print(FILE *f, const void *stats)
 	for (unsigned int op = 0; op < IO_URING_OP_SLOTS; op++) {
 		const struct io_uring_op_stats *o = &s->ops[op];
 
-		if (!o->submitted && !o->completed && !o->punted)
+		if (!op_seen(o))
 			continue;
 		fprintf(f, "  %-16s %10llu %10llu %8llu %8llu %9llu", op_label(op, name, sizeof(name)),
 			(unsigned long long)o->submitted, (unsigned long long)o->completed,
@@ -309,79 +315,100 @@ void io_uring_stats_print(FILE *f, const void *stats)
 		fprintf(f, "  missing: %s\n", s->why);
 }
 
-json_t *io_uring_stats_to_json(const void *stats)
+/* ------------------------------------------------------------ results.json */
+
+static const struct jm_field op_fields[] = {
+	JM_U64(struct io_uring_op_stats, "submitted", submitted),
+	JM_U64(struct io_uring_op_stats, "completed", completed),
+	JM_U64(struct io_uring_op_stats, "errors", errors),
+	JM_U64(struct io_uring_op_stats, "punted", punted),
+	JM_U64(struct io_uring_op_stats, "multishot", multishot),
+	JM_CODEC(struct io_uring_op_stats, "latency", latency, log2_hist_nsecs_json),
+};
+JM_TABLE(op_table, op_fields);
+
+/* The opcodes seen, by name: {"READ": {"opcode": 22, "submitted": ...}, ...} */
+static json_t *ops_to_json(const void *member, const void *stats)
 {
-	const struct io_uring_stats *s = stats;
-	json_t *ops = json_object();
+	const struct io_uring_op_stats *ops = member;
+	json_t *j = json_object();
 	char name[32];
 
-	for (unsigned int op = 0; op < IO_URING_OP_SLOTS; op++) {
-		const struct io_uring_op_stats *o = &s->ops[op];
+	(void)stats;
+	for (unsigned int op = 0; j && op < IO_URING_OP_SLOTS; op++) {
+		json_t *o;
 
-		if (!o->submitted && !o->completed && !o->punted)
+		if (!op_seen(&ops[op]))
 			continue;
-		json_object_set_new(ops, op_label(op, name, sizeof(name)), json_pack(
-			"{s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
-			"opcode", (json_int_t)op,
-			"submitted", (json_int_t)o->submitted,
-			"completed", (json_int_t)o->completed,
-			"errors", (json_int_t)o->errors,
-			"punted", (json_int_t)o->punted,
-			"multishot", (json_int_t)o->multishot,
-			"latency", log2_hist_to_json(&o->latency, "nsecs")));
+		o = json_pack("{s:I}", "opcode", (json_int_t)op);
+		if (!o || jm_write(o, &ops[op], &op_table)) {
+			json_decref(o);
+			o = NULL;
+		}
+		/* takes o, or frees it */
+		if (json_object_set_new(j, op_label(op, name, sizeof(name)), o)) {
+			json_decref(j);
+			return NULL;
+		}
 	}
-	return json_pack("{s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:b, s:o, s:s}",
-			 "ops", ops,
-			 "submitted", (json_int_t)s->submitted,
-			 "completed", (json_int_t)s->completed,
-			 "errors", (json_int_t)s->errors,
-			 "punted", (json_int_t)s->punted,
-			 "cq_waits", (json_int_t)s->cq_waits,
-			 "unattributed", (json_int_t)s->unattributed,
-			 "have_punts", s->have_punts, /* were punts and waits measured? */
-			 "have_waits", s->have_waits,
-			 "cost", prog_cost_to_json(&s->cost),
-			 "missing", s->why);
+	return j;
+}
+
+static int ops_from_json(const json_t *j, void *member, void *stats)
+{
+	struct io_uring_op_stats *ops = member;
+	const char *name;
+	json_t *v;
+	int err;
+
+	(void)stats;
+	if (!json_is_object(j))
+		return -EINVAL;
+	json_object_foreach((json_t *)j, name, v) {
+		const json_t *op = json_object_get(v, "opcode");
+
+		if (!json_is_integer(op))
+			return -EINVAL;
+		if (json_integer_value(op) < 0 || json_integer_value(op) >= IO_URING_OP_SLOTS)
+			return -ERANGE;
+		err = jm_read(v, &ops[json_integer_value(op)], &op_table);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static const struct jm_codec ops_json = { ops_to_json, ops_from_json };
+
+static const struct jm_field stats_fields[] = {
+	JM_CODEC(struct io_uring_stats, "ops", ops, ops_json),
+	JM_U64(struct io_uring_stats, "submitted", submitted),
+	JM_U64(struct io_uring_stats, "completed", completed),
+	JM_U64(struct io_uring_stats, "errors", errors),
+	JM_U64(struct io_uring_stats, "punted", punted),
+	JM_U64(struct io_uring_stats, "cq_waits", cq_waits),
+	JM_U64(struct io_uring_stats, "unattributed", unattributed),
+	/* were punts and waits measured? */
+	JM_BOOL(struct io_uring_stats, "have_punts", have_punts),
+	JM_BOOL(struct io_uring_stats, "have_waits", have_waits),
+	STATS_COST(struct io_uring_stats),
+	STATS_MISSING(struct io_uring_stats, NULL),
+};
+JM_TABLE(stats_table, stats_fields);
+
+json_t *io_uring_stats_to_json(const void *stats)
+{
+	return jm_to_json(stats, &stats_table);
 }
 
 int io_uring_stats_from_json(const json_t *j, void *stats)
 {
 	struct io_uring_stats *s = stats;
-	static const struct json_field all[] = {
-		JSON_FIELD(struct io_uring_stats, "submitted", submitted),
-		JSON_FIELD(struct io_uring_stats, "completed", completed),
-		JSON_FIELD(struct io_uring_stats, "errors", errors),
-		JSON_FIELD(struct io_uring_stats, "punted", punted),
-		JSON_FIELD(struct io_uring_stats, "cq_waits", cq_waits),
-		JSON_FIELD(struct io_uring_stats, "unattributed", unattributed),
-	}, one[] = {
-		JSON_FIELD(struct io_uring_op_stats, "submitted", submitted),
-		JSON_FIELD(struct io_uring_op_stats, "completed", completed),
-		JSON_FIELD(struct io_uring_op_stats, "errors", errors),
-		JSON_FIELD(struct io_uring_op_stats, "punted", punted),
-		JSON_FIELD(struct io_uring_op_stats, "multishot", multishot),
-	};
-	const json_t *ops = json_object_get(j, "ops"), *v;
-	const char *name;
-	int err;
 
 	memset(s, 0, sizeof(*s));
-	if (ops && !json_is_object(ops))
-		return -EINVAL;
 	/* records made before these keys: both measured */
-	s->have_punts = !json_is_false(json_object_get(j, "have_punts"));
-	s->have_waits = !json_is_false(json_object_get(j, "have_waits"));
-	json_string_read(j, "missing", s->why, sizeof(s->why));
-	err = JSON_FIELDS_READ(j, s, all);
-	json_object_foreach((json_t *)ops, name, v) {
-		json_int_t op = json_integer_value(json_object_get(v, "opcode"));
-
-		if (op < 0 || op >= IO_URING_OP_SLOTS)
-			return -EINVAL;
-		err = err ?: JSON_FIELDS_READ(v, &s->ops[op], one)
-			  ?: log2_hist_from_json(json_object_get(v, "latency"), &s->ops[op].latency);
-	}
-	return err ?: prog_cost_from_json(json_object_get(j, "cost"), &s->cost);
+	s->have_punts = s->have_waits = true;
+	return jm_read(j, s, &stats_table);
 }
 
 const struct probe_ops io_uring_probe_ops = {

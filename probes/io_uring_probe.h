@@ -57,7 +57,8 @@ const char *io_uring_op_name(unsigned int op);
 
 void io_uring_stats_print(FILE *f, const void *stats);
 json_t *io_uring_stats_to_json(const void *stats);
-/* The inverse, from results.json: 0 or -EINVAL. */
+/* The inverse, from results.json: 0, or -EINVAL (not such a record) or
+ * -ERANGE (a value that does not fit its member). */
 int io_uring_stats_from_json(const json_t *j, void *stats);
 
 #endif

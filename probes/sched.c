@@ -212,67 +212,52 @@ void sched_stats_print(FILE *f, const void *stats)
 		fprintf(f, "  missing: %s\n", s->why);
 }
 
+/* ------------------------------------------------------------ results.json */
+
+static const struct jm_field tasks_fields[] = {
+	JM_U64(struct sched_stats, "procs_created", procs_created),
+	JM_U64(struct sched_stats, "threads_created", threads_created),
+	JM_U64(struct sched_stats, "procs_exited", procs_exited),
+	JM_U64(struct sched_stats, "threads_exited", threads_exited),
+	/* an __s64, but never below 0: a peak of a count from 0 */
+	JM_U64(struct sched_stats, "peak_above_start", tasks_peak),
+};
+JM_TABLE(tasks_table, tasks_fields);
+
+static bool has_why(const void *s)
+{
+	return ((const struct sched_stats *)s)->why[0];
+}
+
+/* a figure not measured is not in the record */
+static const struct jm_field stats_fields[] = {
+	JM_U64(struct sched_stats, "voluntary", voluntary),
+	JM_U64(struct sched_stats, "involuntary", involuntary),
+	JM_U64(struct sched_stats, "oncpu_ns", oncpu_ns),
+	JM_CODEC(struct sched_stats, "oncpu", oncpu, log2_hist_nsecs_json),
+	JM_U64(struct sched_stats, "offcpu_ns", offcpu_ns),
+	JM_CODEC(struct sched_stats, "offcpu", offcpu, log2_hist_nsecs_json),
+	{ JM_FIELD("runq_ns", JM_M(struct sched_stats, runq_ns), JM_U64),
+	  JM_HAVE(struct sched_stats, have_runq) },
+	{ JM_FIELD("runq", JM_M(struct sched_stats, runq), JM_CODEC), .codec = &log2_hist_nsecs_json,
+	  JM_HAVE(struct sched_stats, have_runq) },
+	{ JM_FIELD("tasks", 0, JM_OBJ), .sub = &tasks_table, JM_HAVE(struct sched_stats, have_tasks) },
+	{ JM_FIELD("migrations", JM_M(struct sched_stats, migrations), JM_U64),
+	  JM_HAVE(struct sched_stats, have_migrations) },
+	STATS_COST(struct sched_stats),
+	STATS_MISSING(struct sched_stats, has_why),
+};
+JM_TABLE(stats_table, stats_fields);
+
 json_t *sched_stats_to_json(const void *stats)
 {
-	const struct sched_stats *s = stats;
-	json_t *j = json_pack("{s:I, s:I, s:I, s:o, s:I, s:o}",
-			      "voluntary", (json_int_t)s->voluntary,
-			      "involuntary", (json_int_t)s->involuntary,
-			      "oncpu_ns", (json_int_t)s->oncpu_ns,
-			      "oncpu", log2_hist_to_json(&s->oncpu, "nsecs"),
-			      "offcpu_ns", (json_int_t)s->offcpu_ns,
-			      "offcpu", log2_hist_to_json(&s->offcpu, "nsecs"));
-
-	if (s->have_runq) {
-		json_object_set_new(j, "runq_ns", json_integer(s->runq_ns));
-		json_object_set_new(j, "runq", log2_hist_to_json(&s->runq, "nsecs"));
-	}
-	if (s->have_tasks)
-		json_object_set_new(j, "tasks", json_pack("{s:I, s:I, s:I, s:I, s:I}",
-			"procs_created", (json_int_t)s->procs_created,
-			"threads_created", (json_int_t)s->threads_created,
-			"procs_exited", (json_int_t)s->procs_exited,
-			"threads_exited", (json_int_t)s->threads_exited,
-			"peak_above_start", (json_int_t)s->tasks_peak));
-	if (s->have_migrations)
-		json_object_set_new(j, "migrations", json_integer(s->migrations));
-	json_object_set_new(j, "cost", prog_cost_to_json(&s->cost));
-	if (s->why[0])
-		json_object_set_new(j, "missing", json_string(s->why));
-	return j;
+	return jm_to_json(stats, &stats_table);
 }
 
 int sched_stats_from_json(const json_t *j, void *stats)
 {
-	struct sched_stats *s = stats;
-	static const struct json_field all[] = {
-		JSON_FIELD(struct sched_stats, "voluntary", voluntary),
-		JSON_FIELD(struct sched_stats, "involuntary", involuntary),
-		JSON_FIELD(struct sched_stats, "oncpu_ns", oncpu_ns),
-		JSON_FIELD(struct sched_stats, "offcpu_ns", offcpu_ns),
-		JSON_FIELD(struct sched_stats, "runq_ns", runq_ns),
-		JSON_FIELD(struct sched_stats, "migrations", migrations),
-	}, tasks[] = {
-		JSON_FIELD(struct sched_stats, "procs_created", procs_created),
-		JSON_FIELD(struct sched_stats, "threads_created", threads_created),
-		JSON_FIELD(struct sched_stats, "procs_exited", procs_exited),
-		JSON_FIELD(struct sched_stats, "threads_exited", threads_exited),
-		JSON_FIELD(struct sched_stats, "peak_above_start", tasks_peak),
-	};
-	const json_t *t = json_object_get(j, "tasks");
-	int err;
-
-	memset(s, 0, sizeof(*s));
-	/* a figure not measured is not in the record */
-	s->have_runq = json_object_get(j, "runq") != NULL;
-	s->have_tasks = t != NULL;
-	s->have_migrations = json_object_get(j, "migrations") != NULL;
-	json_string_read(j, "missing", s->why, sizeof(s->why));
-	err = JSON_FIELDS_READ(j, s, all) ?: (t ? JSON_FIELDS_READ(t, s, tasks) : 0);
-	return err ?: log2_hist_from_json(json_object_get(j, "oncpu"), &s->oncpu)
-		   ?: log2_hist_from_json(json_object_get(j, "offcpu"), &s->offcpu)
-		   ?: (s->have_runq ? log2_hist_from_json(json_object_get(j, "runq"), &s->runq) : 0)
-		   ?: prog_cost_from_json(json_object_get(j, "cost"), &s->cost);
+	memset(stats, 0, sizeof(struct sched_stats));
+	return jm_read(j, stats, &stats_table);
 }
 
 const struct probe_ops sched_probe_ops = {

@@ -252,63 +252,42 @@ void syscalls_stats_print(FILE *f, const void *stats)
 		fprintf(f, "  missing: %s\n", s->why);
 }
 
+/* ------------------------------------------------------------ results.json */
+
+static const struct jm_field syscall_fields[] = {
+	JM_STR(struct syscall_stat, "name", name),
+	JM_INT(struct syscall_stat, "nr", nr),
+	JM_U64(struct syscall_stat, "count", count),
+	JM_U64(struct syscall_stat, "timed", timed),
+	JM_U64(struct syscall_stat, "total_ns", total_ns),
+	JM_U64(struct syscall_stat, "max_ns", max_ns),
+	JM_CODEC(struct syscall_stat, "latency", hist, log2_hist_nsecs_json),
+};
+JM_TABLE(syscall_table, syscall_fields);
+
+static bool has_why(const void *s)
+{
+	return ((const struct syscalls_stats *)s)->why[0];
+}
+
+static const struct jm_field stats_fields[] = {
+	JM_U64(struct syscalls_stats, "calls", calls),
+	JM_U64(struct syscalls_stats, "total_ns", total_ns),
+	JM_ARRAY(struct syscalls_stats, "syscalls", sys, n, syscall_table),
+	STATS_COST(struct syscalls_stats),
+	STATS_MISSING(struct syscalls_stats, has_why),
+};
+JM_TABLE(stats_table, stats_fields);
+
 json_t *syscalls_stats_to_json(const void *stats)
 {
-	const struct syscalls_stats *s = stats;
-	json_t *list = json_array(), *j;
-
-	for (int i = 0; i < s->n; i++) {
-		const struct syscall_stat *st = &s->sys[i];
-
-		json_array_append_new(list, json_pack(
-			"{s:s, s:i, s:I, s:I, s:I, s:I, s:o}",
-			"name", st->name, "nr", st->nr,
-			"count", (json_int_t)st->count,
-			"timed", (json_int_t)st->timed,
-			"total_ns", (json_int_t)st->total_ns,
-			"max_ns", (json_int_t)st->max_ns,
-			"latency", log2_hist_to_json(&st->hist, "nsecs")));
-	}
-	j = json_pack("{s:I, s:I, s:o, s:o}",
-		      "calls", (json_int_t)s->calls,
-		      "total_ns", (json_int_t)s->total_ns,
-		      "syscalls", list,
-		      "cost", prog_cost_to_json(&s->cost));
-	if (s->why[0])
-		json_object_set_new(j, "missing", json_string(s->why));
-	return j;
+	return jm_to_json(stats, &stats_table);
 }
 
 int syscalls_stats_from_json(const json_t *j, void *stats)
 {
-	struct syscalls_stats *s = stats;
-	static const struct json_field all[] = {
-		JSON_FIELD(struct syscalls_stats, "calls", calls),
-		JSON_FIELD(struct syscalls_stats, "total_ns", total_ns),
-	}, one[] = {
-		JSON_FIELD(struct syscall_stat, "nr", nr),
-		JSON_FIELD(struct syscall_stat, "count", count),
-		JSON_FIELD(struct syscall_stat, "timed", timed),
-		JSON_FIELD(struct syscall_stat, "total_ns", total_ns),
-		JSON_FIELD(struct syscall_stat, "max_ns", max_ns),
-	};
-	const json_t *list = json_object_get(j, "syscalls"), *v;
-	size_t i;
-	int err;
-
-	memset(s, 0, sizeof(*s));
-	if (!json_is_array(list) || json_array_size(list) > SYSCALL_SLOTS)
-		return -EINVAL;
-	err = JSON_FIELDS_READ(j, s, all);
-	json_array_foreach(list, i, v) {
-		struct syscall_stat *st = &s->sys[s->n++];
-
-		json_string_read(v, "name", st->name, sizeof(st->name));
-		err = err ?: JSON_FIELDS_READ(v, st, one)
-			  ?: log2_hist_from_json(json_object_get(v, "latency"), &st->hist);
-	}
-	json_string_read(j, "missing", s->why, sizeof(s->why));
-	return err ?: prog_cost_from_json(json_object_get(j, "cost"), &s->cost);
+	memset(stats, 0, sizeof(struct syscalls_stats));
+	return jm_read(j, stats, &stats_table);
 }
 
 const struct probe_ops syscalls_probe_ops = {

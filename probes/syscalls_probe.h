@@ -55,7 +55,8 @@ void syscalls_probe_time_every_call(void *p, bool every);
 
 void syscalls_stats_print(FILE *f, const void *stats);
 json_t *syscalls_stats_to_json(const void *stats);
-/* The inverse, from results.json: 0 or -EINVAL. */
+/* The inverse, from results.json: 0, or -EINVAL (not such a record) or
+ * -ERANGE (a value that does not fit its member). */
 int syscalls_stats_from_json(const json_t *j, void *stats);
 
 /* One syscall by name, or NULL when the target did not make it. */
