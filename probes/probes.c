@@ -206,11 +206,6 @@ const char *probe_name(enum probe_kind k)
 	return k < PROBE_KINDS ? table[k].ops->name : "?";
 }
 
-const char *probe_yields(enum probe_kind k)
-{
-	return k < PROBE_KINDS ? table[k].ops->yields : "?";
-}
-
 const char *probes_lacks(const struct probes_stats *s, enum probe_kind k)
 {
 	return k < PROBE_KINDS && s->have[k] ? stats_in(s, k, table[k].ops->why) : "";

@@ -88,9 +88,8 @@ struct probe_hook {
 /* The hooks of probe k, ending with one whose sec is NULL. */
 const struct probe_hook *probe_hooks(enum probe_kind k);
 
-/* Its name ("io_uring") and what a run without it goes without. */
+/* Its name: "io_uring". */
 const char *probe_name(enum probe_kind k);
-const char *probe_yields(enum probe_kind k);
 /* What an available probe measured without, and why ("" if nothing), as read. */
 const char *probes_lacks(const struct probes_stats *s, enum probe_kind k);
 
