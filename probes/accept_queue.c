@@ -22,6 +22,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -69,13 +70,6 @@ struct accept_queue_probe {
 _Static_assert(sizeof(struct acceptq_counts) % 8 == 0, "per-CPU value size");
 _Static_assert(sizeof(struct acceptq_interval) % 8 == 0, "per-CPU value size");
 _Static_assert(ACCEPTQ_SERIES_MAX % 2 == 0, "the series halves when full");
-
-static __thread char last_why[192];
-
-const char *accept_queue_probe_why(void)
-{
-	return last_why;
-}
 
 /* ------------------------------------------------------------ netstat */
 
@@ -329,15 +323,14 @@ out:
 
 /* ------------------------------------------------------------ lifecycle */
 
-int accept_queue_probe_open(struct accept_queue_probe **pp,
-			    const struct probe_target *t)
+int accept_queue_probe_open(void **probe, const struct probe_target *t, char *why, size_t len)
 {
 	char why_enq[128], why_iter[128];
 	struct accept_queue_probe *p;
 	int err;
 
-	*pp = NULL;
-	last_why[0] = '\0';
+	*probe = NULL;
+	why[0] = '\0';
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
@@ -356,7 +349,7 @@ int accept_queue_probe_open(struct accept_queue_probe **pp,
 	if (!p->have_samples)
 		add_why(p->why, sizeof(p->why), "samples (iter/tcp): %s", why_iter);
 	if (!p->have_enqueues && !p->have_samples) {
-		snprintf(last_why, sizeof(last_why), "%s", p->why);
+		snprintf(why, len, "%s", p->why);
 		err = -EOPNOTSUPP;
 		goto fail;
 	}
@@ -364,7 +357,7 @@ int accept_queue_probe_open(struct accept_queue_probe **pp,
 	p->skel = accept_queue_bpf__open();
 	if (!p->skel) {
 		err = -errno;
-		snprintf(last_why, sizeof(last_why), "failed to open BPF object: %s",
+		snprintf(why, len, "failed to open BPF object: %s",
 			 strerror(-err));
 		goto fail;
 	}
@@ -373,10 +366,10 @@ int accept_queue_probe_open(struct accept_queue_probe **pp,
 	bpf_program__set_autoload(p->skel->progs.sample, p->have_samples);
 	err = accept_queue_bpf__load(p->skel);
 	if (err) {
-		hooks_load_why(err, last_why, sizeof(last_why));
+		hooks_load_why(err, why, len);
 		goto fail;
 	}
-	*pp = p;
+	*probe = p;
 	return 0;
 fail:
 	accept_queue_probe_destroy(p);
@@ -414,16 +407,17 @@ static void restart(struct accept_queue_probe *p)
 	prog_cost_read(p->skel->obj, &p->cost_base);
 }
 
-int accept_queue_probe_attach(struct accept_queue_probe *p)
+int accept_queue_probe_attach(void *probe, char *why, size_t len)
 {
+	struct accept_queue_probe *p = probe;
 	sigset_t all, old;
 	char path[64];
 	int err;
 
-	last_why[0] = '\0';
+	why[0] = '\0';
 	err = accept_queue_bpf__attach(p->skel);
 	if (err) {
-		snprintf(last_why, sizeof(last_why), "failed to attach: %s",
+		snprintf(why, len, "failed to attach: %s",
 			 strerror(-err));
 		return err;
 	}
@@ -438,7 +432,7 @@ int accept_queue_probe_attach(struct accept_queue_probe *p)
 	p->kick_fd = eventfd(0, EFD_CLOEXEC);
 	if (p->stop_fd < 0 || p->kick_fd < 0) {
 		err = -errno;
-		snprintf(last_why, sizeof(last_why), "failed to create an eventfd: %s",
+		snprintf(why, len, "failed to create an eventfd: %s",
 			 strerror(-err));
 		return err;
 	}
@@ -455,7 +449,7 @@ int accept_queue_probe_attach(struct accept_queue_probe *p)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (err) {
 		pthread_mutex_unlock(&p->lock);
-		snprintf(last_why, sizeof(last_why), "failed to start the sampler: %s",
+		snprintf(why, len, "failed to start the sampler: %s",
 			 strerror(err));
 		return -err;
 	}
@@ -467,8 +461,9 @@ int accept_queue_probe_attach(struct accept_queue_probe *p)
 	return 0;
 }
 
-int accept_queue_probe_reset(struct accept_queue_probe *p)
+int accept_queue_probe_reset(void *probe)
 {
+	struct accept_queue_probe *p = probe;
 	__u64 one = 1;
 
 	pthread_mutex_lock(&p->lock);
@@ -483,9 +478,10 @@ int accept_queue_probe_reset(struct accept_queue_probe *p)
 	return 0;
 }
 
-int accept_queue_probe_read(struct accept_queue_probe *p,
-			    struct accept_queue_stats *s)
+int accept_queue_probe_read(void *probe, void *out)
 {
+	struct accept_queue_probe *p = probe;
+	struct accept_queue_stats *s = out;
 	struct acceptq_counts vals[p->ncpus];
 	struct netstat now;
 	__u32 k = 0;
@@ -528,16 +524,15 @@ int accept_queue_probe_read(struct accept_queue_probe *p,
 		s->syn_cookies = now.cookies - p->base.cookies;
 	}
 	snprintf(s->why, sizeof(s->why), "%s", p->why);
-	if (!prog_cost_read(p->skel->obj, &s->cost)) {
-		s->cost.events -= p->cost_base.events;
-		s->cost.run_ns -= p->cost_base.run_ns;
-	}
+	prog_cost_since(p->skel->obj, &p->cost_base, &s->cost);
 	pthread_mutex_unlock(&p->lock);
 	return 0;
 }
 
-void accept_queue_probe_destroy(struct accept_queue_probe *p)
+void accept_queue_probe_destroy(void *probe)
 {
+	struct accept_queue_probe *p = probe;
+
 	if (!p)
 		return;
 	if (p->sampling) {
@@ -565,8 +560,10 @@ static double pct(__u64 a, __u64 b)
 	return b ? 100.0 * a / b : 0.0;
 }
 
-void accept_queue_stats_print(FILE *f, const struct accept_queue_stats *s)
+void accept_queue_stats_print(FILE *f, const void *stats)
 {
+	const struct accept_queue_stats *s = stats;
+
 	fprintf(f, "accept queue\n");
 	if (s->have_enqueues) {
 		fprintf(f, "  enqueues %llu, deepest %u (limit %u), full after %llu of them (%.1f%%)\n",
@@ -595,126 +592,137 @@ void accept_queue_stats_print(FILE *f, const struct accept_queue_stats *s)
 		fprintf(f, "  missing: %s\n", s->why);
 }
 
-/* The series as columns: {"every_ms": 100, "t_ms": [...], "depth": [...], ...} */
-#define COLUMN(field) { #field, offsetof(struct acceptq_point, field) }
-static const struct {
-	const char *name;
-	size_t off;
-} cols[] = {
-	COLUMN(t_ms), COLUMN(depth), COLUMN(max_depth), COLUMN(limit),
-	COLUMN(syn_queue), COLUMN(enqueues), COLUMN(peak), COLUMN(full),
-};
-#undef COLUMN
+/* ------------------------------------------------------------ results.json */
 
-static json_t *series_to_json(const struct accept_queue_stats *s)
+/*
+ * The series as columns, {"every_ms": 100, "t_ms": [...], "depth": [...],
+ * ...}: a column is one member of every point (member: series[0]'s).
+ * t_ms, the first column read, says how many points there are; the
+ * others must have as many.
+ */
+static json_t *column_to_json(const void *member, const void *stats)
 {
-	json_t *j = json_pack("{s:I}", "every_ms", (json_int_t)s->every_ms);
+	const struct accept_queue_stats *s = stats;
+	const char *m = member;
+	json_t *col = json_array();
 
-	for (size_t k = 0; k < sizeof(cols) / sizeof(cols[0]); k++) {
-		json_t *col = json_array();
+	for (__u32 i = 0; col && i < s->series_len; i++) {
+		const __u32 *v = (const __u32 *)(m + i * sizeof(s->series[0]));
 
-		for (__u32 i = 0; i < s->series_len; i++) {
-			const char *pt = (const char *)&s->series[i];
-
-			json_array_append_new(col, json_integer(*(const __u32 *)(pt + cols[k].off)));
+		if (json_array_append_new(col, json_integer(*v))) {
+			json_decref(col);
+			return NULL;
 		}
-		json_object_set_new(j, cols[k].name, col);
 	}
-	return j;
+	return col;
 }
 
-json_t *accept_queue_stats_to_json(const struct accept_queue_stats *s)
+static int column_from_json(const json_t *col, void *member, void *stats)
 {
-	json_t *j = json_object();
+	struct accept_queue_stats *s = stats;
+	char *m = member;
+	const json_t *v;
+	size_t i;
 
-	if (s->have_enqueues)
-		json_object_set_new(j, "enqueues", json_pack(
-			"{s:I, s:I, s:i, s:i, s:o}",
-			"count", (json_int_t)s->enqueues,
-			"at_limit", (json_int_t)s->at_limit,
-			"max_depth", (json_int_t)s->max_depth,
-			"limit", (json_int_t)s->limit,
-			"depth", log2_hist_to_json(&s->depth, "depth")));
-	if (s->have_samples)
-		json_object_set_new(j, "samples", json_pack(
-			"{s:i, s:I, s:I, s:i, s:i, s:I, s:I, s:o}",
-			"listeners", (json_int_t)s->listeners,
-			"count", (json_int_t)s->samples,
-			"full", (json_int_t)s->samples_full,
-			"max_depth", (json_int_t)s->max_sampled_depth,
-			"max_syn_queue", (json_int_t)s->max_syn_queue,
-			"listener_drops", (json_int_t)s->listener_drops,
-			"sample_ns", (json_int_t)s->sample_ns,
-			"series", series_to_json(s)));
-	if (s->have_netstat)
-		json_object_set_new(j, "netstat", json_pack(
-			"{s:I, s:I, s:I, s:I}",
-			"ListenOverflows", (json_int_t)s->listen_overflows,
-			"ListenDrops", (json_int_t)s->listen_drops,
-			"TCPReqQFullDrop", (json_int_t)s->synq_drops,
-			"TCPReqQFullDoCookies", (json_int_t)s->syn_cookies));
-	json_object_set_new(j, "cost", prog_cost_to_json(&s->cost));
-	if (s->why[0])
-		json_object_set_new(j, "missing", json_string(s->why));
-	return j;
-}
-
-static int series_from_json(const json_t *j, struct accept_queue_stats *s)
-{
-	s->every_ms = json_integer_value(json_object_get(j, "every_ms"));
-	s->series_len = json_array_size(json_object_get(j, cols[0].name));
-	if (s->series_len > ACCEPTQ_SERIES_MAX)
+	if (!json_is_array(col))
 		return -EINVAL;
-	for (size_t k = 0; k < sizeof(cols) / sizeof(cols[0]); k++) {
-		const json_t *col = json_object_get(j, cols[k].name), *v;
-		size_t i;
-
-		if (json_array_size(col) != s->series_len)
+	if (m == (char *)&s->series[0].t_ms) {
+		if (json_array_size(col) > ACCEPTQ_SERIES_MAX)
+			return -ERANGE;
+		s->series_len = json_array_size(col);
+	} else if (json_array_size(col) != s->series_len) {
+		return -EINVAL;
+	}
+	json_array_foreach(col, i, v) {
+		if (!json_is_integer(v))
 			return -EINVAL;
-		json_array_foreach(col, i, v)
-			*(__u32 *)((char *)&s->series[i] + cols[k].off) = json_integer_value(v);
+		if (json_integer_value(v) < 0 || json_integer_value(v) > UINT32_MAX)
+			return -ERANGE;
+		*(__u32 *)(m + i * sizeof(s->series[0])) = json_integer_value(v);
 	}
 	return 0;
 }
 
-int accept_queue_stats_from_json(const json_t *j, struct accept_queue_stats *s)
-{
-	static const struct json_field enqueues[] = {
-		JSON_FIELD(struct accept_queue_stats, "count", enqueues),
-		JSON_FIELD(struct accept_queue_stats, "at_limit", at_limit),
-		JSON_FIELD(struct accept_queue_stats, "max_depth", max_depth),
-		JSON_FIELD(struct accept_queue_stats, "limit", limit),
-	}, samples[] = {
-		JSON_FIELD(struct accept_queue_stats, "listeners", listeners),
-		JSON_FIELD(struct accept_queue_stats, "count", samples),
-		JSON_FIELD(struct accept_queue_stats, "full", samples_full),
-		JSON_FIELD(struct accept_queue_stats, "max_depth", max_sampled_depth),
-		JSON_FIELD(struct accept_queue_stats, "max_syn_queue", max_syn_queue),
-		JSON_FIELD(struct accept_queue_stats, "listener_drops", listener_drops),
-		JSON_FIELD(struct accept_queue_stats, "sample_ns", sample_ns),
-	}, netstat[] = {
-		JSON_FIELD(struct accept_queue_stats, "ListenOverflows", listen_overflows),
-		JSON_FIELD(struct accept_queue_stats, "ListenDrops", listen_drops),
-		JSON_FIELD(struct accept_queue_stats, "TCPReqQFullDrop", synq_drops),
-		JSON_FIELD(struct accept_queue_stats, "TCPReqQFullDoCookies", syn_cookies),
-	};
-	const json_t *e = json_object_get(j, "enqueues"), *sm = json_object_get(j, "samples"),
-		     *n = json_object_get(j, "netstat");
-	int err = 0;
+static const struct jm_codec column_json = { column_to_json, column_from_json };
 
-	memset(s, 0, sizeof(*s));
-	/* what was not measured is not in the record */
-	s->have_enqueues = e != NULL;
-	s->have_samples = sm != NULL;
-	s->have_netstat = n != NULL;
-	json_string_read(j, "missing", s->why, sizeof(s->why));
-	if (e)
-		err = JSON_FIELDS_READ(e, s, enqueues)
-		      ?: log2_hist_from_json(json_object_get(e, "depth"), &s->depth);
-	if (sm && !err)
-		err = JSON_FIELDS_READ(sm, s, samples)
-		      ?: series_from_json(json_object_get(sm, "series"), s);
-	if (n && !err)
-		err = JSON_FIELDS_READ(n, s, netstat);
-	return err ?: prog_cost_from_json(json_object_get(j, "cost"), &s->cost);
+#define COLUMN(m) JM_CODEC(struct accept_queue_stats, #m, series[0].m, column_json)
+static const struct jm_field series_fields[] = {
+	JM_UINT(struct accept_queue_stats, "every_ms", every_ms),
+	COLUMN(t_ms), COLUMN(depth), COLUMN(max_depth), COLUMN(limit),
+	COLUMN(syn_queue), COLUMN(enqueues), COLUMN(peak), COLUMN(full),
+};
+#undef COLUMN
+JM_TABLE(series_table, series_fields);
+
+static const struct jm_field enqueue_fields[] = {
+	JM_U64(struct accept_queue_stats, "count", enqueues),
+	JM_U64(struct accept_queue_stats, "at_limit", at_limit),
+	JM_UINT(struct accept_queue_stats, "max_depth", max_depth),
+	JM_UINT(struct accept_queue_stats, "limit", limit),
+	JM_CODEC(struct accept_queue_stats, "depth", depth, log2_hist_depth_json),
+};
+JM_TABLE(enqueue_table, enqueue_fields);
+
+static const struct jm_field sample_fields[] = {
+	JM_UINT(struct accept_queue_stats, "listeners", listeners),
+	JM_U64(struct accept_queue_stats, "count", samples),
+	JM_U64(struct accept_queue_stats, "full", samples_full),
+	JM_UINT(struct accept_queue_stats, "max_depth", max_sampled_depth),
+	JM_UINT(struct accept_queue_stats, "max_syn_queue", max_syn_queue),
+	JM_U64(struct accept_queue_stats, "listener_drops", listener_drops),
+	JM_U64(struct accept_queue_stats, "sample_ns", sample_ns),
+	JM_GROUP("series", series_table),
+};
+JM_TABLE(sample_table, sample_fields);
+
+static const struct jm_field netstat_fields[] = {
+	JM_U64(struct accept_queue_stats, "ListenOverflows", listen_overflows),
+	JM_U64(struct accept_queue_stats, "ListenDrops", listen_drops),
+	JM_U64(struct accept_queue_stats, "TCPReqQFullDrop", synq_drops),
+	JM_U64(struct accept_queue_stats, "TCPReqQFullDoCookies", syn_cookies),
+};
+JM_TABLE(netstat_table, netstat_fields);
+
+static bool has_why(const void *s)
+{
+	return ((const struct accept_queue_stats *)s)->why[0];
 }
+
+/* what was not measured is not in the record */
+static const struct jm_field stats_fields[] = {
+	{ JM_FIELD("enqueues", 0, JM_OBJ), .sub = &enqueue_table,
+	  JM_HAVE(struct accept_queue_stats, have_enqueues) },
+	{ JM_FIELD("samples", 0, JM_OBJ), .sub = &sample_table,
+	  JM_HAVE(struct accept_queue_stats, have_samples) },
+	{ JM_FIELD("netstat", 0, JM_OBJ), .sub = &netstat_table,
+	  JM_HAVE(struct accept_queue_stats, have_netstat) },
+	STATS_COST(struct accept_queue_stats),
+	STATS_MISSING(struct accept_queue_stats, has_why),
+};
+JM_TABLE(stats_table, stats_fields);
+
+json_t *accept_queue_stats_to_json(const void *stats)
+{
+	return jm_to_json(stats, &stats_table);
+}
+
+int accept_queue_stats_from_json(const json_t *j, void *stats)
+{
+	memset(stats, 0, sizeof(struct accept_queue_stats));
+	return jm_read(j, stats, &stats_table);
+}
+
+const struct probe_ops accept_queue_probe_ops = {
+	.name = "accept_queue",
+	.yields = "accept-queue depth and its time at the limit, listen overflows",
+	.open = accept_queue_probe_open,
+	.attach = accept_queue_probe_attach,
+	.read = accept_queue_probe_read,
+	.reset = accept_queue_probe_reset,
+	.destroy = accept_queue_probe_destroy,
+	.print = accept_queue_stats_print,
+	.to_json = accept_queue_stats_to_json,
+	.from_json = accept_queue_stats_from_json,
+	.cost = offsetof(struct accept_queue_stats, cost),
+	.why = offsetof(struct accept_queue_stats, why),
+};

@@ -72,21 +72,20 @@ struct accept_queue_stats {
 	char why[192];          /* what is missing and why; "" when all works */
 };
 
-struct accept_queue_probe;
+/* The calls of probes/probe.h, on its common types: p is a handle from
+ * open, stats a struct accept_queue_stats. */
+extern const struct probe_ops accept_queue_probe_ops;
 
-int accept_queue_probe_open(struct accept_queue_probe **p,
-			    const struct probe_target *t);
-int accept_queue_probe_attach(struct accept_queue_probe *p);
-int accept_queue_probe_read(struct accept_queue_probe *p,
-			    struct accept_queue_stats *out);
-int accept_queue_probe_reset(struct accept_queue_probe *p);
-void accept_queue_probe_destroy(struct accept_queue_probe *p);
-/* Why the last open or attach of this thread failed ("" if it did not). */
-const char *accept_queue_probe_why(void);
+int accept_queue_probe_open(void **p, const struct probe_target *t, char *why, size_t len);
+int accept_queue_probe_attach(void *p, char *why, size_t len);
+int accept_queue_probe_read(void *p, void *stats);
+int accept_queue_probe_reset(void *p);
+void accept_queue_probe_destroy(void *p);
 
-void accept_queue_stats_print(FILE *f, const struct accept_queue_stats *s);
-json_t *accept_queue_stats_to_json(const struct accept_queue_stats *s);
-/* The inverse, from results.json: 0 or -EINVAL. */
-int accept_queue_stats_from_json(const json_t *j, struct accept_queue_stats *s);
+void accept_queue_stats_print(FILE *f, const void *stats);
+json_t *accept_queue_stats_to_json(const void *stats);
+/* The inverse, from results.json: 0, or -EINVAL (not such a record) or
+ * -ERANGE (a value that does not fit its member). */
+int accept_queue_stats_from_json(const json_t *j, void *stats);
 
 #endif

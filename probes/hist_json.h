@@ -1,15 +1,20 @@
 /* SPDX-License-Identifier: MIT */
-/* A log2 histogram in results.json: {"unit": "nsecs", "counts": [c0, c1, ...]}
+/*
+ * A log2 histogram in results.json, {"unit": "nsecs", "counts": [c0, c1, ...]},
  * where counts[s] is the number of values in [2^s, 2^(s+1)) (slot 0 also
- * holds 0), trimmed after the last non-zero slot. */
+ * holds 0), trimmed after the last non-zero slot: a codec for the
+ * common/json_map.h tables of the probes' stats, one per unit written
+ * (reading takes any unit).
+ *
+ *   JM_CODEC(struct sched_stats, "runq", runq, log2_hist_nsecs_json),
+ */
 #ifndef WHYSERVE_HIST_JSON_H
 #define WHYSERVE_HIST_JSON_H
 
-#include <jansson.h>
+#include "common/json_map.h"
 #include "probes/hist.h"
 
-json_t *log2_hist_to_json(const struct log2_hist *h, const char *unit);
-/* The inverse: 0, or -EINVAL when j is not such a histogram. */
-int log2_hist_from_json(const json_t *j, struct log2_hist *h);
+extern const struct jm_codec log2_hist_nsecs_json; /* "unit": "nsecs" */
+extern const struct jm_codec log2_hist_depth_json; /* "unit": "depth" */
 
 #endif

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* All the probes together: one table of them, each entry the probe's own
- * API (probes/probe.h) behind the same few calls. */
+/* All the probes together: one table of them, each entry a probe's calls
+ * (struct probe_ops, probes/probe.h) and where its stats are. */
 #include "probes/probes.h"
 #include "probes/hooks.h"
 
@@ -9,74 +9,16 @@
 #include <string.h>
 #include <unistd.h>
 
-struct probe_ops {
-	const char *name;
-	const char *yields;
-	int (*open)(void **p, const struct probe_target *t);
-	int (*attach)(void *p);
-	int (*read)(void *p, struct probes_stats *s);
-	int (*reset)(void *p);
-	void (*destroy)(void *p);
-	const char *(*why)(void);
-	void (*print)(FILE *f, const struct probes_stats *s);
-	json_t *(*to_json)(const struct probes_stats *s);
-	int (*from_json)(const json_t *j, struct probes_stats *s);
-	const struct prog_cost *(*cost)(const struct probes_stats *s);
-	const char *(*lacks)(const struct probes_stats *s);
-};
-
-/* The same calls for probe NAME, whose stats are probes_stats.NAME. */
-#define PROBE_OPS(NAME)                                                         \
-	static int NAME##_open_(void **p, const struct probe_target *t)         \
-	{                                                                       \
-		return NAME##_probe_open((struct NAME##_probe **)p, t);         \
-	}                                                                       \
-	static int NAME##_attach_(void *p) { return NAME##_probe_attach(p); }   \
-	static int NAME##_read_(void *p, struct probes_stats *s)                \
-	{                                                                       \
-		return NAME##_probe_read(p, &s->NAME);                          \
-	}                                                                       \
-	static int NAME##_reset_(void *p) { return NAME##_probe_reset(p); }     \
-	static void NAME##_destroy_(void *p) { NAME##_probe_destroy(p); }       \
-	static void NAME##_print_(FILE *f, const struct probes_stats *s)        \
-	{                                                                       \
-		NAME##_stats_print(f, &s->NAME);                                \
-	}                                                                       \
-	static json_t *NAME##_json_(const struct probes_stats *s)               \
-	{                                                                       \
-		return NAME##_stats_to_json(&s->NAME);                          \
-	}                                                                       \
-	static int NAME##_from_json_(const json_t *j, struct probes_stats *s)   \
-	{                                                                       \
-		return NAME##_stats_from_json(j, &s->NAME);                     \
-	}                                                                       \
-	static const struct prog_cost *NAME##_cost_(const struct probes_stats *s) \
-	{                                                                       \
-		return &s->NAME.cost;                                           \
-	}                                                                       \
-	static const char *NAME##_lacks_(const struct probes_stats *s)          \
-	{                                                                       \
-		return s->NAME.why;                                             \
-	}
-#define PROBE_ENTRY(NAME, SHOWN, YIELDS)                                        \
-	{ SHOWN, YIELDS, NAME##_open_, NAME##_attach_, NAME##_read_,            \
-	  NAME##_reset_, NAME##_destroy_, NAME##_probe_why, NAME##_print_,      \
-	  NAME##_json_, NAME##_from_json_, NAME##_cost_, NAME##_lacks_ }
-
-PROBE_OPS(syscalls)
-PROBE_OPS(sched)
-PROBE_OPS(accept_queue)
-PROBE_OPS(uring)
-
-static const struct probe_ops ops[PROBE_KINDS] = {
-	[PROBE_SYSCALLS] = PROBE_ENTRY(syscalls, "syscalls",
-		"syscall counts, times and latency histograms; syscalls per request"),
-	[PROBE_SCHED] = PROBE_ENTRY(sched, "sched",
-		"context switches, run-queue latency, off-CPU time, tasks created, migrations"),
-	[PROBE_ACCEPT_QUEUE] = PROBE_ENTRY(accept_queue, "accept_queue",
-		"accept-queue depth and its time at the limit, listen overflows"),
-	[PROBE_IO_URING] = PROBE_ENTRY(uring, "io_uring",
-		"io_uring submissions, completions and latency per opcode, io-wq punts, ring waits"),
+/* Each probe, and where its stats are in struct probes_stats. */
+static const struct {
+	const struct probe_ops *ops;
+	size_t stats;
+} table[PROBE_KINDS] = {
+	[PROBE_SYSCALLS] = { &syscalls_probe_ops, offsetof(struct probes_stats, syscalls) },
+	[PROBE_SCHED] = { &sched_probe_ops, offsetof(struct probes_stats, sched) },
+	[PROBE_ACCEPT_QUEUE] = { &accept_queue_probe_ops,
+				 offsetof(struct probes_stats, accept_queue) },
+	[PROBE_IO_URING] = { &io_uring_probe_ops, offsetof(struct probes_stats, io_uring) },
 };
 
 /*
@@ -114,19 +56,33 @@ static const struct probe_hook hooks[PROBE_KINDS][8] = {
 	},
 };
 
+/* Probe k's stats in s, */
+static void *stats_of(struct probes_stats *s, int k)
+{
+	return (char *)s + table[k].stats;
+}
+
+/* ... read only, or the member of them at off. */
+static const void *stats_in(const struct probes_stats *s, int k, size_t off)
+{
+	return (const char *)s + table[k].stats + off;
+}
+
 const struct probe_hook *probe_hooks(enum probe_kind k)
 {
 	return k < PROBE_KINDS ? hooks[k] : NULL;
 }
 
+/* Probe k is unavailable: why says why; NULL: the probe has said it in
+ * its status, or else err does. */
 static void unavailable(struct probes *ps, int k, int err, const char *why)
 {
 	struct probe_status *st = &ps->status[k];
 
 	st->available = false;
-	if (why && why[0])
+	if (why)
 		snprintf(st->why, sizeof(st->why), "%s", why);
-	else
+	else if (!st->why[0])
 		snprintf(st->why, sizeof(st->why), "%s", strerror(-err));
 }
 
@@ -155,8 +111,8 @@ int probes_open(struct probes **out, const struct probe_target *t,
 			 "BPF run-time statistics not available: %s%s",
 			 strerror(-ps->stats_fd), geteuid() ? " (not root)" : "");
 	for (int k = 0; k < PROBE_KINDS; k++) {
-		ps->status[k].name = ops[k].name;
-		ps->status[k].yields = ops[k].yields;
+		ps->status[k].name = table[k].ops->name;
+		ps->status[k].yields = table[k].ops->yields;
 		if (!(only & (1u << k))) {
 			unavailable(ps, k, 0, "not asked for");
 			continue;
@@ -165,14 +121,15 @@ int probes_open(struct probes **out, const struct probe_target *t,
 			unavailable(ps, k, -ENOENT, nobtf);
 			continue;
 		}
-		err = ops[k].open(&ps->probe[k], t);
+		err = table[k].ops->open(&ps->probe[k], t, ps->status[k].why,
+					 sizeof(ps->status[k].why));
 		if (err == -ENOMEM) {
 			probes_destroy(ps);
 			return err;
 		}
 		if (err) {
 			ps->probe[k] = NULL;
-			unavailable(ps, k, err, ops[k].why());
+			unavailable(ps, k, err, NULL);
 			continue;
 		}
 		ps->status[k].available = true;
@@ -190,10 +147,11 @@ int probes_attach(struct probes *ps)
 
 		if (!ps->probe[k])
 			continue;
-		err = ops[k].attach(ps->probe[k]);
+		err = table[k].ops->attach(ps->probe[k], ps->status[k].why,
+					   sizeof(ps->status[k].why));
 		if (err) {
-			unavailable(ps, k, err, ops[k].why());
-			ops[k].destroy(ps->probe[k]);
+			unavailable(ps, k, err, NULL);
+			table[k].ops->destroy(ps->probe[k]);
 			ps->probe[k] = NULL;
 		}
 	}
@@ -205,7 +163,7 @@ int probes_reset(struct probes *ps)
 	int first = 0;
 
 	for (int k = 0; k < PROBE_KINDS; k++) {
-		int err = ps->probe[k] ? ops[k].reset(ps->probe[k]) : 0;
+		int err = ps->probe[k] ? table[k].ops->reset(ps->probe[k]) : 0;
 
 		if (err && !first)
 			first = err;
@@ -223,7 +181,7 @@ int probes_read(struct probes *ps, struct probes_stats *s)
 
 		if (!ps->probe[k])
 			continue;
-		err = ops[k].read(ps->probe[k], s);
+		err = table[k].ops->read(ps->probe[k], stats_of(s, k));
 		s->have[k] = !err;
 		if (err && !first)
 			first = err;
@@ -237,7 +195,7 @@ void probes_destroy(struct probes *ps)
 		return;
 	for (int k = 0; k < PROBE_KINDS; k++)
 		if (ps->probe[k])
-			ops[k].destroy(ps->probe[k]);
+			table[k].ops->destroy(ps->probe[k]);
 	if (ps->stats_fd >= 0)
 		close(ps->stats_fd); /* the statistics go back to how they were */
 	free(ps);
@@ -245,17 +203,12 @@ void probes_destroy(struct probes *ps)
 
 const char *probe_name(enum probe_kind k)
 {
-	return k < PROBE_KINDS ? ops[k].name : "?";
-}
-
-const char *probe_yields(enum probe_kind k)
-{
-	return k < PROBE_KINDS ? ops[k].yields : "?";
+	return k < PROBE_KINDS ? table[k].ops->name : "?";
 }
 
 const char *probes_lacks(const struct probes_stats *s, enum probe_kind k)
 {
-	return k < PROBE_KINDS && s->have[k] ? ops[k].lacks(s) : "";
+	return k < PROBE_KINDS && s->have[k] ? stats_in(s, k, table[k].ops->why) : "";
 }
 
 int probes_available(const struct probes *ps)
@@ -270,25 +223,25 @@ int probes_available(const struct probes *ps)
 int probe_kind_of(const char *name)
 {
 	for (int k = 0; k < PROBE_KINDS; k++)
-		if (!strcmp(ops[k].name, name))
+		if (!strcmp(table[k].ops->name, name))
 			return k;
 	return -ENOENT;
 }
 
 const struct prog_cost *probes_cost(const struct probes_stats *s, enum probe_kind k)
 {
-	return k < PROBE_KINDS && s->have[k] ? ops[k].cost(s) : NULL;
+	return k < PROBE_KINDS && s->have[k] ? stats_in(s, k, table[k].ops->cost) : NULL;
 }
 
 void probes_print(FILE *f, const struct probes *ps, const struct probes_stats *s)
 {
 	for (int k = 0; k < PROBE_KINDS; k++) {
 		if (s->have[k]) {
-			ops[k].print(f, s);
+			table[k].ops->print(f, stats_in(s, k, 0));
 		} else {
-			fprintf(f, "%s: unavailable: %s\n", ops[k].name,
+			fprintf(f, "%s: unavailable: %s\n", table[k].ops->name,
 				ps->status[k].why[0] ? ps->status[k].why : "not read");
-			fprintf(f, "  (a run without it has no %s)\n", ops[k].yields);
+			fprintf(f, "  (a run without it has no %s)\n", table[k].ops->yields);
 		}
 		fprintf(f, "\n");
 	}
@@ -303,7 +256,7 @@ void probes_print_cost(FILE *f, const struct probes *ps, const struct probes_sta
 
 		if (!c)
 			continue;
-		fprintf(f, "  %-14s %14llu %10.0f %12.3f\n", ops[k].name,
+		fprintf(f, "  %-14s %14llu %10.0f %12.3f\n", table[k].ops->name,
 			(unsigned long long)c->events,
 			c->events ? (double)c->run_ns / c->events : 0.0, c->run_ns / 1e6);
 	}
@@ -319,7 +272,7 @@ json_t *probes_to_json(const struct probes *ps, const struct probes_stats *s)
 		json_t *p;
 
 		if (s->have[k]) {
-			p = ops[k].to_json(s);
+			p = table[k].ops->to_json(stats_in(s, k, 0));
 			json_object_set_new(p, "available", json_true());
 		} else {
 			p = json_pack("{s:b, s:s}", "available", 0, "why",
@@ -328,7 +281,7 @@ json_t *probes_to_json(const struct probes *ps, const struct probes_stats *s)
 		/* why the costs read zero, with each probe: "probes" holds only probes */
 		if (ps->cost_why[0])
 			json_object_set_new(p, "cost_why", json_string(ps->cost_why));
-		json_object_set_new(j, ops[k].name, p);
+		json_object_set_new(j, table[k].ops->name, p);
 	}
 	return j;
 }
@@ -341,15 +294,15 @@ int probes_from_json(const json_t *j, struct probes *ps, struct probes_stats *s)
 	if (!json_is_object(j))
 		return -EINVAL;
 	for (int k = 0; k < PROBE_KINDS; k++) {
-		const json_t *p = json_object_get(j, ops[k].name);
+		const json_t *p = json_object_get(j, table[k].ops->name);
 		struct probe_status *st = &ps->status[k];
 
-		st->name = ops[k].name;
-		st->yields = ops[k].yields;
+		st->name = table[k].ops->name;
+		st->yields = table[k].ops->yields;
 		if (!json_is_object(p))
 			return -EINVAL;
 		if (json_is_true(json_object_get(p, "available"))) {
-			int err = ops[k].from_json(p, s);
+			int err = table[k].ops->from_json(p, stats_of(s, k));
 
 			if (err)
 				return err;

@@ -23,10 +23,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "probes/accept_queue_probe.h"
+#include "probes/io_uring_probe.h"
 #include "probes/probe.h"
 #include "probes/sched_probe.h"
 #include "probes/syscalls_probe.h"
-#include "probes/uring_probe.h"
 
 enum probe_kind {
 	PROBE_SYSCALLS,
@@ -53,7 +53,7 @@ struct probes_opts {
 
 struct probes {
 	struct probe_status status[PROBE_KINDS];
-	void *probe[PROBE_KINDS]; /* struct NAME_probe *, NULL when unavailable */
+	void *probe[PROBE_KINDS]; /* its handle (probes/probe.h), NULL when unavailable */
 	int stats_fd;             /* holds BPF run-time statistics on; -1: off */
 	char cost_why[128];       /* why costs read zero, if they do */
 };
@@ -64,7 +64,7 @@ struct probes_stats {
 	struct syscalls_stats syscalls;
 	struct sched_stats sched;
 	struct accept_queue_stats accept_queue;
-	struct uring_stats uring; /* the io_uring probe */
+	struct io_uring_stats io_uring;
 };
 
 /* 0 or -ENOMEM; *ps is set either way on success. opts may be NULL. */
@@ -88,9 +88,8 @@ struct probe_hook {
 /* The hooks of probe k, ending with one whose sec is NULL. */
 const struct probe_hook *probe_hooks(enum probe_kind k);
 
-/* Its name ("io_uring") and what a run without it goes without. */
+/* Its name: "io_uring". */
 const char *probe_name(enum probe_kind k);
-const char *probe_yields(enum probe_kind k);
 /* What an available probe measured without, and why ("" if nothing), as read. */
 const char *probes_lacks(const struct probes_stats *s, enum probe_kind k);
 

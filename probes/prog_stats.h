@@ -19,5 +19,11 @@ struct prog_cost {
 int prog_stats_enable(void);
 /* Adds up the run-time statistics of every loaded program of an object. */
 int prog_cost_read(struct bpf_object *obj, struct prog_cost *cost);
+/*
+ * What they ran since base was read (prog_cost_read at attach or reset):
+ * a probe's cost over the measurement. 0, or -errno with out zeroed.
+ */
+int prog_cost_since(struct bpf_object *obj, const struct prog_cost *base,
+		    struct prog_cost *out);
 
 #endif

@@ -23,13 +23,6 @@ struct sched_probe {
 	char why[192];
 };
 
-static __thread char last_why[192];
-
-const char *sched_probe_why(void)
-{
-	return last_why;
-}
-
 /*
  * Turns off the programs of one figure when a hook of it is missing, and
  * says so. Returns whether the figure is measured.
@@ -49,20 +42,20 @@ static bool figure_hooks(struct sched_probe *p, const char *figure,
 	return ok;
 }
 
-int sched_probe_open(struct sched_probe **pp, const struct probe_target *t)
+int sched_probe_open(void **probe, const struct probe_target *t, char *why, size_t len)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = hooks_env.btf_path);
 	struct sched_probe *p;
 	int err;
 
-	*pp = NULL;
-	last_why[0] = '\0';
+	*probe = NULL;
+	why[0] = '\0';
 	if (!kernel_at_least(5, 11)) {
-		snprintf(last_why, sizeof(last_why),
+		snprintf(why, len,
 			 "needs Linux 5.11 (task storage in tracing programs)");
 		return -EOPNOTSUPP;
 	}
-	err = hook_exists("tp_btf/sched_switch", last_why, sizeof(last_why));
+	err = hook_exists("tp_btf/sched_switch", why, len);
 	if (err)
 		return err;
 
@@ -78,7 +71,7 @@ int sched_probe_open(struct sched_probe **pp, const struct probe_target *t)
 	p->skel = sched_bpf__open_opts(&opts);
 	if (!p->skel) {
 		err = -errno;
-		snprintf(last_why, sizeof(last_why), "failed to open BPF object: %s",
+		snprintf(why, len, "failed to open BPF object: %s",
 			 strerror(-err));
 		goto fail;
 	}
@@ -91,32 +84,34 @@ int sched_probe_open(struct sched_probe **pp, const struct probe_target *t)
 		p->skel->progs.sched_migrate_task }, 1);
 	err = sched_bpf__load(p->skel);
 	if (err) {
-		hooks_load_why(err, last_why, sizeof(last_why));
+		hooks_load_why(err, why, len);
 		goto fail;
 	}
-	*pp = p;
+	*probe = p;
 	return 0;
 fail:
 	sched_probe_destroy(p);
 	return err;
 }
 
-int sched_probe_attach(struct sched_probe *p)
+int sched_probe_attach(void *probe, char *why, size_t len)
 {
+	struct sched_probe *p = probe;
 	int err;
 
-	last_why[0] = '\0';
+	why[0] = '\0';
 	err = sched_bpf__attach(p->skel);
 	if (err) {
-		snprintf(last_why, sizeof(last_why), "failed to attach to the sched tracepoints: %s",
+		snprintf(why, len, "failed to attach to the sched tracepoints: %s",
 			 strerror(-err));
 		return err;
 	}
 	return sched_probe_reset(p);
 }
 
-int sched_probe_reset(struct sched_probe *p)
+int sched_probe_reset(void *probe)
 {
+	struct sched_probe *p = probe;
 	__u32 zero = 0;
 
 	memset(p->vals, 0, p->ncpus * sizeof(*p->vals));
@@ -134,8 +129,10 @@ static void hist_add(struct log2_hist *to, const struct log2_hist *h)
 		to->slots[i] += h->slots[i];
 }
 
-int sched_probe_read(struct sched_probe *p, struct sched_stats *s)
+int sched_probe_read(void *probe, void *out)
 {
+	struct sched_probe *p = probe;
+	struct sched_stats *s = out;
 	__u32 zero = 0;
 
 	memset(s, 0, sizeof(*s));
@@ -163,15 +160,14 @@ int sched_probe_read(struct sched_probe *p, struct sched_stats *s)
 	s->have_tasks = p->have_tasks;
 	s->have_migrations = p->have_migrations;
 	snprintf(s->why, sizeof(s->why), "%s", p->why);
-	if (!prog_cost_read(p->skel->obj, &s->cost)) {
-		s->cost.events -= p->cost_base.events;
-		s->cost.run_ns -= p->cost_base.run_ns;
-	}
+	prog_cost_since(p->skel->obj, &p->cost_base, &s->cost);
 	return 0;
 }
 
-void sched_probe_destroy(struct sched_probe *p)
+void sched_probe_destroy(void *probe)
 {
+	struct sched_probe *p = probe;
+
 	if (!p)
 		return;
 	sched_bpf__destroy(p->skel);
@@ -181,8 +177,9 @@ void sched_probe_destroy(struct sched_probe *p)
 
 /* ------------------------------------------------------------ output */
 
-void sched_stats_print(FILE *f, const struct sched_stats *s)
+void sched_stats_print(FILE *f, const void *stats)
 {
+	const struct sched_stats *s = stats;
 	__u64 sw = s->voluntary + s->involuntary;
 
 	fprintf(f, "scheduler\n");
@@ -215,63 +212,65 @@ void sched_stats_print(FILE *f, const struct sched_stats *s)
 		fprintf(f, "  missing: %s\n", s->why);
 }
 
-json_t *sched_stats_to_json(const struct sched_stats *s)
-{
-	json_t *j = json_pack("{s:I, s:I, s:I, s:o, s:I, s:o}",
-			      "voluntary", (json_int_t)s->voluntary,
-			      "involuntary", (json_int_t)s->involuntary,
-			      "oncpu_ns", (json_int_t)s->oncpu_ns,
-			      "oncpu", log2_hist_to_json(&s->oncpu, "nsecs"),
-			      "offcpu_ns", (json_int_t)s->offcpu_ns,
-			      "offcpu", log2_hist_to_json(&s->offcpu, "nsecs"));
+/* ------------------------------------------------------------ results.json */
 
-	if (s->have_runq) {
-		json_object_set_new(j, "runq_ns", json_integer(s->runq_ns));
-		json_object_set_new(j, "runq", log2_hist_to_json(&s->runq, "nsecs"));
-	}
-	if (s->have_tasks)
-		json_object_set_new(j, "tasks", json_pack("{s:I, s:I, s:I, s:I, s:I}",
-			"procs_created", (json_int_t)s->procs_created,
-			"threads_created", (json_int_t)s->threads_created,
-			"procs_exited", (json_int_t)s->procs_exited,
-			"threads_exited", (json_int_t)s->threads_exited,
-			"peak_above_start", (json_int_t)s->tasks_peak));
-	if (s->have_migrations)
-		json_object_set_new(j, "migrations", json_integer(s->migrations));
-	json_object_set_new(j, "cost", prog_cost_to_json(&s->cost));
-	if (s->why[0])
-		json_object_set_new(j, "missing", json_string(s->why));
-	return j;
+static const struct jm_field tasks_fields[] = {
+	JM_U64(struct sched_stats, "procs_created", procs_created),
+	JM_U64(struct sched_stats, "threads_created", threads_created),
+	JM_U64(struct sched_stats, "procs_exited", procs_exited),
+	JM_U64(struct sched_stats, "threads_exited", threads_exited),
+	/* an __s64, but never below 0: a peak of a count from 0 */
+	JM_U64(struct sched_stats, "peak_above_start", tasks_peak),
+};
+JM_TABLE(tasks_table, tasks_fields);
+
+static bool has_why(const void *s)
+{
+	return ((const struct sched_stats *)s)->why[0];
 }
 
-int sched_stats_from_json(const json_t *j, struct sched_stats *s)
-{
-	static const struct json_field all[] = {
-		JSON_FIELD(struct sched_stats, "voluntary", voluntary),
-		JSON_FIELD(struct sched_stats, "involuntary", involuntary),
-		JSON_FIELD(struct sched_stats, "oncpu_ns", oncpu_ns),
-		JSON_FIELD(struct sched_stats, "offcpu_ns", offcpu_ns),
-		JSON_FIELD(struct sched_stats, "runq_ns", runq_ns),
-		JSON_FIELD(struct sched_stats, "migrations", migrations),
-	}, tasks[] = {
-		JSON_FIELD(struct sched_stats, "procs_created", procs_created),
-		JSON_FIELD(struct sched_stats, "threads_created", threads_created),
-		JSON_FIELD(struct sched_stats, "procs_exited", procs_exited),
-		JSON_FIELD(struct sched_stats, "threads_exited", threads_exited),
-		JSON_FIELD(struct sched_stats, "peak_above_start", tasks_peak),
-	};
-	const json_t *t = json_object_get(j, "tasks");
-	int err;
+/* a figure not measured is not in the record */
+static const struct jm_field stats_fields[] = {
+	JM_U64(struct sched_stats, "voluntary", voluntary),
+	JM_U64(struct sched_stats, "involuntary", involuntary),
+	JM_U64(struct sched_stats, "oncpu_ns", oncpu_ns),
+	JM_CODEC(struct sched_stats, "oncpu", oncpu, log2_hist_nsecs_json),
+	JM_U64(struct sched_stats, "offcpu_ns", offcpu_ns),
+	JM_CODEC(struct sched_stats, "offcpu", offcpu, log2_hist_nsecs_json),
+	{ JM_FIELD("runq_ns", JM_M(struct sched_stats, runq_ns), JM_U64),
+	  JM_HAVE(struct sched_stats, have_runq) },
+	{ JM_FIELD("runq", JM_M(struct sched_stats, runq), JM_CODEC), .codec = &log2_hist_nsecs_json,
+	  JM_HAVE(struct sched_stats, have_runq) },
+	{ JM_FIELD("tasks", 0, JM_OBJ), .sub = &tasks_table, JM_HAVE(struct sched_stats, have_tasks) },
+	{ JM_FIELD("migrations", JM_M(struct sched_stats, migrations), JM_U64),
+	  JM_HAVE(struct sched_stats, have_migrations) },
+	STATS_COST(struct sched_stats),
+	STATS_MISSING(struct sched_stats, has_why),
+};
+JM_TABLE(stats_table, stats_fields);
 
-	memset(s, 0, sizeof(*s));
-	/* a figure not measured is not in the record */
-	s->have_runq = json_object_get(j, "runq") != NULL;
-	s->have_tasks = t != NULL;
-	s->have_migrations = json_object_get(j, "migrations") != NULL;
-	json_string_read(j, "missing", s->why, sizeof(s->why));
-	err = JSON_FIELDS_READ(j, s, all) ?: (t ? JSON_FIELDS_READ(t, s, tasks) : 0);
-	return err ?: log2_hist_from_json(json_object_get(j, "oncpu"), &s->oncpu)
-		   ?: log2_hist_from_json(json_object_get(j, "offcpu"), &s->offcpu)
-		   ?: (s->have_runq ? log2_hist_from_json(json_object_get(j, "runq"), &s->runq) : 0)
-		   ?: prog_cost_from_json(json_object_get(j, "cost"), &s->cost);
+json_t *sched_stats_to_json(const void *stats)
+{
+	return jm_to_json(stats, &stats_table);
 }
+
+int sched_stats_from_json(const json_t *j, void *stats)
+{
+	memset(stats, 0, sizeof(struct sched_stats));
+	return jm_read(j, stats, &stats_table);
+}
+
+const struct probe_ops sched_probe_ops = {
+	.name = "sched",
+	.yields = "context switches, run-queue latency, off-CPU time, tasks created, migrations",
+	.open = sched_probe_open,
+	.attach = sched_probe_attach,
+	.read = sched_probe_read,
+	.reset = sched_probe_reset,
+	.destroy = sched_probe_destroy,
+	.print = sched_stats_print,
+	.to_json = sched_stats_to_json,
+	.from_json = sched_stats_from_json,
+	.cost = offsetof(struct sched_stats, cost),
+	.why = offsetof(struct sched_stats, why),
+};

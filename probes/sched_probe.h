@@ -53,19 +53,20 @@ struct sched_stats {
 	char why[192];         /* what is missing and why; "" when all works */
 };
 
-struct sched_probe;
+/* The calls of probes/probe.h, on its common types: p is a handle from
+ * open, stats a struct sched_stats. */
+extern const struct probe_ops sched_probe_ops;
 
-int sched_probe_open(struct sched_probe **p, const struct probe_target *t);
-int sched_probe_attach(struct sched_probe *p);
-int sched_probe_read(struct sched_probe *p, struct sched_stats *out);
-int sched_probe_reset(struct sched_probe *p);
-void sched_probe_destroy(struct sched_probe *p);
-/* Why the last open or attach of this thread failed ("" if it did not). */
-const char *sched_probe_why(void);
+int sched_probe_open(void **p, const struct probe_target *t, char *why, size_t len);
+int sched_probe_attach(void *p, char *why, size_t len);
+int sched_probe_read(void *p, void *stats);
+int sched_probe_reset(void *p);
+void sched_probe_destroy(void *p);
 
-void sched_stats_print(FILE *f, const struct sched_stats *s);
-json_t *sched_stats_to_json(const struct sched_stats *s);
-/* The inverse, from results.json: 0 or -EINVAL. */
-int sched_stats_from_json(const json_t *j, struct sched_stats *s);
+void sched_stats_print(FILE *f, const void *stats);
+json_t *sched_stats_to_json(const void *stats);
+/* The inverse, from results.json: 0, or -EINVAL (not such a record) or
+ * -ERANGE (a value that does not fit its member). */
+int sched_stats_from_json(const json_t *j, void *stats);
 
 #endif

@@ -27,13 +27,6 @@ struct syscalls_probe {
 	char why[192];
 };
 
-static __thread char last_why[192];
-
-const char *syscalls_probe_why(void)
-{
-	return last_why;
-}
-
 const char *syscall_name(int nr, char *buf, size_t len)
 {
 	if (nr == SYSCALL_SLOTS - 1)
@@ -45,17 +38,17 @@ const char *syscall_name(int nr, char *buf, size_t len)
 	return buf;
 }
 
-int syscalls_probe_open(struct syscalls_probe **pp, const struct probe_target *t)
+int syscalls_probe_open(void **probe, const struct probe_target *t, char *why, size_t len)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = hooks_env.btf_path);
 	struct syscalls_probe *p;
 	bool btf;
 	int err;
 
-	*pp = NULL;
-	last_why[0] = '\0';
+	*probe = NULL;
+	why[0] = '\0';
 	if (!kernel_at_least(5, 11)) {
-		snprintf(last_why, sizeof(last_why),
+		snprintf(why, len,
 			 "needs Linux 5.11 (task storage in tracing programs)");
 		return -EOPNOTSUPP;
 	}
@@ -63,9 +56,9 @@ int syscalls_probe_open(struct syscalls_probe **pp, const struct probe_target *t
 	btf = !hook_exists("tp_btf/sys_enter", NULL, 0) &&
 	      !hook_exists("tp_btf/sys_exit", NULL, 0);
 	if (!btf && ((err = hook_exists("tracepoint/raw_syscalls/sys_enter",
-					last_why, sizeof(last_why))) ||
+					why, len)) ||
 		     (err = hook_exists("tracepoint/raw_syscalls/sys_exit",
-					last_why, sizeof(last_why)))))
+					why, len))))
 		return err;
 
 	p = calloc(1, sizeof(*p));
@@ -80,7 +73,7 @@ int syscalls_probe_open(struct syscalls_probe **pp, const struct probe_target *t
 	p->skel = syscalls_bpf__open_opts(&opts);
 	if (!p->skel) {
 		err = -errno;
-		snprintf(last_why, sizeof(last_why), "failed to open BPF object: %s",
+		snprintf(why, len, "failed to open BPF object: %s",
 			 strerror(-err));
 		goto fail;
 	}
@@ -91,37 +84,41 @@ int syscalls_probe_open(struct syscalls_probe **pp, const struct probe_target *t
 	bpf_program__set_autoload(p->skel->progs.sys_exit_tp, !btf);
 	err = syscalls_bpf__load(p->skel);
 	if (err) {
-		hooks_load_why(err, last_why, sizeof(last_why));
+		hooks_load_why(err, why, len);
 		goto fail;
 	}
-	*pp = p;
+	*probe = p;
 	return 0;
 fail:
 	syscalls_probe_destroy(p);
 	return err;
 }
 
-void syscalls_probe_time_every_call(struct syscalls_probe *p, bool every)
+void syscalls_probe_time_every_call(void *probe, bool every)
 {
+	struct syscalls_probe *p = probe;
+
 	p->skel->data->sample_mask = every ? 0 : SYSCALL_SAMPLE_ONE_IN - 1;
 }
 
-int syscalls_probe_attach(struct syscalls_probe *p)
+int syscalls_probe_attach(void *probe, char *why, size_t len)
 {
+	struct syscalls_probe *p = probe;
 	int err;
 
-	last_why[0] = '\0';
+	why[0] = '\0';
 	err = syscalls_bpf__attach(p->skel);
 	if (err) {
-		snprintf(last_why, sizeof(last_why), "failed to attach to raw_syscalls: %s",
+		snprintf(why, len, "failed to attach to raw_syscalls: %s",
 			 strerror(-err));
 		return err;
 	}
 	return syscalls_probe_reset(p);
 }
 
-int syscalls_probe_reset(struct syscalls_probe *p)
+int syscalls_probe_reset(void *probe)
 {
+	struct syscalls_probe *p = probe;
 	int fd = bpf_map__fd(p->skel->maps.counts);
 
 	memset(p->vals, 0, p->ncpus * sizeof(*p->vals));
@@ -140,8 +137,10 @@ static int by_time_desc(const void *a, const void *b)
 	return x->nr - y->nr;
 }
 
-int syscalls_probe_read(struct syscalls_probe *p, struct syscalls_stats *s)
+int syscalls_probe_read(void *probe, void *out)
 {
+	struct syscalls_probe *p = probe;
+	struct syscalls_stats *s = out;
 	int fd = bpf_map__fd(p->skel->maps.counts);
 	double timed_ns, total_ns;
 	__u64 untimed;
@@ -184,15 +183,14 @@ int syscalls_probe_read(struct syscalls_probe *p, struct syscalls_stats *s)
 	}
 	qsort(s->sys, s->n, sizeof(s->sys[0]), by_time_desc);
 	snprintf(s->why, sizeof(s->why), "%s", p->why);
-	if (!prog_cost_read(p->skel->obj, &s->cost)) {
-		s->cost.events -= p->cost_base.events;
-		s->cost.run_ns -= p->cost_base.run_ns;
-	}
+	prog_cost_since(p->skel->obj, &p->cost_base, &s->cost);
 	return 0;
 }
 
-void syscalls_probe_destroy(struct syscalls_probe *p)
+void syscalls_probe_destroy(void *probe)
 {
+	struct syscalls_probe *p = probe;
+
 	if (!p)
 		return;
 	syscalls_bpf__destroy(p->skel);
@@ -214,8 +212,9 @@ const struct syscall_stat *syscalls_find(const struct syscalls_stats *s,
 #define PRINT_ROWS 20 /* the costliest syscalls; the rest in one line */
 #define PRINT_HISTS 5  /* latency histograms of the costliest few */
 
-void syscalls_stats_print(FILE *f, const struct syscalls_stats *s)
+void syscalls_stats_print(FILE *f, const void *stats)
 {
+	const struct syscalls_stats *s = stats;
 	__u64 rest = 0;
 	bool sampled = false;
 
@@ -253,59 +252,55 @@ void syscalls_stats_print(FILE *f, const struct syscalls_stats *s)
 		fprintf(f, "  missing: %s\n", s->why);
 }
 
-json_t *syscalls_stats_to_json(const struct syscalls_stats *s)
+/* ------------------------------------------------------------ results.json */
+
+static const struct jm_field syscall_fields[] = {
+	JM_STR(struct syscall_stat, "name", name),
+	JM_INT(struct syscall_stat, "nr", nr),
+	JM_U64(struct syscall_stat, "count", count),
+	JM_U64(struct syscall_stat, "timed", timed),
+	JM_U64(struct syscall_stat, "total_ns", total_ns),
+	JM_U64(struct syscall_stat, "max_ns", max_ns),
+	JM_CODEC(struct syscall_stat, "latency", hist, log2_hist_nsecs_json),
+};
+JM_TABLE(syscall_table, syscall_fields);
+
+static bool has_why(const void *s)
 {
-	json_t *list = json_array(), *j;
-
-	for (int i = 0; i < s->n; i++) {
-		const struct syscall_stat *st = &s->sys[i];
-
-		json_array_append_new(list, json_pack(
-			"{s:s, s:i, s:I, s:I, s:I, s:I, s:o}",
-			"name", st->name, "nr", st->nr,
-			"count", (json_int_t)st->count,
-			"timed", (json_int_t)st->timed,
-			"total_ns", (json_int_t)st->total_ns,
-			"max_ns", (json_int_t)st->max_ns,
-			"latency", log2_hist_to_json(&st->hist, "nsecs")));
-	}
-	j = json_pack("{s:I, s:I, s:o, s:o}",
-		      "calls", (json_int_t)s->calls,
-		      "total_ns", (json_int_t)s->total_ns,
-		      "syscalls", list,
-		      "cost", prog_cost_to_json(&s->cost));
-	if (s->why[0])
-		json_object_set_new(j, "missing", json_string(s->why));
-	return j;
+	return ((const struct syscalls_stats *)s)->why[0];
 }
 
-int syscalls_stats_from_json(const json_t *j, struct syscalls_stats *s)
+static const struct jm_field stats_fields[] = {
+	JM_U64(struct syscalls_stats, "calls", calls),
+	JM_U64(struct syscalls_stats, "total_ns", total_ns),
+	JM_ARRAY(struct syscalls_stats, "syscalls", sys, n, syscall_table),
+	STATS_COST(struct syscalls_stats),
+	STATS_MISSING(struct syscalls_stats, has_why),
+};
+JM_TABLE(stats_table, stats_fields);
+
+json_t *syscalls_stats_to_json(const void *stats)
 {
-	static const struct json_field all[] = {
-		JSON_FIELD(struct syscalls_stats, "calls", calls),
-		JSON_FIELD(struct syscalls_stats, "total_ns", total_ns),
-	}, one[] = {
-		JSON_FIELD(struct syscall_stat, "nr", nr),
-		JSON_FIELD(struct syscall_stat, "count", count),
-		JSON_FIELD(struct syscall_stat, "timed", timed),
-		JSON_FIELD(struct syscall_stat, "total_ns", total_ns),
-		JSON_FIELD(struct syscall_stat, "max_ns", max_ns),
-	};
-	const json_t *list = json_object_get(j, "syscalls"), *v;
-	size_t i;
-	int err;
-
-	memset(s, 0, sizeof(*s));
-	if (!json_is_array(list) || json_array_size(list) > SYSCALL_SLOTS)
-		return -EINVAL;
-	err = JSON_FIELDS_READ(j, s, all);
-	json_array_foreach(list, i, v) {
-		struct syscall_stat *st = &s->sys[s->n++];
-
-		json_string_read(v, "name", st->name, sizeof(st->name));
-		err = err ?: JSON_FIELDS_READ(v, st, one)
-			  ?: log2_hist_from_json(json_object_get(v, "latency"), &st->hist);
-	}
-	json_string_read(j, "missing", s->why, sizeof(s->why));
-	return err ?: prog_cost_from_json(json_object_get(j, "cost"), &s->cost);
+	return jm_to_json(stats, &stats_table);
 }
+
+int syscalls_stats_from_json(const json_t *j, void *stats)
+{
+	memset(stats, 0, sizeof(struct syscalls_stats));
+	return jm_read(j, stats, &stats_table);
+}
+
+const struct probe_ops syscalls_probe_ops = {
+	.name = "syscalls",
+	.yields = "syscall counts, times and latency histograms; syscalls per request",
+	.open = syscalls_probe_open,
+	.attach = syscalls_probe_attach,
+	.read = syscalls_probe_read,
+	.reset = syscalls_probe_reset,
+	.destroy = syscalls_probe_destroy,
+	.print = syscalls_stats_print,
+	.to_json = syscalls_stats_to_json,
+	.from_json = syscalls_stats_from_json,
+	.cost = offsetof(struct syscalls_stats, cost),
+	.why = offsetof(struct syscalls_stats, why),
+};

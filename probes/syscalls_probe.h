@@ -40,23 +40,24 @@ struct syscalls_stats {
 	char why[192];         /* what is missing and why; "" when all works */
 };
 
-struct syscalls_probe;
+/* The calls of probes/probe.h, on its common types: p is a handle from
+ * open, stats a struct syscalls_stats. */
+extern const struct probe_ops syscalls_probe_ops;
 
-int syscalls_probe_open(struct syscalls_probe **p, const struct probe_target *t);
-int syscalls_probe_attach(struct syscalls_probe *p);
-int syscalls_probe_read(struct syscalls_probe *p, struct syscalls_stats *out);
-int syscalls_probe_reset(struct syscalls_probe *p);
-void syscalls_probe_destroy(struct syscalls_probe *p);
-/* Why the last open or attach of this thread failed ("" if it did not). */
-const char *syscalls_probe_why(void);
+int syscalls_probe_open(void **p, const struct probe_target *t, char *why, size_t len);
+int syscalls_probe_attach(void *p, char *why, size_t len);
+int syscalls_probe_read(void *p, void *stats);
+int syscalls_probe_reset(void *p);
+void syscalls_probe_destroy(void *p);
 /* Time every call, not a sample of hot, fast ones (probes/syscalls.h):
  * exact times, for two clock reads on every call. Any time after open. */
-void syscalls_probe_time_every_call(struct syscalls_probe *p, bool every);
+void syscalls_probe_time_every_call(void *p, bool every);
 
-void syscalls_stats_print(FILE *f, const struct syscalls_stats *s);
-json_t *syscalls_stats_to_json(const struct syscalls_stats *s);
-/* The inverse, from results.json: 0 or -EINVAL. */
-int syscalls_stats_from_json(const json_t *j, struct syscalls_stats *s);
+void syscalls_stats_print(FILE *f, const void *stats);
+json_t *syscalls_stats_to_json(const void *stats);
+/* The inverse, from results.json: 0, or -EINVAL (not such a record) or
+ * -ERANGE (a value that does not fit its member). */
+int syscalls_stats_from_json(const json_t *j, void *stats);
 
 /* One syscall by name, or NULL when the target did not make it. */
 const struct syscall_stat *syscalls_find(const struct syscalls_stats *s,

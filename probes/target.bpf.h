@@ -19,12 +19,6 @@ static __always_inline bool current_in_target(void)
 	return bpf_get_current_cgroup_id() == target_cgroup_id;
 }
 
-/* Any task (sched_switch's prev and next) belongs to the target. */
-static __always_inline bool task_in_target(struct task_struct *t)
-{
-	return BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id) == target_cgroup_id;
-}
-
 /*
  * A socket belongs to the target when it was created there: softirq work
  * on a listener (a SYN, the final ACK) runs in whatever task happens to be

@@ -17,31 +17,31 @@ static bool there(void)
 enum tracefs_state tracefs_ensure(char *why, size_t len)
 {
 	static enum tracefs_state state = TRACEFS_MISSING;
-	static char last_why[160];
+	char reason[160];
 
 	if (state == TRACEFS_MOUNTED && there())
 		return state;
 	if (there())
 		return state = TRACEFS_THERE;
 	if (geteuid() != 0) {
-		snprintf(last_why, sizeof(last_why),
+		snprintf(reason, sizeof(reason),
 			 "tracefs not mounted, and only root can mount it "
 			 "(mount -t tracefs nodev " TRACEFS ")");
 	} else if (unshare(CLONE_NEWNS) ||
 		   /* private: our mount must not propagate back to the machine */
 		   mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
-		snprintf(last_why, sizeof(last_why),
+		snprintf(reason, sizeof(reason),
 			 "tracefs not mounted, and no mount namespace of our own to mount it in: %s",
 			 strerror(errno));
 	} else if (mount("nodev", TRACEFS, "tracefs", 0, NULL)) {
-		snprintf(last_why, sizeof(last_why), "tracefs not mounted, and mounting it failed: %s%s",
+		snprintf(reason, sizeof(reason), "tracefs not mounted, and mounting it failed: %s%s",
 			 strerror(errno), errno == ENODEV ? " (this kernel has no tracefs)" : "");
 	} else if (!there()) {
-		snprintf(last_why, sizeof(last_why), "tracefs mounted at " TRACEFS " has no events/");
+		snprintf(reason, sizeof(reason), "tracefs mounted at " TRACEFS " has no events/");
 	} else {
 		return state = TRACEFS_MOUNTED;
 	}
 	if (why && len)
-		snprintf(why, len, "%s", last_why);
+		snprintf(why, len, "%s", reason);
 	return state = TRACEFS_MISSING;
 }

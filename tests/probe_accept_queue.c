@@ -171,17 +171,17 @@ static bool connect_served(int port)
 	return ok;
 }
 
-static bool fresh(struct accept_queue_probe *p)
+static bool fresh(void *p)
 {
 	return accept_queue_probe_read(p, &s) == 0;
 }
 
 /* Root, a cgroup and the probe's hooks, or a skip that names what is missing. */
-static struct accept_queue_probe *setup(struct cgroup *cg, struct listener *l,
-					int backlog, int mode)
+static void *setup(struct cgroup *cg, struct listener *l, int backlog, int mode)
 {
-	struct accept_queue_probe *p;
+	void *p;
 	struct probe_target t;
+	char why[256];
 	int err;
 
 	test_require_root();
@@ -196,13 +196,13 @@ static struct accept_queue_probe *setup(struct cgroup *cg, struct listener *l,
 	if (!CHECK(err == 0, "listener_start: %s", strerror(-err)))
 		return NULL;
 	t = (struct probe_target){ .cgroup_id = cg->id, .pid = l->pid };
-	err = accept_queue_probe_open(&p, &t);
+	err = accept_queue_probe_open(&p, &t, why, sizeof(why));
 	if (err == -EOPNOTSUPP)
-		test_skip("%s", accept_queue_probe_why());
-	if (!CHECK(err == 0, "open: %s", accept_queue_probe_why()))
+		test_skip("%s", why);
+	if (!CHECK(err == 0, "open: %s", why))
 		return NULL;
-	err = accept_queue_probe_attach(p);
-	if (!CHECK(err == 0, "attach: %s", accept_queue_probe_why())) {
+	err = accept_queue_probe_attach(p, why, sizeof(why));
+	if (!CHECK(err == 0, "attach: %s", why)) {
 		accept_queue_probe_destroy(p);
 		return NULL;
 	}
@@ -216,7 +216,7 @@ static struct accept_queue_probe *setup(struct cgroup *cg, struct listener *l,
 	return p;
 }
 
-static void teardown(struct accept_queue_probe *p, struct cgroup *cg)
+static void teardown(void *p, struct cgroup *cg)
 {
 	if (p && fresh(p))
 		accept_queue_stats_print(stdout, &s);
@@ -227,7 +227,7 @@ static void teardown(struct accept_queue_probe *p, struct cgroup *cg)
 /* backlog 16, never accepted, 40 connects: the kernel queues 17. */
 static void never_accepting_listener_fills_to_backlog_plus_one(void)
 {
-	struct accept_queue_probe *p;
+	void *p;
 	struct listener l;
 	struct cgroup cg;
 
@@ -299,7 +299,7 @@ out:
  * every enqueue finds the queue empty but for the new child. */
 static void accepting_listener_stays_empty(void)
 {
-	struct accept_queue_probe *p;
+	void *p;
 	struct listener l;
 	struct cgroup cg;
 	int served = 0;
@@ -368,7 +368,7 @@ static pid_t overflow_elsewhere(void)
  * one in the target's netns but another cgroup, one in another netns. */
 static void untargeted_listeners_not_counted(void)
 {
-	struct accept_queue_probe *p;
+	void *p;
 	struct listener l, other;
 	struct cgroup cg;
 	int status = -1;
@@ -409,10 +409,11 @@ out:
  * the queue fill, and the probe says what it goes without. */
 static void degrades_to_samples_without_sk_data_ready(void)
 {
-	struct accept_queue_probe *p, *none = NULL;
+	void *p, *none = NULL;
 	struct probe_target nt = { 0 };
 	struct listener l;
 	struct cgroup cg;
+	char why[256];
 	int err;
 
 	hooks_env.hidden = "sk_data_ready";
@@ -431,10 +432,9 @@ static void degrades_to_samples_without_sk_data_ready(void)
 
 	/* and without iter/tcp as well: nothing left, and it says why */
 	hooks_env.hidden = "sk_data_ready,tcp";
-	err = accept_queue_probe_open(&none, &nt);
+	err = accept_queue_probe_open(&none, &nt, why, sizeof(why));
 	CHECK(err == -EOPNOTSUPP && !none, "open without any hook: %d", err);
-	CHECK(strstr(accept_queue_probe_why(), "sk_data_ready") &&
-	      strstr(accept_queue_probe_why(), "iter"), "why: '%s'", accept_queue_probe_why());
+	CHECK(strstr(why, "sk_data_ready") && strstr(why, "iter"), "why: '%s'", why);
 out:
 	hooks_env.hidden = NULL;
 	teardown(p, &cg);

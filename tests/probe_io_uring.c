@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * uring (io_uring) probe against rings whose answer is known: N NOPs and
+ * io_uring probe against rings whose answer is known: N NOPs and
  * N reads, reads forced to io-wq with IOSQE_ASYNC, a wait on an empty
  * pipe, a multishot accept; and a target beside an untargeted busy ring.
  * The target runs in a cgroup of its own and does each step when told.
@@ -8,7 +8,7 @@
 #include "harness/sandbox/cgroup.h"
 #include "probes/hist_print.h"
 #include "probes/hooks.h"
-#include "probes/uring_probe.h"
+#include "probes/io_uring_probe.h"
 #include "tests/lib/check.h"
 #include "tests/lib/fresh_tracefs.h"
 
@@ -30,11 +30,11 @@
 #define N 100 /* NOPs, and reads */
 #define M 20  /* reads with IOSQE_ASYNC */
 
-static struct uring_stats s; /* big: not on the stack */
+static struct io_uring_stats s; /* big: not on the stack */
 
-static bool fresh(struct uring_probe *p)
+static bool fresh(void *p)
 {
-	return uring_probe_read(p, &s) == 0;
+	return io_uring_probe_read(p, &s) == 0;
 }
 
 /* n requests of one kind, 32 at a time, each waited for; 0 or -errno. */
@@ -164,10 +164,11 @@ static bool target_step(struct target *t, char k)
 	       read(t->done, &r, 1) == 1 && r == k;
 }
 
-static struct uring_probe *setup(struct cgroup *cg, struct target *t, step_fn fn)
+static void *setup(struct cgroup *cg, struct target *t, step_fn fn)
 {
 	struct probe_target pt;
-	struct uring_probe *p;
+	void *p;
+	char why[256];
 	int err;
 
 	test_require_root();
@@ -182,24 +183,24 @@ static struct uring_probe *setup(struct cgroup *cg, struct target *t, step_fn fn
 	if (!CHECK(err == 0, "target_start: %s", strerror(-err)))
 		return NULL;
 	pt = (struct probe_target){ .cgroup_id = cg->id, .pid = t->pid };
-	err = uring_probe_open(&p, &pt);
+	err = io_uring_probe_open(&p, &pt, why, sizeof(why));
 	if (err == -EOPNOTSUPP)
-		test_skip("%s", uring_probe_why());
-	if (!CHECK(err == 0, "open: %s", uring_probe_why()))
+		test_skip("%s", why);
+	if (!CHECK(err == 0, "open: %s", why))
 		return NULL;
-	err = uring_probe_attach(p);
-	if (!CHECK(err == 0, "attach: %s", uring_probe_why())) {
-		uring_probe_destroy(p);
+	err = io_uring_probe_attach(p, why, sizeof(why));
+	if (!CHECK(err == 0, "attach: %s", why)) {
+		io_uring_probe_destroy(p);
 		return NULL;
 	}
 	return p;
 }
 
-static void teardown(struct uring_probe *p, struct cgroup *cg)
+static void teardown(void *p, struct cgroup *cg)
 {
 	if (p && fresh(p))
-		uring_stats_print(stdout, &s);
-	uring_probe_destroy(p);
+		io_uring_stats_print(stdout, &s);
+	io_uring_probe_destroy(p);
 	cgroup_destroy(cg);
 }
 
@@ -221,8 +222,8 @@ static int counted_steps(struct io_uring *ring, struct target *t, int step)
 
 static void nops_and_reads_counted_per_opcode(void)
 {
-	struct uring_op_stats *nop = &s.ops[IORING_OP_NOP], *rd = &s.ops[IORING_OP_READ];
-	struct uring_probe *p;
+	struct io_uring_op_stats *nop = &s.ops[IORING_OP_NOP], *rd = &s.ops[IORING_OP_READ];
+	void *p;
 	struct cgroup cg;
 	struct target t;
 	__u64 punted;
@@ -230,8 +231,8 @@ static void nops_and_reads_counted_per_opcode(void)
 	p = setup(&cg, &t, counted_steps);
 	if (!p)
 		goto out;
-	CHECK(uring_op_name(IORING_OP_READ) && !strcmp(uring_op_name(IORING_OP_READ), "READ"),
-	      "opcode name %s", uring_op_name(IORING_OP_READ));
+	CHECK(io_uring_op_name(IORING_OP_READ) && !strcmp(io_uring_op_name(IORING_OP_READ), "READ"),
+	      "opcode name %s", io_uring_op_name(IORING_OP_READ));
 
 	if (!CHECK(target_step(&t, 1), "step 1: %d NOPs and %d reads", N, N) || !CHECK(fresh(p), "read"))
 		goto out;
@@ -276,7 +277,7 @@ static void nops_and_reads_counted_per_opcode(void)
 	      (unsigned long long)rd->completed, N + M + 1,
 	      (unsigned long long)s.unattributed);
 	{
-		json_t *j = uring_stats_to_json(&s);
+		json_t *j = io_uring_stats_to_json(&s);
 		json_t *read = json_object_get(json_object_get(j, "ops"), "READ");
 
 		CHECK(json_integer_value(json_object_get(read, "submitted")) == N + M + 1 &&
@@ -333,9 +334,9 @@ static int multishot_steps(struct io_uring *ring, struct target *t, int step)
 
 static void multishot_accept_cqes_attributed(void)
 {
-	struct uring_op_stats *acc = &s.ops[IORING_OP_ACCEPT];
+	struct io_uring_op_stats *acc = &s.ops[IORING_OP_ACCEPT];
 	struct sockaddr_in sa = { .sin_family = AF_INET };
-	struct uring_probe *p;
+	void *p;
 	struct cgroup cg;
 	struct target t;
 	int fds[5];
@@ -376,14 +377,14 @@ out:
  * probe takes the classic tracepoint there. The same answers from it. */
 static void classic_complete_tracepoint_counts_the_same(void)
 {
-	struct uring_op_stats *nop = &s.ops[IORING_OP_NOP], *rd = &s.ops[IORING_OP_READ];
-	struct uring_probe *p = NULL;
+	struct io_uring_op_stats *nop = &s.ops[IORING_OP_NOP], *rd = &s.ops[IORING_OP_READ];
+	void *p = NULL;
 	struct cgroup cg = { .path = "" };
 	struct target t;
 
 	/* as on a fresh machine: the probe mounts tracefs itself */
 	test_without_tracefs();
-	uring_probe_classic_complete = true;
+	io_uring_probe_classic_complete = true;
 	p = setup(&cg, &t, counted_steps);
 	if (!p)
 		goto out;
@@ -408,11 +409,12 @@ out:
  * figure and says so; without the submissions it does not open. */
 static void degrades_without_a_tracepoint(void)
 {
-	struct uring_op_stats *rd = &s.ops[IORING_OP_READ];
-	struct uring_probe *p, *none = NULL;
+	struct io_uring_op_stats *rd = &s.ops[IORING_OP_READ];
+	void *p, *none = NULL;
 	struct probe_target nt = { 0 };
 	struct cgroup cg;
 	struct target t;
+	char why[256];
 	int err;
 
 	hooks_env.hidden = "io_uring_queue_async_work";
@@ -427,9 +429,9 @@ static void degrades_without_a_tracepoint(void)
 	      (unsigned long long)rd->submitted, (unsigned long long)rd->completed, M);
 
 	hooks_env.hidden = "io_uring_submit_req";
-	err = uring_probe_open(&none, &nt);
-	CHECK(err == -EOPNOTSUPP && !none && strstr(uring_probe_why(), "io_uring_submit_req"),
-	      "open without io_uring_submit_req: %d, why '%s'", err, uring_probe_why());
+	err = io_uring_probe_open(&none, &nt, why, sizeof(why));
+	CHECK(err == -EOPNOTSUPP && !none && strstr(why, "io_uring_submit_req"),
+	      "open without io_uring_submit_req: %d, why '%s'", err, why);
 out:
 	hooks_env.hidden = NULL;
 	teardown(p, &cg);
@@ -446,7 +448,7 @@ static int nops_only(struct io_uring *ring, struct target *t, int step)
 static void untargeted_ring_not_counted(void)
 {
 	struct io_uring ring;
-	struct uring_probe *p;
+	void *p;
 	struct cgroup cg;
 	struct target t;
 	int file = -1, pw[2] = { -1, -1 }, err;

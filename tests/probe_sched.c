@@ -17,7 +17,7 @@
 struct run {
 	struct cgroup cg;
 	struct workload w;
-	struct sched_probe *p;
+	void *p;
 	struct sched_stats s;
 };
 
@@ -26,6 +26,7 @@ struct run {
 static bool run_start(struct run *r, const char *const args[])
 {
 	struct probe_target t;
+	char why[256];
 	int err;
 
 	memset(r, 0, sizeof(*r));
@@ -36,11 +37,11 @@ static bool run_start(struct run *r, const char *const args[])
 	if (!CHECK(!err, "start workload: %s", strerror(-err)))
 		return false;
 	t = (struct probe_target){ .cgroup_id = r->cg.id, .pid = r->w.pid };
-	err = sched_probe_open(&r->p, &t);
-	if (!CHECK(!err, "open probe: %s: %s", strerror(-err), sched_probe_why()))
+	err = sched_probe_open(&r->p, &t, why, sizeof(why));
+	if (!CHECK(!err, "open probe: %s: %s", strerror(-err), why))
 		return false;
-	err = sched_probe_attach(r->p);
-	if (!CHECK(!err, "attach probe: %s: %s", strerror(-err), sched_probe_why()))
+	err = sched_probe_attach(r->p, why, sizeof(why));
+	if (!CHECK(!err, "attach probe: %s: %s", strerror(-err), why))
 		return false;
 	/* blocked in read(stdin) before it is told to go */
 	return CHECK(WAIT_UNTIL(workload_all_blocked(&r->w), 5000), "workload never blocked");

@@ -23,13 +23,14 @@
 struct run {
 	struct cgroup cg;
 	struct workload w;
-	struct syscalls_probe *p;
+	void *p;
 	struct syscalls_stats *s;
 };
 
 static bool run_start(struct run *r, const char *const args[])
 {
 	struct probe_target t;
+	char why[256];
 	int err;
 
 	memset(r, 0, sizeof(*r));
@@ -42,11 +43,11 @@ static bool run_start(struct run *r, const char *const args[])
 	if (!CHECK(!err, "start workload: %s", strerror(-err)))
 		return false;
 	t = (struct probe_target){ .cgroup_id = r->cg.id, .pid = r->w.pid };
-	err = syscalls_probe_open(&r->p, &t);
-	if (!CHECK(!err, "open probe: %s: %s", strerror(-err), syscalls_probe_why()))
+	err = syscalls_probe_open(&r->p, &t, why, sizeof(why));
+	if (!CHECK(!err, "open probe: %s: %s", strerror(-err), why))
 		return false;
-	err = syscalls_probe_attach(r->p);
-	return CHECK(!err, "attach probe: %s: %s", strerror(-err), syscalls_probe_why());
+	err = syscalls_probe_attach(r->p, why, sizeof(why));
+	return CHECK(!err, "attach probe: %s: %s", strerror(-err), why);
 }
 
 /* Go, wait for the exit, read. */

@@ -184,7 +184,7 @@ static void hook_table_matches_programs(void)
 {
 	static const char *const objs[PROBE_KINDS] = {
 		[PROBE_SYSCALLS] = "syscalls", [PROBE_SCHED] = "sched",
-		[PROBE_ACCEPT_QUEUE] = "accept_queue", [PROBE_IO_URING] = "uring",
+		[PROBE_ACCEPT_QUEUE] = "accept_queue", [PROBE_IO_URING] = "io_uring",
 	};
 
 	libbpf_set_print(NULL);
@@ -401,9 +401,10 @@ static void others_load_leaves_target_counts(void)
 	/* accept queue and io_uring: the target has neither */
 	CHECK(stats.accept_queue.enqueues == 0, "%llu enqueues on the target's listeners",
 	      (unsigned long long)stats.accept_queue.enqueues);
-	CHECK(stats.uring.submitted == 0 && stats.uring.completed == 0,
+	CHECK(stats.io_uring.submitted == 0 && stats.io_uring.completed == 0,
 	      "io_uring: %llu submitted, %llu completed for the target",
-	      (unsigned long long)stats.uring.submitted, (unsigned long long)stats.uring.completed);
+	      (unsigned long long)stats.io_uring.submitted,
+	      (unsigned long long)stats.io_uring.completed);
 out:
 	workload_stop(&noise);
 	cgroup_destroy(&noise_cg);

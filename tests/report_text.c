@@ -282,9 +282,9 @@ static void record_round_trip(void)
 					   s->accept_queue.series_len > 0;
 				break;
 			default:
-				err = uring_stats_from_json(p, &s->uring);
-				again = uring_stats_to_json(&s->uring);
-				seen[k] |= s->uring.submitted > 0;
+				err = io_uring_stats_from_json(p, &s->io_uring);
+				again = io_uring_stats_to_json(&s->io_uring);
+				seen[k] |= s->io_uring.submitted > 0;
 				break;
 			}
 			snprintf(what, sizeof(what), "%s: %s", model, probe_name(k));

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
-/* uring probe (io_uring), user space: choose the hooks this kernel has,
+/* io_uring probe, user space: choose the hooks this kernel has,
  * load, attach, read the per-CPU counters. */
-#include "probes/uring_probe.h"
+#include "probes/io_uring_probe.h"
 #include "probes/hist_json.h"
 #include "probes/hist_print.h"
 #include "probes/hooks.h"
 #include "probes/stats_json.h"
-#include "probes/uring.skel.h"
-#include "probes/uring_ops.h" /* uring_op_names[], made from vmlinux.h */
+#include "probes/io_uring.skel.h"
+#include "probes/io_uring_ops.h" /* io_uring_op_names[], made from vmlinux.h */
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -17,31 +17,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-_Static_assert(sizeof(struct uring_op_counts) % 8 == 0, "per-CPU value size");
-_Static_assert(sizeof(struct uring_totals) % 8 == 0, "per-CPU value size");
+_Static_assert(sizeof(struct io_uring_op_counts) % 8 == 0, "per-CPU value size");
+_Static_assert(sizeof(struct io_uring_totals) % 8 == 0, "per-CPU value size");
 
-struct uring_probe {
-	struct uring_bpf *skel;
+/* not io_uring_probe: <linux/io_uring.h> has one (the opcodes a ring supports) */
+struct io_uring_bpf_probe {
+	struct io_uring_bpf *skel;
 	int ncpus;
 	bool have_punts, have_waits;
 	struct prog_cost cost_base;
 	char why[192];
 };
 
-bool uring_probe_classic_complete;
+bool io_uring_probe_classic_complete;
 
-static __thread char last_why[192];
-
-const char *uring_probe_why(void)
+const char *io_uring_op_name(unsigned int op)
 {
-	return last_why;
-}
-
-const char *uring_op_name(unsigned int op)
-{
-	if (op >= sizeof(uring_op_names) / sizeof(uring_op_names[0]))
+	if (op >= sizeof(io_uring_op_names) / sizeof(io_uring_op_names[0]))
 		return NULL;
-	return uring_op_names[op];
+	return io_uring_op_names[op];
 }
 
 /* The arguments a tp_btf program of tracepoint tp gets, or -1 without it. */
@@ -98,17 +92,17 @@ static bool io_uring_disabled(void)
 	return v == 2;
 }
 
-int uring_probe_open(struct uring_probe **pp, const struct probe_target *t)
+int io_uring_probe_open(void **probe, const struct probe_target *t, char *why, size_t len)
 {
 	bool complete_btf, complete_tp;
-	struct uring_probe *p;
+	struct io_uring_bpf_probe *p;
 	__u64 multishot;
 	int err;
 
-	*pp = NULL;
-	last_why[0] = '\0';
+	*probe = NULL;
+	why[0] = '\0';
 	if (!hooks_btf()) {
-		snprintf(last_why, sizeof(last_why),
+		snprintf(why, len,
 			 "no kernel BTF at %s (CONFIG_DEBUG_INFO_BTF off)", hooks_btf_path());
 		return -ENODATA;
 	}
@@ -120,7 +114,7 @@ int uring_probe_open(struct uring_probe **pp, const struct probe_target *t)
 	 * io_uring_complete(ctx, req, cqe) is 6.13's, before it passed the
 	 * CQE's fields one by one, which the classic tracepoint's record
 	 * has kept throughout */
-	complete_btf = !uring_probe_classic_complete &&
+	complete_btf = !io_uring_probe_classic_complete &&
 		       tp_btf_nargs("io_uring_complete") == 3;
 	complete_tp = !complete_btf &&
 		      hook_exists("tracepoint/io_uring/io_uring_complete", NULL, 0) == 0;
@@ -128,7 +122,7 @@ int uring_probe_open(struct uring_probe **pp, const struct probe_target *t)
 	p->have_waits = tp_btf_nargs("io_uring_cqring_wait") == 2;
 	multishot = btf_enum_bit(hooks_btf(), "REQ_F_APOLL_MULTISHOT_BIT");
 	if (tp_btf_nargs("io_uring_submit_req") != 1 || !(complete_btf || complete_tp)) {
-		snprintf(last_why, sizeof(last_why),
+		snprintf(why, len,
 			 "no tracepoints io_uring_submit_req(req) and io_uring_complete "
 			 "in this kernel (io_uring off, or older than 5.19)");
 		free(p);
@@ -145,10 +139,10 @@ int uring_probe_open(struct uring_probe **pp, const struct probe_target *t)
 	if (io_uring_disabled())
 		add_why(p->why, sizeof(p->why), "io_uring is disabled (kernel.io_uring_disabled=2)");
 
-	p->skel = uring_bpf__open();
+	p->skel = io_uring_bpf__open();
 	if (!p->skel) {
 		err = -errno;
-		snprintf(last_why, sizeof(last_why), "failed to open BPF object: %s",
+		snprintf(why, len, "failed to open BPF object: %s",
 			 strerror(-err));
 		goto fail;
 	}
@@ -158,44 +152,46 @@ int uring_probe_open(struct uring_probe **pp, const struct probe_target *t)
 	bpf_program__set_autoload(p->skel->progs.complete_tp, complete_tp);
 	bpf_program__set_autoload(p->skel->progs.punt, p->have_punts);
 	bpf_program__set_autoload(p->skel->progs.cq_wait, p->have_waits);
-	err = uring_bpf__load(p->skel);
+	err = io_uring_bpf__load(p->skel);
 	if (err) {
-		hooks_load_why(err, last_why, sizeof(last_why));
+		hooks_load_why(err, why, len);
 		goto fail;
 	}
-	*pp = p;
+	*probe = p;
 	return 0;
 fail:
-	uring_probe_destroy(p);
+	io_uring_probe_destroy(p);
 	return err;
 }
 
-int uring_probe_attach(struct uring_probe *p)
+int io_uring_probe_attach(void *probe, char *why, size_t len)
 {
+	struct io_uring_bpf_probe *p = probe;
 	int err;
 
-	last_why[0] = '\0';
-	err = uring_bpf__attach(p->skel);
+	why[0] = '\0';
+	err = io_uring_bpf__attach(p->skel);
 	if (err) {
-		snprintf(last_why, sizeof(last_why), "failed to attach: %s%s",
+		snprintf(why, len, "failed to attach: %s%s",
 			 strerror(-err),
 			 bpf_program__autoload(p->skel->progs.complete_tp) ?
 			 " (tracepoint io_uring:io_uring_complete needs tracefs: "
 			 "mount -t tracefs nodev /sys/kernel/tracing)" : "");
 		return err;
 	}
-	return uring_probe_reset(p);
+	return io_uring_probe_reset(p);
 }
 
-int uring_probe_reset(struct uring_probe *p)
+int io_uring_probe_reset(void *probe)
 {
-	size_t sz = p->ncpus * sizeof(struct uring_op_counts);
+	struct io_uring_bpf_probe *p = probe;
+	size_t sz = p->ncpus * sizeof(struct io_uring_op_counts);
 	void *zero = calloc(1, sz);
 	int err = 0;
 
 	if (!zero)
 		return -ENOMEM;
-	for (__u32 k = 0; k < URING_OP_SLOTS && !err; k++)
+	for (__u32 k = 0; k < IO_URING_OP_SLOTS && !err; k++)
 		if (bpf_map_update_elem(bpf_map__fd(p->skel->maps.ops), &k, zero, BPF_ANY))
 			err = -errno;
 	if (!err && bpf_map_update_elem(bpf_map__fd(p->skel->maps.totals), &(__u32){ 0 },
@@ -206,15 +202,17 @@ int uring_probe_reset(struct uring_probe *p)
 	return err;
 }
 
-int uring_probe_read(struct uring_probe *p, struct uring_stats *s)
+int io_uring_probe_read(void *probe, void *out)
 {
-	struct uring_op_counts vals[p->ncpus];
-	struct uring_totals tot[p->ncpus];
+	struct io_uring_bpf_probe *p = probe;
+	struct io_uring_stats *s = out;
+	struct io_uring_op_counts vals[p->ncpus];
+	struct io_uring_totals tot[p->ncpus];
 	__u32 zero = 0;
 
 	memset(s, 0, sizeof(*s));
-	for (__u32 k = 0; k < URING_OP_SLOTS; k++) {
-		struct uring_op_stats *o = &s->ops[k];
+	for (__u32 k = 0; k < IO_URING_OP_SLOTS; k++) {
+		struct io_uring_op_stats *o = &s->ops[k];
 
 		if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.ops), &k, vals))
 			return -errno;
@@ -240,29 +238,34 @@ int uring_probe_read(struct uring_probe *p, struct uring_stats *s)
 	}
 	s->have_punts = p->have_punts;
 	s->have_waits = p->have_waits;
-	if (!prog_cost_read(p->skel->obj, &s->cost)) {
-		s->cost.events -= p->cost_base.events;
-		s->cost.run_ns -= p->cost_base.run_ns;
-	}
+	prog_cost_since(p->skel->obj, &p->cost_base, &s->cost);
 	snprintf(s->why, sizeof(s->why), "%s", p->why);
 	return 0;
 }
 
-void uring_probe_destroy(struct uring_probe *p)
+void io_uring_probe_destroy(void *probe)
 {
+	struct io_uring_bpf_probe *p = probe;
+
 	if (!p)
 		return;
-	uring_bpf__destroy(p->skel);
+	io_uring_bpf__destroy(p->skel);
 	free(p);
 }
 
 /* ------------------------------------------------------------ output */
 
+/* An opcode the target used: print and results.json leave the others out. */
+static bool op_seen(const struct io_uring_op_stats *o)
+{
+	return o->submitted || o->completed || o->punted;
+}
+
 static const char *op_label(unsigned int op, char *buf, size_t len)
 {
-	const char *name = uring_op_name(op);
+	const char *name = io_uring_op_name(op);
 
-	if (op == URING_OP_SLOTS - 1)
+	if (op == IO_URING_OP_SLOTS - 1)
 		snprintf(buf, len, "op>=%u", op);
 	else if (name)
 		snprintf(buf, len, "%s", name);
@@ -271,17 +274,18 @@ static const char *op_label(unsigned int op, char *buf, size_t len)
 	return buf;
 }
 
-void uring_stats_print(FILE *f, const struct uring_stats *s)
+void io_uring_stats_print(FILE *f, const void *stats)
 {
+	const struct io_uring_stats *s = stats;
 	char name[32];
 
 	fprintf(f, "io_uring\n");
 	fprintf(f, "  %-16s %10s %10s %8s %8s %9s %9s %9s\n", "opcode", "submitted",
 		"completed", "errors", "punted", "multishot", "p50 usecs", "p99 usecs");
-	for (unsigned int op = 0; op < URING_OP_SLOTS; op++) {
-		const struct uring_op_stats *o = &s->ops[op];
+	for (unsigned int op = 0; op < IO_URING_OP_SLOTS; op++) {
+		const struct io_uring_op_stats *o = &s->ops[op];
 
-		if (!o->submitted && !o->completed && !o->punted)
+		if (!op_seen(o))
 			continue;
 		fprintf(f, "  %-16s %10llu %10llu %8llu %8llu %9llu", op_label(op, name, sizeof(name)),
 			(unsigned long long)o->submitted, (unsigned long long)o->completed,
@@ -301,7 +305,7 @@ void uring_stats_print(FILE *f, const struct uring_stats *s)
 		fprintf(f, "  %llu CQEs not matched to a request (submitted before the probe "
 			   "attached, or not a request's: MSG_RING)\n",
 			(unsigned long long)s->unattributed);
-	for (unsigned int op = 0; op < URING_OP_SLOTS; op++) {
+	for (unsigned int op = 0; op < IO_URING_OP_SLOTS; op++) {
 		if (!log2_hist_total(&s->ops[op].latency))
 			continue;
 		fprintf(f, "  %s: submission to completion\n", op_label(op, name, sizeof(name)));
@@ -311,75 +315,113 @@ void uring_stats_print(FILE *f, const struct uring_stats *s)
 		fprintf(f, "  missing: %s\n", s->why);
 }
 
-json_t *uring_stats_to_json(const struct uring_stats *s)
+/* ------------------------------------------------------------ results.json */
+
+static const struct jm_field op_fields[] = {
+	JM_U64(struct io_uring_op_stats, "submitted", submitted),
+	JM_U64(struct io_uring_op_stats, "completed", completed),
+	JM_U64(struct io_uring_op_stats, "errors", errors),
+	JM_U64(struct io_uring_op_stats, "punted", punted),
+	JM_U64(struct io_uring_op_stats, "multishot", multishot),
+	JM_CODEC(struct io_uring_op_stats, "latency", latency, log2_hist_nsecs_json),
+};
+JM_TABLE(op_table, op_fields);
+
+/* The opcodes seen, by name: {"READ": {"opcode": 22, "submitted": ...}, ...} */
+static json_t *ops_to_json(const void *member, const void *stats)
 {
-	json_t *ops = json_object();
+	const struct io_uring_op_stats *ops = member;
+	json_t *j = json_object();
 	char name[32];
 
-	for (unsigned int op = 0; op < URING_OP_SLOTS; op++) {
-		const struct uring_op_stats *o = &s->ops[op];
+	(void)stats;
+	for (unsigned int op = 0; j && op < IO_URING_OP_SLOTS; op++) {
+		json_t *o;
 
-		if (!o->submitted && !o->completed && !o->punted)
+		if (!op_seen(&ops[op]))
 			continue;
-		json_object_set_new(ops, op_label(op, name, sizeof(name)), json_pack(
-			"{s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
-			"opcode", (json_int_t)op,
-			"submitted", (json_int_t)o->submitted,
-			"completed", (json_int_t)o->completed,
-			"errors", (json_int_t)o->errors,
-			"punted", (json_int_t)o->punted,
-			"multishot", (json_int_t)o->multishot,
-			"latency", log2_hist_to_json(&o->latency, "nsecs")));
+		o = json_pack("{s:I}", "opcode", (json_int_t)op);
+		if (!o || jm_write(o, &ops[op], &op_table)) {
+			json_decref(o);
+			o = NULL;
+		}
+		/* takes o, or frees it */
+		if (json_object_set_new(j, op_label(op, name, sizeof(name)), o)) {
+			json_decref(j);
+			return NULL;
+		}
 	}
-	return json_pack("{s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:b, s:o, s:s}",
-			 "ops", ops,
-			 "submitted", (json_int_t)s->submitted,
-			 "completed", (json_int_t)s->completed,
-			 "errors", (json_int_t)s->errors,
-			 "punted", (json_int_t)s->punted,
-			 "cq_waits", (json_int_t)s->cq_waits,
-			 "unattributed", (json_int_t)s->unattributed,
-			 "have_punts", s->have_punts, /* were punts and waits measured? */
-			 "have_waits", s->have_waits,
-			 "cost", prog_cost_to_json(&s->cost),
-			 "missing", s->why);
+	return j;
 }
 
-int uring_stats_from_json(const json_t *j, struct uring_stats *s)
+static int ops_from_json(const json_t *j, void *member, void *stats)
 {
-	static const struct json_field all[] = {
-		JSON_FIELD(struct uring_stats, "submitted", submitted),
-		JSON_FIELD(struct uring_stats, "completed", completed),
-		JSON_FIELD(struct uring_stats, "errors", errors),
-		JSON_FIELD(struct uring_stats, "punted", punted),
-		JSON_FIELD(struct uring_stats, "cq_waits", cq_waits),
-		JSON_FIELD(struct uring_stats, "unattributed", unattributed),
-	}, one[] = {
-		JSON_FIELD(struct uring_op_stats, "submitted", submitted),
-		JSON_FIELD(struct uring_op_stats, "completed", completed),
-		JSON_FIELD(struct uring_op_stats, "errors", errors),
-		JSON_FIELD(struct uring_op_stats, "punted", punted),
-		JSON_FIELD(struct uring_op_stats, "multishot", multishot),
-	};
-	const json_t *ops = json_object_get(j, "ops"), *v;
+	struct io_uring_op_stats *ops = member;
 	const char *name;
+	json_t *v;
 	int err;
 
-	memset(s, 0, sizeof(*s));
-	if (ops && !json_is_object(ops))
+	(void)stats;
+	if (!json_is_object(j))
 		return -EINVAL;
-	/* records made before these keys: both measured */
-	s->have_punts = !json_is_false(json_object_get(j, "have_punts"));
-	s->have_waits = !json_is_false(json_object_get(j, "have_waits"));
-	json_string_read(j, "missing", s->why, sizeof(s->why));
-	err = JSON_FIELDS_READ(j, s, all);
-	json_object_foreach((json_t *)ops, name, v) {
-		json_int_t op = json_integer_value(json_object_get(v, "opcode"));
+	json_object_foreach((json_t *)j, name, v) {
+		const json_t *op = json_object_get(v, "opcode");
 
-		if (op < 0 || op >= URING_OP_SLOTS)
+		if (!json_is_integer(op))
 			return -EINVAL;
-		err = err ?: JSON_FIELDS_READ(v, &s->ops[op], one)
-			  ?: log2_hist_from_json(json_object_get(v, "latency"), &s->ops[op].latency);
+		if (json_integer_value(op) < 0 || json_integer_value(op) >= IO_URING_OP_SLOTS)
+			return -ERANGE;
+		err = jm_read(v, &ops[json_integer_value(op)], &op_table);
+		if (err)
+			return err;
 	}
-	return err ?: prog_cost_from_json(json_object_get(j, "cost"), &s->cost);
+	return 0;
 }
+
+static const struct jm_codec ops_json = { ops_to_json, ops_from_json };
+
+static const struct jm_field stats_fields[] = {
+	JM_CODEC(struct io_uring_stats, "ops", ops, ops_json),
+	JM_U64(struct io_uring_stats, "submitted", submitted),
+	JM_U64(struct io_uring_stats, "completed", completed),
+	JM_U64(struct io_uring_stats, "errors", errors),
+	JM_U64(struct io_uring_stats, "punted", punted),
+	JM_U64(struct io_uring_stats, "cq_waits", cq_waits),
+	JM_U64(struct io_uring_stats, "unattributed", unattributed),
+	/* were punts and waits measured? */
+	JM_BOOL(struct io_uring_stats, "have_punts", have_punts),
+	JM_BOOL(struct io_uring_stats, "have_waits", have_waits),
+	STATS_COST(struct io_uring_stats),
+	STATS_MISSING(struct io_uring_stats, NULL),
+};
+JM_TABLE(stats_table, stats_fields);
+
+json_t *io_uring_stats_to_json(const void *stats)
+{
+	return jm_to_json(stats, &stats_table);
+}
+
+int io_uring_stats_from_json(const json_t *j, void *stats)
+{
+	struct io_uring_stats *s = stats;
+
+	memset(s, 0, sizeof(*s));
+	/* records made before these keys: both measured */
+	s->have_punts = s->have_waits = true;
+	return jm_read(j, s, &stats_table);
+}
+
+const struct probe_ops io_uring_probe_ops = {
+	.name = "io_uring",
+	.yields = "io_uring submissions, completions and latency per opcode, io-wq punts, ring waits",
+	.open = io_uring_probe_open,
+	.attach = io_uring_probe_attach,
+	.read = io_uring_probe_read,
+	.reset = io_uring_probe_reset,
+	.destroy = io_uring_probe_destroy,
+	.print = io_uring_stats_print,
+	.to_json = io_uring_stats_to_json,
+	.from_json = io_uring_stats_from_json,
+	.cost = offsetof(struct io_uring_stats, cost),
+	.why = offsetof(struct io_uring_stats, why),
+};

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * uring: what the target asks of io_uring, per opcode.
+ * io_uring: what the target asks of io_uring, per opcode.
  *
  *   io_uring_submit_req         an SQE became a request (after its prep)
  *   io_uring_complete           a CQE was posted; req is NULL for the extra
@@ -17,7 +17,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
-#include "probes/uring.h"
+#include "probes/io_uring.h"
 #include "probes/bits.bpf.h"
 #include "probes/target.bpf.h"
 
@@ -26,16 +26,16 @@ const volatile __u64 multishot_flag = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, URING_OP_SLOTS);
+	__uint(max_entries, IO_URING_OP_SLOTS);
 	__type(key, __u32);
-	__type(value, struct uring_op_counts);
+	__type(value, struct io_uring_op_counts);
 } ops SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct uring_totals);
+	__type(value, struct io_uring_totals);
 } totals SEC(".maps");
 
 /* request -> submission time; LRU: a request without a CQE
@@ -50,18 +50,18 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 8192);
-	__type(key, struct uring_ms_key);
+	__type(key, struct io_uring_ms_key);
 	__type(value, __u32);
 } multishot SEC(".maps");
 
-static __always_inline struct uring_op_counts *op_counts(__u32 op)
+static __always_inline struct io_uring_op_counts *op_counts(__u32 op)
 {
-	__u32 slot = op < URING_OP_SLOTS ? op : URING_OP_SLOTS - 1;
+	__u32 slot = op < IO_URING_OP_SLOTS ? op : IO_URING_OP_SLOTS - 1;
 
 	return bpf_map_lookup_elem(&ops, &slot);
 }
 
-static __always_inline struct uring_totals *totals_get(void)
+static __always_inline struct io_uring_totals *totals_get(void)
 {
 	__u32 zero = 0;
 
@@ -71,7 +71,7 @@ static __always_inline struct uring_totals *totals_get(void)
 SEC("tp_btf/io_uring_submit_req")
 int BPF_PROG(submit, struct io_kiocb *req)
 {
-	struct uring_op_counts *c;
+	struct io_uring_op_counts *c;
 	__u64 key, ts;
 
 	if (!current_in_target())
@@ -81,7 +81,7 @@ int BPF_PROG(submit, struct io_kiocb *req)
 		return 0;
 	__sync_fetch_and_add(&c->submitted, 1);
 	if (req->flags & multishot_flag) {
-		struct uring_ms_key k = {
+		struct io_uring_ms_key k = {
 			.ctx = (__u64)req->ctx,
 			.user_data = req->cqe.user_data,
 		};
@@ -97,7 +97,7 @@ int BPF_PROG(submit, struct io_kiocb *req)
 	return 0;
 }
 
-static __always_inline void count_cqe(struct uring_op_counts *c, __s32 res)
+static __always_inline void count_cqe(struct io_uring_op_counts *c, __s32 res)
 {
 	__sync_fetch_and_add(&c->completed, 1);
 	if (res < 0)
@@ -107,9 +107,9 @@ static __always_inline void count_cqe(struct uring_op_counts *c, __s32 res)
 static __always_inline int complete(__u64 ring, struct io_kiocb *req,
 				    __u64 user_data, __s32 res, __u32 cflags)
 {
-	struct uring_ms_key k = { .ctx = ring, .user_data = user_data };
-	struct uring_op_counts *c;
-	struct uring_totals *t;
+	struct io_uring_ms_key k = { .ctx = ring, .user_data = user_data };
+	struct io_uring_op_counts *c;
+	struct io_uring_totals *t;
 	__u64 key, *ts;
 	__u32 *op;
 
@@ -125,7 +125,7 @@ static __always_inline int complete(__u64 ring, struct io_kiocb *req,
 		c = op_counts(*op);
 		if (c)
 			count_cqe(c, res);
-		if (!(cflags & URING_CQE_F_MORE))
+		if (!(cflags & IO_URING_CQE_F_MORE))
 			bpf_map_delete_elem(&multishot, &k);
 		return 0;
 	}
@@ -134,7 +134,7 @@ static __always_inline int complete(__u64 ring, struct io_kiocb *req,
 		return 0;
 	count_cqe(c, res);
 	if (BPF_CORE_READ(req, flags) & multishot_flag) {
-		if (!(cflags & URING_CQE_F_MORE))
+		if (!(cflags & IO_URING_CQE_F_MORE))
 			bpf_map_delete_elem(&multishot, &k);
 		return 0;
 	}
@@ -170,7 +170,7 @@ int complete_tp(struct trace_event_raw_io_uring_complete *ev)
 SEC("tp_btf/io_uring_queue_async_work")
 int BPF_PROG(punt, struct io_kiocb *req, int rw)
 {
-	struct uring_op_counts *c;
+	struct io_uring_op_counts *c;
 
 	if (!current_in_target())
 		return 0;
@@ -183,7 +183,7 @@ int BPF_PROG(punt, struct io_kiocb *req, int rw)
 SEC("tp_btf/io_uring_cqring_wait")
 int BPF_PROG(cq_wait, void *ring, int min_events)
 {
-	struct uring_totals *t;
+	struct io_uring_totals *t;
 
 	if (!current_in_target())
 		return 0;
