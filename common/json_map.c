@@ -9,6 +9,21 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A u64 member as what it is declared (uint64_t, __u64: not the same C
+ * type on every architecture): copied, not read through another type. */
+static uint64_t get_u64(const void *m)
+{
+	uint64_t v;
+
+	memcpy(&v, m, sizeof(v));
+	return v;
+}
+
+static void set_u64(void *m, uint64_t v)
+{
+	memcpy(m, &v, sizeof(v));
+}
+
 static double div_of(const struct jm_field *f)
 {
 	return f->div ? f->div : 1;
@@ -53,9 +68,9 @@ static json_t *value_to_json(const struct jm_field *f, const void *base)
 		return integer(f, *(const unsigned *)m, *(const unsigned *)m);
 	case JM_U64:
 		/* past 2^63 as a real rather than negative */
-		if (!(f->real || f->div) && *(const uint64_t *)m > INT64_MAX)
-			return json_real((double)*(const uint64_t *)m);
-		return integer(f, (json_int_t)*(const uint64_t *)m, (double)*(const uint64_t *)m);
+		if (!(f->real || f->div) && get_u64(m) > INT64_MAX)
+			return json_real((double)get_u64(m));
+		return integer(f, (json_int_t)get_u64(m), (double)get_u64(m));
 	case JM_DOUBLE:
 		return isnan(*(const double *)m) ? json_null()
 						 : json_real(*(const double *)m / div_of(f));
@@ -228,13 +243,13 @@ static int value_from_json(const struct jm_field *f, const json_t *v, void *base
 			if (json_integer_value(v) < 0)
 				return wrong(w, -ERANGE, "%lld is negative",
 					     (long long)json_integer_value(v));
-			*(uint64_t *)m = json_integer_value(v);
+			set_u64(m, json_integer_value(v));
 			return 0;
 		}
 		/* a value past 2^63 was written as a real: 2^64 is the largest */
 		err = whole(f, v, 0, 0x1p64, &x, w);
 		if (!err)
-			*(uint64_t *)m = x >= 0x1p64 ? UINT64_MAX : (uint64_t)x;
+			set_u64(m, x >= 0x1p64 ? UINT64_MAX : (uint64_t)x);
 		return err;
 	case JM_DOUBLE:
 		return real_from_json(f, v, (double *)m, w);

@@ -23,7 +23,7 @@
 enum jm_kind {
 	JM_INT,    /* int */
 	JM_UINT,   /* unsigned */
-	JM_U64,    /* uint64_t (__u64) */
+	JM_U64,    /* a 64-bit unsigned: uint64_t, __u64 */
 	JM_DOUBLE, /* double; NAN (not measured) is null */
 	JM_BOOL,
 	JM_STR,    /* a char array, always terminated */
