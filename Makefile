@@ -2,6 +2,7 @@
 #
 #   make            build servers, probes, harness and tests
 #   make test       install missing packages, build, run every test
+#   make fuzz       build the fuzz targets with clang, run each FUZZ_SECONDS
 #   make run        install missing packages, build, install, run the experiment
 #   make install    PREFIX=/usr/local: harness on PATH (the BPF objects inside it),
 #                   the servers in PREFIX/lib/whyserve
@@ -36,7 +37,7 @@ endif
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all deps test run install uninstall clean
+.PHONY: all deps test fuzz run install uninstall clean
 
 # ---------------------------------------------------------------- common
 # what the servers, probes, harness, tests and bench share
@@ -202,7 +203,10 @@ TESTS    += report_text
 TESTS    += sandbox
 # files written as root: no planted link followed, handed to the sudo user
 TESTS    += results_safety
-TESTLIB  += png
+TESTLIB  += png file
+# the fuzz targets' committed inputs replayed, without clang (see fuzz below)
+FUZZ_TARGETS := http_request http_response results_json
+TESTS    += $(addprefix fuzz_replay_,$(FUZZ_TARGETS))
 TEST_LIB := $(OBJ)/libtest.a
 TEST_BINS := $(addprefix $(OUTPUT)/tests/,$(TESTS))
 
@@ -297,6 +301,64 @@ $(OUTPUT)/tests/servers_http: $(patsubst %,$(OBJ)/san/servers/common/%.o,http re
 $(OUTPUT)/tests/servers_http: LDFLAGS += $(SANITIZE)
 $(OUTPUT)/tests/servers $(OUTPUT)/tests/servers_load $(OUTPUT)/tests/servers_hostile: | $(SERVER_BINS)
 
+# ---------------------------------------------------------------- fuzz
+# libFuzzer targets, tests/fuzz/TARGET.c, each a LLVMFuzzerTestOneInput.
+# make fuzz builds build/fuzz/TARGET with clang (every source the target
+# needs, again, under build/obj/fuzz/) and runs each for FUZZ_SECONDS on a
+# copy of its corpus (tests/fuzz/run). make test replays the committed
+# corpus and crash reproducers: build/tests/fuzz_replay_TARGET, built with
+# gcc, ASan and UBSan (its sources under build/obj/san/).
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS   := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-fno-omit-frame-pointer
+# clang, unlike gcc, warns of designated initializers that name some fields
+# ({.x = {SVG_LOG10}}): the rest are zero, as intended
+FUZZ_CFLAGS  := $(FUZZ_FLAGS) -Wno-missing-field-initializers
+# what a target is built from besides tests/fuzz/TARGET.c: sources, libraries
+FUZZ_SRC_http_request  := tests/fuzz/split $(patsubst %,servers/common/%,http conn reply work)
+FUZZ_SRC_http_response := tests/fuzz/split harness/load/http_response
+FUZZ_LIB_results_json  := $(LINK_report)
+FUZZ_LIB_results_json_LDLIBS := $(HARNESS_LIBS)
+# target $(1)'s objects and libraries, built the $(2) way (fuzz, san)
+fuzz_parts = $(patsubst %,$(OBJ)/$(2)/%.o,tests/fuzz/$(1) $(FUZZ_SRC_$(1))) \
+	     $(patsubst $(OBJ)/%,$(OBJ)/$(2)/%,$(FUZZ_LIB_$(1)))
+FUZZ_BINS    := $(addprefix $(OUTPUT)/fuzz/,$(FUZZ_TARGETS))
+FUZZ_REPLAYS := $(addprefix $(OUTPUT)/tests/fuzz_replay_,$(FUZZ_TARGETS))
+
+$(foreach t,$(FUZZ_TARGETS),$(eval $(OUTPUT)/fuzz/$(t): $(call fuzz_parts,$(t),fuzz)) \
+	$(eval $(OUTPUT)/fuzz/$(t): LDLIBS += $(FUZZ_LIB_$(t)_LDLIBS)) \
+	$(eval $(OUTPUT)/tests/fuzz_replay_$(t): $(call fuzz_parts,$(t),san)) \
+	$(eval $(OUTPUT)/tests/fuzz_replay_$(t): LDLIBS += $(FUZZ_LIB_$(t)_LDLIBS)))
+$(FUZZ_REPLAYS): LDFLAGS += $(SANITIZE)
+
+$(FUZZ_BINS):
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(LDFLAGS) $(FUZZ_FLAGS) -o $@ $(filter %.o %.a,$^) $(LDLIBS)
+
+# the replay's main, one per target: build/tests/fuzz_replay_TARGET
+$(patsubst %,$(OBJ)/tests/fuzz_replay_%.o,$(FUZZ_TARGETS)): $(OBJ)/tests/fuzz_replay_%.o: tests/fuzz/replay.c
+	$(call msg,CC-SAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(SANITIZE) -DFUZZ_TARGET='"$*"' -c $< -o $@
+
+# the libraries of LINK_report again, from their sources built the fuzz or
+# the san way: build/obj/fuzz/harness/libreport.a, ...
+$(foreach f,fuzz san, \
+	$(foreach r,$(ROOMS),$(eval $(OBJ)/$(f)/harness/lib$(r).a: \
+		$(patsubst %,$(OBJ)/$(f)/harness/$(r)/%.o,$(ROOM_$(r))))) \
+	$(eval $(OBJ)/$(f)/libprobes.a: $(patsubst $(OBJ)/%,$(OBJ)/$(f)/%,$(PROBE_OBJS))) \
+	$(eval $(OBJ)/$(f)/libcommon.a: $(patsubst %,$(OBJ)/$(f)/common/%.o,$(COMMON))) \
+	$(eval $(patsubst $(OBJ)/%,$(OBJ)/$(f)/%,$(PROBE_OBJS) $(HARNESS_OBJS)): | $(SKELS) \
+		$(OBJ)/probes/syscall_names.h $(OBJ)/probes/uring_ops.h \
+		$(OBJ)/harness/report/report_css.h))
+$(OBJ)/fuzz/%.a:
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+$(OBJ)/san/%.a:
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
 # ---------------------------------------------------------------- generic
 $(OBJ)/%.o: %.c
 	$(call msg,CC,$@)
@@ -308,6 +370,12 @@ $(OBJ)/san/%.o: %.c
 	$(call msg,CC-SAN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(SANITIZE) -c $< -o $@
+
+# the same sources built with clang for libFuzzer, for make fuzz
+$(OBJ)/fuzz/%.o: %.c
+	$(call msg,CC-FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(CPPFLAGS) $(CFLAGS) $(FUZZ_CFLAGS) -c $< -o $@
 
 $(OBJ)/probes:
 	$(Q)mkdir -p $@
@@ -321,6 +389,15 @@ test:
 	@scripts/install-deps --tests
 	@$(MAKE) --no-print-directory all
 	@tests/run $(TEST_BINS)
+
+# the fuzz targets, each for FUZZ_SECONDS at nice 19, one at a time
+fuzz:
+	@scripts/install-deps --fuzz
+	@echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }' | \
+	  $(CLANG) -fsanitize=fuzzer -x c - -o /dev/null 2>/dev/null || \
+	  { echo "make fuzz: $(CLANG) has no libFuzzer runtime: install libclang-rt-dev" >&2; exit 1; }
+	@$(MAKE) --no-print-directory $(FUZZ_BINS)
+	@tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # install what is missing, build, install, and run the whole experiment
 run:

@@ -152,6 +152,11 @@ static void head_limit_is_8k(void)
 	CHECK(n == 0, "incomplete below the limit waits: %zu", n);
 	n = http_parse(buf, HTTP_MAX_HEAD + 1, &req);
 	CHECK(n && req.status == 431 && !req.keep_alive, "8193 bytes: %zu %d", n, req.status);
+	/* garbage is a 400 however much of it has come: past the limit too */
+	memset(buf, 'a', HTTP_MAX_HEAD + 64);
+	buf[0] = 0x16;
+	n = http_parse(buf, HTTP_MAX_HEAD + 64, &req);
+	CHECK(n == HTTP_MAX_HEAD && req.status == 400, "garbage, 8256 bytes: %zu %d", n, req.status);
 	free(buf);
 }
 

@@ -176,10 +176,11 @@ size_t http_parse(const char *buf, size_t len, struct http_request *req)
 		size_t n;
 
 		if (!nl) {
+			/* garbage is a 400 however many of its bytes have come */
+			if (first && cannot_be_method(line, limit - pos))
+				return answer(req, 400, limit);
 			if (len >= HTTP_MAX_HEAD)
 				return answer(req, 431, HTTP_MAX_HEAD);
-			if (first && cannot_be_method(line, limit - pos))
-				return answer(req, 400, len);
 			return 0;
 		}
 		n = nl - line;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "tests/lib/file.h"
 #include "tests/lib/png.h"
 
 #include <errno.h>
@@ -10,26 +11,6 @@
 static uint32_t be32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
-}
-
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0) {
-		buf = malloc(n);
-		if (buf && fread(buf, 1, n, f) != (size_t)n) {
-			free(buf);
-			buf = NULL;
-		}
-		*len = n;
-	}
-	fclose(f);
-	return buf;
 }
 
 static int paeth(int a, int b, int c)
@@ -82,7 +63,7 @@ int png_load(const char *path, struct png_image *img)
 {
 	static const uint8_t sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 	size_t len = 0, pos = 8, zlen = 0;
-	uint8_t *file = slurp(path, &len), *z = NULL, *raw = NULL;
+	uint8_t *file = file_read(path, &len), *z = NULL, *raw = NULL;
 	uLongf rawlen;
 	int err = -EINVAL;
 
