@@ -350,7 +350,7 @@ $(foreach f,fuzz san, \
 	$(eval $(OBJ)/$(f)/libprobes.a: $(patsubst $(OBJ)/%,$(OBJ)/$(f)/%,$(PROBE_OBJS))) \
 	$(eval $(OBJ)/$(f)/libcommon.a: $(patsubst %,$(OBJ)/$(f)/common/%.o,$(COMMON))) \
 	$(eval $(patsubst $(OBJ)/%,$(OBJ)/$(f)/%,$(PROBE_OBJS) $(HARNESS_OBJS)): | $(SKELS) \
-		$(OBJ)/probes/syscall_names.h $(OBJ)/probes/uring_ops.h \
+		$(OBJ)/probes/syscall_names.h $(OBJ)/probes/io_uring_ops.h \
 		$(OBJ)/harness/report/report_css.h))
 $(OBJ)/fuzz/%.a:
 	$(call msg,AR,$@)
