@@ -184,6 +184,8 @@ TESTS    := selftest explain_rules harness_run
 TESTS    += json_map units_parse
 # the rooms include only the rooms below them
 TESTS    += layout
+# every C file as .clang-format says: a script, installed as a test program
+TESTS    += format
 TESTS    += vagrant
 TESTS    += probe_accept_queue probe_io_uring
 TESTS    += probe_syscalls probe_sched probes
@@ -215,6 +217,10 @@ $(TEST_LIB): $(patsubst %,$(OBJ)/tests/lib/%.o,$(TESTLIB)) \
 	$(patsubst %,$(OBJ)/harness/sandbox/%.o,server_proc cgroup)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(OUTPUT)/tests/format: tests/format.sh
+	$(call msg,INSTALL,$@)
+	$(Q)install -D -m 755 $< $@
 
 $(OUTPUT)/tests/%: $(OBJ)/tests/%.o $(TEST_LIB)
 	$(call msg,LINK,$@)

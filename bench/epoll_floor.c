@@ -46,7 +46,8 @@ static void accept_all(int epfd, int lfd)
 
 int main(int argc, char **argv)
 {
-	const struct iovec *ok = reply_for(&(struct http_request){ .status = 200, .keep_alive = true });
+	const struct iovec *ok =
+		reply_for(&(struct http_request){ .status = 200, .keep_alive = true });
 	struct epoll_event ev[MAX_EVENTS];
 	static char buf[16 << 10];
 	struct server_opts o;

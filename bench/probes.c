@@ -34,7 +34,14 @@
 
 #define MAX_ROUNDS 50
 
-enum mode { WITHOUT, HOOKS, WITH, WITH_EXACT, WITH_COST, MODES };
+enum mode {
+	WITHOUT,
+	HOOKS,
+	WITH,
+	WITH_EXACT,
+	WITH_COST,
+	MODES
+};
 
 /* each mode: its column heading, and what it is */
 static const struct {
@@ -54,8 +61,12 @@ static struct env {
 	int server_cpu, load_cpu;
 	const char *server;
 	unsigned only;
-} env = { .rounds = 5, .duration_s = 5, .warmup_s = 1, .connections = 50,
-	  .server_cpu = 0, .load_cpu = 1 };
+} env = { .rounds = 5,
+	  .duration_s = 5,
+	  .warmup_s = 1,
+	  .connections = 50,
+	  .server_cpu = 0,
+	  .load_cpu = 1 };
 
 static const char doc[] =
 	"What the probes cost a server: the epoll server under kept-alive load,\n"
@@ -111,7 +122,8 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 		env.server = arg;
 		break;
 	case 'p':
-		for (char *name = strtok_r(arg, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		for (char *name = strtok_r(arg, ",", &save); name;
+		     name = strtok_r(NULL, ",", &save)) {
 			int k = probe_kind_of(name);
 
 			if (k < 0)
@@ -177,10 +189,12 @@ static int measure(const char *url, const struct cgroup *cg, pid_t server, enum 
 		   struct measure *m)
 {
 	int cpus[1] = { env.load_cpu };
-	struct load_opts o = { .url = url, .connections = env.connections, .threads = 1,
-			       .cpus = cpus, .ncpus = 1 };
+	struct load_opts o = {
+		.url = url, .connections = env.connections, .threads = 1, .cpus = cpus, .ncpus = 1
+	};
 	struct probe_target t = { .cgroup_id = cg->id, .pid = server };
-	struct probes_opts po = { .only = env.only, .no_cost = mode != WITH_COST,
+	struct probes_opts po = { .only = env.only,
+				  .no_cost = mode != WITH_COST,
 				  .time_every_syscall = mode == WITH_EXACT };
 	struct cgroup_cpu c0, c1;
 	struct probes *ps = NULL;
@@ -202,8 +216,8 @@ static int measure(const char *url, const struct cgroup *cg, pid_t server, enum 
 		probes_attach(ps);
 		for (int k = 0; k < PROBE_KINDS; k++)
 			if (!ps->status[k].available && (!env.only || env.only & (1u << k)))
-				fprintf(stderr, "bench/probes: %s unavailable: %s\n",
-					probe_name(k), ps->status[k].why);
+				fprintf(stderr, "bench/probes: %s unavailable: %s\n", probe_name(k),
+					ps->status[k].why);
 	}
 	/* warm-up: the server's caches and the connections, unmeasured */
 	o.duration_s = env.warmup_s;
@@ -238,8 +252,9 @@ static int measure(const char *url, const struct cgroup *cg, pid_t server, enum 
 		}
 		if (m->requests) {
 			m->syscalls_per_req = (double)stats.syscalls.calls / m->requests;
-			m->switches_per_req = (double)(stats.sched.voluntary +
-						       stats.sched.involuntary) / m->requests;
+			m->switches_per_req =
+				(double)(stats.sched.voluntary + stats.sched.involuntary) /
+				m->requests;
 		}
 	}
 out:
@@ -287,8 +302,9 @@ static void report(struct measure m[][MODES])
 	printf("\n\n");
 	for (int k = HOOKS; k < MODES; k++)
 		printf("%-36s %5.1f%% fewer requests/s (median of the ratios), server CPU per "
-		       "request %.2f us (%+.1f%%)\n", modes[k].name, 100 * (1 - median(ratio[k], n)),
-		       median(cpu[k], n), 100 * (median(cpu[k], n) / median(cpu[WITHOUT], n) - 1));
+		       "request %.2f us (%+.1f%%)\n",
+		       modes[k].name, 100 * (1 - median(ratio[k], n)), median(cpu[k], n),
+		       100 * (median(cpu[k], n) / median(cpu[WITHOUT], n) - 1));
 	printf("%-36s server CPU per request %.2f us\n", modes[WITHOUT].name,
 	       median(cpu[WITHOUT], n));
 	for (int i = 0; i < n; i++) {
@@ -316,11 +332,13 @@ static void report(struct measure m[][MODES])
 			ns_req[i] = w->requests ? (double)c.run_ns / w->requests : 0;
 			rate[i] = c.events / env.duration_s;
 		}
-		printf("%-14s %10.2f %10.0f %10.0f %12.0f\n", p < PROBE_KINDS ? probe_name(p) : "all",
-		       median(per_req, n), median(ns, n), median(ns_req, n), median(rate, n));
+		printf("%-14s %10.2f %10.0f %10.0f %12.0f\n",
+		       p < PROBE_KINDS ? probe_name(p) : "all", median(per_req, n), median(ns, n),
+		       median(ns_req, n), median(rate, n));
 	}
 	printf("(medians over %d rounds, from the BPF statistics: every run of the probe's\n"
-	       " programs on every CPU, those that find no target task included)\n", n);
+	       " programs on every CPU, those that find no target task included)\n",
+	       n);
 }
 
 int main(int argc, char **argv)
@@ -368,8 +386,9 @@ int main(int argc, char **argv)
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", sp.port);
 	printf("bench/probes: %s (1 loop, CPU %d) under harness load (%u connections kept "
 	       "alive, 1 thread, CPU %d)\n%d rounds of %d runs of %g s (%g s of warm-up "
-	       "each):\n", basename(server), env.server_cpu, env.connections,
-	       env.load_cpu, env.rounds, MODES, env.duration_s, env.warmup_s);
+	       "each):\n",
+	       basename(server), env.server_cpu, env.connections, env.load_cpu, env.rounds, MODES,
+	       env.duration_s, env.warmup_s);
 	for (int k = 0; k < MODES; k++)
 		printf("  %-12s %s\n", modes[k].column, modes[k].name);
 	for (int i = 0; i < env.rounds; i++) {
@@ -378,7 +397,8 @@ int main(int argc, char **argv)
 
 			err = measure(url, &cg, sp.pid, mode, &m[i][mode]);
 			if (err) {
-				fprintf(stderr, "bench/probes: round %d: %s\n", i + 1, strerror(-err));
+				fprintf(stderr, "bench/probes: round %d: %s\n", i + 1,
+					strerror(-err));
 				goto out;
 			}
 		}

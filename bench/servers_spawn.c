@@ -149,7 +149,8 @@ static double burst_cost(int b, int n)
 	for (int r = 0; r < n / b; r++) {
 		for (int i = 0; i < b; i++)
 			if ((err = pthread_create(&t[i], &attr, burst_wait, NULL))) {
-				fprintf(stderr, "servers_spawn: failed to start: %s\n", strerror(err));
+				fprintf(stderr, "servers_spawn: failed to start: %s\n",
+					strerror(err));
 				exit(1);
 			}
 		for (int i = 0; i < b; i++)

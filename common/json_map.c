@@ -148,8 +148,8 @@ static int inside(struct where *w, int err, const char *key, long index)
 	else
 		snprintf(head, sizeof(head), "%.64s", key);
 	/* a long path keeps its outer part: it names where to look */
-	snprintf(w->path, sizeof(w->path), "%s%s%.160s", head,
-		 tail[0] && tail[0] != '[' ? "." : "", tail);
+	snprintf(w->path, sizeof(w->path), "%s%s%.160s", head, tail[0] && tail[0] != '[' ? "." : "",
+		 tail);
 	return err;
 }
 
@@ -167,8 +167,8 @@ static int whole(const struct jm_field *f, const json_t *v, double lo, double hi
 		json_int_t i = json_integer_value(v);
 
 		if (i < lo || i > hi)
-			return wrong(w, -ERANGE, "%lld out of range (%.0f to %.0f)", (long long)i, lo,
-				     hi);
+			return wrong(w, -ERANGE, "%lld out of range (%.0f to %.0f)", (long long)i,
+				     lo, hi);
 		*out = i;
 		return 0;
 	}
@@ -220,8 +220,7 @@ static int real_from_json(const struct jm_field *f, const json_t *v, double *m, 
 	return 0;
 }
 
-static int value_from_json(const struct jm_field *f, const json_t *v, void *base,
-			   struct where *w)
+static int value_from_json(const struct jm_field *f, const json_t *v, void *base, struct where *w)
 {
 	char *m = (char *)base + f->off;
 	double x;

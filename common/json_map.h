@@ -21,17 +21,17 @@
 #include <stddef.h>
 
 enum jm_kind {
-	JM_INT,    /* int */
+	JM_INT,	   /* int */
 	JM_UINT,   /* unsigned */
-	JM_U64,    /* a 64-bit unsigned: uint64_t, __u64 */
+	JM_U64,	   /* a 64-bit unsigned: uint64_t, __u64 */
 	JM_DOUBLE, /* double; NAN (not measured) is null */
 	JM_BOOL,
-	JM_STR,    /* a char array, always terminated */
-	JM_ENUM,   /* an enum (int-sized), as one of names (NULL-terminated) */
-	JM_OBJ,    /* a nested object: sub's members at base + off */
-	JM_ARRAY,  /* elements of sub, size bytes apart, at base + off; their
+	JM_STR,	  /* a char array, always terminated */
+	JM_ENUM,  /* an enum (int-sized), as one of names (NULL-terminated) */
+	JM_OBJ,	  /* a nested object: sub's members at base + off */
+	JM_ARRAY, /* elements of sub, size bytes apart, at base + off; their
 		      number an int at count_off, at most max */
-	JM_CODEC,  /* written and read by the functions of codec */
+	JM_CODEC, /* written and read by the functions of codec */
 };
 
 struct jm_table;
@@ -47,12 +47,12 @@ struct jm_field {
 	const char *key;
 	size_t off;
 	enum jm_kind kind;
-	size_t size;                  /* JM_STR: the array; JM_ARRAY: an element */
-	double div;                   /* numbers: JSON = member / div; 0 is 1 */
-	double lo, hi;                /* JM_DOUBLE: read only within [lo, hi] (if hi > lo) */
-	bool real;                    /* integers: written as a real (scaled) */
+	size_t size;		      /* JM_STR: the array; JM_ARRAY: an element */
+	double div;		      /* numbers: JSON = member / div; 0 is 1 */
+	double lo, hi;		      /* JM_DOUBLE: read only within [lo, hi] (if hi > lo) */
+	bool real;		      /* integers: written as a real (scaled) */
 	const struct jm_table *sub;   /* JM_OBJ, JM_ARRAY */
-	size_t count_off, max;        /* JM_ARRAY */
+	size_t count_off, max;	      /* JM_ARRAY */
 	const struct jm_codec *codec; /* JM_CODEC */
 	const char *const *names;     /* JM_ENUM: by value */
 	/* written only when this says so (NULL: always); a reader takes what
@@ -68,6 +68,8 @@ struct jm_table {
 	size_t n;
 };
 
+/* one line a kind, as a table reads */
+/* clang-format off */
 #define JM_TABLE(name, fields) \
 	static const struct jm_table name = { fields, sizeof(fields) / sizeof((fields)[0]) }
 
@@ -93,6 +95,7 @@ struct jm_table {
 #define JM_NS_AS_US(type, k, m) { JM_FIELD(k, JM_M(type, m), JM_U64), .div = 1e3, .real = true }
 /* the field only when the bool member says it was measured */
 #define JM_HAVE(type, m) .have = 1 + JM_M(type, m)
+/* clang-format on */
 
 /* A new object of base's members; NULL when out of memory. */
 json_t *jm_to_json(const void *base, const struct jm_table *t);

@@ -43,8 +43,8 @@ char *fmt_count(char *buf, size_t len, double n)
 	} else if (fabs(n) >= 1000 && n == floor(n)) {
 		long long v = llround(n);
 		if (v >= 1000000)
-			snprintf(buf, len, "%lld %03lld %03lld", v / 1000000,
-				 v / 1000 % 1000, v % 1000);
+			snprintf(buf, len, "%lld %03lld %03lld", v / 1000000, v / 1000 % 1000,
+				 v % 1000);
 		else
 			snprintf(buf, len, "%lld %03lld", v / 1000, v % 1000);
 	} else if (n == floor(n)) {

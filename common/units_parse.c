@@ -21,10 +21,11 @@ struct suffix {
 };
 
 static const struct suffix plain[] = { { "", 1, 1 }, { NULL, 0, 0 } };
-static const struct suffix thousands[] = { { "", 1, 1 }, { "k", 1e3, 1 }, { "M", 1e6, 1 },
-					   { NULL, 0, 0 } };
+static const struct suffix thousands[] = {
+	{ "", 1, 1 }, { "k", 1e3, 1 }, { "M", 1e6, 1 }, { NULL, 0, 0 }
+};
 /* largest first: units_format takes the first one that fits */
-static const struct suffix times[] = { { "h", 3600, 1 }, { "m", 60, 1 },  { "s", 1, 1 },
+static const struct suffix times[] = { { "h", 3600, 1 }, { "m", 60, 1 },   { "s", 1, 1 },
 				       { "ms", 1, 1e3 }, { "us", 1, 1e6 }, { "", 1, 1 },
 				       { NULL, 0, 0 } };
 
@@ -74,7 +75,8 @@ int units_parse(const struct units_spec *u, const char *s, double *out, char *wh
 			x++;
 		if (x->text) {
 			v = v * x->mul / x->div;
-			if ((!kinds[u->kind].whole || v == floor(v)) && v >= u->min && v <= u->max) {
+			if ((!kinds[u->kind].whole || v == floor(v)) && v >= u->min &&
+			    v <= u->max) {
 				*out = v;
 				return 0;
 			}
@@ -153,7 +155,8 @@ int units_parse_cpus(const char *name, const char *list, int *cpus, unsigned max
 	if (n)
 		return n;
 invalid:
-	snprintf(why, len, "invalid %s '%s': a CPU list such as 1 or 0-1,3 (CPUs 0 to %d, %u at most)",
-		 name, list, CPU_SETSIZE - 1, max);
+	snprintf(why, len,
+		 "invalid %s '%s': a CPU list such as 1 or 0-1,3 (CPUs 0 to %d, %u at most)", name,
+		 list, CPU_SETSIZE - 1, max);
 	return -EINVAL;
 }

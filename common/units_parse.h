@@ -21,16 +21,16 @@
 #include <stddef.h>
 
 enum units_kind {
-	UNITS_INTEGER,  /* a whole number in decimal digits, no suffix: ports, bytes, µs */
-	UNITS_COUNT,    /* a whole number; k and M multiply by 1e3 and 1e6 */
-	UNITS_RATE,     /* per second, any real number; k and M as for counts */
+	UNITS_INTEGER,	/* a whole number in decimal digits, no suffix: ports, bytes, µs */
+	UNITS_COUNT,	/* a whole number; k and M multiply by 1e3 and 1e6 */
+	UNITS_RATE,	/* per second, any real number; k and M as for counts */
 	UNITS_DURATION, /* in seconds; us, ms, s, m, h (no unit: seconds) */
 };
 
 struct units_spec {
-	const char *name;     /* what messages call it: the option, "--connections" */
+	const char *name; /* what messages call it: the option, "--connections" */
 	enum units_kind kind;
-	double min, max;      /* accepted, both included; in seconds for durations */
+	double min, max; /* accepted, both included; in seconds for durations */
 };
 
 /* Room for any message below. */

@@ -24,7 +24,7 @@
 #include "probes/bits.bpf.h"
 #include "probes/target.bpf.h"
 
-#define AF_INET 2
+#define AF_INET	 2
 #define AF_INET6 10
 
 struct {

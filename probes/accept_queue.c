@@ -39,21 +39,21 @@ struct accept_queue_probe {
 	struct probe_target target;
 	int ncpus;
 	bool have_enqueues, have_samples;
-	int netns_fd;     /* the target's netns, for the sampler; -1: ours */
-	int stop_fd;      /* eventfd: the sampler ends */
-	int kick_fd;      /* eventfd: the sampler takes a baseline sample now */
+	int netns_fd; /* the target's netns, for the sampler; -1: ours */
+	int stop_fd;  /* eventfd: the sampler ends */
+	int kick_fd;  /* eventfd: the sampler takes a baseline sample now */
 	pthread_t sampler;
 	bool sampling;
-	bool can_sample;  /* the sampler is in the target's netns */
+	bool can_sample; /* the sampler is in the target's netns */
 	pthread_cond_t baseline_taken;
 	bool want_baseline;
-	bool sampler_gone;  /* it ended (stopped, or no timer): nobody to wait for */
+	bool sampler_gone; /* it ended (stopped, or no timer): nobody to wait for */
 
-	pthread_mutex_t lock; /* everything below; the sampler writes it */
-	__u64 t0_ns;          /* attach or reset */
-	__u64 next_interval;  /* first 100 ms interval not yet collected */
+	pthread_mutex_t lock;	  /* everything below; the sampler writes it */
+	__u64 t0_ns;		  /* attach or reset */
+	__u64 next_interval;	  /* first 100 ms interval not yet collected */
 	struct acceptq_point acc; /* the point being filled */
-	__u32 acc_ticks, every;   /* ticks in acc; ticks per point */
+	__u32 acc_ticks, every;	  /* ticks in acc; ticks per point */
 	__u32 len;
 	struct acceptq_point points[ACCEPTQ_SERIES_MAX];
 	__u64 samples, samples_full, sample_ns;
@@ -96,8 +96,7 @@ static int netstat_read(pid_t pid, struct netstat *ns)
 			continue;
 		n = strtok_r(names + 7, " \n", &sn);
 		v = strtok_r(vals + 7, " \n", &sv);
-		for (; n && v; n = strtok_r(NULL, " \n", &sn),
-			       v = strtok_r(NULL, " \n", &sv)) {
+		for (; n && v; n = strtok_r(NULL, " \n", &sn), v = strtok_r(NULL, " \n", &sv)) {
 			__u64 x = strtoull(v, NULL, 10);
 
 			if (!strcmp(n, "ListenOverflows"))
@@ -118,8 +117,7 @@ static int netstat_read(pid_t pid, struct netstat *ns)
 /* ------------------------------------------------------------ sampler */
 
 /* Enqueues and peak of one finished 100 ms interval, over all CPUs. */
-static void interval_collect(struct accept_queue_probe *p, __u64 iv,
-			     struct acceptq_point *pt)
+static void interval_collect(struct accept_queue_probe *p, __u64 iv, struct acceptq_point *pt)
 {
 	struct acceptq_interval vals[p->ncpus];
 	__u32 slot = iv % ACCEPTQ_INTERVAL_SLOTS;
@@ -188,8 +186,7 @@ static void point_merge(struct acceptq_point *a, const struct acceptq_point *b)
 }
 
 /* One tick of 100 ms: called with p->lock held. */
-static void tick(struct accept_queue_probe *p, __u64 now, const struct sample *s,
-		 bool sampled)
+static void tick(struct accept_queue_probe *p, __u64 now, const struct sample *s, bool sampled)
 {
 	struct acceptq_point pt = { 0 };
 	__u64 iv = now / ACCEPTQ_INTERVAL_NS;
@@ -344,8 +341,8 @@ int accept_queue_probe_open(void **probe, const struct probe_target *t, char *wh
 	p->have_enqueues = hook_exists("tp_btf/sk_data_ready", why_enq, sizeof(why_enq)) == 0;
 	p->have_samples = hook_exists("iter/tcp", why_iter, sizeof(why_iter)) == 0;
 	if (!p->have_enqueues)
-		add_why(p->why, sizeof(p->why), "depth at enqueue (tp_btf/sk_data_ready): %s%s", why_enq,
-			kernel_at_least(6, 3) ? "" : " (sock:sk_data_ready: Linux 6.3)");
+		add_why(p->why, sizeof(p->why), "depth at enqueue (tp_btf/sk_data_ready): %s%s",
+			why_enq, kernel_at_least(6, 3) ? "" : " (sock:sk_data_ready: Linux 6.3)");
 	if (!p->have_samples)
 		add_why(p->why, sizeof(p->why), "samples (iter/tcp): %s", why_iter);
 	if (!p->have_enqueues && !p->have_samples) {
@@ -357,8 +354,7 @@ int accept_queue_probe_open(void **probe, const struct probe_target *t, char *wh
 	p->skel = accept_queue_bpf__open();
 	if (!p->skel) {
 		err = -errno;
-		snprintf(why, len, "failed to open BPF object: %s",
-			 strerror(-err));
+		snprintf(why, len, "failed to open BPF object: %s", strerror(-err));
 		goto fail;
 	}
 	p->skel->rodata->target_cgroup_id = t->cgroup_id;
@@ -417,8 +413,7 @@ int accept_queue_probe_attach(void *probe, char *why, size_t len)
 	why[0] = '\0';
 	err = accept_queue_bpf__attach(p->skel);
 	if (err) {
-		snprintf(why, len, "failed to attach: %s",
-			 strerror(-err));
+		snprintf(why, len, "failed to attach: %s", strerror(-err));
 		return err;
 	}
 	if (p->target.pid > 0) {
@@ -432,8 +427,7 @@ int accept_queue_probe_attach(void *probe, char *why, size_t len)
 	p->kick_fd = eventfd(0, EFD_CLOEXEC);
 	if (p->stop_fd < 0 || p->kick_fd < 0) {
 		err = -errno;
-		snprintf(why, len, "failed to create an eventfd: %s",
-			 strerror(-err));
+		snprintf(why, len, "failed to create an eventfd: %s", strerror(-err));
 		return err;
 	}
 	pthread_mutex_lock(&p->lock);
@@ -449,8 +443,7 @@ int accept_queue_probe_attach(void *probe, char *why, size_t len)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (err) {
 		pthread_mutex_unlock(&p->lock);
-		snprintf(why, len, "failed to start the sampler: %s",
-			 strerror(err));
+		snprintf(why, len, "failed to start the sampler: %s", strerror(err));
 		return -err;
 	}
 	p->sampling = true;
@@ -566,15 +559,17 @@ void accept_queue_stats_print(FILE *f, const void *stats)
 
 	fprintf(f, "accept queue\n");
 	if (s->have_enqueues) {
-		fprintf(f, "  enqueues %llu, deepest %u (limit %u), full after %llu of them (%.1f%%)\n",
+		fprintf(f,
+			"  enqueues %llu, deepest %u (limit %u), full after %llu of them (%.1f%%)\n",
 			(unsigned long long)s->enqueues, s->max_depth, s->limit,
 			(unsigned long long)s->at_limit, pct(s->at_limit, s->enqueues));
 		fprintf(f, "  depth at enqueue (the new connection included):\n");
 		print_log2_hist(f, &s->depth, "depth");
 	}
 	if (s->have_samples) {
-		fprintf(f, "  sampled every 100 ms: %u listener(s), full in %llu of %llu samples (%.1f%%), "
-			   "deepest %u, SYN queue up to %u, %llu drops on the listeners\n",
+		fprintf(f,
+			"  sampled every 100 ms: %u listener(s), full in %llu of %llu samples (%.1f%%), "
+			"deepest %u, SYN queue up to %u, %llu drops on the listeners\n",
 			s->listeners, (unsigned long long)s->samples_full,
 			(unsigned long long)s->samples, pct(s->samples_full, s->samples),
 			s->max_sampled_depth, s->max_syn_queue,
@@ -582,11 +577,11 @@ void accept_queue_stats_print(FILE *f, const void *stats)
 		fprintf(f, "  time series: %u points of %u ms\n", s->series_len, s->every_ms);
 	}
 	if (s->have_netstat)
-		fprintf(f, "  netns: ListenOverflows %llu, ListenDrops %llu, "
-			   "SYN queue full: %llu dropped, %llu cookies\n",
+		fprintf(f,
+			"  netns: ListenOverflows %llu, ListenDrops %llu, "
+			"SYN queue full: %llu dropped, %llu cookies\n",
 			(unsigned long long)s->listen_overflows,
-			(unsigned long long)s->listen_drops,
-			(unsigned long long)s->synq_drops,
+			(unsigned long long)s->listen_drops, (unsigned long long)s->synq_drops,
 			(unsigned long long)s->syn_cookies);
 	if (s->why[0])
 		fprintf(f, "  missing: %s\n", s->why);
@@ -648,8 +643,14 @@ static const struct jm_codec column_json = { column_to_json, column_from_json };
 #define COLUMN(m) JM_CODEC(struct accept_queue_stats, #m, series[0].m, column_json)
 static const struct jm_field series_fields[] = {
 	JM_UINT(struct accept_queue_stats, "every_ms", every_ms),
-	COLUMN(t_ms), COLUMN(depth), COLUMN(max_depth), COLUMN(limit),
-	COLUMN(syn_queue), COLUMN(enqueues), COLUMN(peak), COLUMN(full),
+	COLUMN(t_ms),
+	COLUMN(depth),
+	COLUMN(max_depth),
+	COLUMN(limit),
+	COLUMN(syn_queue),
+	COLUMN(enqueues),
+	COLUMN(peak),
+	COLUMN(full),
 };
 #undef COLUMN
 JM_TABLE(series_table, series_fields);

@@ -117,8 +117,7 @@ int hook_exists(const char *sec, char *why, size_t len)
 		    hooks_btf_path(), sec);
 		return -ENODATA;
 	}
-	if (!strcmp(kind, "tp_btf") || !strcmp(kind, "raw_tp") ||
-	    !strcmp(kind, "raw_tracepoint")) {
+	if (!strcmp(kind, "tp_btf") || !strcmp(kind, "raw_tp") || !strcmp(kind, "raw_tracepoint")) {
 		if (btf_has("btf_trace_", a, BTF_KIND_TYPEDEF))
 			return 0;
 		WHY("no tracepoint %s in this kernel%s", a,
@@ -163,10 +162,10 @@ int hook_empty_prog(const char *sec)
 		type = BPF_PROG_TYPE_KPROBE;
 	} else {
 		/* BTF-attached: tp_btf, iter, fentry, fexit */
-		enum bpf_attach_type at = !strcmp(kind, "tp_btf") ? BPF_TRACE_RAW_TP :
-					  !strcmp(kind, "iter")   ? BPF_TRACE_ITER :
-					  !strcmp(kind, "fexit")  ? BPF_TRACE_FEXIT :
-								    BPF_TRACE_FENTRY;
+		enum bpf_attach_type at = !strcmp(kind, "tp_btf")  ? BPF_TRACE_RAW_TP
+					  : !strcmp(kind, "iter")  ? BPF_TRACE_ITER
+					  : !strcmp(kind, "fexit") ? BPF_TRACE_FEXIT
+								   : BPF_TRACE_FENTRY;
 
 		id = libbpf_find_vmlinux_btf_id(a, at);
 		if (id < 0)
@@ -201,11 +200,13 @@ bool kernel_at_least(int major, int minor)
 
 void hooks_load_why(int err, char *why, size_t len)
 {
+	static const char not_root[] = "not root: loading BPF programs needs root "
+				       "(or CAP_BPF and CAP_PERFMON)";
+	static const char refused[] = "the kernel refused to load BPF programs, even to root "
+				      "(lockdown, or a security module?)";
+
 	if (err == -EPERM || err == -EACCES)
-		snprintf(why, len, geteuid() ?
-			 "not root: loading BPF programs needs root (or CAP_BPF and CAP_PERFMON)" :
-			 "the kernel refused to load BPF programs, even to root "
-			 "(lockdown, or a security module?)");
+		snprintf(why, len, "%s", geteuid() ? not_root : refused);
 	else
 		snprintf(why, len, "failed to load BPF programs: %s", strerror(-err));
 }

@@ -57,7 +57,6 @@ bool kernel_at_least(int major, int minor);
 void hooks_load_why(int err, char *why, size_t len);
 
 /* Appends one more reason to why, "; "-separated: a probe missing parts. */
-void add_why(char *why, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+void add_why(char *why, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -104,8 +104,8 @@ static __always_inline void count_cqe(struct io_uring_op_counts *c, __s32 res)
 		__sync_fetch_and_add(&c->errors, 1);
 }
 
-static __always_inline int complete(__u64 ring, struct io_kiocb *req,
-				    __u64 user_data, __s32 res, __u32 cflags)
+static __always_inline int complete(__u64 ring, struct io_kiocb *req, __u64 user_data, __s32 res,
+				    __u32 cflags)
 {
 	struct io_uring_ms_key k = { .ctx = ring, .user_data = user_data };
 	struct io_uring_op_counts *c;
@@ -149,8 +149,7 @@ static __always_inline int complete(__u64 ring, struct io_kiocb *req,
 
 /* 6.x: trace_io_uring_complete(ctx, req, cqe) */
 SEC("tp_btf/io_uring_complete")
-int BPF_PROG(complete_btf, struct io_ring_ctx *ring, void *req,
-	     struct io_uring_cqe *cqe)
+int BPF_PROG(complete_btf, struct io_ring_ctx *ring, void *req, struct io_uring_cqe *cqe)
 {
 	if (!current_in_target())
 		return 0;

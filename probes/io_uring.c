@@ -102,8 +102,8 @@ int io_uring_probe_open(void **probe, const struct probe_target *t, char *why, s
 	*probe = NULL;
 	why[0] = '\0';
 	if (!hooks_btf()) {
-		snprintf(why, len,
-			 "no kernel BTF at %s (CONFIG_DEBUG_INFO_BTF off)", hooks_btf_path());
+		snprintf(why, len, "no kernel BTF at %s (CONFIG_DEBUG_INFO_BTF off)",
+			 hooks_btf_path());
 		return -ENODATA;
 	}
 	p = calloc(1, sizeof(*p));
@@ -114,10 +114,9 @@ int io_uring_probe_open(void **probe, const struct probe_target *t, char *why, s
 	 * io_uring_complete(ctx, req, cqe) is 6.13's, before it passed the
 	 * CQE's fields one by one, which the classic tracepoint's record
 	 * has kept throughout */
-	complete_btf = !io_uring_probe_classic_complete &&
-		       tp_btf_nargs("io_uring_complete") == 3;
-	complete_tp = !complete_btf &&
-		      hook_exists("tracepoint/io_uring/io_uring_complete", NULL, 0) == 0;
+	complete_btf = !io_uring_probe_classic_complete && tp_btf_nargs("io_uring_complete") == 3;
+	complete_tp =
+		!complete_btf && hook_exists("tracepoint/io_uring/io_uring_complete", NULL, 0) == 0;
 	p->have_punts = tp_btf_nargs("io_uring_queue_async_work") == 2;
 	p->have_waits = tp_btf_nargs("io_uring_cqring_wait") == 2;
 	multishot = btf_enum_bit(hooks_btf(), "REQ_F_APOLL_MULTISHOT_BIT");
@@ -137,13 +136,13 @@ int io_uring_probe_open(void **probe, const struct probe_target *t, char *why, s
 		add_why(p->why, sizeof(p->why),
 			"multishot: no REQ_F_APOLL_MULTISHOT_BIT in BTF, their CQEs go unattributed");
 	if (io_uring_disabled())
-		add_why(p->why, sizeof(p->why), "io_uring is disabled (kernel.io_uring_disabled=2)");
+		add_why(p->why, sizeof(p->why),
+			"io_uring is disabled (kernel.io_uring_disabled=2)");
 
 	p->skel = io_uring_bpf__open();
 	if (!p->skel) {
 		err = -errno;
-		snprintf(why, len, "failed to open BPF object: %s",
-			 strerror(-err));
+		snprintf(why, len, "failed to open BPF object: %s", strerror(-err));
 		goto fail;
 	}
 	p->skel->rodata->target_cgroup_id = t->cgroup_id;
@@ -172,11 +171,11 @@ int io_uring_probe_attach(void *probe, char *why, size_t len)
 	why[0] = '\0';
 	err = io_uring_bpf__attach(p->skel);
 	if (err) {
-		snprintf(why, len, "failed to attach: %s%s",
-			 strerror(-err),
-			 bpf_program__autoload(p->skel->progs.complete_tp) ?
-			 " (tracepoint io_uring:io_uring_complete needs tracefs: "
-			 "mount -t tracefs nodev /sys/kernel/tracing)" : "");
+		snprintf(why, len, "failed to attach: %s%s", strerror(-err),
+			 bpf_program__autoload(p->skel->progs.complete_tp)
+				 ? " (tracepoint io_uring:io_uring_complete needs tracefs: "
+				   "mount -t tracefs nodev /sys/kernel/tracing)"
+				 : "");
 		return err;
 	}
 	return io_uring_probe_reset(p);
@@ -194,8 +193,8 @@ int io_uring_probe_reset(void *probe)
 	for (__u32 k = 0; k < IO_URING_OP_SLOTS && !err; k++)
 		if (bpf_map_update_elem(bpf_map__fd(p->skel->maps.ops), &k, zero, BPF_ANY))
 			err = -errno;
-	if (!err && bpf_map_update_elem(bpf_map__fd(p->skel->maps.totals), &(__u32){ 0 },
-					zero, BPF_ANY))
+	if (!err &&
+	    bpf_map_update_elem(bpf_map__fd(p->skel->maps.totals), &(__u32){ 0 }, zero, BPF_ANY))
 		err = -errno;
 	free(zero);
 	prog_cost_read(p->skel->obj, &p->cost_base);
@@ -280,20 +279,19 @@ void io_uring_stats_print(FILE *f, const void *stats)
 	char name[32];
 
 	fprintf(f, "io_uring\n");
-	fprintf(f, "  %-16s %10s %10s %8s %8s %9s %9s %9s\n", "opcode", "submitted",
-		"completed", "errors", "punted", "multishot", "p50 usecs", "p99 usecs");
+	fprintf(f, "  %-16s %10s %10s %8s %8s %9s %9s %9s\n", "opcode", "submitted", "completed",
+		"errors", "punted", "multishot", "p50 usecs", "p99 usecs");
 	for (unsigned int op = 0; op < IO_URING_OP_SLOTS; op++) {
 		const struct io_uring_op_stats *o = &s->ops[op];
 
 		if (!op_seen(o))
 			continue;
-		fprintf(f, "  %-16s %10llu %10llu %8llu %8llu %9llu", op_label(op, name, sizeof(name)),
-			(unsigned long long)o->submitted, (unsigned long long)o->completed,
-			(unsigned long long)o->errors, (unsigned long long)o->punted,
-			(unsigned long long)o->multishot);
+		fprintf(f, "  %-16s %10llu %10llu %8llu %8llu %9llu",
+			op_label(op, name, sizeof(name)), (unsigned long long)o->submitted,
+			(unsigned long long)o->completed, (unsigned long long)o->errors,
+			(unsigned long long)o->punted, (unsigned long long)o->multishot);
 		if (log2_hist_total(&o->latency))
-			fprintf(f, " %9.1f %9.1f\n",
-				log2_hist_percentile(&o->latency, 50) / 1000.0,
+			fprintf(f, " %9.1f %9.1f\n", log2_hist_percentile(&o->latency, 50) / 1000.0,
 				log2_hist_percentile(&o->latency, 99) / 1000.0);
 		else
 			fprintf(f, " %9s %9s\n", "-", "-");
@@ -302,8 +300,9 @@ void io_uring_stats_print(FILE *f, const void *stats)
 		fprintf(f, "  io_uring_enter slept for completions %llu times\n",
 			(unsigned long long)s->cq_waits);
 	if (s->unattributed)
-		fprintf(f, "  %llu CQEs not matched to a request (submitted before the probe "
-			   "attached, or not a request's: MSG_RING)\n",
+		fprintf(f,
+			"  %llu CQEs not matched to a request (submitted before the probe "
+			"attached, or not a request's: MSG_RING)\n",
 			(unsigned long long)s->unattributed);
 	for (unsigned int op = 0; op < IO_URING_OP_SLOTS; op++) {
 		if (!log2_hist_total(&s->ops[op].latency))
@@ -413,7 +412,8 @@ int io_uring_stats_from_json(const json_t *j, void *stats)
 
 const struct probe_ops io_uring_probe_ops = {
 	.name = "io_uring",
-	.yields = "io_uring submissions, completions and latency per opcode, io-wq punts, ring waits",
+	.yields =
+		"io_uring submissions, completions and latency per opcode, io-wq punts, ring waits",
 	.open = io_uring_probe_open,
 	.attach = io_uring_probe_attach,
 	.read = io_uring_probe_read,

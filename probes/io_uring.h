@@ -14,17 +14,17 @@
 
 /* Per CPU, per opcode. */
 struct io_uring_op_counts {
-	__u64 submitted;  /* SQEs submitted (io_uring_submit_req) */
-	__u64 completed;  /* CQEs posted (io_uring_complete) */
-	__u64 errors;     /* ... with res < 0 */
-	__u64 punted;     /* handed to an io-wq worker (io_uring_queue_async_work) */
-	__u64 multishot;  /* submissions that post many CQEs (no latency) */
+	__u64 submitted;	  /* SQEs submitted (io_uring_submit_req) */
+	__u64 completed;	  /* CQEs posted (io_uring_complete) */
+	__u64 errors;		  /* ... with res < 0 */
+	__u64 punted;		  /* handed to an io-wq worker (io_uring_queue_async_work) */
+	__u64 multishot;	  /* submissions that post many CQEs (no latency) */
 	struct log2_hist latency; /* ns, submission to completion, single-shot */
 };
 
 /* Per CPU, for the whole target. */
 struct io_uring_totals {
-	__u64 cq_waits;     /* io_uring_enter sleeping for completions */
+	__u64 cq_waits;	    /* io_uring_enter sleeping for completions */
 	__u64 unattributed; /* CQEs whose request we did not see submitted */
 };
 

@@ -20,22 +20,22 @@
 
 struct io_uring_op_stats {
 	__u64 submitted;
-	__u64 completed;  /* CQEs: a multishot request posts many */
-	__u64 errors;     /* CQEs with res < 0 */
-	__u64 punted;     /* to io-wq: blocking work, or IOSQE_ASYNC */
-	__u64 multishot;  /* multishot submissions (not in latency) */
+	__u64 completed;	  /* CQEs: a multishot request posts many */
+	__u64 errors;		  /* CQEs with res < 0 */
+	__u64 punted;		  /* to io-wq: blocking work, or IOSQE_ASYNC */
+	__u64 multishot;	  /* multishot submissions (not in latency) */
 	struct log2_hist latency; /* ns, submission to CQE */
 };
 
 struct io_uring_stats {
 	struct io_uring_op_stats ops[IO_URING_OP_SLOTS]; /* by opcode (IORING_OP_*) */
-	__u64 submitted, completed, errors, punted; /* over all opcodes */
-	__u64 cq_waits;     /* io_uring_enter slept for completions */
+	__u64 submitted, completed, errors, punted;	 /* over all opcodes */
+	__u64 cq_waits;					 /* io_uring_enter slept for completions */
 	__u64 unattributed; /* CQEs not matched to a request: submitted before
 			     * attach, or posted for none (MSG_RING) */
 	bool have_punts, have_waits;
 	struct prog_cost cost;
-	char why[192];      /* what is missing and why; "" when all works */
+	char why[192]; /* what is missing and why; "" when all works */
 };
 
 /* The calls of probes/probe.h, on its common types: p is a handle from

@@ -41,7 +41,7 @@
 
 struct probe_target {
 	__u64 cgroup_id; /* cgroup v2 id of the server under test */
-	pid_t pid;       /* its main process: /proc/PID/net/ names its netns */
+	pid_t pid;	 /* its main process: /proc/PID/net/ names its netns */
 };
 
 /* A probe's calls, as above, and what probes/probes.h says of it. */
@@ -56,7 +56,7 @@ struct probe_ops {
 	void (*print)(FILE *f, const void *stats);
 	json_t *(*to_json)(const void *stats);
 	int (*from_json)(const json_t *j, void *stats);
-	size_t cost, why;   /* offsets of stats.cost and stats.why */
+	size_t cost, why; /* offsets of stats.cost and stats.why */
 };
 
 #endif

@@ -86,8 +86,7 @@ static void unavailable(struct probes *ps, int k, int err, const char *why)
 		snprintf(st->why, sizeof(st->why), "%s", strerror(-err));
 }
 
-int probes_open(struct probes **out, const struct probe_target *t,
-		const struct probes_opts *opts)
+int probes_open(struct probes **out, const struct probe_target *t, const struct probes_opts *opts)
 {
 	unsigned only = opts && opts->only ? opts->only : ~0u;
 	char nobtf[256] = "";
@@ -102,14 +101,15 @@ int probes_open(struct probes **out, const struct probe_target *t,
 	if (!hooks_btf())
 		snprintf(nobtf, sizeof(nobtf),
 			 "no kernel BTF at %s (kernel built without CONFIG_DEBUG_INFO_BTF): "
-			 "CO-RE probes cannot load", hooks_btf_path());
+			 "CO-RE probes cannot load",
+			 hooks_btf_path());
 	ps->stats_fd = opts && opts->no_cost ? -EPERM : prog_stats_enable();
 	if (opts && opts->no_cost)
 		snprintf(ps->cost_why, sizeof(ps->cost_why), "costs not measured (no_cost)");
 	else if (ps->stats_fd < 0)
 		snprintf(ps->cost_why, sizeof(ps->cost_why),
-			 "BPF run-time statistics not available: %s%s",
-			 strerror(-ps->stats_fd), geteuid() ? " (not root)" : "");
+			 "BPF run-time statistics not available: %s%s", strerror(-ps->stats_fd),
+			 geteuid() ? " (not root)" : "");
 	for (int k = 0; k < PROBE_KINDS; k++) {
 		ps->status[k].name = table[k].ops->name;
 		ps->status[k].yields = table[k].ops->yields;

@@ -39,13 +39,13 @@ enum probe_kind {
 struct probe_status {
 	const char *name;   /* "syscalls", "io_uring": as in results.json */
 	const char *yields; /* what a run without it goes without */
-	bool available;     /* opened, and attached once probes_attach ran */
-	char why[256];      /* why not; or "not asked for" */
+	bool available;	    /* opened, and attached once probes_attach ran */
+	char why[256];	    /* why not; or "not asked for" */
 };
 
 struct probes_opts {
-	unsigned only; /* open only these (1 << PROBE_x); 0: all */
-	bool no_cost;  /* leave the BPF run-time statistics alone: costs read
+	unsigned only;		 /* open only these (1 << PROBE_x); 0: all */
+	bool no_cost;		 /* leave the BPF run-time statistics alone: costs read
 			* zero, and the probes run a little cheaper */
 	bool time_every_syscall; /* exact syscall times, not a sample of the
 				  * hot, fast calls (probes/syscalls.h) */
@@ -54,8 +54,8 @@ struct probes_opts {
 struct probes {
 	struct probe_status status[PROBE_KINDS];
 	void *probe[PROBE_KINDS]; /* its handle (probes/probe.h), NULL when unavailable */
-	int stats_fd;             /* holds BPF run-time statistics on; -1: off */
-	char cost_why[128];       /* why costs read zero, if they do */
+	int stats_fd;		  /* holds BPF run-time statistics on; -1: off */
+	char cost_why[128];	  /* why costs read zero, if they do */
 };
 
 /* What every available probe measured since attach (or the last reset). */
@@ -68,8 +68,7 @@ struct probes_stats {
 };
 
 /* 0 or -ENOMEM; *ps is set either way on success. opts may be NULL. */
-int probes_open(struct probes **ps, const struct probe_target *t,
-		const struct probes_opts *opts);
+int probes_open(struct probes **ps, const struct probe_target *t, const struct probes_opts *opts);
 /* Attaches every available probe; one that fails becomes unavailable. */
 int probes_attach(struct probes *ps);
 /* Zeroes every probe's counters: the measurement starts now. */
@@ -83,7 +82,7 @@ struct probe_hook {
 	const char *sec;   /* libbpf section name: "tp_btf/sched_switch" */
 	const char *alt;   /* taken instead when sec is missing, or NULL */
 	const char *gives; /* what it measures */
-	bool required;     /* without it (or alt) the probe does not open */
+	bool required;	   /* without it (or alt) the probe does not open */
 };
 /* The hooks of probe k, ending with one whose sec is NULL. */
 const struct probe_hook *probe_hooks(enum probe_kind k);

@@ -32,8 +32,7 @@ int prog_cost_read(struct bpf_object *obj, struct prog_cost *cost)
 	return 0;
 }
 
-int prog_cost_since(struct bpf_object *obj, const struct prog_cost *base,
-		    struct prog_cost *out)
+int prog_cost_since(struct bpf_object *obj, const struct prog_cost *base, struct prog_cost *out)
 {
 	int err = prog_cost_read(obj, out);
 

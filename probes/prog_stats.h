@@ -7,8 +7,8 @@
 #include <bpf/libbpf.h>
 
 struct prog_cost {
-	__u64 events;  /* times the programs ran */
-	__u64 run_ns;  /* time spent in them */
+	__u64 events; /* times the programs ran */
+	__u64 run_ns; /* time spent in them */
 };
 
 /*
@@ -23,7 +23,6 @@ int prog_cost_read(struct bpf_object *obj, struct prog_cost *cost);
  * What they ran since base was read (prog_cost_read at attach or reset):
  * a probe's cost over the measurement. 0, or -errno with out zeroed.
  */
-int prog_cost_since(struct bpf_object *obj, const struct prog_cost *base,
-		    struct prog_cost *out);
+int prog_cost_since(struct bpf_object *obj, const struct prog_cost *base, struct prog_cost *out);
 
 #endif

@@ -31,8 +31,8 @@
 #define TASK_RUNNING 0
 
 struct times {
-	__u64 on_ns;     /* went on a CPU; 0: not seen */
-	__u64 off_ns;    /* blocked */
+	__u64 on_ns;	 /* went on a CPU; 0: not seen */
+	__u64 off_ns;	 /* blocked */
 	__u64 queued_ns; /* became runnable */
 };
 
@@ -93,8 +93,7 @@ static __always_inline struct sched_counts *counters(void)
 }
 
 SEC("tp_btf/sched_switch")
-int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
-	     struct task_struct *next)
+int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
 	bool prev_in = current_in_target(), next_in = in_target(next);
 	struct sched_counts *c;

@@ -51,8 +51,7 @@ int sched_probe_open(void **probe, const struct probe_target *t, char *why, size
 	*probe = NULL;
 	why[0] = '\0';
 	if (!kernel_at_least(5, 11)) {
-		snprintf(why, len,
-			 "needs Linux 5.11 (task storage in tracing programs)");
+		snprintf(why, len, "needs Linux 5.11 (task storage in tracing programs)");
 		return -EOPNOTSUPP;
 	}
 	err = hook_exists("tp_btf/sched_switch", why, len);
@@ -71,17 +70,21 @@ int sched_probe_open(void **probe, const struct probe_target *t, char *why, size
 	p->skel = sched_bpf__open_opts(&opts);
 	if (!p->skel) {
 		err = -errno;
-		snprintf(why, len, "failed to open BPF object: %s",
-			 strerror(-err));
+		snprintf(why, len, "failed to open BPF object: %s", strerror(-err));
 		goto fail;
 	}
 	p->skel->rodata->target_cgroup_id = t->cgroup_id;
-	p->have_runq = figure_hooks(p, "run-queue latency", (struct bpf_program *[]){
-		p->skel->progs.sched_wakeup, p->skel->progs.sched_wakeup_new }, 2);
-	p->have_tasks = figure_hooks(p, "tasks created and exited", (struct bpf_program *[]){
-		p->skel->progs.sched_process_fork, p->skel->progs.sched_process_exit }, 2);
-	p->have_migrations = figure_hooks(p, "migrations", (struct bpf_program *[]){
-		p->skel->progs.sched_migrate_task }, 1);
+	p->have_runq = figure_hooks(p, "run-queue latency",
+				    (struct bpf_program *[]){ p->skel->progs.sched_wakeup,
+							      p->skel->progs.sched_wakeup_new },
+				    2);
+	p->have_tasks = figure_hooks(p, "tasks created and exited",
+				     (struct bpf_program *[]){ p->skel->progs.sched_process_fork,
+							       p->skel->progs.sched_process_exit },
+				     2);
+	p->have_migrations =
+		figure_hooks(p, "migrations",
+			     (struct bpf_program *[]){ p->skel->progs.sched_migrate_task }, 1);
 	err = sched_bpf__load(p->skel);
 	if (err) {
 		hooks_load_why(err, why, len);
@@ -102,8 +105,7 @@ int sched_probe_attach(void *probe, char *why, size_t len)
 	why[0] = '\0';
 	err = sched_bpf__attach(p->skel);
 	if (err) {
-		snprintf(why, len, "failed to attach to the sched tracepoints: %s",
-			 strerror(-err));
+		snprintf(why, len, "failed to attach to the sched tracepoints: %s", strerror(-err));
 		return err;
 	}
 	return sched_probe_reset(p);
@@ -183,7 +185,8 @@ void sched_stats_print(FILE *f, const void *stats)
 	__u64 sw = s->voluntary + s->involuntary;
 
 	fprintf(f, "scheduler\n");
-	fprintf(f, "  context switches %llu: voluntary %llu (blocked), involuntary %llu (preempted, %.1f%%)\n",
+	fprintf(f,
+		"  context switches %llu: voluntary %llu (blocked), involuntary %llu (preempted, %.1f%%)\n",
 		(unsigned long long)sw, (unsigned long long)s->voluntary,
 		(unsigned long long)s->involuntary, sw ? 100.0 * s->involuntary / sw : 0.0);
 	fprintf(f, "  on CPU %.3f s, off CPU (blocked) %.3f s", s->oncpu_ns / 1e9,
@@ -192,11 +195,11 @@ void sched_stats_print(FILE *f, const void *stats)
 		fprintf(f, ", waiting on a run queue %.3f s", s->runq_ns / 1e9);
 	fprintf(f, "\n");
 	if (s->have_tasks)
-		fprintf(f, "  created %llu processes and %llu threads; %llu processes and %llu threads exited;\n"
-			   "  at most %lld more tasks alive at once than at the start\n",
+		fprintf(f,
+			"  created %llu processes and %llu threads; %llu processes and %llu threads exited;\n"
+			"  at most %lld more tasks alive at once than at the start\n",
 			(unsigned long long)s->procs_created,
-			(unsigned long long)s->threads_created,
-			(unsigned long long)s->procs_exited,
+			(unsigned long long)s->threads_created, (unsigned long long)s->procs_exited,
 			(unsigned long long)s->threads_exited, (long long)s->tasks_peak);
 	if (s->have_migrations)
 		fprintf(f, "  CPU migrations %llu\n", (unsigned long long)s->migrations);
@@ -239,9 +242,10 @@ static const struct jm_field stats_fields[] = {
 	JM_CODEC(struct sched_stats, "offcpu", offcpu, log2_hist_nsecs_json),
 	{ JM_FIELD("runq_ns", JM_M(struct sched_stats, runq_ns), JM_U64),
 	  JM_HAVE(struct sched_stats, have_runq) },
-	{ JM_FIELD("runq", JM_M(struct sched_stats, runq), JM_CODEC), .codec = &log2_hist_nsecs_json,
-	  JM_HAVE(struct sched_stats, have_runq) },
-	{ JM_FIELD("tasks", 0, JM_OBJ), .sub = &tasks_table, JM_HAVE(struct sched_stats, have_tasks) },
+	{ JM_FIELD("runq", JM_M(struct sched_stats, runq), JM_CODEC),
+	  .codec = &log2_hist_nsecs_json, JM_HAVE(struct sched_stats, have_runq) },
+	{ JM_FIELD("tasks", 0, JM_OBJ), .sub = &tasks_table,
+	  JM_HAVE(struct sched_stats, have_tasks) },
 	{ JM_FIELD("migrations", JM_M(struct sched_stats, migrations), JM_U64),
 	  JM_HAVE(struct sched_stats, have_migrations) },
 	STATS_COST(struct sched_stats),

@@ -9,15 +9,15 @@
 struct sched_counts {
 	__u64 voluntary;   /* switched out blocking: sleep, I/O, a lock */
 	__u64 involuntary; /* switched out still runnable: preempted */
-	__u64 oncpu_ns;    /* switch-in to switch-out, summed */
-	__u64 runq_ns;     /* runnable (woken or preempted) to running, summed */
+	__u64 oncpu_ns;	   /* switch-in to switch-out, summed */
+	__u64 runq_ns;	   /* runnable (woken or preempted) to running, summed */
 	__u64 offcpu_ns;   /* blocked to running again, summed */
 	__u64 migrations;  /* moved to another CPU */
 	__u64 procs_created, threads_created;
 	__u64 procs_exited, threads_exited;
-	struct log2_hist runq;   /* ns, each wait on a run queue */
+	struct log2_hist runq;	 /* ns, each wait on a run queue */
 	struct log2_hist offcpu; /* ns, each block (the run-queue wait after included) */
-	struct log2_hist oncpu;  /* ns, each stay on a CPU */
+	struct log2_hist oncpu;	 /* ns, each stay on a CPU */
 };
 
 #endif

@@ -30,27 +30,27 @@
 struct sched_stats {
 	__u64 voluntary;   /* blocked: as voluntary_ctxt_switches in /proc */
 	__u64 involuntary; /* preempted: nonvoluntary_ctxt_switches */
-	__u64 oncpu_ns;    /* time on a CPU, of stays that ended */
+	__u64 oncpu_ns;	   /* time on a CPU, of stays that ended */
 	struct log2_hist oncpu;
-	__u64 offcpu_ns;   /* blocked until running again */
+	__u64 offcpu_ns; /* blocked until running again */
 	struct log2_hist offcpu;
 
-	bool have_runq;    /* false without the wakeup tracepoints */
-	__u64 runq_ns;     /* waiting on a run queue (schedstat run_delay agrees
+	bool have_runq; /* false without the wakeup tracepoints */
+	__u64 runq_ns;	/* waiting on a run queue (schedstat run_delay agrees
 			    * on long waits; on waits of us it reads less) */
 	struct log2_hist runq;
 
-	bool have_tasks;   /* false without fork/exit tracepoints */
+	bool have_tasks; /* false without fork/exit tracepoints */
 	__u64 procs_created, threads_created;
 	__u64 procs_exited, threads_exited;
-	__s64 tasks_peak;  /* most tasks (threads) alive at once, counted from
+	__s64 tasks_peak; /* most tasks (threads) alive at once, counted from
 			    * those alive at attach or reset: add them */
 
 	bool have_migrations;
 	__u64 migrations;
 
 	struct prog_cost cost; /* since attach or reset */
-	char why[192];         /* what is missing and why; "" when all works */
+	char why[192];	       /* what is missing and why; "" when all works */
 };
 
 /* The calls of probes/probe.h, on its common types: p is a handle from

@@ -7,5 +7,6 @@ static const struct jm_field cost_fields[] = {
 };
 
 const struct jm_table prog_cost_json = {
-	cost_fields, sizeof(cost_fields) / sizeof(cost_fields[0]),
+	cost_fields,
+	sizeof(cost_fields) / sizeof(cost_fields[0]),
 };

@@ -20,8 +20,10 @@ extern const struct jm_table prog_cost_json;
 
 #define STATS_COST(type) JM_OBJ(type, "cost", cost, prog_cost_json)
 /* written when when(stats) says so; NULL: always */
+/* clang-format off */
 #define STATS_MISSING(type, when)                                                   \
 	{ JM_FIELD("missing", JM_M(type, why), JM_STR), .size = sizeof(((type *)0)->why), \
 	  .present = (when) }
+/* clang-format on */
 
 #endif

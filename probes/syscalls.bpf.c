@@ -60,8 +60,7 @@ static __always_inline bool skip_timing(__u32 nr)
 	if (!sample_mask)
 		return false;
 	s = bpf_map_lookup_elem(&counts, &nr);
-	return s && s->timed >= SYSCALL_HOT_TIMED &&
-	       s->timed_ns < s->timed * SYSCALL_FAST_NS &&
+	return s && s->timed >= SYSCALL_HOT_TIMED && s->timed_ns < s->timed * SYSCALL_FAST_NS &&
 	       (bpf_get_prandom_u32() & sample_mask);
 }
 

@@ -48,17 +48,13 @@ int syscalls_probe_open(void **probe, const struct probe_target *t, char *why, s
 	*probe = NULL;
 	why[0] = '\0';
 	if (!kernel_at_least(5, 11)) {
-		snprintf(why, len,
-			 "needs Linux 5.11 (task storage in tracing programs)");
+		snprintf(why, len, "needs Linux 5.11 (task storage in tracing programs)");
 		return -EOPNOTSUPP;
 	}
 	/* BTF tracepoints where the kernel has them, else the classic ones */
-	btf = !hook_exists("tp_btf/sys_enter", NULL, 0) &&
-	      !hook_exists("tp_btf/sys_exit", NULL, 0);
-	if (!btf && ((err = hook_exists("tracepoint/raw_syscalls/sys_enter",
-					why, len)) ||
-		     (err = hook_exists("tracepoint/raw_syscalls/sys_exit",
-					why, len))))
+	btf = !hook_exists("tp_btf/sys_enter", NULL, 0) && !hook_exists("tp_btf/sys_exit", NULL, 0);
+	if (!btf && ((err = hook_exists("tracepoint/raw_syscalls/sys_enter", why, len)) ||
+		     (err = hook_exists("tracepoint/raw_syscalls/sys_exit", why, len))))
 		return err;
 
 	p = calloc(1, sizeof(*p));
@@ -73,8 +69,7 @@ int syscalls_probe_open(void **probe, const struct probe_target *t, char *why, s
 	p->skel = syscalls_bpf__open_opts(&opts);
 	if (!p->skel) {
 		err = -errno;
-		snprintf(why, len, "failed to open BPF object: %s",
-			 strerror(-err));
+		snprintf(why, len, "failed to open BPF object: %s", strerror(-err));
 		goto fail;
 	}
 	p->skel->rodata->target_cgroup_id = t->cgroup_id;
@@ -109,8 +104,7 @@ int syscalls_probe_attach(void *probe, char *why, size_t len)
 	why[0] = '\0';
 	err = syscalls_bpf__attach(p->skel);
 	if (err) {
-		snprintf(why, len, "failed to attach to raw_syscalls: %s",
-			 strerror(-err));
+		snprintf(why, len, "failed to attach to raw_syscalls: %s", strerror(-err));
 		return err;
 	}
 	return syscalls_probe_reset(p);
@@ -198,8 +192,7 @@ void syscalls_probe_destroy(void *probe)
 	free(p);
 }
 
-const struct syscall_stat *syscalls_find(const struct syscalls_stats *s,
-					 const char *name)
+const struct syscall_stat *syscalls_find(const struct syscalls_stats *s, const char *name)
 {
 	for (int i = 0; i < s->n; i++)
 		if (!strcmp(s->sys[i].name, name))
@@ -209,7 +202,7 @@ const struct syscall_stat *syscalls_find(const struct syscalls_stats *s,
 
 /* ------------------------------------------------------------ output */
 
-#define PRINT_ROWS 20 /* the costliest syscalls; the rest in one line */
+#define PRINT_ROWS  20 /* the costliest syscalls; the rest in one line */
 #define PRINT_HISTS 5  /* latency histograms of the costliest few */
 
 void syscalls_stats_print(FILE *f, const void *stats)
@@ -220,15 +213,16 @@ void syscalls_stats_print(FILE *f, const void *stats)
 
 	for (int i = 0; i < s->n; i++)
 		sampled |= s->sys[i].timed < s->sys[i].count;
-	fprintf(f, "syscalls: %llu calls, %.3f s inside them\n",
-		(unsigned long long)s->calls, s->total_ns / 1e9);
+	fprintf(f, "syscalls: %llu calls, %.3f s inside them\n", (unsigned long long)s->calls,
+		s->total_ns / 1e9);
 	if (sampled)
-		fprintf(f, "  (calls of a hot syscall averaging under %d us are timed 1 in %d:\n"
+		fprintf(f,
+			"  (calls of a hot syscall averaging under %d us are timed 1 in %d:\n"
 			"   TOTAL and AVG scale up those TIMED, MAX and histograms are theirs)\n",
 			SYSCALL_FAST_NS / 1000, SYSCALL_SAMPLE_ONE_IN);
 	if (s->n)
-		fprintf(f, "  %-22s %10s %10s %12s %10s %12s\n", "SYSCALL", "COUNT",
-			"TIMED", "TOTAL ms", "AVG us", "MAX us");
+		fprintf(f, "  %-22s %10s %10s %12s %10s %12s\n", "SYSCALL", "COUNT", "TIMED",
+			"TOTAL ms", "AVG us", "MAX us");
 	for (int i = 0; i < s->n; i++) {
 		const struct syscall_stat *st = &s->sys[i];
 
@@ -238,8 +232,7 @@ void syscalls_stats_print(FILE *f, const void *stats)
 		}
 		fprintf(f, "  %-22s %10llu %10llu %12.3f %10.2f %12.2f\n", st->name,
 			(unsigned long long)st->count, (unsigned long long)st->timed,
-			st->total_ns / 1e6,
-			st->total_ns / 1e3 / st->count, st->max_ns / 1e3);
+			st->total_ns / 1e6, st->total_ns / 1e3 / st->count, st->max_ns / 1e3);
 	}
 	if (s->n > PRINT_ROWS)
 		fprintf(f, "  ... %d more syscalls, %llu calls in all\n", s->n - PRINT_ROWS,

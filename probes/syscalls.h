@@ -20,16 +20,16 @@
  * counted. Slow calls, the ones that explain where time goes, are timed
  * every one. The loader scales the timed total up to all calls.
  */
-#define SYSCALL_HOT_TIMED 128
-#define SYSCALL_FAST_NS 20000
+#define SYSCALL_HOT_TIMED     128
+#define SYSCALL_FAST_NS	      20000
 #define SYSCALL_SAMPLE_ONE_IN 8 /* a power of two */
 
 /* Per CPU and per syscall, counted when the call returns. */
 struct syscall_counts {
-	__u64 count;    /* calls that returned */
-	__u64 timed;    /* of them, those timed */
-	__u64 timed_ns; /* the timed calls' time, entry to return */
-	__u64 max_ns;   /* the longest timed call */
+	__u64 count;	       /* calls that returned */
+	__u64 timed;	       /* of them, those timed */
+	__u64 timed_ns;	       /* the timed calls' time, entry to return */
+	__u64 max_ns;	       /* the longest timed call */
 	struct log2_hist hist; /* the timed calls' latency, ns */
 };
 

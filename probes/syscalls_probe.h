@@ -23,21 +23,21 @@
 
 struct syscall_stat {
 	char name[32]; /* from the system's <asm/unistd.h>; "syscall_N" past it */
-	int nr;        /* SYSCALL_SLOTS - 1: "other", numbers beyond the table */
+	int nr;	       /* SYSCALL_SLOTS - 1: "other", numbers beyond the table */
 	__u64 count;
-	__u64 timed;    /* calls timed: all, or a sample (probes/syscalls.h) */
-	__u64 total_ns; /* time inside all calls: the timed ones' scaled up */
-	__u64 max_ns;   /* of the timed calls */
+	__u64 timed;	       /* calls timed: all, or a sample (probes/syscalls.h) */
+	__u64 total_ns;	       /* time inside all calls: the timed ones' scaled up */
+	__u64 max_ns;	       /* of the timed calls */
 	struct log2_hist hist; /* latency of the timed calls, ns */
 };
 
 struct syscalls_stats {
-	__u64 calls;    /* every syscall counted, summed */
+	__u64 calls;	/* every syscall counted, summed */
 	__u64 total_ns; /* time inside them, summed */
-	int n;          /* syscalls seen, by total time, descending */
+	int n;		/* syscalls seen, by total time, descending */
 	struct syscall_stat sys[SYSCALL_SLOTS];
 	struct prog_cost cost; /* since attach or reset */
-	char why[192];         /* what is missing and why; "" when all works */
+	char why[192];	       /* what is missing and why; "" when all works */
 };
 
 /* The calls of probes/probe.h, on its common types: p is a handle from
@@ -60,8 +60,7 @@ json_t *syscalls_stats_to_json(const void *stats);
 int syscalls_stats_from_json(const json_t *j, void *stats);
 
 /* One syscall by name, or NULL when the target did not make it. */
-const struct syscall_stat *syscalls_find(const struct syscalls_stats *s,
-					 const char *name);
+const struct syscall_stat *syscalls_find(const struct syscalls_stats *s, const char *name);
 /* The name of syscall nr on this architecture, into buf. */
 const char *syscall_name(int nr, char *buf, size_t len);
 

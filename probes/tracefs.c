@@ -11,7 +11,8 @@
 /* where libbpf looks: debugfs's tracing/ first, when it is there */
 static bool there(void)
 {
-	return !access(TRACEFS "/events", F_OK) || !access("/sys/kernel/debug/tracing/events", F_OK);
+	return !access(TRACEFS "/events", F_OK) ||
+	       !access("/sys/kernel/debug/tracing/events", F_OK);
 }
 
 enum tracefs_state tracefs_ensure(char *why, size_t len)
@@ -31,11 +32,13 @@ enum tracefs_state tracefs_ensure(char *why, size_t len)
 		   /* private: our mount must not propagate back to the machine */
 		   mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
 		snprintf(reason, sizeof(reason),
-			 "tracefs not mounted, and no mount namespace of our own to mount it in: %s",
+			 "tracefs not mounted, and no mount namespace of our own "
+			 "to mount it in: %s",
 			 strerror(errno));
 	} else if (mount("nodev", TRACEFS, "tracefs", 0, NULL)) {
-		snprintf(reason, sizeof(reason), "tracefs not mounted, and mounting it failed: %s%s",
-			 strerror(errno), errno == ENODEV ? " (this kernel has no tracefs)" : "");
+		snprintf(reason, sizeof(reason),
+			 "tracefs not mounted, and mounting it failed: %s%s", strerror(errno),
+			 errno == ENODEV ? " (this kernel has no tracefs)" : "");
 	} else if (!there()) {
 		snprintf(reason, sizeof(reason), "tracefs mounted at " TRACEFS " has no events/");
 	} else {

@@ -14,9 +14,9 @@
 #define TRACEFS "/sys/kernel/tracing"
 
 enum tracefs_state {
-	TRACEFS_THERE,      /* mounted by the system */
-	TRACEFS_MOUNTED,    /* mounted by us, in our own mount namespace */
-	TRACEFS_MISSING,    /* neither: why says why */
+	TRACEFS_THERE,	 /* mounted by the system */
+	TRACEFS_MOUNTED, /* mounted by us, in our own mount namespace */
+	TRACEFS_MISSING, /* neither: why says why */
 };
 
 /*

@@ -165,8 +165,11 @@ static void accept_all(struct loop *l)
 			close(fd);
 			continue;
 		}
-		*c = (struct conn){ .fd = fd, .readable = true, .writable = true,
-				    .prev = &l->live, .next = l->live.next };
+		*c = (struct conn){ .fd = fd,
+				    .readable = true,
+				    .writable = true,
+				    .prev = &l->live,
+				    .next = l->live.next };
 		l->live.next->prev = c;
 		l->live.next = c;
 		http_conn_start(&c->http);

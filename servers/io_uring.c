@@ -68,7 +68,14 @@ static const struct server_model model = {
 	.options = OPT_WORKERS,
 };
 
-enum op { OP_IGNORE = URING_IGNORE, OP_ACCEPT, OP_RECV, OP_SEND, OP_STOP, OP_MASK = 7 };
+enum op {
+	OP_IGNORE = URING_IGNORE,
+	OP_ACCEPT,
+	OP_RECV,
+	OP_SEND,
+	OP_STOP,
+	OP_MASK = 7
+};
 
 #define ENTRIES	  1024 /* submission queue; completions: 4x */
 #define BUF_COUNT 1024 /* provided buffers per loop */
@@ -186,8 +193,7 @@ static void conn_update(struct loop *l, struct conn *c)
 	}
 	if (!c->send_armed && (c->eof || (http_conn_finished(&c->http) && !c->http.lingering)))
 		c->dead = true;
-	want_recv = !c->dead && !c->eof &&
-		    (c->http.lingering || http_conn_wants_input(&c->http));
+	want_recv = !c->dead && !c->eof && (c->http.lingering || http_conn_wants_input(&c->http));
 	if (want_recv && !c->recv_armed)
 		arm_recv(l, c);
 	else if (!want_recv && c->recv_armed && !c->cancelling)
@@ -207,7 +213,9 @@ static void on_accept(struct loop *l, struct io_uring_cqe *cqe)
 		else if (!(c = malloc(sizeof(*c))))
 			close(cqe->res);
 		if (c) {
-			*c = (struct conn){ .fd = cqe->res, .prev = &l->live, .next = l->live.next };
+			*c = (struct conn){ .fd = cqe->res,
+					    .prev = &l->live,
+					    .next = l->live.next };
 			l->live.next->prev = c;
 			l->live.next = c;
 			http_conn_start(&c->http);

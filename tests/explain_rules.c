@@ -54,8 +54,7 @@ static void add_syscall(struct figures *f, const char *name, double calls, doubl
 	s->max_us = total_us / calls * 2;
 }
 
-static const struct finding *fired(const struct figures *f, const char *rule,
-				   struct finding *buf)
+static const struct finding *fired(const struct figures *f, const char *rule, struct finding *buf)
 {
 	int n = explain_experiment(f, buf, FINDINGS_MAX);
 
@@ -69,10 +68,20 @@ static bool close_to(double a, double b)
 
 static void healthy_run_has_no_complaint(void)
 {
-	const char *const bad[] = { "head_of_line", "accept_queue_full", "process_creation",
-				    "thread_creation", "blocked_loop", "runqueue_pressure",
-				    "wakeup_per_request", "cpu_saturated", "cpu_idle", "client_bound", "errors", "no_answers",
-				    "io_uring_punts", NULL };
+	const char *const bad[] = { "head_of_line",
+				    "accept_queue_full",
+				    "process_creation",
+				    "thread_creation",
+				    "blocked_loop",
+				    "runqueue_pressure",
+				    "wakeup_per_request",
+				    "cpu_saturated",
+				    "cpu_idle",
+				    "client_bound",
+				    "errors",
+				    "no_answers",
+				    "io_uring_punts",
+				    NULL };
 	struct finding buf[FINDINGS_MAX];
 	struct figures f;
 
@@ -126,7 +135,8 @@ static void accept_queue_full(void)
 		CHECK(close_to(finding_evidence(r, "aq_at_limit_share"), 0.91), "share");
 		CHECK(close_to(finding_evidence(r, "listen_overflows"), 3204), "overflows");
 		CHECK(strstr(r->text, "91%") && strstr(r->text, "3 204") &&
-			      strstr(r->text, "1.03 s"), "text: %s", r->text);
+			      strstr(r->text, "1.03 s"),
+		      "text: %s", r->text);
 	}
 	f.p99_us = 5000; /* no retransmission in the tail: none claimed */
 	r = fired(&f, "accept_queue_full", buf);
@@ -228,7 +238,8 @@ static void scheduler_pressure(void)
 	f.nsyscalls = 0;
 	add_syscall(&f, "sched_yield", 9000, 9000 * 2.0); /* more calls than switches */
 	r = fired(&f, "runqueue_pressure", buf);
-	CHECK(r && strstr(r->text, "up to 0.30 of them"), "at most every switch: %s", r ? r->text : "-");
+	CHECK(r && strstr(r->text, "up to 0.30 of them"), "at most every switch: %s",
+	      r ? r->text : "-");
 	f.nsyscalls = 0;
 	f.invol_switches = 100; /* 0.01 per request: preemption is rare */
 	CHECK(!fired(&f, "runqueue_pressure", buf), "rare preemption is no pressure");

@@ -182,8 +182,8 @@ static void check_cites(json_t *exp, json_t *f, const char *ev, const char *fig)
 	double a = num(json_object_get(f, "evidence"), ev);
 	double b = num(json_object_get(exp, "figures"), fig);
 
-	CHECK(!isnan(a) && fabs(a - b) <= 1e-6 * fabs(b), "evidence %s = %g, figure %s = %g",
-	      ev, a, fig, b);
+	CHECK(!isnan(a) && fabs(a - b) <= 1e-6 * fabs(b), "evidence %s = %g, figure %s = %g", ev, a,
+	      fig, b);
 }
 
 static void explains_blocking_by_head_of_line(void)
@@ -252,8 +252,10 @@ static void syscall_times_sampled_or_exact(void)
 {
 	test_require_root();
 	const char *dir = "/tmp/whyserve-harness-run-exact";
-	const char *argv[] = { harness(), "run", "epoll", "-s", "throughput", "--quick",
-			       "--exact-syscall-times", "--out", dir, NULL };
+	const char *argv[] = {
+		harness(), "run", "epoll", "-s", "throughput", "--quick", "--exact-syscall-times",
+		"--out",   dir,	  NULL
+	};
 	static char out[1 << 16];
 	json_t *r = load_results(), *e, *sc, *exact = NULL;
 	bool sampled = false, slow_timed = false;
@@ -360,8 +362,9 @@ static void load_options_as_in_harness_load(void)
 {
 	test_require_root();
 	const char *dir = "/tmp/whyserve-harness-run-units";
-	const char *argv[] = { harness(), "run", "epoll", "-s", "throughput", "-d", "300ms",
-			       "--warmup", "100ms", "-c", "0.01k", "-q", "--out", dir, NULL };
+	const char *argv[] = { harness(), "run",   "epoll",    "-s",	"throughput",
+			       "-d",	  "300ms", "--warmup", "100ms", "-c",
+			       "0.01k",	  "-q",	   "--out",    dir,	NULL };
 	const char *quick[] = { harness(), "run", "bogus", "-q", NULL };
 	static char out[1 << 16];
 	char path[256];
@@ -399,8 +402,8 @@ static void busy_port_gets_one_line(void)
 		   "a listener to occupy a port"))
 		return;
 	snprintf(port, sizeof(port), "%d", ntohs(sa.sin_port));
-	const char *argv[] = { harness(), "run", "epoll", "--no-netns", "--port", port,
-			       "--quick", "-s", "throughput", NULL };
+	const char *argv[] = { harness(), "run",     "epoll", "--no-netns", "--port",
+			       port,	  "--quick", "-s",    "throughput", NULL };
 	check_refused(argv, "busy port");
 	close(fd);
 }
@@ -408,8 +411,15 @@ static void busy_port_gets_one_line(void)
 static void not_root_gets_one_line(void)
 {
 	test_require_root();
-	const char *argv[] = { "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-			       harness(), "run", "all", "--quick", NULL };
+	const char *argv[] = { "setpriv",
+			       "--reuid=nobody",
+			       "--regid=nogroup",
+			       "--clear-groups",
+			       harness(),
+			       "run",
+			       "all",
+			       "--quick",
+			       NULL };
 
 	if (!cmd_exists("setpriv"))
 		test_skip("setpriv (util-linux) not installed");
@@ -433,8 +443,9 @@ static void sigint_stops_cleanly(void)
 		_exit(127);
 	}
 	/* interrupt it mid-experiment: server up and probes attached */
-	CHECK(WAIT_UNTIL(servers_left(pid) > 0 && (bpf_progs_list(&during),
-						   bpf_progs_new(&before, &during) > 0), 20000),
+	CHECK(WAIT_UNTIL(servers_left(pid) > 0 &&
+				 (bpf_progs_list(&during), bpf_progs_new(&before, &during) > 0),
+			 20000),
 	      "a server started and probes attached");
 	kill(pid, SIGINT);
 	CHECK(WAIT_UNTIL(waitpid(pid, &status, WNOHANG) == pid, 15000), "harness stopped");

@@ -49,8 +49,8 @@ static void compare(uint64_t *v, size_t n, const char *what)
 	for (size_t i = 0; i < sizeof(ps) / sizeof(ps[0]); i++) {
 		double want = exact(v, n, ps[i]), got = histogram_percentile(&h, ps[i]);
 
-		CHECK(fabs(got - want) <= 0.01 * want, "%s p%g: %.0f ns, exact %.0f ns",
-		      what, ps[i], got, want);
+		CHECK(fabs(got - want) <= 0.01 * want, "%s p%g: %.0f ns, exact %.0f ns", what,
+		      ps[i], got, want);
 	}
 	CHECK(h.min == v[0] && h.max == v[n - 1], "%s min/max exact", what);
 	CHECK(h.total == n, "%s total %llu", what, (unsigned long long)h.total);
@@ -109,7 +109,8 @@ static void merge_equals_recording_all(void)
 	for (size_t i = 0; i < all.nbuckets; i++)
 		same &= a.counts[i] == all.counts[i];
 	CHECK(same && a.total == all.total && a.sum == all.sum && a.min == all.min &&
-		      a.max == all.max, "merged differs from recorded");
+		      a.max == all.max,
+	      "merged differs from recorded");
 	histogram_init(&b, HISTOGRAM_COARSE);
 	CHECK(histogram_merge(&a, &b) == -EINVAL, "precisions differ: refused");
 	histogram_free(&a);

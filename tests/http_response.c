@@ -88,7 +88,8 @@ static void connection_close_and_http10(void)
 	CHECK(!p.close, "keep-alive");
 	feed(&p, "HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n", 100, &used);
 	CHECK(p.close, "HTTP/1.0 closes by default");
-	feed(&p, "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n", 100, &used);
+	feed(&p, "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n", 100,
+	     &used);
 	CHECK(!p.close, "HTTP/1.0 keep-alive");
 }
 

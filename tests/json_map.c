@@ -54,7 +54,8 @@ static const struct jm_field sample_fields[] = {
 	JM_DOUBLE(struct sample, "share", share),
 	JM_BOOL(struct sample, "on", on),
 	JM_STR(struct sample, "name", name),
-	{ JM_FIELD("extra", offsetof(struct sample, extra), JM_INT), JM_HAVE(struct sample, have_extra) },
+	{ JM_FIELD("extra", offsetof(struct sample, extra), JM_INT),
+	  JM_HAVE(struct sample, have_extra) },
 	JM_OBJ(struct sample, "at", at, point_table),
 	JM_ARRAY(struct sample, "points", points, npoints, point_table),
 	{ JM_FIELD("open", 0, JM_OBJ), .sub = &open_table, .present = open_loop },
@@ -64,10 +65,20 @@ JM_TABLE(sample_table, sample_fields);
 static struct sample full(void)
 {
 	return (struct sample){
-		.i = -7, .u = 4000000000u, .big = UINT64_MAX - 1, .wait_ns = 1500,
-		.share = NAN, .on = true, .name = "epoll", .have_extra = true, .extra = 3,
-		.at = { 1.5, -2 }, .npoints = 2, .points = { { 1, 2 }, { 3, 4 } },
-		.scenario = 1, .target = 5000,
+		.i = -7,
+		.u = 4000000000u,
+		.big = UINT64_MAX - 1,
+		.wait_ns = 1500,
+		.share = NAN,
+		.on = true,
+		.name = "epoll",
+		.have_extra = true,
+		.extra = 3,
+		.at = { 1.5, -2 },
+		.npoints = 2,
+		.points = { { 1, 2 }, { 3, 4 } },
+		.scenario = 1,
+		.target = 5000,
 	};
 }
 
@@ -147,8 +158,7 @@ static void long_string_cut(void)
 	struct sample s = { 0 };
 	json_t *j = json_loads("{\"name\": \"a-very-long-name\"}", 0, NULL);
 
-	CHECK(!jm_read(j, &s, &sample_table) && !strcmp(s.name, "a-very-"), "name '%s'",
-	      s.name);
+	CHECK(!jm_read(j, &s, &sample_table) && !strcmp(s.name, "a-very-"), "name '%s'", s.name);
 	json_decref(j);
 }
 
@@ -169,18 +179,16 @@ static void says_where(void)
 		json_t *j = json_loads(bad[k].json, 0, NULL);
 		char why[128] = "";
 
-		CHECK(jm_read_why(j, &s, &sample_table, why, sizeof(why)) && !strcmp(why, bad[k].why),
+		CHECK(jm_read_why(j, &s, &sample_table, why, sizeof(why)) &&
+			      !strcmp(why, bad[k].why),
 		      "%s: '%s', want '%s'", bad[k].json, why, bad[k].why);
 		json_decref(j);
 	}
 }
 
 static const struct test_case cases[] = {
-	TEST(round_trip),
-	TEST(absent_fields),
-	TEST(refused),
-	TEST(long_string_cut),
-	TEST(says_where),
+	TEST(round_trip),      TEST(absent_fields), TEST(refused),
+	TEST(long_string_cut), TEST(says_where),
 };
 
 TEST_MAIN(cases)

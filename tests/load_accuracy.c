@@ -77,7 +77,8 @@ static void rate_2000_kept_for_3s(void)
 		CHECK(fabs(r.rate - 2000) <= 0.02 * 2000, "achieved %.1f requests/s", r.rate);
 		CHECK(llabs((long long)r.requests - 6000) <= 120, "%llu requests",
 		      (unsigned long long)r.requests);
-		CHECK(llabs((long long)r.sent - 6000) <= 120, "%llu sent", (unsigned long long)r.sent);
+		CHECK(llabs((long long)r.sent - 6000) <= 120, "%llu sent",
+		      (unsigned long long)r.sent);
 		CHECK(r.errors_total == 0, "%llu errors", (unsigned long long)r.errors_total);
 		fprintf(stderr, "  rate: %.1f/s, late sends %llu, max lag %.2f ms, behind %d\n",
 			r.rate, (unsigned long long)r.late_sends, MS(r.max_lag_ns), r.behind);
@@ -109,7 +110,10 @@ static void stall_once(const struct load_progress *p, void *arg)
 /* open loop: the requests due during the stall wait for it, and say so */
 static void stall_shows_in_open_loop_p99(void)
 {
-	struct load_opts o = { .connections = 10, .threads = 1, .duration_s = 4, .rate = 1000,
+	struct load_opts o = { .connections = 10,
+			       .threads = 1,
+			       .duration_s = 4,
+			       .rate = 1000,
 			       .progress = stall_once };
 	struct load_result r;
 	struct stall st = { 0 };
@@ -138,8 +142,9 @@ static void stall_shows_in_open_loop_p99(void)
  * omission: the requests that would have waited were never sent) */
 static void stall_shows_in_closed_loop_max(void)
 {
-	struct load_opts o = { .connections = 10, .threads = 1, .duration_s = 3,
-			       .progress = stall_once };
+	struct load_opts o = {
+		.connections = 10, .threads = 1, .duration_s = 3, .progress = stall_once
+	};
 	struct load_result r;
 	struct stall st = { 0 };
 	struct server s;
@@ -240,8 +245,9 @@ static void large_requests_sent_whole(void)
 {
 	static char big[4 << 20];
 	const char *headers[] = { big };
-	struct load_opts o = { .connections = 2, .threads = 1, .duration_s = 1,
-			       .headers = headers, .nheaders = 1 };
+	struct load_opts o = {
+		.connections = 2, .threads = 1, .duration_s = 1, .headers = headers, .nheaders = 1
+	};
 	struct load_result r;
 	struct fake_server f;
 
@@ -257,8 +263,9 @@ static void large_requests_sent_whole(void)
 		      (unsigned long long)r.requests, (unsigned long long)r.errors_total);
 		CHECK(sent >= r.requests && sent - r.requests <= 2 &&
 			      fake_server_requests(&f) == sent,
-		      "load %llu, server read %llu and answered %llu", (unsigned long long)r.requests,
-		      (unsigned long long)fake_server_requests(&f), (unsigned long long)sent);
+		      "load %llu, server read %llu and answered %llu",
+		      (unsigned long long)r.requests, (unsigned long long)fake_server_requests(&f),
+		      (unsigned long long)sent);
 	}
 	load_result_free(&r);
 	fake_server_stop(&f);
@@ -300,8 +307,13 @@ static void threads_pinned_to_listed_cpus(void)
 {
 	const int cpus[] = { 0 };
 	struct affinity a = { 0 };
-	struct load_opts o = { .connections = 4, .threads = 2, .duration_s = 1.5, .cpus = cpus,
-			       .ncpus = 1, .progress = look_at_threads, .progress_arg = &a };
+	struct load_opts o = { .connections = 4,
+			       .threads = 2,
+			       .duration_s = 1.5,
+			       .cpus = cpus,
+			       .ncpus = 1,
+			       .progress = look_at_threads,
+			       .progress_arg = &a };
 	struct load_result r;
 	struct fake_server f;
 
@@ -309,7 +321,8 @@ static void threads_pinned_to_listed_cpus(void)
 		return;
 	o.url = url_of(f.srv.port);
 	if (run(&o, &r))
-		CHECK(a.threads == 2 && a.pinned == 2, "%d threads, %d on CPU 0", a.threads, a.pinned);
+		CHECK(a.threads == 2 && a.pinned == 2, "%d threads, %d on CPU 0", a.threads,
+		      a.pinned);
 	load_result_free(&r);
 	fake_server_stop(&f);
 }
@@ -329,8 +342,8 @@ static void warmup_not_measured(void)
 		uint64_t served = fake_server_responses(&f);
 
 		CHECK(now_ms() - t0 >= 2000, "ran %lld ms", now_ms() - t0);
-		CHECK(fabs(r.duration_s - 1) < 0.01 && r.nseconds == 1, "measured %.3f s, %u seconds",
-		      r.duration_s, r.nseconds);
+		CHECK(fabs(r.duration_s - 1) < 0.01 && r.nseconds == 1,
+		      "measured %.3f s, %u seconds", r.duration_s, r.nseconds);
 		/* served = warm-up + measured + at most 4 in flight */
 		CHECK(r.requests > 1000 && served - r.requests > 1000,
 		      "measured %llu of the %llu served", (unsigned long long)r.requests,

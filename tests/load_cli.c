@@ -36,18 +36,37 @@ static json_t *number_at(json_t *j, const char *a, const char *b)
 static void json_has_every_figure(void)
 {
 	static const char *const keys[][2] = {
-		{ "requests", NULL }, { "sent", NULL }, { "bytes", NULL }, { "rate", NULL },
-		{ "duration_s", NULL }, { "connects", NULL }, { "errors_total", NULL },
+		{ "requests", NULL },
+		{ "sent", NULL },
+		{ "bytes", NULL },
+		{ "rate", NULL },
+		{ "duration_s", NULL },
+		{ "connects", NULL },
+		{ "errors_total", NULL },
 		{ "connections_peak", NULL },
-		{ "latency_us", "min" }, { "latency_us", "p50" }, { "latency_us", "p90" },
-		{ "latency_us", "p99" }, { "latency_us", "p99.9" }, { "latency_us", "p99.99" },
-		{ "latency_us", "max" }, { "latency_us", "mean" }, { "latency_us", "stdev" },
+		{ "latency_us", "min" },
+		{ "latency_us", "p50" },
+		{ "latency_us", "p90" },
+		{ "latency_us", "p99" },
+		{ "latency_us", "p99.9" },
+		{ "latency_us", "p99.99" },
+		{ "latency_us", "max" },
+		{ "latency_us", "mean" },
+		{ "latency_us", "stdev" },
 		{ "connect_us", "p99" },
-		{ "errors", "connect_refused" }, { "errors", "connect_timeout" }, { "errors", "reset" },
-		{ "errors", "broken_pipe" }, { "errors", "closed" }, { "errors", "read_timeout" },
-		{ "errors", "bad_response" }, { "errors", "other" }, { "status", "200" },
+		{ "errors", "connect_refused" },
+		{ "errors", "connect_timeout" },
+		{ "errors", "reset" },
+		{ "errors", "broken_pipe" },
+		{ "errors", "closed" },
+		{ "errors", "read_timeout" },
+		{ "errors", "bad_response" },
+		{ "errors", "other" },
+		{ "status", "200" },
 	};
-	const char *argv[] = { harness, "load", url, "-d", "2", "-c", "4", "-t", "2", "--json", NULL };
+	const char *argv[] = {
+		harness, "load", url, "-d", "2", "-c", "4", "-t", "2", "--json", NULL
+	};
 	struct fake_server f;
 	json_error_t e;
 	json_t *j, *series;
@@ -109,7 +128,8 @@ static void refusals_and_usage(void)
 		{ { "load", "http://127.0.0.1:1/", "-R", "1e-300" }, 2, "--rate" },
 		{ { "load", "http://127.0.0.1:1/", "-n", "1e30" }, 2, "--requests" },
 		{ { "load", "http://127.0.0.1:1/", "--users", "5", "--spawn-rate", "1e-300" },
-		  2, "--spawn-rate" },
+		  2,
+		  "--spawn-rate" },
 		{ { "load", "http://127.0.0.1:1/", "-c", "70000" }, 2, "--connections" },
 		{ { "load", "http://127.0.0.1:1/", "-d", "nan" }, 2, "--duration" },
 	};
@@ -121,9 +141,8 @@ static void refusals_and_usage(void)
 
 		memcpy(argv + 1, runs[i].argv, sizeof(runs[i].argv));
 		status = cmd_run(out, sizeof(out), 10, argv);
-		CHECK(status == runs[i].status && strstr(out, runs[i].says),
-		      "%s %s: status %d: %s", runs[i].argv[1], runs[i].argv[2] ? runs[i].argv[2] : "",
-		      status, out);
+		CHECK(status == runs[i].status && strstr(out, runs[i].says), "%s %s: status %d: %s",
+		      runs[i].argv[1], runs[i].argv[2] ? runs[i].argv[2] : "", status, out);
 	}
 }
 

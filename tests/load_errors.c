@@ -46,8 +46,9 @@ static void only_kinds(const struct load_result *r, const int *kinds)
 static void provoke(enum fake_behaviour b, enum load_error kind, double timeout_s)
 {
 	struct fake_server f;
-	struct load_opts o = { .connections = 4, .threads = 2, .duration_s = 1,
-			       .timeout_s = timeout_s };
+	struct load_opts o = {
+		.connections = 4, .threads = 2, .duration_s = 1, .timeout_s = timeout_s
+	};
 	struct load_result r;
 	int kinds[] = { kind, -1 };
 
@@ -99,8 +100,9 @@ static void status_500_counted_per_status(void)
 	if (run(&o, &r)) {
 		CHECK(r.requests > 100 && r.status[500] == r.requests, "%llu responses, %llu 500s",
 		      (unsigned long long)r.requests, (unsigned long long)r.status[500]);
-		CHECK(r.non2xx == r.requests && r.errors_total == r.non2xx, "non2xx %llu total %llu",
-		      (unsigned long long)r.non2xx, (unsigned long long)r.errors_total);
+		CHECK(r.non2xx == r.requests && r.errors_total == r.non2xx,
+		      "non2xx %llu total %llu", (unsigned long long)r.non2xx,
+		      (unsigned long long)r.errors_total);
 		only_kinds(&r, none);
 	}
 	load_result_free(&r);
@@ -123,8 +125,9 @@ static int closed_port(void)
 
 static void closed_port_refused(void)
 {
-	struct load_opts o = { .url = url_of(closed_port()), .connections = 2, .threads = 1,
-			       .duration_s = 0.5 };
+	struct load_opts o = {
+		.url = url_of(closed_port()), .connections = 2, .threads = 1, .duration_s = 0.5
+	};
 	struct load_result r;
 	int kinds[] = { LOAD_ERR_CONNECT_REFUSED, -1 };
 
@@ -146,8 +149,7 @@ static void full_accept_queue_connect_timeout(void)
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	socklen_t len = sizeof(sa);
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct load_opts o = { .connections = 4, .threads = 1, .duration_s = 1,
-			       .timeout_s = 0.25 };
+	struct load_opts o = { .connections = 4, .threads = 1, .duration_s = 1, .timeout_s = 0.25 };
 	struct load_result r;
 	int kinds[] = { LOAD_ERR_CONNECT_TIMEOUT, LOAD_ERR_READ_TIMEOUT, -1 };
 
@@ -158,7 +160,8 @@ static void full_accept_queue_connect_timeout(void)
 		return;
 	o.url = url_of(ntohs(sa.sin_port));
 	if (run(&o, &r)) {
-		CHECK(r.errors[LOAD_ERR_CONNECT_TIMEOUT] > 0, "no connect timeout (%llu read timeouts)",
+		CHECK(r.errors[LOAD_ERR_CONNECT_TIMEOUT] > 0,
+		      "no connect timeout (%llu read timeouts)",
 		      (unsigned long long)r.errors[LOAD_ERR_READ_TIMEOUT]);
 		only_kinds(&r, kinds);
 	}
@@ -214,8 +217,12 @@ static void stop_ends_early_with_results(void)
 {
 	static volatile sig_atomic_t stop;
 	struct fake_server f;
-	struct load_opts o = { .connections = 4, .threads = 2, .duration_s = 30, .stop = &stop,
-			       .progress = stop_at_first_progress, .progress_arg = (void *)&stop };
+	struct load_opts o = { .connections = 4,
+			       .threads = 2,
+			       .duration_s = 30,
+			       .stop = &stop,
+			       .progress = stop_at_first_progress,
+			       .progress_arg = (void *)&stop };
 	struct load_result r;
 	long long t0 = now_ms();
 
@@ -227,7 +234,8 @@ static void stop_ends_early_with_results(void)
 		CHECK(r.stopped && r.requests > 0 && r.duration_s > 0.5 && r.duration_s < 3,
 		      "stopped %d, %llu requests in %.2f s", r.stopped,
 		      (unsigned long long)r.requests, r.duration_s);
-		CHECK(r.latency.total == r.requests, "histogram %llu", (unsigned long long)r.latency.total);
+		CHECK(r.latency.total == r.requests, "histogram %llu",
+		      (unsigned long long)r.latency.total);
 	}
 	load_result_free(&r);
 	fake_server_stop(&f);
@@ -236,8 +244,9 @@ static void stop_ends_early_with_results(void)
 static void request_limit_honoured(void)
 {
 	struct fake_server f;
-	struct load_opts o = { .connections = 4, .threads = 2, .duration_s = 30,
-			       .max_requests = 5000 };
+	struct load_opts o = {
+		.connections = 4, .threads = 2, .duration_s = 30, .max_requests = 5000
+	};
 	struct load_result r;
 
 	if (!CHECK(fake_server_start(&f, FAKE_OK) == 0, "fake server"))
@@ -255,8 +264,7 @@ static void request_limit_honoured(void)
 static void unanswered_counted_at_the_end(void)
 {
 	struct fake_server f;
-	struct load_opts o = { .connections = 6, .threads = 2, .duration_s = 0.5,
-			       .timeout_s = 30 };
+	struct load_opts o = { .connections = 6, .threads = 2, .duration_s = 0.5, .timeout_s = 30 };
 	struct load_result r;
 
 	if (!CHECK(fake_server_start(&f, FAKE_SILENT) == 0, "fake server"))

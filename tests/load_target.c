@@ -42,7 +42,7 @@ static void loopback_urls_parse(void)
 static void other_hosts_refused(void)
 {
 	static const char *const refused[] = {
-		"http://10.0.0.1/", "http://8.8.8.8:80/", "http://example.com/",
+		"http://10.0.0.1/",	    "http://8.8.8.8:80/", "http://example.com/",
 		"http://[2001:db8::1]:80/", "http://0.0.0.0:80/", "http://128.0.0.1/",
 	};
 	struct load_target t;
@@ -59,9 +59,16 @@ static void other_hosts_refused(void)
 static void malformed_refused(void)
 {
 	static const char *const bad[] = {
-		"", "https://127.0.0.1/", "ftp://127.0.0.1/", "http://127.0.0.1:0/",
-		"http://127.0.0.1:70000/", "http://127.0.0.1:80x/", "http:///",
-		"http://127.0.0.1/a b", "http://127.0.0.1/a\r\nX: y", "http://[::1/",
+		"",
+		"https://127.0.0.1/",
+		"ftp://127.0.0.1/",
+		"http://127.0.0.1:0/",
+		"http://127.0.0.1:70000/",
+		"http://127.0.0.1:80x/",
+		"http:///",
+		"http://127.0.0.1/a b",
+		"http://127.0.0.1/a\r\nX: y",
+		"http://[::1/",
 	};
 	struct load_target t;
 	char err[256];
@@ -93,7 +100,8 @@ static void request_bytes(void)
 	CHECK(!strcmp(t.request, "GET / HTTP/1.1\r\nHost: example\r\nConnection: close\r\n\r\n"),
 	      "close: '%s'", t.request);
 	load_target_free(&t);
-	CHECK(load_target_init(&t, "http://127.0.0.1/", inject, 1, false, err, sizeof(err)) == -EINVAL,
+	CHECK(load_target_init(&t, "http://127.0.0.1/", inject, 1, false, err, sizeof(err)) ==
+		      -EINVAL,
 	      "header with CRLF refused");
 	load_target_free(&t);
 }
@@ -104,8 +112,9 @@ static void query_without_path(void)
 	struct load_target t;
 	char err[256];
 
-	CHECK(load_target_init(&t, "http://127.0.0.1:8080?x=1", NULL, 0, false, err,
-			       sizeof(err)) == 0, "%s", err);
+	CHECK(load_target_init(&t, "http://127.0.0.1:8080?x=1", NULL, 0, false, err, sizeof(err)) ==
+		      0,
+	      "%s", err);
 	CHECK(t.request && !strncmp(t.request, "GET /?x=1 HTTP/1.1\r\n", 20), "request '%s'",
 	      t.request);
 	load_target_free(&t);
@@ -132,12 +141,8 @@ static void header_names_checked(void)
 }
 
 static const struct test_case cases[] = {
-	TEST(loopback_urls_parse),
-	TEST(other_hosts_refused),
-	TEST(malformed_refused),
-	TEST(request_bytes),
-	TEST(query_without_path),
-	TEST(header_names_checked),
+	TEST(loopback_urls_parse), TEST(other_hosts_refused), TEST(malformed_refused),
+	TEST(request_bytes),	   TEST(query_without_path),  TEST(header_names_checked),
 };
 
 TEST_MAIN(cases)

@@ -73,8 +73,12 @@ static double rate_from(const struct load_result *r, unsigned from)
  * requests/s near 2,000 / 0.15 s once all are spawned */
 static void users_2000_think_100_200ms(void)
 {
-	struct load_opts o = { .users = 2000, .spawn_rate = 1000, .think_min_s = 0.1,
-			       .think_max_s = 0.2, .threads = 2, .duration_s = 5,
+	struct load_opts o = { .users = 2000,
+			       .spawn_rate = 1000,
+			       .think_min_s = 0.1,
+			       .think_max_s = 0.2,
+			       .threads = 2,
+			       .duration_s = 5,
 			       .progress = count_server_fds };
 	struct watch w = { 0 };
 	struct load_result r;
@@ -97,15 +101,18 @@ static void users_2000_think_100_200ms(void)
 
 		rate = rate_from(&r, 3);
 		CHECK(r.users_started == 2000, "%u users started", r.users_started);
-		CHECK(r.connections_peak == 2000, "%u connections open at most", r.connections_peak);
+		CHECK(r.connections_peak == 2000, "%u connections open at most",
+		      r.connections_peak);
 		CHECK(w.max_fds >= 2000, "the server held %d descriptors at most", w.max_fds);
 		CHECK(fabs(r.requests - expect) <= 0.1 * expect,
 		      "%llu requests; 2000 users in %.1f ms cycles make %.0f",
 		      (unsigned long long)r.requests, cycle_s * 1e3, expect);
 		CHECK(r.errors_total == 0, "%llu errors", (unsigned long long)r.errors_total);
-		fprintf(stderr, "  %llu requests (%.0f expected), %.0f/s after the spawn; cycle %.1f ms "
-			"(latency %.2f ms, lag %.2f ms)\n", (unsigned long long)r.requests, expect, rate,
-			cycle_s * 1e3, histogram_mean(&r.latency) / 1e6, r.mean_lag_ns / 1e6);
+		fprintf(stderr,
+			"  %llu requests (%.0f expected), %.0f/s after the spawn; cycle %.1f ms "
+			"(latency %.2f ms, lag %.2f ms)\n",
+			(unsigned long long)r.requests, expect, rate, cycle_s * 1e3,
+			histogram_mean(&r.latency) / 1e6, r.mean_lag_ns / 1e6);
 	}
 	load_result_free(&r);
 	server_stop(&s);
@@ -114,8 +121,13 @@ static void users_2000_think_100_200ms(void)
 /* C10K: 10,000 users, each connected */
 static void users_10000_connections(void)
 {
-	struct load_opts o = { .users = 10000, .spawn_rate = 5000, .think_min_s = 1,
-			       .think_max_s = 2, .threads = 2, .duration_s = 4, .timeout_s = 5 };
+	struct load_opts o = { .users = 10000,
+			       .spawn_rate = 5000,
+			       .think_min_s = 1,
+			       .think_max_s = 2,
+			       .threads = 2,
+			       .duration_s = 4,
+			       .timeout_s = 5 };
 	struct load_result r;
 	struct server s;
 
@@ -124,10 +136,13 @@ static void users_10000_connections(void)
 	o.url = url;
 	if (run(&o, &r)) {
 		CHECK(r.users_started == 10000, "%u users started", r.users_started);
-		CHECK(r.connections_peak == 10000, "%u connections open at most", r.connections_peak);
+		CHECK(r.connections_peak == 10000, "%u connections open at most",
+		      r.connections_peak);
 		/* a starved server may lose a few; a broken client loses many */
-		CHECK(r.errors_total * 100 <= r.requests, "%llu errors (connect timeout %llu, "
-		      "read timeout %llu) in %llu requests", (unsigned long long)r.errors_total,
+		CHECK(r.errors_total * 100 <= r.requests,
+		      "%llu errors (connect timeout %llu, "
+		      "read timeout %llu) in %llu requests",
+		      (unsigned long long)r.errors_total,
 		      (unsigned long long)r.errors[LOAD_ERR_CONNECT_TIMEOUT],
 		      (unsigned long long)r.errors[LOAD_ERR_READ_TIMEOUT],
 		      (unsigned long long)r.requests);

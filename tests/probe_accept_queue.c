@@ -68,7 +68,10 @@ static int netns_join(pid_t pid)
 	return err;
 }
 
-enum { NEVER_ACCEPTS, ACCEPTS };
+enum {
+	NEVER_ACCEPTS,
+	ACCEPTS
+};
 
 struct listener {
 	pid_t pid;
@@ -80,8 +83,8 @@ struct listener {
  * ours) and, with own_netns, in a new network namespace; it never accepts,
  * or accepts and closes every connection.
  */
-static int listener_start(struct listener *l, const struct cgroup *cg,
-			  bool own_netns, int backlog, int mode)
+static int listener_start(struct listener *l, const struct cgroup *cg, bool own_netns, int backlog,
+			  int mode)
 {
 	struct pollfd pfd;
 	int pipefd[2];
@@ -102,8 +105,8 @@ static int listener_start(struct listener *l, const struct cgroup *cg,
 		if ((cg && cgroup_add_pid(cg, getpid())) || (own_netns && netns_fresh()))
 			goto out;
 		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
-		    listen(fd, backlog) || getsockname(fd, (struct sockaddr *)&sa, &len))
+		if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, backlog) ||
+		    getsockname(fd, (struct sockaddr *)&sa, &len))
 			goto out;
 		port = ntohs(sa.sin_port);
 out:
@@ -123,7 +126,8 @@ out:
 	close(pipefd[1]);
 	pfd = (struct pollfd){ .fd = pipefd[0], .events = POLLIN };
 	l->port = -1;
-	if (poll(&pfd, 1, 5000) != 1 || read(pipefd[0], &l->port, sizeof(l->port)) != sizeof(l->port))
+	if (poll(&pfd, 1, 5000) != 1 ||
+	    read(pipefd[0], &l->port, sizeof(l->port)) != sizeof(l->port))
 		l->port = -1;
 	close(pipefd[0]);
 	return l->port > 0 ? 0 : -EIO;
@@ -238,10 +242,10 @@ static void never_accepting_listener_fills_to_backlog_plus_one(void)
 		goto out;
 	/* 17 queued; the SYNs of the other 23 dropped (and retried later) */
 	CHECK(WAIT_UNTIL(fresh(p) && s.enqueues >= 17 && s.listen_overflows >= 23 &&
-			 s.samples_full >= 1, 5000),
-	      "enqueues %llu, overflows %llu, full samples %llu",
-	      (unsigned long long)s.enqueues, (unsigned long long)s.listen_overflows,
-	      (unsigned long long)s.samples_full);
+				 s.samples_full >= 1,
+			 5000),
+	      "enqueues %llu, overflows %llu, full samples %llu", (unsigned long long)s.enqueues,
+	      (unsigned long long)s.listen_overflows, (unsigned long long)s.samples_full);
 	CHECK(s.have_enqueues && s.have_samples && s.have_netstat, "missing: %s", s.why);
 	CHECK(s.enqueues == 17, "enqueues %llu, want 17", (unsigned long long)s.enqueues);
 	CHECK(s.limit == 16, "limit %u", s.limit);
@@ -250,20 +254,21 @@ static void never_accepting_listener_fills_to_backlog_plus_one(void)
 	      (unsigned long long)s.at_limit);
 	/* depths 1..17: slot 0 holds 1, slot 1 2-3, ..., slot 4 16-17 */
 	CHECK(s.depth.slots[0] == 1 && s.depth.slots[1] == 2 && s.depth.slots[2] == 4 &&
-	      s.depth.slots[3] == 8 && s.depth.slots[4] == 2 && s.depth.slots[5] == 0,
-	      "depth histogram %llu %llu %llu %llu %llu %llu",
-	      (unsigned long long)s.depth.slots[0], (unsigned long long)s.depth.slots[1],
-	      (unsigned long long)s.depth.slots[2], (unsigned long long)s.depth.slots[3],
-	      (unsigned long long)s.depth.slots[4], (unsigned long long)s.depth.slots[5]);
+		      s.depth.slots[3] == 8 && s.depth.slots[4] == 2 && s.depth.slots[5] == 0,
+	      "depth histogram %llu %llu %llu %llu %llu %llu", (unsigned long long)s.depth.slots[0],
+	      (unsigned long long)s.depth.slots[1], (unsigned long long)s.depth.slots[2],
+	      (unsigned long long)s.depth.slots[3], (unsigned long long)s.depth.slots[4],
+	      (unsigned long long)s.depth.slots[5]);
 	CHECK(s.listen_overflows >= 23 && s.listen_drops >= s.listen_overflows,
-	      "ListenOverflows %llu ListenDrops %llu",
-	      (unsigned long long)s.listen_overflows, (unsigned long long)s.listen_drops);
+	      "ListenOverflows %llu ListenDrops %llu", (unsigned long long)s.listen_overflows,
+	      (unsigned long long)s.listen_drops);
 	CHECK(s.listener_drops >= 23, "drops on the listener %llu",
 	      (unsigned long long)s.listener_drops);
 	CHECK(s.listeners == 1 && s.max_sampled_depth == 17, "sampled %u listeners, depth %u",
 	      s.listeners, s.max_sampled_depth);
 	CHECK(s.series_len > 0 && s.series[s.series_len - 1].max_depth == 17 &&
-	      s.series[s.series_len - 1].limit == 16 && s.series[s.series_len - 1].full == 1,
+		      s.series[s.series_len - 1].limit == 16 &&
+		      s.series[s.series_len - 1].full == 1,
 	      "series: %u points, last depth %u limit %u", s.series_len,
 	      s.series_len ? s.series[s.series_len - 1].max_depth : 0,
 	      s.series_len ? s.series[s.series_len - 1].limit : 0);
@@ -274,23 +279,23 @@ static void never_accepting_listener_fills_to_backlog_plus_one(void)
 	{
 		json_t *j = accept_queue_stats_to_json(&s);
 		json_t *series = json_object_get(json_object_get(j, "samples"), "series");
+		json_t *enq = json_object_get(j, "enqueues"), *net = json_object_get(j, "netstat");
 
-		CHECK(json_integer_value(json_object_get(json_object_get(j, "enqueues"),
-							 "max_depth")) == 17 &&
-		      json_integer_value(json_object_get(json_object_get(j, "netstat"),
-							 "ListenOverflows")) >= 23 &&
-		      json_array_size(json_object_get(series, "max_depth")) == s.series_len &&
-		      json_integer_value(json_object_get(series, "every_ms")) == 100,
+		CHECK(json_integer_value(json_object_get(enq, "max_depth")) == 17 &&
+			      json_integer_value(json_object_get(net, "ListenOverflows")) >= 23 &&
+			      json_array_size(json_object_get(series, "max_depth")) ==
+				      s.series_len &&
+			      json_integer_value(json_object_get(series, "every_ms")) == 100,
 		      "results.json view disagrees with the stats");
 		json_decref(j);
 	}
 
 	/* reset starts again from zero */
-	CHECK(accept_queue_probe_reset(p) == 0 && fresh(p) && s.enqueues == 0 &&
-	      s.max_depth == 0 && s.listen_overflows == 0 && s.series_len == 0,
+	CHECK(accept_queue_probe_reset(p) == 0 && fresh(p) && s.enqueues == 0 && s.max_depth == 0 &&
+		      s.listen_overflows == 0 && s.series_len == 0,
 	      "after reset: %llu enqueues, depth %u, %llu overflows, %u points",
-	      (unsigned long long)s.enqueues, s.max_depth,
-	      (unsigned long long)s.listen_overflows, s.series_len);
+	      (unsigned long long)s.enqueues, s.max_depth, (unsigned long long)s.listen_overflows,
+	      s.series_len);
 out:
 	teardown(p, &cg);
 }
@@ -310,15 +315,15 @@ static void accepting_listener_stays_empty(void)
 	for (int i = 0; i < 40; i++)
 		served += connect_served(l.port);
 	CHECK(served == 40, "served %d of 40", served);
-	CHECK(WAIT_UNTIL(fresh(p) && s.enqueues >= 40 && s.samples >= 2, 5000),
-	      "enqueues %llu", (unsigned long long)s.enqueues);
+	CHECK(WAIT_UNTIL(fresh(p) && s.enqueues >= 40 && s.samples >= 2, 5000), "enqueues %llu",
+	      (unsigned long long)s.enqueues);
 	CHECK(s.enqueues == 40, "enqueues %llu", (unsigned long long)s.enqueues);
 	CHECK(s.max_depth == 1 && s.depth.slots[0] == 40, "max depth %u", s.max_depth);
 	CHECK(s.at_limit == 0, "full %llu times", (unsigned long long)s.at_limit);
 	CHECK(s.max_sampled_depth <= 1, "sampled depth %u", s.max_sampled_depth);
 	CHECK(s.listen_overflows == 0 && s.listen_drops == 0,
-	      "ListenOverflows %llu ListenDrops %llu",
-	      (unsigned long long)s.listen_overflows, (unsigned long long)s.listen_drops);
+	      "ListenOverflows %llu ListenDrops %llu", (unsigned long long)s.listen_overflows,
+	      (unsigned long long)s.listen_drops);
 out:
 	teardown(p, &cg);
 }
@@ -382,8 +387,8 @@ static void untargeted_listeners_not_counted(void)
 	    !CHECK(connect_burst(other.port, 40) == 0, "connect other"))
 		goto out;
 	elsewhere = overflow_elsewhere();
-	CHECK(elsewhere > 0 && waitpid(elsewhere, &status, 0) == elsewhere &&
-	      WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	CHECK(elsewhere > 0 && waitpid(elsewhere, &status, 0) == elsewhere && WIFEXITED(status) &&
+		      WEXITSTATUS(status) == 0,
 	      "the listener in another netns did not overflow (status %d)", status);
 	if (!CHECK(connect_burst(l.port, 5) == 0, "connect target"))
 		goto out;
@@ -392,9 +397,8 @@ static void untargeted_listeners_not_counted(void)
 	      "enqueues %llu, sampled depth %u", (unsigned long long)s.enqueues,
 	      s.max_sampled_depth);
 	CHECK(s.enqueues == 5 && s.max_depth == 5 && s.limit == 16 && s.at_limit == 0,
-	      "enqueues %llu, max depth %u, limit %u, full %llu",
-	      (unsigned long long)s.enqueues, s.max_depth, s.limit,
-	      (unsigned long long)s.at_limit);
+	      "enqueues %llu, max depth %u, limit %u, full %llu", (unsigned long long)s.enqueues,
+	      s.max_depth, s.limit, (unsigned long long)s.at_limit);
 	CHECK(s.listeners == 1 && s.max_sampled_depth == 5, "sampled %u listeners, depth %u",
 	      s.listeners, s.max_sampled_depth);
 	CHECK(s.listen_overflows == 0 && s.listen_drops == 0 && s.listener_drops == 0,

@@ -160,8 +160,8 @@ static bool target_step(struct target *t, char k)
 	struct pollfd pfd = { .fd = t->done, .events = POLLIN };
 	char r = 0;
 
-	return write(t->go, &k, 1) == 1 && poll(&pfd, 1, 10000) == 1 &&
-	       read(t->done, &r, 1) == 1 && r == k;
+	return write(t->go, &k, 1) == 1 && poll(&pfd, 1, 10000) == 1 && read(t->done, &r, 1) == 1 &&
+	       r == k;
 }
 
 static void *setup(struct cgroup *cg, struct target *t, step_fn fn)
@@ -210,8 +210,8 @@ static int counted_steps(struct io_uring *ring, struct target *t, int step)
 {
 	switch (step) {
 	case 1:
-		return ring_run(ring, N, IORING_OP_NOP, -1, 0) ?:
-		       ring_run(ring, N, IORING_OP_READ, t->file, 0);
+		return ring_run(ring, N, IORING_OP_NOP, -1, 0)
+			       ?: ring_run(ring, N, IORING_OP_READ, t->file, 0);
 	case 2:
 		return ring_run(ring, M, IORING_OP_READ, t->file, IOSQE_ASYNC);
 	case 3: /* a read of an empty pipe: io_uring_enter must sleep */
@@ -234,15 +234,16 @@ static void nops_and_reads_counted_per_opcode(void)
 	CHECK(io_uring_op_name(IORING_OP_READ) && !strcmp(io_uring_op_name(IORING_OP_READ), "READ"),
 	      "opcode name %s", io_uring_op_name(IORING_OP_READ));
 
-	if (!CHECK(target_step(&t, 1), "step 1: %d NOPs and %d reads", N, N) || !CHECK(fresh(p), "read"))
+	if (!CHECK(target_step(&t, 1), "step 1: %d NOPs and %d reads", N, N) ||
+	    !CHECK(fresh(p), "read"))
 		goto out;
 	CHECK(nop->submitted == N && nop->completed == N && nop->errors == 0,
 	      "NOP: %llu submitted, %llu completed, %llu errors, want %d",
 	      (unsigned long long)nop->submitted, (unsigned long long)nop->completed,
 	      (unsigned long long)nop->errors, N);
 	CHECK(rd->submitted == N && rd->completed == N && rd->errors == 0,
-	      "READ: %llu submitted, %llu completed, want %d",
-	      (unsigned long long)rd->submitted, (unsigned long long)rd->completed, N);
+	      "READ: %llu submitted, %llu completed, want %d", (unsigned long long)rd->submitted,
+	      (unsigned long long)rd->completed, N);
 	CHECK(log2_hist_total(&nop->latency) == N && log2_hist_total(&rd->latency) == N,
 	      "latencies: NOP %llu, READ %llu, want %d",
 	      (unsigned long long)log2_hist_total(&nop->latency),
@@ -252,11 +253,12 @@ static void nops_and_reads_counted_per_opcode(void)
 	      (unsigned long long)s.submitted, (unsigned long long)s.completed);
 	punted = rd->punted;
 
-	if (!CHECK(target_step(&t, 2), "step 2: %d IOSQE_ASYNC reads", M) || !CHECK(fresh(p), "read"))
+	if (!CHECK(target_step(&t, 2), "step 2: %d IOSQE_ASYNC reads", M) ||
+	    !CHECK(fresh(p), "read"))
 		goto out;
 	CHECK(rd->submitted == N + M && rd->completed == N + M,
-	      "READ: %llu submitted, %llu completed, want %d",
-	      (unsigned long long)rd->submitted, (unsigned long long)rd->completed, N + M);
+	      "READ: %llu submitted, %llu completed, want %d", (unsigned long long)rd->submitted,
+	      (unsigned long long)rd->completed, N + M);
 	CHECK(rd->punted - punted == M, "IOSQE_ASYNC reads punted %llu, want %d",
 	      (unsigned long long)(rd->punted - punted), M);
 
@@ -273,16 +275,17 @@ static void nops_and_reads_counted_per_opcode(void)
 		      "step 3 did not finish");
 	}
 	CHECK(fresh(p) && rd->completed == N + M + 1 && s.unattributed == 0,
-	      "READ completed %llu, want %d; unattributed %llu",
-	      (unsigned long long)rd->completed, N + M + 1,
-	      (unsigned long long)s.unattributed);
+	      "READ completed %llu, want %d; unattributed %llu", (unsigned long long)rd->completed,
+	      N + M + 1, (unsigned long long)s.unattributed);
 	{
 		json_t *j = io_uring_stats_to_json(&s);
 		json_t *read = json_object_get(json_object_get(j, "ops"), "READ");
 
 		CHECK(json_integer_value(json_object_get(read, "submitted")) == N + M + 1 &&
-		      json_integer_value(json_object_get(read, "punted")) == (json_int_t)rd->punted &&
-		      json_integer_value(json_object_get(j, "cq_waits")) == (json_int_t)s.cq_waits,
+			      json_integer_value(json_object_get(read, "punted")) ==
+				      (json_int_t)rd->punted &&
+			      json_integer_value(json_object_get(j, "cq_waits")) ==
+				      (json_int_t)s.cq_waits,
 		      "results.json view disagrees with the stats");
 		json_decref(j);
 	}
@@ -396,11 +399,10 @@ static void classic_complete_tracepoint_counts_the_same(void)
 	      (unsigned long long)nop->submitted, (unsigned long long)nop->completed,
 	      (unsigned long long)log2_hist_total(&nop->latency), N);
 	CHECK(rd->submitted == N + M && rd->completed == N + M &&
-	      log2_hist_total(&rd->latency) == N + M && rd->punted >= M,
+		      log2_hist_total(&rd->latency) == N + M && rd->punted >= M,
 	      "READ: %llu submitted, %llu completed, %llu timed, %llu punted",
 	      (unsigned long long)rd->submitted, (unsigned long long)rd->completed,
-	      (unsigned long long)log2_hist_total(&rd->latency),
-	      (unsigned long long)rd->punted);
+	      (unsigned long long)log2_hist_total(&rd->latency), (unsigned long long)rd->punted);
 out:
 	teardown(p, &cg);
 }

@@ -93,7 +93,8 @@ static bool run_read_quiet(struct run *r, struct snap *s)
 	struct snap again;
 
 	if (!CHECK(WAIT_UNTIL(snap_take(r, s) && !sched_probe_read(r->p, &r->s) &&
-			      snap_take(r, &again) && !memcmp(s, &again, sizeof(again)), 5000),
+				      snap_take(r, &again) && !memcmp(s, &again, sizeof(again)),
+			      5000),
 		   "no quiet moment to read at"))
 		return false;
 	sched_stats_print(stderr, &r->s);
@@ -131,8 +132,9 @@ static void voluntary_matches_proc(void)
 		(unsigned long long)(s1.vol - s0.vol), (unsigned long long)(s1.invol - s0.invol));
 	CHECK(s1.vol - s0.vol >= 600, "/proc counts %llu voluntary switches, under 2 x 300 sleeps",
 	      (unsigned long long)(s1.vol - s0.vol));
-	CHECK(near(r.s.voluntary, s1.vol - s0.vol, 2, 0), "voluntary %llu, /proc %llu: over 2%% apart",
-	      (unsigned long long)r.s.voluntary, (unsigned long long)(s1.vol - s0.vol));
+	CHECK(near(r.s.voluntary, s1.vol - s0.vol, 2, 0),
+	      "voluntary %llu, /proc %llu: over 2%% apart", (unsigned long long)r.s.voluntary,
+	      (unsigned long long)(s1.vol - s0.vol));
 	CHECK(near(r.s.involuntary, s1.invol - s0.invol, 2, 3), "involuntary %llu, /proc %llu",
 	      (unsigned long long)r.s.involuntary, (unsigned long long)(s1.invol - s0.invol));
 	CHECK(r.s.threads_created == 2, "threads created: %llu, not 2",
@@ -184,7 +186,8 @@ static void spinners_on_one_cpu(void)
 	steal_ns = cpu_steal_ns(1) - steal_ns;
 	run_ns = s1.st.run_ns - s0.st.run_ns;
 	wait_ns = s1.st.wait_ns - s0.st.wait_ns;
-	fprintf(stderr, "/proc: voluntary %llu, involuntary %llu, on CPU %.3f s, waiting %.3f s, "
+	fprintf(stderr,
+		"/proc: voluntary %llu, involuntary %llu, on CPU %.3f s, waiting %.3f s, "
 		"CPU 1 stolen %.3f s\n",
 		(unsigned long long)(s1.vol - s0.vol), (unsigned long long)(s1.invol - s0.invol),
 		run_ns / 1e9, wait_ns / 1e9, steal_ns / 1e9);
@@ -264,7 +267,8 @@ static void tasks_created_and_exited(void)
 	    CHECK(workload_wait(&r.w, 30000) == 0, "workload failed") && run_read(&r)) {
 		CHECK(r.s.threads_created == 4 && r.s.procs_created == 0,
 		      "created %llu threads, %llu processes: not 4 and 0",
-		      (unsigned long long)r.s.threads_created, (unsigned long long)r.s.procs_created);
+		      (unsigned long long)r.s.threads_created,
+		      (unsigned long long)r.s.procs_created);
 		CHECK(r.s.threads_exited == 4 && r.s.procs_exited == 1,
 		      "exited %llu threads, %llu processes: not 4 and 1",
 		      (unsigned long long)r.s.threads_exited, (unsigned long long)r.s.procs_exited);
@@ -276,7 +280,8 @@ static void tasks_created_and_exited(void)
 	    CHECK(workload_wait(&r.w, 30000) == 0, "workload failed") && run_read(&r)) {
 		CHECK(r.s.procs_created == 3 && r.s.threads_created == 0,
 		      "created %llu processes, %llu threads: not 3 and 0",
-		      (unsigned long long)r.s.procs_created, (unsigned long long)r.s.threads_created);
+		      (unsigned long long)r.s.procs_created,
+		      (unsigned long long)r.s.threads_created);
 		CHECK(r.s.procs_exited == 4 && r.s.threads_exited == 0,
 		      "exited %llu processes, %llu threads: not 4 and 0",
 		      (unsigned long long)r.s.procs_exited, (unsigned long long)r.s.threads_exited);
@@ -295,8 +300,10 @@ static void forked_children_switches(void)
 	test_require_root();
 	if (!run_start(&r, args) || !CHECK(workload_go(&r.w) == 0, "go") ||
 	    !CHECK(workload_read_line(&r.w, line, sizeof(line), 30000) == 0, "no report") ||
-	    !CHECK(sscanf(line, "done nvcsw=%llu nivcsw=%llu children_nvcsw=%llu children_nivcsw=%llu",
-			  &nv, &niv, &cnv, &cniv) == 4, "report '%s'", line) ||
+	    !CHECK(sscanf(line,
+			  "done nvcsw=%llu nivcsw=%llu children_nvcsw=%llu children_nivcsw=%llu",
+			  &nv, &niv, &cnv, &cniv) == 4,
+		   "report '%s'", line) ||
 	    !CHECK(workload_wait(&r.w, 30000) == 0, "workload failed") || !run_read(&r))
 		goto out;
 	fprintf(stderr, "getrusage: self %llu + children %llu voluntary\n", nv, cnv);
@@ -333,12 +340,9 @@ out:
 }
 
 static const struct test_case cases[] = {
-	TEST(voluntary_matches_proc),
-	TEST(spinners_on_one_cpu),
-	TEST(lone_sleeper_waits_little),
-	TEST(tasks_created_and_exited),
-	TEST(forked_children_switches),
-	TEST(migrations_counted),
+	TEST(voluntary_matches_proc),	 TEST(spinners_on_one_cpu),
+	TEST(lone_sleeper_waits_little), TEST(tasks_created_and_exited),
+	TEST(forked_children_switches),	 TEST(migrations_counted),
 };
 
 TEST_MAIN(cases)

@@ -215,8 +215,9 @@ static void samples_hot_fast_calls(void)
 		      (unsigned long long)sampled.timed, (unsigned long long)k,
 		      (unsigned long long)one_in);
 		ratio[i] = (double)sampled.total_ns / every.total_ns;
-		fprintf(stderr, "pair %d: sampled %llu timed, %.0f ns avg; every call %.0f ns avg\n",
-			i + 1, (unsigned long long)sampled.timed, (double)sampled.total_ns / k,
+		fprintf(stderr,
+			"pair %d: sampled %llu timed, %.0f ns avg; every call %.0f ns avg\n", i + 1,
+			(unsigned long long)sampled.timed, (double)sampled.total_ns / k,
 			(double)every.total_ns / k);
 	}
 	for (int i = 0; i < 2; i++) /* median of 3 */
@@ -236,8 +237,7 @@ static void samples_hot_fast_calls(void)
 static const char *syscount_path(void)
 {
 	static const char *const names[] = { "/usr/sbin/syscount", "syscount",
-					     "/usr/share/bcc/tools/syscount",
-					     "syscount-bpfcc" };
+					     "/usr/share/bcc/tools/syscount", "syscount-bpfcc" };
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (cmd_exists(names[i]))
@@ -260,22 +260,23 @@ static pid_t syscount_start(const char *tool, pid_t pid, const char *out)
 		dup2(fd, STDOUT_FILENO);
 		dup2(fd, STDERR_FILENO);
 		/* stdbuf: its "Tracing" line comes out at once, not at exit */
-		execlp("stdbuf", "stdbuf", "-oL", tool, "-p", pidstr, "-T", "100",
-		       "-d", "20", (char *)NULL);
+		execlp("stdbuf", "stdbuf", "-oL", tool, "-p", pidstr, "-T", "100", "-d", "20",
+		       (char *)NULL);
 		_exit(127);
 	}
 	if (child < 0)
 		return -errno;
 	/* "Tracing syscalls, printing top 100... Ctrl+C to quit." once attached */
 	WAIT_UNTIL(({
-		FILE *f = fopen(out, "r");
+			   FILE *f = fopen(out, "r");
 
-		while (f && !ready && fgets(line, sizeof(line), f))
-			ready = strstr(line, "Tracing") != NULL;
-		if (f)
-			fclose(f);
-		ready;
-	}), 15000);
+			   while (f && !ready && fgets(line, sizeof(line), f))
+				   ready = strstr(line, "Tracing") != NULL;
+			   if (f)
+				   fclose(f);
+			   ready;
+		   }),
+		   15000);
 	if (!ready) {
 		kill(child, SIGKILL);
 		waitpid(child, NULL, 0);
@@ -367,7 +368,7 @@ static void names_come_from_the_headers(void)
 	char buf[32];
 
 	CHECK(!strcmp(syscall_name(39, buf, sizeof(buf)), "getpid") ||
-	      !strcmp(syscall_name(172, buf, sizeof(buf)), "getpid"),
+		      !strcmp(syscall_name(172, buf, sizeof(buf)), "getpid"),
 	      "getpid is not 39 (x86_64) nor 172 (generic)");
 	CHECK(!strcmp(syscall_name(SYSCALL_SLOTS - 1, buf, sizeof(buf)), "other"), "other");
 	CHECK(!strcmp(syscall_name(SYSCALL_SLOTS - 2, buf, sizeof(buf)), "syscall_510"),
@@ -375,12 +376,9 @@ static void names_come_from_the_headers(void)
 }
 
 static const struct test_case cases[] = {
-	TEST(names_come_from_the_headers),
-	TEST(counts_exactly_k),
-	TEST(counts_children_and_threads),
-	TEST(nanosleep_latency_in_2ms_bucket),
-	TEST(samples_hot_fast_calls),
-	TEST(agrees_with_syscount),
+	TEST(names_come_from_the_headers), TEST(counts_exactly_k),
+	TEST(counts_children_and_threads), TEST(nanosleep_latency_in_2ms_bucket),
+	TEST(samples_hot_fast_calls),	   TEST(agrees_with_syscount),
 };
 
 TEST_MAIN(cases)

@@ -106,14 +106,15 @@ static int bpf_stats_enabled(void)
 }
 
 /* Loaded programs, in now and not in before, named as one of ours. */
-static int ours_loaded(const struct bpf_progs *before, const struct bpf_progs *now,
-		       __u32 *ids, int max)
+static int ours_loaded(const struct bpf_progs *before, const struct bpf_progs *now, __u32 *ids,
+		       int max)
 {
 	static const char *const names[] = {
-		"sys_enter_btf", "sys_exit_btf", "sys_enter_tp", "sys_exit_tp",
-		"sched_switch", "sched_wakeup", "sched_wakeup_new", "sched_process_f",
-		"sched_process_e", "sched_migrate_t", "enqueue", "sample", "submit",
-		"complete_btf", "complete_tp", "punt", "cq_wait",
+		"sys_enter_btf",   "sys_exit_btf",    "sys_enter_tp",	  "sys_exit_tp",
+		"sched_switch",	   "sched_wakeup",    "sched_wakeup_new", "sched_process_f",
+		"sched_process_e", "sched_migrate_t", "enqueue",	  "sample",
+		"submit",	   "complete_btf",    "complete_tp",	  "punt",
+		"cq_wait",
 	};
 	int n = 0;
 
@@ -183,8 +184,10 @@ static void every_probe_runs_here(void)
 static void hook_table_matches_programs(void)
 {
 	static const char *const objs[PROBE_KINDS] = {
-		[PROBE_SYSCALLS] = "syscalls", [PROBE_SCHED] = "sched",
-		[PROBE_ACCEPT_QUEUE] = "accept_queue", [PROBE_IO_URING] = "io_uring",
+		[PROBE_SYSCALLS] = "syscalls",
+		[PROBE_SCHED] = "sched",
+		[PROBE_ACCEPT_QUEUE] = "accept_queue",
+		[PROBE_IO_URING] = "io_uring",
 	};
 
 	libbpf_set_print(NULL);
@@ -203,8 +206,8 @@ static void hook_table_matches_programs(void)
 
 			for (const struct probe_hook *h = probe_hooks(k); h->sec; h++)
 				listed |= !strcmp(h->sec, sec) || (h->alt && !strcmp(h->alt, sec));
-			CHECK(listed, "%s: program %s on %s is not in probe_hooks()",
-			      probe_name(k), bpf_program__name(prog), sec);
+			CHECK(listed, "%s: program %s on %s is not in probe_hooks()", probe_name(k),
+			      bpf_program__name(prog), sec);
 		}
 		bpf_object__close(obj);
 	}
@@ -270,8 +273,8 @@ static void missing_tracepoint_leaves_the_others(void)
 	    !CHECK(probes_read(r.ps, &stats) == 0, "read"))
 		goto out;
 	CHECK(calls("getppid") == 2000 && calls("write") == 1000,
-	      "getppid %llu, write %llu: not 2000 and 1000",
-	      (unsigned long long)calls("getppid"), (unsigned long long)calls("write"));
+	      "getppid %llu, write %llu: not 2000 and 1000", (unsigned long long)calls("getppid"),
+	      (unsigned long long)calls("write"));
 	probes_print(stderr, r.ps, &stats);
 out:
 	run_end(&r);
@@ -292,7 +295,7 @@ static void missing_optional_hooks_drop_figures(void)
 	CHECK(r.ps->status[PROBE_SCHED].available, "sched: %s", r.ps->status[PROBE_SCHED].why);
 	CHECK(!stats.sched.have_runq && !stats.sched.have_migrations, "figures still there");
 	CHECK(strstr(probes_lacks(&stats, PROBE_SCHED), "sched_wakeup") &&
-	      strstr(probes_lacks(&stats, PROBE_SCHED), "sched_migrate_task"),
+		      strstr(probes_lacks(&stats, PROBE_SCHED), "sched_migrate_task"),
 	      "lacks: '%s'", probes_lacks(&stats, PROBE_SCHED));
 	CHECK(stats.sched.voluntary >= 100, "%llu voluntary switches for 100 sleeps",
 	      (unsigned long long)stats.sched.voluntary);
@@ -315,8 +318,8 @@ static void classic_tracepoints_count_the_same(void)
 	    !CHECK(probes_read(r.ps, &stats) == 0, "read"))
 		goto out;
 	CHECK(calls("getppid") == 2000 && calls("write") == 1000,
-	      "getppid %llu, write %llu: not 2000 and 1000",
-	      (unsigned long long)calls("getppid"), (unsigned long long)calls("write"));
+	      "getppid %llu, write %llu: not 2000 and 1000", (unsigned long long)calls("getppid"),
+	      (unsigned long long)calls("write"));
 out:
 	run_end(&r);
 }
@@ -356,9 +359,10 @@ static int tcp_noise(int n)
  */
 static void others_load_leaves_target_counts(void)
 {
-	const char *args[] = { "--hold", "getppid", "3000", "write", "2000", "sleep", "200", "200", NULL };
-	const char *noise_args[] = { "--threads", "2", "mix", "3000", "nop", "2000",
-				     "sleep", "200", "100", NULL };
+	const char *args[] = { "--hold", "getppid", "3000", "write", "2000",
+			       "sleep",	 "200",	    "200",  NULL };
+	const char *noise_args[] = { "--threads", "2",	   "mix", "3000", "nop",
+				     "2000",	  "sleep", "200", "100",  NULL };
 	struct workload noise = { .pid = -1 };
 	struct cgroup noise_cg = { .path = "" };
 	__u64 v0, i0, v1, i1;
@@ -389,11 +393,11 @@ static void others_load_leaves_target_counts(void)
 	      "getppid %llu, write %llu: not 3000 and 2001 (the done line)",
 	      (unsigned long long)calls("getppid"), (unsigned long long)calls("write"));
 	CHECK(!calls("lseek") && !calls("openat") && !calls("sched_yield") &&
-	      !calls("io_uring_enter") && !calls("accept") && !calls("connect"),
+		      !calls("io_uring_enter") && !calls("accept") && !calls("connect"),
 	      "the noise's syscalls were counted for the target");
 	/* sched: as /proc counts the target's own tasks */
 	CHECK(stats.sched.voluntary >= 200 && stats.sched.voluntary <= (v1 - v0) * 102 / 100 &&
-	      stats.sched.voluntary * 102 / 100 >= v1 - v0,
+		      stats.sched.voluntary * 102 / 100 >= v1 - v0,
 	      "voluntary %llu, /proc %llu", (unsigned long long)stats.sched.voluntary,
 	      (unsigned long long)(v1 - v0));
 	CHECK(stats.sched.threads_created == 0, "%llu threads created by a target that made none",
@@ -428,8 +432,8 @@ static void each_probe_reports_its_cost(void)
 	CHECK(stats.syscalls.cost.events >= 2 * 20000, "syscalls: %llu runs for 20000 calls",
 	      (unsigned long long)stats.syscalls.cost.events);
 	CHECK(stats.syscalls.cost.run_ns > 0 && stats.sched.cost.events >= 200 &&
-	      stats.sched.cost.run_ns > 0, "sched: %llu runs, %llu ns",
-	      (unsigned long long)stats.sched.cost.events,
+		      stats.sched.cost.run_ns > 0,
+	      "sched: %llu runs, %llu ns", (unsigned long long)stats.sched.cost.events,
 	      (unsigned long long)stats.sched.cost.run_ns);
 	/* a program run costs tens to hundreds of ns, never 0 or a millisecond */
 	for (int k = 0; k < PROBE_KINDS; k++) {
@@ -452,8 +456,9 @@ static void harness_check_explains(void)
 	const char *ok[] = { bin, "check", NULL };
 	const char *hidden[] = { bin, "check", "--without", "sched_switch", NULL };
 	const char *nobtf[] = { bin, "check", "--btf", "/nonexistent/vmlinux", NULL };
-	const char *nobody[] = { "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-				 bin, "check", NULL };
+	const char *nobody[] = {
+		"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", bin, "check", NULL
+	};
 	int st;
 
 	/* as on a fresh machine: it mounts tracefs for itself, and says so */
@@ -462,7 +467,8 @@ static void harness_check_explains(void)
 	st = cmd_run(out, sizeof(out), 30, ok);
 	CHECK(st == 0, "harness check: exit %d:\n%s", st, out);
 	CHECK(strstr(out, "tracefs      not mounted: mounted at /sys/kernel/tracing for the "
-			  "harness alone"), "tracefs not explained:\n%s", out);
+			  "harness alone"),
+	      "tracefs not explained:\n%s", out);
 	CHECK(access("/sys/kernel/tracing/events", F_OK),
 	      "harness check left tracefs mounted outside its own mount namespace");
 	for (int k = 0; k < PROBE_KINDS; k++) {
@@ -473,14 +479,16 @@ static void harness_check_explains(void)
 	}
 	st = cmd_run(out, sizeof(out), 30, hidden);
 	CHECK(st == 1 && strstr(out, "sched         UNAVAILABLE: no tracepoint sched_switch") &&
-	      strstr(out, "syscalls      available"), "--without sched_switch: exit %d:\n%s", st, out);
+		      strstr(out, "syscalls      available"),
+	      "--without sched_switch: exit %d:\n%s", st, out);
 	st = cmd_run(out, sizeof(out), 30, nobtf);
 	CHECK(st == 1 && strstr(out, "no kernel BTF at /nonexistent/vmlinux"),
 	      "--btf /nonexistent: exit %d:\n%s", st, out);
 	if (cmd_exists("setpriv")) {
 		st = cmd_run(out, sizeof(out), 30, nobody);
 		CHECK(st == 1 && strstr(out, "UNAVAILABLE: not root") &&
-			      strstr(out, "tracefs      tracefs not mounted, and only root can mount it"),
+			      strstr(out,
+				     "tracefs      tracefs not mounted, and only root can mount it"),
 		      "as nobody: exit %d:\n%s", st, out);
 	}
 }

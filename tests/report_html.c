@@ -154,16 +154,16 @@ static bool matches(const char *re, const char *text)
  */
 static bool check_page(const char *html, size_t len, const json_t *results)
 {
+	/* src= or href= (and the like) with a scheme, or protocol-relative */
+	static const char outside[] = "(src|href|action|poster|data)[[:space:]]*=[[:space:]]*"
+				      "[\"']?[[:space:]]*([a-z][a-z0-9+.-]*:|//)";
 	const json_t *exps = json_object_get(results, "experiments"), *e;
 	size_t i;
 
 	if (!CHECK(len > 1000 && len < PAGE_MAX, "report.html is %zu bytes", len) ||
 	    !CHECK(!matches("<script", html), "the page has a script") ||
-	    !CHECK(
-		!matches("(src|href|action|poster|data)[[:space:]]*=[[:space:]]*[\"']?[[:space:]]*"
-			 "([a-z][a-z0-9+.-]*:|//)",
-			 html),
-		"the page refers to something outside it (src/href with a scheme)") ||
+	    !CHECK(!matches(outside, html),
+		   "the page refers to something outside it (src/href with a scheme)") ||
 	    !CHECK(!matches("url\\([[:space:]]*[\"']?[[:space:]]*[^#\"' )]", html),
 		   "the page has a url() that is not a fragment") ||
 	    !CHECK(!matches("@import|<link|<iframe|<object|<embed|<img", html),
@@ -198,7 +198,7 @@ static bool check_page(const char *html, size_t len, const json_t *results)
 		    !CHECK(same(data_v(row, to, "errors"), fig(e, "errors")),
 			   "%s %s: errors differ", m, s) ||
 		    !CHECK(fabs(data_v(row, to, "cpu_us") - fig(e, "cpu_us") / req) <=
-			       1e-6 * fig(e, "cpu_us") / req,
+				   1e-6 * fig(e, "cpu_us") / req,
 			   "%s %s: CPU per request %g in the table, %g from results.json", m, s,
 			   data_v(row, to, "cpu_us"), fig(e, "cpu_us") / req))
 			return false;
@@ -253,8 +253,8 @@ static int page_requests(const char *netlog)
 	if (!log)
 		return -1;
 	start = json_integer_value(
-	    json_object_get(json_object_get(json_object_get(log, "constants"), "logEventTypes"),
-			    "URL_REQUEST_START_JOB"));
+		json_object_get(json_object_get(json_object_get(log, "constants"), "logEventTypes"),
+				"URL_REQUEST_START_JOB"));
 	json_array_foreach(json_object_get(log, "events"), i, e) {
 		const json_t *p = json_object_get(e, "params");
 		const char *nik = json_string_value(json_object_get(p, "network_isolation_key"));
@@ -282,25 +282,25 @@ static bool browse(const char *page, const char *dir, struct view *v)
 	snprintf(netlog, sizeof(netlog), "--log-net-log=%s/net.json", dir);
 	snprintf(url, sizeof(url), "file://%s", page);
 	const char *const argv[] = {
-	    "chromium",
-	    "--headless",
-	    "--no-sandbox",
-	    "--disable-gpu",
-	    "--disable-background-networking",
-	    "--disable-component-update",
-	    "--disable-sync",
-	    "--no-first-run",
-	    "--disable-quic",
-	    profile,
-	    "--enable-logging=stderr",
-	    "--v=0",
-	    netlog,
-	    "--hide-scrollbars",
-	    "--window-size=1200,3000",
-	    shot,
-	    "--dump-dom",
-	    url,
-	    NULL,
+		"chromium",
+		"--headless",
+		"--no-sandbox",
+		"--disable-gpu",
+		"--disable-background-networking",
+		"--disable-component-update",
+		"--disable-sync",
+		"--no-first-run",
+		"--disable-quic",
+		profile,
+		"--enable-logging=stderr",
+		"--v=0",
+		netlog,
+		"--hide-scrollbars",
+		"--window-size=1200,3000",
+		shot,
+		"--dump-dom",
+		url,
+		NULL,
 	};
 
 	v->out = malloc(OUT_MAX);
@@ -358,18 +358,18 @@ static void report_cli(void)
 	char out[65536], dir[64] = "";
 	int st;
 
-	st = cmd_run(out, sizeof(out), 20, (const char *const[]){harness(), "report", NULL});
+	st = cmd_run(out, sizeof(out), 20, (const char *const[]){ harness(), "report", NULL });
 	if (!CHECK(st == 2, "no DIR: exit %d, want 2: %s", st, out))
 		return;
 	st = cmd_run(out, sizeof(out), 20,
-		     (const char *const[]){harness(), "report", "/nonexistent-whyserve", NULL});
+		     (const char *const[]){ harness(), "report", "/nonexistent-whyserve", NULL });
 	if (!CHECK(st == 1 && strstr(out, "results.json"), "no results: exit %d: %s", st, out) ||
 	    !temp_dir(dir, sizeof(dir)) || !copy_fixture(dir))
 		goto out;
 	/* without --html: the comparison and the explanation, as after the run */
-	st = cmd_run(out, sizeof(out), 20, (const char *const[]){harness(), "report", dir, NULL});
+	st = cmd_run(out, sizeof(out), 20, (const char *const[]){ harness(), "report", dir, NULL });
 	CHECK(st == 0 && strstr(out, "throughput") && strstr(out, "fork") && strstr(out, "epoll") &&
-		  strstr(out, "ranking"),
+		      strstr(out, "ranking"),
 	      "harness report DIR: exit %d:\n%s", st, out);
 out:
 	rm_rf(dir);
@@ -385,16 +385,16 @@ static void fixture_page(void)
 	if (!temp_dir(dir, sizeof(dir)) || !copy_fixture(dir))
 		goto out;
 	st = cmd_run(out, sizeof(out), 30,
-		     (const char *const[]){harness(), "report", dir, "--html", NULL});
+		     (const char *const[]){ harness(), "report", dir, "--html", NULL });
 	if (!CHECK(st == 0, "harness report --html: exit %d: %s", st, out) ||
 	    !check_page_in(dir, &html, &results))
 		goto out;
 	/* strings from results.json are escaped, never markup */
 	if (!CHECK(strstr(html, "fixture &lt;host&gt; &amp; &quot;co&quot;") &&
-		       !strstr(html, "<host>"),
+			   !strstr(html, "<host>"),
 		   "the host name is not escaped") ||
 	    !CHECK(strstr(html, "&lt;not in this kernel&gt;") && strstr(html, "&lt;warning&gt;") &&
-		       !strstr(html, "<warning>"),
+			   !strstr(html, "<warning>"),
 		   "a reason or the server's stderr is not escaped"))
 		goto out;
 	/* the header says which probes were missing and why; fork's section too */
@@ -404,7 +404,7 @@ static void fixture_page(void)
 		   "no fork section"))
 		goto out;
 	for (const char *const *p =
-		 (const char *const[]){"syscalls", "sched", "accept_queue", NULL};
+		     (const char *const[]){ "syscalls", "sched", "accept_queue", NULL };
 	     *p; p++) {
 		char want[64];
 		const char *hit;
@@ -416,7 +416,7 @@ static void fixture_page(void)
 	}
 	/* errors by kind, with the fixture's counts */
 	CHECK(strstr(html, "broken_pipe") && strstr(html, "HTTP 503") &&
-		  strstr(html, "fork, broken_pipe: 12"),
+		      strstr(html, "fork, broken_pipe: 12"),
 	      "the errors chart lacks the fixture's broken pipes or 503s");
 out:
 	free(html);
@@ -428,7 +428,7 @@ out:
 static void chromium_catches_offenders(void)
 {
 	char dir[64] = "", page[128];
-	struct view v = {0};
+	struct view v = { 0 };
 	FILE *f;
 
 	if (!temp_dir(dir, sizeof(dir)))
@@ -459,7 +459,7 @@ static void fixture_in_chromium(void)
 	if (!temp_dir(dir, sizeof(dir)) || !copy_fixture(dir))
 		goto out;
 	st = cmd_run(out, sizeof(out), 30,
-		     (const char *const[]){harness(), "report", dir, "--html", NULL});
+		     (const char *const[]){ harness(), "report", dir, "--html", NULL });
 	if (!CHECK(st == 0, "harness report --html: exit %d: %s", st, out))
 		goto out;
 	results = json_load_file(fixture(), 0, NULL);
@@ -481,8 +481,8 @@ static void real_run_page(void)
 	if (!temp_dir(dir, sizeof(dir)))
 		return;
 	st = cmd_run(out, sizeof(out), 120,
-		     (const char *const[]){harness(), "run", "epoll", "blocking", "--quick", "-s",
-					   "throughput", "--out", dir, NULL});
+		     (const char *const[]){ harness(), "run", "epoll", "blocking", "--quick", "-s",
+					    "throughput", "--out", dir, NULL });
 	if (!CHECK(st == 0, "harness run: exit %d:\n%.3000s", st, out) ||
 	    !check_page_in(dir, &html, &results))
 		goto out;
@@ -495,11 +495,11 @@ out:
 }
 
 static const struct test_case cases[] = {
-    TEST(report_cli),
-    TEST(fixture_page),
-    TEST_SLOW(chromium_catches_offenders, 150),
-    TEST_SLOW(fixture_in_chromium, 150),
-    TEST_SLOW(real_run_page, 240),
+	TEST(report_cli),
+	TEST(fixture_page),
+	TEST_SLOW(chromium_catches_offenders, 150),
+	TEST_SLOW(fixture_in_chromium, 150),
+	TEST_SLOW(real_run_page, 240),
 };
 
 TEST_MAIN(cases)

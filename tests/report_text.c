@@ -63,8 +63,8 @@ static char *slurp(const char *path)
 static int harness_to(const char *file, char *out, size_t len, int timeout_s,
 		      const char *const args[])
 {
-	const char *argv[16] = {"sh", "-c", "f=$1; shift; exec \"$@\" >\"$f\"", "sh", file,
-				harness()};
+	const char *argv[16] = { "sh", "-c", "f=$1; shift; exec \"$@\" >\"$f\"",
+				 "sh", file, harness() };
 	int n = 6;
 
 	for (int i = 0; args[i] && n < 15; i++)
@@ -82,8 +82,8 @@ static char *quick_run(const char *dir, const char *a, const char *b)
 	test_require_root();
 	snprintf(file, sizeof(file), "%s/run.out", dir);
 	st = harness_to(file, out, sizeof(out), 120,
-			(const char *const[]){"run", a, b, "--quick", "-s", "throughput", "--out",
-					      dir, NULL});
+			(const char *const[]){ "run", a, b, "--quick", "-s", "throughput", "--out",
+					       dir, NULL });
 	if (!CHECK(st == 0, "harness run %s %s: exit %d:\n%.3000s", a, b, st, out))
 		return NULL;
 	return slurp(file);
@@ -178,21 +178,24 @@ static void report_reprints_run(void)
 	if (!run)
 		goto out;
 	tail = strstr(run, "\nresults: ");
-	if (!CHECK(tail && !strchr(tail + 1, '\n')[1], "the run's output does not end with "
-						       "its results line:\n%.3000s", run))
+	if (!CHECK(tail && !strchr(tail + 1, '\n')[1],
+		   "the run's output does not end with "
+		   "its results line:\n%.3000s",
+		   run))
 		goto out;
 	*tail = '\0'; /* the empty line before it is the run's own too */
 	snprintf(file, sizeof(file), "%s/report.out", dir);
-	st = harness_to(file, out, sizeof(out), 30, (const char *const[]){"report", dir, NULL});
+	st = harness_to(file, out, sizeof(out), 30, (const char *const[]){ "report", dir, NULL });
 	report = slurp(file);
 	if (!CHECK(st == 0 && report && !out[0], "harness report: exit %d: %s", st, out))
 		goto out;
 	line = first_difference(run, report, &at);
 	if (!CHECK(!strcmp(run, report),
 		   "the report differs from the run at line %d: the run printed\n%.300s\n"
-		   "the report\n%.300s", line, at, report + (at - run)))
+		   "the report\n%.300s",
+		   line, at, report + (at - run)))
 		goto out;
-	for (const char *const *m = (const char *const[]){"epoll", "blocking", NULL}; *m; m++) {
+	for (const char *const *m = (const char *const[]){ "epoll", "blocking", NULL }; *m; m++) {
 		char head[64];
 
 		snprintf(file, sizeof(file), "%s/%s.txt", dir, *m);
@@ -237,7 +240,8 @@ static void record_round_trip(void)
 		goto out;
 	json_array_foreach(json_object_get(results, "experiments"), i, e) {
 		const char *model = json_string_value(json_object_get(e, "model"));
-		const json_t *probes = json_object_get(e, "probes"), *load = json_object_get(e, "load");
+		const json_t *probes = json_object_get(e, "probes"),
+			     *load = json_object_get(e, "load");
 		struct load_result r;
 		int err;
 
@@ -303,8 +307,7 @@ static void record_round_trip(void)
 			goto out;
 	}
 	for (int k = 0; k < PROBE_KINDS; k++)
-		CHECK(seen[k], "no experiment's %s record had figures to read back",
-		      probe_name(k));
+		CHECK(seen[k], "no experiment's %s record had figures to read back", probe_name(k));
 out:
 	free(s);
 	free(ps);
@@ -336,32 +339,34 @@ static void fixture_records(void)
 	/* as it is: recorded before the histograms */
 	if (!CHECK(!json_dump_file(results, path, 0), "cannot write %s", path))
 		goto out;
-	st = harness_to(file, out, sizeof(out), 30, (const char *const[]){"report", dir, NULL});
+	st = harness_to(file, out, sizeof(out), 30, (const char *const[]){ "report", dir, NULL });
 	report = slurp(file);
 	if (!CHECK(st == 0 && report, "harness report (fixture): exit %d: %s", st, out) ||
 	    !CHECK(strstr(report, "==== fork · throughput ====\n(no trace summary: recorded "
 				  "without the latency histograms") &&
-		       strstr(report, "ranking:"),
+			   strstr(report, "ranking:"),
 		   "the fixture's report:\n%.2000s", report))
 		goto out;
 	/* with (empty) histograms: the summaries, fork's probes unavailable */
 	json_array_foreach(json_object_get(results, "experiments"), i, e)
-		for (const char *const *h = (const char *const[]){"latency_us", "connect_us", NULL};
+		for (const char *const *h =
+			     (const char *const[]){ "latency_us", "connect_us", NULL };
 		     *h; h++)
 			json_object_set_new(json_object_get(json_object_get(e, "load"), *h),
 					    "histogram",
-					    json_pack("{s:i, s:i, s:i, s:i, s:[], s:[]}", "precision",
-						      7, "sum_ns", 0, "min_ns", 0, "max_ns", 0,
-						      "low_ns", "counts"));
+					    json_pack("{s:i, s:i, s:i, s:i, s:[], s:[]}",
+						      "precision", 7, "sum_ns", 0, "min_ns", 0,
+						      "max_ns", 0, "low_ns", "counts"));
 	if (!CHECK(!json_dump_file(results, path, 0), "cannot write %s", path))
 		goto out;
 	free(report);
-	st = harness_to(file, out, sizeof(out), 30, (const char *const[]){"report", dir, NULL});
+	st = harness_to(file, out, sizeof(out), 30, (const char *const[]){ "report", dir, NULL });
 	report = slurp(file);
 	if (!CHECK(st == 0 && report, "harness report (fixture): exit %d: %s", st, out))
 		goto out;
 	fork = strstr(report, "==== fork · throughput ====\n");
-	CHECK(fork && strstr(fork, "syscalls: unavailable: tracepoint raw_syscalls/sys_enter "
+	CHECK(fork &&
+		      strstr(fork, "syscalls: unavailable: tracepoint raw_syscalls/sys_enter "
 				   "missing: <not in this kernel> & \"no kprobes\"\n"
 				   "  (a run without it has no syscall counts") &&
 		      strstr(fork, "==== epoll · throughput ====\n") &&
@@ -401,10 +406,11 @@ static void findings_shown_as_recorded(void)
 	/* older than the format: explained on reading, the recorded text unused */
 	if (!CHECK(!json_dump_file(results, path, 0), "cannot write %s", path))
 		goto out;
-	st = harness_to(file, out, sizeof(out), 30, (const char *const[]){"report", dir, NULL});
+	st = harness_to(file, out, sizeof(out), 30, (const char *const[]){ "report", dir, NULL });
 	report = slurp(file);
 	if (!CHECK(st == 0 && report && !strstr(report, "as recorded") &&
-			   strstr(report, "epoll: fastest") && strstr(report, "fork: 0.44x of epoll"),
+			   strstr(report, "epoll: fastest") &&
+			   strstr(report, "fork: 0.44x of epoll"),
 		   "format 1: exit %d:\n%.3000s", st, report))
 		goto out;
 
@@ -413,11 +419,12 @@ static void findings_shown_as_recorded(void)
 	json_object_set_new(results, "rankings",
 			    json_pack("[{s:s, s:[{s:s, s:f, s:f, s:f, s:[], s:[]}]}]", "scenario",
 				      "throughput", "entries", "model", "epoll", "rps", 1234.0,
-				      "rps_ratio", 1.0, "cpu_ratio", 1.0, "only_here", "only_best"));
+				      "rps_ratio", 1.0, "cpu_ratio", 1.0, "only_here",
+				      "only_best"));
 	if (!CHECK(!json_dump_file(results, path, 0), "cannot write %s", path))
 		goto out;
 	free(report);
-	st = harness_to(file, out, sizeof(out), 30, (const char *const[]){"report", dir, NULL});
+	st = harness_to(file, out, sizeof(out), 30, (const char *const[]){ "report", dir, NULL });
 	report = slurp(file);
 	if (!CHECK(st == 0 && report && strstr(report, "] as recorded, not explained again") &&
 			   strstr(report, "ranking:\nepoll: fastest, 1234 requests/s\n\nwhy:"),
@@ -428,7 +435,7 @@ static void findings_shown_as_recorded(void)
 	json_object_set_new(results, "format", json_integer(99));
 	if (!CHECK(!json_dump_file(results, path, 0), "cannot write %s", path))
 		goto out;
-	st = harness_to(file, out, sizeof(out), 30, (const char *const[]){"report", dir, NULL});
+	st = harness_to(file, out, sizeof(out), 30, (const char *const[]){ "report", dir, NULL });
 	CHECK(st == 1 && strstr(out, "written by a newer harness"), "format 99: exit %d: %s", st,
 	      out);
 out:
@@ -458,7 +465,8 @@ static void hostile_results(void)
 	e = json_array_get(json_object_get(results, "experiments"), 1);
 	json_object_set_new(json_object_get(e, "load"), "threads", json_real(1e19));
 	json_object_set_new(json_object_get(json_object_get(json_object_get(e, "probes"),
-							    "accept_queue"), "enqueues"),
+							    "accept_queue"),
+					    "enqueues"),
 			    "limit", json_real(1e30));
 	if (!CHECK(!json_dump_file(results, path, 0), "cannot write %s", path))
 		goto out;
@@ -471,8 +479,10 @@ static void hostile_results(void)
 		goto out;
 	for (int html = 0; html < 2; html++) {
 		st = harness_to("/dev/null", out, sizeof(out), 30,
-				(const char *const[]){ "report", dir, html ? "--html" : NULL, NULL });
-		CHECK(st == 1 && strstr(out, "experiments[1].figures.runq_p99_us: 1e+300 out of range"),
+				(const char *const[]){ "report", dir, html ? "--html" : NULL,
+						       NULL });
+		CHECK(st == 1 && strstr(out,
+					"experiments[1].figures.runq_p99_us: 1e+300 out of range"),
 		      "a figure of 1e300%s: exit %d: %s", html ? " (--html)" : "", st, out);
 	}
 out:
@@ -481,11 +491,11 @@ out:
 }
 
 static const struct test_case cases[] = {
-    TEST_SLOW(report_reprints_run, 150),
-    TEST_SLOW(record_round_trip, 150),
-    TEST(fixture_records),
-    TEST(findings_shown_as_recorded),
-    TEST(hostile_results),
+	TEST_SLOW(report_reprints_run, 150),
+	TEST_SLOW(record_round_trip, 150),
+	TEST(fixture_records),
+	TEST(findings_shown_as_recorded),
+	TEST(hostile_results),
 };
 
 TEST_MAIN(cases)

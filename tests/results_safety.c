@@ -59,8 +59,8 @@ static bool temp_dir(char *dir, size_t len, const char *what)
 /* Exit 2, one line naming why, nothing started. */
 static void refused(const char *out_dir, const char *why)
 {
-	const char *argv[] = { harness(), "run", "blocking", "--quick", "-s", "throughput",
-			       "--out", out_dir, NULL };
+	const char *argv[] = { harness(),    "run",   "blocking", "--quick", "-s",
+			       "throughput", "--out", out_dir,	  NULL };
 	char out[2048];
 	int rc = cmd_run(out, sizeof(out), 30, argv);
 
@@ -99,8 +99,9 @@ static void planted_links_replaced(void)
 	static const char *const files[] = { "results.json", "summary.txt", "report.html",
 					     "blocking.txt" };
 	char dir[64], out_dir[80], path[160], secret[80], out[8192];
-	const char *argv[] = { "env", "SUDO_UID=65534", "SUDO_GID=65534", harness(), "run",
-			       "blocking", "--quick", "-s", "throughput", "--out", out_dir, NULL };
+	const char *argv[] = { "env",	     "SUDO_UID=65534", "SUDO_GID=65534", harness(),
+			       "run",	     "blocking",       "--quick",	 "-s",
+			       "throughput", "--out",	       out_dir,		 NULL };
 	struct stat st;
 	int rc;
 
@@ -147,8 +148,9 @@ static void created_dirs_handed_over(void)
 {
 	static char out[1 << 18]; /* the run's whole output: its last line says where */
 	char dir[64], out_dir[80];
-	const char *argv[] = { "env", "SUDO_UID=65534", "SUDO_GID=65534", harness(), "run",
-			       "blocking", "--quick", "-s", "throughput", "--out", out_dir, NULL };
+	const char *argv[] = { "env",	     "SUDO_UID=65534", "SUDO_GID=65534", harness(),
+			       "run",	     "blocking",       "--quick",	 "-s",
+			       "throughput", "--out",	       out_dir,		 NULL };
 	struct stat st;
 	int rc;
 
@@ -172,7 +174,8 @@ static void created_dirs_handed_over(void)
 	if (CHECK(rc == 0, "harness run in %s: exit %d: %.2000s", dir, rc, out)) {
 		char *line = strstr(out, "\nresults: results/"), stamp[32], made[160];
 
-		CHECK(!stat(out_dir, &st) && st.st_uid == 0, "results/, not the run's, changed owner");
+		CHECK(!stat(out_dir, &st) && st.st_uid == 0,
+		      "results/, not the run's, changed owner");
 		if (!CHECK(line && sscanf(line, "\nresults: results/%31[^/]", stamp) == 1,
 			   "no results line: %.2000s", out))
 			goto out;

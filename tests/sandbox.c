@@ -24,7 +24,8 @@
  * target, its environment, NoNewPrivs, its uid), then its start-up line.
  */
 static const char *const reporter[] = {
-	"/bin/sh", "-c",
+	"/bin/sh",
+	"-c",
 	/* ls, as any program the server runs, has what the shell was given,
 	 * and its own listing of /proc/self/fd */
 	"ls -l /proc/self/fd | sed -n 's/.* \\([0-9]*\\) -> /fd \\1 -> /p' >&2; "
@@ -101,7 +102,8 @@ static pid_t holder(const char *name, bool lock, int ready[2])
 		char path[512];
 		int fd;
 
-		if (!cgroup_path(path, sizeof(path), name) || (mkdir(path, 0755) && errno != EEXIST))
+		if (!cgroup_path(path, sizeof(path), name) ||
+		    (mkdir(path, 0755) && errno != EEXIST))
 			_exit(1);
 		fd = open(path, O_RDONLY | O_DIRECTORY);
 		if (fd < 0 || (lock && flock(fd, LOCK_EX)))

@@ -261,7 +261,11 @@ out:
 	free(req);
 }
 
-enum leave { RESET, CLOSE, HALF_CLOSE };
+enum leave {
+	RESET,
+	CLOSE,
+	HALF_CLOSE
+};
 
 /*
  * A client sends what it sends, reads the answer when one is due, and
@@ -339,7 +343,9 @@ out:
  */
 static void deep_pipeline(void)
 {
-	enum { N = 2000 };
+	enum {
+		N = 2000
+	};
 	const char *req[2] = { "GET / HTTP/1.1\r\nHost: h\r\n\r\n",
 			       "HEAD / HTTP/1.1\r\nHost: h\r\n\r\n" };
 	size_t len = 0, sent = 0, got = 0, cap = 1 << 20, head = 0, want = 0;
@@ -380,8 +386,8 @@ static void deep_pipeline(void)
 			want = N * head + N / 2 * 14;
 		}
 	}
-	CHECK(sent == len && head && got == want, "sent %zu of %zu, got %zu of %zu bytes", sent, len,
-	      got, want);
+	CHECK(sent == len && head && got == want, "sent %zu of %zu, got %zu of %zu bytes", sent,
+	      len, got, want);
 	for (size_t i = 0, at = 0; i < N && at < got && ok; i++) {
 		ok = !strncmp(out + at, "HTTP/1.1 200 OK\r\n", 17);
 		at += head + (i % 2 ? 0 : 14);

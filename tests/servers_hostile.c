@@ -21,7 +21,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define GET "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"
+#define GET	   "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"
 #define TIMEOUT_MS 500
 
 /* A new connection, one GET answered 200 within timeout_ms. */
@@ -135,7 +135,9 @@ static int children(pid_t pid)
  */
 static void tricklers_cut(void)
 {
-	enum { SLOW = 8 };
+	enum {
+		SLOW = 8
+	};
 	const char *args[] = { "--header-timeout", "500ms", NULL };
 	struct http_response r = { 0 };
 	struct http_conn c;
@@ -160,8 +162,7 @@ static void tricklers_cut(void)
 			trickle(slow[i]);
 	CHECK(!err && r.status == 200, "the ninth client, after %lld ms: err %d, status %d",
 	      now_ms() - t0, err, r.status);
-	CHECK(WAIT_UNTIL(children(s.pid) <= 1, 5000), "%d of its processes left",
-	      children(s.pid));
+	CHECK(WAIT_UNTIL(children(s.pid) <= 1, 5000), "%d of its processes left", children(s.pid));
 	http_conn_close(&c);
 	for (int i = 0; i < SLOW; i++)
 		close(slow[i]);
@@ -252,10 +253,10 @@ MODEL_CASES(ALL_MODELS, error_answer_reaches_client)
 
 static const struct test_case cases[] = {
 	MODEL_TESTS(ALL_MODELS, idle_connection_closed, 0)
-	MODEL_TESTS(ALL_MODELS, slow_head_gets_408, 0)
-	MODEL_TESTS(ALL_MODELS, tricklers_cut, 0)
-	MODEL_TESTS(ALL_MODELS, pipeliner_bounded, 0)
-	MODEL_TESTS(ALL_MODELS, error_answer_reaches_client, 0)
+		MODEL_TESTS(ALL_MODELS, slow_head_gets_408, 0)
+			MODEL_TESTS(ALL_MODELS, tricklers_cut, 0)
+				MODEL_TESTS(ALL_MODELS, pipeliner_bounded, 0)
+					MODEL_TESTS(ALL_MODELS, error_answer_reaches_client, 0)
 };
 
 TEST_MAIN(cases)

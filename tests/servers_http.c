@@ -156,7 +156,8 @@ static void head_limit_is_8k(void)
 	memset(buf, 'a', HTTP_MAX_HEAD + 64);
 	buf[0] = 0x16;
 	n = http_parse(buf, HTTP_MAX_HEAD + 64, &req);
-	CHECK(n == HTTP_MAX_HEAD && req.status == 400, "garbage, 8256 bytes: %zu %d", n, req.status);
+	CHECK(n == HTTP_MAX_HEAD && req.status == 400, "garbage, 8256 bytes: %zu %d", n,
+	      req.status);
 	free(buf);
 }
 

@@ -37,18 +37,29 @@ static void accepted(void)
 		const char *s;
 		double want;
 	} cases[] = {
-		{ &duration, "10", 10 }, { &duration, "10s", 10 },
-		{ &duration, "500ms", 0.5 }, { &duration, "2m", 120 },
-		{ &duration, "1h", 3600 }, { &duration, "1.5s", 1.5 },
-		{ &warmup, "250us", 250e-6 }, { &warmup, "0", 0 },
+		{ &duration, "10", 10 },
+		{ &duration, "10s", 10 },
+		{ &duration, "500ms", 0.5 },
+		{ &duration, "2m", 120 },
+		{ &duration, "1h", 3600 },
+		{ &duration, "1.5s", 1.5 },
+		{ &warmup, "250us", 250e-6 },
+		{ &warmup, "0", 0 },
 		/* the limits themselves, however typed */
-		{ &duration, "1ms", 1e-3 }, { &duration, "1000us", 1e-3 },
-		{ &duration, "60m", 3600 }, { &warmup, "100ms", 0.1 },
-		{ &connections, "2000", 2000 }, { &connections, "2k", 2000 },
-		{ &connections, "1e3", 1000 }, { &connections, "60k", 60000 },
-		{ &requests, "1.5M", 1.5e6 }, { &rate, "5k", 5000 },
-		{ &rate, "2.5", 2.5 }, { &spawn_rate, "0.1", 0.1 },
-		{ &port, "8080", 8080 }, { &port, "0", 0 },
+		{ &duration, "1ms", 1e-3 },
+		{ &duration, "1000us", 1e-3 },
+		{ &duration, "60m", 3600 },
+		{ &warmup, "100ms", 0.1 },
+		{ &connections, "2000", 2000 },
+		{ &connections, "2k", 2000 },
+		{ &connections, "1e3", 1000 },
+		{ &connections, "60k", 60000 },
+		{ &requests, "1.5M", 1.5e6 },
+		{ &rate, "5k", 5000 },
+		{ &rate, "2.5", 2.5 },
+		{ &spawn_rate, "0.1", 0.1 },
+		{ &port, "8080", 8080 },
+		{ &port, "0", 0 },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -64,21 +75,35 @@ static void accepted(void)
 static void refusals(void)
 {
 	static const char *const malformed[] = {
-		"", "nan", "-nan", "inf", "-inf", "infinity", "+10", " 10", "0x10",
-		"10x", "10 s", "10S", "10sec", "1e", "k", ".", "-", "1-2",
+		"",    "nan",  "-nan", "inf",	"-inf", "infinity", "+10", " 10", "0x10",
+		"10x", "10 s", "10S",  "10sec", "1e",	"k",	    ".",   "-",	  "1-2",
 	};
 	/* absurd, out of range, not whole; integers are digits only */
 	static const struct {
 		const struct units_spec *u;
 		const char *s;
 	} out_of_range[] = {
-		{ &rate, "1e-300" }, { &rate, "0" }, { &rate, "-1" }, { &rate, "1e999" },
-		{ &spawn_rate, "1e-300" }, { &spawn_rate, "1e-400" },
-		{ &requests, "1e30" }, { &requests, "1e-300" }, { &requests, "1.5" },
-		{ &connections, "70000" }, { &connections, "60.001k" }, { &connections, "0" },
-		{ &duration, "-1" }, { &duration, "0" }, { &duration, "2h" },
-		{ &duration, "999us" }, { &warmup, "-0.1" },
-		{ &port, "70000" }, { &port, "-1" }, { &port, "1k" }, { &port, "1e3" },
+		{ &rate, "1e-300" },
+		{ &rate, "0" },
+		{ &rate, "-1" },
+		{ &rate, "1e999" },
+		{ &spawn_rate, "1e-300" },
+		{ &spawn_rate, "1e-400" },
+		{ &requests, "1e30" },
+		{ &requests, "1e-300" },
+		{ &requests, "1.5" },
+		{ &connections, "70000" },
+		{ &connections, "60.001k" },
+		{ &connections, "0" },
+		{ &duration, "-1" },
+		{ &duration, "0" },
+		{ &duration, "2h" },
+		{ &duration, "999us" },
+		{ &warmup, "-0.1" },
+		{ &port, "70000" },
+		{ &port, "-1" },
+		{ &port, "1k" },
+		{ &port, "1e3" },
 		{ &port, "80.0" },
 	};
 
@@ -115,7 +140,7 @@ static void formats_as_typed(void)
 	} cases[] = {
 		{ UNITS_DURATION, 0.1, "100ms" }, { UNITS_DURATION, 3600, "1h" },
 		{ UNITS_DURATION, 1.5, "1.5s" },  { UNITS_DURATION, 8, "8s" },
-		{ UNITS_DURATION, 0, "0s" },      { UNITS_DURATION, 600, "10m" },
+		{ UNITS_DURATION, 0, "0s" },	  { UNITS_DURATION, 600, "10m" },
 		{ UNITS_DURATION, 1e-6, "1us" },  { UNITS_COUNT, 60000, "60000" },
 		{ UNITS_RATE, 1e8, "100000000" }, { UNITS_RATE, 0.1, "0.1" },
 	};
@@ -136,8 +161,8 @@ static void formats_as_typed(void)
 
 static void cpu_lists(void)
 {
-	static const char *const bad[] = { "", "1-", "1-x", "3-1", ",", "1,",
-					   "-1", "a", "0-5000", "1,,2", " 1", "0-9" };
+	static const char *const bad[] = { "",	 "1-", "1-x",	 "3-1",	 ",",  "1,",
+					   "-1", "a",  "0-5000", "1,,2", " 1", "0-9" };
 	char why[UNITS_WHY_MAX];
 	int cpus[8], n;
 
@@ -154,11 +179,8 @@ static void cpu_lists(void)
 }
 
 static const struct test_case cases[] = {
-	TEST(accepted),
-	TEST(refusals),
-	TEST(message_says_what_was_wanted),
-	TEST(formats_as_typed),
-	TEST(cpu_lists),
+	TEST(accepted),		TEST(refusals),	 TEST(message_says_what_was_wanted),
+	TEST(formats_as_typed), TEST(cpu_lists),
 };
 
 TEST_MAIN(cases)

@@ -61,7 +61,8 @@ static void need(const char *prog)
 /* Settings the Vagrantfile makes under the given environment ("K=V" ...). */
 static int settings(const char *const env[])
 {
-	static const char *const argv[] = { "ruby", "tests/vagrant_config.rb", "Vagrantfile", NULL };
+	static const char *const argv[] = { "ruby", "tests/vagrant_config.rb", "Vagrantfile",
+					    NULL };
 
 	unsetenv("WHYSERVE_CPUS");
 	unsetenv("WHYSERVE_MEMORY");
@@ -114,7 +115,8 @@ static void every_provider_gets_cpus_and_memory(void)
 	need("ruby");
 	if (!CHECK(settings(none) == 0, "defaults: %s", out))
 		return;
-	CHECK(has("virtualbox.cpus", "4") && has("virtualbox.memory", "4096"), "virtualbox:\n%s", out);
+	CHECK(has("virtualbox.cpus", "4") && has("virtualbox.memory", "4096"), "virtualbox:\n%s",
+	      out);
 	CHECK(has("libvirt.cpus", "4") && has("libvirt.memory", "4096"), "libvirt:\n%s", out);
 	CHECK(has("vmware_desktop.vmx.numvcpus", "4") && has("vmware_desktop.vmx.memsize", "4096"),
 	      "vmware_desktop:\n%s", out);
@@ -122,7 +124,8 @@ static void every_provider_gets_cpus_and_memory(void)
 
 	if (!CHECK(settings(small) == 0, "WHYSERVE_CPUS=2: %s", out))
 		return;
-	CHECK(has("virtualbox.cpus", "2") && has("virtualbox.memory", "2048"), "virtualbox:\n%s", out);
+	CHECK(has("virtualbox.cpus", "2") && has("virtualbox.memory", "2048"), "virtualbox:\n%s",
+	      out);
 	CHECK(has("libvirt.cpus", "2") && has("libvirt.memory", "2048"), "libvirt:\n%s", out);
 	CHECK(has("vmware_desktop.vmx.numvcpus", "2") && has("vmware_desktop.vmx.memsize", "2048"),
 	      "vmware_desktop:\n%s", out);
@@ -141,8 +144,10 @@ static void box_follows_architecture(void)
 	/* by default Vagrant (2.4+) picks the host's architecture itself */
 	if (!CHECK(settings(none) == 0, "defaults: %s", out))
 		return;
-	CHECK(has("box", "bento/ubuntu-24.04") && !has_key("box_architecture"), "defaults:\n%s", out);
-	CHECK(has("synced_folder(/vagrant)", "default"), "project not synced to /vagrant:\n%s", out);
+	CHECK(has("box", "bento/ubuntu-24.04") && !has_key("box_architecture"), "defaults:\n%s",
+	      out);
+	CHECK(has("synced_folder(/vagrant)", "default"), "project not synced to /vagrant:\n%s",
+	      out);
 	CHECK(has("libvirt.override.synced_folder(/vagrant)", "rsync"), "libvirt sync:\n%s", out);
 	CHECK(has("provision(shell)", "cd /vagrant && WHYSERVE_IN_VAGRANT=1 sh scripts/provision"),
 	      "provisioning:\n%s", out);
@@ -150,13 +155,15 @@ static void box_follows_architecture(void)
 	if (!CHECK(settings(amd64) == 0, "amd64: %s", out))
 		return;
 	CHECK(has("box", "bento/ubuntu-24.04") && has("box_architecture", "amd64") &&
-		      !has_key("libvirt.override.box"), "amd64:\n%s", out);
+		      !has_key("libvirt.override.box"),
+	      "amd64:\n%s", out);
 
 	/* bento has arm64 boxes for virtualbox, vmware_desktop, parallels, not libvirt */
 	if (!CHECK(settings(arm64) == 0, "arm64: %s", out))
 		return;
 	CHECK(has("box", "bento/ubuntu-24.04") && has("box_architecture", "arm64") &&
-		      has("libvirt.override.box", "cloud-image/ubuntu-24.04"), "arm64:\n%s", out);
+		      has("libvirt.override.box", "cloud-image/ubuntu-24.04"),
+	      "arm64:\n%s", out);
 
 	if (!CHECK(settings(own) == 0, "WHYSERVE_BOX: %s", out))
 		return;
@@ -178,7 +185,8 @@ static void bad_settings_are_refused(void)
 
 		snprintf(var, sizeof(var), "%.*s", (int)strcspn(bad[i][0], "="), bad[i][0]);
 		CHECK(settings(bad[i]) != 0, "%s accepted:\n%s", bad[i][0], out);
-		CHECK(strstr(out, var), "%s: the message does not name %s: %s", bad[i][0], var, out);
+		CHECK(strstr(out, var), "%s: the message does not name %s: %s", bad[i][0], var,
+		      out);
 	}
 }
 
@@ -191,7 +199,8 @@ static void vagrant_validates(void)
 {
 	static const char *const plugins[] = { "vagrant", "plugin", "list", NULL };
 	static const char *const validate[] = { "vagrant", "validate", NULL };
-	static const char *const ignore_provider[] = { "vagrant", "validate", "--ignore-provider", NULL };
+	static const char *const ignore_provider[] = { "vagrant", "validate", "--ignore-provider",
+						       NULL };
 	char home[] = "/tmp/whyserve-vagrant.XXXXXX", dot[PATH_MAX];
 
 	top();
@@ -307,19 +316,17 @@ static void provision_runs_here(void)
 	if (CHECK(last, "no closing 'ready' step:\n%s", out)) {
 		last += strlen(ready);
 		CHECK(!strncmp(last, next, strlen(next)), "next command: %s", last);
-		CHECK(strchr(last, '\n') && strchr(last, '\n')[1] == '\0', "not the last line: %s", last);
+		CHECK(strchr(last, '\n') && strchr(last, '\n')[1] == '\0', "not the last line: %s",
+		      last);
 	}
 cleanup:
 	cmd_run(out, sizeof(out), 30, (const char *const[]){ "rm", "-rf", prefix, NULL });
 }
 
 static const struct test_case cases[] = {
-	TEST(vagrantfile_parses),
-	TEST(every_provider_gets_cpus_and_memory),
-	TEST(box_follows_architecture),
-	TEST(bad_settings_are_refused),
-	TEST_SLOW(vagrant_validates, 120),
-	TEST_SLOW(provision_runs_here, 170),
+	TEST(vagrantfile_parses),	   TEST(every_provider_gets_cpus_and_memory),
+	TEST(box_follows_architecture),	   TEST(bad_settings_are_refused),
+	TEST_SLOW(vagrant_validates, 120), TEST_SLOW(provision_runs_here, 170),
 };
 
 TEST_MAIN(cases)

@@ -30,10 +30,19 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_STEPS 16
+#define MAX_STEPS   16
 #define MAX_WORKERS 64
 
-enum step_kind { GETPPID, WRITE, SLEEP, YIELD, SPIN, MIX, HOP, NOP };
+enum step_kind {
+	GETPPID,
+	WRITE,
+	SLEEP,
+	YIELD,
+	SPIN,
+	MIX,
+	HOP,
+	NOP
+};
 
 struct step {
 	enum step_kind kind;
@@ -51,24 +60,23 @@ static int devnull = -1, devzero = -1;
 static pthread_barrier_t *done;
 
 const char *argp_program_version = "workload 1";
-static const char doc[] =
-	"Programs whose answer is known, for the probe tests.\n\n"
-	
-	"Waits for one byte on stdin, runs the steps in each worker, exits.\n"
-	"STEPs:\n"
-	"  getppid K     K getppid() calls\n"
-	"  write K       K one-byte write()s to /dev/null\n"
-	"  sleep N US    N nanosleep()s of US microseconds\n"
-	"  yield N       N sched_yield()s\n"
-	"  spin MS       burn the CPU for MS milliseconds\n"
-	"  mix N         N rounds of getppid, getpid, write, read, lseek,\n"
-	"                openat+close, sched_yield, nanosleep(0)\n"
-	"  hop N         move to the other of CPUs 0 and 1, N times\n"
-	"  nop N         N io_uring NOPs, each submitted and waited for\n\n"
-	"EXAMPLES:\n"
-	"  workload getppid 1000 write 1000\n"
-	"  workload --threads 2 --cpu 1 --hold spin 1000\n"
-	"  workload --procs 4 sleep 100 200";
+static const char doc[] = "Programs whose answer is known, for the probe tests.\n\n"
+
+			  "Waits for one byte on stdin, runs the steps in each worker, exits.\n"
+			  "STEPs:\n"
+			  "  getppid K     K getppid() calls\n"
+			  "  write K       K one-byte write()s to /dev/null\n"
+			  "  sleep N US    N nanosleep()s of US microseconds\n"
+			  "  yield N       N sched_yield()s\n"
+			  "  spin MS       burn the CPU for MS milliseconds\n"
+			  "  mix N         N rounds of getppid, getpid, write, read, lseek,\n"
+			  "                openat+close, sched_yield, nanosleep(0)\n"
+			  "  hop N         move to the other of CPUs 0 and 1, N times\n"
+			  "  nop N         N io_uring NOPs, each submitted and waited for\n\n"
+			  "EXAMPLES:\n"
+			  "  workload getppid 1000 write 1000\n"
+			  "  workload --threads 2 --cpu 1 --hold spin 1000\n"
+			  "  workload --procs 4 sleep 100 200";
 
 static const struct argp_option opts[] = {
 	{ "threads", 't', "N", 0, "run the steps in N threads (main waits)", 0 },
@@ -76,7 +84,8 @@ static const struct argp_option opts[] = {
 	{ "cpu", 'c', "CPU", 0, "pin every worker to this CPU", 0 },
 	{ "hold", 'H', NULL, 0, "when done, print \"done\" and stay until stdin closes", 0 },
 	{ "report", 'r', NULL, 0, "when done, print the context switches getrusage() counts", 0 },
-	{ "fifo", 'f', NULL, 0, "run as SCHED_FIFO (root): woken, run at once, whatever else is busy", 0 },
+	{ "fifo", 'f', NULL, 0,
+	  "run as SCHED_FIFO (root): woken, run at once, whatever else is busy", 0 },
 	{},
 };
 
@@ -94,19 +103,35 @@ static long number(const char *s, struct argp_state *state)
 
 static error_t parse(int key, char *arg, struct argp_state *state)
 {
-	static const struct { const char *name; enum step_kind kind; int args; } kinds[] = {
+	static const struct {
+		const char *name;
+		enum step_kind kind;
+		int args;
+	} kinds[] = {
 		{ "getppid", GETPPID, 1 }, { "write", WRITE, 1 }, { "sleep", SLEEP, 2 },
-		{ "yield", YIELD, 1 }, { "spin", SPIN, 1 }, { "mix", MIX, 1 },
-		{ "hop", HOP, 1 }, { "nop", NOP, 1 },
+		{ "yield", YIELD, 1 },	   { "spin", SPIN, 1 },	  { "mix", MIX, 1 },
+		{ "hop", HOP, 1 },	   { "nop", NOP, 1 },
 	};
 
 	switch (key) {
-	case 't': env.threads = number(arg, state); break;
-	case 'p': env.procs = number(arg, state); break;
-	case 'c': env.cpu = number(arg, state); break;
-	case 'H': env.hold = true; break;
-	case 'r': env.report = true; break;
-	case 'f': env.fifo = true; break;
+	case 't':
+		env.threads = number(arg, state);
+		break;
+	case 'p':
+		env.procs = number(arg, state);
+		break;
+	case 'c':
+		env.cpu = number(arg, state);
+		break;
+	case 'H':
+		env.hold = true;
+		break;
+	case 'r':
+		env.report = true;
+		break;
+	case 'f':
+		env.fifo = true;
+		break;
 	case ARGP_KEY_ARG:
 		for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 			struct step *s = &env.steps[env.nsteps];
@@ -251,8 +276,8 @@ static void report(void)
 
 	getrusage(RUSAGE_SELF, &self);
 	getrusage(RUSAGE_CHILDREN, &kids);
-	printf("done nvcsw=%ld nivcsw=%ld children_nvcsw=%ld children_nivcsw=%ld\n",
-	       self.ru_nvcsw, self.ru_nivcsw, kids.ru_nvcsw, kids.ru_nivcsw);
+	printf("done nvcsw=%ld nivcsw=%ld children_nvcsw=%ld children_nivcsw=%ld\n", self.ru_nvcsw,
+	       self.ru_nivcsw, kids.ru_nvcsw, kids.ru_nivcsw);
 	fflush(stdout);
 }
 
@@ -271,8 +296,7 @@ int main(int argc, char **argv)
 	devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	devzero = open("/dev/zero", O_RDONLY | O_CLOEXEC);
 	/* process-shared, so forked workers can wait in it too */
-	done = mmap(NULL, sizeof(*done), PROT_READ | PROT_WRITE,
-		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	done = mmap(NULL, sizeof(*done), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (devnull < 0 || devzero < 0 || done == MAP_FAILED) {
 		perror("workload: set-up");
 		return 1;

@@ -96,14 +96,16 @@ static void kernel_facts(void)
 	else
 		fact("tp_btf", "no: %s%s", strerror(-err),
 		     err == -EPERM && geteuid() ? " (not root)" : "");
-	fact("task storage", kernel_at_least(5, 11) ? "yes (Linux 5.11+)" :
-		"no (Linux 5.11+): the syscalls and sched probes need it");
+	fact("task storage", kernel_at_least(5, 11)
+				     ? "yes (Linux 5.11+)"
+				     : "no (Linux 5.11+): the syscalls and sched probes need it");
 	switch (tracefs_ensure(why, sizeof(why))) {
 	case TRACEFS_THERE:
 		fact("tracefs", "mounted at " TRACEFS);
 		break;
 	case TRACEFS_MOUNTED:
-		fact("tracefs", "not mounted: mounted at " TRACEFS " for the harness alone "
+		fact("tracefs",
+		     "not mounted: mounted at " TRACEFS " for the harness alone "
 		     "(its own mount namespace), as a run does when it needs the classic tracepoints");
 		break;
 	case TRACEFS_MISSING:
@@ -117,10 +119,12 @@ static void kernel_facts(void)
 	fd = prog_stats_enable();
 	if (fd >= 0)
 		close(fd);
-	fact("BPF stats", fd >= 0 ? "yes: each probe's cost is measured" :
-		"no (%s): probe costs read zero", strerror(-fd));
-	fact("kprobes", hook_exists("kprobe/vfs_read", NULL, 0) ?
-		"no (CONFIG_KPROBES off): nothing here needs them" : "yes (not needed)");
+	fact("BPF stats",
+	     fd >= 0 ? "yes: each probe's cost is measured" : "no (%s): probe costs read zero",
+	     strerror(-fd));
+	fact("kprobes", hook_exists("kprobe/vfs_read", NULL, 0)
+				? "no (CONFIG_KPROBES off): nothing here needs them"
+				: "yes (not needed)");
 	err = hook_loadable("fentry/vfs_read");
 	fact("fentry", err ? "refused (%s%s): nothing here needs it" : "yes (not needed)",
 	     strerror(-err), err == -EPERM && geteuid() ? ", not root" : "");

@@ -21,7 +21,7 @@ int cmd_list(int argc, char **argv)
 		printf("  %-10s %s\n", models[i].name, models[i].idea);
 	printf("\nScenarios (* run by default):\n");
 	for (int i = 0; i < nscenarios; i++)
-		printf("  %-10s %c %s\n", scenarios[i].name,
-		       scenarios[i].by_default ? '*' : ' ', scenarios[i].what);
+		printf("  %-10s %c %s\n", scenarios[i].name, scenarios[i].by_default ? '*' : ' ',
+		       scenarios[i].what);
 	return 0;
 }

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #define MAX_HEADERS 64
-#define MAX_CPUS 256
+#define MAX_CPUS    256
 
 static const char doc[] =
 	"Generate HTTP/1.1 load against a server on loopback, and measure it.\n"
@@ -131,7 +131,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		if (!o->url)
 			argp_failure(state, 2, 0, "no URL (see --help)");
 		if (o->users && o->rate)
-			argp_failure(state, 2, 0, "--users and --rate are two scenarios: choose one");
+			argp_failure(state, 2, 0,
+				     "--users and --rate are two scenarios: choose one");
 		if (!o->users && (LOAD_FLAG_GIVEN(&env->flags, LOAD_FLAG_SPAWN_RATE) ||
 				  LOAD_FLAG_GIVEN(&env->flags, LOAD_FLAG_THINK)))
 			argp_failure(state, 2, 0, "--spawn-rate and --think go with --users");
@@ -157,9 +158,10 @@ static void print_progress(const struct load_progress *p, void *arg)
 	char rate[32], p99[32];
 
 	(void)arg;
-	fprintf(stderr, "\r\033[K  %5.0fs%s  %llu requests  %s/s  p99 %s  errors %llu  connections %u",
-		p->elapsed_s, p->warming_up ? " (warm-up)" : "",
-		(unsigned long long)p->requests, fmt_count(rate, sizeof(rate), round(p->rate)),
+	fprintf(stderr,
+		"\r\033[K  %5.0fs%s  %llu requests  %s/s  p99 %s  errors %llu  connections %u",
+		p->elapsed_s, p->warming_up ? " (warm-up)" : "", (unsigned long long)p->requests,
+		fmt_count(rate, sizeof(rate), round(p->rate)),
 		fmt_us(p99, sizeof(p99), p->p99_ns / 1e3), (unsigned long long)p->errors,
 		p->connections);
 }

@@ -19,24 +19,24 @@
 #include <string.h>
 
 static const char doc[] =
-    "Show a finished run again, from its results.json alone: the trace summary\n"
-    "of every experiment, the comparison and the explanation, as the run\n"
-    "printed them; or with --html the charts as a web page.\n"
-    "\n"
-    "USAGE: harness report DIR [OPTION...]\n"
-    "\n"
-    "EXAMPLES:\n"
-    "    harness report results/20260101-120000          # the summaries again\n"
-    "    harness report results/20260101-120000 --html   # its report.html again\n"
-    "    harness report /tmp/x --html -o /tmp/x.html     # the page somewhere else\n"
-    "\n"
-    "DIR is a directory 'harness run' wrote (it holds results.json). The page is\n"
-    "one self-contained file: no script, nothing fetched when it opens.\n";
+	"Show a finished run again, from its results.json alone: the trace summary\n"
+	"of every experiment, the comparison and the explanation, as the run\n"
+	"printed them; or with --html the charts as a web page.\n"
+	"\n"
+	"USAGE: harness report DIR [OPTION...]\n"
+	"\n"
+	"EXAMPLES:\n"
+	"    harness report results/20260101-120000          # the summaries again\n"
+	"    harness report results/20260101-120000 --html   # its report.html again\n"
+	"    harness report /tmp/x --html -o /tmp/x.html     # the page somewhere else\n"
+	"\n"
+	"DIR is a directory 'harness run' wrote (it holds results.json). The page is\n"
+	"one self-contained file: no script, nothing fetched when it opens.\n";
 
 static const struct argp_option options[] = {
-    {"html", 'H', NULL, 0, "Write report.html into DIR instead of printing the summaries", 0},
-    {"out", 'o', "FILE", 0, "With --html: write the page to FILE instead", 0},
-    {},
+	{ "html", 'H', NULL, 0, "Write report.html into DIR instead of printing the summaries", 0 },
+	{ "out", 'o', "FILE", 0, "With --html: write the page to FILE instead", 0 },
+	{},
 };
 
 struct report_env {
@@ -118,7 +118,7 @@ static int write_page(const struct report_env *env, const struct run_record *r,
 
 int cmd_report(int argc, char **argv)
 {
-	const struct argp argp = {options, parse, NULL, doc, NULL, NULL, NULL};
+	const struct argp argp = { options, parse, NULL, doc, NULL, NULL, NULL };
 	struct report_env env = {};
 	struct run_record r;
 	char path[4096], page[4096], why[4096];

@@ -70,7 +70,8 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "harness run: failed to write the results in %s: %s\n", dir.path,
 			strerror(-werr));
 	else
-		printf("\nresults: %s/ (report.html, summary.txt, one MODEL.txt per model, results.json)\n", dir.path);
+		printf("\nresults: %s/ (report.html, summary.txt, one MODEL.txt per model, results.json)\n",
+		       dir.path);
 	out_dir_close(&dir, false);
 	if (err == -EINTR)
 		fprintf(stderr, "harness run: interrupted; %d of %d experiments written\n", r.nexps,

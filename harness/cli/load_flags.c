@@ -8,13 +8,21 @@
 #include <string.h>
 
 /* the long-only options: keys past any character, and any parent's */
-enum { KEY_WARMUP = 0x1000, KEY_TIMEOUT, KEY_USERS, KEY_SPAWN_RATE, KEY_THINK };
+enum {
+	KEY_WARMUP = 0x1000,
+	KEY_TIMEOUT,
+	KEY_USERS,
+	KEY_SPAWN_RATE,
+	KEY_THINK
+};
 
 static const struct argp_option options[] = {
 	{ "connections", 'c', "N", 0, "Client connections", 0 },
-	{ "duration", 'd', "TIME", 0, "How long to measure; under harness run, each experiment", 0 },
+	{ "duration", 'd', "TIME", 0, "How long to measure; under harness run, each experiment",
+	  0 },
 	{ "warmup", KEY_WARMUP, "TIME", 0, "Load this long first, without measuring", 0 },
-	{ "timeout", KEY_TIMEOUT, "TIME", 0, "A connection or a response this late is an error", 0 },
+	{ "timeout", KEY_TIMEOUT, "TIME", 0, "A connection or a response this late is an error",
+	  0 },
 	{ "rate", 'R', "N", 0, "Open loop (the rate scenario): N requests/s in all", 0 },
 	{ "users", KEY_USERS, "N", 0, "Users of the users scenario, a connection each", 0 },
 	{ "spawn-rate", KEY_SPAWN_RATE, "N", 0, "Users started per second", 0 },
@@ -31,19 +39,33 @@ static const struct number {
 	size_t off; /* of its member in struct load_flags: unsigned for a count, else double */
 	struct units_spec spec;
 } numbers[] = {
-	{ 'c', LOAD_FLAG_CONNECTIONS, offsetof(struct load_flags, o.connections),
+	{ 'c',
+	  LOAD_FLAG_CONNECTIONS,
+	  offsetof(struct load_flags, o.connections),
 	  { "--connections", UNITS_COUNT, 1, LOAD_MAX_CONNECTIONS } },
-	{ 'd', LOAD_FLAG_DURATION, offsetof(struct load_flags, o.duration_s),
+	{ 'd',
+	  LOAD_FLAG_DURATION,
+	  offsetof(struct load_flags, o.duration_s),
 	  { "--duration", UNITS_DURATION, LOAD_MIN_DURATION_S, LOAD_MAX_DURATION_S } },
-	{ KEY_WARMUP, LOAD_FLAG_WARMUP, offsetof(struct load_flags, o.warmup_s),
+	{ KEY_WARMUP,
+	  LOAD_FLAG_WARMUP,
+	  offsetof(struct load_flags, o.warmup_s),
 	  { "--warmup", UNITS_DURATION, 0, LOAD_MAX_DURATION_S } },
-	{ KEY_TIMEOUT, LOAD_FLAG_TIMEOUT, offsetof(struct load_flags, o.timeout_s),
+	{ KEY_TIMEOUT,
+	  LOAD_FLAG_TIMEOUT,
+	  offsetof(struct load_flags, o.timeout_s),
 	  { "--timeout", UNITS_DURATION, LOAD_MIN_TIMEOUT_S, LOAD_MAX_TIMEOUT_S } },
-	{ 'R', LOAD_FLAG_RATE, offsetof(struct load_flags, o.rate),
+	{ 'R',
+	  LOAD_FLAG_RATE,
+	  offsetof(struct load_flags, o.rate),
 	  { "--rate", UNITS_RATE, LOAD_MIN_RATE, LOAD_MAX_RATE } },
-	{ KEY_USERS, LOAD_FLAG_USERS, offsetof(struct load_flags, o.users),
+	{ KEY_USERS,
+	  LOAD_FLAG_USERS,
+	  offsetof(struct load_flags, o.users),
 	  { "--users", UNITS_COUNT, 1, LOAD_MAX_CONNECTIONS } },
-	{ KEY_SPAWN_RATE, LOAD_FLAG_SPAWN_RATE, offsetof(struct load_flags, o.spawn_rate),
+	{ KEY_SPAWN_RATE,
+	  LOAD_FLAG_SPAWN_RATE,
+	  offsetof(struct load_flags, o.spawn_rate),
 	  { "--spawn-rate", UNITS_RATE, LOAD_MIN_SPAWN_RATE, LOAD_MAX_SPAWN_RATE } },
 };
 
@@ -89,8 +111,9 @@ static void parse_think(struct argp_state *st, struct load_flags *f, const char 
 	if (len >= sizeof(min) || units_parse(&think, min, &f->o.think_min_s, NULL, 0) ||
 	    units_parse(&think, dash ? dash + 1 : min, &f->o.think_max_s, NULL, 0) ||
 	    f->o.think_max_s < f->o.think_min_s)
-		argp_failure(st, 2, 0, "invalid --think '%s': MIN-MAX (or one time), each from %s, "
-				       "MIN no more than MAX",
+		argp_failure(st, 2, 0,
+			     "invalid --think '%s': MIN-MAX (or one time), each from %s, "
+			     "MIN no more than MAX",
 			     arg, units_range(&think, range, sizeof(range)));
 }
 

@@ -44,8 +44,8 @@ struct load_flags {
 	 * think_max_s (a command's own options may fill in the rest).
 	 */
 	struct load_opts o;
-	bool quiet;         /* no progress line */
-	unsigned given;     /* 1 << LOAD_FLAG_*: on the command line */
+	bool quiet;			   /* no progress line */
+	unsigned given;			   /* 1 << LOAD_FLAG_*: on the command line */
 	const struct load_flags *defaults; /* the command's: set before parsing */
 };
 

@@ -11,7 +11,8 @@ const struct command harness_commands[] = {
 	{ "list", cmd_list, "list the server models and load scenarios" },
 	{ "load", cmd_load, "generate HTTP load against a server (wrk-like)" },
 	{ "check", cmd_check, "which probes and kernel hooks this machine offers, and why not" },
-	{ "report", cmd_report, "show a finished run again from its results.json (--html: the charts)" },
+	{ "report", cmd_report,
+	  "show a finished run again from its results.json (--html: the charts)" },
 	{ NULL, NULL, NULL },
 };
 
@@ -31,8 +32,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
-	    !strcmp(argv[1], "help")) {
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(stdout);
 		return 0;
 	}

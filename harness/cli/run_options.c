@@ -67,12 +67,15 @@ static char *catalog_text(const char *rest)
 
 /* harness run's own; the load's options are load_flags_argp's */
 static const struct argp_option options[] = {
-	{ "scenario", OPT_SCENARIO, "LIST", 0, "Scenarios, comma-separated (default: throughput,connect,sleep)", 0 },
+	{ "scenario", OPT_SCENARIO, "LIST", 0,
+	  "Scenarios, comma-separated (default: throughput,connect,sleep)", 0 },
 	{ "backlog", OPT_BACKLOG, "N", 0, "Servers' listen backlog: the accept-queue limit", 0 },
-	{ "workers", OPT_WORKERS, "N", 0, "Event loops of epoll and io_uring; without it, one per server CPU", 0 },
+	{ "workers", OPT_WORKERS, "N", 0,
+	  "Event loops of epoll and io_uring; without it, one per server CPU", 0 },
 	{ "port", OPT_PORT, "PORT", 0, "Servers' port", 0 },
 	{ "server-cpus", OPT_SERVER_CPUS, "LIST", 0, "CPUs of the server (default 0)", 0 },
-	{ "load-cpus", OPT_LOAD_CPUS, "LIST", 0, "CPUs of the load generator (default: the others)", 0 },
+	{ "load-cpus", OPT_LOAD_CPUS, "LIST", 0, "CPUs of the load generator (default: the others)",
+	  0 },
 	{ "no-netns", OPT_NO_NETNS, NULL, 0, "Run in the host's network namespace", 0 },
 	{ "exact-syscall-times", OPT_EXACT_SYSCALL_TIMES, NULL, 0,
 	  "Time every syscall, not 1 in 8 of the hot, fast ones (costs more)", 0 },
@@ -184,7 +187,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 		}
 		m = model_find(arg);
 		if (!m)
-			argp_failure(st, 2, 0, "unknown model '%s' (models: %s)", arg, model_names());
+			argp_failure(st, 2, 0, "unknown model '%s' (models: %s)", arg,
+				     model_names());
 		o->model[m - models] = true;
 		break;
 	case ARGP_KEY_INIT:
@@ -237,7 +241,8 @@ static void take_load_flags(struct run_opts *o, const struct load_flags *f)
 int run_opts_parse(int argc, char **argv, struct run_opts *o)
 {
 	static const struct argp_child children[] = { { &load_flags_argp, 0, NULL, 0 }, { 0 } };
-	static const struct argp argp = { options, parse_opt, "all | MODEL...", doc, children, help, 0 };
+	static const struct argp argp = { options, parse_opt, "all | MODEL...", doc, children,
+					  help,	   0 };
 	struct parse p = { .o = o };
 
 	*o = defaults;

@@ -12,10 +12,10 @@
 
 #include "harness/explain/figures.h"
 
-#define EVIDENCE_MAX 6
-#define FINDINGS_MAX 16
+#define EVIDENCE_MAX  6
+#define FINDINGS_MAX  16
 #define RULE_NAME_MAX 32
-#define RANKING_MAX 16
+#define RANKING_MAX   16
 
 struct evidence {
 	char name[RULE_NAME_MAX]; /* a figure's name, as in results.json */
@@ -24,7 +24,7 @@ struct evidence {
 
 struct finding {
 	char rule[RULE_NAME_MAX]; /* stable id, e.g. "accept_queue_full" */
-	char confidence[8];       /* "high": measured directly; "medium": inferred */
+	char confidence[8];	  /* "high": measured directly; "medium": inferred */
 	char text[640];
 	int nevidence;
 	struct evidence ev[EVIDENCE_MAX];

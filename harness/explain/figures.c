@@ -29,8 +29,7 @@ const struct syscall_figure *figures_syscall(const struct figures *f, const char
 	return NULL;
 }
 
-static double syscall_sum(const struct figures *f, const char *const names[],
-			  bool time)
+static double syscall_sum(const struct figures *f, const char *const names[], bool time)
 {
 	double sum = 0;
 

@@ -22,8 +22,8 @@ enum per_connection {
 
 /* What a model is, as the rules reason about it: never its name. */
 struct traits {
-	bool event_loop;                    /* one loop serves many connections */
-	bool serial;                        /* one connection at a time, to its end */
+	bool event_loop;		    /* one loop serves many connections */
+	bool serial;			    /* one connection at a time, to its end */
 	enum per_connection per_connection; /* a process or a thread each, or nothing */
 };
 
@@ -42,12 +42,12 @@ struct figures {
 	/* how it was run */
 	int connections;   /* concurrent client connections (users too) */
 	bool keep_alive;   /* false: a new connection per request */
-	int backlog;       /* listen backlog asked for */
-	int somaxconn;     /* the namespace's cap on it */
-	int workers;       /* event loops (epoll, io_uring), else 1 */
+	int backlog;	   /* listen backlog asked for */
+	int somaxconn;	   /* the namespace's cap on it */
+	int workers;	   /* event loops (epoll, io_uring), else 1 */
 	int server_cpus;   /* CPUs the server may run on */
 	double sleep_us;   /* the handler blocks this long per request */
-	double work_us;    /* the handler burns this much CPU per request */
+	double work_us;	   /* the handler burns this much CPU per request */
 	double duration_s; /* of the measured load */
 
 	/* the load's view */
@@ -55,7 +55,7 @@ struct figures {
 	double p50_us, p99_us, max_us;
 	double errors; /* all kinds */
 	double timeouts, resets, refused, connect_timeouts, broken_pipes, bad_responses;
-	double unanswered;         /* still waiting for an answer when the load stopped */
+	double unanswered;	   /* still waiting for an answer when the load stopped */
 	double unanswered_wait_us; /* the longest of those waits */
 
 	/* CPU time of the server's cgroup, and of the load generator */

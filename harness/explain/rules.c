@@ -17,10 +17,9 @@ static bool known(double v)
 	return !isnan(v);
 }
 
-static void say(struct finding *o, const char *rule, const char *confidence,
-		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static void say(struct finding *o, const char *rule, const char *confidence,
-		const char *fmt, ...)
+static void say(struct finding *o, const char *rule, const char *confidence, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void say(struct finding *o, const char *rule, const char *confidence, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -85,7 +84,8 @@ static bool accept_queue_full(const struct figures *f, struct finding *o)
 	    f->aq_max, f->aq_limit, fmt_pct(share, 16, f->aq_at_limit_share),
 	    fmt_count(drops, 32, f->listen_overflows),
 	    dropped && f->p99_us >= 900e3 ? ": a dropped SYN is retried after 1 s, then 3 s, "
-					     "so latency p99 reached " : "",
+					    "so latency p99 reached "
+					  : "",
 	    dropped && f->p99_us >= 900e3 ? fmt_us(p99, 32, f->p99_us) : "");
 	cite(o, "aq_max", f->aq_max);
 	cite(o, "aq_limit", f->aq_limit);
@@ -110,8 +110,8 @@ static bool no_answers(const struct figures *f, struct finding *o)
 }
 
 /* Process or thread creation per request, with what clone() cost. */
-static bool creation(const struct figures *f, struct finding *o, const char *rule,
-		     double created, const char *what, const char *whats)
+static bool creation(const struct figures *f, struct finding *o, const char *rule, double created,
+		     const char *what, const char *whats)
 {
 	double per_req = per_request(f, created);
 	double calls = figures_syscall_calls(f, CLONE_CALLS);
@@ -128,8 +128,8 @@ static bool creation(const struct figures *f, struct finding *o, const char *rul
 		    fmt_us(per_call, 32, clone_us / calls),
 		    fmt_pct(share, 16, clone_us / f->cpu_us));
 	else
-		say(o, rule, "high", "%s %s created (%.2f per request)",
-		    fmt_count(n, 32, created), created == 1 ? what : whats, per_req);
+		say(o, rule, "high", "%s %s created (%.2f per request)", fmt_count(n, 32, created),
+		    created == 1 ? what : whats, per_req);
 	cite(o, what[0] == 'p' ? "procs_created" : "threads_created", created);
 	cite(o, "per_request", per_req);
 	if (known(calls) && calls > 0) {
@@ -167,8 +167,8 @@ static bool runqueue_pressure(const struct figures *f, struct finding *o)
 		return false;
 	if (known(yields) && yields >= 0.05)
 		snprintf(why, sizeof(why),
-			 "up to %.2f of them its own sched_yield() calls, giving up the CPU on purpose; "
-			 "the rest preempted at the end of a time slice",
+			 "up to %.2f of them its own sched_yield() calls, giving up the CPU "
+			 "on purpose; the rest preempted at the end of a time slice",
 			 yields < invol ? yields : invol);
 	if (single_task_model(f))
 		say(o, "runqueue_pressure", "medium",
@@ -256,8 +256,7 @@ static bool blocked_loop(const struct figures *f, struct finding *o)
 	double ceiling = f->workers * 1e6 / f->sleep_us;
 	char s[32], c[32], r[32];
 
-	if (!f->traits.event_loop || f->sleep_us <= 0 || !known(slept) ||
-	    slept < 0.5 * f->sleep_us)
+	if (!f->traits.event_loop || f->sleep_us <= 0 || !known(slept) || slept < 0.5 * f->sleep_us)
 		return false;
 	say(o, "blocked_loop", "high",
 	    "the event loop blocked in nanosleep %s per request, serving nothing else "
@@ -282,8 +281,7 @@ static bool sleeps_overlap(const struct figures *f, struct finding *o)
 	    "each connection has its own %s, so the %d handlers' %s sleeps overlap: "
 	    "at most %s requests/s (measured %s)",
 	    f->traits.per_connection == PER_CONNECTION_PROCESS ? "process" : "thread",
-	    f->connections,
-	    fmt_us(s, 32, f->sleep_us), fmt_count(c, 32, round(ceiling)),
+	    f->connections, fmt_us(s, 32, f->sleep_us), fmt_count(c, 32, round(ceiling)),
 	    fmt_count(r, 32, round(f->rps)));
 	cite(o, "ceiling_rps", ceiling);
 	cite(o, "rps", f->rps);
@@ -351,8 +349,8 @@ static bool errors(const struct figures *f, struct finding *o)
 	say(o, "errors", "high",
 	    "%s requests failed: %.0f timed out, %.0f reset, %.0f refused, %.0f connect "
 	    "timeouts, %.0f broken pipes, %.0f bad responses",
-	    fmt_count(e, 32, f->errors), f->timeouts, f->resets, f->refused,
-	    f->connect_timeouts, f->broken_pipes, f->bad_responses);
+	    fmt_count(e, 32, f->errors), f->timeouts, f->resets, f->refused, f->connect_timeouts,
+	    f->broken_pipes, f->bad_responses);
 	cite(o, "errors", f->errors);
 	cite(o, "timeouts", f->timeouts);
 	cite(o, "resets", f->resets);
@@ -364,10 +362,10 @@ typedef bool (*rule_fn)(const struct figures *, struct finding *);
 
 /* most telling first */
 static const rule_fn rules[] = {
-	no_answers,	   head_of_line,	   accept_queue_full, process_creation, thread_creation,
-	blocked_loop,	   sleeps_overlap,    runqueue_pressure, wakeup_per_request,
-	epoll_batching,	   io_uring_batching, io_uring_punts,	 cpu_saturated,
-	client_bound,	   cpu_idle,	      errors,
+	no_answers,	    head_of_line,   accept_queue_full, process_creation,
+	thread_creation,    blocked_loop,   sleeps_overlap,    runqueue_pressure,
+	wakeup_per_request, epoll_batching, io_uring_batching, io_uring_punts,
+	cpu_saturated,	    client_bound,   cpu_idle,	       errors,
 };
 
 int explain_experiment(const struct figures *f, struct finding *out, int max)

@@ -14,9 +14,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HISTOGRAM_MAX_NS 60000000000ULL
+#define HISTOGRAM_MAX_NS  60000000000ULL
 #define HISTOGRAM_PRECISE 7 /* <= 0.4% error: the run's latency */
-#define HISTOGRAM_COARSE 4  /* <= 3.2% error: per-second series */
+#define HISTOGRAM_COARSE  4 /* <= 3.2% error: per-second series */
 
 struct histogram {
 	unsigned precision;

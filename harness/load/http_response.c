@@ -36,8 +36,7 @@ static bool is_digit(char c)
 static int status_line(struct http_response_parser *p, const char *l, size_t n)
 {
 	if (n < 12 || memcmp(l, "HTTP/1.", 7) || !is_digit(l[7]) || l[8] != ' ' ||
-	    !is_digit(l[9]) || !is_digit(l[10]) || !is_digit(l[11]) ||
-	    (n > 12 && l[12] != ' '))
+	    !is_digit(l[9]) || !is_digit(l[10]) || !is_digit(l[11]) || (n > 12 && l[12] != ' '))
 		return HTTP_RESPONSE_BAD;
 	p->http10 = l[7] == '0';
 	p->status = (l[9] - '0') * 100 + (l[10] - '0') * 10 + (l[11] - '0');
@@ -55,8 +54,8 @@ static bool has_token(const char *v, size_t n, const char *tok)
 	for (size_t i = 0; i + tn <= n; i++)
 		if (!strncasecmp(v + i, tok, tn) &&
 		    (i == 0 || v[i - 1] == ',' || v[i - 1] == ' ' || v[i - 1] == '\t') &&
-		    (i + tn == n || v[i + tn] == ',' || v[i + tn] == ' ' ||
-		     v[i + tn] == ';' || v[i + tn] == '\t'))
+		    (i + tn == n || v[i + tn] == ',' || v[i + tn] == ' ' || v[i + tn] == ';' ||
+		     v[i + tn] == '\t'))
 			return true;
 	return false;
 }
@@ -110,7 +109,7 @@ static int end_of_head(struct http_response_parser *p)
 	if (p->status < 200) {
 		if (p->status == 101)
 			return HTTP_RESPONSE_BAD; /* no upgrades here */
-		http_response_parser_init(p); /* 1xx: the real one follows */
+		http_response_parser_init(p);	  /* 1xx: the real one follows */
 		return HTTP_RESPONSE_MORE;
 	}
 	if (p->status == 204 || p->status == 304) {
@@ -183,8 +182,7 @@ static bool in_head(const struct http_response_parser *p)
 	return p->state == S_STATUS_LINE || p->state == S_HEADER;
 }
 
-int http_response_parse(struct http_response_parser *p, const char *buf,
-			size_t len, size_t *used)
+int http_response_parse(struct http_response_parser *p, const char *buf, size_t len, size_t *used)
 {
 	size_t i = 0;
 	int r;

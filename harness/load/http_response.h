@@ -16,23 +16,23 @@
 #define HTTP_RESPONSE_MAX_HEAD 65536 /* a longer head is a bad response */
 
 enum http_response_status {
-	HTTP_RESPONSE_BAD = -1,  /* not HTTP, or broken framing */
-	HTTP_RESPONSE_MORE = 0,  /* all bytes used, response not complete */
-	HTTP_RESPONSE_DONE = 1,  /* one response complete */
+	HTTP_RESPONSE_BAD = -1, /* not HTTP, or broken framing */
+	HTTP_RESPONSE_MORE = 0, /* all bytes used, response not complete */
+	HTTP_RESPONSE_DONE = 1, /* one response complete */
 };
 
 struct http_response_parser {
 	uint8_t state;
-	bool close;      /* the server closes the connection after this response */
+	bool close; /* the server closes the connection after this response */
 	bool chunked;
 	bool keep_alive; /* "Connection: keep-alive" (matters for HTTP/1.0) */
 	bool http10;
 	int status;
 	int64_t content_length; /* -1: none */
-	uint64_t remaining;     /* body or chunk bytes still to come */
+	uint64_t remaining;	/* body or chunk bytes still to come */
 	uint32_t head_bytes;
-	uint16_t line_len;      /* bytes of the current line kept in line[] */
-	char line[94];          /* a line's start: all the headers we read need */
+	uint16_t line_len; /* bytes of the current line kept in line[] */
+	char line[94];	   /* a line's start: all the headers we read need */
 };
 
 void http_response_parser_init(struct http_response_parser *p);
@@ -40,8 +40,7 @@ void http_response_parser_init(struct http_response_parser *p);
  * Feeds len bytes. *used is how many belong to this response: all of them
  * unless DONE came before the end of buf (what follows is the next one).
  */
-int http_response_parse(struct http_response_parser *p, const char *buf,
-			size_t len, size_t *used);
+int http_response_parse(struct http_response_parser *p, const char *buf, size_t len, size_t *used);
 /* The peer closed: DONE if the body was delimited by the close, else BAD. */
 int http_response_parse_eof(struct http_response_parser *p);
 

@@ -18,8 +18,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#define POLL_NS 20000000ULL     /* the calling thread looks every 20 ms */
-#define FD_SLACK 64             /* descriptors besides the connections */
+#define POLL_NS	 20000000ULL /* the calling thread looks every 20 ms */
+#define FD_SLACK 64	     /* descriptors besides the connections */
 
 const char *const load_scenario_names[] = {
 	[LOAD_THROUGHPUT] = "throughput",
@@ -99,8 +99,8 @@ static int check_opts(struct load_opts *o, struct load_result *r)
 	if (o->rate && !(o->rate >= LOAD_MIN_RATE && o->rate <= LOAD_MAX_RATE))
 		return fail(r, -EINVAL, "rate must be %g to %g requests/s", LOAD_MIN_RATE,
 			    LOAD_MAX_RATE);
-	if (o->spawn_rate && !(o->spawn_rate >= LOAD_MIN_SPAWN_RATE &&
-			       o->spawn_rate <= LOAD_MAX_SPAWN_RATE))
+	if (o->spawn_rate &&
+	    !(o->spawn_rate >= LOAD_MIN_SPAWN_RATE && o->spawn_rate <= LOAD_MAX_SPAWN_RATE))
 		return fail(r, -EINVAL, "spawn rate must be %g to %g users/s", LOAD_MIN_SPAWN_RATE,
 			    LOAD_MAX_SPAWN_RATE);
 	if (!(o->think_min_s >= 0 && o->think_max_s >= o->think_min_s &&
@@ -137,8 +137,8 @@ static int ensure_fds(unsigned connections, struct load_result *r)
 			    "%u connections need %llu file descriptors, but RLIMIT_NOFILE's hard "
 			    "limit is %llu and cannot be raised (%s): raise it (ulimit -Hn, "
 			    "limits.conf) or use fewer connections",
-			    connections, (unsigned long long)need,
-			    (unsigned long long)rl.rlim_max, strerror(errno));
+			    connections, (unsigned long long)need, (unsigned long long)rl.rlim_max,
+			    strerror(errno));
 	}
 	rl.rlim_cur = rl.rlim_max;
 	if (setrlimit(RLIMIT_NOFILE, &rl))
@@ -161,8 +161,7 @@ static uint64_t s_to_ns(double s)
 	return (uint64_t)llround(s * 1e9);
 }
 
-static void plan_run(struct load_plan *p, const struct load_opts *o,
-		     const struct load_target *t)
+static void plan_run(struct load_plan *p, const struct load_opts *o, const struct load_target *t)
 {
 	p->addr = t->addr;
 	p->addrlen = t->addrlen;
@@ -186,8 +185,8 @@ static void plan_run(struct load_plan *p, const struct load_opts *o,
 
 /* The calling thread's view while the workers run. */
 struct watch {
-	struct histogram so_far;  /* whole seconds merged so far (coarse) */
-	unsigned merged;          /* seconds merged into it */
+	struct histogram so_far; /* whole seconds merged so far (coarse) */
+	unsigned merged;	 /* seconds merged into it */
 	uint64_t last_ns, last_requests;
 	unsigned peak;
 };
@@ -219,7 +218,8 @@ static void report_progress(const struct load_opts *o, const struct load_plan *p
 	}
 	pr.elapsed_s = (now - p->start_ns) / 1e9;
 	pr.warming_up = now < p->measure_ns;
-	pr.rate = now > v->last_ns ? (pr.requests - v->last_requests) * 1e9 / (now - v->last_ns) : 0;
+	pr.rate =
+		now > v->last_ns ? (pr.requests - v->last_requests) * 1e9 / (now - v->last_ns) : 0;
 	pr.p99_ns = histogram_percentile(&v->so_far, 99);
 	v->last_ns = now;
 	v->last_requests = pr.requests;
@@ -245,8 +245,8 @@ static bool all_finished(struct load_worker **w, unsigned n)
 }
 
 /* Waits for the workers, sampling and reporting; passes on a stop. */
-static void watch_run(const struct load_opts *o, struct load_plan *p,
-		      struct load_worker **w, struct watch *v, struct load_result *r)
+static void watch_run(const struct load_opts *o, struct load_plan *p, struct load_worker **w,
+		      struct watch *v, struct load_result *r)
 {
 	uint64_t next_progress = p->start_ns + NS_PER_S;
 
@@ -386,8 +386,8 @@ int load_run(const struct load_opts *opts, struct load_result *r)
 	describe(&o, r);
 	if (err)
 		goto out_hist;
-	err = load_target_init(&target, o.url, o.headers, o.nheaders, o.close,
-			       r->error, sizeof(r->error));
+	err = load_target_init(&target, o.url, o.headers, o.nheaders, o.close, r->error,
+			       sizeof(r->error));
 	if (err)
 		goto out_hist;
 	err = ensure_fds(o.connections, r);
@@ -414,8 +414,8 @@ int load_run(const struct load_opts *opts, struct load_result *r)
 			goto out_workers;
 		}
 		if (o.max_requests)
-			w[i]->max_requests = o.max_requests / o.threads +
-					     (i < o.max_requests % o.threads);
+			w[i]->max_requests =
+				o.max_requests / o.threads + (i < o.max_requests % o.threads);
 	}
 
 	/* the clock starts once everything is allocated */

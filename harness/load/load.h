@@ -38,23 +38,23 @@
 #include "harness/load/histogram.h"
 
 #define LOAD_DEFAULT_CONNECTIONS 10
-#define LOAD_DEFAULT_THREADS 2
-#define LOAD_DEFAULT_DURATION_S 10.0
-#define LOAD_DEFAULT_TIMEOUT_S 2.0
+#define LOAD_DEFAULT_THREADS	 2
+#define LOAD_DEFAULT_DURATION_S	 10.0
+#define LOAD_DEFAULT_TIMEOUT_S	 2.0
 /* what load_run accepts: the commands check their options against these */
-#define LOAD_MIN_DURATION_S 0.001
-#define LOAD_MAX_DURATION_S 3600.0
-#define LOAD_MIN_TIMEOUT_S 0.001
-#define LOAD_MAX_TIMEOUT_S 600.0
+#define LOAD_MIN_DURATION_S  0.001
+#define LOAD_MAX_DURATION_S  3600.0
+#define LOAD_MIN_TIMEOUT_S   0.001
+#define LOAD_MAX_TIMEOUT_S   600.0
 #define LOAD_MAX_CONNECTIONS 60000 /* users too: a connection each */
-#define LOAD_MAX_THREADS 256
-#define LOAD_MIN_RATE 1.0          /* rate: 0 is no rate */
-#define LOAD_MAX_RATE 1e8
-#define LOAD_MIN_SPAWN_RATE 0.1    /* users started per second; 0: all at once */
-#define LOAD_MAX_SPAWN_RATE 1e6
-#define LOAD_MAX_THINK_S 3600.0
-#define LOAD_MAX_REQUESTS 1e12     /* max_requests: past what an hour at LOAD_MAX_RATE sends */
-#define LOAD_STATUS_MAX 600
+#define LOAD_MAX_THREADS     256
+#define LOAD_MIN_RATE	     1.0 /* rate: 0 is no rate */
+#define LOAD_MAX_RATE	     1e8
+#define LOAD_MIN_SPAWN_RATE  0.1 /* users started per second; 0: all at once */
+#define LOAD_MAX_SPAWN_RATE  1e6
+#define LOAD_MAX_THINK_S     3600.0
+#define LOAD_MAX_REQUESTS    1e12 /* max_requests: past what an hour at LOAD_MAX_RATE sends */
+#define LOAD_STATUS_MAX	     600
 /* a rate send that leaves this late, its connection free, is the client's lag */
 #define LOAD_LATE_NS 10000000ULL
 
@@ -68,24 +68,24 @@ enum load_scenario {
 enum load_error {
 	LOAD_ERR_CONNECT_REFUSED,
 	LOAD_ERR_CONNECT_TIMEOUT,
-	LOAD_ERR_RESET,        /* ECONNRESET on send or receive */
+	LOAD_ERR_RESET,	       /* ECONNRESET on send or receive */
 	LOAD_ERR_BROKEN_PIPE,  /* EPIPE on send */
 	LOAD_ERR_CLOSED,       /* the server closed before a whole response */
 	LOAD_ERR_READ_TIMEOUT, /* no whole response within the timeout */
 	LOAD_ERR_BAD_RESPONSE, /* not parsable as HTTP/1.x */
-	LOAD_ERR_OTHER,        /* any other errno: see load_result.other_errno */
+	LOAD_ERR_OTHER,	       /* any other errno: see load_result.other_errno */
 	LOAD_ERR_KINDS,
 };
 
 /* What the progress callback sees, about once a second. */
 struct load_progress {
-	double elapsed_s;      /* since the start, warm-up included */
+	double elapsed_s; /* since the start, warm-up included */
 	bool warming_up;
-	uint64_t requests;     /* measured so far */
-	uint64_t errors;       /* errors and non-2xx responses so far */
-	double rate;           /* requests/s since the last call */
-	uint64_t p99_ns;       /* of the whole seconds measured so far (±3%) */
-	unsigned connections;  /* open now */
+	uint64_t requests;    /* measured so far */
+	uint64_t errors;      /* errors and non-2xx responses so far */
+	double rate;	      /* requests/s since the last call */
+	uint64_t p99_ns;      /* of the whole seconds measured so far (±3%) */
+	unsigned connections; /* open now */
 };
 
 struct load_opts {
@@ -96,15 +96,15 @@ struct load_opts {
 	double warmup_s;       /* run first, not measured */
 	double timeout_s;      /* connect, and each response; 0: 2 s */
 	uint64_t max_requests; /* also stop after about this many (0: no limit) */
-	bool close;            /* connect: a new connection per request */
-	double rate;           /* > 0: rate, requests/s over all connections */
-	unsigned users;        /* > 0: users */
+	bool close;	       /* connect: a new connection per request */
+	double rate;	       /* > 0: rate, requests/s over all connections */
+	unsigned users;	       /* > 0: users */
 	double spawn_rate;     /* users started per second; 0: all at once */
 	double think_min_s;    /* users wait uniform [min, max] s between requests */
 	double think_max_s;
 	const char *const *headers; /* extra request headers, "Name: value" */
 	unsigned nheaders;
-	const int *cpus;       /* thread i runs on cpus[i % ncpus]; NULL: any */
+	const int *cpus; /* thread i runs on cpus[i % ncpus]; NULL: any */
 	unsigned ncpus;
 	/* called from load_run's thread, about once a second */
 	void (*progress)(const struct load_progress *p, void *arg);
@@ -114,11 +114,11 @@ struct load_opts {
 
 /* One second of the measured window (the last one may be shorter). */
 struct load_second {
-	double span_s;      /* 1, or less for the last */
-	uint64_t requests;  /* completed in it */
-	uint64_t errors;    /* errors and non-2xx responses in it */
+	double span_s;	   /* 1, or less for the last */
+	uint64_t requests; /* completed in it */
+	uint64_t errors;   /* errors and non-2xx responses in it */
 	uint64_t bytes;
-	uint64_t p99_ns;    /* of its requests (±3%) */
+	uint64_t p99_ns; /* of its requests (±3%) */
 };
 
 struct load_result {
@@ -130,41 +130,41 @@ struct load_result {
 	unsigned users;
 	/* what was measured, after warm-up */
 	double duration_s;
-	uint64_t requests;  /* whole responses, any status */
-	uint64_t sent;      /* requests sent */
-	uint64_t bytes;     /* response bytes read, headers included */
-	uint64_t connects;  /* connections established */
-	double rate;        /* requests / duration_s */
+	uint64_t requests;	  /* whole responses, any status */
+	uint64_t sent;		  /* requests sent */
+	uint64_t bytes;		  /* response bytes read, headers included */
+	uint64_t connects;	  /* connections established */
+	double rate;		  /* requests / duration_s */
 	struct histogram latency; /* ns, from the (intended) send to the whole
 				     response; connect: connecting included */
 	struct histogram connect; /* ns, connect() until established */
 	uint64_t errors[LOAD_ERR_KINDS];
-	int other_errno;    /* the last LOAD_ERR_OTHER's errno */
+	int other_errno;		  /* the last LOAD_ERR_OTHER's errno */
 	uint64_t status[LOAD_STATUS_MAX]; /* responses by status code */
 	uint64_t non2xx;
-	uint64_t errors_total; /* errors[] and non2xx */
-	uint64_t unanswered;   /* sent (or connecting) and still unanswered at the end */
+	uint64_t errors_total;	     /* errors[] and non2xx */
+	uint64_t unanswered;	     /* sent (or connecting) and still unanswered at the end */
 	uint64_t unanswered_wait_ns; /* the longest any of them had waited */
 	struct load_second *seconds;
 	unsigned nseconds;
 	/* the load threads' own CPU time over the whole run (warm-up too):
 	 * near threads * (warm-up + duration) means the client was the limit */
 	double cpu_user_s, cpu_sys_s;
-	double cpu_busy;     /* (user + sys) / (threads * run time), 0..1 */
+	double cpu_busy; /* (user + sys) / (threads * run time), 0..1 */
 	/* rate and users: did the schedule hold? A send due while its
 	 * connection was free and leaving late is the client's own lag */
 	uint64_t late_sends; /* more than LOAD_LATE_NS late */
 	uint64_t max_lag_ns;
 	double mean_lag_ns;
-	bool behind;         /* rate: achieved < 95% of the target, or > 1% of
+	bool behind;	    /* rate: achieved < 95% of the target, or > 1% of
 				sends late; users: > 1% of sends late */
-	bool client_behind;  /* ... and the client's to blame: > 1% of sends
+	bool client_behind; /* ... and the client's to blame: > 1% of sends
 				late, or its threads > 90% busy */
 	/* users */
 	unsigned users_started;
 	unsigned connections_peak; /* most open at once (sampled every 20 ms) */
-	bool stopped;        /* ended early by *stop */
-	char error[256];     /* why load_run failed */
+	bool stopped;		   /* ended early by *stop */
+	char error[256];	   /* why load_run failed */
 };
 
 /*

@@ -31,11 +31,12 @@ static json_t *histogram_json(const struct histogram *h)
 
 	for (size_t i = 0; i < h->nbuckets; i++)
 		if (h->counts[i]) {
-			json_array_append_new(low, json_integer(histogram_bucket_low(h->precision, i)));
+			json_array_append_new(low,
+					      json_integer(histogram_bucket_low(h->precision, i)));
 			json_array_append_new(counts, json_integer(h->counts[i]));
 		}
-	return json_pack("{s:i, s:I, s:I, s:I, s:o, s:o}", "precision", (int)h->precision,
-			 "sum_ns", (json_int_t)h->sum, "min_ns", (json_int_t)(h->total ? h->min : 0),
+	return json_pack("{s:i, s:I, s:I, s:I, s:o, s:o}", "precision", (int)h->precision, "sum_ns",
+			 (json_int_t)h->sum, "min_ns", (json_int_t)(h->total ? h->min : 0),
 			 "max_ns", (json_int_t)h->max, "low_ns", low, "counts", counts);
 }
 
@@ -86,13 +87,13 @@ static json_t *series_json(const struct load_result *r)
 	for (unsigned s = 0; s < r->nseconds; s++) {
 		const struct load_second *d = &r->seconds[s];
 
-		json_array_append_new(a, json_pack("{s:i, s:f, s:I, s:f, s:I, s:I, s:f}",
-			"t", (int)s, "span_s", d->span_s,
-			"requests", (json_int_t)d->requests,
-			"rate", d->span_s > 0 ? d->requests / d->span_s : 0.0,
-			"errors", (json_int_t)d->errors,
-			"bytes", (json_int_t)d->bytes,
-			"p99_us", d->p99_ns / 1e3));
+		json_array_append_new(a,
+				      json_pack("{s:i, s:f, s:I, s:f, s:I, s:I, s:f}", "t", (int)s,
+						"span_s", d->span_s, "requests",
+						(json_int_t)d->requests, "rate",
+						d->span_s > 0 ? d->requests / d->span_s : 0.0,
+						"errors", (json_int_t)d->errors, "bytes",
+						(json_int_t)d->bytes, "p99_us", d->p99_ns / 1e3));
 	}
 	return a;
 }
@@ -100,7 +101,8 @@ static json_t *series_json(const struct load_result *r)
 static int histogram_from_json(const json_t *j, struct histogram *h)
 {
 	const json_t *hist = json_object_get(j, "histogram"), *v;
-	const json_t *lows = json_object_get(hist, "low_ns"), *counts = json_object_get(hist, "counts");
+	const json_t *lows = json_object_get(hist, "low_ns"),
+		     *counts = json_object_get(hist, "counts");
 	json_int_t precision = json_integer_value(json_object_get(hist, "precision"));
 	size_t i;
 	int err;

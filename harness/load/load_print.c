@@ -8,7 +8,7 @@
 #include <string.h>
 
 #define UNITS_LEN 32
-#define T(ns) fmt_us((char[UNITS_LEN]){ 0 }, UNITS_LEN, (ns) / 1e3)
+#define T(ns)	  fmt_us((char[UNITS_LEN]){ 0 }, UNITS_LEN, (ns) / 1e3)
 
 /* "61.55MB", as wrk says it */
 static char *bytes(char *buf, size_t len, double b)
@@ -70,14 +70,16 @@ statuses:
 static void print_scenario(FILE *f, const struct load_result *r)
 {
 	if (r->scenario == LOAD_RATE)
-		fprintf(f, "  Rate: %.2f requests/s asked, %.2f achieved (%.1f%%)\n", r->rate_target,
-			r->rate, r->rate_target ? 100 * r->rate / r->rate_target : 0);
+		fprintf(f, "  Rate: %.2f requests/s asked, %.2f achieved (%.1f%%)\n",
+			r->rate_target, r->rate,
+			r->rate_target ? 100 * r->rate / r->rate_target : 0);
 	if (r->scenario == LOAD_USERS)
 		fprintf(f, "  Users: %u of %u started; %u connections open at most\n",
 			r->users_started, r->users, r->connections_peak);
 	if (r->scenario != LOAD_RATE && r->scenario != LOAD_USERS)
 		return;
-	fprintf(f, "  Client lag behind its schedule: mean %s, max %s, %llu sends more than %s late\n",
+	fprintf(f,
+		"  Client lag behind its schedule: mean %s, max %s, %llu sends more than %s late\n",
 		T(r->mean_lag_ns), T(r->max_lag_ns), (unsigned long long)r->late_sends,
 		T(LOAD_LATE_NS));
 	if (r->behind)
@@ -108,8 +110,7 @@ void load_result_print(FILE *f, const struct load_result *r)
 	const struct histogram *h = &r->latency, *c = &r->connect;
 	char a[UNITS_LEN];
 
-	fprintf(f, "%s load, %.2fs @ %s\n", load_scenario_name(r->scenario), r->duration_s,
-		r->url);
+	fprintf(f, "%s load, %.2fs @ %s\n", load_scenario_name(r->scenario), r->duration_s, r->url);
 	fprintf(f, "  %u threads and %u connections\n", r->threads, r->connections);
 	fprintf(f, "  Thread Stats   Avg      Stdev     Max\n");
 	fprintf(f, "    Latency   %8s  %8s  %8s\n", T(histogram_mean(h)), T(histogram_stdev(h)),
@@ -122,14 +123,14 @@ void load_result_print(FILE *f, const struct load_result *r)
 	print_series(f, r);
 	print_scenario(f, r);
 	fprintf(f, "  %llu requests in %.2fs, %s read%s\n", (unsigned long long)r->requests,
-		r->duration_s, bytes(a, sizeof(a), r->bytes),
-		r->stopped ? " (stopped early)" : "");
+		r->duration_s, bytes(a, sizeof(a), r->bytes), r->stopped ? " (stopped early)" : "");
 	print_errors(f, r);
 	if (r->unanswered)
 		fprintf(f, "  Unanswered at the end: %llu requests, waiting up to %s\n",
 			(unsigned long long)r->unanswered, T(r->unanswered_wait_ns));
 	if (r->requests)
-		fprintf(f, "  Client CPU: %.2fs user, %.2fs sys, %.2fus per request, threads %.0f%% busy\n",
+		fprintf(f,
+			"  Client CPU: %.2fs user, %.2fs sys, %.2fus per request, threads %.0f%% busy\n",
 			r->cpu_user_s, r->cpu_sys_s,
 			(r->cpu_user_s + r->cpu_sys_s) * 1e6 / r->requests, 100 * r->cpu_busy);
 	fprintf(f, "Requests/sec: %10.2f\n", r->rate);

@@ -50,8 +50,7 @@ static bool header_named(const char *h, const char *name)
 	return !strncasecmp(h, name, n) && h[n] == ':';
 }
 
-static int resolve(struct load_target *t, const char *host, int port,
-		   char *err, size_t errlen)
+static int resolve(struct load_target *t, const char *host, int port, char *err, size_t errlen)
 {
 	struct sockaddr_in *in = (struct sockaddr_in *)&t->addr;
 	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&t->addr;
@@ -72,8 +71,7 @@ static int resolve(struct load_target *t, const char *host, int port,
 	if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
 		const struct in6_addr *a = &in6->sin6_addr;
 
-		if (!IN6_IS_ADDR_LOOPBACK(a) &&
-		    !(IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127))
+		if (!IN6_IS_ADDR_LOOPBACK(a) && !(IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127))
 			return fail(err, errlen, -EPERM, "refusing to load %s: %s", host, why);
 		in6->sin6_family = AF_INET6;
 		in6->sin6_port = htons(port);
@@ -84,9 +82,8 @@ static int resolve(struct load_target *t, const char *host, int port,
 	return fail(err, errlen, -EPERM, "refusing to load '%s': %s", host, why);
 }
 
-int load_target_init(struct load_target *t, const char *url,
-		     const char *const *headers, unsigned nheaders, bool close,
-		     char *err, size_t errlen)
+int load_target_init(struct load_target *t, const char *url, const char *const *headers,
+		     unsigned nheaders, bool close, char *err, size_t errlen)
 {
 	char host[256];
 	const char *p = url, *auth_end, *path, *port_s = NULL;
@@ -125,8 +122,8 @@ int load_target_init(struct load_target *t, const char *url,
 	} else {
 		char *colon = strchr(t->host, ':');
 
-		snprintf(host, sizeof(host), "%.*s",
-			 (int)(colon ? colon - t->host : (long)len), t->host);
+		snprintf(host, sizeof(host), "%.*s", (int)(colon ? colon - t->host : (long)len),
+			 t->host);
 		if (colon)
 			port_s = colon + 1;
 	}
@@ -141,7 +138,8 @@ int load_target_init(struct load_target *t, const char *url,
 	if (strchr(path, '#'))
 		path = strndupa(path, strchr(path, '#') - path);
 	if (!clean(path, false) || !clean(t->host, false))
-		return fail(err, errlen, -EINVAL, "%s: spaces or control characters in the URL", url);
+		return fail(err, errlen, -EINVAL, "%s: spaces or control characters in the URL",
+			    url);
 	ret = resolve(t, host, (int)port, err, errlen);
 	if (ret)
 		return ret;

@@ -11,8 +11,8 @@
 struct load_target {
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
-	char host[300];    /* the URL's host[:port], for Host: */
-	char *request;     /* "GET /path HTTP/1.1\r\nHost: ...\r\n\r\n" */
+	char host[300]; /* the URL's host[:port], for Host: */
+	char *request;	/* "GET /path HTTP/1.1\r\nHost: ...\r\n\r\n" */
 	size_t request_len;
 };
 
@@ -22,9 +22,8 @@ struct load_target {
  * headers ("Name: value") and, when close, "Connection: close".
  * 0, -EINVAL (malformed), -EPERM (not loopback), -ENOMEM; err says why.
  */
-int load_target_init(struct load_target *t, const char *url,
-		     const char *const *headers, unsigned nheaders, bool close,
-		     char *err, size_t errlen);
+int load_target_init(struct load_target *t, const char *url, const char *const *headers,
+		     unsigned nheaders, bool close, char *err, size_t errlen);
 void load_target_free(struct load_target *t);
 
 #endif

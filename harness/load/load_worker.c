@@ -28,12 +28,12 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#define RBUF_SIZE 65536
+#define RBUF_SIZE  65536
 #define MAX_EVENTS 256
-#define RETRY_NS 10000000ULL /* a failed connect is retried after 10 ms */
+#define RETRY_NS   10000000ULL /* a failed connect is retried after 10 ms */
 
 enum conn_state {
-	C_IDLE,       /* nothing outstanding; maybe a timer for its next send */
+	C_IDLE,	      /* nothing outstanding; maybe a timer for its next send */
 	C_CONNECTING, /* request waits for the handshake (EPOLLOUT) */
 	C_SENDING,    /* request partly sent (EPOLLOUT) */
 	C_READING,    /* request sent, response awaited */
@@ -42,21 +42,21 @@ enum conn_state {
 struct load_conn {
 	int fd;
 	uint8_t state;
-	bool connected;        /* handshake known to be complete */
-	bool overdue;          /* rate: queued already late, after a failure */
-	uint32_t events;       /* registered with epoll; 0: not yet */
-	uint32_t index;        /* among all the run's connections */
-	uint32_t sent;         /* request bytes sent */
-	uint64_t start_ns;     /* the request's latency counts from here */
-	uint64_t connect_ns;   /* connect() was called */
-	uint64_t deadline_ns;  /* timeout of the outstanding request */
-	uint64_t bytes;        /* of the response so far */
-	uint64_t nth;          /* requests started (rate: its place in the schedule) */
+	bool connected;	      /* handshake known to be complete */
+	bool overdue;	      /* rate: queued already late, after a failure */
+	uint32_t events;      /* registered with epoll; 0: not yet */
+	uint32_t index;	      /* among all the run's connections */
+	uint32_t sent;	      /* request bytes sent */
+	uint64_t start_ns;    /* the request's latency counts from here */
+	uint64_t connect_ns;  /* connect() was called */
+	uint64_t deadline_ns; /* timeout of the outstanding request */
+	uint64_t bytes;	      /* of the response so far */
+	uint64_t nth;	      /* requests started (rate: its place in the schedule) */
 	struct timer timer;
 	struct http_response_parser parser;
 };
 
-#define conn_of(t) ((struct load_conn *)((char *)(t) - offsetof(struct load_conn, timer)))
+#define conn_of(t) ((struct load_conn *)((char *)(t)-offsetof(struct load_conn, timer)))
 
 /* counters progress reads from another thread: plain code, atomic stores */
 #define COUNT_ADD(x, n) __atomic_store_n(&(x), (x) + (n), __ATOMIC_RELAXED)
@@ -91,16 +91,13 @@ static uint64_t think_ns(struct load_worker *w)
 }
 
 /* rate: when the nth request of connection c is due */
-static uint64_t intended_ns(const struct load_plan *p, const struct load_conn *c,
-			    uint64_t nth)
+static uint64_t intended_ns(const struct load_plan *p, const struct load_conn *c, uint64_t nth)
 {
 	return p->start_ns +
-	       (uint64_t)(((double)c->index + (double)nth * p->connections) *
-			  p->ns_per_request);
+	       (uint64_t)(((double)c->index + (double)nth * p->connections) * p->ns_per_request);
 }
 
-static void count_error(struct load_worker *w, enum load_error kind, int err,
-			uint64_t now)
+static void count_error(struct load_worker *w, enum load_error kind, int err, uint64_t now)
 {
 	if (!measuring(w, now))
 		return;
@@ -160,8 +157,8 @@ static int conn_watch(struct load_worker *w, struct load_conn *c, uint32_t event
 	return 0;
 }
 
-static void conn_request(struct load_worker *w, struct load_conn *c,
-			 uint64_t now, uint64_t start_ns);
+static void conn_request(struct load_worker *w, struct load_conn *c, uint64_t now,
+			 uint64_t start_ns);
 
 /*
  * After a response (or a failure): when does c send again? Closed loop: at
@@ -198,8 +195,8 @@ static void conn_next(struct load_worker *w, struct load_conn *c, uint64_t now,
 	timer_heap_add(&w->timers, &c->timer, due);
 }
 
-static void conn_fail(struct load_worker *w, struct load_conn *c,
-		      enum load_error kind, int err, uint64_t now)
+static void conn_fail(struct load_worker *w, struct load_conn *c, enum load_error kind, int err,
+		      uint64_t now)
 {
 	count_error(w, kind, err, now);
 	conn_close(w, c);
@@ -221,8 +218,7 @@ static void conn_established(struct load_worker *w, struct load_conn *c)
 static void conn_send(struct load_worker *w, struct load_conn *c)
 {
 	const struct load_plan *p = w->plan;
-	ssize_t n = send(c->fd, p->request + c->sent, p->request_len - c->sent,
-			 MSG_NOSIGNAL);
+	ssize_t n = send(c->fd, p->request + c->sent, p->request_len - c->sent, MSG_NOSIGNAL);
 	int err;
 
 	if (n < 0) {
@@ -234,8 +230,7 @@ static void conn_send(struct load_worker *w, struct load_conn *c)
 				conn_fail(w, c, LOAD_ERR_OTHER, err, mono_ns());
 			return;
 		}
-		conn_fail(w, c, c->connected ? io_error(err) : connect_error(err), err,
-			  mono_ns());
+		conn_fail(w, c, c->connected ? io_error(err) : connect_error(err), err, mono_ns());
 		return;
 	}
 	if (!c->connected)
@@ -270,15 +265,14 @@ static int conn_open(struct load_worker *w, struct load_conn *c)
 	if (!p->close)
 		setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	c->connect_ns = mono_ns();
-	if (connect(c->fd, (const struct sockaddr *)&p->addr, p->addrlen) &&
-	    errno != EINPROGRESS)
+	if (connect(c->fd, (const struct sockaddr *)&p->addr, p->addrlen) && errno != EINPROGRESS)
 		return -errno;
 	return 0;
 }
 
 /* Starts a request; its latency counts from start_ns. */
-static void conn_request(struct load_worker *w, struct load_conn *c,
-			 uint64_t now, uint64_t start_ns)
+static void conn_request(struct load_worker *w, struct load_conn *c, uint64_t now,
+			 uint64_t start_ns)
 {
 	int err;
 
@@ -337,8 +331,7 @@ static void conn_read(struct load_worker *w, struct load_conn *c)
 
 		if (err == EAGAIN || err == EINTR)
 			return;
-		conn_fail(w, c, c->connected ? io_error(err) : connect_error(err),
-			  err, mono_ns());
+		conn_fail(w, c, c->connected ? io_error(err) : connect_error(err), err, mono_ns());
 		return;
 	}
 	if (n == 0) {
@@ -376,8 +369,7 @@ static void conn_event(struct load_worker *w, struct load_conn *c, uint32_t even
 			socklen_t len = sizeof(err);
 
 			getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
-			conn_fail(w, c, connect_error(err ? err : ECONNREFUSED),
-				  err, mono_ns());
+			conn_fail(w, c, connect_error(err ? err : ECONNREFUSED), err, mono_ns());
 		} else if (events & EPOLLOUT) {
 			conn_send(w, c);
 		}
@@ -433,8 +425,8 @@ static void sweep_timeouts(struct load_worker *w, uint64_t now)
 		struct load_conn *c = &w->conns[i];
 
 		if (c->state != C_IDLE && now >= c->deadline_ns)
-			conn_fail(w, c, c->connected ? LOAD_ERR_READ_TIMEOUT
-						     : LOAD_ERR_CONNECT_TIMEOUT,
+			conn_fail(w, c,
+				  c->connected ? LOAD_ERR_READ_TIMEOUT : LOAD_ERR_CONNECT_TIMEOUT,
 				  ETIMEDOUT, now);
 	}
 }
@@ -525,8 +517,7 @@ void *load_worker_run(void *arg)
 	return NULL;
 }
 
-int load_worker_init(struct load_worker *w, const struct load_plan *plan,
-		     unsigned id)
+int load_worker_init(struct load_worker *w, const struct load_plan *plan, unsigned id)
 {
 	struct epoll_event wake = { .events = EPOLLIN, .data.ptr = NULL };
 	int err;

@@ -29,20 +29,20 @@ struct load_plan {
 	const char *request;
 	size_t request_len;
 	enum load_scenario scenario;
-	bool close;                 /* a new connection per request */
-	uint64_t start_ns;          /* the load begins (warm-up first) */
-	uint64_t measure_ns;        /* measuring begins */
+	bool close;	     /* a new connection per request */
+	uint64_t start_ns;   /* the load begins (warm-up first) */
+	uint64_t measure_ns; /* measuring begins */
 	uint64_t end_ns;
 	uint64_t timeout_ns;
-	uint64_t sweep_ns;          /* how often timeouts are looked for */
-	unsigned connections;       /* in all workers */
+	uint64_t sweep_ns;    /* how often timeouts are looked for */
+	unsigned connections; /* in all workers */
 	unsigned threads;
-	double ns_per_request;      /* rate: 1e9 / rate */
-	double ns_per_user;         /* users: 1e9 / spawn rate (0: all at once) */
+	double ns_per_request; /* rate: 1e9 / rate */
+	double ns_per_user;    /* users: 1e9 / spawn rate (0: all at once) */
 	uint64_t think_min_ns, think_max_ns;
-	unsigned nseconds;          /* per-second slots */
-	int *stop;                  /* non-zero: end now (relaxed atomic) */
-	int wake_fd;                /* an eventfd made readable to wake workers */
+	unsigned nseconds; /* per-second slots */
+	int *stop;	   /* non-zero: end now (relaxed atomic) */
+	int wake_fd;	   /* an eventfd made readable to wake workers */
 };
 
 struct load_worker_second {
@@ -56,8 +56,8 @@ struct load_worker {
 	const struct load_plan *plan;
 	unsigned id;
 	unsigned nconns;
-	int cpu;                    /* -1: not pinned */
-	uint64_t max_requests;      /* its share; 0: no limit */
+	int cpu;	       /* -1: not pinned */
+	uint64_t max_requests; /* its share; 0: no limit */
 	pthread_t thread;
 	int epfd;
 	struct load_conn *conns;
@@ -74,18 +74,17 @@ struct load_worker {
 	uint64_t status[LOAD_STATUS_MAX];
 	uint64_t non2xx, errors_total;
 	uint64_t timer_sends, lag_sum_ns, late_sends, max_lag_ns;
-	uint64_t unanswered;        /* requests still outstanding at the end */
+	uint64_t unanswered;	     /* requests still outstanding at the end */
 	uint64_t unanswered_wait_ns; /* the longest of their waits */
 	unsigned open, users_started;
-	uint64_t stop_ns;           /* when its loop ended */
+	uint64_t stop_ns;		  /* when its loop ended */
 	uint64_t cpu_user_ns, cpu_sys_ns; /* the thread's CPU time, whole run */
-	int err;                    /* its loop failed: -errno */
-	int finished;               /* relaxed atomic: the thread is done */
+	int err;			  /* its loop failed: -errno */
+	int finished;			  /* relaxed atomic: the thread is done */
 };
 
 /* Allocates what the run needs (nothing is allocated while it runs). */
-int load_worker_init(struct load_worker *w, const struct load_plan *plan,
-		     unsigned id);
+int load_worker_init(struct load_worker *w, const struct load_plan *plan, unsigned id);
 /* The thread's body: runs until plan->end_ns, *plan->stop, or max_requests. */
 void *load_worker_run(void *worker);
 void load_worker_free(struct load_worker *w);

@@ -6,15 +6,20 @@
 #include <string.h>
 
 const struct model models[] = {
-	{ "blocking", "one process, one connection at a time: accept, serve until it closes, accept",
+	{ "blocking",
+	  "one process, one connection at a time: accept, serve until it closes, accept",
 	  { .serial = true } },
-	{ "fork", "a process per connection: accept, fork; the parent reaps",
+	{ "fork",
+	  "a process per connection: accept, fork; the parent reaps",
 	  { .per_connection = PER_CONNECTION_PROCESS } },
-	{ "pthread", "a thread per connection: accept, pthread_create",
+	{ "pthread",
+	  "a thread per connection: accept, pthread_create",
 	  { .per_connection = PER_CONNECTION_THREAD } },
-	{ "epoll", "one event loop per worker: non-blocking sockets, epoll_wait",
+	{ "epoll",
+	  "one event loop per worker: non-blocking sockets, epoll_wait",
 	  { .event_loop = true } },
-	{ "io_uring", "a completion ring per worker: multishot accept, provided buffers, batched submits",
+	{ "io_uring",
+	  "a completion ring per worker: multishot accept, provided buffers, batched submits",
 	  { .event_loop = true } },
 };
 const int nmodels = sizeof(models) / sizeof(models[0]);
@@ -22,13 +27,14 @@ const int nmodels = sizeof(models) / sizeof(models[0]);
 const struct scenario scenarios[] = {
 	{ "throughput", "closed loop, keep-alive connections, as fast as the server answers",
 	  SCENARIO_THROUGHPUT, false, 0, true },
-	{ "connect", "a new TCP connection for every request: accept-heavy",
-	  SCENARIO_CONNECT, true, 0, true },
+	{ "connect", "a new TCP connection for every request: accept-heavy", SCENARIO_CONNECT, true,
+	  0, true },
 	{ "sleep", "keep-alive, and the handler blocks 1 ms per request, like a database call",
 	  SCENARIO_THROUGHPUT, false, 1000, true },
 	{ "rate", "open loop at --rate requests/s, latency from the intended send time",
 	  SCENARIO_RATE, false, 0, false },
-	{ "users", "--users users spawned at --spawn-rate/s, each thinking --think between requests",
+	{ "users",
+	  "--users users spawned at --spawn-rate/s, each thinking --think between requests",
 	  SCENARIO_USERS, false, 0, false },
 };
 const int nscenarios = sizeof(scenarios) / sizeof(scenarios[0]);

@@ -13,15 +13,20 @@ struct model {
 	struct traits traits; /* what the rules know of it; an event loop takes --workers */
 };
 
-enum scenario_kind { SCENARIO_THROUGHPUT, SCENARIO_CONNECT, SCENARIO_RATE, SCENARIO_USERS };
+enum scenario_kind {
+	SCENARIO_THROUGHPUT,
+	SCENARIO_CONNECT,
+	SCENARIO_RATE,
+	SCENARIO_USERS
+};
 
 struct scenario {
 	const char *name;
 	const char *what;
 	enum scenario_kind kind;
-	bool close;              /* a new connection per request */
+	bool close;		  /* a new connection per request */
 	unsigned server_sleep_us; /* the handler blocks this long */
-	bool by_default;         /* part of `run all` without --scenario */
+	bool by_default;	  /* part of `run all` without --scenario */
 };
 
 extern const struct model models[];

@@ -5,30 +5,30 @@
 
 #include <stdbool.h>
 
-#define RUN_MAX 8
+#define RUN_MAX	     8
 #define RUN_MAX_CPUS 256 /* in --server-cpus, --load-cpus */
 
 struct run_opts {
-	bool model[RUN_MAX];    /* indexed like models[] */
+	bool model[RUN_MAX];	/* indexed like models[] */
 	bool scenario[RUN_MAX]; /* indexed like scenarios[] */
-	double duration_s;      /* measured load per experiment */
+	double duration_s;	/* measured load per experiment */
 	double warmup_s;
 	int connections;
-	double rate;            /* the rate scenario's requests/s */
+	double rate; /* the rate scenario's requests/s */
 	int users;
 	double spawn_rate;
 	double think_min_s, think_max_s;
-	double timeout_s;       /* a request unanswered this long is an error */
+	double timeout_s; /* a request unanswered this long is an error */
 	int backlog;
-	int workers;            /* event-loop models; 0: one per server CPU */
+	int workers; /* event-loop models; 0: one per server CPU */
 	int port;
 	char server_cpus[64];
 	char load_cpus[64];
-	bool netns;             /* each experiment in a network namespace of its own */
+	bool netns; /* each experiment in a network namespace of its own */
 	bool quick;
-	bool quiet;             /* no progress lines */
+	bool quiet;		  /* no progress lines */
 	bool exact_syscall_times; /* time every syscall (probes_opts) */
-	const char *out_dir;    /* NULL: results/<timestamp> */
+	const char *out_dir;	  /* NULL: results/<timestamp> */
 };
 
 /* How many experiments it asks for: models x scenarios. */

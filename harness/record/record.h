@@ -20,7 +20,7 @@
 
 /* results.json's format: 2 records findings and rankings; before, none
  * was recorded in a form to read back, and they are explained on reading */
-#define RECORD_FORMAT 2
+#define RECORD_FORMAT	2
 #define RECORD_MAX_ARGS 24
 
 /* One model under one scenario. */
@@ -30,21 +30,21 @@ struct experiment_record {
 
 	/* the server */
 	char *argv[RECORD_MAX_ARGS]; /* owned; argv[0] its path */
-	char startup[256];           /* its start-up line */
-	char said[1024];             /* what it wrote on stderr, if anything */
-	int exit_status;             /* after SIGTERM */
+	char startup[256];	     /* its start-up line */
+	char said[1024];	     /* what it wrote on stderr, if anything */
+	int exit_status;	     /* after SIGTERM */
 	cpu_set_t server_cpus;
 	int load_cpus[CPU_SETSIZE];
 	int nload_cpus;
-	bool netns;                  /* in a network namespace of its own */
-	json_t *sysctls;             /* that namespace's TCP sysctls, as /proc/sys holds them */
+	bool netns;	 /* in a network namespace of its own */
+	json_t *sysctls; /* that namespace's TCP sysctls, as /proc/sys holds them */
 
 	/* what was measured */
 	struct load_result load;
-	struct probes probes;        /* each probe's status (no probe held) */
+	struct probes probes; /* each probe's status (no probe held) */
 	struct probes_stats stats;
 	double cpu_us, cpu_user_us, cpu_system_us; /* the server's cgroup */
-	double load_cpu_us;          /* the load generator's threads */
+	double load_cpu_us;			   /* the load generator's threads */
 	/* 0, or why the measurements cannot be printed again (-ENODATA: read
 	 * from a results.json that did not keep the latency histograms) */
 	int unprintable;
@@ -55,8 +55,8 @@ struct experiment_record {
 
 /* A whole run: its experiments, in the order they ran, and each scenario's ranking. */
 struct run_record {
-	int format;             /* RECORD_FORMAT, or what results.json said */
-	json_t *machine;        /* what produced the figures (sandbox/machine.h) */
+	int format;	 /* RECORD_FORMAT, or what results.json said */
+	json_t *machine; /* what produced the figures (sandbox/machine.h) */
 	struct run_opts options;
 	struct experiment_record **exps;
 	int nexps;

@@ -31,7 +31,7 @@ static const char *seg_fill(char *buf, size_t len, int id, const struct chart_hb
 static void bars_patterns(FILE *f, int id, const struct chart_hbars *c,
 			  const struct chart_bar *bars, int n, int nsegs)
 {
-	bool done[30] = {false};
+	bool done[30] = { false };
 
 	for (int i = 0; i < n; i++)
 		for (int k = 0; k < nsegs; k++) {
@@ -96,9 +96,9 @@ void chart_hbars(FILE *f, const struct chart_hbars *c, const struct chart_bar *b
 
 	for (int i = 0; !c->max && i < n; i++)
 		max = fmax(max, bar_total(&bars[i], nsegs, &measured));
-	fr.x = (struct svg_scale){SVG_LINEAR, 0, max > 0 ? max : 1, lw, w - 62};
+	fr.x = (struct svg_scale){ SVG_LINEAR, 0, max > 0 ? max : 1, lw, w - 62 };
 	svg_scale_nice(&fr.x, 4);
-	fr.y = (struct svg_scale){SVG_LINEAR, 0, 1, top + n * row + 2, top - 2};
+	fr.y = (struct svg_scale){ SVG_LINEAR, 0, 1, top + n * row + 2, top - 2 };
 
 	id = svg_open(f, w, h, c->title);
 	bars_patterns(f, id, c, bars, n, nsegs);
@@ -112,7 +112,8 @@ void chart_hbars(FILE *f, const struct chart_hbars *c, const struct chart_bar *b
 		svg_text(f, lw - 7, y + bh - 3, "end", "lbl", b->label);
 		total = bar_total(b, nsegs, &measured);
 		if (!measured) {
-			svg_text(f, lw + 5, y + bh - 3, "start", "na", b->na ? b->na : "not measured");
+			svg_text(f, lw + 5, y + bh - 3, "start", "na",
+				 b->na ? b->na : "not measured");
 			continue;
 		}
 		for (int k = 0; k < nsegs; k++) {
@@ -153,7 +154,7 @@ static void legend(FILE *f, const struct svg_frame *fr, const struct chart_serie
 	x = fr->x.p1 - total;
 	for (int i = 0; i < n; i++) {
 		const struct svg_style *st = style(s[i].style);
-		double lx[2] = {x, x + 24}, ly[2] = {fr->y.p1 - 14, fr->y.p1 - 14};
+		double lx[2] = { x, x + 24 }, ly[2] = { fr->y.p1 - 14, fr->y.p1 - 14 };
 
 		svg_path(f, lx, ly, 2, st, 2.2);
 		svg_marker(f, st->marker, x + 12, ly[0], st->color);
@@ -227,7 +228,7 @@ void chart_lines_in(FILE *f, const struct chart_lines *c, struct svg_frame *fr,
 void chart_lines(FILE *f, const struct chart_lines *c, const struct chart_series *s, int n)
 {
 	int w = c->width ? c->width : 560, h = c->height ? c->height : 260;
-	struct svg_frame fr = {c->x, c->y};
+	struct svg_frame fr = { c->x, c->y };
 
 	fr.x.p0 = 56;
 	fr.x.p1 = w - 16;
@@ -286,8 +287,8 @@ void chart_log2_hist(FILE *f, const struct chart_hist *c)
 		lo > 0 ? lo-- : hi++;
 	hi = hi > HIST_SLOTS ? HIST_SLOTS : hi; /* the axis has a tick per slot edge */
 	lo = hi - lo > HIST_SLOTS ? hi - HIST_SLOTS : lo;
-	fr.x = (struct svg_scale){SVG_LINEAR, lo, hi, 50, w - 12};
-	fr.y = (struct svg_scale){SVG_LINEAR, 0, max, h - 40, 26};
+	fr.x = (struct svg_scale){ SVG_LINEAR, lo, hi, 50, w - 12 };
+	fr.y = (struct svg_scale){ SVG_LINEAR, 0, max, h - 40, 26 };
 	svg_scale_nice(&fr.y, 3);
 	if (!isnan(c->mark[0].v)) {
 		double x = svg_map(&fr.x, slot_pos(c->mark[0].v / c->scale));

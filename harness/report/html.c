@@ -49,7 +49,7 @@ static const char CSS[] =
 	;
 
 static void kv(FILE *f, const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+	__attribute__((format(printf, 3, 4)));
 static void kv(FILE *f, const char *key, const char *fmt, ...)
 {
 	char buf[1024];
@@ -138,8 +138,8 @@ static void header_probes(struct report *r)
 		json_array_foreach(r->exps, i, e) {
 			const json_t *q = jget(e, "probes", name, NULL);
 			const char *why = json_is_false(json_object_get(q, "available"))
-					      ? jstr(q, "why")
-					      : jstr(q, "missing");
+						  ? jstr(q, "why")
+						  : jstr(q, "missing");
 
 			json_is_false(json_object_get(q, "available")) ? off++ : on++;
 			if (why[0] && !listed(whys, nwhy, why) && nwhy < REPORT_MAX * 2)
@@ -153,8 +153,10 @@ static void header_probes(struct report *r)
 			fprintf(f, "</b>: <b>unavailable</b> in %d of %d experiments", off,
 				on + off);
 		for (int k = 0; k < nwhy; k++) {
-			fputs(k ? "; " : off ? " — <span class=\"reason\">"
-					     : " — partly: <span class=\"reason\">", f);
+			fputs(k	    ? "; "
+			      : off ? " — <span class=\"reason\">"
+				    : " — partly: <span class=\"reason\">",
+			      f);
 			report_esc(f, whys[k]);
 		}
 		fputs(nwhy ? "</span></li>\n" : "</li>\n", f);
@@ -222,7 +224,8 @@ static void glance(struct report *r)
 		fputs("</a>\n", f);
 		glance_model(r, best, "win", "fastest");
 		if (worst != best) {
-			double w = jnum(worst, "load", "rate", NULL), b = jnum(best, "load", "rate", NULL);
+			double w = jnum(worst, "load", "rate", NULL),
+			       b = jnum(best, "load", "rate", NULL);
 
 			snprintf(ratio, sizeof(ratio), "slowest");
 			if (b > 0)
@@ -249,10 +252,9 @@ static void header(struct report *r)
 	const json_t *m = json_object_get(r->results, "machine");
 	FILE *f = r->f;
 
-	fputs(
-	    "<header class=\"top\"><div class=\"wrap\"><div class=\"brand\">whyserve report</div>\n"
-	    "<h1>Why each server model performed as it did</h1>\n<p class=\"sub\">",
-	    f);
+	fputs("<header class=\"top\"><div class=\"wrap\"><div class=\"brand\">whyserve report</div>\n"
+	      "<h1>Why each server model performed as it did</h1>\n<p class=\"sub\">",
+	      f);
 	fprintf(f, "%d model%s × %d scenario%s · kernel ", r->nmodels, r->nmodels == 1 ? "" : "s",
 		r->nscenarios, r->nscenarios == 1 ? "" : "s");
 	report_esc(f, jstr(m, "kernel"));
@@ -279,7 +281,7 @@ static void header(struct report *r)
 
 struct scen {
 	const char *name;
-	const json_t *e[REPORT_MAX]; /* its experiments, in model order */
+	const json_t *e[REPORT_MAX];		   /* its experiments, in model order */
 	const struct explanation *why[REPORT_MAX]; /* and their findings */
 	int n;
 };
@@ -292,26 +294,26 @@ static const char *model_of(const struct scen *s, int i)
 /* Latency percentiles of every model on one chart, on a nines axis. */
 static void spectrum(struct report *r, const struct scen *s)
 {
-	static const char *const keys[] = {"min", "p50", "p90", "p99", "p99.9", "p99.99", "max"};
-	static const double pct[] = {0, 50, 90, 99, 99.9, 99.99, -1};
-	static const char *const labels[] = {"0%", "50%", "90%", "99%", "99.9%", "99.99%", "max"};
+	static const char *const keys[] = { "min", "p50", "p90", "p99", "p99.9", "p99.99", "max" };
+	static const double pct[] = { 0, 50, 90, 99, 99.9, 99.99, -1 };
+	static const char *const labels[] = { "0%", "50%", "90%", "99%", "99.9%", "99.99%", "max" };
 	double xs[REPORT_MAX][7], ys[REPORT_MAX][7], at[7], lo = INFINITY, hi = 0;
 	struct chart_series ser[REPORT_MAX];
 	struct chart_lines c = {
-	    .title = "latency percentile spectrum",
-	    .width = 640,
-	    .height = 330,
-	    .x = {SVG_NINES, 0, 4.6},
-	    .y = {SVG_LOG10},
-	    .xunit = "percentile (log scale of nines)",
-	    .yunit = "latency",
-	    .xfmt = svg_fmt_nines,
-	    .yfmt = svg_fmt_us,
-	    .nxticks = 7,
-	    .xat = at,
-	    .xlabels = labels,
-	    .legend = true,
-	    .hline = NAN,
+		.title = "latency percentile spectrum",
+		.width = 640,
+		.height = 330,
+		.x = { SVG_NINES, 0, 4.6 },
+		.y = { SVG_LOG10 },
+		.xunit = "percentile (log scale of nines)",
+		.yunit = "latency",
+		.xfmt = svg_fmt_nines,
+		.yfmt = svg_fmt_us,
+		.nxticks = 7,
+		.xat = at,
+		.xlabels = labels,
+		.legend = true,
+		.hline = NAN,
 	};
 
 	for (int k = 0; k < 7; k++)
@@ -331,7 +333,9 @@ static void spectrum(struct report *r, const struct scen *s)
 			for (int k = 0; k < 7; k++)
 				ys[i][k] = NAN; /* no request answered: no latency */
 		ser[i] = (struct chart_series){
-		    model_of(s, i), report_style(r, model_of(s, i)), 7, xs[i], ys[i], true, false};
+			model_of(s, i), report_style(r, model_of(s, i)), 7, xs[i], ys[i], true,
+			false
+		};
 	}
 	c.y.lo = isinf(lo) ? 1 : lo;
 	c.y.hi = hi > 0 ? hi : 10;
@@ -349,12 +353,12 @@ static char *fmt_rps(char *buf, size_t len, double v)
 
 static void rps_bars(struct report *r, const struct scen *s)
 {
-	struct chart_bar b[REPORT_MAX] = {0};
-	struct chart_hbars c = {.title = "requests per second by model",
-				.unit = "requests/s",
-				.tick = svg_fmt_si,
-				.value = fmt_rps,
-				.width = 460};
+	struct chart_bar b[REPORT_MAX] = { 0 };
+	struct chart_hbars c = { .title = "requests per second by model",
+				 .unit = "requests/s",
+				 .tick = svg_fmt_si,
+				 .value = fmt_rps,
+				 .width = 460 };
 
 	for (int i = 0; i < s->n; i++) {
 		b[i].label = model_of(s, i);
@@ -370,15 +374,15 @@ static void rps_bars(struct report *r, const struct scen *s)
 
 static void cpu_bars(struct report *r, const struct scen *s)
 {
-	struct chart_bar b[REPORT_MAX] = {0};
-	struct chart_hbars c = {.title = "server CPU time per request",
-				.unit = "µs of CPU per request",
-				.tick = svg_fmt_si,
-				.value = fmt_us,
-				.width = 460,
-				.nsegs = 2,
-				.seg_name = {"user", "system"},
-				.seg_hatch = {false, true}};
+	struct chart_bar b[REPORT_MAX] = { 0 };
+	struct chart_hbars c = { .title = "server CPU time per request",
+				 .unit = "µs of CPU per request",
+				 .tick = svg_fmt_si,
+				 .value = fmt_us,
+				 .width = 460,
+				 .nsegs = 2,
+				 .seg_name = { "user", "system" },
+				 .seg_hatch = { false, true } };
 
 	for (int i = 0; i < s->n; i++) {
 		double req = jnum(s->e[i], "load", "requests", NULL);
@@ -439,14 +443,15 @@ static void error_kinds(const struct scen *s, struct kinds *kd)
 
 static void error_bars(struct report *r, const struct scen *s)
 {
-	static const char *const colors[] = {"#7f1d1d", "#c2410c", "#f59e0b", "#57534e", "#a8a29e"};
-	struct chart_bar b[REPORT_MAX] = {0};
-	struct chart_hbars c = {.title = "errors by kind",
-				.unit = "errors",
-				.tick = svg_fmt_si,
-				.value = report_fmt_ratio,
-				.width = 460};
-	struct kinds kd = {0};
+	static const char *const colors[] = { "#7f1d1d", "#c2410c", "#f59e0b", "#57534e",
+					      "#a8a29e" };
+	struct chart_bar b[REPORT_MAX] = { 0 };
+	struct chart_hbars c = { .title = "errors by kind",
+				 .unit = "errors",
+				 .tick = svg_fmt_si,
+				 .value = report_fmt_ratio,
+				 .width = 460 };
+	struct kinds kd = { 0 };
 
 	error_kinds(s, &kd);
 	fputs("<figure class=\"fig\"><figcaption><b>Errors by kind</b><span>as the load generator "
@@ -489,19 +494,19 @@ static void table(struct report *r, const struct scen *s)
 		int kind; /* 0 count, 1 µs, 2 per request */
 		int best; /* 1 highest, -1 lowest, 0 none */
 	} cols[] = {
-	    {"requests", "requests", 0, 0},
-	    {"req/s", "rps", 0, 1},
-	    {"p50", "p50_us", 1, -1},
-	    {"p99", "p99_us", 1, -1},
-	    {"max", "max_us", 1, -1},
-	    {"errors", "errors", 0, -1},
-	    {"aq max", "aq_max", 0, 0},
-	    {"aq limit", "aq_limit", 0, 0},
-	    {"overflows", "listen_overflows", 0, 0},
-	    {"vcs/req", "vol_switches", 2, 0},
-	    {"ics/req", "invol_switches", 2, 0},
-	    {"sys/req", "syscalls", 2, 0},
-	    {"cpu/req", "cpu_us", 3, -1},
+		{ "requests", "requests", 0, 0 },
+		{ "req/s", "rps", 0, 1 },
+		{ "p50", "p50_us", 1, -1 },
+		{ "p99", "p99_us", 1, -1 },
+		{ "max", "max_us", 1, -1 },
+		{ "errors", "errors", 0, -1 },
+		{ "aq max", "aq_max", 0, 0 },
+		{ "aq limit", "aq_limit", 0, 0 },
+		{ "overflows", "listen_overflows", 0, 0 },
+		{ "vcs/req", "vol_switches", 2, 0 },
+		{ "ics/req", "invol_switches", 2, 0 },
+		{ "sys/req", "syscalls", 2, 0 },
+		{ "cpu/req", "cpu_us", 3, -1 },
 	};
 	const int ncols = sizeof(cols) / sizeof(cols[0]);
 	double v[REPORT_MAX][16], best[16];
@@ -584,7 +589,7 @@ static void scales(const struct scen *s, struct report_scales *sc)
 	const json_t *x;
 
 	/* one per request at least: near nothing should look like it */
-	*sc = (struct report_scales){.switches_per_req = 1, .syscalls_per_req = 1};
+	*sc = (struct report_scales){ .switches_per_req = 1, .syscalls_per_req = 1 };
 	for (int i = 0; i < s->n; i++) {
 		const json_t *e = s->e[i];
 		double req = jnum(e, "load", "requests", NULL);
@@ -608,7 +613,7 @@ static void scales(const struct scen *s, struct report_scales *sc)
 static void scenario(struct report *r, const char *name)
 {
 	struct report_scales sc;
-	struct scen s = {.name = name};
+	struct scen s = { .name = name };
 	FILE *f = r->f;
 
 	for (int m = 0; m < r->nmodels; m++) {
@@ -650,7 +655,7 @@ static void scenario(struct report *r, const char *name)
 
 int report_html(FILE *f, const struct run_record *run, const json_t *results)
 {
-	struct report r = {.f = f, .run = run, .results = results};
+	struct report r = { .f = f, .run = run, .results = results };
 	const json_t *m = json_object_get(results, "machine");
 
 	r.exps = json_object_get(results, "experiments");

@@ -35,7 +35,7 @@ static char *fmt_s(char *buf, size_t len, double v)
 }
 
 static void caption(FILE *f, const char *title, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+	__attribute__((format(printf, 3, 4)));
 static void caption(FILE *f, const char *title, const char *fmt, ...)
 {
 	char buf[512];
@@ -127,15 +127,15 @@ static void time_series(struct report *r, const json_t *e, int style,
 	double *ax = calloc(na + 1, sizeof(double)), *ay = calloc(na + 1, sizeof(double));
 	double end = jnum(e, "load", "duration_s", NULL), amax = 0, p99max = 0;
 	double limit = jnum(json_array_get(json_object_get(aq, "limit"), 0), NULL);
-	struct chart_series s = {.style = style, .x = x, .y = y, .area = true};
+	struct chart_series s = { .style = style, .x = x, .y = y, .area = true };
 	struct svg_frame fr;
-	struct chart_lines c = {.x = {SVG_LINEAR},
-				.y = {SVG_LINEAR},
-				.x_exact = true,
-				.nyticks = 2,
-				.xfmt = fmt_s,
-				.yfmt = svg_fmt_si,
-				.hline = NAN};
+	struct chart_lines c = { .x = { SVG_LINEAR },
+				 .y = { SVG_LINEAR },
+				 .x_exact = true,
+				 .nyticks = 2,
+				 .xfmt = fmt_s,
+				 .yfmt = svg_fmt_si,
+				 .hline = NAN };
 	FILE *f = r->f;
 	int n;
 
@@ -155,11 +155,11 @@ static void time_series(struct report *r, const json_t *e, int style,
 		end = fmax(end, x[n - 1]);
 	if (isnan(end) || end <= 0)
 		end = 1;
-	fr.x = (struct svg_scale){SVG_LINEAR, 0, end, 50, 348};
+	fr.x = (struct svg_scale){ SVG_LINEAR, 0, end, 50, 348 };
 
 	s.n = n;
 	c.yunit = "requests/s";
-	fr.y = (struct svg_scale){SVG_LINEAR, 0, sc->rps > 0 ? sc->rps : 1, 88, 26};
+	fr.y = (struct svg_scale){ SVG_LINEAR, 0, sc->rps > 0 ? sc->rps : 1, 88, 26 };
 	chart_lines_in(f, &c, &fr, &s, 1);
 
 	n = steps(series, "p99_us", x, y);
@@ -170,17 +170,17 @@ static void time_series(struct report *r, const json_t *e, int style,
 	c.yunit = "p99 latency";
 	c.yfmt = svg_fmt_us;
 	fr.x.lo = 0, fr.x.hi = end;
-	fr.y = (struct svg_scale){SVG_LINEAR, 0, p99max > 0 ? p99max : 1, 190, 128};
+	fr.y = (struct svg_scale){ SVG_LINEAR, 0, p99max > 0 ? p99max : 1, 190, 128 };
 	chart_lines_in(f, &c, &fr, &s, 1);
 
-	s = (struct chart_series){.style = style, .n = na, .x = ax, .y = ay, .area = true};
+	s = (struct chart_series){ .style = style, .n = na, .x = ax, .y = ay, .area = true };
 	c.yunit = "accept-queue depth (100 ms samples)";
 	c.yfmt = svg_fmt_si;
 	c.xunit = "seconds into the measured load";
 	c.hline = limit;
 	c.hline_label = "limit";
 	fr.x.lo = 0, fr.x.hi = end;
-	fr.y = (struct svg_scale){SVG_LINEAR, 0, fmax(amax, isnan(limit) ? 1 : limit), 292, 230};
+	fr.y = (struct svg_scale){ SVG_LINEAR, 0, fmax(amax, isnan(limit) ? 1 : limit), 292, 230 };
 	chart_lines_in(f, &c, &fr, &s, na ? 1 : 0);
 	if (!na)
 		svg_text(f, 199, 265, "middle", "na", "accept queue not sampled");
@@ -222,16 +222,16 @@ static void accept_queue(struct report *r, const json_t *e, int style)
 		fmt_count(b, sizeof(b), count),
 		fmt_count(lim, sizeof(lim), jnum(p, "netstat", "ListenOverflows", NULL)));
 	snprintf(lim, sizeof(lim), "limit %.0f", limit);
-	chart_log2_hist(
-	    r->f, &(struct chart_hist){.title = "accept-queue depth at enqueue (log2 buckets)",
-				       .style = style,
-				       .counts = counts,
-				       .n = hist_counts(json_object_get(enq, "depth"), counts),
-				       .scale = 1,
-				       .fmt = svg_fmt_si,
-				       .xunit = "queue depth (connections waiting)",
-				       .yunit = "enqueues",
-				       .mark = {{limit, lim}, {NAN, NULL}}});
+	chart_log2_hist(r->f, &(struct chart_hist){
+				      .title = "accept-queue depth at enqueue (log2 buckets)",
+				      .style = style,
+				      .counts = counts,
+				      .n = hist_counts(json_object_get(enq, "depth"), counts),
+				      .scale = 1,
+				      .fmt = svg_fmt_si,
+				      .xunit = "queue depth (connections waiting)",
+				      .yunit = "enqueues",
+				      .mark = { { limit, lim }, { NAN, NULL } } });
 	fputs("</figure>\n", r->f);
 }
 
@@ -241,11 +241,13 @@ static void switches(struct report *r, const json_t *e, int style, const struct 
 	const json_t *fig = json_object_get(e, "figures");
 	double req = jnum(fig, "requests", NULL);
 	struct chart_bar b[2] = {
-	    {.label = "voluntary", .style = style, .seg = {jnum(fig, "vol_switches", NULL) / req}},
-	    {.label = "involuntary",
-	     .style = style,
-	     .hatch = true,
-	     .seg = {jnum(fig, "invol_switches", NULL) / req}},
+		{ .label = "voluntary",
+		  .style = style,
+		  .seg = { jnum(fig, "vol_switches", NULL) / req } },
+		{ .label = "involuntary",
+		  .style = style,
+		  .hatch = true,
+		  .seg = { jnum(fig, "invol_switches", NULL) / req } },
 	};
 	char t[32], p[32];
 
@@ -256,13 +258,13 @@ static void switches(struct report *r, const json_t *e, int style, const struct 
 		fmt_count(t, sizeof(t), jnum(fig, "threads_created", NULL)),
 		fmt_count(p, sizeof(p), jnum(fig, "procs_created", NULL)));
 	chart_hbars(r->f,
-		    &(struct chart_hbars){.title = title,
-					  .unit = "switches per request",
-					  .tick = svg_fmt_si,
-					  .value = report_fmt_ratio,
-					  .max = sc->switches_per_req,
-					  .width = 360,
-					  .label_w = 84},
+		    &(struct chart_hbars){ .title = title,
+					   .unit = "switches per request",
+					   .tick = svg_fmt_si,
+					   .value = report_fmt_ratio,
+					   .max = sc->switches_per_req,
+					   .width = 360,
+					   .label_w = 84 },
 		    b, 2);
 	fputs("</figure>\n", r->f);
 }
@@ -286,15 +288,15 @@ static void runq(struct report *r, const json_t *e, int style)
 	}
 	snprintf(lbl, sizeof(lbl), "p99 %s", v);
 	chart_log2_hist(r->f,
-			&(struct chart_hist){.title = "run-queue latency (log2 buckets)",
-					     .style = style,
-					     .counts = counts,
-					     .n = hist_counts(json_object_get(p, "runq"), counts),
-					     .scale = 1e-3,
-					     .fmt = fmt_us,
-					     .xunit = "time waiting for a CPU",
-					     .yunit = "wake-ups",
-					     .mark = {{NAN, NULL}, {p99, lbl}}});
+			&(struct chart_hist){ .title = "run-queue latency (log2 buckets)",
+					      .style = style,
+					      .counts = counts,
+					      .n = hist_counts(json_object_get(p, "runq"), counts),
+					      .scale = 1e-3,
+					      .fmt = fmt_us,
+					      .xunit = "time waiting for a CPU",
+					      .yunit = "wake-ups",
+					      .mark = { { NAN, NULL }, { p99, lbl } } });
 	fputs("</figure>\n", r->f);
 }
 
@@ -313,7 +315,7 @@ static void syscalls(struct report *r, const json_t *e, int style, const struct 
 	const char *title = "Syscalls per request";
 	const json_t *p = probe(r->f, e, "syscalls", title), *list, *sorted[256];
 	double req = jnum(e, "load", "requests", NULL), other = 0;
-	struct chart_bar b[SYS_BARS] = {0};
+	struct chart_bar b[SYS_BARS] = { 0 };
 	char tips[SYS_BARS][160], t[32], u[32], lbl[32];
 	size_t n = 0, i;
 	int nb = 0;
@@ -337,16 +339,17 @@ static void syscalls(struct report *r, const json_t *e, int style, const struct 
 		snprintf(tips[nb], sizeof(tips[nb]), "%s: %s calls, %s each on average",
 			 jstr(sorted[i], "name"), fmt_count(t, sizeof(t), cnt),
 			 fmt_us(u, sizeof(u), cnt > 0 ? ns / cnt / 1e3 : NAN));
-		b[nb] = (struct chart_bar){.label = jstr(sorted[i], "name"),
-					   .style = style,
-					   .seg = {cnt / req},
-					   .tip = tips[nb]};
+		b[nb] = (struct chart_bar){ .label = jstr(sorted[i], "name"),
+					    .style = style,
+					    .seg = { cnt / req },
+					    .tip = tips[nb] };
 		nb++;
 	}
 	if (other > 0) {
 		snprintf(lbl, sizeof(lbl), "%zu others", n - (SYS_BARS - 1));
 		b[nb++] = (struct chart_bar){
-		    .label = lbl, .style = style, .hatch = true, .seg = {other / req}};
+			.label = lbl, .style = style, .hatch = true, .seg = { other / req }
+		};
 	}
 	fputs("<figure class=\"fig\">", r->f);
 	caption(r->f, title, "%s in all, by calls",
@@ -355,13 +358,13 @@ static void syscalls(struct report *r, const json_t *e, int style, const struct 
 		fputs("<div class=\"nabox\">no syscalls seen</div>", r->f);
 	else
 		chart_hbars(r->f,
-			    &(struct chart_hbars){.title = title,
-						  .unit = "calls per request",
-						  .tick = svg_fmt_si,
-						  .value = report_fmt_ratio,
-						  .max = sc->syscalls_per_req,
-						  .width = 360,
-						  .label_w = 108},
+			    &(struct chart_hbars){ .title = title,
+						   .unit = "calls per request",
+						   .tick = svg_fmt_si,
+						   .value = report_fmt_ratio,
+						   .max = sc->syscalls_per_req,
+						   .width = 360,
+						   .label_w = 108 },
 			    b, nb);
 	fputs("</figure>\n", r->f);
 }
@@ -370,7 +373,7 @@ static void uring(struct report *r, const json_t *e, int style)
 {
 	const json_t *p = jget(e, "probes", "io_uring", NULL), *ops = json_object_get(p, "ops"), *o;
 	double req = jnum(e, "load", "requests", NULL);
-	struct chart_bar b[CHART_SEGS] = {0};
+	struct chart_bar b[CHART_SEGS] = { 0 };
 	char tips[CHART_SEGS][160], t[3][32];
 	const char *name;
 	int n = 0;
@@ -387,10 +390,10 @@ static void uring(struct report *r, const json_t *e, int style)
 			 fmt_count(t[0], 32, jnum(o, "submitted", NULL)),
 			 fmt_count(t[1], 32, jnum(o, "completed", NULL)),
 			 fmt_count(t[2], 32, jnum(o, "punted", NULL)));
-		b[n] = (struct chart_bar){.label = name,
-					  .style = style,
-					  .seg = {jnum(o, "completed", NULL) / req},
-					  .tip = tips[n]};
+		b[n] = (struct chart_bar){ .label = name,
+					   .style = style,
+					   .seg = { jnum(o, "completed", NULL) / req },
+					   .tip = tips[n] };
 		n++;
 	}
 	fputs("<figure class=\"fig\">", r->f);
@@ -398,12 +401,12 @@ static void uring(struct report *r, const json_t *e, int style)
 		fmt_count(t[0], 32, jnum(p, "punted", NULL)),
 		fmt_count(t[1], 32, jnum(p, "cq_waits", NULL)));
 	chart_hbars(r->f,
-		    &(struct chart_hbars){.title = "io_uring completions per request by opcode",
-					  .unit = "completions per request",
-					  .tick = svg_fmt_si,
-					  .value = report_fmt_ratio,
-					  .width = 360,
-					  .label_w = 108},
+		    &(struct chart_hbars){ .title = "io_uring completions per request by opcode",
+					   .unit = "completions per request",
+					   .tick = svg_fmt_si,
+					   .value = report_fmt_ratio,
+					   .width = 360,
+					   .label_w = 108 },
 		    b, n);
 	fputs("</figure>\n", r->f);
 }
@@ -518,10 +521,9 @@ void report_experiment(struct report *r, const json_t *e, const struct explanati
 	report_esc(f, model);
 	fputs("\" data-scenario=\"", f);
 	report_esc(f, scen);
-	fprintf(
-	    f,
-	    "\">\n<div class=\"exp-head\"><h3><span class=\"sw\" style=\"background:%s\"></span>",
-	    svg_styles[style].color);
+	fprintf(f,
+		"\">\n<div class=\"exp-head\"><h3><span class=\"sw\" style=\"background:%s\"></span>",
+		svg_styles[style].color);
 	report_esc(f, model);
 	fputs("<small>", f);
 	report_esc(f, scen);

@@ -66,9 +66,9 @@ void report_id(FILE *f, const char *prefix, const char *a, const char *b)
 	fputs(prefix, f);
 	for (const char *s = a; s && *s; s++)
 		fputc(strchr("-_", *s) || (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z') ||
-			      (*s >= 'A' && *s <= 'Z')
-			  ? *s
-			  : '_',
+				      (*s >= 'A' && *s <= 'Z')
+			      ? *s
+			      : '_',
 		      f);
 	if (!b)
 		return;
@@ -92,4 +92,3 @@ void report_num_attr(FILE *f, double v)
 	else
 		fprintf(f, "%.10g", v); /* as results.json writes it */
 }
-

@@ -63,13 +63,14 @@ static int trusted(const struct out_dir *d, char *why, size_t len)
 	if (geteuid() != 0)
 		return 0;
 	if (st.st_uid != 0 && !(d->give && st.st_uid == d->uid)) {
-		WHY("%s belongs to uid %u, neither root nor the user running sudo: refused", d->path,
-		    (unsigned)st.st_uid);
+		WHY("%s belongs to uid %u, neither root nor the user running sudo: refused",
+		    d->path, (unsigned)st.st_uid);
 		return -EPERM;
 	}
 	if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(d->sticky_ok && (st.st_mode & S_ISVTX))) {
 		WHY("%s is writable by others (mode %04o): refused, as they could plant links "
-		    "there (chmod go-w %s)", d->path, (unsigned)(st.st_mode & 07777), d->path);
+		    "there (chmod go-w %s)",
+		    d->path, (unsigned)(st.st_mode & 07777), d->path);
 		return -EPERM;
 	}
 	return 0;
@@ -121,7 +122,7 @@ int out_dir_open(const char *path, int flags, struct out_dir *d, char *why, size
 		if (err == -ELOOP || err == -ENOTDIR)
 			WHY("%s is %s: refused (the harness writes there as root)", path,
 			    !lstat(path, &st) && S_ISLNK(st.st_mode) ? "a symbolic link"
-								      : "not a directory");
+								     : "not a directory");
 		else
 			WHY("failed to open %s: %s", path, strerror(-err));
 		return err;

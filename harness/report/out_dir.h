@@ -12,17 +12,17 @@
 #include <sys/types.h>
 
 struct out_dir {
-	int fd;          /* O_DIRECTORY | O_NOFOLLOW */
-	char path[512];  /* as given, for messages */
-	bool created;    /* by us: ours to hand over, and to remove if empty */
-	bool sticky_ok;  /* see OUT_STICKY_OK */
-	bool give;       /* under sudo: files go to uid:gid */
+	int fd;		/* O_DIRECTORY | O_NOFOLLOW */
+	char path[512]; /* as given, for messages */
+	bool created;	/* by us: ours to hand over, and to remove if empty */
+	bool sticky_ok; /* see OUT_STICKY_OK */
+	bool give;	/* under sudo: files go to uid:gid */
 	uid_t uid;
 	gid_t gid;
 };
 
 enum out_dir_flags {
-	OUT_CREATE = 1,    /* create it (and its parents) when missing */
+	OUT_CREATE = 1, /* create it (and its parents) when missing */
 	/* a sticky directory others may write in (/tmp) will do: they can
 	 * neither replace what we create there nor make us follow a link */
 	OUT_STICKY_OK = 2,

@@ -24,8 +24,9 @@ static json_t *evidence_to(const void *m, const void *base)
 
 	(void)m;
 	for (int k = 0; o && k < f->nevidence; k++)
-		json_object_set_new(o, f->ev[k].name, isnan(f->ev[k].value)
-							? json_null() : json_real(f->ev[k].value));
+		json_object_set_new(o, f->ev[k].name,
+				    isnan(f->ev[k].value) ? json_null()
+							  : json_real(f->ev[k].value));
 	return o;
 }
 
@@ -448,8 +449,7 @@ static const struct jm_field experiment_fields[] = {
 	JM_GROUP("cpu", cpu_table),
 	JM_CODEC(struct experiment_record, "probes", probes, probes_codec),
 	JM_CODEC(struct experiment_record, "figures", why.fig, figures_codec),
-	JM_ARRAY(struct experiment_record, "findings", why.findings, why.nfindings,
-		 finding_table),
+	JM_ARRAY(struct experiment_record, "findings", why.findings, why.nfindings, finding_table),
 };
 JM_TABLE(experiment_table, experiment_fields);
 
@@ -513,8 +513,8 @@ json_t *run_record_to_json(const struct run_record *r)
 }
 
 /* One experiment: its parts; the measurements' failures kept in unprintable. */
-static int experiment_from_json(const json_t *j, struct experiment_record *e, int format,
-				char *why, size_t len)
+static int experiment_from_json(const json_t *j, struct experiment_record *e, int format, char *why,
+				size_t len)
 {
 	const json_t *fig = json_object_get(j, "figures");
 	char inner[256];
@@ -534,8 +534,8 @@ static int experiment_from_json(const json_t *j, struct experiment_record *e, in
 		e->unprintable = -EINVAL;
 	else
 		e->unprintable = load_result_from_json(json_object_get(j, "load"), &e->load)
-				 ?: probes_from_json(json_object_get(j, "probes"), &e->probes,
-						     &e->stats);
+					 ?: probes_from_json(json_object_get(j, "probes"),
+							     &e->probes, &e->stats);
 	if (format < RECORD_FORMAT)
 		record_explain(e);
 	return 0;

@@ -15,9 +15,8 @@ static void print_comparison(FILE *f, const char *scenario, const struct figures
 			     int n)
 {
 	fprintf(f, "%s\n", scenario);
-	fprintf(f, "%-9s %9s %9s %9s %7s %9s %9s %7s %7s %8s %8s\n", "model", "req/s",
-		"p50", "p99", "errors", "aq max", "overflow", "vcs/req", "ics/req",
-		"sys/req", "cpu/req");
+	fprintf(f, "%-9s %9s %9s %9s %7s %9s %9s %7s %7s %8s %8s\n", "model", "req/s", "p50", "p99",
+		"errors", "aq max", "overflow", "vcs/req", "ics/req", "sys/req", "cpu/req");
 	fprintf(f, "%.*s\n", 100, rule);
 	for (int i = 0; i < n; i++) {
 		const struct figures *g = figs[i];
@@ -61,12 +60,14 @@ void ranking_entry_text(char *buf, size_t len, const struct ranking *r, int i)
 	rule_list(worse, sizeof(worse), &e->only_here);
 	rule_list(better, sizeof(better), &e->only_best);
 	if (!e->only_here.n && !e->only_best.n)
-		snprintf(buf, len, " %.2fx of %s's requests/s at %.2fx its CPU per request; "
-				   "the same rules hold for both: the gap is in degree",
+		snprintf(buf, len,
+			 " %.2fx of %s's requests/s at %.2fx its CPU per request; "
+			 "the same rules hold for both: the gap is in degree",
 			 e->rps_ratio, best->model, e->cpu_ratio);
 	else
-		snprintf(buf, len, " %.2fx of %s's requests/s at %.2fx its CPU per request; "
-				   "only %s shows: %s; only %s shows: %s",
+		snprintf(buf, len,
+			 " %.2fx of %s's requests/s at %.2fx its CPU per request; "
+			 "only %s shows: %s; only %s shows: %s",
 			 e->rps_ratio, best->model, e->cpu_ratio, e->model, worse, best->model,
 			 better);
 }

@@ -10,11 +10,11 @@
  * come close. The lightest gets an outline to stand on white.
  */
 const struct svg_style svg_styles[SVG_NSTYLES] = {
-	{ "#1f2a44", NULL, SVG_CIRCLE, NULL },		/* navy */
-	{ "#b2302f", "7 3", SVG_SQUARE, NULL },		/* crimson */
-	{ "#2a9d8f", "2 2.5", SVG_TRIANGLE, NULL },	/* teal */
-	{ "#f28e2b", "9 3 2 3", SVG_DIAMOND, NULL },	/* orange */
-	{ "#8ccbec", "4 2", SVG_CROSS, "#3f86b0" },	/* sky */
+	{ "#1f2a44", NULL, SVG_CIRCLE, NULL },	     /* navy */
+	{ "#b2302f", "7 3", SVG_SQUARE, NULL },	     /* crimson */
+	{ "#2a9d8f", "2 2.5", SVG_TRIANGLE, NULL },  /* teal */
+	{ "#f28e2b", "9 3 2 3", SVG_DIAMOND, NULL }, /* orange */
+	{ "#8ccbec", "4 2", SVG_CROSS, "#3f86b0" },  /* sky */
 };
 
 double svg_nines(double p)

@@ -42,13 +42,20 @@ char *svg_fmt_si(char *buf, size_t len, double v);
 char *svg_fmt_us(char *buf, size_t len, double us);
 char *svg_fmt_nines(char *buf, size_t len, double x);
 
-enum svg_marker { SVG_CIRCLE, SVG_SQUARE, SVG_TRIANGLE, SVG_DIAMOND, SVG_CROSS, SVG_NMARKERS };
+enum svg_marker {
+	SVG_CIRCLE,
+	SVG_SQUARE,
+	SVG_TRIANGLE,
+	SVG_DIAMOND,
+	SVG_CROSS,
+	SVG_NMARKERS
+};
 
 struct svg_style {
 	const char *color; /* the five differ in lightness, not hue alone */
 	const char *dash;  /* stroke-dasharray, NULL for solid */
 	enum svg_marker marker;
-	const char *edge;  /* outline of a light colour's bars, NULL: none */
+	const char *edge; /* outline of a light colour's bars, NULL: none */
 };
 
 #define SVG_NSTYLES 5

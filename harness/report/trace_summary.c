@@ -36,8 +36,9 @@ static void print_measured(FILE *out, const struct experiment_record *e)
 		fprintf(out, "        it said: %s", e->said);
 	fprintf(out, "load:   %s (%d CPU(s))\n\n", e->scenario->what, e->nload_cpus);
 	load_result_print(out, &e->load);
-	fprintf(out, "\nserver CPU time (its cgroup): %s (user %s, system %s): %s per request, "
-		     "%.0f%% of %d CPU(s); the load generator's: %.0f%% of %d CPU(s)\n\n",
+	fprintf(out,
+		"\nserver CPU time (its cgroup): %s (user %s, system %s): %s per request, "
+		"%.0f%% of %d CPU(s); the load generator's: %.0f%% of %d CPU(s)\n\n",
 		fmt_us(a, 32, e->cpu_us), fmt_us(b, 32, e->cpu_user_us),
 		fmt_us(c, 32, e->cpu_system_us), fmt_us(d, 32, cpu_us_per_request(f)),
 		100 * cpu_busy_share(f), f->server_cpus, 100 * load_busy_share(f), f->load_cpus);

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #define START_TIMEOUT_MS 5000
-#define STOP_TIMEOUT_MS 3000
+#define STOP_TIMEOUT_MS	 3000
 
 /* Everything one experiment holds while it runs, released in one place. */
 struct bench {
@@ -64,8 +64,8 @@ static int fail(struct experiment *e, int err, const char *fmt, ...)
 static int cpus_of(const char *list, cpu_set_t *set, struct experiment *e)
 {
 	char why[UNITS_WHY_MAX];
-	int cpus[RUN_MAX_CPUS], n = units_parse_cpus("--server-cpus", list, cpus, RUN_MAX_CPUS, why,
-							 sizeof(why));
+	int cpus[RUN_MAX_CPUS],
+		n = units_parse_cpus("--server-cpus", list, cpus, RUN_MAX_CPUS, why, sizeof(why));
 
 	if (n < 0)
 		return fail(e, n, "%s", why);
@@ -164,8 +164,12 @@ static void load_opts_for(const struct experiment *e, const struct run_opts *o,
 /* Answers a GET within the deadline: the server is really serving. */
 static int wait_until_answers(struct experiment *e, struct bench *b)
 {
-	struct load_opts l = { .connections = 1, .threads = 1, .duration_s = 5,
-			       .timeout_s = 5, .max_requests = 1, .stop = e->stop };
+	struct load_opts l = { .connections = 1,
+			       .threads = 1,
+			       .duration_s = 5,
+			       .timeout_s = 5,
+			       .max_requests = 1,
+			       .stop = e->stop };
 	struct load_result r;
 	char url[64];
 	int err;
@@ -185,8 +189,9 @@ static int wait_until_answers(struct experiment *e, struct bench *b)
 
 static int start_server(struct experiment *e, const struct run_opts *o, struct bench *b)
 {
-	struct server_spec spec = { .argv = b->argv, .cg = &b->cg, .cpus = &b->server_cpus,
-				    .drop_root = true };
+	struct server_spec spec = {
+		.argv = b->argv, .cg = &b->cg, .cpus = &b->server_cpus, .drop_root = true
+	};
 	char name[64];
 	int err;
 

@@ -15,11 +15,11 @@
 struct experiment {
 	const struct model *model;
 	const struct scenario *scenario;
-	int index, count;          /* for progress: 3 of 15 */
+	int index, count; /* for progress: 3 of 15 */
 	volatile sig_atomic_t *stop;
 
 	struct experiment_record *record; /* once experiment_run returned 0 or -EINTR */
-	char error[512];           /* why it failed, in one line */
+	char error[512];		  /* why it failed, in one line */
 };
 
 /*
@@ -31,7 +31,6 @@ struct experiment {
 int experiment_run(struct experiment *e, const struct run_opts *o);
 
 /* The figures of a record, from what it measured (run/figures_of.c). */
-void figures_of(const struct experiment_record *r, const struct run_opts *o,
-		struct figures *f);
+void figures_of(const struct experiment_record *r, const struct run_opts *o, struct figures *f);
 
 #endif

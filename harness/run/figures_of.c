@@ -82,8 +82,8 @@ void figures_of(const struct experiment_record *r, const struct run_opts *o, str
 	f->keep_alive = !r->scenario->close;
 	f->backlog = o->backlog;
 	/* sysctls are recorded as the strings /proc/sys holds */
-	f->somaxconn = atoi(json_string_value(json_object_get(r->sysctls,
-							      "net.core.somaxconn")) ?: "0");
+	f->somaxconn =
+		atoi(json_string_value(json_object_get(r->sysctls, "net.core.somaxconn")) ?: "0");
 	f->server_cpus = CPU_COUNT(&r->server_cpus);
 	f->workers = r->model->traits.event_loop ? (o->workers ? o->workers : f->server_cpus) : 1;
 	f->sleep_us = r->scenario->server_sleep_us;

@@ -41,8 +41,8 @@ int run_all(const struct run_opts *o, volatile sig_atomic_t *stop, struct run_re
 			return err;
 		}
 		if (err) {
-			fprintf(stderr, "harness run: %s %s: %s\n", e->model->name, e->scenario->name,
-				e->error);
+			fprintf(stderr, "harness run: %s %s: %s\n", e->model->name,
+				e->scenario->name, e->error);
 			failed++;
 		}
 	}

@@ -21,8 +21,7 @@ static void cpu_model(char *buf, size_t len)
 		char *colon = strchr(line, ':');
 
 		/* x86 says "model name", arm64 only "CPU part" and friends */
-		if (colon && (!strncmp(line, "model name", 10) ||
-			      !strncmp(line, "Model", 5))) {
+		if (colon && (!strncmp(line, "model name", 10) || !strncmp(line, "Model", 5))) {
 			snprintf(buf, len, "%s", colon + 2);
 			buf[strcspn(buf, "\n")] = '\0';
 			break;
@@ -41,20 +40,19 @@ json_t *machine_to_json(void)
 	cpu_model(cpu, sizeof(cpu));
 	gethostname(host, sizeof(host) - 1);
 	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:I, s:s, s:s}",
-			 "hostname", host, "kernel", u.release, "kernel_version",
-			 u.version, "arch", u.machine, "cpu_model", cpu, "cpus",
-			 (int)sysconf(_SC_NPROCESSORS_ONLN), "memory_bytes",
-			 (json_int_t)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE),
-			 "date", date, "libbpf",
-			 libbpf_version_string());
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:I, s:s, s:s}", "hostname", host,
+			 "kernel", u.release, "kernel_version", u.version, "arch", u.machine,
+			 "cpu_model", cpu, "cpus", (int)sysconf(_SC_NPROCESSORS_ONLN),
+			 "memory_bytes",
+			 (json_int_t)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE), "date", date,
+			 "libbpf", libbpf_version_string());
 }
 
 json_t *net_sysctls_to_json(void)
 {
 	static const char *const names[] = {
-		"net/core/somaxconn",	       "net/ipv4/tcp_max_syn_backlog",
-		"net/ipv4/tcp_syncookies",     "net/ipv4/tcp_abort_on_overflow",
+		"net/core/somaxconn",		"net/ipv4/tcp_max_syn_backlog",
+		"net/ipv4/tcp_syncookies",	"net/ipv4/tcp_abort_on_overflow",
 		"net/ipv4/ip_local_port_range", "net/ipv4/tcp_tw_reuse",
 		"net/ipv4/tcp_fin_timeout",
 	};

@@ -61,8 +61,7 @@ static int only_stdio(int exe, int out_fd, int err_fd)
 
 /* In the child, between fork and exec: each step's failure is reported on
  * stderr and ends the child, so the parent sees no start-up line. */
-static void become_server(const struct server_spec *spec, int out_fd, int err_fd,
-			  pid_t parent)
+static void become_server(const struct server_spec *spec, int out_fd, int err_fd, pid_t parent)
 {
 	int err, exe;
 
@@ -143,8 +142,7 @@ int startup_line_port(const char *line)
 	return colon ? atoi(colon + 1) : -EPROTO;
 }
 
-int server_proc_start(struct server_proc *sp, const struct server_spec *spec,
-		      int timeout_ms)
+int server_proc_start(struct server_proc *sp, const struct server_spec *spec, int timeout_ms)
 {
 	pid_t parent = getpid();
 	int pipefd[2], errfd[2], err;
@@ -206,8 +204,7 @@ int server_proc_stop(struct server_proc *sp, int timeout_ms)
 	if (sp->pid <= 0)
 		return -ESRCH;
 	kill(sp->pid, SIGTERM);
-	while ((w = waitpid(sp->pid, &status, WNOHANG)) == 0 &&
-	       mono_ms() < deadline)
+	while ((w = waitpid(sp->pid, &status, WNOHANG)) == 0 && mono_ms() < deadline)
 		nanosleep(&pause, NULL);
 	if (w == 0) {
 		kill(sp->pid, SIGKILL);

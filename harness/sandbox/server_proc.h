@@ -17,23 +17,22 @@
 struct cgroup;
 
 struct server_spec {
-	const char *const *argv;  /* argv[0] is the program's path */
-	const struct cgroup *cg;  /* NULL: stay in the harness's cgroup */
-	const cpu_set_t *cpus;    /* NULL: any CPU */
-	bool drop_root;           /* run as nobody when started as root */
+	const char *const *argv; /* argv[0] is the program's path */
+	const struct cgroup *cg; /* NULL: stay in the harness's cgroup */
+	const cpu_set_t *cpus;	 /* NULL: any CPU */
+	bool drop_root;		 /* run as nobody when started as root */
 };
 
 struct server_proc {
 	pid_t pid;
 	int port;
 	char line[256]; /* its start-up line */
-	int err_fd;     /* its stderr (non-blocking), until stopped */
+	int err_fd;	/* its stderr (non-blocking), until stopped */
 	char err[1024]; /* what it wrote there: messages, never per request */
 };
 
 /* Starts it and waits up to timeout_ms for its start-up line. 0 or -errno. */
-int server_proc_start(struct server_proc *sp, const struct server_spec *spec,
-		      int timeout_ms);
+int server_proc_start(struct server_proc *sp, const struct server_spec *spec, int timeout_ms);
 /* Collects what it wrote on stderr so far into sp->err. */
 void server_proc_drain_stderr(struct server_proc *sp);
 /* SIGTERM, then SIGKILL after timeout_ms; sp->err holds its last words.

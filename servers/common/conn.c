@@ -132,7 +132,8 @@ void http_conn_timeouts(int64_t idle_ms, int64_t header_ms)
 
 int http_conn_sweep_ms(void)
 {
-	int64_t shortest = idle_timeout_ms < header_timeout_ms ? idle_timeout_ms : header_timeout_ms;
+	int64_t shortest =
+		idle_timeout_ms < header_timeout_ms ? idle_timeout_ms : header_timeout_ms;
 
 	if (HTTP_LINGER_MS < shortest)
 		shortest = HTTP_LINGER_MS;

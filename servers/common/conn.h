@@ -43,7 +43,7 @@
 /* Most bytes of answers queued for one connection before it stops reading. */
 #define HTTP_QUEUED_MAX (256 << 10)
 /* After an error answer: read what the client still sends, this long at most. */
-#define HTTP_LINGER_MS 2000
+#define HTTP_LINGER_MS	2000
 #define HTTP_LINGER_MAX (64 << 20)
 
 struct http_conn {
@@ -59,7 +59,7 @@ struct http_conn {
 	bool error;    /* ... and it answers an error: linger before closing */
 	/* on the monotonic clock, ms: bytes last moved, the head began (0: none) */
 	int64_t active_ms, head_ms;
-	bool lingering;  /* answered, shut down for writing, reading what comes */
+	bool lingering;	  /* answered, shut down for writing, reading what comes */
 	uint64_t drained; /* bytes read and dropped meanwhile */
 	/* bytes received but not yet answered: stash[start..end), allocated when needed */
 	char *stash;

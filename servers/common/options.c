@@ -49,9 +49,18 @@ void report_ratelimited(const char *fmt, ...)
 	va_end(ap);
 }
 
-enum { O_HOST = 0x100, O_PORT, O_BACKLOG, O_WORK, O_SLEEP, O_BODY, O_IDLE, O_HEADER, O_POOL,
-       O_WORKERS };
-
+enum {
+	O_HOST = 0x100,
+	O_PORT,
+	O_BACKLOG,
+	O_WORK,
+	O_SLEEP,
+	O_BODY,
+	O_IDLE,
+	O_HEADER,
+	O_POOL,
+	O_WORKERS
+};
 
 static const struct argp_option common_options[] = {
 	{ "host", O_HOST, "ADDR", 0, "Address to listen on (default 127.0.0.1; ::1 for IPv6)", 0 },
@@ -68,7 +77,8 @@ static const struct argp_option common_options[] = {
 	  "Close a connection that sends and takes nothing for T (default 60s)", 0 },
 	{ "header-timeout", O_HEADER, "T", 0,
 	  "Answer 408 and close when a request head is not whole T after its first byte "
-	  "(default 10s)", 0 },
+	  "(default 10s)",
+	  0 },
 };
 /* options some models take: [0] with OPT_POOL, [1] with OPT_WORKERS */
 static const struct argp_option model_options[] = {

@@ -19,12 +19,12 @@ struct server_model {
 struct server_opts {
 	const char *host; /* address to listen on */
 	int port;
-	int backlog;	   /* listen(2) backlog: the accept-queue limit */
-	long work_us;	   /* CPU burnt per request */
-	long sleep_us;	   /* time blocked per request */
-	size_t body_bytes; /* length of the 200 body */
-	int pool;	   /* --pool: threads in a fixed pool, 0: one per connection */
-	int workers;	   /* --workers: event loops */
+	int backlog;		 /* listen(2) backlog: the accept-queue limit */
+	long work_us;		 /* CPU burnt per request */
+	long sleep_us;		 /* time blocked per request */
+	size_t body_bytes;	 /* length of the 200 body */
+	int pool;		 /* --pool: threads in a fixed pool, 0: one per connection */
+	int workers;		 /* --workers: event loops */
 	double idle_timeout_s;	 /* a connection idle this long is closed */
 	double header_timeout_s; /* a request head not whole this long: 408 */
 };

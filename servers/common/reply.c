@@ -6,8 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OK_KEEP_ALIVE, OK_CLOSE, BAD_REQUEST, NOT_ALLOWED, TIMEOUT, TOO_LARGE, BAD_VERSION,
-       NREPLIES };
+enum {
+	OK_KEEP_ALIVE,
+	OK_CLOSE,
+	BAD_REQUEST,
+	NOT_ALLOWED,
+	TIMEOUT,
+	TOO_LARGE,
+	BAD_VERSION,
+	NREPLIES
+};
 
 /* [kind][0]: head and body, [kind][1]: head only (HEAD requests) */
 static struct iovec replies[NREPLIES][2];

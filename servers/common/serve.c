@@ -70,8 +70,7 @@ static void linger(int fd)
  * what is left of the header timeout, which a client sending a byte now
  * and then must not stretch.
  */
-static ssize_t recv_in_time(int fd, struct http_conn *c, char *buf, size_t len,
-			    bool *shortened)
+static ssize_t recv_in_time(int fd, struct http_conn *c, char *buf, size_t len, bool *shortened)
 {
 	if (http_conn_head_pending(c)) {
 		*shortened = !set_timeout(fd, SO_RCVTIMEO, http_conn_deadline(c) - mono_ms());

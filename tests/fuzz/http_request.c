@@ -65,9 +65,9 @@ static void stream_read(struct stream *s, const char *data, size_t len, struct a
 		 * once, before its line ends (http.h), is as long as what had
 		 * come: that length is left out.
 		 */
-		answers_add(out, (uint64_t[ANSWER_FIELDS]){ req.status, req.head,
-							    req.keep_alive ? n : 0,
-							    req.keep_alive, req.body_len });
+		answers_add(out,
+			    (uint64_t[ANSWER_FIELDS]){ req.status, req.head, req.keep_alive ? n : 0,
+						       req.keep_alive, req.body_len });
 		s->next += n;
 		s->skip = req.body_len;
 		s->closed = !req.keep_alive;
@@ -100,7 +100,8 @@ static void conn_drain(struct http_conn *c, struct sent *sent)
  * everything due before the next read) */
 static bool is_reply(const struct iovec *iov, const uint64_t *answer)
 {
-	struct http_request req = { .status = answer[0], .head = answer[1],
+	struct http_request req = { .status = answer[0],
+				    .head = answer[1],
 				    .keep_alive = answer[3] };
 	const struct iovec *reply = reply_for(&req);
 
@@ -137,8 +138,9 @@ static void feed(const struct iovec *pieces, int npieces, struct answers *out)
 	 * closes after the answer that ends the stream */
 	for (size_t i = 0; i < out->n || i < sent.n; i++) {
 		if (i >= out->n || i >= sent.n || !is_reply(&sent.iov[i], out->v[i])) {
-			fprintf(stderr, "the connection's answer %zu of %zu is not the parser's (%zu)\n",
-				i, sent.n, out->n);
+			fprintf(stderr,
+				"the connection's answer %zu of %zu is not the parser's (%zu)\n", i,
+				sent.n, out->n);
 			abort();
 		}
 	}

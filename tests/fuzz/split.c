@@ -64,8 +64,9 @@ void split_check(const uint8_t *data, size_t size, feed_fn feed,
 
 	if (whole.n != split.n ||
 	    (whole.n && memcmp(whole.v, split.v, whole.n * sizeof(whole.v[0])))) {
-		fprintf(stderr, "the answers depend on how the input is split (at %zu of %zu bytes)\n",
-			cut, size);
+		fprintf(stderr,
+			"the answers depend on how the input is split (at %zu of %zu bytes)\n", cut,
+			size);
 		print_answers("fed whole", &whole, names);
 		print_answers("fed in two pieces", &split, names);
 		abort();

@@ -34,8 +34,7 @@ void poll_pause_(void)
 	usleep(2000);
 }
 
-bool check_(bool ok, const char *file, int line, const char *expr,
-	    const char *fmt, ...)
+bool check_(bool ok, const char *file, int line, const char *expr, const char *fmt, ...)
 {
 	char msg[400];
 	va_list ap;
@@ -149,15 +148,14 @@ static int run_case(const struct test_case *tc)
 	/* whatever the case started and left behind goes with it */
 	kill(-pid, SIGKILL);
 	if (WIFSIGNALED(status)) {
-		snprintf(reason, reason_len, "killed by signal %d (%s)",
-			 WTERMSIG(status), strsignal(WTERMSIG(status)));
+		snprintf(reason, reason_len, "killed by signal %d (%s)", WTERMSIG(status),
+			 strsignal(WTERMSIG(status)));
 		return 1;
 	}
 	if (WEXITSTATUS(status) == EXIT_SKIP)
 		return EXIT_SKIP;
 	if (WEXITSTATUS(status) != 0 && !reason[0])
-		snprintf(reason, reason_len, "exited with status %d",
-			 WEXITSTATUS(status));
+		snprintf(reason, reason_len, "exited with status %d", WEXITSTATUS(status));
 	return WEXITSTATUS(status) ? 1 : 0;
 }
 
@@ -165,8 +163,7 @@ int test_main(int argc, char **argv, const struct test_case *cases, size_t n)
 {
 	int nfail = 0;
 
-	reason = mmap(NULL, reason_len, PROT_READ | PROT_WRITE,
-		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	reason = mmap(NULL, reason_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (reason == MAP_FAILED) {
 		perror("mmap");
 		return 1;
@@ -183,8 +180,7 @@ int test_main(int argc, char **argv, const struct test_case *cases, size_t n)
 			printf("SKIP %s: %s\n", cases[i].name, reason);
 			break;
 		default:
-			printf("FAIL %s: %s\n", cases[i].name,
-			       reason[0] ? reason : "failed");
+			printf("FAIL %s: %s\n", cases[i].name, reason[0] ? reason : "failed");
 			nfail++;
 		}
 	}

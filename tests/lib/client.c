@@ -103,8 +103,7 @@ static const char *header_value(const char *head, const char *name)
 	return NULL;
 }
 
-int http_read(struct http_conn *c, struct http_response *r, bool head_request,
-	      int timeout_ms)
+int http_read(struct http_conn *c, struct http_response *r, bool head_request, int timeout_ms)
 {
 	long long deadline = now_ms() + timeout_ms;
 	const char *v;

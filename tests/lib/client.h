@@ -33,8 +33,7 @@ void http_conn_close(struct http_conn *c);
  * Reads one response (the body by Content-Length; none for HEAD).
  * 0, -ECONNRESET/-EPIPE (closed before a full response), -ETIMEDOUT, -EPROTO.
  */
-int http_read(struct http_conn *c, struct http_response *r, bool head_request,
-	      int timeout_ms);
+int http_read(struct http_conn *c, struct http_response *r, bool head_request, int timeout_ms);
 /* The peer closed the connection (EOF or reset) within timeout_ms? */
 bool http_peer_closed(struct http_conn *c, int timeout_ms);
 /* One GET on a new connection; 0 or -errno. */

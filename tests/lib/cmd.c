@@ -17,8 +17,7 @@ int cmd_run(char *out, size_t outlen, int timeout_s, const char *const argv[])
 	return cmd_run_pid(out, outlen, timeout_s, argv, NULL);
 }
 
-int cmd_run_pid(char *out, size_t outlen, int timeout_s, const char *const argv[],
-		pid_t *ran_as)
+int cmd_run_pid(char *out, size_t outlen, int timeout_s, const char *const argv[], pid_t *ran_as)
 {
 	long long deadline = now_ms() + timeout_s * 1000LL;
 	size_t n = 0;

@@ -14,8 +14,7 @@
  */
 int cmd_run(char *out, size_t outlen, int timeout_s, const char *const argv[]);
 /* The same, telling the pid it ran as (to find what it left behind). */
-int cmd_run_pid(char *out, size_t outlen, int timeout_s, const char *const argv[],
-		pid_t *pid);
+int cmd_run_pid(char *out, size_t outlen, int timeout_s, const char *const argv[], pid_t *pid);
 /* Removes a directory and all in it (nothing if dir is ""). */
 void rm_rf(const char *dir);
 /* Is the program on PATH (or an executable path)? */

@@ -17,8 +17,7 @@
 #include <unistd.h>
 
 static const char ok[] = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
-static const char status_500[] =
-	"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n";
+static const char status_500[] = "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n";
 static const char garbage[] = "this is not HTTP\r\n\r\n";
 
 static void add(volatile uint64_t *c)
@@ -108,8 +107,8 @@ static void serve(int lfd, enum fake_behaviour b, volatile uint64_t *count)
 				static const char end[] = "\r\n\r\n";
 
 				match[fd] = buf[k] == end[match[fd]] ? match[fd] + 1
-				          : buf[k] == '\r'           ? 1
-									     : 0;
+					    : buf[k] == '\r'	     ? 1
+								     : 0;
 				if (match[fd] == 4) {
 					match[fd] = 0;
 					if (!answer(fd, b, count))

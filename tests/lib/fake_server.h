@@ -22,7 +22,7 @@ enum fake_behaviour {
 };
 
 struct fake_server {
-	struct server srv;        /* pid and port; server_stop() ends it too */
+	struct server srv;	  /* pid and port; server_stop() ends it too */
 	volatile uint64_t *count; /* [0] requests read, [1] responses sent */
 };
 

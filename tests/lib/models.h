@@ -60,11 +60,11 @@ const char *model_path(void);
 	X(fn, epoll, secs) X(fn, io_uring, secs)
 /* clang-format on */
 
-#define MODEL_WRAP_(fn, v, secs)        \
-	static void fn##__##v(void)     \
-	{                               \
-		model = variant_find(#v); \
-		fn();                   \
+#define MODEL_WRAP_(fn, v, secs)                                                                   \
+	static void fn##__##v(void)                                                                \
+	{                                                                                          \
+		model = variant_find(#v);                                                          \
+		fn();                                                                              \
 	}
 #define MODEL_ENTRY_(fn, v, secs)   { #fn "/" #v, fn##__##v, secs },
 #define MODEL_CASES(list, fn)	    list(MODEL_WRAP_, fn, 0)

@@ -61,7 +61,7 @@ static int unfilter(const uint8_t *raw, struct png_image *img)
 
 int png_load(const char *path, struct png_image *img)
 {
-	static const uint8_t sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+	static const uint8_t sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
 	size_t len = 0, pos = 8, zlen = 0;
 	uint8_t *file = file_read(path, &len), *z = NULL, *raw = NULL;
 	uLongf rawlen;
@@ -127,7 +127,9 @@ void png_free(struct png_image *img)
 
 unsigned int png_colours(const struct png_image *img, unsigned int max, double *top_share)
 {
-	enum { SLOTS = 1 << 16 };
+	enum {
+		SLOTS = 1 << 16
+	};
 	uint32_t *key = calloc(SLOTS, sizeof(*key)), *count = calloc(SLOTS, sizeof(*count));
 	size_t npx = (size_t)img->width * img->height, seen = 0;
 	unsigned int distinct = 0, top = 0;

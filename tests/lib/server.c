@@ -40,8 +40,7 @@ int server_start_argv(struct server *s, const char *const argv[])
 	/* the server keeps writing nowhere if it prints more: drop the pipe */
 	close(pipefd[0]);
 	if (err) {
-		fprintf(stderr, "server %s: no start-up line: %s\n", argv[0],
-			strerror(-err));
+		fprintf(stderr, "server %s: no start-up line: %s\n", argv[0], strerror(-err));
 		server_stop(s);
 		return err;
 	}

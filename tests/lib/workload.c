@@ -13,8 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-int workload_start(struct workload *w, const char *cgroup_dir,
-		   const char *const args[])
+int workload_start(struct workload *w, const char *cgroup_dir, const char *const args[])
 {
 	int in[2], out[2], err;
 	const char *argv[64];
@@ -145,8 +144,8 @@ void workload_stop(struct workload *w)
 }
 
 /* Calls fn on /proc/PID/task/TID/<file> for every thread. */
-static int for_each_task(pid_t pid, const char *file,
-			 int (*fn)(FILE *f, __u64 *a, __u64 *b), __u64 *a, __u64 *b)
+static int for_each_task(pid_t pid, const char *file, int (*fn)(FILE *f, __u64 *a, __u64 *b),
+			 __u64 *a, __u64 *b)
 {
 	char dir[64], path[400];
 	struct dirent *d;

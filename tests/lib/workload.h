@@ -26,8 +26,7 @@ struct workload {
 
 /* Starts build/workload ARGS... (NULL-terminated) in the cgroup directory
  * cgroup_dir (NULL: the caller's), waiting for workload_go(). 0 or -errno. */
-int workload_start(struct workload *w, const char *cgroup_dir,
-		   const char *const args[]);
+int workload_start(struct workload *w, const char *cgroup_dir, const char *const args[]);
 int workload_go(struct workload *w);
 /* Its next line of output ("done ..." after --hold or --report), without
  * the newline, within timeout_ms. 0 or -errno (-ETIMEDOUT, -EPIPE). */
