@@ -15,10 +15,23 @@ static bool there(void)
 	       !access("/sys/kernel/debug/tracing/events", F_OK);
 }
 
+int tracefs_own_namespace(void)
+{
+	if (unshare(CLONE_NEWNS))
+		return -errno;
+	/* private: our mounts must not propagate back to the machine; in a
+	 * chroot / is no mount point, and /sys (where tracefs goes) will do */
+	if (!mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    (errno == EINVAL && !mount(NULL, "/sys", NULL, MS_REC | MS_PRIVATE, NULL)))
+		return 0;
+	return -errno;
+}
+
 enum tracefs_state tracefs_ensure(char *why, size_t len)
 {
 	static enum tracefs_state state = TRACEFS_MISSING;
 	char reason[160];
+	int err;
 
 	if (state == TRACEFS_MOUNTED && there())
 		return state;
@@ -28,13 +41,11 @@ enum tracefs_state tracefs_ensure(char *why, size_t len)
 		snprintf(reason, sizeof(reason),
 			 "tracefs not mounted, and only root can mount it "
 			 "(mount -t tracefs nodev " TRACEFS ")");
-	} else if (unshare(CLONE_NEWNS) ||
-		   /* private: our mount must not propagate back to the machine */
-		   mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
+	} else if ((err = tracefs_own_namespace())) {
 		snprintf(reason, sizeof(reason),
 			 "tracefs not mounted, and no mount namespace of our own "
 			 "to mount it in: %s",
-			 strerror(errno));
+			 strerror(-err));
 	} else if (mount("nodev", TRACEFS, "tracefs", 0, NULL)) {
 		snprintf(reason, sizeof(reason),
 			 "tracefs not mounted, and mounting it failed: %s%s", strerror(errno),

@@ -27,4 +27,11 @@ enum tracefs_state {
  */
 enum tracefs_state tracefs_ensure(char *why, size_t len);
 
+/*
+ * Moves the calling thread into a mount namespace of its own whose mounts
+ * do not reach the machine's (private from /, or from /sys in a chroot,
+ * where / is no mount point). 0 or -errno.
+ */
+int tracefs_own_namespace(void);
+
 #endif

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "tests/lib/fresh_tracefs.h"
 #include "tests/lib/check.h"
+#include "probes/tracefs.h"
 
 #include <errno.h>
-#include <sched.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <unistd.h>
@@ -11,10 +11,12 @@
 void test_without_tracefs(void)
 {
 	static const char *const places[] = { "/sys/kernel/debug/tracing", "/sys/kernel/tracing" };
+	int err;
 
 	test_require_root();
-	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
-		test_skip("no mount namespace of the case's own: %s", strerror(errno));
+	err = tracefs_own_namespace();
+	if (err)
+		test_skip("no mount namespace of the case's own: %s", strerror(-err));
 	for (size_t i = 0; i < sizeof(places) / sizeof(places[0]); i++)
 		/* mounted twice (automount and by hand) is possible: until gone */
 		while (!umount2(places[i], MNT_DETACH))
