@@ -143,9 +143,9 @@ ROOM_run     := run experiment progress figures_of
 ROOM_report  := results out_dir trace_summary run_summary record_json figures_json \
                 html html_experiment html_parts chart svg
 ROOM_record  := catalog record
-ROOM_sandbox := cgroup netns server_proc machine
+ROOM_sandbox := cgroup netns server_proc machine cpu_times
 ROOM_load    := load load_worker load_target http_response histogram timer_heap load_json load_print
-ROOM_explain := rules ranking figures
+ROOM_explain := rules verdict ranking say figures
 ROOMS        := run report record sandbox load explain
 room_lib      = $(OBJ)/harness/lib$(1).a
 $(foreach r,$(ROOMS),$(eval $(call room_lib,$(r)): \

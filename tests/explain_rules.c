@@ -326,6 +326,33 @@ static void syscall_batching(void)
 	      "silent without the probes");
 }
 
+/* The batching rule's words at the edges of its numbers: 24, 1.5, 1, 0.3 per call. */
+static void batching_words_fit_numbers(void)
+{
+	static const struct {
+		double calls;
+		const char *says;
+	} cases[] = {
+		{ 10000 / 24.0, "one call serves every connection that is ready" },
+		{ 10000 / 1.5, "one call serves every connection that is ready" },
+		{ 10000 / 1.49, "requests come about one at a time" },
+		{ 10000, "requests come about one at a time" },
+		{ 10000 / 0.99, "more calls than requests" },
+		{ 10000 / 0.3, "more calls than requests" },
+	};
+	struct finding buf[FINDINGS_MAX];
+	const struct finding *r;
+	struct figures f;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		healthy(&f, "io_uring");
+		add_syscall(&f, "io_uring_enter", cases[i].calls, 500);
+		r = fired(&f, "io_uring_batching", buf);
+		CHECK(r && strstr(r->text, cases[i].says), "%.2f per call: %s",
+		      10000 / cases[i].calls, r ? r->text : "silent");
+	}
+}
+
 static void cpu_bound_or_waiting(void)
 {
 	struct finding buf[FINDINGS_MAX];
@@ -396,6 +423,170 @@ static void figures_survive_json(void)
 		CHECK(!strcmp(a[i].text, b[i].text), "'%s' became '%s'", a[i].text, b[i].text);
 }
 
+/* ------------------------------------------------------------ the verdict */
+
+/* The verdict on f: its reason, and the capacity it states. */
+static const char *limited_by(const struct figures *f, double *capacity)
+{
+	static struct verdict v;
+
+	explain_verdict(f, &v);
+	if (capacity)
+		*capacity = v.capacity_rps;
+	fprintf(stderr, "  limited by %s\n", v.why.text);
+	return v.why.rule;
+}
+
+static const char *explanation_text(const struct figures *f)
+{
+	static struct verdict v;
+
+	explain_verdict(f, &v);
+	return v.why.text;
+}
+
+/* healthy(), with everything the verdict looks at neither saturated nor waiting */
+static void quiet(struct figures *f, const char *model)
+{
+	healthy(f, model);
+	f->load_cpu_us = 500000; /* 50% of 1 CPU */
+	f->mean_us = 10000;	 /* 100 connections, 10 ms each: 10 000 requests/s */
+	f->server_cpus_busy = 0.7;
+	f->load_cpus_busy = 0.5;
+}
+
+static void verdict_server_or_client_cpu(void)
+{
+	struct figures f;
+	double cap = NAN;
+
+	quiet(&f, "epoll");
+	f.cpu_us = f.server_cpus_busy = 0.85e6;
+	CHECK(!strcmp(limited_by(&f, &cap), "server_cpu") && close_to(cap, 1e6 / 85),
+	      "busy 85%%: %s, capacity %g", limited_by(&f, NULL), cap);
+	f.cpu_us = f.server_cpus_busy = 0.849e6;
+	CHECK(strcmp(limited_by(&f, NULL), "server_cpu"), "busy 84.9%% is not saturated");
+	f.load_cpu_us = f.load_cpus_busy = 0.85e6;
+	CHECK(!strcmp(limited_by(&f, &cap), "load_generator") && close_to(cap, 1e6 / 84.9),
+	      "client busy 85%%: %s, capacity %g", limited_by(&f, NULL), cap);
+}
+
+/* the CPUs busy, but with others' work: a shared machine, not the model */
+static void verdict_shared_cpus(void)
+{
+	struct figures f;
+
+	quiet(&f, "epoll");
+	f.server_cpus_busy = 0.9;
+	f.cpu_us = 0.4e6;
+	CHECK(!strcmp(limited_by(&f, NULL), "shared_cpus"), "CPUs 90%% busy, the server 40%%");
+	f.server_cpus_busy = 0.84;
+	CHECK(!strcmp(limited_by(&f, NULL), "waiting") &&
+		      strstr(explanation_text(&f), "other work took 44% of the server's CPUs"),
+	      "84%% busy is not saturated, and the others' share is said: %s",
+	      explanation_text(&f));
+}
+
+static void verdict_offered_load(void)
+{
+	struct finding buf[FINDINGS_MAX];
+	struct figures f;
+	double cap = NAN;
+
+	quiet(&f, "fork");
+	f.rate_target = 10000 / 0.95;
+	CHECK(!strcmp(limited_by(&f, &cap), "offered_load") && close_to(cap, f.rate_target),
+	      "95%% of the rate asked is what was asked");
+	f.rate_target = 10000 / 0.949;
+	CHECK(strcmp(limited_by(&f, NULL), "offered_load"), "94.9%% of it is not");
+
+	quiet(&f, "io_uring");
+	f.users = 10000;
+	f.think_mean_s = 1.5;
+	f.mean_us = 1000;
+	CHECK(!strcmp(limited_by(&f, &cap), "offered_load") && close_to(cap, 10000 / 1.501),
+	      "users thinking: %s, capacity %g", limited_by(&f, NULL), cap);
+	f.cpu_us = 0.3e6;
+	CHECK(!fired(&f, "cpu_idle", buf), "an idle CPU under users is not 'set by waiting'");
+	f.cpu_us = 0.7e6;
+	f.cpu_us = f.server_cpus_busy = 0.9e6;
+	CHECK(!strcmp(limited_by(&f, NULL), "server_cpu"), "users, the CPU saturated");
+}
+
+static void verdict_blocked_or_serial(void)
+{
+	struct figures f;
+	double cap = NAN;
+
+	quiet(&f, "epoll");
+	f.sleep_us = 1000;
+	add_syscall(&f, "nanosleep", 10000, 10000 * 1100.0);
+	CHECK(!strcmp(limited_by(&f, &cap), "blocked_loop") && close_to(cap, 1e6 / 1100),
+	      "a loop blocked 1.1 ms per request: %s, capacity %g", limited_by(&f, NULL), cap);
+
+	quiet(&f, "blocking");
+	CHECK(!strcmp(limited_by(&f, &cap), "serial_serving") && close_to(cap, 100),
+	      "one of 100 kept-alive connections, 10 ms apart: %s, capacity %g",
+	      limited_by(&f, NULL), cap);
+	f.connections = 1;
+	CHECK(strcmp(limited_by(&f, NULL), "serial_serving"), "one connection is not serial");
+	f.connections = 100;
+	f.keep_alive = false;
+	CHECK(strcmp(limited_by(&f, NULL), "serial_serving"),
+	      "with a connection per request, serving in turn is not the limit by itself");
+}
+
+static void verdict_accept_queue_or_waiting(void)
+{
+	struct figures f;
+	double cap = NAN;
+
+	quiet(&f, "fork");
+	f.listen_overflows = 5;
+	f.p99_us = 1.1e6;
+	CHECK(!strcmp(limited_by(&f, NULL), "accept_queue"), "drops and a tail past 1 s");
+	f.p99_us = 0.8e6;
+	CHECK(!strcmp(limited_by(&f, &cap), "waiting") && close_to(cap, 100 * 1e6 / 10000),
+	      "drops, but no retry in the tail: %s", limited_by(&f, NULL));
+	f.requests = 0;
+	CHECK(!strcmp(limited_by(&f, NULL), "nothing_answered"), "no answer");
+}
+
+/* Rates within the runs' noise are a tie, said as one; beyond it, a rank. */
+static void ranking_ties_within_noise(void)
+{
+	struct explanation a, b;
+	const struct explanation *both[] = { &b, &a };
+	struct ranking r;
+	char text[2048] = "";
+	FILE *f;
+
+	healthy(&a.fig, "io_uring");
+	healthy(&b.fig, "fork");
+	a.fig.rps = 5523;
+	b.fig.rps = 5438; /* 1.5% apart */
+	a.nfindings = b.nfindings = 0;
+	explain_ranking(both, 2, &r);
+	f = fmemopen(text, sizeof(text) - 1, "w");
+	print_ranking(f, &r);
+	fclose(f);
+	CHECK(r.entries[1].tie && r.entries[0].tie && close_to(r.entries[1].noise, RANK_NOISE_MIN),
+	      "1.5%% apart, no noise measured: a tie at the 3%% floor");
+	CHECK(strstr(text, "io_uring: fastest, tied, 5523 requests/s") &&
+		      strstr(text, "fork: a tie with io_uring in requests/s (0.98x, within the "
+				   "noise of ±3%)"),
+	      "ranking: %s", text);
+	/* a noisier run widens what is a tie: 6% apart, 8% noise */
+	b.fig.rps = 5200;
+	b.fig.rps_noise = 0.08;
+	explain_ranking(both, 2, &r);
+	CHECK(r.entries[1].tie && close_to(r.entries[1].noise, 0.08), "6%% apart, ±8%%");
+	/* beyond the noise: ranked */
+	b.fig.rps = 5000;
+	explain_ranking(both, 2, &r);
+	CHECK(!r.entries[1].tie && !r.entries[0].tie, "9.5%% apart, ±8%%: ranked");
+}
+
 static const struct test_case cases[] = {
 	TEST(healthy_run_has_no_complaint),
 	TEST(head_of_line_blocking),
@@ -404,11 +595,18 @@ static const struct test_case cases[] = {
 	TEST(blocked_event_loop),
 	TEST(scheduler_pressure),
 	TEST(syscall_batching),
+	TEST(batching_words_fit_numbers),
 	TEST(cpu_bound_or_waiting),
 	TEST(client_or_server_bound),
 	TEST(nothing_answered),
 	TEST(ranking_names_the_differing_rules),
+	TEST(ranking_ties_within_noise),
 	TEST(figures_survive_json),
+	TEST(verdict_server_or_client_cpu),
+	TEST(verdict_shared_cpus),
+	TEST(verdict_offered_load),
+	TEST(verdict_blocked_or_serial),
+	TEST(verdict_accept_queue_or_waiting),
 };
 
 TEST_MAIN(cases)

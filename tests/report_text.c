@@ -342,8 +342,9 @@ static void fixture_records(void)
 	st = harness_to(file, out, sizeof(out), 30, (const char *const[]){ "report", dir, NULL });
 	report = slurp(file);
 	if (!CHECK(st == 0 && report, "harness report (fixture): exit %d: %s", st, out) ||
-	    !CHECK(strstr(report, "==== fork · throughput ====\n(no trace summary: recorded "
-				  "without the latency histograms") &&
+	    !CHECK(strstr(report, "==== fork · throughput ====\nlimited by ") &&
+			   strstr(report, "\n(no trace summary: recorded "
+					  "without the latency histograms") &&
 			   strstr(report, "ranking:"),
 		   "the fixture's report:\n%.2000s", report))
 		goto out;

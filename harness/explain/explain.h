@@ -30,15 +30,32 @@ struct finding {
 	struct evidence ev[EVIDENCE_MAX];
 };
 
-/* An experiment explained: its figures and what the rules found in them. */
+/*
+ * What limited an experiment, chosen by the utilization and saturation of
+ * each resource (the USE method): its reason (rule: "server_cpu",
+ * "load_generator", "offered_load", "blocked_loop", "serial_serving",
+ * "accept_queue", "waiting", "nothing_answered"), worded with its
+ * evidence, and the rate that limit allows against the rate measured.
+ */
+struct verdict {
+	struct finding why;
+	double capacity_rps; /* NAN when the limit implies no rate */
+	double measured_rps;
+};
+
+/* An experiment explained: its figures, what limited it, and what the
+ * rules found in them. */
 struct explanation {
 	struct figures fig;
+	struct verdict verdict;
 	int nfindings;
 	struct finding findings[FINDINGS_MAX]; /* most telling first */
 };
 
 /* The findings for one experiment, most telling first; returns how many. */
 int explain_experiment(const struct figures *f, struct finding *out, int max);
+/* What limited it. */
+void explain_verdict(const struct figures *f, struct verdict *v);
 
 /* A finding of a rule among findings, or NULL. */
 const struct finding *finding_find(const struct finding *fs, int n, const char *rule);
@@ -56,9 +73,16 @@ struct ranking_entry {
 	double rps;
 	double rps_ratio; /* of the best's requests/s (1 for the best) */
 	double cpu_ratio; /* its CPU per request over the best's */
+	/* within the noise of the best's requests/s (noise: the larger of the
+	 * two runs' own, and at least RANK_NOISE_MIN): a tie, not a rank */
+	bool tie;
+	double noise;
 	/* the rules that fired for it and not for the best, and the reverse */
 	struct rule_list only_here, only_best;
 };
+
+/* No difference smaller than this share is called one, however steady the run. */
+#define RANK_NOISE_MIN 0.03
 
 /* The models of one scenario, the best (by requests/s) first. */
 struct ranking {

@@ -10,6 +10,9 @@ void figures_init(struct figures *f)
 	f->server_cpus = 1;
 	f->keep_alive = true;
 	f->cpu_us = NAN;
+	f->rate_target = f->users = f->think_mean_s = NAN;
+	f->rps_noise = f->mean_us = NAN;
+	f->server_cpus_busy = f->server_cpus_steal = f->load_cpus_busy = NAN;
 	f->load_cpu_us = NAN;
 	f->load_cpus = 1;
 	f->aq_enqueues = f->aq_max = f->aq_limit = f->aq_at_limit_share = NAN;

@@ -49,10 +49,16 @@ struct figures {
 	double sleep_us;   /* the handler blocks this long per request */
 	double work_us;	   /* the handler burns this much CPU per request */
 	double duration_s; /* of the measured load */
+	double rate_target;  /* open loop: the requests/s asked for (else NAN) */
+	double users;	     /* users: how many (else NAN) */
+	double think_mean_s; /* users: their mean think time between requests */
 
 	/* the load's view */
 	double requests, rps;
-	double p50_us, p99_us, max_us;
+	/* the rate's noise, as a share of it: twice the standard error of the
+	 * per-second rates (NAN: fewer than 3 whole seconds to tell) */
+	double rps_noise;
+	double mean_us, p50_us, p99_us, max_us;
 	double errors; /* all kinds */
 	double timeouts, resets, refused, connect_timeouts, broken_pipes, bad_responses;
 	double unanswered;	   /* still waiting for an answer when the load stopped */
@@ -62,6 +68,9 @@ struct figures {
 	double cpu_us;
 	double load_cpu_us;
 	int load_cpus;
+	/* their CPUs, whoever ran there (/proc/stat), as shares of the run:
+	 * busy with anything, and stolen by the hypervisor */
+	double server_cpus_busy, server_cpus_steal, load_cpus_busy;
 
 	/* accept queue */
 	double aq_enqueues, aq_max, aq_limit, aq_at_limit_share;

@@ -17,6 +17,19 @@ static int by_rps_desc(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
+/* How far apart two rates may be and still be the same: the larger of
+ * their runs' own noise, never below RANK_NOISE_MIN. */
+static double noise(const struct figures *a, const struct figures *b)
+{
+	double n = RANK_NOISE_MIN;
+
+	if (!isnan(a->rps_noise) && a->rps_noise > n)
+		n = a->rps_noise;
+	if (!isnan(b->rps_noise) && b->rps_noise > n)
+		n = b->rps_noise;
+	return n;
+}
+
 /* The rules of a that b lacks. */
 static void rules_only_in(const struct explanation *a, const struct explanation *b,
 			  struct rule_list *out)
@@ -48,8 +61,11 @@ void explain_ranking(const struct explanation *const rows[], int n, struct ranki
 		e->rps = sorted[i]->fig.rps;
 		e->rps_ratio = best->fig.rps > 0 ? sorted[i]->fig.rps / best->fig.rps : 0;
 		e->cpu_ratio = cpu_us_per_request(&sorted[i]->fig) / cpu_us_per_request(&best->fig);
+		e->noise = noise(&sorted[i]->fig, &best->fig);
 		if (i == 0)
 			continue;
+		e->tie = e->rps_ratio >= 1 - e->noise;
+		out->entries[0].tie |= e->tie;
 		rules_only_in(sorted[i], best, &e->only_here);
 		rules_only_in(best, sorted[i], &e->only_best);
 	}

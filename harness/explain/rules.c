@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "harness/explain/explain.h"
 #include "common/units.h"
+#include "harness/explain/say.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,34 +12,6 @@ static const char *const CLONE_CALLS[] = { "clone", "clone3", "fork", "vfork", N
 static const char *const EPOLL_WAITS[] = { "epoll_wait", "epoll_pwait", "epoll_pwait2", NULL };
 static const char *const URING_ENTERS[] = { "io_uring_enter", NULL };
 static const char *const SLEEPS[] = { "nanosleep", "clock_nanosleep", NULL };
-
-static bool known(double v)
-{
-	return !isnan(v);
-}
-
-static void say(struct finding *o, const char *rule, const char *confidence, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void say(struct finding *o, const char *rule, const char *confidence, const char *fmt, ...)
-{
-	va_list ap;
-
-	snprintf(o->rule, sizeof(o->rule), "%s", rule);
-	snprintf(o->confidence, sizeof(o->confidence), "%s", confidence);
-	va_start(ap, fmt);
-	vsnprintf(o->text, sizeof(o->text), fmt, ap);
-	va_end(ap);
-}
-
-static void cite(struct finding *o, const char *name, double value)
-{
-	if (o->nevidence < EVIDENCE_MAX) {
-		struct evidence *e = &o->ev[o->nevidence++];
-
-		snprintf(e->name, sizeof(e->name), "%s", name);
-		e->value = value;
-	}
-}
 
 /* ---- the rules: each fills o and returns true when its cause shows ---- */
 
@@ -204,6 +177,9 @@ static bool wakeup_per_request(const struct figures *f, struct finding *o)
 	return true;
 }
 
+/* requests per wait that make a call a batch */
+#define BATCHED 1.5
+
 static bool batching(const struct figures *f, struct finding *o, const char *rule,
 		     const char *const calls_of[], const char *call)
 {
@@ -214,10 +190,23 @@ static bool batching(const struct figures *f, struct finding *o, const char *rul
 
 	if (!known(calls) || calls <= 0)
 		return false;
-	say(o, rule, "high",
-	    "%.1f requests per %s call (%s calls): one call serves every connection that is "
-	    "ready; %.1f syscalls per request in all",
-	    per_call, call, fmt_count(n, 32, calls), sys);
+	/* what one call does depends on how many requests it finds ready */
+	if (per_call >= BATCHED)
+		say(o, rule, "high",
+		    "%.1f requests per %s call (%s calls): one call serves every connection "
+		    "that is ready; %.1f syscalls per request in all",
+		    per_call, call, fmt_count(n, 32, calls), sys);
+	else if (per_call >= 1)
+		say(o, rule, "high",
+		    "%.1f requests per %s call (%s calls): requests come about one at a time, so "
+		    "a call has little to batch; %.1f syscalls per request in all",
+		    per_call, call, fmt_count(n, 32, calls), sys);
+	else
+		say(o, rule, "high",
+		    "%.1f requests per %s call (%s calls): more calls than requests, the loop "
+		    "also wakes for what is not a request (a new connection, a close, a send "
+		    "that did not finish); %.1f syscalls per request in all",
+		    per_call, call, fmt_count(n, 32, calls), sys);
 	cite(o, "requests_per_call", per_call);
 	cite(o, "calls", calls);
 	cite(o, "syscalls_per_request", sys);
@@ -329,7 +318,9 @@ static bool cpu_idle(const struct figures *f, struct finding *o)
 	double busy = cpu_busy_share(f), load = load_busy_share(f);
 	char b[16];
 
-	if (!known(busy) || busy >= 0.5 || f->requests <= 0 || (known(load) && load >= 0.85))
+	/* an open loop or users set the rate themselves: the verdict says so */
+	if (!known(busy) || busy >= 0.5 || f->requests <= 0 || (known(load) && load >= 0.85) ||
+	    known(f->rate_target) || known(f->users))
 		return false;
 	say(o, "cpu_idle", "medium",
 	    "the server's CPU was busy only %s of the run, and the client was not saturated "

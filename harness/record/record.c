@@ -8,6 +8,7 @@
 void record_explain(struct experiment_record *e)
 {
 	e->why.nfindings = explain_experiment(&e->why.fig, e->why.findings, FINDINGS_MAX);
+	explain_verdict(&e->why.fig, &e->why.verdict);
 }
 
 void run_record_rank(struct run_record *r)
@@ -37,8 +38,11 @@ struct experiment_record *experiment_record_new(void)
 {
 	struct experiment_record *e = calloc(1, sizeof(*e));
 
-	if (e)
+	if (e) {
 		figures_init(&e->why.fig);
+		e->server_cpus_busy_s = e->server_cpus_steal_s = e->server_cpus_total_s = NAN;
+		e->load_cpus_busy_s = e->load_cpus_total_s = NAN;
+	}
 	return e;
 }
 

@@ -18,9 +18,10 @@
 #include "harness/record/options.h"
 #include "probes/probes.h"
 
-/* results.json's format: 2 records findings and rankings; before, none
- * was recorded in a form to read back, and they are explained on reading */
-#define RECORD_FORMAT	2
+/* results.json's format: 2 records findings and rankings, 3 verdicts too;
+ * what a format did not record is explained on reading */
+#define RECORD_FORMAT	3
+#define FORMAT_FINDINGS 2 /* the first to record findings and rankings */
 #define RECORD_MAX_ARGS 24
 
 /* One model under one scenario. */
@@ -45,6 +46,10 @@ struct experiment_record {
 	struct probes_stats stats;
 	double cpu_us, cpu_user_us, cpu_system_us; /* the server's cgroup */
 	double load_cpu_us;			   /* the load generator's threads */
+	/* the server's and the load's CPUs as /proc/stat saw them, whoever ran
+	 * there (seconds): busy with anything, stolen by the hypervisor, in all */
+	double server_cpus_busy_s, server_cpus_steal_s, server_cpus_total_s;
+	double load_cpus_busy_s, load_cpus_total_s;
 	/* 0, or why the measurements cannot be printed again (-ENODATA: read
 	 * from a results.json that did not keep the latency histograms) */
 	int unprintable;
@@ -65,7 +70,7 @@ struct run_record {
 	struct ranking rankings[RUN_MAX]; /* in the catalog's order of scenarios */
 };
 
-/* Its findings, from its figures: the one place the rules are applied. */
+/* Its verdict and findings, from its figures: the one place the rules are applied. */
 void record_explain(struct experiment_record *e);
 /* Each scenario's ranking, from its experiments' figures and findings. */
 void run_record_rank(struct run_record *r);

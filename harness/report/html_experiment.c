@@ -431,7 +431,9 @@ static void findings(struct report *r, const struct explanation *why)
 	FILE *f = r->f;
 	char buf[48];
 
-	fputs("<aside class=\"why\"><h4>Why</h4>\n", f);
+	fputs("<aside class=\"why\"><h4>Why</h4>\n<p class=\"verdict\"><b>Limited by</b> ", f);
+	report_esc(f, why->verdict.why.text);
+	fputs("</p>\n", f);
 	if (!why->nfindings)
 		fputs("<p>No rule found a cause in the figures measured.</p>\n", f);
 	fputs("<ol>\n", f);

@@ -16,13 +16,13 @@
 
 /* ---------------------------------------------------------------- codecs */
 
-/* {"name": value, ...}: a finding's evidence */
+/* {"name": value, ...}: a finding's evidence; the member is the finding */
 static json_t *evidence_to(const void *m, const void *base)
 {
-	const struct finding *f = base;
+	const struct finding *f = m;
 	json_t *o = json_object();
 
-	(void)m;
+	(void)base;
 	for (int k = 0; o && k < f->nevidence; k++)
 		json_object_set_new(o, f->ev[k].name,
 				    isnan(f->ev[k].value) ? json_null()
@@ -32,11 +32,11 @@ static json_t *evidence_to(const void *m, const void *base)
 
 static int evidence_from(const json_t *j, void *m, void *base)
 {
-	struct finding *f = base;
+	struct finding *f = m;
 	const char *name;
 	json_t *v;
 
-	(void)m;
+	(void)base;
 	if (!json_is_object(j))
 		return -EINVAL;
 	f->nevidence = 0;
@@ -409,9 +409,19 @@ static const struct jm_field finding_fields[] = {
 	JM_STR(struct finding, "rule", rule),
 	JM_STR(struct finding, "confidence", confidence),
 	JM_STR(struct finding, "text", text),
-	JM_CODEC(struct finding, "evidence", ev, evidence_codec),
+	{ JM_FIELD("evidence", 0, JM_CODEC), .codec = &evidence_codec },
 };
 JM_TABLE(finding_table, finding_fields);
+
+static const struct jm_field verdict_fields[] = {
+	JM_STR(struct verdict, "limited_by", why.rule),
+	JM_STR(struct verdict, "confidence", why.confidence),
+	JM_STR(struct verdict, "text", why.text),
+	JM_CODEC(struct verdict, "evidence", why, evidence_codec),
+	JM_DOUBLE(struct verdict, "capacity_rps", capacity_rps),
+	JM_DOUBLE(struct verdict, "measured_rps", measured_rps),
+};
+JM_TABLE(verdict_table, verdict_fields);
 
 static const struct jm_field server_fields[] = {
 	JM_CODEC(struct experiment_record, "argv", argv, argv_codec),
@@ -436,6 +446,12 @@ static const struct jm_field cpu_fields[] = {
 	JM_DOUBLE_IN(struct experiment_record, "user_us", cpu_user_us, 0, CPU_US_MAX),
 	JM_DOUBLE_IN(struct experiment_record, "system_us", cpu_system_us, 0, CPU_US_MAX),
 	JM_DOUBLE_IN(struct experiment_record, "load_us", load_cpu_us, 0, CPU_US_MAX),
+	/* the CPUs themselves, whoever ran there (NAN: recorded before) */
+	JM_DOUBLE_IN(struct experiment_record, "server_cpus_busy_s", server_cpus_busy_s, 0, 1e9),
+	JM_DOUBLE_IN(struct experiment_record, "server_cpus_steal_s", server_cpus_steal_s, 0, 1e9),
+	JM_DOUBLE_IN(struct experiment_record, "server_cpus_total_s", server_cpus_total_s, 0, 1e9),
+	JM_DOUBLE_IN(struct experiment_record, "load_cpus_busy_s", load_cpus_busy_s, 0, 1e9),
+	JM_DOUBLE_IN(struct experiment_record, "load_cpus_total_s", load_cpus_total_s, 0, 1e9),
 };
 JM_TABLE(cpu_table, cpu_fields);
 
@@ -449,6 +465,7 @@ static const struct jm_field experiment_fields[] = {
 	JM_GROUP("cpu", cpu_table),
 	JM_CODEC(struct experiment_record, "probes", probes, probes_codec),
 	JM_CODEC(struct experiment_record, "figures", why.fig, figures_codec),
+	JM_OBJ(struct experiment_record, "verdict", why.verdict, verdict_table),
 	JM_ARRAY(struct experiment_record, "findings", why.findings, why.nfindings, finding_table),
 };
 JM_TABLE(experiment_table, experiment_fields);
@@ -458,6 +475,8 @@ static const struct jm_field entry_fields[] = {
 	JM_DOUBLE(struct ranking_entry, "rps", rps),
 	JM_DOUBLE(struct ranking_entry, "rps_ratio", rps_ratio),
 	JM_DOUBLE(struct ranking_entry, "cpu_ratio", cpu_ratio),
+	JM_BOOL(struct ranking_entry, "tie", tie),
+	JM_DOUBLE(struct ranking_entry, "noise", noise),
 	JM_CODEC(struct ranking_entry, "only_here", only_here, rules_codec),
 	JM_CODEC(struct ranking_entry, "only_best", only_best, rules_codec),
 };
@@ -536,8 +555,11 @@ static int experiment_from_json(const json_t *j, struct experiment_record *e, in
 		e->unprintable = load_result_from_json(json_object_get(j, "load"), &e->load)
 					 ?: probes_from_json(json_object_get(j, "probes"),
 							     &e->probes, &e->stats);
-	if (format < RECORD_FORMAT)
+	/* what its format did not record, explained now */
+	if (format < FORMAT_FINDINGS)
 		record_explain(e);
+	else if (format < RECORD_FORMAT)
+		explain_verdict(&e->why.fig, &e->why.verdict);
 	return 0;
 }
 
@@ -576,7 +598,7 @@ int run_record_from_json(const json_t *j, struct run_record *r, char *why, size_
 			return err;
 		}
 	}
-	if (r->format < RECORD_FORMAT)
+	if (r->format < FORMAT_FINDINGS)
 		run_record_rank(r);
 	return 0;
 }

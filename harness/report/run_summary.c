@@ -51,25 +51,32 @@ static void rule_list(char *buf, size_t len, const struct rule_list *l)
 void ranking_entry_text(char *buf, size_t len, const struct ranking *r, int i)
 {
 	const struct ranking_entry *e = &r->entries[i], *best = &r->entries[0];
-	char worse[512], better[512];
+	char worse[512], better[512], rate[96];
+	int n;
 
 	if (i == 0) {
-		snprintf(buf, len, " fastest, %.0f requests/s", e->rps);
+		snprintf(buf, len, " %s, %.0f requests/s", e->tie ? "fastest, tied" : "fastest",
+			 e->rps);
 		return;
 	}
 	rule_list(worse, sizeof(worse), &e->only_here);
 	rule_list(better, sizeof(better), &e->only_best);
-	if (!e->only_here.n && !e->only_best.n)
-		snprintf(buf, len,
-			 " %.2fx of %s's requests/s at %.2fx its CPU per request; "
-			 "the same rules hold for both: the gap is in degree",
-			 e->rps_ratio, best->model, e->cpu_ratio);
+	/* within the noise it is a tie, whichever came out ahead */
+	if (e->tie)
+		snprintf(rate, sizeof(rate),
+			 "a tie with %s in requests/s (%.2fx, within the "
+			 "noise of ±%.0f%%)",
+			 best->model, e->rps_ratio, 100 * e->noise);
 	else
-		snprintf(buf, len,
-			 " %.2fx of %s's requests/s at %.2fx its CPU per request; "
-			 "only %s shows: %s; only %s shows: %s",
-			 e->rps_ratio, best->model, e->cpu_ratio, e->model, worse, best->model,
-			 better);
+		snprintf(rate, sizeof(rate), "%.2fx of %s's requests/s", e->rps_ratio, best->model);
+	n = snprintf(buf, len, " %s at %.2fx its CPU per request; ", rate, e->cpu_ratio);
+	if (n < 0 || (size_t)n >= len)
+		return;
+	if (!e->only_here.n && !e->only_best.n)
+		snprintf(buf + n, len - n, "the same rules hold for both: the gap is in degree");
+	else
+		snprintf(buf + n, len - n, "only %s shows: %s; only %s shows: %s", e->model, worse,
+			 best->model, better);
 }
 
 void print_ranking(FILE *f, const struct ranking *r)
@@ -104,7 +111,8 @@ void print_run_summary(FILE *f, const struct run_record *r)
 			print_ranking(f, ranking);
 		fprintf(f, "\nwhy:\n");
 		for (int i = 0; i < n; i++) {
-			fprintf(f, "%s:\n", row[i]->why.fig.model);
+			fprintf(f, "%s: ", row[i]->why.fig.model);
+			print_verdict(f, &row[i]->why.verdict);
 			print_findings(f, row[i]->why.findings, row[i]->why.nfindings);
 		}
 	}

@@ -16,6 +16,8 @@ void print_trace_summaries(FILE *f, const struct run_record *r);
 /* The comparison, the ranking and the findings of every scenario. */
 void print_run_summary(FILE *f, const struct run_record *r);
 
+/* "limited by ...": the verdict, one line. */
+void print_verdict(FILE *f, const struct verdict *v);
 /* The findings as the trace summary lists them. */
 void print_findings(FILE *f, const struct finding *fs, int n);
 /* The ranking of one scenario, one line a model. */

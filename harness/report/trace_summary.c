@@ -11,6 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+void print_verdict(FILE *f, const struct verdict *v)
+{
+	fprintf(f, "limited by %s\n", v->why.text);
+}
+
 void print_findings(FILE *f, const struct finding *fs, int n)
 {
 	if (!n) {
@@ -58,6 +63,7 @@ char *trace_summary(const struct experiment_record *e)
 	if (!out)
 		return NULL;
 	fprintf(out, "==== %s · %s ====\n", e->why.fig.model, e->why.fig.scenario);
+	print_verdict(out, &e->why.verdict);
 	if (e->unprintable)
 		fprintf(out, "(no trace summary: %s)\n\n",
 			e->unprintable == -ENODATA ? "recorded without the latency histograms, "

@@ -2,6 +2,7 @@
 #include "harness/run/experiment.h"
 #include "harness/run/progress.h"
 #include "harness/sandbox/cgroup.h"
+#include "harness/sandbox/cpu_times.h"
 #include "harness/sandbox/machine.h"
 #include "harness/sandbox/netns.h"
 #include "harness/sandbox/server_proc.h"
@@ -36,6 +37,9 @@ struct bench {
 	struct load_result load;
 	bool have_load;
 	struct cgroup_cpu cpu0, cpu1;
+	/* the CPUs' own view, whoever ran on them: server's, load's */
+	struct cpu_times server_cpus0, server_cpus1, load_cpus0, load_cpus1;
+	cpu_set_t load_set;
 	double load_cpu_us; /* the harness's own CPU time: the load's threads */
 	json_t *sysctls;
 };
@@ -86,13 +90,17 @@ static int load_cpus_of(const struct run_opts *o, struct bench *b, struct experi
 
 		b->nload_cpus = units_parse_cpus("--load-cpus", o->load_cpus, b->load_cpus,
 						 RUN_MAX_CPUS, why, sizeof(why));
-		return b->nload_cpus > 0 ? 0 : fail(e, b->nload_cpus, "%s", why);
+		if (b->nload_cpus <= 0)
+			return fail(e, b->nload_cpus, "%s", why);
 	}
-	for (int c = 0; c < online && b->nload_cpus < RUN_MAX_CPUS; c++)
+	for (int c = 0; !o->load_cpus[0] && c < online && b->nload_cpus < RUN_MAX_CPUS; c++)
 		if (!CPU_ISSET(c, &b->server_cpus))
 			b->load_cpus[b->nload_cpus++] = c;
 	for (int c = 0; !b->nload_cpus && c < online && c < RUN_MAX_CPUS; c++)
 		b->load_cpus[b->nload_cpus++] = c;
+	CPU_ZERO(&b->load_set);
+	for (int i = 0; i < b->nload_cpus; i++)
+		CPU_SET(b->load_cpus[i], &b->load_set);
 	return 0;
 }
 
@@ -268,6 +276,8 @@ static int measure(struct experiment *e, const struct run_opts *o, struct bench 
 
 	probes_reset(b->probes);
 	cgroup_cpu(&b->cg, &b->cpu0);
+	cpu_times_read(&b->server_cpus, &b->server_cpus0);
+	cpu_times_read(&b->load_set, &b->load_cpus0);
 	b->load_cpu_us = -self_cpu_us();
 	progress.warming_up = false;
 	l.duration_s = o->duration_s;
@@ -275,6 +285,8 @@ static int measure(struct experiment *e, const struct run_opts *o, struct bench 
 	b->have_load = true;
 	b->load_cpu_us += self_cpu_us();
 	cgroup_cpu(&b->cg, &b->cpu1);
+	cpu_times_read(&b->server_cpus, &b->server_cpus1);
+	cpu_times_read(&b->load_set, &b->load_cpus1);
 	probes_read(b->probes, b->stats);
 	if (!o->quiet)
 		progress_done(&progress, &b->load);
@@ -316,6 +328,11 @@ static int record(struct experiment *e, const struct run_opts *o, struct bench *
 	r->cpu_user_us = b->cpu1.user_us - b->cpu0.user_us;
 	r->cpu_system_us = b->cpu1.system_us - b->cpu0.system_us;
 	r->load_cpu_us = b->load_cpu_us;
+	r->server_cpus_busy_s = b->server_cpus1.busy_s - b->server_cpus0.busy_s;
+	r->server_cpus_steal_s = b->server_cpus1.steal_s - b->server_cpus0.steal_s;
+	r->server_cpus_total_s = b->server_cpus1.total_s - b->server_cpus0.total_s;
+	r->load_cpus_busy_s = b->load_cpus1.busy_s - b->load_cpus0.busy_s;
+	r->load_cpus_total_s = b->load_cpus1.total_s - b->load_cpus0.total_s;
 	figures_of(r, o, &r->why.fig);
 	record_explain(r);
 	e->record = r;

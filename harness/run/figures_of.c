@@ -6,11 +6,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Twice the standard error of the whole seconds' rates, as a share of
+ * their mean; NAN when fewer than 3 seconds were whole. */
+static double rate_noise(const struct load_result *l)
+{
+	double sum = 0, sq = 0, mean;
+	unsigned n = 0;
+
+	for (unsigned s = 0; s < l->nseconds; s++)
+		if (l->seconds[s].span_s >= 1) {
+			sum += l->seconds[s].requests;
+			sq += (double)l->seconds[s].requests * l->seconds[s].requests;
+			n++;
+		}
+	if (n < 3 || sum <= 0)
+		return NAN;
+	mean = sum / n;
+	return 2 * sqrt(fmax(sq / n - mean * mean, 0) * n / (n - 1)) / sqrt(n) / mean;
+}
+
 static void load_figures(const struct load_result *l, struct figures *f)
 {
 	f->requests = l->requests;
 	f->rps = l->rate;
+	f->rps_noise = rate_noise(l);
 	f->duration_s = l->duration_s;
+	f->mean_us = l->requests ? histogram_mean(&l->latency) / 1e3 : NAN;
 	f->p50_us = histogram_percentile(&l->latency, 50) / 1e3;
 	f->p99_us = histogram_percentile(&l->latency, 99) / 1e3;
 	f->max_us = l->latency.max / 1e3;
@@ -87,10 +108,22 @@ void figures_of(const struct experiment_record *r, const struct run_opts *o, str
 	f->server_cpus = CPU_COUNT(&r->server_cpus);
 	f->workers = r->model->traits.event_loop ? (o->workers ? o->workers : f->server_cpus) : 1;
 	f->sleep_us = r->scenario->server_sleep_us;
+	if (r->scenario->kind == SCENARIO_RATE)
+		f->rate_target = r->load.rate_target;
+	if (r->scenario->kind == SCENARIO_USERS) {
+		f->users = r->load.users;
+		f->think_mean_s = (o->think_min_s + o->think_max_s) / 2;
+	}
 	load_figures(&r->load, f);
 	f->cpu_us = r->cpu_us;
 	f->load_cpu_us = r->load_cpu_us;
 	f->load_cpus = r->nload_cpus;
+	if (r->server_cpus_total_s > 0) {
+		f->server_cpus_busy = r->server_cpus_busy_s / r->server_cpus_total_s;
+		f->server_cpus_steal = r->server_cpus_steal_s / r->server_cpus_total_s;
+	}
+	if (r->load_cpus_total_s > 0)
+		f->load_cpus_busy = r->load_cpus_busy_s / r->load_cpus_total_s;
 	if (s->have[PROBE_ACCEPT_QUEUE])
 		accept_queue_figures(&s->accept_queue, f);
 	if (s->have[PROBE_SCHED])
