@@ -40,15 +40,15 @@ struct figures {
 	struct traits traits;
 
 	/* how it was run */
-	int connections;   /* concurrent client connections (users too) */
-	bool keep_alive;   /* false: a new connection per request */
-	int backlog;	   /* listen backlog asked for */
-	int somaxconn;	   /* the namespace's cap on it */
-	int workers;	   /* event loops (epoll, io_uring), else 1 */
-	int server_cpus;   /* CPUs the server may run on */
-	double sleep_us;   /* the handler blocks this long per request */
-	double work_us;	   /* the handler burns this much CPU per request */
-	double duration_s; /* of the measured load */
+	int connections;     /* concurrent client connections (users too) */
+	bool keep_alive;     /* false: a new connection per request */
+	int backlog;	     /* listen backlog asked for */
+	int somaxconn;	     /* the namespace's cap on it */
+	int workers;	     /* event loops (epoll, io_uring), else 1 */
+	int server_cpus;     /* CPUs the server may run on */
+	double sleep_us;     /* the handler blocks this long per request */
+	double work_us;	     /* the handler burns this much CPU per request */
+	double duration_s;   /* of the measured load */
 	double rate_target;  /* open loop: the requests/s asked for (else NAN) */
 	double users;	     /* users: how many (else NAN) */
 	double think_mean_s; /* users: their mean think time between requests */
