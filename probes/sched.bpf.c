@@ -16,6 +16,13 @@
  * queued again). At switch-in those give its run-queue latency and its
  * off-CPU time (bcc's offcputime: blocked until running again).
  *
+ * And what the kernel charged the task for each stay: its
+ * se.sum_exec_runtime at switch-out less at switch-in, the time the
+ * cgroup's cpu.stat counts. It is more than the stay: a task woken on an
+ * idle CPU is charged from its wakeup (__schedule skips the clock update
+ * a wakeup just made), so the time the CPU takes to leave idle and switch
+ * to it is the task's too.
+ *
  * The per-CPU counters need no atomics: sched_switch and sched_migrate_task
  * run with interrupts off, fork and exit with preemption off, and no two of
  * them write the same field, so nothing interleaves on one CPU.
@@ -32,6 +39,7 @@
 
 struct times {
 	__u64 on_ns;	 /* went on a CPU; 0: not seen */
+	__u64 sum_on;	 /* its se.sum_exec_runtime then */
 	__u64 off_ns;	 /* blocked */
 	__u64 queued_ns; /* became runnable */
 };
@@ -119,6 +127,8 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 				d = now - t->on_ns;
 				c->oncpu_ns += d;
 				log2_hist_add(&c->oncpu, d);
+				/* update_curr() charged it before this tracepoint */
+				c->charged_ns += prev->se.sum_exec_runtime - t->sum_on;
 			}
 			t->on_ns = 0;
 			if (blocks)
@@ -143,6 +153,7 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 		}
 		t->queued_ns = t->off_ns = 0;
 		t->on_ns = now;
+		t->sum_on = next->se.sum_exec_runtime;
 	}
 	return 0;
 }

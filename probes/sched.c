@@ -146,6 +146,7 @@ int sched_probe_read(void *probe, void *out)
 		s->voluntary += v->voluntary;
 		s->involuntary += v->involuntary;
 		s->oncpu_ns += v->oncpu_ns;
+		s->charged_ns += v->charged_ns;
 		s->offcpu_ns += v->offcpu_ns;
 		s->runq_ns += v->runq_ns;
 		s->migrations += v->migrations;
@@ -189,11 +190,17 @@ void sched_stats_print(FILE *f, const void *stats)
 		"  context switches %llu: voluntary %llu (blocked), involuntary %llu (preempted, %.1f%%)\n",
 		(unsigned long long)sw, (unsigned long long)s->voluntary,
 		(unsigned long long)s->involuntary, sw ? 100.0 * s->involuntary / sw : 0.0);
-	fprintf(f, "  on CPU %.3f s, off CPU (blocked) %.3f s", s->oncpu_ns / 1e9,
-		s->offcpu_ns / 1e9);
+	fprintf(f, "  on CPU %.3f s (charged %.3f s), off CPU (blocked) %.3f s", s->oncpu_ns / 1e9,
+		s->charged_ns / 1e9, s->offcpu_ns / 1e9);
 	if (s->have_runq)
 		fprintf(f, ", waiting on a run queue %.3f s", s->runq_ns / 1e9);
 	fprintf(f, "\n");
+	/* the kernel's count (cpu.stat's) against the stays: a wakeup's price */
+	if (s->voluntary && s->charged_ns > s->oncpu_ns * 1.05)
+		fprintf(f,
+			"  charged %.2f us a voluntary switch more than it ran: a woken task is\n"
+			"  charged from its wakeup, leaving idle and switching to it included\n",
+			(s->charged_ns - s->oncpu_ns) / 1e3 / s->voluntary);
 	if (s->have_tasks)
 		fprintf(f,
 			"  created %llu processes and %llu threads; %llu processes and %llu threads exited;\n"
@@ -237,6 +244,7 @@ static const struct jm_field stats_fields[] = {
 	JM_U64(struct sched_stats, "voluntary", voluntary),
 	JM_U64(struct sched_stats, "involuntary", involuntary),
 	JM_U64(struct sched_stats, "oncpu_ns", oncpu_ns),
+	JM_U64(struct sched_stats, "charged_ns", charged_ns),
 	JM_CODEC(struct sched_stats, "oncpu", oncpu, log2_hist_nsecs_json),
 	JM_U64(struct sched_stats, "offcpu_ns", offcpu_ns),
 	JM_CODEC(struct sched_stats, "offcpu", offcpu, log2_hist_nsecs_json),

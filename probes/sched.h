@@ -10,6 +10,7 @@ struct sched_counts {
 	__u64 voluntary;   /* switched out blocking: sleep, I/O, a lock */
 	__u64 involuntary; /* switched out still runnable: preempted */
 	__u64 oncpu_ns;	   /* switch-in to switch-out, summed */
+	__u64 charged_ns;  /* what the kernel charged for those stays (sum_exec_runtime) */
 	__u64 runq_ns;	   /* runnable (woken or preempted) to running, summed */
 	__u64 offcpu_ns;   /* blocked to running again, summed */
 	__u64 migrations;  /* moved to another CPU */

@@ -31,6 +31,7 @@ struct sched_stats {
 	__u64 voluntary;   /* blocked: as voluntary_ctxt_switches in /proc */
 	__u64 involuntary; /* preempted: nonvoluntary_ctxt_switches */
 	__u64 oncpu_ns;	   /* time on a CPU, of stays that ended */
+	__u64 charged_ns;  /* what the kernel charged for them: cpu.stat's time */
 	struct log2_hist oncpu;
 	__u64 offcpu_ns; /* blocked until running again */
 	struct log2_hist offcpu;

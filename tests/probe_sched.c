@@ -339,10 +339,40 @@ out:
 	run_end(&r);
 }
 
+/*
+ * What the kernel charged the target is what its cgroup's cpu.stat counts
+ * (within 2%), however often it sleeps; the stays on a CPU themselves are
+ * less, by the time a woken task is charged before it runs (from its
+ * wakeup: __schedule skips the clock update the wakeup just made).
+ */
+static void charged_matches_cgroup(void)
+{
+	const char *args[] = { "--cpu", "0", "--hold", "sleep", "20000", "10", NULL };
+	struct cgroup_cpu c0, c1;
+	double cg_ns, per_wakeup;
+	struct run r;
+
+	test_require_root();
+	if (!run_start(&r, args) || !CHECK(!cgroup_cpu(&r.cg, &c0), "cpu.stat") ||
+	    !run_until_held(&r) || !CHECK(!cgroup_cpu(&r.cg, &c1), "cpu.stat") || !run_read(&r))
+		goto out;
+	cg_ns = (c1.usage_us - c0.usage_us) * 1e3;
+	per_wakeup = (r.s.charged_ns - (double)r.s.oncpu_ns) / r.s.voluntary;
+	fprintf(stderr, "cgroup %.1f ms, charged %.1f ms, on CPU %.1f ms: %.2f us a wakeup\n",
+		cg_ns / 1e6, r.s.charged_ns / 1e6, r.s.oncpu_ns / 1e6, per_wakeup / 1e3);
+	CHECK(near(r.s.charged_ns, cg_ns, 2, 2e5), "charged %.1f ms, cpu.stat %.1f ms",
+	      r.s.charged_ns / 1e6, cg_ns / 1e6);
+	CHECK(r.s.charged_ns >= r.s.oncpu_ns, "charged %.1f ms, less than on CPU %.1f ms",
+	      r.s.charged_ns / 1e6, r.s.oncpu_ns / 1e6);
+out:
+	run_end(&r);
+}
+
 static const struct test_case cases[] = {
 	TEST(voluntary_matches_proc),	 TEST(spinners_on_one_cpu),
 	TEST(lone_sleeper_waits_little), TEST(tasks_created_and_exited),
 	TEST(forked_children_switches),	 TEST(migrations_counted),
+	TEST(charged_matches_cgroup),
 };
 
 TEST_MAIN(cases)
