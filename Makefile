@@ -41,7 +41,7 @@ endif
 
 # ---------------------------------------------------------------- common
 # what the servers, probes, harness, tests and bench share
-COMMON     := units units_parse flags json_map
+COMMON     := units units_parse flags json_map cgroup2
 COMMON_LIB := $(OBJ)/libcommon.a
 $(COMMON_LIB): $(patsubst %,$(OBJ)/common/%.o,$(COMMON))
 	$(call msg,AR,$@)
@@ -214,7 +214,7 @@ TEST_BINS := $(addprefix $(OUTPUT)/tests/,$(TESTS))
 
 # the tests start servers and cgroups as the harness does, with its code
 $(TEST_LIB): $(patsubst %,$(OBJ)/tests/lib/%.o,$(TESTLIB)) \
-	$(patsubst %,$(OBJ)/harness/sandbox/%.o,server_proc cgroup)
+	$(patsubst %,$(OBJ)/harness/sandbox/%.o,server_proc cgroup) $(OBJ)/common/cgroup2.o
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
