@@ -190,7 +190,7 @@ TESTS    += layout
 TESTS    += format
 TESTS    += vagrant
 TESTS    += probe_accept_queue probe_io_uring
-TESTS    += probe_syscalls probe_sched probes
+TESTS    += probe_syscalls probe_sched probes probe_page_faults
 LOAD_UNIT_TESTS := histogram http_response timer_heap load_target
 LOAD_RUN_TESTS  := load_errors load_accuracy load_users
 TESTS    += $(LOAD_UNIT_TESTS) $(LOAD_RUN_TESTS) load_cli
@@ -264,11 +264,14 @@ $(addprefix $(OUTPUT)/tests/,$(LOAD_RUN_TESTS)): LDLIBS += $(HARNESS_LIBS)
 $(OUTPUT)/tests/load_cli: LDLIBS += -ljansson
 $(OUTPUT)/tests/load_cli: | $(HARNESS_BIN)
 
-# syscalls and sched probes, and all probes together: against build/workload
-# (tests/workload.c), programs of known answer any probe test may start
-PROBE_TESTS := probe_syscalls probe_sched probes
+# syscalls, sched and page_faults probes, and all probes together: against
+# build/workload (tests/workload.c), programs of known answer any probe test
+# may start
+PROBE_TESTS := probe_syscalls probe_sched probes probe_page_faults
 $(addprefix $(OUTPUT)/tests/,$(PROBE_TESTS)): $(PROBE_LIB) $(COMMON_LIB) | $(OUTPUT)/workload
 $(addprefix $(OUTPUT)/tests/,$(PROBE_TESTS)): LDLIBS += $(HARNESS_LIBS)
+# and real servers under harness run
+$(OUTPUT)/tests/probe_page_faults: | $(HARNESS_BIN) $(SERVER_BINS)
 $(OUTPUT)/workload: $(OBJ)/tests/workload.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -luring $(LDLIBS)
