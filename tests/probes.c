@@ -157,6 +157,7 @@ static void every_probe_runs_here(void)
 	int stats_before = bpf_stats_enabled();
 	struct probes *ps = NULL;
 	__u32 ids[64];
+	bool gone;
 	int n;
 
 	test_require_root();
@@ -174,8 +175,9 @@ static void every_probe_runs_here(void)
 	CHECK(n >= 8, "only %d of our programs loaded", n);
 	probes_destroy(ps);
 	/* the kernel frees a detached program after an RCU grace period */
-	CHECK(WAIT_UNTIL((bpf_progs_list(&after), still_loaded(&after, ids, n) == 0), 10000),
-	      "%d of our programs still loaded", still_loaded(&after, ids, n));
+	/* apart from CHECK, whose message may be evaluated first */
+	gone = WAIT_UNTIL((bpf_progs_list(&after), still_loaded(&after, ids, n) == 0), 10000);
+	CHECK(gone, "%d of our programs still loaded", still_loaded(&after, ids, n));
 	CHECK(bpf_stats_enabled() == stats_before, "BPF statistics %d after, %d before",
 	      bpf_stats_enabled(), stats_before);
 }
