@@ -41,7 +41,7 @@ endif
 
 # ---------------------------------------------------------------- common
 # what the servers, probes, harness, tests and bench share
-COMMON     := units units_parse flags json_map
+COMMON     := units units_parse flags json_map cgroup2
 COMMON_LIB := $(OBJ)/libcommon.a
 $(COMMON_LIB): $(patsubst %,$(OBJ)/common/%.o,$(COMMON))
 	$(call msg,AR,$@)
@@ -75,6 +75,8 @@ PROBE_USER   := hist_print prog_stats
 PROBE_USER   += accept_queue io_uring hist_json stats_json
 PROBES       += syscalls sched
 PROBE_USER   += hooks tracefs syscalls sched probes
+PROBES       += page_faults
+PROBE_USER   += page_faults cgroup_perf
 BPF_OBJS     := $(patsubst %,$(OBJ)/probes/%.bpf.o,$(PROBES))
 SKELS        := $(patsubst %,$(OBJ)/probes/%.skel.h,$(PROBES))
 PROBE_OBJS   := $(patsubst %,$(OBJ)/probes/%.o,$(PROBE_USER))
@@ -188,7 +190,7 @@ TESTS    += layout
 TESTS    += format
 TESTS    += vagrant
 TESTS    += probe_accept_queue probe_io_uring
-TESTS    += probe_syscalls probe_sched probes
+TESTS    += probe_syscalls probe_sched probes probe_page_faults
 LOAD_UNIT_TESTS := histogram http_response timer_heap load_target
 LOAD_RUN_TESTS  := load_errors load_accuracy load_users
 TESTS    += $(LOAD_UNIT_TESTS) $(LOAD_RUN_TESTS) load_cli
@@ -214,7 +216,7 @@ TEST_BINS := $(addprefix $(OUTPUT)/tests/,$(TESTS))
 
 # the tests start servers and cgroups as the harness does, with its code
 $(TEST_LIB): $(patsubst %,$(OBJ)/tests/lib/%.o,$(TESTLIB)) \
-	$(patsubst %,$(OBJ)/harness/sandbox/%.o,server_proc cgroup)
+	$(patsubst %,$(OBJ)/harness/sandbox/%.o,server_proc cgroup) $(OBJ)/common/cgroup2.o
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
@@ -262,11 +264,14 @@ $(addprefix $(OUTPUT)/tests/,$(LOAD_RUN_TESTS)): LDLIBS += $(HARNESS_LIBS)
 $(OUTPUT)/tests/load_cli: LDLIBS += -ljansson
 $(OUTPUT)/tests/load_cli: | $(HARNESS_BIN)
 
-# syscalls and sched probes, and all probes together: against build/workload
-# (tests/workload.c), programs of known answer any probe test may start
-PROBE_TESTS := probe_syscalls probe_sched probes
+# syscalls, sched and page_faults probes, and all probes together: against
+# build/workload (tests/workload.c), programs of known answer any probe test
+# may start
+PROBE_TESTS := probe_syscalls probe_sched probes probe_page_faults
 $(addprefix $(OUTPUT)/tests/,$(PROBE_TESTS)): $(PROBE_LIB) $(COMMON_LIB) | $(OUTPUT)/workload
 $(addprefix $(OUTPUT)/tests/,$(PROBE_TESTS)): LDLIBS += $(HARNESS_LIBS)
+# and real servers under harness run
+$(OUTPUT)/tests/probe_page_faults: | $(HARNESS_BIN) $(SERVER_BINS)
 $(OUTPUT)/workload: $(OBJ)/tests/workload.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -luring $(LDLIBS)

@@ -143,6 +143,7 @@ struct measure {
 	__u64 requests;
 	struct prog_cost cost[PROBE_KINDS];
 	double syscalls_per_req, switches_per_req; /* the server's, as probed */
+	double faults_per_req;
 };
 
 static struct probes_stats stats; /* big: not on the stack */
@@ -255,6 +256,7 @@ static int measure(const char *url, const struct cgroup *cg, pid_t server, enum 
 			m->switches_per_req =
 				(double)(stats.sched.voluntary + stats.sched.involuntary) /
 				m->requests;
+			m->faults_per_req = (double)stats.page_faults.faults / m->requests;
 		}
 	}
 out:
@@ -310,9 +312,11 @@ static void report(struct measure m[][MODES])
 	for (int i = 0; i < n; i++) {
 		rps[0][i] = m[i][WITH].syscalls_per_req;
 		rps[1][i] = m[i][WITH].switches_per_req;
+		rps[2][i] = m[i][WITH].faults_per_req;
 	}
-	printf("the server per request: %.2f syscalls, %.3f context switches (as probed)\n",
-	       median(rps[0], n), median(rps[1], n));
+	printf("the server per request: %.2f syscalls, %.3f context switches, %.4f page faults "
+	       "(as probed)\n",
+	       median(rps[0], n), median(rps[1], n), median(rps[2], n));
 
 	printf("\n%-14s %10s %10s %10s %12s\n", "probe", "runs/req", "ns/run", "ns/req", "runs/s");
 	for (int p = 0; p <= PROBE_KINDS; p++) {

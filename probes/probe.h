@@ -56,7 +56,8 @@ struct probe_ops {
 	void (*print)(FILE *f, const void *stats);
 	json_t *(*to_json)(const void *stats);
 	int (*from_json)(const json_t *j, void *stats);
-	size_t cost, why; /* offsets of stats.cost and stats.why */
+	size_t cost, why;	 /* offsets of stats.cost and stats.why */
+	bool counts_without_btf; /* has a way without BPF: opened even without BTF */
 };
 
 #endif

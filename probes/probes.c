@@ -19,6 +19,8 @@ static const struct {
 	[PROBE_ACCEPT_QUEUE] = { &accept_queue_probe_ops,
 				 offsetof(struct probes_stats, accept_queue) },
 	[PROBE_IO_URING] = { &io_uring_probe_ops, offsetof(struct probes_stats, io_uring) },
+	[PROBE_PAGE_FAULTS] = { &page_faults_probe_ops,
+				offsetof(struct probes_stats, page_faults) },
 };
 
 /*
@@ -53,6 +55,12 @@ static const struct probe_hook hooks[PROBE_KINDS][8] = {
 		  "completions and their latency", true },
 		{ "tp_btf/io_uring_queue_async_work", NULL, "requests punted to io-wq", false },
 		{ "tp_btf/io_uring_cqring_wait", NULL, "waits in io_uring_enter", false },
+	},
+	[PROBE_PAGE_FAULTS] = {
+		/* both, or the cgroup's perf counter of every fault (the total) */
+		{ "tp_btf/page_fault_user", NULL, "page faults in user mode, by task (x86)", false },
+		{ "tp_btf/page_fault_kernel", NULL, "page faults in the kernel, by task (x86)",
+		  false },
 	},
 };
 
@@ -97,7 +105,8 @@ int probes_open(struct probes **out, const struct probe_target *t, const struct 
 	ps = calloc(1, sizeof(*ps));
 	if (!ps)
 		return -ENOMEM;
-	/* every probe is CO-RE: without the kernel's BTF none can load */
+	/* every probe is CO-RE: without the kernel's BTF none can load, but
+	 * one that can count another way still opens, and says how */
 	if (!hooks_btf())
 		snprintf(nobtf, sizeof(nobtf),
 			 "no kernel BTF at %s (kernel built without CONFIG_DEBUG_INFO_BTF): "
@@ -117,7 +126,7 @@ int probes_open(struct probes **out, const struct probe_target *t, const struct 
 			unavailable(ps, k, 0, "not asked for");
 			continue;
 		}
-		if (nobtf[0]) {
+		if (nobtf[0] && !table[k].ops->counts_without_btf) {
 			unavailable(ps, k, -ENOENT, nobtf);
 			continue;
 		}
@@ -299,6 +308,11 @@ int probes_from_json(const json_t *j, struct probes *ps, struct probes_stats *s)
 
 		st->name = table[k].ops->name;
 		st->yields = table[k].ops->yields;
+		if (!p) {
+			snprintf(st->why, sizeof(st->why),
+				 "not in this record (written before the %s probe)", st->name);
+			continue;
+		}
 		if (!json_is_object(p))
 			return -EINVAL;
 		if (json_is_true(json_object_get(p, "available"))) {

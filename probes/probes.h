@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include "probes/accept_queue_probe.h"
 #include "probes/io_uring_probe.h"
+#include "probes/page_faults_probe.h"
 #include "probes/probe.h"
 #include "probes/sched_probe.h"
 #include "probes/syscalls_probe.h"
@@ -33,6 +34,7 @@ enum probe_kind {
 	PROBE_SCHED,
 	PROBE_ACCEPT_QUEUE,
 	PROBE_IO_URING,
+	PROBE_PAGE_FAULTS,
 	PROBE_KINDS,
 };
 
@@ -65,6 +67,7 @@ struct probes_stats {
 	struct sched_stats sched;
 	struct accept_queue_stats accept_queue;
 	struct io_uring_stats io_uring;
+	struct page_faults_stats page_faults;
 };
 
 /* 0 or -ENOMEM; *ps is set either way on success. opts may be NULL. */
@@ -108,7 +111,8 @@ json_t *probes_to_json(const struct probes *ps, const struct probes_stats *s);
 /*
  * The inverse, for printing a run again from results.json: ps gets each
  * probe's status (available, or why not) and no probe, s what they
- * measured. 0, or -EINVAL when j is not such a record.
+ * measured; a probe the record does not name (one older than the probe)
+ * is unavailable, and says so. 0, or -EINVAL when j is not such a record.
  */
 int probes_from_json(const json_t *j, struct probes *ps, struct probes_stats *s);
 

@@ -138,6 +138,7 @@ static void run_all_quick(void)
 	struct bpf_progs before, after;
 	long long t0 = now_ms();
 	pid_t pid = 0;
+	bool gone;
 	int rc;
 
 	bpf_progs_list(&before);
@@ -153,8 +154,10 @@ static void run_all_quick(void)
 	}
 	CHECK(file_nonempty(run_dir(), "summary.txt"), "summary.txt written");
 	/* programs are freed once their last fd closes, after an RCU grace period */
-	CHECK(WAIT_UNTIL((bpf_progs_list(&after), bpf_progs_new(&before, &after) == 0), 3000),
-	      "%d BPF programs left loaded", bpf_progs_new(&before, &after));
+	/* waited for apart: a function's arguments (CHECK's message too) are
+	 * evaluated in any order, and after must be listed before it is read */
+	gone = WAIT_UNTIL((bpf_progs_list(&after), bpf_progs_new(&before, &after) == 0), 3000);
+	CHECK(gone, "%d BPF programs left loaded", bpf_progs_new(&before, &after));
 	CHECK(servers_left(pid) == 0, "no server left running");
 }
 
@@ -432,6 +435,7 @@ static void sigint_stops_cleanly(void)
 	char dir[160];
 	struct bpf_progs before, during, after;
 	pid_t pid;
+	bool gone;
 	int status = 0;
 
 	snprintf(dir, sizeof(dir), "%s-sigint", run_dir());
@@ -452,8 +456,8 @@ static void sigint_stops_cleanly(void)
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 130,
 	      "exit status 130 after SIGINT (status %#x)", status);
 	CHECK(WAIT_UNTIL(servers_left(pid) == 0, 5000), "no server left running");
-	CHECK(WAIT_UNTIL((bpf_progs_list(&after), bpf_progs_new(&before, &after) == 0), 3000),
-	      "%d BPF programs left loaded", bpf_progs_new(&before, &after));
+	gone = WAIT_UNTIL((bpf_progs_list(&after), bpf_progs_new(&before, &after) == 0), 3000);
+	CHECK(gone, "%d BPF programs left loaded", bpf_progs_new(&before, &after));
 	CHECK(file_nonempty(dir, "results.json"), "what was finished is written");
 	rm_rf(dir);
 }

@@ -114,7 +114,7 @@ static int ours_loaded(const struct bpf_progs *before, const struct bpf_progs *n
 		"sched_switch",	   "sched_wakeup",    "sched_wakeup_new", "sched_process_f",
 		"sched_process_e", "sched_migrate_t", "enqueue",	  "sample",
 		"submit",	   "complete_btf",    "complete_tp",	  "punt",
-		"cq_wait",
+		"cq_wait",	   "page_fault_user", "page_fault_kern",
 	};
 	int n = 0;
 
@@ -157,6 +157,7 @@ static void every_probe_runs_here(void)
 	int stats_before = bpf_stats_enabled();
 	struct probes *ps = NULL;
 	__u32 ids[64];
+	bool gone;
 	int n;
 
 	test_require_root();
@@ -174,8 +175,9 @@ static void every_probe_runs_here(void)
 	CHECK(n >= 8, "only %d of our programs loaded", n);
 	probes_destroy(ps);
 	/* the kernel frees a detached program after an RCU grace period */
-	CHECK(WAIT_UNTIL((bpf_progs_list(&after), still_loaded(&after, ids, n) == 0), 10000),
-	      "%d of our programs still loaded", still_loaded(&after, ids, n));
+	/* apart from CHECK, whose message may be evaluated first */
+	gone = WAIT_UNTIL((bpf_progs_list(&after), still_loaded(&after, ids, n) == 0), 10000);
+	CHECK(gone, "%d of our programs still loaded", still_loaded(&after, ids, n));
 	CHECK(bpf_stats_enabled() == stats_before, "BPF statistics %d after, %d before",
 	      bpf_stats_enabled(), stats_before);
 }
@@ -184,10 +186,9 @@ static void every_probe_runs_here(void)
 static void hook_table_matches_programs(void)
 {
 	static const char *const objs[PROBE_KINDS] = {
-		[PROBE_SYSCALLS] = "syscalls",
-		[PROBE_SCHED] = "sched",
-		[PROBE_ACCEPT_QUEUE] = "accept_queue",
-		[PROBE_IO_URING] = "io_uring",
+		[PROBE_SYSCALLS] = "syscalls",	       [PROBE_SCHED] = "sched",
+		[PROBE_ACCEPT_QUEUE] = "accept_queue", [PROBE_IO_URING] = "io_uring",
+		[PROBE_PAGE_FAULTS] = "page_faults",
 	};
 
 	libbpf_set_print(NULL);
@@ -235,6 +236,8 @@ static void not_root_is_explained(void)
 	probes_destroy(ps);
 }
 
+/* Without BTF no BPF probe loads; page_faults counts with the cgroup's
+ * perf counter alone, and says what it goes without. */
 static void no_btf_is_explained(void)
 {
 	struct probe_target self = { .cgroup_id = 1, .pid = getpid() };
@@ -244,8 +247,21 @@ static void no_btf_is_explained(void)
 	hooks_env.btf_path = "/nonexistent/vmlinux";
 	if (!CHECK(probes_open(&ps, &self, NULL) == 0, "open must not fail"))
 		return;
-	every(ps, false, "no kernel BTF at /nonexistent/vmlinux");
-	probes_read(ps, &stats);
+	probes_attach(ps);
+	for (int k = 0; k < PROBE_KINDS; k++) {
+		const struct probe_status *st = &ps->status[k];
+
+		if (k == PROBE_PAGE_FAULTS)
+			CHECK(st->available, "page_faults unavailable without BTF: %s", st->why);
+		else
+			CHECK(!st->available &&
+				      strstr(st->why, "no kernel BTF at /nonexistent/vmlinux"),
+			      "%s without BTF: %s", st->name, st->why);
+	}
+	CHECK(probes_read(ps, &stats) == 0, "read");
+	CHECK(!stats.page_faults.have_split &&
+		      strstr(probes_lacks(&stats, PROBE_PAGE_FAULTS), "no kernel BTF"),
+	      "page_faults lacks: '%s'", probes_lacks(&stats, PROBE_PAGE_FAULTS));
 	probes_print(stderr, ps, &stats);
 	probes_destroy(ps);
 }

@@ -285,10 +285,16 @@ static void record_round_trip(void)
 				seen[k] |= s->accept_queue.have_samples &&
 					   s->accept_queue.series_len > 0;
 				break;
-			default:
+			case PROBE_IO_URING:
 				err = io_uring_stats_from_json(p, &s->io_uring);
 				again = io_uring_stats_to_json(&s->io_uring);
 				seen[k] |= s->io_uring.submitted > 0;
+				break;
+			default:
+				err = page_faults_stats_from_json(p, &s->page_faults);
+				again = page_faults_stats_to_json(&s->page_faults);
+				seen[k] |= s->page_faults.have_split &&
+					   s->page_faults.have_minor_major;
 				break;
 			}
 			snprintf(what, sizeof(what), "%s: %s", model, probe_name(k));

@@ -8,7 +8,10 @@
  *
  * Between the byte and the exit it makes exactly the syscalls its steps
  * name, plus those of starting and ending its threads or processes, and
- * of --report (one write). tests/lib/workload.h starts it in a cgroup.
+ * of --report (one write); and the page faults they name (touch, mapfile),
+ * plus a few of its own (a fork's copies on write, stdio's buffer), which
+ * --report counts as getrusage() does. tests/lib/workload.h starts it in a
+ * cgroup.
  */
 #include "common/clock.h"
 
@@ -41,7 +44,9 @@ enum step_kind {
 	SPIN,
 	MIX,
 	HOP,
-	NOP
+	NOP,
+	TOUCH,
+	MAPFILE
 };
 
 struct step {
@@ -58,6 +63,8 @@ static struct env {
 static int devnull = -1, devzero = -1;
 /* every worker and main meet here once the steps are done (--hold) */
 static pthread_barrier_t *done;
+/* main's own counts when it was told to go: --report gives what came after */
+static struct rusage at_go;
 
 const char *argp_program_version = "workload 1";
 static const char doc[] = "Programs whose answer is known, for the probe tests.\n\n"
@@ -72,7 +79,10 @@ static const char doc[] = "Programs whose answer is known, for the probe tests.\
 			  "  mix N         N rounds of getppid, getpid, write, read, lseek,\n"
 			  "                openat+close, sched_yield, nanosleep(0)\n"
 			  "  hop N         move to the other of CPUs 0 and 1, N times\n"
-			  "  nop N         N io_uring NOPs, each submitted and waited for\n\n"
+			  "  nop N         N io_uring NOPs, each submitted and waited for\n"
+			  "  touch N       write to N fresh pages: N minor faults\n"
+			  "  mapfile N     read N pages of a file not in the page cache\n"
+			  "                through a mapping: major faults\n\n"
 			  "EXAMPLES:\n"
 			  "  workload getppid 1000 write 1000\n"
 			  "  workload --threads 2 --cpu 1 --hold spin 1000\n"
@@ -83,7 +93,8 @@ static const struct argp_option opts[] = {
 	{ "procs", 'p', "N", 0, "run the steps in N forked processes (main waits)", 0 },
 	{ "cpu", 'c', "CPU", 0, "pin every worker to this CPU", 0 },
 	{ "hold", 'H', NULL, 0, "when done, print \"done\" and stay until stdin closes", 0 },
-	{ "report", 'r', NULL, 0, "when done, print the context switches getrusage() counts", 0 },
+	{ "report", 'r', NULL, 0,
+	  "when done, print the context switches and page faults getrusage() counts", 0 },
 	{ "fifo", 'f', NULL, 0,
 	  "run as SCHED_FIFO (root): woken, run at once, whatever else is busy", 0 },
 	{},
@@ -110,7 +121,8 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	} kinds[] = {
 		{ "getppid", GETPPID, 1 }, { "write", WRITE, 1 }, { "sleep", SLEEP, 2 },
 		{ "yield", YIELD, 1 },	   { "spin", SPIN, 1 },	  { "mix", MIX, 1 },
-		{ "hop", HOP, 1 },	   { "nop", NOP, 1 },
+		{ "hop", HOP, 1 },	   { "nop", NOP, 1 },	  { "touch", TOUCH, 1 },
+		{ "mapfile", MAPFILE, 1 },
 	};
 
 	switch (key) {
@@ -170,6 +182,47 @@ static void nap(long us)
 	struct timespec ts = { us / 1000000, us % 1000000 * 1000 };
 
 	nanosleep(&ts, NULL);
+}
+
+/* n pages of anonymous memory, never touched: no huge page, whatever
+ * transparent_hugepage says, so that each page is one fault. */
+static char *fresh_pages(long n, long page)
+{
+	char *m = mmap(NULL, n * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (m == MAP_FAILED || madvise(m, n * page, MADV_NOHUGEPAGE))
+		exit(1);
+	return m;
+}
+
+/*
+ * n pages of a file (in /var/tmp, unlinked at once), written, synced and
+ * dropped from the page cache, then mapped and read a byte a page: with
+ * read-ahead off (MADV_RANDOM) each page is read by its own major fault.
+ */
+static long map_file(long n, long page)
+{
+	char path[] = "/var/tmp/workload-XXXXXX", buf[4096];
+	int fd = mkstemp(path);
+	volatile char sum = 0;
+	char *m;
+
+	if (fd < 0 || unlink(path) || page > (long)sizeof(buf))
+		exit(1);
+	memset(buf, 'x', sizeof(buf));
+	for (long k = 0; k < n; k++)
+		if (write(fd, buf, page) != page)
+			exit(1);
+	if (fsync(fd) || posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED))
+		exit(1);
+	m = mmap(NULL, n * page, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (m == MAP_FAILED || madvise(m, n * page, MADV_RANDOM))
+		exit(1);
+	for (long k = 0; k < n; k++)
+		sum += m[k * page];
+	munmap(m, n * page);
+	close(fd);
+	return sum;
 }
 
 static void run_steps(void)
@@ -232,6 +285,18 @@ static void run_steps(void)
 			io_uring_queue_exit(&ring);
 			break;
 		}
+		case TOUCH: {
+			long page = sysconf(_SC_PAGESIZE);
+			char *m = fresh_pages(s->n, page);
+
+			for (long k = 0; k < s->n; k++)
+				m[k * page] = 1;
+			munmap(m, s->n * page);
+			break;
+		}
+		case MAPFILE:
+			map_file(s->n, sysconf(_SC_PAGESIZE));
+			break;
 		case MIX:
 			for (long k = 0; k < s->n; k++) {
 				int fd;
@@ -270,14 +335,19 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
+/* Context switches, main's own and its waited-for children's, since it
+ * started; page faults since it was told to go. */
 static void report(void)
 {
 	struct rusage self, kids;
 
 	getrusage(RUSAGE_SELF, &self);
 	getrusage(RUSAGE_CHILDREN, &kids);
-	printf("done nvcsw=%ld nivcsw=%ld children_nvcsw=%ld children_nivcsw=%ld\n", self.ru_nvcsw,
-	       self.ru_nivcsw, kids.ru_nvcsw, kids.ru_nivcsw);
+	printf("done nvcsw=%ld nivcsw=%ld children_nvcsw=%ld children_nivcsw=%ld "
+	       "minflt=%ld majflt=%ld children_minflt=%ld children_majflt=%ld\n",
+	       self.ru_nvcsw, self.ru_nivcsw, kids.ru_nvcsw, kids.ru_nivcsw,
+	       self.ru_minflt - at_go.ru_minflt, self.ru_majflt - at_go.ru_majflt, kids.ru_minflt,
+	       kids.ru_majflt);
 	fflush(stdout);
 }
 
@@ -324,6 +394,7 @@ int main(int argc, char **argv)
 	}
 	if (read(STDIN_FILENO, &go, 1) != 1)
 		return 1; /* nobody said go */
+	getrusage(RUSAGE_SELF, &at_go);
 
 	if (!workers) {
 		run_steps();

@@ -88,7 +88,9 @@ static void kernel_facts(void)
 	if (hooks_btf())
 		fact("BTF", "yes, %s", hooks_btf_path());
 	else
-		fact("BTF", "no: %s missing (CONFIG_DEBUG_INFO_BTF off): no probe can load",
+		fact("BTF",
+		     "no: %s missing (CONFIG_DEBUG_INFO_BTF off): no probe can load "
+		     "(page_faults counts with perf counters alone)",
 		     hooks_btf_path());
 	err = hook_loadable("tp_btf/sched_switch");
 	if (!err)

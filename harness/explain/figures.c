@@ -22,6 +22,7 @@ void figures_init(struct figures *f)
 	f->migrations = NAN;
 	f->syscalls = NAN;
 	f->uring_sqes = f->uring_cqes = f->uring_punted = f->uring_waits = NAN;
+	f->faults = f->faults_children = f->faults_major = NAN;
 }
 
 const struct syscall_figure *figures_syscall(const struct figures *f, const char *name)

@@ -90,6 +90,11 @@ struct figures {
 
 	/* io_uring */
 	double uring_sqes, uring_cqes, uring_punted, uring_waits;
+
+	/* page faults */
+	double faults;		/* every one the server took */
+	double faults_children; /* ... in processes other than its own (fork's) */
+	double faults_major;	/* ... that read a page (a file, swap) */
 };
 
 /* Every figure NAN or zero, ready to fill. */

@@ -89,6 +89,9 @@ static const struct jm_field figures_fields[] = {
 	D(uring_cqes),
 	D(uring_punted),
 	D(uring_waits),
+	D(faults),
+	D(faults_children),
+	D(faults_major),
 	JM_ARRAY(struct figures, "syscalls_by_time", sys, nsyscalls, syscall_table),
 };
 #undef D

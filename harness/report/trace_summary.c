@@ -26,6 +26,23 @@ void print_findings(FILE *f, const struct finding *fs, int n)
 		fprintf(f, "  - [%s] %s\n", fs[i].confidence, fs[i].text);
 }
 
+/* The server's page faults per request, when they were measured. */
+static void print_faults(FILE *out, const struct figures *f)
+{
+	double n = per_request(f, f->faults);
+
+	if (isnan(n))
+		return;
+	fprintf(out, "page faults per request%s: %.2f", f->keep_alive ? "" : " (a connection each)",
+		n);
+	if (f->faults_children > 0)
+		fprintf(out, ", %.2f of them in child processes",
+			per_request(f, f->faults_children));
+	if (!isnan(f->faults_major))
+		fprintf(out, "; major %.3f", per_request(f, f->faults_major));
+	fprintf(out, "\n");
+}
+
 static void print_measured(FILE *out, const struct experiment_record *e)
 {
 	const struct figures *f = &e->why.fig;
@@ -43,10 +60,12 @@ static void print_measured(FILE *out, const struct experiment_record *e)
 	load_result_print(out, &e->load);
 	fprintf(out,
 		"\nserver CPU time (its cgroup): %s (user %s, system %s): %s per request, "
-		"%.0f%% of %d CPU(s); the load generator's: %.0f%% of %d CPU(s)\n\n",
+		"%.0f%% of %d CPU(s); the load generator's: %.0f%% of %d CPU(s)\n",
 		fmt_us(a, 32, e->cpu_us), fmt_us(b, 32, e->cpu_user_us),
 		fmt_us(c, 32, e->cpu_system_us), fmt_us(d, 32, cpu_us_per_request(f)),
 		100 * cpu_busy_share(f), f->server_cpus, 100 * load_busy_share(f), f->load_cpus);
+	print_faults(out, f);
+	fprintf(out, "\n");
 	probes_print(out, &e->probes, &e->stats);
 	probes_print_cost(out, &e->probes, &e->stats);
 	fprintf(out, "\nwhy:\n");

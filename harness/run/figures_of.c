@@ -91,6 +91,15 @@ static void syscalls_figures(const struct syscalls_stats *s, struct figures *f)
 	}
 }
 
+static void page_faults_figures(const struct page_faults_stats *p, struct figures *f)
+{
+	f->faults = p->faults;
+	if (p->have_split)
+		f->faults_children = p->children.user + p->children.kernel;
+	if (p->have_minor_major)
+		f->faults_major = p->major;
+}
+
 void figures_of(const struct experiment_record *r, const struct run_opts *o, struct figures *f)
 {
 	const struct probes_stats *s = &r->stats;
@@ -130,4 +139,6 @@ void figures_of(const struct experiment_record *r, const struct run_opts *o, str
 		sched_figures(&s->sched, f);
 	if (s->have[PROBE_SYSCALLS])
 		syscalls_figures(&s->syscalls, f);
+	if (s->have[PROBE_PAGE_FAULTS])
+		page_faults_figures(&s->page_faults, f);
 }

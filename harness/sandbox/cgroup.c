@@ -4,7 +4,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <mntent.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -14,24 +13,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-int cgroup2_root(char *buf, size_t len)
-{
-	struct mntent *m;
-	FILE *f = setmntent("/proc/self/mounts", "r");
-	int err = -ENOENT;
-
-	if (!f)
-		return -errno;
-	while ((m = getmntent(f)))
-		if (!strcmp(m->mnt_type, "cgroup2")) {
-			snprintf(buf, len, "%s", m->mnt_dir);
-			err = 0;
-			break;
-		}
-	endmntent(f);
-	return err;
-}
 
 /*
  * whyserve/ under the cgroup2 root, opened and locked: creating a cgroup

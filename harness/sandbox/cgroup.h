@@ -4,6 +4,8 @@
 #ifndef WHYSERVE_HARNESS_CGROUP_H
 #define WHYSERVE_HARNESS_CGROUP_H
 
+#include "common/cgroup2.h"
+
 #include <linux/types.h>
 #include <sys/types.h>
 
@@ -17,9 +19,6 @@ struct cgroup_cpu {
 	__u64 usage_us, user_us, system_us;
 };
 
-/* Where cgroup2 is mounted (/sys/fs/cgroup, or /sys/fs/cgroup/unified on
- * hybrid systems). 0 or -ENOENT when there is none. */
-int cgroup2_root(char *buf, size_t len);
 /* Creates <root>/whyserve/<name>-<pid> (name: what runs in it), locked as
  * ours until destroyed or until we die. 0 or -errno. */
 int cgroup_create(struct cgroup *cg, const char *name);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -236,6 +237,24 @@ int workload_all_blocked(const struct workload *w)
 	int err = for_each_task(w->pid, "stat", count_running, &running, &unused);
 
 	return !err && running == 0;
+}
+
+int workload_waits_for_go(const struct workload *w)
+{
+	unsigned long long fd;
+	char path[64];
+	long nr = -1;
+	FILE *f;
+	int n;
+
+	/* "0 0x0 0x7ffc... 0x1 ...": the syscall it is in and its arguments */
+	snprintf(path, sizeof(path), "/proc/%d/syscall", w->pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	n = fscanf(f, "%ld %llx", &nr, &fd);
+	fclose(f);
+	return n == 2 && nr == SYS_read && fd == STDIN_FILENO && workload_all_blocked(w);
 }
 
 static int add_migrations(FILE *f, __u64 *migrations, __u64 *unused)

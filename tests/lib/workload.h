@@ -39,6 +39,9 @@ void workload_stop(struct workload *w);
 
 /* Every task of it blocked (state S or D), none running or runnable? */
 int workload_all_blocked(const struct workload *w);
+/* Its main thread blocked reading stdin, waiting for workload_go(): done
+ * starting (exec, the loader, its set-up), nothing done yet of its steps. */
+int workload_waits_for_go(const struct workload *w);
 
 /* Context switches of every thread of pid, from /proc/PID/task/<tid>/status. */
 int proc_ctxt_switches(pid_t pid, __u64 *voluntary, __u64 *involuntary);
