@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "harness/explain/figures.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void figures_init(struct figures *f)
@@ -23,6 +24,42 @@ void figures_init(struct figures *f)
 	f->syscalls = NAN;
 	f->uring_sqes = f->uring_cqes = f->uring_punted = f->uring_waits = NAN;
 	f->faults = f->faults_children = f->faults_major = NAN;
+	f->oncpu_us = f->charged_us = NAN;
+	f->prof_samples = f->prof_period_us = NAN;
+	for (int k = 0; k < CPU_KINDS; k++)
+		f->prof_us[k] = NAN;
+	f->life_us = f->running_us = f->runnable_us = f->blocked_us = f->blocked_other_us = NAN;
+}
+
+const char *cpu_kind_name(enum cpu_kind k)
+{
+	static const char *const names[CPU_KINDS] = {
+		[CPU_USER] = "user",
+		[CPU_SYSCALL] = "syscalls",
+		[CPU_SOFTIRQ] = "softirq",
+		[CPU_HARDIRQ] = "hardirq",
+		[CPU_FAULT] = "page_faults",
+		[CPU_SWITCH] = "context_switches",
+		[CPU_CREATE] = "task_creation",
+		[CPU_EXIT] = "task_exit",
+		[CPU_BPF] = "probes_bpf",
+		[CPU_KERNEL_OTHER] = "kernel_other",
+	};
+
+	return k < CPU_KINDS ? names[k] : "?";
+}
+
+struct syscall_figure *figures_syscall_add(struct figures *f, const char *name)
+{
+	struct syscall_figure *y = (struct syscall_figure *)figures_syscall(f, name);
+
+	if (y || f->nsyscalls >= FIG_MAX_SYSCALLS)
+		return y;
+	y = &f->sys[f->nsyscalls++];
+	snprintf(y->name, sizeof(y->name), "%s", name);
+	y->calls = y->total_us = y->max_us = NAN;
+	y->oncpu_us = y->blocked_us = NAN;
+	return y;
 }
 
 const struct syscall_figure *figures_syscall(const struct figures *f, const char *name)

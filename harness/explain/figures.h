@@ -32,6 +32,24 @@ struct syscall_figure {
 	double calls;
 	double total_us; /* time inside the call, summed */
 	double max_us;
+	double oncpu_us;   /* on a CPU inside it, sampled (cpu_profile) */
+	double blocked_us; /* off a CPU, blocked inside it (sched) */
+};
+
+/* Where the server's time on a CPU went, by what the CPU was doing when
+ * sampled; each kind's samples times the sampling period. */
+enum cpu_kind {
+	CPU_USER,	  /* the server's own code and its libraries */
+	CPU_SYSCALL,	  /* inside a syscall (by name in sys[].oncpu_us) */
+	CPU_SOFTIRQ,	  /* softirq run on its time: the loopback network stack */
+	CPU_HARDIRQ,	  /* interrupts */
+	CPU_FAULT,	  /* page faults */
+	CPU_SWITCH,	  /* switching tasks: __schedule and what it runs */
+	CPU_CREATE,	  /* creating processes and threads (clone) */
+	CPU_EXIT,	  /* a task's exit and its reaping */
+	CPU_BPF,	  /* the probes' own BPF programs */
+	CPU_KERNEL_OTHER, /* in the kernel, none of the above */
+	CPU_KINDS,
 };
 
 struct figures {
@@ -95,12 +113,32 @@ struct figures {
 	double faults;		/* every one the server took */
 	double faults_children; /* ... in processes other than its own (fork's) */
 	double faults_major;	/* ... that read a page (a file, swap) */
+
+	/* the server's CPU time as the scheduler saw it (sched): time on a
+	 * CPU, and what the kernel charged for it (cpu.stat's measure: more,
+	 * since a woken task is charged from its wakeup) */
+	double oncpu_us, charged_us;
+
+	/* where that time went, sampled (cpu_profile); NAN when not sampled */
+	double prof_samples;   /* samples of the server's tasks */
+	double prof_period_us; /* time a sample stands for */
+	double prof_us[CPU_KINDS];
+
+	/* the server's tasks' time in the window (sched), summed over tasks:
+	 * alive, and of that on a CPU, runnable on a run queue, blocked (by
+	 * syscall in sys[].blocked_us, outside any syscall in blocked_other_us) */
+	double life_us, running_us, runnable_us, blocked_us, blocked_other_us;
 };
+
+/* The name of a CPU kind in results.json and the account ("user", ...). */
+const char *cpu_kind_name(enum cpu_kind k);
 
 /* Every figure NAN or zero, ready to fill. */
 void figures_init(struct figures *f);
 /* A syscall's figures, or NULL when it was not seen (or not measured). */
 const struct syscall_figure *figures_syscall(const struct figures *f, const char *name);
+/* A syscall's figures, found or added with all NAN (NULL: no room left). */
+struct syscall_figure *figures_syscall_add(struct figures *f, const char *name);
 /* Calls of any of the names (NULL-terminated), NAN if syscalls unmeasured. */
 double figures_syscall_calls(const struct figures *f, const char *const names[]);
 double figures_syscall_time_us(const struct figures *f, const char *const names[]);

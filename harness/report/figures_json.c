@@ -27,11 +27,30 @@ static const struct jm_field syscall_fields[] = {
 	JM_DOUBLE_IN(struct syscall_figure, "calls", calls, 0, FIGURE_MAX),
 	JM_DOUBLE_IN(struct syscall_figure, "total_us", total_us, 0, FIGURE_MAX),
 	JM_DOUBLE_IN(struct syscall_figure, "max_us", max_us, 0, FIGURE_MAX),
+	JM_DOUBLE_IN(struct syscall_figure, "oncpu_us", oncpu_us, 0, FIGURE_MAX),
+	JM_DOUBLE_IN(struct syscall_figure, "blocked_us", blocked_us, 0, FIGURE_MAX),
 };
 JM_TABLE(syscall_table, syscall_fields);
 
 /* Every figure, by its name in results.json; NAN (not measured) is null. */
 #define D(m) JM_DOUBLE_IN(struct figures, #m, m, 0, FIGURE_MAX)
+/* the sampled CPU time by kind, an object keyed by cpu_kind_name() */
+#define K(k, name) JM_DOUBLE_IN(struct figures, name, prof_us[k], 0, FIGURE_MAX)
+static const struct jm_field prof_fields[] = {
+	K(CPU_USER, "user"),
+	K(CPU_SYSCALL, "syscalls"),
+	K(CPU_SOFTIRQ, "softirq"),
+	K(CPU_HARDIRQ, "hardirq"),
+	K(CPU_FAULT, "page_faults"),
+	K(CPU_SWITCH, "context_switches"),
+	K(CPU_CREATE, "task_creation"),
+	K(CPU_EXIT, "task_exit"),
+	K(CPU_BPF, "probes_bpf"),
+	K(CPU_KERNEL_OTHER, "kernel_other"),
+};
+#undef K
+JM_TABLE(prof_table, prof_fields);
+
 #define I(m) JM_INT(struct figures, #m, m)
 static const struct jm_field figures_fields[] = {
 	JM_STR(struct figures, "model", model),
@@ -92,6 +111,16 @@ static const struct jm_field figures_fields[] = {
 	D(faults),
 	D(faults_children),
 	D(faults_major),
+	D(oncpu_us),
+	D(charged_us),
+	D(prof_samples),
+	D(prof_period_us),
+	JM_GROUP("prof_us", prof_table),
+	D(life_us),
+	D(running_us),
+	D(runnable_us),
+	D(blocked_us),
+	D(blocked_other_us),
 	JM_ARRAY(struct figures, "syscalls_by_time", sys, nsyscalls, syscall_table),
 };
 #undef D

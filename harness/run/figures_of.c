@@ -67,6 +67,8 @@ static void sched_figures(const struct sched_stats *s, struct figures *f)
 {
 	f->vol_switches = s->voluntary;
 	f->invol_switches = s->involuntary;
+	f->oncpu_us = s->oncpu_ns / 1e3;
+	f->charged_us = s->charged_ns / 1e3;
 	if (s->have_runq)
 		f->runq_p99_us = log2_hist_percentile(&s->runq, 99) / 1e3;
 	if (s->have_tasks) {
@@ -81,14 +83,25 @@ static void syscalls_figures(const struct syscalls_stats *s, struct figures *f)
 {
 	f->syscalls = s->calls;
 	f->nsyscalls = 0;
-	for (int i = 0; i < s->n && f->nsyscalls < FIG_MAX_SYSCALLS; i++) {
-		struct syscall_figure *y = &f->sys[f->nsyscalls++];
+	for (int i = 0; i < s->n; i++) {
+		struct syscall_figure *y = figures_syscall_add(f, s->sys[i].name);
 
-		snprintf(y->name, sizeof(y->name), "%s", s->sys[i].name);
+		if (!y)
+			break;
 		y->calls = s->sys[i].count;
 		y->total_us = s->sys[i].total_ns / 1e3;
 		y->max_us = s->sys[i].max_ns / 1e3;
 	}
+}
+
+static void io_uring_figures(const struct io_uring_stats *u, struct figures *f)
+{
+	f->uring_sqes = u->submitted;
+	f->uring_cqes = u->completed;
+	if (u->have_punts)
+		f->uring_punted = u->punted;
+	if (u->have_waits)
+		f->uring_waits = u->cq_waits;
 }
 
 static void page_faults_figures(const struct page_faults_stats *p, struct figures *f)
@@ -139,6 +152,8 @@ void figures_of(const struct experiment_record *r, const struct run_opts *o, str
 		sched_figures(&s->sched, f);
 	if (s->have[PROBE_SYSCALLS])
 		syscalls_figures(&s->syscalls, f);
+	if (s->have[PROBE_IO_URING])
+		io_uring_figures(&s->io_uring, f);
 	if (s->have[PROBE_PAGE_FAULTS])
 		page_faults_figures(&s->page_faults, f);
 }
