@@ -142,12 +142,12 @@ $(PROBE_LIB): $(PROBE_OBJS)
 # it does not link. tests/layout holds the includes to the same order.
 ROOM_cli     := main cmd_run cmd_report cmd_load cmd_check cmd_list run_options load_flags
 ROOM_run     := run experiment progress figures_of
-ROOM_report  := results out_dir trace_summary run_summary record_json figures_json \
-                html html_experiment html_parts chart svg
+ROOM_report  := results out_dir trace_summary run_summary account_text record_json figures_json \
+                html html_experiment html_accounts html_parts chart svg
 ROOM_record  := catalog record
 ROOM_sandbox := cgroup netns server_proc machine cpu_times
 ROOM_load    := load load_worker load_target http_response histogram timer_heap load_json load_print
-ROOM_explain := rules verdict ranking say figures
+ROOM_explain := rules verdict ranking say figures account
 ROOMS        := run report record sandbox load explain
 room_lib      = $(OBJ)/harness/lib$(1).a
 $(foreach r,$(ROOMS),$(eval $(call room_lib,$(r)): \
@@ -180,7 +180,7 @@ $(OBJ)/harness/report/html.o: $(OBJ)/harness/report/report_css.h
 # ---------------------------------------------------------------- tests
 # Each test is a program build/tests/NAME built from tests/NAME.c and the
 # shared test library; extra objects are added per test below.
-TESTS    := selftest explain_rules harness_run
+TESTS    := selftest explain_rules explain_account harness_run
 # common/: a struct to JSON and back; numbers as typed on a command line;
 # both under ASan/UBSan
 TESTS    += json_map units_parse
@@ -198,7 +198,7 @@ TESTS    += servers_http servers servers_load servers_hostile
 TESTLIB  := check server client cmd bpf_progs
 TESTLIB  += workload
 TESTLIB  += fake_server fresh_tracefs
-TESTLIB  += models
+TESTLIB  += models synthetic
 # report.html: the pages harness writes, opened in headless Chromium
 TESTS    += report_html
 # harness report in text: the trace summaries again, from results.json
@@ -229,8 +229,8 @@ $(OUTPUT)/tests/%: $(OBJ)/tests/%.o $(TEST_LIB)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LDLIBS)
 
-$(OUTPUT)/tests/explain_rules: $(LINK_report)
-$(OUTPUT)/tests/explain_rules: LDLIBS += $(HARNESS_LIBS)
+$(OUTPUT)/tests/explain_rules $(OUTPUT)/tests/explain_account: $(LINK_report)
+$(OUTPUT)/tests/explain_rules $(OUTPUT)/tests/explain_account: LDLIBS += $(HARNESS_LIBS)
 # the end-to-end test runs the built harness and servers
 $(OUTPUT)/tests/harness_run: LDLIBS += -ljansson
 $(OUTPUT)/tests/harness_run: | $(HARNESS_BIN) $(SERVER_BINS)

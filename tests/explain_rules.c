@@ -6,6 +6,7 @@
  * needs was unavailable (its figures NAN).
  */
 #include "tests/lib/check.h"
+#include "tests/lib/synthetic.h"
 #include "harness/explain/explain.h"
 #include "harness/record/catalog.h"
 #include "harness/report/figures_json.h"
@@ -14,45 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* A healthy epoll run: 10 000 requests in 1 s on one CPU, nothing wrong. */
-static void healthy(struct figures *f, const char *model)
-{
-	figures_init(f);
-	snprintf(f->model, sizeof(f->model), "%s", model);
-	f->traits = model_find(model)->traits;
-	snprintf(f->scenario, sizeof(f->scenario), "throughput");
-	f->connections = 100;
-	f->backlog = 128;
-	f->duration_s = 1;
-	f->requests = 10000;
-	f->rps = 10000;
-	f->p50_us = 100;
-	f->p99_us = 400;
-	f->cpu_us = 700000; /* 70% busy: neither saturated nor idle */
-	f->aq_enqueues = 100;
-	f->aq_max = 1;
-	f->aq_limit = 128;
-	f->aq_at_limit_share = 0;
-	f->listen_overflows = 0;
-	f->vol_switches = 100;
-	f->invol_switches = 10;
-	f->runq_p99_us = 50;
-	f->procs_created = 0;
-	f->threads_created = 0;
-	f->syscalls = 20000;
-	f->nsyscalls = 0;
-}
-
-static void add_syscall(struct figures *f, const char *name, double calls, double total_us)
-{
-	struct syscall_figure *s = &f->sys[f->nsyscalls++];
-
-	snprintf(s->name, sizeof(s->name), "%s", name);
-	s->calls = calls;
-	s->total_us = total_us;
-	s->max_us = total_us / calls * 2;
-}
 
 static const struct finding *fired(const struct figures *f, const char *rule, struct finding *buf)
 {
@@ -85,7 +47,7 @@ static void healthy_run_has_no_complaint(void)
 	struct finding buf[FINDINGS_MAX];
 	struct figures f;
 
-	healthy(&f, "epoll");
+	synthetic_healthy(&f, "epoll");
 	for (int i = 0; bad[i]; i++)
 		CHECK(!fired(&f, bad[i], buf), "%s fired on a healthy run", bad[i]);
 }
@@ -96,7 +58,7 @@ static void head_of_line_blocking(void)
 	const struct finding *r;
 	struct figures f;
 
-	healthy(&f, "blocking");
+	synthetic_healthy(&f, "blocking");
 	f.aq_max = 99;
 	f.timeouts = 4000;
 	f.errors = 4000;
@@ -111,10 +73,10 @@ static void head_of_line_blocking(void)
 	}
 	f.connections = 1;
 	CHECK(!fired(&f, "head_of_line", buf), "one connection cannot queue behind itself");
-	healthy(&f, "epoll");
+	synthetic_healthy(&f, "epoll");
 	f.aq_max = 99;
 	CHECK(!fired(&f, "head_of_line", buf), "epoll serves connections concurrently");
-	healthy(&f, "blocking");
+	synthetic_healthy(&f, "blocking");
 	f.aq_max = NAN; /* accept-queue probe unavailable */
 	CHECK(!fired(&f, "head_of_line", buf), "silent without the accept-queue probe");
 }
@@ -125,7 +87,7 @@ static void accept_queue_full(void)
 	const struct finding *r;
 	struct figures f;
 
-	healthy(&f, "fork");
+	synthetic_healthy(&f, "fork");
 	f.aq_max = 129;
 	f.aq_at_limit_share = 0.91;
 	f.listen_overflows = 3204;
@@ -141,7 +103,7 @@ static void accept_queue_full(void)
 	f.p99_us = 5000; /* no retransmission in the tail: none claimed */
 	r = fired(&f, "accept_queue_full", buf);
 	CHECK(r && !strstr(r->text, "retried"), "text: %s", r ? r->text : "-");
-	healthy(&f, "fork");
+	synthetic_healthy(&f, "fork");
 	f.aq_at_limit_share = 0.001;
 	CHECK(!fired(&f, "accept_queue_full", buf), "a rare full queue without drops");
 	f.aq_at_limit_share = NAN;
@@ -155,9 +117,9 @@ static void process_and_thread_creation(void)
 	const struct finding *r;
 	struct figures f;
 
-	healthy(&f, "fork");
+	synthetic_healthy(&f, "fork");
 	f.procs_created = 10000;
-	add_syscall(&f, "clone", 10000, 6.4e6 * 0.1); /* 64 µs each */
+	synthetic_syscall(&f, "clone", 10000, 6.4e6 * 0.1); /* 64 µs each */
 	f.cpu_us = 900000;
 	r = fired(&f, "process_creation", buf);
 	if (CHECK(r, "did not fire")) {
@@ -169,7 +131,7 @@ static void process_and_thread_creation(void)
 	}
 	CHECK(!fired(&f, "thread_creation", buf), "processes are not threads");
 
-	healthy(&f, "pthread");
+	synthetic_healthy(&f, "pthread");
 	f.threads_created = 5000;
 	r = fired(&f, "thread_creation", buf);
 	CHECK(r && close_to(finding_evidence(r, "per_request"), 0.5), "thread creation");
@@ -185,12 +147,12 @@ static void blocked_event_loop(void)
 	const struct finding *r;
 	struct figures f;
 
-	healthy(&f, "epoll");
+	synthetic_healthy(&f, "epoll");
 	f.scenario[0] = '\0';
 	f.sleep_us = 1000;
 	f.requests = 1000;
 	f.rps = 990;
-	add_syscall(&f, "clock_nanosleep", 1000, 1000 * 1060);
+	synthetic_syscall(&f, "clock_nanosleep", 1000, 1000 * 1060);
 	r = fired(&f, "blocked_loop", buf);
 	if (CHECK(r, "did not fire")) {
 		CHECK(close_to(finding_evidence(r, "sleep_us_per_request"), 1060), "slept");
@@ -198,12 +160,12 @@ static void blocked_event_loop(void)
 		CHECK(close_to(finding_evidence(r, "rps"), 990), "rps");
 	}
 	CHECK(!fired(&f, "sleeps_overlap", buf), "an event loop's sleeps do not overlap");
-	healthy(&f, "pthread");
+	synthetic_healthy(&f, "pthread");
 	f.sleep_us = 1000;
-	add_syscall(&f, "clock_nanosleep", 10000, 10000 * 1060);
+	synthetic_syscall(&f, "clock_nanosleep", 10000, 10000 * 1060);
 	CHECK(!fired(&f, "blocked_loop", buf), "threads sleep without blocking others");
 	CHECK(fired(&f, "sleeps_overlap", buf), "their sleeps overlap");
-	healthy(&f, "epoll");
+	synthetic_healthy(&f, "epoll");
 	f.sleep_us = 1000;
 	f.syscalls = NAN;
 	CHECK(!fired(&f, "blocked_loop", buf), "silent without the syscall probe");
@@ -215,7 +177,7 @@ static void scheduler_pressure(void)
 	const struct finding *r;
 	struct figures f;
 
-	healthy(&f, "pthread");
+	synthetic_healthy(&f, "pthread");
 	f.invol_switches = 3000;
 	f.runq_p99_us = 4000;
 	f.vol_switches = 20000;
@@ -230,13 +192,13 @@ static void scheduler_pressure(void)
 	CHECK(r && !strstr(r->text, "sched_yield"), "no yields, none told: %s", r ? r->text : "-");
 
 	/* server-pthread yields after each start: those switches are its own doing */
-	add_syscall(&f, "sched_yield", 2000, 2000 * 2.0);
+	synthetic_syscall(&f, "sched_yield", 2000, 2000 * 2.0);
 	r = fired(&f, "runqueue_pressure", buf);
 	CHECK(r && close_to(finding_evidence(r, "yields_per_request"), 0.2) &&
 		      strstr(r->text, "up to 0.20 of them its own sched_yield()"),
 	      "yields told apart: %s", r ? r->text : "-");
 	f.nsyscalls = 0;
-	add_syscall(&f, "sched_yield", 9000, 9000 * 2.0); /* more calls than switches */
+	synthetic_syscall(&f, "sched_yield", 9000, 9000 * 2.0); /* more calls than switches */
 	r = fired(&f, "runqueue_pressure", buf);
 	CHECK(r && strstr(r->text, "up to 0.30 of them"), "at most every switch: %s",
 	      r ? r->text : "-");
@@ -250,7 +212,7 @@ static void scheduler_pressure(void)
 	      "silent without the sched probe");
 
 	/* one task cannot preempt itself: others on its CPU did */
-	healthy(&f, "epoll");
+	synthetic_healthy(&f, "epoll");
 	f.invol_switches = 3000;
 	f.runq_p99_us = 4000;
 	r = fired(&f, "runqueue_pressure", buf);
@@ -263,7 +225,7 @@ static void nothing_answered(void)
 	const struct finding *r;
 	struct figures f;
 
-	healthy(&f, "fork");
+	synthetic_healthy(&f, "fork");
 	CHECK(!fired(&f, "no_answers", buf), "it answered");
 	f.requests = 0;
 	f.rps = 0;
@@ -278,7 +240,7 @@ static void client_or_server_bound(void)
 	const struct finding *r;
 	struct figures f;
 
-	healthy(&f, "epoll");
+	synthetic_healthy(&f, "epoll");
 	f.load_cpu_us = 950000; /* the load's one CPU 95% busy */
 	f.cpu_us = 400000;
 	r = fired(&f, "client_bound", buf);
@@ -302,16 +264,16 @@ static void syscall_batching(void)
 	const struct finding *r;
 	struct figures f;
 
-	healthy(&f, "epoll");
-	add_syscall(&f, "epoll_wait", 2500, 500);
+	synthetic_healthy(&f, "epoll");
+	synthetic_syscall(&f, "epoll_wait", 2500, 500);
 	r = fired(&f, "epoll_batching", buf);
 	CHECK(r && close_to(finding_evidence(r, "requests_per_call"), 4) &&
 		      close_to(finding_evidence(r, "syscalls_per_request"), 2),
 	      "epoll batching");
 	CHECK(!fired(&f, "io_uring_batching", buf), "no io_uring_enter calls");
 
-	healthy(&f, "io_uring");
-	add_syscall(&f, "io_uring_enter", 500, 500);
+	synthetic_healthy(&f, "io_uring");
+	synthetic_syscall(&f, "io_uring_enter", 500, 500);
 	f.uring_sqes = 30000;
 	f.uring_punted = 3000;
 	r = fired(&f, "io_uring_batching", buf);
@@ -345,8 +307,8 @@ static void batching_words_fit_numbers(void)
 	struct figures f;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		healthy(&f, "io_uring");
-		add_syscall(&f, "io_uring_enter", cases[i].calls, 500);
+		synthetic_healthy(&f, "io_uring");
+		synthetic_syscall(&f, "io_uring_enter", cases[i].calls, 500);
 		r = fired(&f, "io_uring_batching", buf);
 		CHECK(r && strstr(r->text, cases[i].says), "%.2f per call: %s",
 		      10000 / cases[i].calls, r ? r->text : "silent");
@@ -359,7 +321,7 @@ static void cpu_bound_or_waiting(void)
 	const struct finding *r;
 	struct figures f;
 
-	healthy(&f, "epoll");
+	synthetic_healthy(&f, "epoll");
 	f.cpu_us = 970000;
 	r = fired(&f, "cpu_saturated", buf);
 	CHECK(r && close_to(finding_evidence(r, "cpu_us_per_request"), 97), "saturated");
@@ -379,8 +341,8 @@ static void ranking_names_the_differing_rules(void)
 	char text[2048] = "";
 	FILE *f = fmemopen(text, sizeof(text) - 1, "w");
 
-	healthy(&a.fig, "epoll");
-	healthy(&b.fig, "pthread");
+	synthetic_healthy(&a.fig, "epoll");
+	synthetic_healthy(&b.fig, "pthread");
 	b.fig.rps = 5000;
 	b.fig.threads_created = 9000;
 	a.nfindings = explain_experiment(&a.fig, a.findings, FINDINGS_MAX);
@@ -402,10 +364,10 @@ static void figures_survive_json(void)
 	char *text;
 	int na, nb;
 
-	healthy(&f, "fork");
+	synthetic_healthy(&f, "fork");
 	f.procs_created = 10000;
 	f.aq_max = NAN; /* unmeasured stays unmeasured */
-	add_syscall(&f, "clone", 10000, 640000);
+	synthetic_syscall(&f, "clone", 10000, 640000);
 	j = figures_to_json(&f);
 	text = json_dumps(j, 0); /* through text, as results.json is */
 	json_decref(j);
@@ -445,10 +407,10 @@ static const char *explanation_text(const struct figures *f)
 	return v.why.text;
 }
 
-/* healthy(), with everything the verdict looks at neither saturated nor waiting */
+/* synthetic_healthy(), with everything the verdict looks at neither saturated nor waiting */
 static void quiet(struct figures *f, const char *model)
 {
-	healthy(f, model);
+	synthetic_healthy(f, model);
 	f->load_cpu_us = 500000; /* 50% of 1 CPU */
 	f->mean_us = 10000;	 /* 100 connections, 10 ms each: 10 000 requests/s */
 	f->server_cpus_busy = 0.7;
@@ -520,7 +482,7 @@ static void verdict_blocked_or_serial(void)
 
 	quiet(&f, "epoll");
 	f.sleep_us = 1000;
-	add_syscall(&f, "nanosleep", 10000, 10000 * 1100.0);
+	synthetic_syscall(&f, "nanosleep", 10000, 10000 * 1100.0);
 	CHECK(!strcmp(limited_by(&f, &cap), "blocked_loop") && close_to(cap, 1e6 / 1100),
 	      "a loop blocked 1.1 ms per request: %s, capacity %g", limited_by(&f, NULL), cap);
 
@@ -561,8 +523,8 @@ static void ranking_ties_within_noise(void)
 	char text[2048] = "";
 	FILE *f;
 
-	healthy(&a.fig, "io_uring");
-	healthy(&b.fig, "fork");
+	synthetic_healthy(&a.fig, "io_uring");
+	synthetic_healthy(&b.fig, "fork");
 	a.fig.rps = 5523;
 	b.fig.rps = 5438; /* 1.5% apart */
 	a.nfindings = b.nfindings = 0;

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "harness/explain/account.h"
 #include "harness/explain/figures.h"
 
 #define EVIDENCE_MAX  6
@@ -48,6 +49,7 @@ struct verdict {
 struct explanation {
 	struct figures fig;
 	struct verdict verdict;
+	struct account cpu, time; /* where its CPU time and its tasks' time went */
 	int nfindings;
 	struct finding findings[FINDINGS_MAX]; /* most telling first */
 };
@@ -67,6 +69,15 @@ struct rule_list {
 	char name[FINDINGS_MAX][RULE_NAME_MAX];
 };
 
+/* A line of the CPU account that differs between a model and the best. */
+struct gap_part {
+	char name[ACCOUNT_NAME_MAX];
+	double us_per_request;	   /* the model's less the best's */
+	double events_per_request; /* the same for what the line counts (NAN: nothing) */
+};
+
+#define GAP_PARTS 4
+
 /* One model against the best of its scenario. */
 struct ranking_entry {
 	char model[16];
@@ -79,6 +90,12 @@ struct ranking_entry {
 	double noise;
 	/* the rules that fired for it and not for the best, and the reverse */
 	struct rule_list only_here, only_best;
+	/* its CPU per request less the best's (NAN: unknown), the share of it
+	 * the attributed lines of the two accounts explain, and the lines that
+	 * differ most, largest first */
+	double gap_us_per_request, gap_explained_share;
+	int nparts;
+	struct gap_part parts[GAP_PARTS];
 };
 
 /* No difference smaller than this share is called one, however steady the run. */

@@ -40,6 +40,76 @@ static void rules_only_in(const struct explanation *a, const struct explanation 
 			snprintf(out->name[out->n++], RULE_NAME_MAX, "%s", a->findings[i].rule);
 }
 
+/* A line's time per request in an account, 0 when it has no such line. */
+static double line_us(const struct account *a, const char *name)
+{
+	const struct account_line *l = account_find(a, name);
+
+	return l && !isnan(l->us_per_request) ? l->us_per_request : 0;
+}
+
+static double line_events(const struct account *a, const char *name)
+{
+	const struct account_line *l = account_find(a, name);
+
+	return l ? l->events_per_request : NAN;
+}
+
+static void add_part(struct ranking_entry *e, const struct account *a, const struct account *b,
+		     const char *name)
+{
+	struct gap_part p = { .us_per_request = line_us(a, name) - line_us(b, name) };
+	int i;
+
+	/* a part too small to tell the two apart is no part of the gap */
+	if (fabs(p.us_per_request) < 0.01 * fabs(e->gap_us_per_request) || p.us_per_request == 0)
+		return;
+	snprintf(p.name, sizeof(p.name), "%s", name);
+	p.events_per_request = line_events(a, name) - line_events(b, name);
+	/* kept in order of size, the largest GAP_PARTS */
+	for (i = e->nparts; i > 0 && fabs(e->parts[i - 1].us_per_request) < fabs(p.us_per_request);
+	     i--)
+		if (i < GAP_PARTS)
+			e->parts[i] = e->parts[i - 1];
+	if (i < GAP_PARTS)
+		e->parts[i] = p;
+	if (e->nparts < GAP_PARTS)
+		e->nparts++;
+}
+
+/*
+ * The gap in CPU per request between a and the best, b, split into the
+ * lines of their accounts: each line's difference, and the share of the
+ * gap the attributed lines explain (the rest is the difference in what
+ * neither account attributes).
+ */
+static void cpu_gap(struct ranking_entry *e, const struct account *a, const struct account *b)
+{
+	double unexplained;
+
+	e->gap_us_per_request = a->total_us_per_request - b->total_us_per_request;
+	e->gap_explained_share = NAN;
+	e->nparts = 0;
+	if (isnan(e->gap_us_per_request) || isnan(a->attributed_share) ||
+	    isnan(b->attributed_share))
+		return;
+	unexplained = 0;
+	for (int i = 0; i < a->n; i++)
+		if (!a->line[i].attributed)
+			unexplained += line_us(a, a->line[i].name);
+	for (int i = 0; i < b->n; i++)
+		if (!b->line[i].attributed)
+			unexplained -= line_us(b, b->line[i].name);
+	if (e->gap_us_per_request != 0)
+		e->gap_explained_share = 1 - unexplained / e->gap_us_per_request;
+	for (int i = 0; i < a->n; i++)
+		if (a->line[i].attributed)
+			add_part(e, a, b, a->line[i].name);
+	for (int i = 0; i < b->n; i++)
+		if (b->line[i].attributed && !account_find(a, b->line[i].name))
+			add_part(e, a, b, b->line[i].name);
+}
+
 void explain_ranking(const struct explanation *const rows[], int n, struct ranking *out)
 {
 	const struct explanation *sorted[RANKING_MAX], *best;
@@ -57,6 +127,7 @@ void explain_ranking(const struct explanation *const rows[], int n, struct ranki
 		struct ranking_entry *e = &out->entries[out->n++];
 
 		memset(e, 0, sizeof(*e));
+		e->gap_us_per_request = e->gap_explained_share = NAN;
 		snprintf(e->model, sizeof(e->model), "%s", sorted[i]->fig.model);
 		e->rps = sorted[i]->fig.rps;
 		e->rps_ratio = best->fig.rps > 0 ? sorted[i]->fig.rps / best->fig.rps : 0;
@@ -68,5 +139,6 @@ void explain_ranking(const struct explanation *const rows[], int n, struct ranki
 		out->entries[0].tie |= e->tie;
 		rules_only_in(sorted[i], best, &e->only_here);
 		rules_only_in(best, sorted[i], &e->only_best);
+		cpu_gap(e, &sorted[i]->cpu, &best->cpu);
 	}
 }

@@ -9,6 +9,8 @@ void record_explain(struct experiment_record *e)
 {
 	e->why.nfindings = explain_experiment(&e->why.fig, e->why.findings, FINDINGS_MAX);
 	explain_verdict(&e->why.fig, &e->why.verdict);
+	account_cpu(&e->why.fig, &e->why.cpu);
+	account_time(&e->why.fig, &e->why.time);
 }
 
 void run_record_rank(struct run_record *r)

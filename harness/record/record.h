@@ -18,10 +18,13 @@
 #include "harness/record/options.h"
 #include "probes/probes.h"
 
-/* results.json's format: 2 records findings and rankings, 3 verdicts too;
- * what a format did not record is explained on reading */
-#define RECORD_FORMAT	3
+/* results.json's format: 2 records findings and rankings, 3 verdicts too,
+ * 4 the accounts and the ranking's gaps; what a format did not record is
+ * explained on reading */
+#define RECORD_FORMAT	4
 #define FORMAT_FINDINGS 2 /* the first to record findings and rankings */
+#define FORMAT_VERDICT	3
+#define FORMAT_ACCOUNTS 4
 #define RECORD_MAX_ARGS 24
 
 /* One model under one scenario. */

@@ -9,6 +9,7 @@
 #include "harness/report/html.h"
 #include "common/units.h"
 #include "harness/report/chart.h"
+#include "harness/report/html_accounts.h"
 #include "harness/report/html_experiment.h"
 #include "harness/report/text.h"
 
@@ -583,6 +584,16 @@ static void ranking(struct report *r, const struct scen *s)
 	fputs("</ol></figure></div>\n", r->f);
 }
 
+/* Where the time of each model goes: its accounts side by side. */
+static void accounts(struct report *r, const struct scen *s)
+{
+	const char *models[REPORT_MAX];
+
+	for (int i = 0; i < s->n; i++)
+		models[i] = model_of(s, i);
+	report_accounts(r, models, s->why, s->n);
+}
+
 static void scales(const struct scen *s, struct report_scales *sc)
 {
 	size_t k;
@@ -643,6 +654,8 @@ static void scenario(struct report *r, const char *name)
 	fputs("</div></div>\n<div class=\"row\">\n", f);
 	error_bars(r, &s);
 	ranking(r, &s);
+	fputs("</div>\n<div class=\"row\">\n", f);
+	accounts(r, &s);
 	fputs("</div>\n", f);
 	table(r, &s);
 	scales(&s, &sc);

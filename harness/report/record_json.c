@@ -423,6 +423,33 @@ static const struct jm_field verdict_fields[] = {
 };
 JM_TABLE(verdict_table, verdict_fields);
 
+static const struct jm_field account_line_fields[] = {
+	JM_STR(struct account_line, "name", name),
+	JM_DOUBLE(struct account_line, "us_per_request", us_per_request),
+	JM_DOUBLE(struct account_line, "share", share),
+	JM_STR(struct account_line, "source", source),
+	JM_DOUBLE(struct account_line, "events_per_request", events_per_request),
+	JM_DOUBLE(struct account_line, "us_per_event", us_per_event),
+	JM_BOOL(struct account_line, "attributed", attributed),
+	JM_DOUBLE(struct account_line, "us", us),
+};
+JM_TABLE(account_line_table, account_line_fields);
+
+static const struct jm_field account_fields[] = {
+	JM_DOUBLE(struct account, "total_us", total_us),
+	JM_DOUBLE(struct account, "total_us_per_request", total_us_per_request),
+	JM_STR(struct account, "total_source", total_source),
+	JM_DOUBLE(struct account, "attributed_share", attributed_share),
+	JM_ARRAY(struct account, "lines", line, n, account_line_table),
+};
+JM_TABLE(account_table, account_fields);
+
+static const struct jm_field accounts_fields[] = {
+	JM_OBJ(struct explanation, "cpu", cpu, account_table),
+	JM_OBJ(struct explanation, "time", time, account_table),
+};
+JM_TABLE(accounts_table, accounts_fields);
+
 static const struct jm_field server_fields[] = {
 	JM_CODEC(struct experiment_record, "argv", argv, argv_codec),
 	JM_STR(struct experiment_record, "startup", startup),
@@ -466,9 +493,17 @@ static const struct jm_field experiment_fields[] = {
 	JM_CODEC(struct experiment_record, "probes", probes, probes_codec),
 	JM_CODEC(struct experiment_record, "figures", why.fig, figures_codec),
 	JM_OBJ(struct experiment_record, "verdict", why.verdict, verdict_table),
+	JM_OBJ(struct experiment_record, "account", why, accounts_table),
 	JM_ARRAY(struct experiment_record, "findings", why.findings, why.nfindings, finding_table),
 };
 JM_TABLE(experiment_table, experiment_fields);
+
+static const struct jm_field gap_part_fields[] = {
+	JM_STR(struct gap_part, "name", name),
+	JM_DOUBLE(struct gap_part, "us_per_request", us_per_request),
+	JM_DOUBLE(struct gap_part, "events_per_request", events_per_request),
+};
+JM_TABLE(gap_part_table, gap_part_fields);
 
 static const struct jm_field entry_fields[] = {
 	JM_STR(struct ranking_entry, "model", model),
@@ -479,6 +514,9 @@ static const struct jm_field entry_fields[] = {
 	JM_DOUBLE(struct ranking_entry, "noise", noise),
 	JM_CODEC(struct ranking_entry, "only_here", only_here, rules_codec),
 	JM_CODEC(struct ranking_entry, "only_best", only_best, rules_codec),
+	JM_DOUBLE(struct ranking_entry, "gap_us_per_request", gap_us_per_request),
+	JM_DOUBLE(struct ranking_entry, "gap_explained_share", gap_explained_share),
+	JM_ARRAY(struct ranking_entry, "gap_parts", parts, nparts, gap_part_table),
 };
 JM_TABLE(entry_table, entry_fields);
 
@@ -556,10 +594,14 @@ static int experiment_from_json(const json_t *j, struct experiment_record *e, in
 					 ?: probes_from_json(json_object_get(j, "probes"),
 							     &e->probes, &e->stats);
 	/* what its format did not record, explained now */
-	if (format < FORMAT_FINDINGS)
+	if (format < FORMAT_FINDINGS) {
 		record_explain(e);
-	else if (format < RECORD_FORMAT)
-		explain_verdict(&e->why.fig, &e->why.verdict);
+	} else if (format < FORMAT_ACCOUNTS) {
+		if (format < FORMAT_VERDICT)
+			explain_verdict(&e->why.fig, &e->why.verdict);
+		account_cpu(&e->why.fig, &e->why.cpu);
+		account_time(&e->why.fig, &e->why.time);
+	}
 	return 0;
 }
 
@@ -598,7 +640,8 @@ int run_record_from_json(const json_t *j, struct run_record *r, char *why, size_
 			return err;
 		}
 	}
-	if (r->format < FORMAT_FINDINGS)
+	/* ranked again when the ranking lacks what this format adds */
+	if (r->format < FORMAT_ACCOUNTS)
 		run_record_rank(r);
 	return 0;
 }

@@ -51,7 +51,7 @@ static void rule_list(char *buf, size_t len, const struct rule_list *l)
 void ranking_entry_text(char *buf, size_t len, const struct ranking *r, int i)
 {
 	const struct ranking_entry *e = &r->entries[i], *best = &r->entries[0];
-	char worse[512], better[512], rate[96];
+	char worse[512], better[512], rate[96], gap[512];
 	int n;
 
 	if (i == 0) {
@@ -73,10 +73,16 @@ void ranking_entry_text(char *buf, size_t len, const struct ranking *r, int i)
 	if (n < 0 || (size_t)n >= len)
 		return;
 	if (!e->only_here.n && !e->only_best.n)
-		snprintf(buf + n, len - n, "the same rules hold for both: the gap is in degree");
+		n += snprintf(buf + n, len - n,
+			      "the same rules hold for both: the gap is in degree");
 	else
-		snprintf(buf + n, len - n, "only %s shows: %s; only %s shows: %s", e->model, worse,
-			 best->model, better);
+		n += snprintf(buf + n, len - n, "only %s shows: %s; only %s shows: %s", e->model,
+			      worse, best->model, better);
+	if (n < 0 || (size_t)n >= len)
+		return;
+	gap_text(gap, sizeof(gap), e);
+	if (gap[0])
+		snprintf(buf + n, len - n, "\n    %s", gap);
 }
 
 void print_ranking(FILE *f, const struct ranking *r)
@@ -113,6 +119,8 @@ void print_run_summary(FILE *f, const struct run_record *r)
 		for (int i = 0; i < n; i++) {
 			fprintf(f, "%s: ", row[i]->why.fig.model);
 			print_verdict(f, &row[i]->why.verdict);
+			fprintf(f, "  CPU per request: ");
+			print_account_compact(f, &row[i]->why.cpu);
 			print_findings(f, row[i]->why.findings, row[i]->why.nfindings);
 		}
 	}

@@ -25,4 +25,13 @@ void print_ranking(FILE *f, const struct ranking *r);
 /* What the ranking says of entry i, after its model's name and a colon. */
 void ranking_entry_text(char *buf, size_t len, const struct ranking *r, int i);
 
+/* An account as a table under a heading: each line's time per request,
+ * its share, its count and cost per event, its source. */
+void print_account(FILE *f, const char *title, const struct account *a);
+/* The same on one line: the whole = its larger lines; the share attributed. */
+void print_account_compact(FILE *f, const struct account *a);
+/* A ranking entry's gap in CPU per request split into the accounts' lines;
+ * "" when the accounts were not measured. */
+void gap_text(char *buf, size_t len, const struct ranking_entry *e);
+
 #endif

@@ -83,6 +83,9 @@ char *trace_summary(const struct experiment_record *e)
 		return NULL;
 	fprintf(out, "==== %s · %s ====\n", e->why.fig.model, e->why.fig.scenario);
 	print_verdict(out, &e->why.verdict);
+	print_account(out, "where each request's CPU time goes", &e->why.cpu);
+	print_account(out, "where its tasks' time goes", &e->why.time);
+	fprintf(out, "\n");
 	if (e->unprintable)
 		fprintf(out, "(no trace summary: %s)\n\n",
 			e->unprintable == -ENODATA ? "recorded without the latency histograms, "
