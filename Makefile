@@ -145,7 +145,7 @@ ROOM_run     := run experiment progress figures_of
 ROOM_report  := results out_dir trace_summary run_summary account_text record_json figures_json \
                 html html_experiment html_accounts html_parts chart svg
 ROOM_record  := catalog record
-ROOM_sandbox := cgroup netns server_proc machine cpu_times
+ROOM_sandbox := cgroup netns server_proc machine cpu_times proc_faults
 ROOM_load    := load load_worker load_target http_response histogram timer_heap load_json load_print
 ROOM_explain := rules verdict ranking say figures account
 ROOMS        := run report record sandbox load explain

@@ -21,6 +21,8 @@ enum {
 	OPT_LOAD_CPUS,
 	OPT_NO_NETNS,
 	OPT_EXACT_SYSCALL_TIMES,
+	OPT_WORK_US,
+	OPT_SLEEP_US,
 };
 
 static const char doc[] =
@@ -79,6 +81,13 @@ static const struct argp_option options[] = {
 	{ "no-netns", OPT_NO_NETNS, NULL, 0, "Run in the host's network namespace", 0 },
 	{ "exact-syscall-times", OPT_EXACT_SYSCALL_TIMES, NULL, 0,
 	  "Time every syscall, not 1 in 8 of the hot, fast ones (costs more)", 0 },
+	{ "work-us", OPT_WORK_US, "N", 0,
+	  "Servers' handlers burn N us of CPU per request, as an application would (default 0)",
+	  0 },
+	{ "sleep-us", OPT_SLEEP_US, "N", 0,
+	  "Servers' handlers block N us per request, in every scenario (default: 1000 in sleep, "
+	  "else none)",
+	  0 },
 	{ "out", OPT_OUT, "DIR", 0, "Write results here instead of results/<timestamp>", 0 },
 	{ "quick", OPT_QUICK, NULL, 0,
 	  "Short runs: all five models in under 45 s (-d 1.5s --warmup 300ms, unless given)", 0 },
@@ -89,6 +98,8 @@ static const struct argp_option options[] = {
 static const struct units_spec backlog = { "--backlog", UNITS_COUNT, 1, SERVER_MAX_BACKLOG };
 static const struct units_spec workers = { "--workers", UNITS_COUNT, 1, SERVER_MAX_WORKERS };
 static const struct units_spec port = { "--port", UNITS_INTEGER, 1, SERVER_MAX_PORT };
+static const struct units_spec work_us = { "--work-us", UNITS_INTEGER, 0, SERVER_MAX_WORK_US };
+static const struct units_spec sleep_us = { "--sleep-us", UNITS_INTEGER, 1, SERVER_MAX_SLEEP_US };
 
 static const struct run_opts defaults = {
 	.backlog = 128,
@@ -172,6 +183,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 		break;
 	case OPT_EXACT_SYSCALL_TIMES:
 		o->exact_syscall_times = true;
+		break;
+	case OPT_WORK_US:
+		o->work_us = flag_value(st, &work_us, arg);
+		break;
+	case OPT_SLEEP_US:
+		o->sleep_us = flag_value(st, &sleep_us, arg);
 		break;
 	case OPT_OUT:
 		o->out_dir = arg;

@@ -45,7 +45,7 @@ static struct account_line *add(struct account *a, const struct figures *f, doub
 	l->us_per_request = per_request(f, us);
 	l->share = a->total_us > 0 ? us / a->total_us : NAN;
 	l->events_per_request = per_request(f, events);
-	l->us_per_event = events > 0 ? us / events : NAN;
+	l->us_per_event = events > 0 && us > 0 ? us / events : NAN;
 	l->attributed = true;
 	return l;
 }
@@ -174,8 +174,11 @@ void account_cpu(const struct figures *f, struct account *a)
 		sampled_lines(a, f, measured(f->oncpu_us) ? f->oncpu_us : sampled);
 	else
 		not_attributed(add(a, f, f->oncpu_us, NAN, "sched", "on a CPU, not sampled"));
-	/* cpu.stat counts a woken task from its wakeup, before it runs */
-	add(a, f, f->charged_us - f->oncpu_us, f->vol_switches, "sched", "charged from wakeups");
+	/* cpu.stat counts a woken task from its wakeup, before it runs; a
+	 * difference the other way is the two clocks' noise, left to the rest */
+	if (f->charged_us > f->oncpu_us)
+		add(a, f, f->charged_us - f->oncpu_us, f->vol_switches, "sched",
+		    "charged from wakeups");
 	finish(a, f);
 }
 

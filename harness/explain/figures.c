@@ -23,7 +23,7 @@ void figures_init(struct figures *f)
 	f->migrations = NAN;
 	f->syscalls = NAN;
 	f->uring_sqes = f->uring_cqes = f->uring_punted = f->uring_waits = NAN;
-	f->faults = f->faults_children = f->faults_major = NAN;
+	f->faults = f->faults_children = f->faults_major = f->faults_proc = NAN;
 	f->oncpu_us = f->charged_us = NAN;
 	f->prof_samples = f->prof_period_us = NAN;
 	for (int k = 0; k < CPU_KINDS; k++)

@@ -113,6 +113,8 @@ struct figures {
 	double faults;		/* every one the server took */
 	double faults_children; /* ... in processes other than its own (fork's) */
 	double faults_major;	/* ... that read a page (a file, swap) */
+	double faults_proc;	/* the kernel's own count: the server's process
+				 * and the children it reaped (/proc/PID/stat) */
 
 	/* the server's CPU time as the scheduler saw it (sched): time on a
 	 * CPU, and what the kernel charged for it (cpu.stat's measure: more,

@@ -66,6 +66,11 @@ const struct scenario *scenario_find(const char *name)
 	return NULL;
 }
 
+unsigned run_opts_sleep_us(const struct run_opts *o, const struct scenario *s)
+{
+	return o->sleep_us > 0 ? (unsigned)o->sleep_us : s->server_sleep_us;
+}
+
 int run_opts_experiments(const struct run_opts *o)
 {
 	int m = 0, s = 0;

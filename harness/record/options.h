@@ -22,6 +22,8 @@ struct run_opts {
 	int backlog;
 	int workers; /* event-loop models; 0: one per server CPU */
 	int port;
+	int work_us;  /* the handlers burn this much CPU per request */
+	int sleep_us; /* ... and block this long; 0: as the scenario says */
 	char server_cpus[64];
 	char load_cpus[64];
 	bool netns; /* each experiment in a network namespace of its own */
@@ -30,6 +32,10 @@ struct run_opts {
 	bool exact_syscall_times; /* time every syscall (probes_opts) */
 	const char *out_dir;	  /* NULL: results/<timestamp> */
 };
+
+/* How long a handler blocks per request in scenario s (its default, or --sleep-us). */
+struct scenario;
+unsigned run_opts_sleep_us(const struct run_opts *o, const struct scenario *s);
 
 /* How many experiments it asks for: models x scenarios. */
 int run_opts_experiments(const struct run_opts *o);

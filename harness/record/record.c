@@ -44,6 +44,7 @@ struct experiment_record *experiment_record_new(void)
 		figures_init(&e->why.fig);
 		e->server_cpus_busy_s = e->server_cpus_steal_s = e->server_cpus_total_s = NAN;
 		e->load_cpus_busy_s = e->load_cpus_total_s = NAN;
+		e->proc_faults = NAN;
 	}
 	return e;
 }

@@ -49,6 +49,9 @@ struct experiment_record {
 	struct probes_stats stats;
 	double cpu_us, cpu_user_us, cpu_system_us; /* the server's cgroup */
 	double load_cpu_us;			   /* the load generator's threads */
+	/* page faults the kernel counted for the server's process and the
+	 * children it reaped (/proc/PID/stat; NAN: not read) */
+	double proc_faults;
 	/* the server's and the load's CPUs as /proc/stat saw them, whoever ran
 	 * there (seconds): busy with anything, stolen by the hypervisor, in all */
 	double server_cpus_busy_s, server_cpus_steal_s, server_cpus_total_s;

@@ -111,6 +111,7 @@ static const struct jm_field figures_fields[] = {
 	D(faults),
 	D(faults_children),
 	D(faults_major),
+	D(faults_proc),
 	D(oncpu_us),
 	D(charged_us),
 	D(prof_samples),

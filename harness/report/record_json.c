@@ -397,6 +397,8 @@ static const struct jm_field options_fields[] = {
 	JM_INT(struct run_opts, "backlog", backlog),
 	JM_INT(struct run_opts, "workers", workers),
 	JM_INT(struct run_opts, "port", port),
+	JM_INT(struct run_opts, "work_us", work_us),
+	JM_INT(struct run_opts, "sleep_us", sleep_us),
 	JM_STR(struct run_opts, "server_cpus", server_cpus),
 	JM_CODEC(struct run_opts, "load_cpus", load_cpus, load_cpus_codec),
 	JM_BOOL(struct run_opts, "netns", netns),
@@ -457,6 +459,7 @@ static const struct jm_field server_fields[] = {
 	JM_INT(struct experiment_record, "exit_status", exit_status),
 	JM_CODEC(struct experiment_record, "cpus", server_cpus, server_cpus_codec),
 	JM_CODEC(struct experiment_record, "user", argv, user_codec),
+	JM_DOUBLE_IN(struct experiment_record, "page_faults", proc_faults, 0, 1e15),
 };
 JM_TABLE(server_table, server_fields);
 

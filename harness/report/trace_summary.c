@@ -40,6 +40,10 @@ static void print_faults(FILE *out, const struct figures *f)
 			per_request(f, f->faults_children));
 	if (!isnan(f->faults_major))
 		fprintf(out, "; major %.3f", per_request(f, f->faults_major));
+	if (!isnan(f->faults_proc))
+		fprintf(out,
+			" (the kernel's own count, the process and the children it reaped: %.2f)",
+			per_request(f, f->faults_proc));
 	fprintf(out, "\n");
 }
 

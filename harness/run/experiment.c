@@ -5,6 +5,7 @@
 #include "harness/sandbox/cpu_times.h"
 #include "harness/sandbox/machine.h"
 #include "harness/sandbox/netns.h"
+#include "harness/sandbox/proc_faults.h"
 #include "harness/sandbox/server_proc.h"
 #include "common/server_limits.h"
 #include "common/units_parse.h"
@@ -28,7 +29,7 @@ struct bench {
 	struct server_proc server;
 	int server_status;
 	const char *argv[RECORD_MAX_ARGS];
-	char port[16], backlog[16], workers[16], sleep_us[16], idle[32], path[512];
+	char port[16], backlog[16], workers[16], sleep_us[16], work_us[16], idle[32], path[512];
 	cpu_set_t server_cpus;
 	int load_cpus[RUN_MAX_CPUS];
 	int nload_cpus;
@@ -37,6 +38,7 @@ struct bench {
 	struct load_result load;
 	bool have_load;
 	struct cgroup_cpu cpu0, cpu1;
+	double faults0, faults1; /* the kernel's count for the server (NAN: unread) */
 	/* the CPUs' own view, whoever ran on them: server's, load's */
 	struct cpu_times server_cpus0, server_cpus1, load_cpus0, load_cpus1;
 	cpu_set_t load_set;
@@ -123,10 +125,15 @@ static void server_argv(struct experiment *e, const struct run_opts *o, struct b
 		b->argv[n++] = "--workers";
 		b->argv[n++] = b->workers;
 	}
-	if (e->scenario->server_sleep_us) {
-		snprintf(b->sleep_us, sizeof(b->sleep_us), "%u", e->scenario->server_sleep_us);
+	if (run_opts_sleep_us(o, e->scenario)) {
+		snprintf(b->sleep_us, sizeof(b->sleep_us), "%u", run_opts_sleep_us(o, e->scenario));
 		b->argv[n++] = "--sleep-us";
 		b->argv[n++] = b->sleep_us;
+	}
+	if (o->work_us) {
+		snprintf(b->work_us, sizeof(b->work_us), "%d", o->work_us);
+		b->argv[n++] = "--work-us";
+		b->argv[n++] = b->work_us;
 	}
 	/* a user thinking near the server's idle timeout must not be cut */
 	if (e->scenario->kind == SCENARIO_USERS &&
@@ -276,6 +283,8 @@ static int measure(struct experiment *e, const struct run_opts *o, struct bench 
 
 	probes_reset(b->probes);
 	cgroup_cpu(&b->cg, &b->cpu0);
+	if (proc_faults(b->server.pid, &b->faults0))
+		b->faults0 = NAN;
 	cpu_times_read(&b->server_cpus, &b->server_cpus0);
 	cpu_times_read(&b->load_set, &b->load_cpus0);
 	b->load_cpu_us = -self_cpu_us();
@@ -285,6 +294,8 @@ static int measure(struct experiment *e, const struct run_opts *o, struct bench 
 	b->have_load = true;
 	b->load_cpu_us += self_cpu_us();
 	cgroup_cpu(&b->cg, &b->cpu1);
+	if (proc_faults(b->server.pid, &b->faults1))
+		b->faults1 = NAN;
 	cpu_times_read(&b->server_cpus, &b->server_cpus1);
 	cpu_times_read(&b->load_set, &b->load_cpus1);
 	probes_read(b->probes, b->stats);
@@ -328,6 +339,7 @@ static int record(struct experiment *e, const struct run_opts *o, struct bench *
 	r->cpu_user_us = b->cpu1.user_us - b->cpu0.user_us;
 	r->cpu_system_us = b->cpu1.system_us - b->cpu0.system_us;
 	r->load_cpu_us = b->load_cpu_us;
+	r->proc_faults = b->faults1 - b->faults0;
 	r->server_cpus_busy_s = b->server_cpus1.busy_s - b->server_cpus0.busy_s;
 	r->server_cpus_steal_s = b->server_cpus1.steal_s - b->server_cpus0.steal_s;
 	r->server_cpus_total_s = b->server_cpus1.total_s - b->server_cpus0.total_s;

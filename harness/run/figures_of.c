@@ -129,7 +129,8 @@ void figures_of(const struct experiment_record *r, const struct run_opts *o, str
 		atoi(json_string_value(json_object_get(r->sysctls, "net.core.somaxconn")) ?: "0");
 	f->server_cpus = CPU_COUNT(&r->server_cpus);
 	f->workers = r->model->traits.event_loop ? (o->workers ? o->workers : f->server_cpus) : 1;
-	f->sleep_us = r->scenario->server_sleep_us;
+	f->sleep_us = run_opts_sleep_us(o, r->scenario);
+	f->work_us = o->work_us;
 	if (r->scenario->kind == SCENARIO_RATE)
 		f->rate_target = r->load.rate_target;
 	if (r->scenario->kind == SCENARIO_USERS) {
@@ -139,6 +140,7 @@ void figures_of(const struct experiment_record *r, const struct run_opts *o, str
 	load_figures(&r->load, f);
 	f->cpu_us = r->cpu_us;
 	f->load_cpu_us = r->load_cpu_us;
+	f->faults_proc = r->proc_faults;
 	f->load_cpus = r->nload_cpus;
 	if (r->server_cpus_total_s > 0) {
 		f->server_cpus_busy = r->server_cpus_busy_s / r->server_cpus_total_s;
