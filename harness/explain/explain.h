@@ -108,6 +108,9 @@ struct ranking {
 	struct ranking_entry entries[RANKING_MAX];
 };
 
+/* An entry's gap to the best, from the CPU accounts of the two (a: its
+ * model's, b: the best's). */
+void explain_gap(struct ranking_entry *e, const struct account *a, const struct account *b);
 /* Ranks n explained experiments of one scenario (at most RANKING_MAX). */
 void explain_ranking(const struct explanation *const rows[], int n, struct ranking *out);
 

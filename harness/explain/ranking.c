@@ -83,7 +83,7 @@ static void add_part(struct ranking_entry *e, const struct account *a, const str
  * gap the attributed lines explain (the rest is the difference in what
  * neither account attributes).
  */
-static void cpu_gap(struct ranking_entry *e, const struct account *a, const struct account *b)
+void explain_gap(struct ranking_entry *e, const struct account *a, const struct account *b)
 {
 	double unexplained;
 
@@ -139,6 +139,6 @@ void explain_ranking(const struct explanation *const rows[], int n, struct ranki
 		out->entries[0].tie |= e->tie;
 		rules_only_in(sorted[i], best, &e->only_here);
 		rules_only_in(best, sorted[i], &e->only_best);
-		cpu_gap(e, &sorted[i]->cpu, &best->cpu);
+		explain_gap(e, &sorted[i]->cpu, &best->cpu);
 	}
 }

@@ -28,6 +28,35 @@ void run_record_rank(struct run_record *r)
 	}
 }
 
+static const struct explanation *explained(const struct run_record *r, const char *scenario,
+					   const char *model)
+{
+	for (int i = 0; i < r->nexps; i++)
+		if (!strcmp(r->exps[i]->why.fig.scenario, scenario) &&
+		    !strcmp(r->exps[i]->why.fig.model, model))
+			return &r->exps[i]->why;
+	return NULL;
+}
+
+void run_record_gaps(struct run_record *r)
+{
+	for (int k = 0; k < r->nrankings; k++) {
+		struct ranking *rk = &r->rankings[k];
+		const struct explanation *best = explained(r, rk->scenario, rk->entries[0].model);
+
+		for (int i = 0; i < rk->n; i++) {
+			const struct explanation *x =
+				explained(r, rk->scenario, rk->entries[i].model);
+
+			rk->entries[i].gap_us_per_request = rk->entries[i].gap_explained_share =
+				NAN;
+			rk->entries[i].nparts = 0;
+			if (i && x && best)
+				explain_gap(&rk->entries[i], &x->cpu, &best->cpu);
+		}
+	}
+}
+
 const struct ranking *run_record_ranking(const struct run_record *r, const char *scenario)
 {
 	for (int i = 0; i < r->nrankings; i++)

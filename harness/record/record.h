@@ -80,6 +80,8 @@ struct run_record {
 void record_explain(struct experiment_record *e);
 /* Each scenario's ranking, from its experiments' figures and findings. */
 void run_record_rank(struct run_record *r);
+/* The gaps of rankings recorded before the accounts were: from the accounts. */
+void run_record_gaps(struct run_record *r);
 /* The ranking of a scenario, or NULL. */
 const struct ranking *run_record_ranking(const struct run_record *r, const char *scenario);
 

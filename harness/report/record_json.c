@@ -643,8 +643,10 @@ int run_record_from_json(const json_t *j, struct run_record *r, char *why, size_
 			return err;
 		}
 	}
-	/* ranked again when the ranking lacks what this format adds */
-	if (r->format < FORMAT_ACCOUNTS)
+	/* what its format did not record: the ranking, or the ranking's gaps */
+	if (r->format < FORMAT_FINDINGS)
 		run_record_rank(r);
+	else if (r->format < FORMAT_ACCOUNTS)
+		run_record_gaps(r);
 	return 0;
 }
