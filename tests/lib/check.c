@@ -169,6 +169,9 @@ int test_main(int argc, char **argv, const struct test_case *cases, size_t n)
 		return 1;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* found before any case leaves for a mount namespace of its own: in a
+	 * chroot, /proc/self/exe then reads as the host's path */
+	test_bin_dir();
 	for (size_t i = 0; i < n; i++) {
 		if (!selected(cases[i].name, argc, argv))
 			continue;
