@@ -139,6 +139,7 @@ static void sampled_lines(struct account *a, const struct figures *f, double on_
 	events[CPU_FAULT] = f->faults;
 	events[CPU_SWITCH] = sum_or_nan(f->vol_switches, f->invol_switches);
 	events[CPU_CREATE] = sum_or_nan(f->procs_created, f->threads_created);
+	events[CPU_EXIT] = f->tasks_exited;
 	/* the samples share out the time on a CPU, measured whole */
 	scale = on_cpu / sampled;
 	for (int k = 0; k < CPU_KINDS; k++) {

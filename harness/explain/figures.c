@@ -19,7 +19,7 @@ void figures_init(struct figures *f)
 	f->aq_enqueues = f->aq_max = f->aq_limit = f->aq_at_limit_share = NAN;
 	f->listen_overflows = f->listen_drops = NAN;
 	f->vol_switches = f->invol_switches = f->runq_p99_us = NAN;
-	f->procs_created = f->threads_created = f->max_threads = NAN;
+	f->procs_created = f->threads_created = f->max_threads = f->tasks_exited = NAN;
 	f->migrations = NAN;
 	f->syscalls = NAN;
 	f->uring_sqes = f->uring_cqes = f->uring_punted = f->uring_waits = NAN;

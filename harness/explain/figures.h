@@ -98,7 +98,8 @@ struct figures {
 	double vol_switches, invol_switches;
 	double runq_p99_us;
 	double procs_created, threads_created;
-	double max_threads; /* most tasks alive at once, when known */
+	double tasks_exited; /* processes and threads */
+	double max_threads;  /* most tasks alive at once, when known */
 	double migrations;
 
 	/* syscalls, by total time, descending */

@@ -101,6 +101,7 @@ static const struct jm_field figures_fields[] = {
 	D(runq_p99_us),
 	D(procs_created),
 	D(threads_created),
+	D(tasks_exited),
 	D(max_threads),
 	D(migrations),
 	D(syscalls),

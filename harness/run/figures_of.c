@@ -74,6 +74,7 @@ static void sched_figures(const struct sched_stats *s, struct figures *f)
 	if (s->have_tasks) {
 		f->procs_created = s->procs_created;
 		f->threads_created = s->threads_created;
+		f->tasks_exited = s->procs_exited + s->threads_exited;
 	}
 	if (s->have_migrations)
 		f->migrations = s->migrations;
