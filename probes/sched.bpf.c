@@ -148,7 +148,8 @@ static __always_inline __u32 block_slot(struct task_struct *p)
 	struct pt_regs *regs;
 	long nr;
 
-	/* io_uring's threads were copied from a task in a syscall: flags first */
+	/* threads that never entered from user space: their saved registers
+	 * are a copy of their maker's, with ax 0 (a fork's return) */
 	if (p->flags & PF_KTHREAD)
 		return SCHED_BLOCK_KTHREAD;
 	if (p->flags & PF_IO_WORKER)

@@ -635,6 +635,28 @@ out:
 	run_end(&r);
 }
 
+/* io_uring's worker threads (io-wq) wait for work in no syscall: told
+ * apart by their flags, a kind of their own, not "not in a syscall". */
+static void io_wq_workers_block_as_themselves(void)
+{
+	const char *args[] = { "punt", "50", "5000", NULL };
+	const char *const worker[] = { "io_uring worker", NULL };
+	__u64 ns, blocks;
+	struct run r;
+
+	test_require_root();
+	if (!run_start(&r, args) || !run_go_from_now(&r) ||
+	    !CHECK(workload_wait(&r.w, 30000) == 0, "workload failed") || !run_read(&r) ||
+	    !account_adds_up(&r.s, "io-wq"))
+		goto out;
+	ns = blocked_in(&r.s, worker, &blocks);
+	/* a worker waits for the next NOP while its task sleeps 5 ms */
+	CHECK(blocks >= 25 && ns >= 50 * 5e6 / 2, "io_uring workers blocked %llu times, %.3f s",
+	      (unsigned long long)blocks, ns / 1e9);
+out:
+	run_end(&r);
+}
+
 /* Without the task iterator nothing of the account is measured, and why
  * says so; without the wakeups it still adds up (blocked until running). */
 static void account_without_hooks(void)
@@ -862,6 +884,7 @@ static const struct test_case cases[] = {
 	TEST(life_is_wall_time_times_tasks),
 	TEST(page_faults_block_outside_syscalls),
 	TEST(stopped_task_is_in_no_syscall),
+	TEST(io_wq_workers_block_as_themselves),
 	TEST(account_without_hooks),
 	TEST(blocking_server_idle_in_accept),
 	TEST(account_survives_json),

@@ -50,7 +50,8 @@ enum step_kind {
 	TOUCH,
 	MAPFILE,
 	PIPE,
-	UFFD
+	UFFD,
+	PUNT
 };
 
 struct step {
@@ -84,6 +85,8 @@ static const char doc[] = "Programs whose answer is known, for the probe tests.\
 			  "                openat+close, sched_yield, nanosleep(0)\n"
 			  "  hop N         move to the other of CPUs 0 and 1, N times\n"
 			  "  nop N         N io_uring NOPs, each submitted and waited for\n"
+			  "  punt N US     the same, each run by an io-wq worker (IOSQE_ASYNC),\n"
+			  "                US microseconds apart\n"
 			  "  touch N       write to N fresh pages: N minor faults\n"
 			  "  mapfile N     read N pages of a file not in the page cache\n"
 			  "                through a mapping: major faults\n"
@@ -131,6 +134,7 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 		{ "yield", YIELD, 1 },	   { "spin", SPIN, 1 },	  { "mix", MIX, 1 },
 		{ "hop", HOP, 1 },	   { "nop", NOP, 1 },	  { "touch", TOUCH, 1 },
 		{ "mapfile", MAPFILE, 1 }, { "pipe", PIPE, 2 },	  { "uffd", UFFD, 2 },
+		{ "punt", PUNT, 2 },
 	};
 
 	switch (key) {
@@ -323,6 +327,28 @@ static long fault_wait(long n, long us)
 	return sum;
 }
 
+/* n io_uring NOPs with sqe flags, each submitted and waited for, us apart. */
+static void uring_nops(long n, unsigned flags, long us)
+{
+	struct io_uring ring;
+	struct io_uring_cqe *cqe;
+
+	if (io_uring_queue_init(8, &ring, 0))
+		exit(1);
+	for (long k = 0; k < n; k++) {
+		struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
+
+		io_uring_prep_nop(sqe);
+		sqe->flags |= flags;
+		if (io_uring_submit_and_wait(&ring, 1) != 1 || io_uring_wait_cqe(&ring, &cqe))
+			exit(1);
+		io_uring_cqe_seen(&ring, cqe);
+		if (us)
+			nap(us);
+	}
+	io_uring_queue_exit(&ring);
+}
+
 static void run_steps(void)
 {
 	char c = 'x', buf[1];
@@ -367,22 +393,12 @@ static void run_steps(void)
 					exit(1);
 			}
 			break;
-		case NOP: {
-			struct io_uring ring;
-			struct io_uring_cqe *cqe;
-
-			if (io_uring_queue_init(8, &ring, 0))
-				exit(1);
-			for (long k = 0; k < s->n; k++) {
-				io_uring_prep_nop(io_uring_get_sqe(&ring));
-				if (io_uring_submit_and_wait(&ring, 1) != 1 ||
-				    io_uring_wait_cqe(&ring, &cqe))
-					exit(1);
-				io_uring_cqe_seen(&ring, cqe);
-			}
-			io_uring_queue_exit(&ring);
+		case NOP:
+			uring_nops(s->n, 0, 0);
 			break;
-		}
+		case PUNT:
+			uring_nops(s->n, IOSQE_ASYNC, s->arg);
+			break;
 		case TOUCH: {
 			long page = sysconf(_SC_PAGESIZE);
 			char *m = fresh_pages(s->n, page);
