@@ -208,6 +208,8 @@ TESTS    += sandbox
 # files written as root: no planted link followed, handed to the sudo user
 TESTS    += results_safety
 TESTLIB  += png file
+# harness run's results.json, for tests of real servers under load
+TESTLIB  += harness_results
 # the fuzz targets' committed inputs replayed, without clang (see fuzz below)
 FUZZ_TARGETS := http_request http_response results_json
 TESTS    += $(addprefix fuzz_replay_,$(FUZZ_TARGETS))
@@ -271,7 +273,7 @@ PROBE_TESTS := probe_syscalls probe_sched probes probe_page_faults
 $(addprefix $(OUTPUT)/tests/,$(PROBE_TESTS)): $(PROBE_LIB) $(COMMON_LIB) | $(OUTPUT)/workload
 $(addprefix $(OUTPUT)/tests/,$(PROBE_TESTS)): LDLIBS += $(HARNESS_LIBS)
 # and real servers under harness run
-$(OUTPUT)/tests/probe_page_faults: | $(HARNESS_BIN) $(SERVER_BINS)
+$(OUTPUT)/tests/probe_page_faults $(OUTPUT)/tests/probe_sched: | $(HARNESS_BIN) $(SERVER_BINS)
 $(OUTPUT)/workload: $(OBJ)/tests/workload.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -luring $(LDLIBS)

@@ -42,6 +42,8 @@ static const struct probe_hook hooks[PROBE_KINDS][8] = {
 		{ "tp_btf/sched_process_fork", NULL, "processes and threads created", false },
 		{ "tp_btf/sched_process_exit", NULL, "processes and threads exited", false },
 		{ "tp_btf/sched_migrate_task", NULL, "CPU migrations", false },
+		{ "iter/task", NULL, "the tasks' time running, runnable, blocked (Linux 5.8+)",
+		  false },
 	},
 	[PROBE_ACCEPT_QUEUE] = {
 		/* either will do */

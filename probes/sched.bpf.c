@@ -23,9 +23,27 @@
  * a wakeup just made), so the time the CPU takes to leave idle and switch
  * to it is the task's too.
  *
- * The per-CPU counters need no atomics: sched_switch and sched_migrate_task
- * run with interrupts off, fork and exit with preemption off, and no two of
- * them write the same field, so nothing interleaves on one CPU.
+ * The time account (issue 13): at every moment of the window each task is
+ * running, runnable or blocked in something (enum sched_task_state), and each
+ * state's time is summed when it ends, clipped to the window start. A
+ * task blocking is in a syscall when its saved user registers say so: x86's
+ * entry code stores the number in orig_ax and -ENOSYS as the result (ax)
+ * until the call returns. An exception or interrupt leaves -1 in orig_ax
+ * (6.x entry code: "no syscall to restart"); a task stopped on its way out
+ * of a syscall (SIGSTOP, ptrace) still has the number there, but its
+ * result in ax. The states in progress at a read are closed by the task
+ * iterator, and a
+ * task's life (start_time, or the window start, to its last switch) is
+ * summed apart from the states, to check them against.
+ *
+ * A read cuts at one moment: after the cut, what a state contributes past
+ * it also goes to the late tally, which the read takes off, so that the
+ * iterator's parts (up to the cut) and the ended states meet exactly.
+ *
+ * The per-CPU counters need no atomics: sched_switch, sched_migrate_task
+ * and the wakeups run with interrupts off, fork and exit with preemption
+ * off, and no two of them write the same field, so nothing interleaves on
+ * one CPU. The iterator only reads.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -36,12 +54,19 @@
 #include "probes/target.bpf.h"
 
 #define TASK_RUNNING 0
+#define TASK_DEAD    0x80 /* its last switch (include/linux/sched.h, 4.14+) */
+#define PF_IO_WORKER 0x10 /* 5.12+ */
+#define PF_KTHREAD   0x200000
+#define ENOSYS	     38
 
 struct times {
 	__u64 on_ns;	 /* went on a CPU; 0: not seen */
 	__u64 sum_on;	 /* its se.sum_exec_runtime then */
 	__u64 off_ns;	 /* blocked */
 	__u64 queued_ns; /* became runnable */
+	__u64 since;	 /* in state since */
+	__u32 state;	 /* enum sched_task_state */
+	__u32 slot;	 /* SCHED_BLOCKED: in what (enum sched_block_slot) */
 };
 
 struct {
@@ -57,6 +82,23 @@ struct {
 	__type(key, __u32);
 	__type(value, struct sched_counts);
 } counts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SCHED_TALLIES);
+	__type(key, __u32);
+	__type(value, struct sched_tally);
+} tallies SEC(".maps");
+
+/* bpf_task_pt_regs (5.15+); without it no block is seen in a syscall */
+const volatile bool have_task_pt_regs = true;
+/* without the wakeup hooks a task is blocked until it runs again */
+const volatile bool have_wakeups = true;
+
+/* The window starts and a read cuts (CLOCK_MONOTONIC ns): user space sets
+ * these; cut_ns is 0 between reads. */
+__u64 window_ns = 0;
+__u64 cut_ns = 0;
 
 /* Kernels before 5.14 call the state "state"; before 5.16 some keep the
  * CPU in task_struct rather than thread_info. */
@@ -100,6 +142,107 @@ static __always_inline struct sched_counts *counters(void)
 	return bpf_map_lookup_elem(&counts, &zero);
 }
 
+/* What a task blocking now blocks in. */
+static __always_inline __u32 block_slot(struct task_struct *p)
+{
+	struct pt_regs *regs;
+	long nr;
+
+	/* threads that never entered from user space: their saved registers
+	 * are a copy of their maker's, with ax 0 (a fork's return) */
+	if (p->flags & PF_KTHREAD)
+		return SCHED_BLOCK_KTHREAD;
+	if (p->flags & PF_IO_WORKER)
+		return SCHED_BLOCK_IO_WORKER;
+	if (!have_task_pt_regs)
+		return SCHED_BLOCK_NO_SYSCALL;
+	regs = (struct pt_regs *)bpf_task_pt_regs(p);
+	if (!regs)
+		return SCHED_BLOCK_NO_SYSCALL;
+#if defined(__TARGET_ARCH_x86)
+	if (regs->ax != (unsigned long)-ENOSYS)
+		return SCHED_BLOCK_NO_SYSCALL;
+	nr = regs->orig_ax;
+#elif defined(__TARGET_ARCH_arm64)
+	nr = regs->syscallno; /* NO_SYSCALL (-1) outside a syscall */
+#else
+	nr = -1;
+#endif
+	if (nr < 0)
+		return SCHED_BLOCK_NO_SYSCALL;
+	return nr < SYSCALL_SLOTS ? nr : SYSCALL_SLOTS - 1;
+}
+
+/* The counter of a state in a tally. */
+static __always_inline __u64 *tally_of(struct sched_tally *y, __u32 state, __u32 slot)
+{
+	if (state == SCHED_RUNNING)
+		return &y->running_ns;
+	if (state == SCHED_RUNNABLE)
+		return &y->runnable_ns;
+	if (state == SCHED_BLOCKED && slot < SCHED_BLOCK_SLOTS)
+		return &y->blocked_ns[slot];
+	if (state == SCHED_DEAD) /* the life that ended */
+		return &y->life_ns;
+	return 0;
+}
+
+/* Adds the part of [since, now] inside the window to the state's time, and
+ * the part past a read's cut to the late tally too. */
+static __always_inline void tally_add(__u32 state, __u32 slot, __u64 since, __u64 now)
+{
+	__u64 w = window_ns, cut = cut_ns, *v;
+	__u32 k = SCHED_TALLY_WINDOW;
+	struct sched_tally *y;
+
+	if (since < w)
+		since = w;
+	if (now <= since || !(y = bpf_map_lookup_elem(&tallies, &k)) ||
+	    !(v = tally_of(y, state, slot)))
+		return;
+	*v += now - since;
+	k = SCHED_TALLY_LATE;
+	if (cut && now > cut && (y = bpf_map_lookup_elem(&tallies, &k)) &&
+	    (v = tally_of(y, state, slot)))
+		*v += now - (since > cut ? since : cut);
+}
+
+/* A block begins: counted by what in, and late past a cut. */
+static __always_inline void tally_block(__u32 slot, __u64 now)
+{
+	__u32 k = SCHED_TALLY_WINDOW;
+	struct sched_tally *y;
+
+	if (slot >= SCHED_BLOCK_SLOTS || !(y = bpf_map_lookup_elem(&tallies, &k)))
+		return;
+	y->blocks[slot]++;
+	k = SCHED_TALLY_LATE;
+	if (cut_ns && now > cut_ns && (y = bpf_map_lookup_elem(&tallies, &k)))
+		y->blocks[slot]++;
+}
+
+/*
+ * Ends the task's state at now. A task not seen since attach has been in
+ * the state unseen_as says since before the window (or since it started):
+ * nothing else could have changed it unseen.
+ */
+static __always_inline void state_end(struct task_struct *p, struct times *t, __u32 unseen_as,
+				      __u64 now)
+{
+	if (t->state == SCHED_UNSEEN)
+		tally_add(unseen_as, unseen_as == SCHED_BLOCKED ? block_slot(p) : 0, p->start_time,
+			  now);
+	else
+		tally_add(t->state, t->slot, t->since, now);
+}
+
+static __always_inline void state_begin(struct times *t, __u32 state, __u32 slot, __u64 now)
+{
+	t->state = state;
+	t->slot = slot;
+	t->since = now;
+}
+
 SEC("tp_btf/sched_switch")
 int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
@@ -135,6 +278,20 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 				t->off_ns = now;
 			else
 				t->queued_ns = now; /* preempted: back on the queue */
+			state_end(prev, t, SCHED_RUNNING, now);
+			if (task_state(prev) == TASK_DEAD) {
+				/* its life ends here, not at sched_process_exit: it
+				 * still runs after that (closing its files) */
+				tally_add(SCHED_DEAD, 0, prev->start_time, now);
+				state_begin(t, SCHED_DEAD, 0, now);
+			} else if (blocks) {
+				__u32 slot = block_slot(prev);
+
+				tally_block(slot, now);
+				state_begin(t, SCHED_BLOCKED, slot, now);
+			} else {
+				state_begin(t, SCHED_RUNNABLE, 0, now);
+			}
 		}
 	}
 	if (next_in) {
@@ -154,32 +311,48 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 		t->queued_ns = t->off_ns = 0;
 		t->on_ns = now;
 		t->sum_on = next->se.sum_exec_runtime;
+		state_end(next, t, have_wakeups ? SCHED_RUNNABLE : SCHED_BLOCKED, now);
+		state_begin(t, SCHED_RUNNING, 0, now);
 	}
-	return 0;
-}
-
-static __always_inline int runnable(struct task_struct *p)
-{
-	struct times *t;
-
-	if (!in_target(p))
-		return 0;
-	t = bpf_task_storage_get(&times, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (t)
-		t->queued_ns = bpf_ktime_get_ns();
 	return 0;
 }
 
 SEC("tp_btf/sched_wakeup")
 int BPF_PROG(sched_wakeup, struct task_struct *p)
 {
-	return runnable(p);
+	struct times *t;
+	__u64 now;
+
+	if (!in_target(p))
+		return 0;
+	t = bpf_task_storage_get(&times, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!t)
+		return 0;
+	/* woken on its CPU before it slept (it runs on), or woken twice */
+	if (t->state == SCHED_RUNNING || t->state == SCHED_RUNNABLE || t->state == SCHED_DEAD ||
+	    (t->state == SCHED_UNSEEN && p->on_cpu))
+		return 0;
+	now = bpf_ktime_get_ns();
+	t->queued_ns = now;
+	state_end(p, t, SCHED_BLOCKED, now);
+	state_begin(t, SCHED_RUNNABLE, 0, now);
+	return 0;
 }
 
+/* A new task: runnable from its start (being made until this wakeup) */
 SEC("tp_btf/sched_wakeup_new")
 int BPF_PROG(sched_wakeup_new, struct task_struct *p)
 {
-	return runnable(p);
+	struct times *t;
+
+	if (!in_target(p))
+		return 0;
+	t = bpf_task_storage_get(&times, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!t)
+		return 0;
+	t->queued_ns = bpf_ktime_get_ns();
+	state_begin(t, SCHED_RUNNABLE, 0, p->start_time);
+	return 0;
 }
 
 /* The child is in its cgroup already (cgroup_post_fork ran), and a child
@@ -228,6 +401,53 @@ int BPF_PROG(sched_migrate_task, struct task_struct *p, int dest_cpu)
 	if (!in_target(p) || task_cpu(p) == dest_cpu || !(c = counters()))
 		return 0;
 	c->migrations++;
+	return 0;
+}
+
+/* The part of [since, cut] in the window. */
+static __always_inline __u64 until_cut(__u64 since, __u64 cut)
+{
+	if (since < window_ns)
+		since = window_ns;
+	return cut > since ? cut - since : 0;
+}
+
+/*
+ * Run by user space at a read, after it set the cut: for each task of the
+ * target alive then, its state and the time in it up to the cut, and its
+ * life up to the cut. A task not seen since attach is in the state it has
+ * now (nothing changed it since, or we would have seen it).
+ */
+SEC("iter/task")
+int task_states(struct bpf_iter__task *ctx)
+{
+	struct task_struct *p = ctx->task;
+	__u64 cut = cut_ns, start, since;
+	struct sched_open o = {};
+	struct times *t;
+
+	if (!p || !cut || !in_target(p))
+		return 0;
+	/* read once: loads from the task and from storage stay apart */
+	since = start = p->start_time;
+	t = bpf_task_storage_get(&times, p, 0, 0);
+	if (t && t->state != SCHED_UNSEEN) {
+		if (t->state == SCHED_DEAD)
+			return 0;
+		o.state = t->state;
+		o.slot = t->slot;
+		since = t->since;
+	} else {
+		if (p->exit_state) /* died before attach: a zombie */
+			return 0;
+		o.state = p->on_cpu			  ? SCHED_RUNNING
+			  : task_state(p) == TASK_RUNNING ? SCHED_RUNNABLE
+							  : SCHED_BLOCKED;
+		o.slot = o.state == SCHED_BLOCKED ? block_slot(p) : 0;
+	}
+	o.ns = until_cut(since, cut);
+	o.life_ns = until_cut(start, cut);
+	bpf_seq_write(ctx->meta->seq, &o, sizeof(o));
 	return 0;
 }
 

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /* sched probe, user space: check the hooks, load, attach, read. */
 #include "probes/sched_probe.h"
+#include "common/clock.h"
 #include "probes/hist_json.h"
 #include "probes/hist_print.h"
 #include "probes/hooks.h"
 #include "probes/stats_json.h"
+#include "probes/syscalls_probe.h"
 #include "probes/sched.skel.h"
 
 #include <bpf/bpf.h>
@@ -13,12 +15,15 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct sched_probe {
 	struct sched_bpf *skel;
 	int ncpus;
-	struct sched_counts *vals; /* every CPU's counters, for reads */
-	bool have_runq, have_tasks, have_migrations;
+	struct sched_counts *vals;   /* every CPU's counters, for reads */
+	struct sched_tally *tallies; /* every CPU's tally of one key, for reads */
+	struct sched_tally sum;	     /* the account a read adds up */
+	bool have_runq, have_tasks, have_migrations, have_account;
 	struct prog_cost cost_base;
 	char why[192];
 };
@@ -63,7 +68,8 @@ int sched_probe_open(void **probe, const struct probe_target *t, char *why, size
 		return -ENOMEM;
 	p->ncpus = libbpf_num_possible_cpus();
 	p->vals = calloc(p->ncpus > 0 ? p->ncpus : 1, sizeof(*p->vals));
-	if (p->ncpus <= 0 || !p->vals) {
+	p->tallies = calloc(p->ncpus > 0 ? p->ncpus : 1, sizeof(*p->tallies));
+	if (p->ncpus <= 0 || !p->vals || !p->tallies) {
 		err = -ENOMEM;
 		goto fail;
 	}
@@ -85,6 +91,14 @@ int sched_probe_open(void **probe, const struct probe_target *t, char *why, size
 	p->have_migrations =
 		figure_hooks(p, "migrations",
 			     (struct bpf_program *[]){ p->skel->progs.sched_migrate_task }, 1);
+	p->have_account = figure_hooks(p, "time account",
+				       (struct bpf_program *[]){ p->skel->progs.task_states }, 1);
+	p->skel->rodata->have_wakeups = p->have_runq;
+	if (p->have_account && !kernel_at_least(5, 15)) {
+		p->skel->rodata->have_task_pt_regs = false;
+		add_why(p->why, sizeof(p->why),
+			"blocked time by syscall: needs Linux 5.15 (bpf_task_pt_regs)");
+	}
 	err = sched_bpf__load(p->skel);
 	if (err) {
 		hooks_load_why(err, why, len);
@@ -111,11 +125,27 @@ int sched_probe_attach(void *probe, char *why, size_t len)
 	return sched_probe_reset(p);
 }
 
+/* One of the tallies, every CPU's, zeroed. */
+static int tally_zero(struct sched_probe *p, __u32 key)
+{
+	memset(p->tallies, 0, p->ncpus * sizeof(*p->tallies));
+	if (bpf_map_update_elem(bpf_map__fd(p->skel->maps.tallies), &key, p->tallies, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
 int sched_probe_reset(void *probe)
 {
 	struct sched_probe *p = probe;
 	__u32 zero = 0;
+	int err;
 
+	/* the window starts before the tallies are zeroed: a state ending in
+	 * between is lost, where the other order would count it from before */
+	p->skel->bss->cut_ns = 0;
+	p->skel->bss->window_ns = mono_ns();
+	if ((err = tally_zero(p, SCHED_TALLY_WINDOW)) || (err = tally_zero(p, SCHED_TALLY_LATE)))
+		return err;
 	memset(p->vals, 0, p->ncpus * sizeof(*p->vals));
 	if (bpf_map_update_elem(bpf_map__fd(p->skel->maps.counts), &zero, p->vals, BPF_ANY))
 		return -errno;
@@ -129,6 +159,118 @@ static void hist_add(struct log2_hist *to, const struct log2_hist *h)
 {
 	for (int i = 0; i < LOG2_SLOTS; i++)
 		to->slots[i] += h->slots[i];
+}
+
+/* Adds (sign 1) or takes off (-1) every CPU's tally of key to p->sum. */
+static int tally_sum(struct sched_probe *p, __u32 key, int sign)
+{
+	const __u64 *v;
+	__u64 *to = (__u64 *)&p->sum;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.tallies), &key, p->tallies))
+		return -errno;
+	/* all of struct sched_tally is __u64 counters */
+	for (int c = 0; c < p->ncpus; c++) {
+		v = (const __u64 *)&p->tallies[c];
+		for (size_t i = 0; i < sizeof(p->sum) / sizeof(__u64); i++)
+			to[i] += sign * v[i];
+	}
+	return 0;
+}
+
+/* Runs the task iterator: adds each task's state in progress, and its life,
+ * up to the cut. */
+static int open_states_sum(struct sched_probe *p)
+{
+	struct sched_open o[64];
+	ssize_t n;
+	int fd;
+
+	fd = bpf_iter_create(bpf_link__fd(p->skel->links.task_states));
+	if (fd < 0)
+		return -errno;
+	while ((n = read(fd, o, sizeof(o))) > 0)
+		for (size_t i = 0; i < n / sizeof(o[0]); i++) {
+			p->sum.life_ns += o[i].life_ns;
+			if (o[i].state == SCHED_RUNNING)
+				p->sum.running_ns += o[i].ns;
+			else if (o[i].state == SCHED_RUNNABLE)
+				p->sum.runnable_ns += o[i].ns;
+			else if (o[i].state == SCHED_BLOCKED && o[i].slot < SCHED_BLOCK_SLOTS)
+				p->sum.blocked_ns[o[i].slot] += o[i].ns;
+		}
+	if (n < 0)
+		n = -errno;
+	close(fd);
+	return n;
+}
+
+static int by_ns_desc(const void *a, const void *b)
+{
+	const struct sched_blocked *x = a, *y = b;
+
+	if (x->ns != y->ns)
+		return x->ns < y->ns ? 1 : -1;
+	return x->nr - y->nr;
+}
+
+/* The account's rows, from the summed tally. */
+static void account_fill(const struct sched_tally *y, struct sched_stats *s)
+{
+	static const char *const kinds[] = {
+		[SCHED_BLOCK_NO_SYSCALL - SYSCALL_SLOTS] = "not in a syscall",
+		[SCHED_BLOCK_IO_WORKER - SYSCALL_SLOTS] = "io_uring worker",
+		[SCHED_BLOCK_KTHREAD - SYSCALL_SLOTS] = "kernel thread",
+	};
+
+	s->life_ns = y->life_ns;
+	s->running_ns = y->running_ns;
+	s->runnable_ns = y->runnable_ns;
+	for (int k = 0; k < SCHED_BLOCK_SLOTS; k++) {
+		struct sched_blocked *b = &s->blocked[s->nblocked];
+
+		if (!y->blocked_ns[k] && !y->blocks[k])
+			continue;
+		b->ns = y->blocked_ns[k];
+		b->blocks = y->blocks[k];
+		if (k < SYSCALL_SLOTS) {
+			b->nr = k;
+			syscall_name(k, b->name, sizeof(b->name));
+		} else {
+			b->nr = -1;
+			snprintf(b->name, sizeof(b->name), "%s", kinds[k - SYSCALL_SLOTS]);
+			s->blocked_nosys_ns += b->ns;
+		}
+		s->blocked_ns += b->ns;
+		s->nblocked++;
+	}
+	qsort(s->blocked, s->nblocked, sizeof(s->blocked[0]), by_ns_desc);
+}
+
+/*
+ * The account at one moment, the cut: the tasks' states in progress then
+ * (the iterator), and the states that ended in the window, less what of
+ * them came after the cut (the late tally, zeroed before the cut is set).
+ */
+static int account_read(struct sched_probe *p, struct sched_stats *s)
+{
+	int err;
+
+	memset(&p->sum, 0, sizeof(p->sum));
+	p->skel->bss->cut_ns = 0;
+	err = tally_zero(p, SCHED_TALLY_LATE);
+	if (err)
+		return err;
+	p->skel->bss->cut_ns = mono_ns();
+	if ((err = open_states_sum(p)) < 0 || (err = tally_sum(p, SCHED_TALLY_WINDOW, 1)) ||
+	    (err = tally_sum(p, SCHED_TALLY_LATE, -1)))
+		goto out;
+	account_fill(&p->sum, s);
+	s->have_account = true;
+	err = 0;
+out:
+	p->skel->bss->cut_ns = 0;
+	return err;
 }
 
 int sched_probe_read(void *probe, void *out)
@@ -162,6 +304,12 @@ int sched_probe_read(void *probe, void *out)
 	s->have_runq = p->have_runq;
 	s->have_tasks = p->have_tasks;
 	s->have_migrations = p->have_migrations;
+	if (p->have_account) {
+		int err = account_read(p, s);
+
+		if (err)
+			return err;
+	}
 	snprintf(s->why, sizeof(s->why), "%s", p->why);
 	prog_cost_since(p->skel->obj, &p->cost_base, &s->cost);
 	return 0;
@@ -175,10 +323,46 @@ void sched_probe_destroy(void *probe)
 		return;
 	sched_bpf__destroy(p->skel);
 	free(p->vals);
+	free(p->tallies);
 	free(p);
 }
 
 /* ------------------------------------------------------------ output */
+
+#define ACCOUNT_ROWS 10 /* the syscalls blocked in longest; the rest in one line */
+
+static double share(__u64 part, __u64 whole)
+{
+	return whole ? 100.0 * part / whole : 0;
+}
+
+static void account_print(FILE *f, const struct sched_stats *s)
+{
+	__u64 sum = s->running_ns + s->runnable_ns + s->blocked_ns, rest = 0;
+
+	fprintf(f,
+		"\n  the tasks' time in the window, summed over them: alive %.3f s\n"
+		"    running %.3f s (%.1f%%), runnable %.3f s (%.1f%%), blocked %.3f s (%.1f%%):\n"
+		"    %.1f%% of their life\n",
+		s->life_ns / 1e9, s->running_ns / 1e9, share(s->running_ns, sum),
+		s->runnable_ns / 1e9, share(s->runnable_ns, sum), s->blocked_ns / 1e9,
+		share(s->blocked_ns, sum), share(sum, s->life_ns));
+	if (!s->nblocked)
+		return;
+	fprintf(f, "    %-22s %12s %8s %10s\n", "blocked in", "ms", "share", "blocks");
+	for (int i = 0; i < s->nblocked; i++) {
+		const struct sched_blocked *b = &s->blocked[i];
+
+		if (i >= ACCOUNT_ROWS) {
+			rest += b->ns;
+			continue;
+		}
+		fprintf(f, "    %-22s %12.3f %7.1f%% %10llu\n", b->name, b->ns / 1e6,
+			share(b->ns, s->blocked_ns), (unsigned long long)b->blocks);
+	}
+	if (s->nblocked > ACCOUNT_ROWS)
+		fprintf(f, "    ... %d more, %.3f ms\n", s->nblocked - ACCOUNT_ROWS, rest / 1e6);
+}
 
 void sched_stats_print(FILE *f, const void *stats)
 {
@@ -214,6 +398,8 @@ void sched_stats_print(FILE *f, const void *stats)
 		fprintf(f, "\n  run-queue latency (runnable to running):\n");
 		print_log2_hist_ns_as_us(f, &s->runq);
 	}
+	if (s->have_account)
+		account_print(f, s);
 	fprintf(f, "\n  off-CPU time (blocked to running):\n");
 	print_log2_hist_ns_as_us(f, &s->offcpu);
 	fprintf(f, "\n  on-CPU time (each stay on a CPU):\n");
@@ -233,6 +419,24 @@ static const struct jm_field tasks_fields[] = {
 	JM_U64(struct sched_stats, "peak_above_start", tasks_peak),
 };
 JM_TABLE(tasks_table, tasks_fields);
+
+static const struct jm_field blocked_fields[] = {
+	JM_STR(struct sched_blocked, "name", name),
+	JM_INT(struct sched_blocked, "nr", nr),
+	JM_U64(struct sched_blocked, "ns", ns),
+	JM_U64(struct sched_blocked, "blocks", blocks),
+};
+JM_TABLE(blocked_table, blocked_fields);
+
+static const struct jm_field account_fields[] = {
+	JM_U64(struct sched_stats, "life_ns", life_ns),
+	JM_U64(struct sched_stats, "running_ns", running_ns),
+	JM_U64(struct sched_stats, "runnable_ns", runnable_ns),
+	JM_U64(struct sched_stats, "blocked_ns", blocked_ns),
+	JM_U64(struct sched_stats, "blocked_outside_syscalls_ns", blocked_nosys_ns),
+	JM_ARRAY(struct sched_stats, "blocked_in", blocked, nblocked, blocked_table),
+};
+JM_TABLE(account_table, account_fields);
 
 static bool has_why(const void *s)
 {
@@ -256,6 +460,9 @@ static const struct jm_field stats_fields[] = {
 	  JM_HAVE(struct sched_stats, have_tasks) },
 	{ JM_FIELD("migrations", JM_M(struct sched_stats, migrations), JM_U64),
 	  JM_HAVE(struct sched_stats, have_migrations) },
+	/* a record from before the account has none: not measured */
+	{ JM_FIELD("account", 0, JM_OBJ), .sub = &account_table,
+	  JM_HAVE(struct sched_stats, have_account) },
 	STATS_COST(struct sched_stats),
 	STATS_MISSING(struct sched_stats, has_why),
 };
@@ -274,7 +481,8 @@ int sched_stats_from_json(const json_t *j, void *stats)
 
 const struct probe_ops sched_probe_ops = {
 	.name = "sched",
-	.yields = "context switches, run-queue latency, off-CPU time, tasks created, migrations",
+	.yields = "context switches, run-queue latency, off-CPU time, tasks created, migrations, "
+		  "the tasks' time running, runnable and blocked (in what)",
 	.open = sched_probe_open,
 	.attach = sched_probe_attach,
 	.read = sched_probe_read,

@@ -4,6 +4,7 @@
 #define WHYSERVE_SCHED_H
 
 #include "probes/hist.h"
+#include "probes/syscalls.h"
 
 /* Per CPU, for the whole target (all its processes and threads). */
 struct sched_counts {
@@ -19,6 +20,54 @@ struct sched_counts {
 	struct log2_hist runq;	 /* ns, each wait on a run queue */
 	struct log2_hist offcpu; /* ns, each block (the run-queue wait after included) */
 	struct log2_hist oncpu;	 /* ns, each stay on a CPU */
+};
+
+/*
+ * The time account: each task of the target is, at any moment of the
+ * window, in one of these states, and its time in each is summed.
+ */
+enum sched_task_state {
+	SCHED_UNSEEN,	/* not seen since attach: its state is read from the task */
+	SCHED_RUNNING,	/* on a CPU */
+	SCHED_RUNNABLE, /* woken or preempted, waiting on a run queue */
+	SCHED_BLOCKED,	/* off a CPU until woken, in what its slot says */
+	SCHED_DEAD,	/* switched out for the last time */
+};
+
+/*
+ * What a blocked task blocked in: a syscall (slot = its number; numbers
+ * past the table in SYSCALL_SLOTS - 1) or, outside any, one of these.
+ */
+enum sched_block_slot {
+	SCHED_BLOCK_NO_SYSCALL = SYSCALL_SLOTS, /* a page fault, a signal stop, ... */
+	SCHED_BLOCK_IO_WORKER,			/* io_uring's own threads (io-wq, sqpoll) */
+	SCHED_BLOCK_KTHREAD,			/* a kernel thread */
+	SCHED_BLOCK_SLOTS,
+};
+
+/* Per CPU, the tasks' time in the window, summed over them. */
+struct sched_tally {
+	__u64 life_ns;	   /* alive: from the window start or its start to exit */
+	__u64 running_ns;  /* in SCHED_RUNNING */
+	__u64 runnable_ns; /* in SCHED_RUNNABLE */
+	__u64 blocked_ns[SCHED_BLOCK_SLOTS];
+	__u64 blocks[SCHED_BLOCK_SLOTS]; /* blocks begun, by what in */
+};
+
+/* The tally of the window, and of it what came after a read's cut. */
+enum sched_tally_key {
+	SCHED_TALLY_WINDOW,
+	SCHED_TALLY_LATE,
+	SCHED_TALLIES,
+};
+
+/* What the task iterator writes for each task alive at a read's cut: its
+ * state then, and the parts in the window up to the cut. */
+struct sched_open {
+	__u32 state; /* enum sched_task_state */
+	__u32 slot;  /* SCHED_BLOCKED: enum sched_block_slot or a syscall */
+	__u64 ns;    /* of its current state */
+	__u64 life_ns;
 };
 
 #endif

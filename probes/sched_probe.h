@@ -9,6 +9,8 @@
  *   run-queue latency    + sched_wakeup, sched_wakeup_new
  *   created, exited      tp_btf/sched_process_fork, sched_process_exit
  *   migrations           tp_btf/sched_migrate_task
+ *   time account         + iter/task (5.8+), run at each read
+ *   ... by syscall       + bpf_task_pt_regs (5.15+)
  *   needs                BTF tracepoints (5.5+), task storage (5.11+)
  *
  * A missing optional hook leaves its figures out (have_* false, why says
@@ -26,6 +28,15 @@
 #include "probes/probe.h"
 #include "probes/prog_stats.h"
 #include "probes/sched.h"
+
+/* Time the target's tasks spent blocked in one syscall, or outside any. */
+struct sched_blocked {
+	char name[32]; /* the syscall's (syscall_name()), or what else: "not in a syscall",
+			* "io_uring worker", "kernel thread" */
+	int nr;	       /* the syscall's number; -1: not a syscall */
+	__u64 ns;      /* blocked in it, in the window */
+	__u64 blocks;  /* blocks in it that began in the window */
+};
 
 struct sched_stats {
 	__u64 voluntary;   /* blocked: as voluntary_ctxt_switches in /proc */
@@ -49,6 +60,22 @@ struct sched_stats {
 
 	bool have_migrations;
 	__u64 migrations;
+
+	/*
+	 * The time account: every task's time in the window (reset to read),
+	 * summed over the tasks. life_ns is measured apart from the states
+	 * (start_time, or the window start, to the task's last switch or the
+	 * read), and running + runnable + blocked add up to it. Without the
+	 * task iterator (have_account false) nothing of it is measured.
+	 */
+	bool have_account;
+	__u64 life_ns;
+	__u64 running_ns;
+	__u64 runnable_ns;	/* woken or preempted, until on a CPU */
+	__u64 blocked_ns;	/* until woken: every row of blocked[] */
+	__u64 blocked_nosys_ns; /* of that, outside any syscall (nr -1 rows) */
+	int nblocked;		/* rows, by ns, descending */
+	struct sched_blocked blocked[SCHED_BLOCK_SLOTS];
 
 	struct prog_cost cost; /* since attach or reset */
 	char why[192];	       /* what is missing and why; "" when all works */

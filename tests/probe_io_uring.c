@@ -11,6 +11,7 @@
 #include "probes/io_uring_probe.h"
 #include "tests/lib/check.h"
 #include "tests/lib/fresh_tracefs.h"
+#include "tests/lib/server.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -87,21 +88,6 @@ static int scratch_file(void)
 		return -EIO;
 	}
 	return fd;
-}
-
-/* The state letter of a process (R, S, D, ...), or 0. */
-static char proc_state(pid_t pid)
-{
-	char path[64], buf[512], *rp, st = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	f = fopen(path, "r");
-	if (f && fgets(buf, sizeof(buf), f) && (rp = strrchr(buf, ')')))
-		st = rp[2];
-	if (f)
-		fclose(f);
-	return st;
 }
 
 /* ------------------------------------------------------------ the target */

@@ -14,7 +14,7 @@
 #include "probes/page_faults_probe.h"
 #include "tests/lib/check.h"
 #include "tests/lib/cmd.h"
-#include "tests/lib/file.h"
+#include "tests/lib/harness_results.h"
 #include "tests/lib/workload.h"
 
 #include <errno.h>
@@ -298,28 +298,11 @@ static void stats_survive_json(void)
  * reference) and its trace summary (malloc'ed), or NULL. */
 static json_t *harness_run(const char *model, const char *scenario, char **summary)
 {
-	char bin[512], dir[64] = "/tmp/whyserve-page-faults-XXXXXX", out[8192], path[128];
-	const char *argv[] = { bin, "run", model, "-s", scenario, "--quick", "--out", dir, NULL };
-	json_t *results, *fig = NULL;
-	size_t len;
-	int st;
+	const char *args[] = { model, "-s", scenario, NULL };
+	json_t *results = harness_results(args, model, summary), *fig;
 
-	test_require_root();
-	snprintf(bin, sizeof(bin), "%s/harness", test_bin_dir());
-	if (!CHECK(mkdtemp(dir), "mkdtemp: %s", strerror(errno)))
-		return NULL;
-	st = cmd_run(out, sizeof(out), 120, argv);
-	snprintf(path, sizeof(path), "%s/results.json", dir);
-	results = json_load_file(path, 0, NULL);
-	if (CHECK(st == 0 && results, "harness run %s -s %s: exit %d:\n%.3000s", model, scenario,
-		  st, out))
-		fig = json_incref(
-			json_object_get(json_array_get(json_object_get(results, "experiments"), 0),
-					"figures"));
-	snprintf(path, sizeof(path), "%s/%s.txt", dir, model);
-	*summary = (char *)file_read(path, &len);
+	fig = json_incref(json_object_get(harness_experiment(results, 0), "figures"));
 	json_decref(results);
-	rm_rf(dir);
 	return fig;
 }
 

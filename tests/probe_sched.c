@@ -1,17 +1,27 @@
 // SPDX-License-Identifier: MIT
 /* The sched probe against the kernel's own per-task counters: /proc/PID/
  * task/TID/status (context switches), .../schedstat (time on a CPU and on a
- * run queue), .../sched (migrations), getrusage(), and known workloads. */
+ * run queue), .../sched (migrations), getrusage(), and known workloads; its
+ * time account against known sleeps, reads and spins, the wall clock, and
+ * real servers under harness run. */
+#include "common/clock.h"
 #include "harness/sandbox/cgroup.h"
 #include "probes/hist_print.h"
+#include "probes/hooks.h"
 #include "probes/sched_probe.h"
 #include "tests/lib/check.h"
+#include "tests/lib/client.h"
+#include "tests/lib/harness_results.h"
+#include "tests/lib/server.h"
 #include "tests/lib/workload.h"
 
 #include <errno.h>
+#include <jansson.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 struct run {
@@ -60,6 +70,15 @@ static bool run_until_held(struct run *r)
 		return false;
 	return CHECK(WAIT_UNTIL(workload_all_blocked(&r->w), 5000),
 		     "workload tasks still running after done");
+}
+
+/* The window from now, the workload told to go: its wait for go is left
+ * out, as a harness run leaves out its warm-up. */
+static bool run_go_from_now(struct run *r)
+{
+	int err = sched_probe_reset(r->p);
+
+	return CHECK(!err, "reset: %s", strerror(-err)) && CHECK(workload_go(&r->w) == 0, "go");
 }
 
 static bool run_read(struct run *r)
@@ -115,6 +134,50 @@ static bool near(double a, double b, double pct, double slack)
 	double d = a > b ? a - b : b - a;
 
 	return d <= slack || d <= b * pct / 100;
+}
+
+/* Time blocked in any of names (NULL-terminated), and the blocks begun in
+ * them in *blocks (if not NULL). */
+static __u64 blocked_in(const struct sched_stats *s, const char *const names[], __u64 *blocks)
+{
+	__u64 ns = 0, n = 0;
+
+	for (int i = 0; i < s->nblocked; i++)
+		for (int k = 0; names[k]; k++)
+			if (!strcmp(s->blocked[i].name, names[k])) {
+				ns += s->blocked[i].ns;
+				n += s->blocked[i].blocks;
+			}
+	if (blocks)
+		*blocks = n;
+	return ns;
+}
+
+static const char *const sleeps[] = { "clock_nanosleep", "nanosleep", NULL };
+
+/* The account measured, and its states adding up to the tasks' life
+ * within 2%, its rows to the time blocked. */
+static bool account_adds_up(const struct sched_stats *s, const char *what)
+{
+	__u64 states = s->running_ns + s->runnable_ns + s->blocked_ns, rows = 0;
+	double life = s->life_ns;
+
+	if (!CHECK(s->have_account, "%s: no time account: %s", what, s->why))
+		return false;
+	for (int i = 0; i < s->nblocked; i++)
+		rows += s->blocked[i].ns;
+	fprintf(stderr,
+		"%s: life %.3f s: running %.1f%%, runnable %.1f%%, blocked %.1f%% (%s %.1f%%); "
+		"states %.2f%% of life\n",
+		what, life / 1e9, 100 * s->running_ns / life, 100 * s->runnable_ns / life,
+		100 * s->blocked_ns / life, s->nblocked ? s->blocked[0].name : "-",
+		s->nblocked ? 100 * s->blocked[0].ns / life : 0.0, 100 * states / life);
+	return CHECK(s->life_ns > 0 && near(states, life, 2, 0),
+		     "%s: running %.3f + runnable %.3f + blocked %.3f s = %.3f s, life %.3f s",
+		     what, s->running_ns / 1e9, s->runnable_ns / 1e9, s->blocked_ns / 1e9,
+		     states / 1e9, life / 1e9) &&
+	       CHECK(rows == s->blocked_ns, "%s: rows %llu ns, blocked %llu ns", what,
+		     (unsigned long long)rows, (unsigned long long)s->blocked_ns);
 }
 
 /* N sleeps in each of 2 threads: voluntary switches as /proc counts them. */
@@ -208,6 +271,15 @@ static void spinners_on_one_cpu(void)
 	/* each waits while the other runs: half of 1.5 s at least */
 	CHECK(r.s.runq_ns >= 700000000ULL, "two spinners on one CPU waited only %.3f s",
 	      r.s.runq_ns / 1e9);
+	/* the account's states, closed at the read, against schedstat too */
+	if (account_adds_up(&r.s, "spinners")) {
+		CHECK(near(r.s.runnable_ns, wait_ns, 5, 2e6), "runnable %.3f s, schedstat %.3f s",
+		      r.s.runnable_ns / 1e9, wait_ns / 1e9);
+		CHECK(near(r.s.running_ns, run_ns + steal_ns, 5, 2e6 + 2e9 / sysconf(_SC_CLK_TCK)),
+		      "running %.3f s, schedstat %.3f s + stolen %.3f s", r.s.running_ns / 1e9,
+		      run_ns / 1e9, steal_ns / 1e9);
+		CHECK(r.s.runnable_ns >= 700000000ULL, "runnable %.3f s", r.s.runnable_ns / 1e9);
+	}
 out:
 	run_end(&r);
 }
@@ -368,11 +440,456 @@ out:
 	run_end(&r);
 }
 
+/* ------------------------------------------------------------ time account */
+
+/* K sleeps of T (clock_nanosleep): blocked in it K times, K x T and the
+ * timer's slack (50 us a sleep); next to no time on a CPU. */
+static void sleeper_blocked_in_nanosleep(void)
+{
+	const char *args[] = { "sleep", "100", "10000", NULL };
+	const double expect = 100 * 10e6;
+	__u64 ns, blocks;
+	struct run r;
+
+	test_require_root();
+	if (!run_start(&r, args) || !run_go_from_now(&r) ||
+	    !CHECK(workload_wait(&r.w, 30000) == 0, "workload failed") || !run_read(&r) ||
+	    !account_adds_up(&r.s, "sleeper"))
+		goto out;
+	ns = blocked_in(&r.s, sleeps, &blocks);
+	CHECK(blocks == 100, "%llu blocks in a sleep, not 100", (unsigned long long)blocks);
+	CHECK(ns >= expect * 0.99 && ns <= expect * 1.04, "blocked in a sleep %.3f s, not 1 s",
+	      ns / 1e9);
+	CHECK(r.s.running_ns < r.s.life_ns / 50, "running %.3f s of %.3f s", r.s.running_ns / 1e9,
+	      r.s.life_ns / 1e9);
+out:
+	run_end(&r);
+}
+
+/* A reader of a pipe fed a byte every 5 ms, 100 times: blocked in read
+ * 100 times, 0.5 s; its feeder as long in its sleeps. */
+static void pipe_reader_blocked_in_read(void)
+{
+	const char *args[] = { "pipe", "100", "5000", NULL };
+	const char *const reads[] = { "read", NULL };
+	const double expect = 100 * 5e6;
+	__u64 ns, blocks, slept, naps;
+	struct run r;
+
+	test_require_root();
+	if (!run_start(&r, args) || !run_go_from_now(&r) ||
+	    !CHECK(workload_wait(&r.w, 30000) == 0, "workload failed") || !run_read(&r) ||
+	    !account_adds_up(&r.s, "pipe reader"))
+		goto out;
+	ns = blocked_in(&r.s, reads, &blocks);
+	slept = blocked_in(&r.s, sleeps, &naps);
+	CHECK(blocks == 100, "%llu blocks in read, not 100", (unsigned long long)blocks);
+	CHECK(naps == 100 && slept >= expect * 0.99 && slept <= expect * 1.05,
+	      "the feeder slept %llu times, %.3f s", (unsigned long long)naps, slept / 1e9);
+	/* each wait in read is one of the feeder's sleeps, and its wait for a
+	 * CPU and its write after */
+	CHECK(ns >= slept && ns <= slept + r.s.runnable_ns + r.s.running_ns + expect / 100,
+	      "blocked in read %.3f s; the feeder slept %.3f s, all ran %.3f s, waited %.3f s",
+	      ns / 1e9, slept / 1e9, r.s.running_ns / 1e9, r.s.runnable_ns / 1e9);
+out:
+	run_end(&r);
+}
+
+/*
+ * Life against the wall clock and /proc: the same tasks alive throughout
+ * the window (/proc/PID/task), life is their number times its length.
+ * Three threads spin on one CPU, the main thread waits for them: the
+ * window opens and is read in the middle of it, so every state is clipped
+ * at the start and closed at the read.
+ */
+static void life_is_wall_time_times_tasks(void)
+{
+	const char *args[] = { "--threads", "3", "--cpu", "1", "--hold", "spin", "4000", NULL };
+	const char *const futex[] = { "futex", NULL };
+	struct timespec window = { 1, 0 };
+	__u64 tasks = 0, running = 0, t[4], wall, main_ns;
+	struct run r;
+	int err;
+
+	test_require_root();
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		test_skip("needs 2 CPUs");
+	if (!run_start(&r, args) || !CHECK(workload_go(&r.w) == 0, "go") ||
+	    !CHECK(WAIT_UNTIL(!proc_tasks(r.w.pid, &tasks, &running) && tasks == 4 && running == 3,
+			      5000),
+		   "%llu tasks, %llu running: never 4 and 3", (unsigned long long)tasks,
+		   (unsigned long long)running))
+		goto out;
+	/* the window opens inside reset and closes inside read: between
+	 * t[0] and t[1], and between t[2] and t[3] */
+	t[0] = mono_ns();
+	err = sched_probe_reset(r.p);
+	t[1] = mono_ns();
+	if (!CHECK(!err, "reset: %s", strerror(-err)))
+		goto out;
+	nanosleep(&window, NULL); /* the window's length, not a wait for something */
+	t[2] = mono_ns();
+	err = sched_probe_read(r.p, &r.s);
+	t[3] = mono_ns();
+	if (!CHECK(!err, "read: %s", strerror(-err)))
+		goto out;
+	wall = (t[3] + t[2] - t[1] - t[0]) / 2;
+	fprintf(stderr, "window %.6f s, +- %.6f s\n", wall / 1e9,
+		(t[3] - t[2] + t[1] - t[0]) / 2e9);
+	if (!CHECK(!proc_tasks(r.w.pid, &tasks, &running) && tasks == 4 && running == 3,
+		   "%llu tasks, %llu running after the window", (unsigned long long)tasks,
+		   (unsigned long long)running) ||
+	    !account_adds_up(&r.s, "3 spinners on a CPU"))
+		goto out;
+	CHECK(r.s.life_ns >= 4 * (t[2] - t[1]) * 0.999 && r.s.life_ns <= 4 * (t[3] - t[0]) * 1.001,
+	      "life %.6f s, 4 tasks x between %.6f and %.6f s", r.s.life_ns / 1e9,
+	      (t[2] - t[1]) / 1e9, (t[3] - t[0]) / 1e9);
+	CHECK(near(r.s.running_ns + r.s.runnable_ns, 3.0 * wall, 2, 0),
+	      "spinners running %.3f s and runnable %.3f s, not 3 x %.3f s", r.s.running_ns / 1e9,
+	      r.s.runnable_ns / 1e9, wall / 1e9);
+	/* one CPU for three: two wait at any moment */
+	CHECK(r.s.runnable_ns >= 1.8 * wall, "runnable %.3f s of 3 x %.3f s", r.s.runnable_ns / 1e9,
+	      wall / 1e9);
+	main_ns = blocked_in(&r.s, futex, NULL);
+	CHECK(near(main_ns, wall, 2, 0), "main blocked in futex %.3f s of %.3f s", main_ns / 1e9,
+	      wall / 1e9);
+out:
+	run_end(&r);
+}
+
+/*
+ * A task blocked in a page fault is in no syscall, whatever orig_ax holds
+ * (an exception's error code: 4 for a read, stat's number on x86_64).
+ * Faults that wait for the disk do so only when the disk is slower than
+ * the fault (on a VM whose host answers at once, they never wait): faults
+ * on userfaultfd pages wait for a thread that fills each 5 ms later.
+ */
+static void page_faults_block_outside_syscalls(void)
+{
+	const char *args[] = { "uffd", "100", "5000", NULL };
+	const char *const none[] = { "not in a syscall", NULL };
+	const double expect = 100 * 5e6;
+	__u64 ns, blocks, slept;
+	struct run r;
+
+	test_require_root();
+	if (!run_start(&r, args) || !run_go_from_now(&r) ||
+	    !CHECK(workload_wait(&r.w, 30000) == 0, "workload failed") || !run_read(&r) ||
+	    !account_adds_up(&r.s, "faults on userfaultfd"))
+		goto out;
+	ns = blocked_in(&r.s, none, &blocks);
+	slept = blocked_in(&r.s, sleeps, NULL);
+	CHECK(blocks == 100, "%llu blocks outside syscalls, not 100", (unsigned long long)blocks);
+	/* each wait holds one of the filler's sleeps, and its wakeup and fill */
+	CHECK(ns >= slept && slept >= expect * 0.99 && ns <= expect * 1.1,
+	      "blocked outside syscalls %.3f s, the filler slept %.3f s: not 0.5 s", ns / 1e9,
+	      slept / 1e9);
+	/* the filler blocks in read and its sleeps; nothing else near 100 times */
+	for (int i = 0; i < r.s.nblocked; i++)
+		CHECK(r.s.blocked[i].nr < 0 || r.s.blocked[i].blocks < 10 ||
+			      !strcmp(r.s.blocked[i].name, "read") ||
+			      !strcmp(r.s.blocked[i].name, "clock_nanosleep"),
+		      "%llu blocks in %s", (unsigned long long)r.s.blocked[i].blocks,
+		      r.s.blocked[i].name);
+out:
+	run_end(&r);
+}
+
+/*
+ * A task stopped (SIGSTOP) on its way out of a syscall still has the
+ * syscall's number in orig_ax, and its result in ax: not -ENOSYS, so the
+ * stop is not counted as the syscall's. The sleep it left goes on after
+ * SIGCONT as restart_syscall.
+ */
+static void stopped_task_is_in_no_syscall(void)
+{
+	const char *args[] = { "sleep", "1", "1000000", NULL };
+	const char *const none[] = { "not in a syscall", NULL };
+	const char *const sleeping[] = { "clock_nanosleep", "nanosleep", "restart_syscall", NULL };
+	struct timespec stop = { 0, 300000000 };
+	__u64 ns, blocks, slept, t0 = 0, t1 = 0;
+	struct run r;
+
+	test_require_root();
+	if (!run_start(&r, args) || !run_go_from_now(&r) ||
+	    !CHECK(WAIT_UNTIL(proc_state(r.w.pid) == 'S' && !workload_waits_for_go(&r.w), 5000),
+		   "never slept") ||
+	    !CHECK(!kill(r.w.pid, SIGSTOP) && WAIT_UNTIL(proc_state(r.w.pid) == 'T', 5000),
+		   "never stopped"))
+		goto out;
+	t0 = mono_ns();
+	nanosleep(&stop, NULL); /* how long it stays stopped */
+	t1 = mono_ns();
+	if (!CHECK(!kill(r.w.pid, SIGCONT), "SIGCONT") ||
+	    !CHECK(workload_wait(&r.w, 30000) == 0, "workload failed") || !run_read(&r) ||
+	    !account_adds_up(&r.s, "stopped sleeper"))
+		goto out;
+	ns = blocked_in(&r.s, none, &blocks);
+	slept = blocked_in(&r.s, sleeping, NULL);
+	CHECK(blocks == 1 && ns >= (t1 - t0) * 0.95,
+	      "stopped %.3f s, outside syscalls %llu times, %.3f s", (t1 - t0) / 1e9,
+	      (unsigned long long)blocks, ns / 1e9);
+	CHECK(ns + slept >= 0.99e9 && ns + slept <= 1.05e9,
+	      "stopped %.3f s and asleep %.3f s: not 1 s", ns / 1e9, slept / 1e9);
+out:
+	run_end(&r);
+}
+
+/* io_uring's worker threads (io-wq) wait for work in no syscall: told
+ * apart by their flags, a kind of their own, not "not in a syscall". */
+static void io_wq_workers_block_as_themselves(void)
+{
+	const char *args[] = { "punt", "50", "5000", NULL };
+	const char *const worker[] = { "io_uring worker", NULL };
+	__u64 ns, blocks;
+	struct run r;
+
+	test_require_root();
+	if (!run_start(&r, args) || !run_go_from_now(&r) ||
+	    !CHECK(workload_wait(&r.w, 30000) == 0, "workload failed") || !run_read(&r) ||
+	    !account_adds_up(&r.s, "io-wq"))
+		goto out;
+	ns = blocked_in(&r.s, worker, &blocks);
+	/* a worker waits for the next NOP while its task sleeps 5 ms */
+	CHECK(blocks >= 25 && ns >= 50 * 5e6 / 2, "io_uring workers blocked %llu times, %.3f s",
+	      (unsigned long long)blocks, ns / 1e9);
+out:
+	run_end(&r);
+}
+
+/* Without the task iterator nothing of the account is measured, and why
+ * says so; without the wakeups it still adds up (blocked until running). */
+static void account_without_hooks(void)
+{
+	const char *args[] = { "sleep", "50", "2000", NULL };
+	__u64 ns;
+	struct run r;
+
+	test_require_root();
+	hooks_env.hidden = "iter/task";
+	if (run_start(&r, args) && run_go_from_now(&r) &&
+	    CHECK(workload_wait(&r.w, 30000) == 0, "workload failed") && run_read(&r)) {
+		CHECK(!r.s.have_account && r.s.life_ns == 0 && r.s.nblocked == 0,
+		      "an account without the iterator");
+		CHECK(strstr(r.s.why, "time account: no iter/task"), "why: %s", r.s.why);
+	}
+	run_end(&r);
+	hooks_env.hidden = "sched_wakeup,sched_wakeup_new";
+	if (run_start(&r, args) && run_go_from_now(&r) &&
+	    CHECK(workload_wait(&r.w, 30000) == 0, "workload failed") && run_read(&r) &&
+	    account_adds_up(&r.s, "without wakeups")) {
+		ns = blocked_in(&r.s, sleeps, NULL);
+		CHECK(ns >= 50 * 2e6, "blocked in a sleep %.3f ms, under 50 x 2 ms", ns / 1e6);
+	}
+	run_end(&r);
+	hooks_env.hidden = NULL;
+}
+
+/* A blocking server with nothing to do waits in accept: all of its serving
+ * thread's time, before a request and after it. */
+static void blocking_server_idle_in_accept(void)
+{
+	const char *const accepts[] = { "accept", "accept4", NULL };
+	struct timespec idle = { 0, 300000000 };
+	struct sched_stats s = { 0 };
+	struct http_response resp;
+	struct server srv = { 0 };
+	struct probe_target t;
+	struct cgroup cg = { 0 };
+	__u64 ns, blocks;
+	char why[256];
+	void *p = NULL;
+	int err;
+
+	test_require_root();
+	if (!CHECK(!cgroup_create(&cg, "test-sched-server"), "create cgroup") ||
+	    !CHECK(!server_start(&srv, "blocking", NULL), "start server-blocking") ||
+	    !CHECK(!cgroup_add_pid(&cg, srv.pid), "server into its cgroup"))
+		goto out;
+	t = (struct probe_target){ .cgroup_id = cg.id, .pid = srv.pid };
+	err = sched_probe_open(&p, &t, why, sizeof(why));
+	if (!CHECK(!err, "open probe: %s: %s", strerror(-err), why))
+		goto out;
+	err = sched_probe_attach(p, why, sizeof(why));
+	if (!CHECK(!err, "attach probe: %s: %s", strerror(-err), why))
+		goto out;
+	/* idle, a request, idle again: the lengths of the window */
+	nanosleep(&idle, NULL);
+	if (!CHECK(http_get(srv.port, "/", &resp) == 0 && resp.status == 200, "GET /"))
+		goto out;
+	nanosleep(&idle, NULL);
+	err = sched_probe_read(p, &s);
+	if (!CHECK(!err, "read: %s", strerror(-err)))
+		goto out;
+	sched_stats_print(stderr, &s);
+	if (!account_adds_up(&s, "blocking, idle"))
+		goto out;
+	ns = blocked_in(&s, accepts, &blocks);
+	CHECK(ns >= s.life_ns * 0.95, "blocked in accept %.3f s of a life of %.3f s", ns / 1e9,
+	      s.life_ns / 1e9);
+	CHECK(blocks >= 1, "never blocked in accept again after the request");
+out:
+	sched_probe_destroy(p);
+	if (srv.pid > 0)
+		server_stop(&srv);
+	cgroup_destroy(&cg);
+}
+
+/* ------------------------------------------------------------ real servers */
+
+/* The sched probe's record of experiment i of a harness run, into s. */
+static bool experiment_sched(const json_t *results, size_t i, struct sched_stats *s,
+			     const char **model)
+{
+	const json_t *e = harness_experiment(results, i);
+	int err;
+
+	*model = json_string_value(json_object_get(e, "model")) ?: "?";
+	err = sched_stats_from_json(json_object_get(json_object_get(e, "probes"), "sched"), s);
+	return CHECK(e && !err, "experiment %zu (%s): no sched record: %s", i, *model,
+		     strerror(-err));
+}
+
+/* The account's figures are the probe's, and a syscall blocked in has its
+ * blocked_us among the syscalls' figures. */
+static void figures_carry_the_account(const json_t *results, size_t i, const struct sched_stats *s)
+{
+	const json_t *fig = json_object_get(harness_experiment(results, i), "figures"), *y;
+	double life = json_number_value(json_object_get(fig, "life_us"));
+	size_t k;
+	bool found = !s->nblocked || s->blocked[0].nr < 0;
+
+	CHECK(near(life * 1e3, s->life_ns, 0.001, 1) &&
+		      near(json_number_value(json_object_get(fig, "blocked_us")) * 1e3,
+			   s->blocked_ns, 0.001, 1),
+	      "figures: life %.0f us, blocked %.0f us; the probe's %llu ns, %llu ns", life,
+	      json_number_value(json_object_get(fig, "blocked_us")), (unsigned long long)s->life_ns,
+	      (unsigned long long)s->blocked_ns);
+	json_array_foreach(json_object_get(fig, "syscalls_by_time"), k, y)
+		found |= !strcmp(json_string_value(json_object_get(y, "name")) ?: "",
+				 s->blocked[0].name) &&
+			 near(json_number_value(json_object_get(y, "blocked_us")) * 1e3,
+			      s->blocked[0].ns, 0.001, 1);
+	CHECK(found, "figures: no blocked_us for %s", s->blocked[0].name);
+}
+
+/* Every model under load: the states add up to the tasks' life. */
+static void real_servers_add_up(void)
+{
+	const char *args[] = { "all", "-s", "throughput", NULL };
+	json_t *results = harness_results(args, NULL, NULL);
+	struct sched_stats *s = calloc(1, sizeof(*s));
+	const char *model;
+	size_t n = json_array_size(json_object_get(results, "experiments"));
+
+	if (!results || !s || !CHECK(n == 5, "%zu experiments, not 5", n))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		if (!experiment_sched(results, i, s, &model) || !account_adds_up(s, model))
+			continue;
+		for (int k = 0; k < s->nblocked && k < 4; k++)
+			fprintf(stderr, "  %s: blocked in %s %.1f%% of life, %llu blocks\n", model,
+				s->blocked[k].name, 100.0 * s->blocked[k].ns / s->life_ns,
+				(unsigned long long)s->blocked[k].blocks);
+		figures_carry_the_account(results, i, s);
+	}
+out:
+	free(s);
+	json_decref(results);
+}
+
+/*
+ * epoll with a handler that sleeps 1 ms (the sleep scenario): its loop
+ * spends at least 90% of its time blocked in the sleep. The loop's time
+ * is the life of the server's tasks less that of the main thread, which
+ * waits for SIGTERM in rt_sigtimedwait all along.
+ */
+static void epoll_loop_sleeps(void)
+{
+	const char *args[] = { "epoll", "-s", "sleep", NULL };
+	const char *const sigwait[] = { "rt_sigtimedwait", NULL };
+	json_t *results = harness_results(args, NULL, NULL);
+	struct sched_stats *s = calloc(1, sizeof(*s));
+	__u64 slept, main_ns, loop_ns;
+	const char *model;
+
+	if (!results || !s || !experiment_sched(results, 0, s, &model) ||
+	    !account_adds_up(s, "epoll, sleep"))
+		goto out;
+	slept = blocked_in(s, sleeps, NULL);
+	main_ns = blocked_in(s, sigwait, NULL);
+	loop_ns = s->life_ns - main_ns;
+	fprintf(stderr, "the loop: %.3f s, asleep %.1f%%\n", loop_ns / 1e9,
+		100.0 * slept / loop_ns);
+	CHECK(main_ns > 0 && main_ns < s->life_ns, "main thread %.3f s of %.3f s", main_ns / 1e9,
+	      s->life_ns / 1e9);
+	CHECK(slept >= 0.9 * loop_ns, "the loop slept %.3f s of %.3f s", slept / 1e9,
+	      loop_ns / 1e9);
+	figures_carry_the_account(results, 0, s);
+out:
+	free(s);
+	json_decref(results);
+}
+
+/* Written and read back, every figure of the account; a record from
+ * before it reads as not measured. */
+static void account_survives_json(void)
+{
+	struct sched_stats *s = calloc(1, sizeof(*s)), *back = calloc(1, sizeof(*back));
+	json_t *j = NULL;
+
+	if (!s || !back)
+		goto out;
+	*s = (struct sched_stats){ .voluntary = 7,
+				   .have_account = true,
+				   .life_ns = 3000,
+				   .running_ns = 1000,
+				   .runnable_ns = 500,
+				   .blocked_ns = 1500,
+				   .blocked_nosys_ns = 300,
+				   .nblocked = 2 };
+	s->blocked[0] = (struct sched_blocked){ "clock_nanosleep", 230, 1200, 4 };
+	s->blocked[1] = (struct sched_blocked){ "not in a syscall", -1, 300, 2 };
+	j = sched_stats_to_json(s);
+	if (!CHECK(j && sched_stats_from_json(j, back) == 0, "round trip"))
+		goto out;
+	CHECK(back->have_account && back->life_ns == 3000 && back->running_ns == 1000 &&
+		      back->runnable_ns == 500 && back->blocked_ns == 1500 &&
+		      back->blocked_nosys_ns == 300 && back->nblocked == 2 &&
+		      !memcmp(back->blocked, s->blocked, 2 * sizeof(s->blocked[0])),
+	      "the account read back differs");
+	json_object_del(j, "account");
+	if (!CHECK(sched_stats_from_json(j, back) == 0, "a record without the account"))
+		goto out;
+	CHECK(!back->have_account && back->life_ns == 0 && back->nblocked == 0 &&
+		      back->voluntary == 7,
+	      "a record without the account: have %d, life %llu", back->have_account,
+	      (unsigned long long)back->life_ns);
+out:
+	json_decref(j);
+	free(s);
+	free(back);
+}
+
 static const struct test_case cases[] = {
-	TEST(voluntary_matches_proc),	 TEST(spinners_on_one_cpu),
-	TEST(lone_sleeper_waits_little), TEST(tasks_created_and_exited),
-	TEST(forked_children_switches),	 TEST(migrations_counted),
+	TEST(voluntary_matches_proc),
+	TEST(spinners_on_one_cpu),
+	TEST(lone_sleeper_waits_little),
+	TEST(tasks_created_and_exited),
+	TEST(forked_children_switches),
+	TEST(migrations_counted),
 	TEST(charged_matches_cgroup),
+	TEST(sleeper_blocked_in_nanosleep),
+	TEST(pipe_reader_blocked_in_read),
+	TEST(life_is_wall_time_times_tasks),
+	TEST(page_faults_block_outside_syscalls),
+	TEST(stopped_task_is_in_no_syscall),
+	TEST(io_wq_workers_block_as_themselves),
+	TEST(account_without_hooks),
+	TEST(blocking_server_idle_in_accept),
+	TEST(account_survives_json),
+	TEST_SLOW(real_servers_add_up, 150),
+	TEST_SLOW(epoll_loop_sleeps, 150),
 };
 
 TEST_MAIN(cases)

@@ -18,6 +18,7 @@
 #include <argp.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/userfaultfd.h>
 #include <liburing.h>
 #include <pthread.h>
 #include <sched.h>
@@ -26,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -46,7 +48,10 @@ enum step_kind {
 	HOP,
 	NOP,
 	TOUCH,
-	MAPFILE
+	MAPFILE,
+	PIPE,
+	UFFD,
+	PUNT
 };
 
 struct step {
@@ -80,9 +85,15 @@ static const char doc[] = "Programs whose answer is known, for the probe tests.\
 			  "                openat+close, sched_yield, nanosleep(0)\n"
 			  "  hop N         move to the other of CPUs 0 and 1, N times\n"
 			  "  nop N         N io_uring NOPs, each submitted and waited for\n"
+			  "  punt N US     the same, each run by an io-wq worker (IOSQE_ASYNC),\n"
+			  "                US microseconds apart\n"
 			  "  touch N       write to N fresh pages: N minor faults\n"
 			  "  mapfile N     read N pages of a file not in the page cache\n"
-			  "                through a mapping: major faults\n\n"
+			  "                through a mapping: major faults\n"
+			  "  pipe N US     N one-byte read()s of a pipe, a byte written every\n"
+			  "                US microseconds by a thread of its own (nanosleep)\n"
+			  "  uffd N US     N page faults, each waiting US microseconds for a\n"
+			  "                thread of its own to fill the page (userfaultfd)\n\n"
 			  "EXAMPLES:\n"
 			  "  workload getppid 1000 write 1000\n"
 			  "  workload --threads 2 --cpu 1 --hold spin 1000\n"
@@ -122,7 +133,8 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 		{ "getppid", GETPPID, 1 }, { "write", WRITE, 1 }, { "sleep", SLEEP, 2 },
 		{ "yield", YIELD, 1 },	   { "spin", SPIN, 1 },	  { "mix", MIX, 1 },
 		{ "hop", HOP, 1 },	   { "nop", NOP, 1 },	  { "touch", TOUCH, 1 },
-		{ "mapfile", MAPFILE, 1 },
+		{ "mapfile", MAPFILE, 1 }, { "pipe", PIPE, 2 },	  { "uffd", UFFD, 2 },
+		{ "punt", PUNT, 2 },
 	};
 
 	switch (key) {
@@ -225,6 +237,118 @@ static long map_file(long n, long page)
 	return sum;
 }
 
+struct feed {
+	int fd;
+	long n, us;
+};
+
+/* The writing end of a pipe step: a byte every us microseconds. */
+static void *feed(void *arg)
+{
+	const struct feed *f = arg;
+
+	for (long k = 0; k < f->n; k++) {
+		nap(f->us);
+		if (write(f->fd, "x", 1) != 1)
+			exit(1);
+	}
+	return NULL;
+}
+
+/* Blocks in read() n times, for about us each. */
+static void pipe_read(long n, long us)
+{
+	struct feed f = { .n = n, .us = us };
+	int fds[2];
+	pthread_t t;
+	char c;
+
+	if (pipe2(fds, O_CLOEXEC))
+		exit(1);
+	f.fd = fds[1];
+	if (pthread_create(&t, NULL, feed, &f))
+		exit(1);
+	for (long k = 0; k < n; k++)
+		if (read(fds[0], &c, 1) != 1)
+			exit(1);
+	pthread_join(t, NULL);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+struct filler {
+	int uffd;
+	long n, us, page;
+};
+
+/* The other side of a uffd step: each fault's page filled us later. */
+static void *fill(void *arg)
+{
+	const struct filler *f = arg;
+
+	for (long k = 0; k < f->n; k++) {
+		struct uffd_msg msg;
+		struct uffdio_zeropage z = { .range.len = f->page };
+
+		if (read(f->uffd, &msg, sizeof(msg)) != sizeof(msg) ||
+		    msg.event != UFFD_EVENT_PAGEFAULT)
+			exit(1);
+		nap(f->us);
+		z.range.start = msg.arg.pagefault.address & ~(f->page - 1);
+		if (ioctl(f->uffd, UFFDIO_ZEROPAGE, &z))
+			exit(1);
+	}
+	return NULL;
+}
+
+/* n faults that each block about us, in no syscall. */
+static long fault_wait(long n, long us)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct filler f = { .n = n, .us = us, .page = page };
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	volatile char sum = 0;
+	pthread_t t;
+	char *m;
+
+	f.uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
+	m = fresh_pages(n, page);
+	reg.range.start = (unsigned long)m;
+	reg.range.len = n * page;
+	if (f.uffd < 0 || ioctl(f.uffd, UFFDIO_API, &api) || ioctl(f.uffd, UFFDIO_REGISTER, &reg) ||
+	    pthread_create(&t, NULL, fill, &f))
+		exit(1);
+	for (long k = 0; k < n; k++)
+		sum += m[k * page];
+	pthread_join(t, NULL);
+	munmap(m, n * page);
+	close(f.uffd);
+	return sum;
+}
+
+/* n io_uring NOPs with sqe flags, each submitted and waited for, us apart. */
+static void uring_nops(long n, unsigned flags, long us)
+{
+	struct io_uring ring;
+	struct io_uring_cqe *cqe;
+
+	if (io_uring_queue_init(8, &ring, 0))
+		exit(1);
+	for (long k = 0; k < n; k++) {
+		struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
+
+		io_uring_prep_nop(sqe);
+		sqe->flags |= flags;
+		if (io_uring_submit_and_wait(&ring, 1) != 1 || io_uring_wait_cqe(&ring, &cqe))
+			exit(1);
+		io_uring_cqe_seen(&ring, cqe);
+		if (us)
+			nap(us);
+	}
+	io_uring_queue_exit(&ring);
+}
+
 static void run_steps(void)
 {
 	char c = 'x', buf[1];
@@ -269,22 +393,12 @@ static void run_steps(void)
 					exit(1);
 			}
 			break;
-		case NOP: {
-			struct io_uring ring;
-			struct io_uring_cqe *cqe;
-
-			if (io_uring_queue_init(8, &ring, 0))
-				exit(1);
-			for (long k = 0; k < s->n; k++) {
-				io_uring_prep_nop(io_uring_get_sqe(&ring));
-				if (io_uring_submit_and_wait(&ring, 1) != 1 ||
-				    io_uring_wait_cqe(&ring, &cqe))
-					exit(1);
-				io_uring_cqe_seen(&ring, cqe);
-			}
-			io_uring_queue_exit(&ring);
+		case NOP:
+			uring_nops(s->n, 0, 0);
 			break;
-		}
+		case PUNT:
+			uring_nops(s->n, IOSQE_ASYNC, s->arg);
+			break;
 		case TOUCH: {
 			long page = sysconf(_SC_PAGESIZE);
 			char *m = fresh_pages(s->n, page);
@@ -296,6 +410,12 @@ static void run_steps(void)
 		}
 		case MAPFILE:
 			map_file(s->n, sysconf(_SC_PAGESIZE));
+			break;
+		case PIPE:
+			pipe_read(s->n, s->arg);
+			break;
+		case UFFD:
+			fault_wait(s->n, s->arg);
 			break;
 		case MIX:
 			for (long k = 0; k < s->n; k++) {

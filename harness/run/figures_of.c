@@ -80,6 +80,23 @@ static void sched_figures(const struct sched_stats *s, struct figures *f)
 		f->migrations = s->migrations;
 }
 
+/* After the syscalls' figures: a syscall blocked in joins their rows. */
+static void account_figures(const struct sched_stats *s, struct figures *f)
+{
+	f->life_us = s->life_ns / 1e3;
+	f->running_us = s->running_ns / 1e3;
+	f->runnable_us = s->runnable_ns / 1e3;
+	f->blocked_us = s->blocked_ns / 1e3;
+	f->blocked_other_us = s->blocked_nosys_ns / 1e3;
+	for (int i = 0; i < s->nblocked; i++) {
+		struct syscall_figure *y;
+
+		if (s->blocked[i].nr < 0 || !(y = figures_syscall_add(f, s->blocked[i].name)))
+			continue;
+		y->blocked_us = s->blocked[i].ns / 1e3;
+	}
+}
+
 static void syscalls_figures(const struct syscalls_stats *s, struct figures *f)
 {
 	f->syscalls = s->calls;
@@ -155,6 +172,8 @@ void figures_of(const struct experiment_record *r, const struct run_opts *o, str
 		sched_figures(&s->sched, f);
 	if (s->have[PROBE_SYSCALLS])
 		syscalls_figures(&s->syscalls, f);
+	if (s->have[PROBE_SCHED] && s->sched.have_account)
+		account_figures(&s->sched, f);
 	if (s->have[PROBE_IO_URING])
 		io_uring_figures(&s->io_uring, f);
 	if (s->have[PROBE_PAGE_FAULTS])

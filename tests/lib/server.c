@@ -181,3 +181,17 @@ int proc_count_children(pid_t pid, int *zombies)
 		*zombies = z;
 	return n;
 }
+
+char proc_state(pid_t pid)
+{
+	char path[64], buf[512], *rp, st = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (f && fgets(buf, sizeof(buf), f) && (rp = strrchr(buf, ')')))
+		st = rp[2];
+	if (f)
+		fclose(f);
+	return st;
+}

@@ -27,6 +27,8 @@ int server_alive(const struct server *s);
 int proc_count_fds(pid_t pid);
 /* Threads of a process (Threads: in /proc/PID/status). */
 int proc_count_threads(pid_t pid);
+/* The state letter of a process (R, S, D, T, ...), or 0. */
+char proc_state(pid_t pid);
 /* Live child processes of pid (zombies counted in *zombies if not NULL). */
 int proc_count_children(pid_t pid, int *zombies);
 

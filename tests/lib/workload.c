@@ -239,6 +239,18 @@ int workload_all_blocked(const struct workload *w)
 	return !err && running == 0;
 }
 
+static int count_task(FILE *f, __u64 *tasks, __u64 *running)
+{
+	(*tasks)++;
+	return count_running(f, running, NULL);
+}
+
+int proc_tasks(pid_t pid, __u64 *tasks, __u64 *running)
+{
+	*tasks = *running = 0;
+	return for_each_task(pid, "stat", count_task, tasks, running);
+}
+
 int workload_waits_for_go(const struct workload *w)
 {
 	unsigned long long fd;

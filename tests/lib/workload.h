@@ -43,6 +43,9 @@ int workload_all_blocked(const struct workload *w);
  * starting (exec, the loader, its set-up), nothing done yet of its steps. */
 int workload_waits_for_go(const struct workload *w);
 
+/* Threads of pid, and of them those running or runnable (not S or D). */
+int proc_tasks(pid_t pid, __u64 *tasks, __u64 *running);
+
 /* Context switches of every thread of pid, from /proc/PID/task/<tid>/status. */
 int proc_ctxt_switches(pid_t pid, __u64 *voluntary, __u64 *involuntary);
 /* What /proc/PID/task/<tid>/schedstat says, summed over the threads. */
