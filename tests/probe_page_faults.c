@@ -14,7 +14,7 @@
 #include "probes/page_faults_probe.h"
 #include "tests/lib/check.h"
 #include "tests/lib/cmd.h"
-#include "tests/lib/file.h"
+#include "tests/lib/experiment.h"
 #include "tests/lib/workload.h"
 
 #include <errno.h>
@@ -78,11 +78,7 @@ static bool run(struct run *r, const char *const args[])
 	for (int i = 0; args[i] && n < 15; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;
-	err = cgroup_create(&r->cg, "test-page-faults");
-	if (!CHECK(!err, "create cgroup: %s", strerror(-err)))
-		return false;
-	err = workload_start(&r->w, r->cg.path, argv);
-	if (!CHECK(!err, "start workload: %s", strerror(-err)))
+	if (!workload_start_in_cgroup(&r->w, &r->cg, "test-page-faults", argv))
 		return false;
 	t = (struct probe_target){ .cgroup_id = r->cg.id, .pid = r->w.pid };
 	err = page_faults_probe_open(&r->p, &t, why, sizeof(why));
@@ -298,36 +294,16 @@ static void stats_survive_json(void)
  * reference) and its trace summary (malloc'ed), or NULL. */
 static json_t *harness_run(const char *model, const char *scenario, char **summary)
 {
-	char bin[512], dir[64] = "/tmp/whyserve-page-faults-XXXXXX", out[8192], path[128];
-	const char *argv[] = { bin, "run", model, "-s", scenario, "--quick", "--out", dir, NULL };
-	json_t *results, *fig = NULL;
-	size_t len;
-	int st;
+	json_t *e = experiment_run(model, scenario, summary);
+	json_t *fig = json_incref(json_object_get(e, "figures"));
 
-	test_require_root();
-	snprintf(bin, sizeof(bin), "%s/harness", test_bin_dir());
-	if (!CHECK(mkdtemp(dir), "mkdtemp: %s", strerror(errno)))
-		return NULL;
-	st = cmd_run(out, sizeof(out), 120, argv);
-	snprintf(path, sizeof(path), "%s/results.json", dir);
-	results = json_load_file(path, 0, NULL);
-	if (CHECK(st == 0 && results, "harness run %s -s %s: exit %d:\n%.3000s", model, scenario,
-		  st, out))
-		fig = json_incref(
-			json_object_get(json_array_get(json_object_get(results, "experiments"), 0),
-					"figures"));
-	snprintf(path, sizeof(path), "%s/%s.txt", dir, model);
-	*summary = (char *)file_read(path, &len);
-	json_decref(results);
-	rm_rf(dir);
+	json_decref(e);
 	return fig;
 }
 
 static double figure(const json_t *fig, const char *name)
 {
-	const json_t *v = json_object_get(fig, name);
-
-	return json_is_number(v) ? json_number_value(v) : NAN;
+	return json_number(fig, name);
 }
 
 /* fork under connect: a child per connection, which faults in the pages it

@@ -46,7 +46,8 @@ enum step_kind {
 	HOP,
 	NOP,
 	TOUCH,
-	MAPFILE
+	MAPFILE,
+	FORK
 };
 
 struct step {
@@ -82,7 +83,8 @@ static const char doc[] = "Programs whose answer is known, for the probe tests.\
 			  "  nop N         N io_uring NOPs, each submitted and waited for\n"
 			  "  touch N       write to N fresh pages: N minor faults\n"
 			  "  mapfile N     read N pages of a file not in the page cache\n"
-			  "                through a mapping: major faults\n\n"
+			  "                through a mapping: major faults\n"
+			  "  fork N        N fork()s of a child that exits, each waited for\n\n"
 			  "EXAMPLES:\n"
 			  "  workload getppid 1000 write 1000\n"
 			  "  workload --threads 2 --cpu 1 --hold spin 1000\n"
@@ -122,7 +124,7 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 		{ "getppid", GETPPID, 1 }, { "write", WRITE, 1 }, { "sleep", SLEEP, 2 },
 		{ "yield", YIELD, 1 },	   { "spin", SPIN, 1 },	  { "mix", MIX, 1 },
 		{ "hop", HOP, 1 },	   { "nop", NOP, 1 },	  { "touch", TOUCH, 1 },
-		{ "mapfile", MAPFILE, 1 },
+		{ "mapfile", MAPFILE, 1 }, { "fork", FORK, 1 },
 	};
 
 	switch (key) {
@@ -296,6 +298,17 @@ static void run_steps(void)
 		}
 		case MAPFILE:
 			map_file(s->n, sysconf(_SC_PAGESIZE));
+			break;
+		case FORK:
+			for (long k = 0; k < s->n; k++) {
+				pid_t pid = fork();
+				int status;
+
+				if (pid == 0)
+					_exit(0);
+				if (pid < 0 || waitpid(pid, &status, 0) != pid || status)
+					exit(1);
+			}
 			break;
 		case MIX:
 			for (long k = 0; k < s->n; k++) {
