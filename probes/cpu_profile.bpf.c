@@ -77,7 +77,6 @@ int profile(struct bpf_perf_event_data *ctx)
 	key = bpf_map_lookup_elem(&scratch, &zero);
 	if (!t || !key)
 		return 0;
-	t->samples++;
 	if (user_mode(ctx)) {
 		t->user++;
 		return 0;

@@ -231,18 +231,14 @@ static void syscalls_rank(const __u64 by_nr[SYSCALL_SLOTS], struct cpu_profile_s
 	}
 }
 
-/* Every counted kernel stack, named and sorted into s->kind. */
-static int stacks_read(struct cpu_profile_probe *p, struct cpu_profile_stats *s, char *why,
-		       size_t len)
+/* Every counted kernel stack, named by ks and sorted into s->kind. */
+static void stacks_read(struct cpu_profile_probe *p, const struct ksyms *ks,
+			struct cpu_profile_stats *s)
 {
 	int fd = bpf_map__fd(p->skel->maps.counts);
 	__u64 by_nr[SYSCALL_SLOTS] = {}, n;
 	struct prof_key key, *prev = NULL;
-	struct ksyms *ks;
 
-	ks = ksyms_load(why, len);
-	if (!ks)
-		return -errno;
 	for (; !bpf_map_get_next_key(fd, prev, &key); prev = &key) {
 		enum prof_kind k;
 
@@ -256,38 +252,45 @@ static int stacks_read(struct cpu_profile_probe *p, struct cpu_profile_stats *s,
 		else if (k == PROF_SYSCALL)
 			by_nr[SYSCALL_SLOTS - 1] += n;
 	}
-	ksyms_free(ks);
 	syscalls_rank(by_nr, s);
-	return 0;
 }
 
 int cpu_profile_probe_read(void *probe, void *out)
 {
 	struct cpu_profile_probe *p = probe;
 	struct cpu_profile_stats *s = out;
+	struct ksyms *ks;
 	__u32 zero = 0;
 	int err;
 
 	memset(s, 0, sizeof(*s));
 	s->period_ns = p->period_ns;
-	if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.totals), &zero, p->vals))
+	/* the symbols first (a tenth of a second): what follows is read at
+	 * one moment, and the samples are the sum of their kinds */
+	ks = ksyms_load(s->why, sizeof(s->why));
+	if (!ks)
 		return -errno;
+	err = bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.totals), &zero, p->vals) ? -errno : 0;
+	err = err ?: cgroup_perf_read(&p->clock, &s->clock_ns)
+		      ?: prog_cost_since(p->skel->obj, &p->cost_base, &s->cost);
+	if (err)
+		goto out;
 	for (int c = 0; c < p->ncpus; c++) {
-		s->samples += p->vals[c].samples;
 		s->kind[PROF_USER] += p->vals[c].user;
 		s->lost += p->vals[c].no_stack + p->vals[c].no_room;
 	}
 	s->kind[PROF_KERNEL_OTHER] = s->lost;
-	err = stacks_read(p, s, s->why, sizeof(s->why))
-		      ?: cgroup_perf_read(&p->clock, &s->clock_ns);
-	if (err)
-		return err;
+	stacks_read(p, ks, s);
+	for (int k = 0; k < PROF_KINDS; k++)
+		s->samples += s->kind[k];
 	if (s->lost)
 		add_why(s->why, sizeof(s->why),
 			"%llu kernel samples lost (no stack, or the counts full: "
 			"counted as kernel, other)",
 			(unsigned long long)s->lost);
-	return prog_cost_since(p->skel->obj, &p->cost_base, &s->cost);
+out:
+	ksyms_free(ks);
+	return err;
 }
 
 void cpu_profile_probe_destroy(void *probe)

@@ -46,9 +46,8 @@ struct prof_key {
 	__u64 ips[PROF_DEPTH]; /* return addresses, innermost first; 0 past depth */
 };
 
-/* Per CPU, every sample of the target. */
+/* Per CPU: the samples not in the counts. */
 struct prof_totals {
-	__u64 samples;
 	__u64 user;	/* in user mode: counted, no stack */
 	__u64 no_stack; /* in the kernel, no stack could be taken */
 	__u64 no_room;	/* the counts map full */
