@@ -77,6 +77,8 @@ PROBES       += syscalls sched
 PROBE_USER   += hooks tracefs syscalls sched probes
 PROBES       += page_faults
 PROBE_USER   += page_faults cgroup_perf
+PROBES       += cpu_profile
+PROBE_USER   += cpu_profile ksyms stack_kind
 BPF_OBJS     := $(patsubst %,$(OBJ)/probes/%.bpf.o,$(PROBES))
 SKELS        := $(patsubst %,$(OBJ)/probes/%.skel.h,$(PROBES))
 PROBE_OBJS   := $(patsubst %,$(OBJ)/probes/%.o,$(PROBE_USER))
@@ -190,7 +192,7 @@ TESTS    += layout
 TESTS    += format
 TESTS    += vagrant
 TESTS    += probe_accept_queue probe_io_uring
-TESTS    += probe_syscalls probe_sched probes probe_page_faults
+TESTS    += probe_syscalls probe_sched probes probe_page_faults probe_cpu_profile
 LOAD_UNIT_TESTS := histogram http_response timer_heap load_target
 LOAD_RUN_TESTS  := load_errors load_accuracy load_users
 TESTS    += $(LOAD_UNIT_TESTS) $(LOAD_RUN_TESTS) load_cli
@@ -209,7 +211,7 @@ TESTS    += sandbox
 TESTS    += results_safety
 TESTLIB  += png file
 # harness run's results.json, for tests of real servers under load
-TESTLIB  += harness_results
+TESTLIB  += harness_results results
 # the fuzz targets' committed inputs replayed, without clang (see fuzz below)
 FUZZ_TARGETS := http_request http_response results_json
 TESTS    += $(addprefix fuzz_replay_,$(FUZZ_TARGETS))
@@ -218,7 +220,8 @@ TEST_BINS := $(addprefix $(OUTPUT)/tests/,$(TESTS))
 
 # the tests start servers and cgroups as the harness does, with its code
 $(TEST_LIB): $(patsubst %,$(OBJ)/tests/lib/%.o,$(TESTLIB)) \
-	$(patsubst %,$(OBJ)/harness/sandbox/%.o,server_proc cgroup) $(OBJ)/common/cgroup2.o
+	$(patsubst %,$(OBJ)/harness/sandbox/%.o,server_proc cgroup cpu_times) \
+	$(OBJ)/common/cgroup2.o
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
@@ -266,14 +269,15 @@ $(addprefix $(OUTPUT)/tests/,$(LOAD_RUN_TESTS)): LDLIBS += $(HARNESS_LIBS)
 $(OUTPUT)/tests/load_cli: LDLIBS += -ljansson
 $(OUTPUT)/tests/load_cli: | $(HARNESS_BIN)
 
-# syscalls, sched and page_faults probes, and all probes together: against
-# build/workload (tests/workload.c), programs of known answer any probe test
-# may start
-PROBE_TESTS := probe_syscalls probe_sched probes probe_page_faults
+# syscalls, sched, page_faults and cpu_profile probes, and all probes
+# together: against build/workload (tests/workload.c), programs of known
+# answer any probe test may start
+PROBE_TESTS := probe_syscalls probe_sched probes probe_page_faults probe_cpu_profile
 $(addprefix $(OUTPUT)/tests/,$(PROBE_TESTS)): $(PROBE_LIB) $(COMMON_LIB) | $(OUTPUT)/workload
 $(addprefix $(OUTPUT)/tests/,$(PROBE_TESTS)): LDLIBS += $(HARNESS_LIBS)
 # and real servers under harness run
-$(OUTPUT)/tests/probe_page_faults $(OUTPUT)/tests/probe_sched: | $(HARNESS_BIN) $(SERVER_BINS)
+$(OUTPUT)/tests/probe_page_faults $(OUTPUT)/tests/probe_sched $(OUTPUT)/tests/probe_cpu_profile: \
+	| $(HARNESS_BIN) $(SERVER_BINS)
 $(OUTPUT)/workload: $(OBJ)/tests/workload.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -luring $(LDLIBS)

@@ -4,8 +4,9 @@
  * pinned to CPU 0, in a cgroup of its own) under harness load's kept-alive
  * throughput scenario (in process, one thread pinned to CPU 1), measured
  * five ways each round: without probes; with a two-instruction program on
- * each of their tp_btf hooks (what the kernel charges for the hooks alone,
- * the floor of any probe resting on them); with all of them; with all of
+ * each of their tp_btf hooks and on cpu_profile's cpu-clock events (what
+ * the kernel charges for the hooks alone, the floor of any probe resting
+ * on them); with all of them; with all of
  * them timing every syscall (--exact-syscall-times); and with all of them
  * and the kernel's BPF run-time statistics on (as `harness run` has them,
  * for each probe's cost). The order turns round by round, so drift
@@ -17,6 +18,7 @@
 #include "harness/sandbox/cgroup.h"
 #include "harness/load/load.h"
 #include "harness/sandbox/server_proc.h"
+#include "probes/cgroup_perf.h"
 #include "probes/hooks.h"
 #include "probes/probes.h"
 #include "common/flags.h"
@@ -27,9 +29,11 @@
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
+#include <linux/perf_event.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #define MAX_ROUNDS 50
@@ -156,8 +160,53 @@ static void hooks_detach(int links[MAX_HOOKS], int n)
 		close(links[i]);
 }
 
-/* An empty program on every tp_btf hook of the probes: how many links, or -errno. */
-static int hooks_attach_empty(int links[MAX_HOOKS])
+/*
+ * An empty program on the cgroup's cpu-clock events, sampling as
+ * cpu_profile does: what its timer interrupts cost. The events go into
+ * links after the n there (closing one detaches it): how many then, or
+ * -errno with all of links closed.
+ */
+static int perf_attach_empty(int links[MAX_HOOKS], int n, const struct cgroup *cg)
+{
+	struct perf_event_attr a = {
+		.type = PERF_TYPE_SOFTWARE,
+		.size = sizeof(a),
+		.config = PERF_COUNT_SW_CPU_CLOCK,
+		.sample_period = CPU_PROFILE_PERIOD_NS,
+		.disabled = 1,
+	};
+	int prog = hook_empty_prog("perf_event"), dir, err;
+	struct cgroup_perf c = {};
+	char why[160];
+
+	dir = cgroup_perf_dir(cg->id, 0, why, sizeof(why));
+	err = prog < 0	? prog
+	      : dir < 0 ? dir
+			: cgroup_perf_open_attr(&c, dir, &a, why, sizeof(why));
+	for (int cpu = 0; !err && cpu < c.ncpus; cpu++) {
+		if (c.fd[cpu] < 0)
+			continue;
+		if (n == MAX_HOOKS)
+			err = -E2BIG;
+		else if (ioctl(c.fd[cpu], PERF_EVENT_IOC_SET_BPF, prog) ||
+			 ioctl(c.fd[cpu], PERF_EVENT_IOC_ENABLE, 0))
+			err = -errno;
+		else
+			links[n++] = c.fd[cpu], c.fd[cpu] = -1;
+	}
+	cgroup_perf_close(&c);
+	if (dir >= 0)
+		close(dir);
+	if (prog >= 0)
+		close(prog);
+	if (err)
+		hooks_detach(links, n);
+	return err ? err : n;
+}
+
+/* An empty program on every tp_btf hook of the probes, and on
+ * cpu_profile's perf events: how many links, or -errno. */
+static int hooks_attach_empty(int links[MAX_HOOKS], const struct cgroup *cg)
 {
 	int n = 0;
 
@@ -167,6 +216,12 @@ static int hooks_attach_empty(int links[MAX_HOOKS])
 		for (const struct probe_hook *h = probe_hooks(k); h->sec && n < MAX_HOOKS; h++) {
 			int prog, link, err;
 
+			if (!strcmp(h->sec, "perf_event")) {
+				n = perf_attach_empty(links, n, cg);
+				if (n < 0)
+					return n;
+				continue;
+			}
 			if (strncmp(h->sec, "tp_btf/", 7))
 				continue;
 			prog = hook_empty_prog(h->sec);
@@ -204,7 +259,7 @@ static int measure(const char *url, const struct cgroup *cg, pid_t server, enum 
 
 	memset(m, 0, sizeof(*m));
 	if (mode == HOOKS) {
-		nlinks = hooks_attach_empty(links);
+		nlinks = hooks_attach_empty(links, cg);
 		if (nlinks < 0) {
 			fprintf(stderr, "bench/probes: attaching empty programs: %s\n",
 				strerror(-nlinks));

@@ -66,6 +66,13 @@ int cgroup_perf_open(struct cgroup_perf *c, int cgroup_fd, __u64 config, char *w
 		.config = config,
 		.disabled = 1,
 	};
+
+	return cgroup_perf_open_attr(c, cgroup_fd, &a, why, len);
+}
+
+int cgroup_perf_open_attr(struct cgroup_perf *c, int cgroup_fd, struct perf_event_attr *a,
+			  char *why, size_t len)
+{
 	int err, opened = 0;
 
 	why[0] = '\0';
@@ -76,7 +83,7 @@ int cgroup_perf_open(struct cgroup_perf *c, int cgroup_fd, __u64 config, char *w
 	if (!c->fd)
 		return -ENOMEM;
 	for (int cpu = 0; cpu < c->ncpus; cpu++) {
-		c->fd[cpu] = syscall(SYS_perf_event_open, &a, cgroup_fd, cpu, -1,
+		c->fd[cpu] = syscall(SYS_perf_event_open, a, cgroup_fd, cpu, -1,
 				     PERF_FLAG_PID_CGROUP | PERF_FLAG_FD_CLOEXEC);
 		if (c->fd[cpu] >= 0) {
 			opened++;

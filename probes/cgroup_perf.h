@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+struct perf_event_attr;
+
 struct cgroup_perf {
 	int ncpus;
 	int *fd; /* per CPU; -1: the CPU is offline */
@@ -32,6 +34,10 @@ int cgroup_perf_dir(__u64 id, pid_t pid, char *why, size_t len);
 /* Opens the software counter config (disabled) on every online CPU for
  * the cgroup whose directory is cgroup_fd. 0, or -errno with why set. */
 int cgroup_perf_open(struct cgroup_perf *c, int cgroup_fd, __u64 config, char *why, size_t len);
+/* The same for any event: a sampling one (a->sample_period) to attach a
+ * BPF program to, on each fd[cpu] that is not -1. */
+int cgroup_perf_open_attr(struct cgroup_perf *c, int cgroup_fd, struct perf_event_attr *a,
+			  char *why, size_t len);
 int cgroup_perf_enable(struct cgroup_perf *c);
 /* Zeroes it on every CPU: the count starts now. */
 int cgroup_perf_reset(struct cgroup_perf *c);

@@ -83,6 +83,17 @@ int hook_exists(const char *sec, char *why, size_t len)
 
 	if (why && len)
 		why[0] = '\0';
+	/* a BPF program on perf events: the software ones need perf alone */
+	if (!strcmp(sec, "perf_event")) {
+		if (hidden(sec)) {
+			WHY("no perf events in this kernel (hidden)");
+			return -ENOENT;
+		}
+		if (!access("/sys/bus/event_source/devices/software", F_OK))
+			return 0;
+		WHY("no perf events in this kernel (CONFIG_PERF_EVENTS off)");
+		return -ENOENT;
+	}
 	if (sscanf(sec, "%15[^/]/%63[^/]/%63s", kind, a, b) < 2) {
 		WHY("unknown hook %s", sec);
 		return -EINVAL;
@@ -160,6 +171,8 @@ int hook_empty_prog(const char *sec)
 		type = BPF_PROG_TYPE_RAW_TRACEPOINT;
 	} else if (!strcmp(kind, "kprobe")) {
 		type = BPF_PROG_TYPE_KPROBE;
+	} else if (!strcmp(kind, "perf_event")) {
+		type = BPF_PROG_TYPE_PERF_EVENT;
 	} else {
 		/* BTF-attached: tp_btf, iter, fentry, fexit */
 		enum bpf_attach_type at = !strcmp(kind, "tp_btf")  ? BPF_TRACE_RAW_TP

@@ -6,7 +6,7 @@
  *
  * A hook is named as libbpf names a program's section: "tp_btf/sched_switch",
  * "tracepoint/raw_syscalls/sys_enter", "raw_tp/NAME", "iter/tcp",
- * "fentry/FUNC", "kprobe/FUNC".
+ * "fentry/FUNC", "kprobe/FUNC", "perf_event" (a program on perf events).
  */
 #ifndef WHYSERVE_HOOKS_H
 #define WHYSERVE_HOOKS_H

@@ -21,6 +21,8 @@ static const struct {
 	[PROBE_IO_URING] = { &io_uring_probe_ops, offsetof(struct probes_stats, io_uring) },
 	[PROBE_PAGE_FAULTS] = { &page_faults_probe_ops,
 				offsetof(struct probes_stats, page_faults) },
+	[PROBE_CPU_PROFILE] = { &cpu_profile_probe_ops,
+				offsetof(struct probes_stats, cpu_profile) },
 };
 
 /*
@@ -63,6 +65,10 @@ static const struct probe_hook hooks[PROBE_KINDS][8] = {
 		{ "tp_btf/page_fault_user", NULL, "page faults in user mode, by task (x86)", false },
 		{ "tp_btf/page_fault_kernel", NULL, "page faults in the kernel, by task (x86)",
 		  false },
+	},
+	[PROBE_CPU_PROFILE] = {
+		/* on the cgroup's cpu-clock software events */
+		{ "perf_event", NULL, "the server's CPU time sampled, by what it was doing", true },
 	},
 };
 

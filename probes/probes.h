@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "probes/accept_queue_probe.h"
+#include "probes/cpu_profile_probe.h"
 #include "probes/io_uring_probe.h"
 #include "probes/page_faults_probe.h"
 #include "probes/probe.h"
@@ -35,6 +36,7 @@ enum probe_kind {
 	PROBE_ACCEPT_QUEUE,
 	PROBE_IO_URING,
 	PROBE_PAGE_FAULTS,
+	PROBE_CPU_PROFILE,
 	PROBE_KINDS,
 };
 
@@ -68,6 +70,7 @@ struct probes_stats {
 	struct accept_queue_stats accept_queue;
 	struct io_uring_stats io_uring;
 	struct page_faults_stats page_faults;
+	struct cpu_profile_stats cpu_profile;
 };
 
 /* 0 or -ENOMEM; *ps is set either way on success. opts may be NULL. */

@@ -15,6 +15,7 @@
 #include "tests/lib/check.h"
 #include "tests/lib/cmd.h"
 #include "tests/lib/harness_results.h"
+#include "tests/lib/results.h"
 #include "tests/lib/workload.h"
 
 #include <errno.h>
@@ -78,11 +79,7 @@ static bool run(struct run *r, const char *const args[])
 	for (int i = 0; args[i] && n < 15; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;
-	err = cgroup_create(&r->cg, "test-page-faults");
-	if (!CHECK(!err, "create cgroup: %s", strerror(-err)))
-		return false;
-	err = workload_start(&r->w, r->cg.path, argv);
-	if (!CHECK(!err, "start workload: %s", strerror(-err)))
+	if (!workload_start_in_cgroup(&r->w, &r->cg, "test-page-faults", argv))
 		return false;
 	t = (struct probe_target){ .cgroup_id = r->cg.id, .pid = r->w.pid };
 	err = page_faults_probe_open(&r->p, &t, why, sizeof(why));
@@ -308,9 +305,7 @@ static json_t *harness_run(const char *model, const char *scenario, char **summa
 
 static double figure(const json_t *fig, const char *name)
 {
-	const json_t *v = json_object_get(fig, name);
-
-	return json_is_number(v) ? json_number_value(v) : NAN;
+	return json_num(fig, name);
 }
 
 /* fork under connect: a child per connection, which faults in the pages it

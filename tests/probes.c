@@ -114,7 +114,7 @@ static int ours_loaded(const struct bpf_progs *before, const struct bpf_progs *n
 		"sched_switch",	   "sched_wakeup",    "sched_wakeup_new", "sched_process_f",
 		"sched_process_e", "sched_migrate_t", "enqueue",	  "sample",
 		"submit",	   "complete_btf",    "complete_tp",	  "punt",
-		"cq_wait",	   "page_fault_user", "page_fault_kern",
+		"cq_wait",	   "page_fault_user", "page_fault_kern",  "profile",
 	};
 	int n = 0;
 
@@ -188,7 +188,7 @@ static void hook_table_matches_programs(void)
 	static const char *const objs[PROBE_KINDS] = {
 		[PROBE_SYSCALLS] = "syscalls",	       [PROBE_SCHED] = "sched",
 		[PROBE_ACCEPT_QUEUE] = "accept_queue", [PROBE_IO_URING] = "io_uring",
-		[PROBE_PAGE_FAULTS] = "page_faults",
+		[PROBE_PAGE_FAULTS] = "page_faults",   [PROBE_CPU_PROFILE] = "cpu_profile",
 	};
 
 	libbpf_set_print(NULL);

@@ -290,11 +290,16 @@ static void record_round_trip(void)
 				again = io_uring_stats_to_json(&s->io_uring);
 				seen[k] |= s->io_uring.submitted > 0;
 				break;
-			default:
+			case PROBE_PAGE_FAULTS:
 				err = page_faults_stats_from_json(p, &s->page_faults);
 				again = page_faults_stats_to_json(&s->page_faults);
 				seen[k] |= s->page_faults.have_split &&
 					   s->page_faults.have_minor_major;
+				break;
+			default:
+				err = cpu_profile_stats_from_json(p, &s->cpu_profile);
+				again = cpu_profile_stats_to_json(&s->cpu_profile);
+				seen[k] |= s->cpu_profile.samples > 0 && s->cpu_profile.nsys > 0;
 				break;
 			}
 			snprintf(what, sizeof(what), "%s: %s", model, probe_name(k));

@@ -51,7 +51,8 @@ enum step_kind {
 	MAPFILE,
 	PIPE,
 	UFFD,
-	PUNT
+	PUNT,
+	FORK
 };
 
 struct step {
@@ -93,7 +94,8 @@ static const char doc[] = "Programs whose answer is known, for the probe tests.\
 			  "  pipe N US     N one-byte read()s of a pipe, a byte written every\n"
 			  "                US microseconds by a thread of its own (nanosleep)\n"
 			  "  uffd N US     N page faults, each waiting US microseconds for a\n"
-			  "                thread of its own to fill the page (userfaultfd)\n\n"
+			  "                thread of its own to fill the page (userfaultfd)\n"
+			  "  fork N        N fork()s of a child that exits, each waited for\n\n"
 			  "EXAMPLES:\n"
 			  "  workload getppid 1000 write 1000\n"
 			  "  workload --threads 2 --cpu 1 --hold spin 1000\n"
@@ -134,7 +136,7 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 		{ "yield", YIELD, 1 },	   { "spin", SPIN, 1 },	  { "mix", MIX, 1 },
 		{ "hop", HOP, 1 },	   { "nop", NOP, 1 },	  { "touch", TOUCH, 1 },
 		{ "mapfile", MAPFILE, 1 }, { "pipe", PIPE, 2 },	  { "uffd", UFFD, 2 },
-		{ "punt", PUNT, 2 },
+		{ "punt", PUNT, 2 },	   { "fork", FORK, 1 },
 	};
 
 	switch (key) {
@@ -416,6 +418,17 @@ static void run_steps(void)
 			break;
 		case UFFD:
 			fault_wait(s->n, s->arg);
+			break;
+		case FORK:
+			for (long k = 0; k < s->n; k++) {
+				pid_t pid = fork();
+				int status;
+
+				if (pid == 0)
+					_exit(0);
+				if (pid < 0 || waitpid(pid, &status, 0) != pid || status)
+					exit(1);
+			}
 			break;
 		case MIX:
 			for (long k = 0; k < s->n; k++) {

@@ -131,6 +131,32 @@ static void page_faults_figures(const struct page_faults_stats *p, struct figure
 		f->faults_major = p->major;
 }
 
+/* Samples x period, by kind and by syscall: the kinds are figures.h's, in
+ * its order. */
+_Static_assert((int)PROF_USER == CPU_USER && (int)PROF_SYSCALL == CPU_SYSCALL &&
+		       (int)PROF_SOFTIRQ == CPU_SOFTIRQ && (int)PROF_HARDIRQ == CPU_HARDIRQ &&
+		       (int)PROF_FAULT == CPU_FAULT && (int)PROF_SWITCH == CPU_SWITCH &&
+		       (int)PROF_CREATE == CPU_CREATE && (int)PROF_EXIT == CPU_EXIT &&
+		       (int)PROF_BPF == CPU_BPF && (int)PROF_KERNEL_OTHER == CPU_KERNEL_OTHER &&
+		       (int)PROF_KINDS == CPU_KINDS,
+	       "cpu_profile's kinds are the figures', in their order");
+static void cpu_profile_figures(const struct cpu_profile_stats *c, struct figures *f)
+{
+	double per_us = c->period_ns / 1e3;
+
+	f->prof_samples = c->samples;
+	f->prof_period_us = per_us;
+	for (int k = 0; k < CPU_KINDS; k++)
+		f->prof_us[k] = c->kind[k] * per_us;
+	for (int i = 0; i < c->nsys; i++) {
+		struct syscall_figure *y = figures_syscall_add(f, c->sys[i].name);
+
+		if (!y)
+			break;
+		y->oncpu_us = c->sys[i].samples * per_us;
+	}
+}
+
 void figures_of(const struct experiment_record *r, const struct run_opts *o, struct figures *f)
 {
 	const struct probes_stats *s = &r->stats;
@@ -178,4 +204,6 @@ void figures_of(const struct experiment_record *r, const struct run_opts *o, str
 		io_uring_figures(&s->io_uring, f);
 	if (s->have[PROBE_PAGE_FAULTS])
 		page_faults_figures(&s->page_faults, f);
+	if (s->have[PROBE_CPU_PROFILE])
+		cpu_profile_figures(&s->cpu_profile, f);
 }

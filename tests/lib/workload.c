@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "tests/lib/workload.h"
+#include "harness/sandbox/cgroup.h"
 #include "tests/lib/check.h"
 
 #include <dirent.h>
@@ -70,6 +71,17 @@ int workload_start(struct workload *w, const char *cgroup_dir, const char *const
 	w->go_fd = in[1];
 	w->out_fd = out[0];
 	return 0;
+}
+
+bool workload_start_in_cgroup(struct workload *w, struct cgroup *cg, const char *name,
+			      const char *const args[])
+{
+	int err = cgroup_create(cg, name);
+
+	if (!CHECK(!err, "create cgroup: %s", strerror(-err)))
+		return false;
+	err = workload_start(w, cg->path, args);
+	return CHECK(!err, "start workload: %s", strerror(-err));
 }
 
 int workload_go(struct workload *w)

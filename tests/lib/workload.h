@@ -15,6 +15,7 @@
 #define WHYSERVE_TESTS_WORKLOAD_H
 
 #include <linux/types.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -27,6 +28,11 @@ struct workload {
 /* Starts build/workload ARGS... (NULL-terminated) in the cgroup directory
  * cgroup_dir (NULL: the caller's), waiting for workload_go(). 0 or -errno. */
 int workload_start(struct workload *w, const char *cgroup_dir, const char *const args[]);
+/* The same in a cgroup of its own, made as harness/sandbox/cgroup.h does
+ * (name: what runs in it): true, or false after a failed CHECK. */
+struct cgroup;
+bool workload_start_in_cgroup(struct workload *w, struct cgroup *cg, const char *name,
+			      const char *const args[]);
 int workload_go(struct workload *w);
 /* Its next line of output ("done ..." after --hold or --report), without
  * the newline, within timeout_ms. 0 or -errno (-ETIMEDOUT, -EPIPE). */
