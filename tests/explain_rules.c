@@ -328,6 +328,12 @@ static void cpu_bound_or_waiting(void)
 	CHECK(!fired(&f, "cpu_idle", buf), "not idle");
 	f.cpu_us = 200000;
 	CHECK(fired(&f, "cpu_idle", buf) && !fired(&f, "cpu_saturated", buf), "idle");
+	/* its own work 20%, but other work kept the CPU busy: not idle, shared */
+	f.server_cpus_busy = CPU_SATURATED;
+	CHECK(!fired(&f, "cpu_idle", buf), "idle, its CPU busy %.0f%% with others",
+	      100 * f.server_cpus_busy);
+	f.server_cpus_busy = CPU_SATURATED - 0.01;
+	CHECK(fired(&f, "cpu_idle", buf), "not idle at %.0f%% busy", 100 * f.server_cpus_busy);
 	f.cpu_us = NAN;
 	CHECK(!fired(&f, "cpu_idle", buf) && !fired(&f, "cpu_saturated", buf),
 	      "silent without CPU time");

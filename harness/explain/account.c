@@ -161,7 +161,7 @@ static void sampled_lines(struct account *a, const struct figures *f, double on_
 
 void account_cpu(const struct figures *f, struct account *a)
 {
-	double sampled = 0;
+	double sampled = 0, on_cpu;
 
 	begin(a, f, f->cpu_us, "cgroup cpu.stat");
 	if (!(f->cpu_us > 0))
@@ -169,12 +169,15 @@ void account_cpu(const struct figures *f, struct account *a)
 	for (int k = 0; k < CPU_KINDS; k++)
 		if (measured(f->prof_us[k]))
 			sampled += f->prof_us[k];
-	if (!(sampled > 0) && !measured(f->oncpu_us))
+	/* the time on a CPU within the window, clipped at its ends (running),
+	 * else that of the stays that ended in it, else the samples' own */
+	on_cpu = measured(f->running_us) ? f->running_us : f->oncpu_us;
+	if (!(sampled > 0) && !measured(on_cpu))
 		return; /* neither cpu_profile nor sched ran: nothing to account */
 	if (sampled > 0)
-		sampled_lines(a, f, measured(f->oncpu_us) ? f->oncpu_us : sampled);
+		sampled_lines(a, f, measured(on_cpu) ? on_cpu : sampled);
 	else
-		not_attributed(add(a, f, f->oncpu_us, NAN, "sched", "on a CPU, not sampled"));
+		not_attributed(add(a, f, on_cpu, NAN, "sched", "on a CPU, not sampled"));
 	/* cpu.stat counts a woken task from its wakeup, before it runs; a
 	 * difference the other way is the two clocks' noise, left to the rest */
 	if (f->charged_us > f->oncpu_us)

@@ -136,6 +136,9 @@ struct figures {
 /* The name of a CPU kind in results.json and the account ("user", ...). */
 const char *cpu_kind_name(enum cpu_kind k);
 
+/* A CPU busy this share of the run is saturated (by whatever kept it busy). */
+#define CPU_SATURATED 0.85
+
 /* Every figure NAN or zero, ready to fill. */
 void figures_init(struct figures *f);
 /* A syscall's figures, or NULL when it was not seen (or not measured). */

@@ -282,7 +282,7 @@ static bool cpu_saturated(const struct figures *f, struct finding *o)
 	double busy = cpu_busy_share(f), per_req = cpu_us_per_request(f);
 	char b[16], p[32], c[32];
 
-	if (!known(busy) || !known(per_req) || busy < 0.85)
+	if (!known(busy) || !known(per_req) || busy < CPU_SATURATED)
 		return false;
 	say(o, "cpu_saturated", "high",
 	    "the server's CPU was busy %s of the run: it is CPU-bound at %s of CPU per "
@@ -300,7 +300,7 @@ static bool client_bound(const struct figures *f, struct finding *o)
 	double load = load_busy_share(f), server = cpu_busy_share(f);
 	char l[16], s[16], p[32];
 
-	if (!known(load) || !known(server) || load < 0.85 || server >= 0.85)
+	if (!known(load) || !known(server) || load < CPU_SATURATED || server >= CPU_SATURATED)
 		return false;
 	say(o, "client_bound", "high",
 	    "the load generator kept its %d CPU(s) %s busy while the server's were %s busy: "
@@ -318,9 +318,12 @@ static bool cpu_idle(const struct figures *f, struct finding *o)
 	double busy = cpu_busy_share(f), load = load_busy_share(f);
 	char b[16];
 
-	/* an open loop or users set the rate themselves: the verdict says so */
-	if (!known(busy) || busy >= 0.5 || f->requests <= 0 || (known(load) && load >= 0.85) ||
-	    known(f->rate_target) || known(f->users))
+	/* an open loop or users set the rate themselves, and CPUs kept busy by
+	 * other work are not idle: the verdict says so */
+	if (!known(busy) || busy >= 0.5 || f->requests <= 0 ||
+	    (known(load) && load >= CPU_SATURATED) || known(f->rate_target) || known(f->users) ||
+	    (known(f->server_cpus_busy) && f->server_cpus_busy >= CPU_SATURATED) ||
+	    (known(f->load_cpus_busy) && f->load_cpus_busy >= CPU_SATURATED))
 		return false;
 	say(o, "cpu_idle", "medium",
 	    "the server's CPU was busy only %s of the run, and the client was not saturated "

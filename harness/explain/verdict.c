@@ -17,7 +17,6 @@
 #include <string.h>
 
 /* a resource busy this share of the run is saturated */
-#define SATURATED 0.85
 /* an open loop that got this share of the rate it asked for got it */
 #define GOT_IT 0.95
 
@@ -92,7 +91,7 @@ static bool server_cpu(const struct figures *f, struct verdict *v)
 	double busy = cpu_busy_share(f), per_req = cpu_us_per_request(f);
 	char b[16], p[32], c[32], r[32];
 
-	if (!known(busy) || !(per_req > 0) || busy < SATURATED)
+	if (!known(busy) || !(per_req > 0) || busy < CPU_SATURATED)
 		return false;
 	v->capacity_rps = f->server_cpus * 1e6 / per_req;
 	say(&v->why, "server_cpu", "high",
@@ -110,7 +109,7 @@ static bool load_generator(const struct figures *f, struct verdict *v)
 	double load = load_busy_share(f), busy = cpu_busy_share(f), per_req = cpu_us_per_request(f);
 	char l[16], b[16], c[32], r[32];
 
-	if (!known(load) || load < SATURATED)
+	if (!known(load) || load < CPU_SATURATED)
 		return false;
 	v->capacity_rps = per_req > 0 ? f->server_cpus * 1e6 / per_req : NAN;
 	say(&v->why, "load_generator", "high",
@@ -133,7 +132,7 @@ static bool shared_cpus(const struct figures *f, struct verdict *v, const char *
 {
 	char a[16], o[16], s[16], r[32];
 
-	if (!known(all) || all < SATURATED || (known(own) && own >= SATURATED))
+	if (!known(all) || all < CPU_SATURATED || (known(own) && own >= CPU_SATURATED))
 		return false;
 	say(&v->why, "shared_cpus", "high",
 	    "%s CPU(s), shared: its %d CPU(s) were busy %s of the run, %s with its own work, "

@@ -38,7 +38,10 @@ void print_account(FILE *f, const char *title, const struct account *a)
 		char us[32], share[16], each[32], events[48] = "";
 
 		if (!isnan(l->events_per_request) && !isnan(l->us_per_event))
-			snprintf(events, sizeof(events), "%.2f x %s", l->events_per_request,
+			/* two decimals, or two figures of a rare event */
+			snprintf(events, sizeof(events),
+				 l->events_per_request >= 0.01 ? "%.2f x %s" : "%.2g x %s",
+				 l->events_per_request,
 				 fmt_us(each, sizeof(each), l->us_per_event));
 		fprintf(f, "  %-30s %10s %6s  %-22s %s\n", l->name, fmt_us(us, sizeof(us), v),
 			fmt_pct(share, sizeof(share), l->share), events, l->source);
@@ -70,7 +73,19 @@ void gap_text(char *buf, size_t len, const struct ranking_entry *e)
 	char us[32], share[16];
 	size_t used;
 
-	if (isnan(e->gap_us_per_request) || isnan(e->gap_explained_share)) {
+	if (isnan(e->gap_us_per_request)) {
+		snprintf(buf, len, "%s", "");
+		return;
+	}
+	/* a gap of a few percent is no gap to split */
+	if (fabs(e->cpu_ratio - 1) < GAP_SAME) {
+		snprintf(buf, len,
+			 "the same CPU per request within %.0f%%: the gap in requests/s is not "
+			 "in what a request costs",
+			 100 * GAP_SAME);
+		return;
+	}
+	if (isnan(e->gap_explained_share)) {
 		snprintf(buf, len, "%s", "");
 		return;
 	}
@@ -82,7 +97,7 @@ void gap_text(char *buf, size_t len, const struct ranking_entry *e)
 		used += snprintf(buf + used, len - used, "%s %s %s%s", i ? "," : "", p->name,
 				 p->us_per_request > 0 ? "+" : "",
 				 fmt_us(us, sizeof(us), p->us_per_request));
-		if (!isnan(p->events_per_request) && used < len)
+		if (fabs(p->events_per_request) >= 0.005 && used < len)
 			used += snprintf(buf + used, len - used, " (%+.2f a request)",
 					 p->events_per_request);
 	}

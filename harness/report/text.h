@@ -31,7 +31,9 @@ void print_account(FILE *f, const char *title, const struct account *a);
 /* The same on one line: the whole = its larger lines; the share attributed. */
 void print_account_compact(FILE *f, const struct account *a);
 /* A ranking entry's gap in CPU per request split into the accounts' lines;
- * "" when the accounts were not measured. */
+ * "" when the accounts were not measured; within GAP_SAME of the best's
+ * CPU per request, the same. */
+#define GAP_SAME 0.05
 void gap_text(char *buf, size_t len, const struct ranking_entry *e);
 
 #endif
