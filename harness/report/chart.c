@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NEUTRAL "#6b7280" /* legend swatches of segments drawn in each bar's colour */
+#define NEUTRAL	   "#6b7280" /* legend swatches of segments drawn in each bar's colour */
+#define LEGEND_ROW 20	     /* a row of a bar chart's legend */
 
 static const struct svg_style *style(int i)
 {
@@ -52,22 +53,51 @@ static void bars_patterns(FILE *f, int id, const struct chart_hbars *c,
 			svg_hatch(f, id, 20 + k, NEUTRAL);
 }
 
-static void bars_legend(FILE *f, int id, const struct chart_hbars *c, int nsegs, double x)
+/* A legend entry's width: swatch, name, space. */
+static double legend_item_w(const char *name)
+{
+	return 15 + strlen(name) * 6.2 + 14;
+}
+
+/* The legend's rows, wrapped at the chart's width w from x. */
+static int legend_rows(const struct chart_hbars *c, int nsegs, double x0, double w)
+{
+	double x = x0;
+	int rows = 1;
+
+	for (int k = 0; k < nsegs; k++) {
+		if (x > x0 && x + legend_item_w(c->seg_name[k]) > w) {
+			rows++;
+			x = x0;
+		}
+		x += legend_item_w(c->seg_name[k]);
+	}
+	return rows;
+}
+
+static void bars_legend(FILE *f, int id, const struct chart_hbars *c, int nsegs, double x0,
+			double w)
 {
 	char fill[32];
+	double x = x0, y = 6;
 
 	for (int k = 0; k < nsegs; k++) {
 		const char *color = c->seg_color[k] ? c->seg_color[k] : NEUTRAL;
+
+		if (x > x0 && x + legend_item_w(c->seg_name[k]) > w) {
+			x = x0;
+			y += LEGEND_ROW;
+		}
 
 		if (c->seg_hatch[k])
 			snprintf(fill, sizeof(fill), "url(#h%d-%d)", id,
 				 c->seg_color[k] ? 10 + k : 20 + k);
 		fprintf(f,
-			"<rect x=\"%.1f\" y=\"6\" width=\"11\" height=\"11\" fill=\"%s\" "
+			"<rect x=\"%.1f\" y=\"%.1f\" width=\"11\" height=\"11\" fill=\"%s\" "
 			"stroke=\"%s\" stroke-width=\"0.8\"/>\n",
-			x, c->seg_hatch[k] ? fill : color, color);
-		svg_text(f, x + 15, 15.5, "start", "leg", c->seg_name[k]);
-		x += 15 + strlen(c->seg_name[k]) * 6.2 + 14;
+			x, y, c->seg_hatch[k] ? fill : color, color);
+		svg_text(f, x + 15, y + 9.5, "start", "leg", c->seg_name[k]);
+		x += legend_item_w(c->seg_name[k]);
 	}
 }
 
@@ -88,7 +118,8 @@ void chart_hbars(FILE *f, const struct chart_hbars *c, const struct chart_bar *b
 {
 	int w = c->width ? c->width : 440, lw = c->label_w ? c->label_w : 72;
 	int nsegs = c->nsegs > 1 ? c->nsegs : 1;
-	double top = c->seg_name[0] ? 28 : 8, row = 22, bh = 14, max = c->max;
+	double top = c->seg_name[0] ? 8 + LEGEND_ROW * legend_rows(c, nsegs, lw, w) : 8, row = 22,
+	       bh = 14, max = c->max;
 	int h = top + n * row + 36, id;
 	struct svg_frame fr;
 	char fill[32], val[48], tip[160];
@@ -103,7 +134,7 @@ void chart_hbars(FILE *f, const struct chart_hbars *c, const struct chart_bar *b
 	id = svg_open(f, w, h, c->title);
 	bars_patterns(f, id, c, bars, n, nsegs);
 	if (c->seg_name[0])
-		bars_legend(f, id, c, nsegs, lw);
+		bars_legend(f, id, c, nsegs, lw, w);
 	svg_axis_x(f, &fr, 4, c->tick, c->unit);
 	for (int i = 0; i < n; i++) {
 		const struct chart_bar *b = &bars[i];

@@ -654,7 +654,7 @@ static void scenario(struct report *r, const char *name)
 	fputs("</div></div>\n<div class=\"row\">\n", f);
 	error_bars(r, &s);
 	ranking(r, &s);
-	fputs("</div>\n<div class=\"row\">\n", f);
+	fputs("</div>\n<div class=\"accounts\">\n", f);
 	accounts(r, &s);
 	fputs("</div>\n", f);
 	table(r, &s);

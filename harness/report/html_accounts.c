@@ -80,7 +80,7 @@ static void account_bars(struct report *r, const char *const model[],
 				 .unit = as_share ? "% of the tasks' time" : "µs per request",
 				 .tick = as_share ? fmt_share : svg_fmt_si,
 				 .value = as_share ? fmt_share : fmt_us,
-				 .width = 640,
+				 .width = 1000,
 				 .label_w = 72 };
 	struct segments s;
 	int rest, unattributed;
