@@ -84,6 +84,8 @@ SKELS        := $(patsubst %,$(OBJ)/probes/%.skel.h,$(PROBES))
 PROBE_OBJS   := $(patsubst %,$(OBJ)/probes/%.o,$(PROBE_USER))
 VMLINUX      := vmlinux/vmlinux.h
 BPF_CFLAGS   := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I. -Ivmlinux -Wall -Werror
+# and the headers each includes (probes/NAME.h), so that a change there rebuilds it
+BPF_CFLAGS   += -MMD -MP
 
 $(VMLINUX):
 	$(call msg,GEN,$@)
