@@ -161,7 +161,8 @@ static void hist_add(struct log2_hist *to, const struct log2_hist *h)
 		to->slots[i] += h->slots[i];
 }
 
-/* Adds (sign 1) or takes off (-1) every CPU's tally of key to p->sum. */
+/* Adds (sign 1) or takes off (-1) every CPU's tally of key to p->sum:
+ * unsigned, so a take-off before the add wraps and comes back. */
 static int tally_sum(struct sched_probe *p, __u32 key, int sign)
 {
 	const __u64 *v;
@@ -262,8 +263,11 @@ static int account_read(struct sched_probe *p, struct sched_stats *s)
 	if (err)
 		return err;
 	p->skel->bss->cut_ns = mono_ns();
-	if ((err = open_states_sum(p)) < 0 || (err = tally_sum(p, SCHED_TALLY_WINDOW, 1)) ||
-	    (err = tally_sum(p, SCHED_TALLY_LATE, -1)))
+	/* late before the window: a state ending between the two lookups
+	 * then counts its few us past the cut, where the other order could
+	 * take off more than was added */
+	if ((err = open_states_sum(p)) < 0 || (err = tally_sum(p, SCHED_TALLY_LATE, -1)) ||
+	    (err = tally_sum(p, SCHED_TALLY_WINDOW, 1)))
 		goto out;
 	account_fill(&p->sum, s);
 	s->have_account = true;

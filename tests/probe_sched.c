@@ -819,12 +819,16 @@ static void epoll_loop_sleeps(void)
 	slept = blocked_in(s, sleeps, NULL);
 	main_ns = blocked_in(s, sigwait, NULL);
 	loop_ns = s->life_ns - main_ns;
-	fprintf(stderr, "the loop: %.3f s, asleep %.1f%%\n", loop_ns / 1e9,
-		100.0 * slept / loop_ns);
+	fprintf(stderr, "the loop: %.3f s, asleep %.1f%%, waiting for a CPU %.1f%%\n",
+		loop_ns / 1e9, 100.0 * slept / loop_ns, 100.0 * s->runnable_ns / loop_ns);
 	CHECK(main_ns > 0 && main_ns < s->life_ns, "main thread %.3f s of %.3f s", main_ns / 1e9,
 	      s->life_ns / 1e9);
-	CHECK(slept >= 0.9 * loop_ns, "the loop slept %.3f s of %.3f s", slept / 1e9,
-	      loop_ns / 1e9);
+	/* a busy machine's other tasks take CPU 0 from it now and then: that
+	 * wait for the CPU is theirs, not the server's (94% asleep on a quiet
+	 * machine, 89.9% once with the load average at 17) */
+	CHECK(slept >= 0.9 * (loop_ns - s->runnable_ns),
+	      "the loop slept %.3f s of %.3f s (%.3f s waiting for a CPU)", slept / 1e9,
+	      loop_ns / 1e9, s->runnable_ns / 1e9);
 	figures_carry_the_account(results, 0, s);
 out:
 	free(s);
