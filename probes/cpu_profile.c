@@ -321,7 +321,7 @@ void cpu_profile_stats_print(FILE *f, const void *stats)
 	fprintf(f, "cpu profile\n");
 	fprintf(f,
 		"  samples %llu, one per %.0f us of the server's CPU time: %.1f ms sampled, "
-		"%.1f ms on a CPU by the event's clock\n",
+		"%.1f ms on a CPU by the events' clock\n",
 		(unsigned long long)s->samples, s->period_ns / 1e3, s->samples * per,
 		s->clock_ns / 1e6);
 	fprintf(f, "    %-18s %10s %7s %10s\n", "KIND", "SAMPLES", "SHARE", "ms");

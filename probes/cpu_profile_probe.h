@@ -17,7 +17,12 @@
  * A sample stands for one period: samples x period is the time, with the
  * sampling's own error (sqrt(n) samples). The hrtimer's interrupt cannot
  * see code that runs with interrupts off: hardirq handlers read next to
- * nothing, their time lands where interrupts come back on. Its cost (the
+ * nothing, their time lands where interrupts come back on. The events run
+ * from perf's switch in (finish_task_switch) to its switch out, while
+ * cpu.stat charges a woken task from before that (from its wakeup, as
+ * harness/explain/figures.h says): on work that blocks tens of thousands
+ * of times a second cpu.stat is the larger (by half again for 40 000
+ * short sleeps here); on busy work they agree within 1%. Its cost (the
  * timer interrupt, the program, the stack walk) is the target's, outside
  * the program's own run time that cost counts.
  */
