@@ -170,6 +170,14 @@ static void time_lines_add_up(void)
 	      other ? other->us : NAN);
 	CHECK(rest && near(rest->us, 1e6, 1e-9), "1 s unaccounted: %.0f", rest ? rest->us : NAN);
 	CHECK(near(a.attributed_share, 0.99, 1e-9), "attributed %.4f", a.attributed_share);
+	CHECK(!a.note[0], "a note of nothing left out: %s", a.note);
+	/* a thread blocked for a signal all along is left out, and said so */
+	f.idle_tasks = 1;
+	f.idle_us = 1e6;
+	account_time(&f, &a);
+	CHECK(near(lines_sum(&a), 100e6, 1e-9) &&
+		      !strcmp(a.note, "1 task(s) blocked throughout, serving nothing, left out"),
+	      "note: %s", a.note);
 	/* no lifetime measured: no account */
 	f.life_us = NAN;
 	account_time(&f, &a);

@@ -191,7 +191,7 @@ void account_time(const struct figures *f, struct account *a)
 	double in_syscalls =
 		f->blocked_us - (measured(f->blocked_other_us) ? f->blocked_other_us : 0);
 
-	begin(a, f, f->life_us, "sched: the tasks' lifetime");
+	begin(a, f, f->life_us, "sched: the serving tasks' lifetime");
 	if (!(f->life_us > 0))
 		return;
 	add(a, f, f->running_us, NAN, "sched", "running");
@@ -200,6 +200,11 @@ void account_time(const struct figures *f, struct account *a)
 		syscall_lines(a, f, offsetof(struct syscall_figure, blocked_us), in_syscalls, 1,
 			      "sched", "blocked in", "blocked in other syscalls");
 	add(a, f, f->blocked_other_us, NAN, "sched", "blocked outside syscalls");
+	if (f->idle_tasks > 0)
+		snprintf(a->note, sizeof(a->note),
+			 "%.0f task(s) blocked throughout, serving nothing, "
+			 "left out",
+			 f->idle_tasks);
 	finish(a, f);
 }
 

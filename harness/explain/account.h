@@ -37,6 +37,7 @@ struct account {
 	double total_us_per_request; /* the same per request (NAN: none served) */
 	char total_source[ACCOUNT_NAME_MAX];
 	double attributed_share; /* NAN: not accounted, its probes were missing */
+	char note[96];		 /* what the whole leaves out, "" when nothing */
 	int n;
 	struct account_line line[ACCOUNT_LINES];
 };

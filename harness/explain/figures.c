@@ -29,6 +29,7 @@ void figures_init(struct figures *f)
 	for (int k = 0; k < CPU_KINDS; k++)
 		f->prof_us[k] = NAN;
 	f->life_us = f->running_us = f->runnable_us = f->blocked_us = f->blocked_other_us = NAN;
+	f->idle_tasks = f->idle_us = NAN;
 }
 
 const char *cpu_kind_name(enum cpu_kind k)

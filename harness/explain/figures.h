@@ -131,6 +131,9 @@ struct figures {
 	 * alive, and of that on a CPU, runnable on a run queue, blocked (by
 	 * syscall in sys[].blocked_us, outside any syscall in blocked_other_us) */
 	double life_us, running_us, runnable_us, blocked_us, blocked_other_us;
+	/* tasks blocked the whole window (a thread waiting for a signal):
+	 * none of the above, they serve nothing */
+	double idle_tasks, idle_us;
 };
 
 /* The name of a CPU kind in results.json and the account ("user", ...). */

@@ -24,7 +24,8 @@ static void print_heading(FILE *f, const char *title, const struct account *a)
 	else
 		fprintf(f, "%s: %s per request (%s)", title,
 			fmt_us(whole, sizeof(whole), a->total_us_per_request), a->total_source);
-	fprintf(f, ", %s attributed\n", fmt_pct(share, sizeof(share), a->attributed_share));
+	fprintf(f, ", %s attributed%s%s\n", fmt_pct(share, sizeof(share), a->attributed_share),
+		a->note[0] ? "; " : "", a->note);
 }
 
 void print_account(FILE *f, const char *title, const struct account *a)

@@ -123,6 +123,8 @@ static const struct jm_field figures_fields[] = {
 	D(runnable_us),
 	D(blocked_us),
 	D(blocked_other_us),
+	D(idle_tasks),
+	D(idle_us),
 	JM_ARRAY(struct figures, "syscalls_by_time", sys, nsyscalls, syscall_table),
 };
 #undef D

@@ -442,6 +442,7 @@ static const struct jm_field account_fields[] = {
 	JM_DOUBLE(struct account, "total_us_per_request", total_us_per_request),
 	JM_STR(struct account, "total_source", total_source),
 	JM_DOUBLE(struct account, "attributed_share", attributed_share),
+	JM_STR(struct account, "note", note),
 	JM_ARRAY(struct account, "lines", line, n, account_line_table),
 };
 JM_TABLE(account_table, account_fields);
