@@ -36,9 +36,12 @@
  * task's life (start_time, or the window start, to its last switch) is
  * summed apart from the states, to check them against.
  *
- * A read cuts at one moment: after the cut, what a state contributes past
- * it also goes to the late tally, which the read takes off, so that the
- * iterator's parts (up to the cut) and the ended states meet exactly.
+ * A read cuts at one moment (struct sched_tallies): a state that ends past
+ * the cut goes whole to the late tally too, which the read takes off, and
+ * its part before the cut to the straddle tally, unless the iterator has
+ * counted that part already: each task's part before the cut, of its life
+ * and of its state then, is counted once, by whichever of the two claims
+ * it first (an atomic exchange of the cut into the task's storage).
  *
  * The per-CPU counters need no atomics: sched_switch, sched_migrate_task
  * and the wakeups run with interrupts off, fork and exit with preemption
@@ -67,6 +70,9 @@ struct times {
 	__u64 since;	 /* in state since */
 	__u32 state;	 /* enum sched_task_state */
 	__u32 slot;	 /* SCHED_BLOCKED: in what (enum sched_block_slot) */
+	/* the last read's cut whose part before it was counted, of the
+	 * state in progress then, and of the task's life */
+	__u64 state_claim, life_claim;
 };
 
 struct {
@@ -85,10 +91,13 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, SCHED_TALLIES);
+	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct sched_tally);
+	__type(value, struct sched_tallies);
 } tallies SEC(".maps");
+
+/* atomic exchange (5.12+) and the task iterator: else no account */
+const volatile bool have_account = true;
 
 /* bpf_task_pt_regs (5.15+); without it no block is seen in a syscall */
 const volatile bool have_task_pt_regs = true;
@@ -187,38 +196,45 @@ static __always_inline __u64 *tally_of(struct sched_tally *y, __u32 state, __u32
 	return 0;
 }
 
-/* Adds the part of [since, now] inside the window to the state's time, and
- * the part past a read's cut to the late tally too. */
-static __always_inline void tally_add(__u32 state, __u32 slot, __u64 since, __u64 now)
+/*
+ * Adds the part of [since, now] inside the window to the state's time.
+ * Past a read's cut, all of it to the late tally too, and its part before
+ * the cut to the straddle tally, if the iterator has not counted it yet
+ * (claim: the task's claim on it).
+ */
+static __always_inline void tally_add(__u64 *claim, __u32 state, __u32 slot, __u64 since, __u64 now)
 {
-	__u64 w = window_ns, cut = cut_ns, *v;
-	__u32 k = SCHED_TALLY_WINDOW;
-	struct sched_tally *y;
+	__u64 w = window_ns, cut = cut_ns, *v, d;
+	__u32 zero = 0;
+	struct sched_tallies *y;
 
 	if (since < w)
 		since = w;
-	if (now <= since || !(y = bpf_map_lookup_elem(&tallies, &k)) ||
-	    !(v = tally_of(y, state, slot)))
+	if (now <= since || !(y = bpf_map_lookup_elem(&tallies, &zero)) ||
+	    !(v = tally_of(&y->window, state, slot)))
 		return;
-	*v += now - since;
-	k = SCHED_TALLY_LATE;
-	if (cut && now > cut && (y = bpf_map_lookup_elem(&tallies, &k)) &&
-	    (v = tally_of(y, state, slot)))
-		*v += now - (since > cut ? since : cut);
+	d = now - since;
+	*v += d;
+	if (!have_account || !cut || now <= cut)
+		return;
+	if ((v = tally_of(&y->late, state, slot)))
+		*v += d;
+	if (since < cut && __sync_lock_test_and_set(claim, cut) != cut &&
+	    (v = tally_of(&y->straddle, state, slot)))
+		*v += cut - since;
 }
 
 /* A block begins: counted by what in, and late past a cut. */
 static __always_inline void tally_block(__u32 slot, __u64 now)
 {
-	__u32 k = SCHED_TALLY_WINDOW;
-	struct sched_tally *y;
+	struct sched_tallies *y;
+	__u32 zero = 0;
 
-	if (slot >= SCHED_BLOCK_SLOTS || !(y = bpf_map_lookup_elem(&tallies, &k)))
+	if (slot >= SCHED_BLOCK_SLOTS || !(y = bpf_map_lookup_elem(&tallies, &zero)))
 		return;
-	y->blocks[slot]++;
-	k = SCHED_TALLY_LATE;
-	if (cut_ns && now > cut_ns && (y = bpf_map_lookup_elem(&tallies, &k)))
-		y->blocks[slot]++;
+	y->window.blocks[slot]++;
+	if (cut_ns && now > cut_ns)
+		y->late.blocks[slot]++;
 }
 
 /*
@@ -230,10 +246,10 @@ static __always_inline void state_end(struct task_struct *p, struct times *t, __
 				      __u64 now)
 {
 	if (t->state == SCHED_UNSEEN)
-		tally_add(unseen_as, unseen_as == SCHED_BLOCKED ? block_slot(p) : 0, p->start_time,
-			  now);
+		tally_add(&t->state_claim, unseen_as,
+			  unseen_as == SCHED_BLOCKED ? block_slot(p) : 0, p->start_time, now);
 	else
-		tally_add(t->state, t->slot, t->since, now);
+		tally_add(&t->state_claim, t->state, t->slot, t->since, now);
 }
 
 static __always_inline void state_begin(struct times *t, __u32 state, __u32 slot, __u64 now)
@@ -282,7 +298,7 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 			if (task_state(prev) == TASK_DEAD) {
 				/* its life ends here, not at sched_process_exit: it
 				 * still runs after that (closing its files) */
-				tally_add(SCHED_DEAD, 0, prev->start_time, now);
+				tally_add(&t->life_claim, SCHED_DEAD, 0, prev->start_time, now);
 				state_begin(t, SCHED_DEAD, 0, now);
 			} else if (blocks) {
 				__u32 slot = block_slot(prev);
@@ -414,9 +430,10 @@ static __always_inline __u64 until_cut(__u64 since, __u64 cut)
 
 /*
  * Run by user space at a read, after it set the cut: for each task of the
- * target alive then, its state and the time in it up to the cut, and its
- * life up to the cut. A task not seen since attach is in the state it has
- * now (nothing changed it since, or we would have seen it).
+ * target alive then, the parts before the cut of its life and of its
+ * state then, those not counted yet (a state that ended since has counted
+ * its own). A task not seen since attach is in the state it has now
+ * (nothing changed it since, or we would have seen it).
  */
 SEC("iter/task")
 int task_states(struct bpf_iter__task *ctx)
@@ -430,12 +447,17 @@ int task_states(struct bpf_iter__task *ctx)
 		return 0;
 	/* read once: loads from the task and from storage stay apart */
 	since = start = p->start_time;
-	t = bpf_task_storage_get(&times, p, 0, 0);
-	if (t && t->state != SCHED_UNSEEN) {
-		if (t->state == SCHED_DEAD)
-			return 0;
-		o.state = t->state;
-		o.slot = t->slot;
+	/* made if missing, so that the task's exit sees the claims */
+	t = bpf_task_storage_get(&times, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!t)
+		return 0;
+	/* read before the claims: a state begun past the cut (read here) was
+	 * claimed by the end of the one before, so the claim below fails */
+	o.state = t->state;
+	o.slot = t->slot;
+	if (o.state == SCHED_DEAD)
+		return 0;
+	if (o.state != SCHED_UNSEEN) {
 		since = t->since;
 	} else {
 		if (p->exit_state) /* died before attach: a zombie */
@@ -445,8 +467,10 @@ int task_states(struct bpf_iter__task *ctx)
 							  : SCHED_BLOCKED;
 		o.slot = o.state == SCHED_BLOCKED ? block_slot(p) : 0;
 	}
-	o.ns = until_cut(since, cut);
-	o.life_ns = until_cut(start, cut);
+	if (__sync_lock_test_and_set(&t->life_claim, cut) != cut)
+		o.life_ns = until_cut(start, cut);
+	if (__sync_lock_test_and_set(&t->state_claim, cut) != cut)
+		o.ns = until_cut(since, cut);
 	bpf_seq_write(ctx->meta->seq, &o, sizeof(o));
 	return 0;
 }

@@ -20,9 +20,10 @@
 struct sched_probe {
 	struct sched_bpf *skel;
 	int ncpus;
-	struct sched_counts *vals;   /* every CPU's counters, for reads */
-	struct sched_tally *tallies; /* every CPU's tally of one key, for reads */
-	struct sched_tally sum;	     /* the account a read adds up */
+	struct sched_counts *vals; /* every CPU's counters, for reads */
+	/* every CPU's tallies: looked up twice at a read, to compare */
+	struct sched_tallies *tallies, *again;
+	struct sched_tally sum; /* the account a read adds up */
 	bool have_runq, have_tasks, have_migrations, have_account;
 	struct prog_cost cost_base;
 	char why[192];
@@ -69,7 +70,8 @@ int sched_probe_open(void **probe, const struct probe_target *t, char *why, size
 	p->ncpus = libbpf_num_possible_cpus();
 	p->vals = calloc(p->ncpus > 0 ? p->ncpus : 1, sizeof(*p->vals));
 	p->tallies = calloc(p->ncpus > 0 ? p->ncpus : 1, sizeof(*p->tallies));
-	if (p->ncpus <= 0 || !p->vals || !p->tallies) {
+	p->again = calloc(p->ncpus > 0 ? p->ncpus : 1, sizeof(*p->again));
+	if (p->ncpus <= 0 || !p->vals || !p->tallies || !p->again) {
 		err = -ENOMEM;
 		goto fail;
 	}
@@ -94,6 +96,12 @@ int sched_probe_open(void **probe, const struct probe_target *t, char *why, size
 	p->have_account = figure_hooks(p, "time account",
 				       (struct bpf_program *[]){ p->skel->progs.task_states }, 1);
 	p->skel->rodata->have_wakeups = p->have_runq;
+	if (p->have_account && !kernel_at_least(5, 12)) {
+		bpf_program__set_autoload(p->skel->progs.task_states, false);
+		p->have_account = false;
+		add_why(p->why, sizeof(p->why), "time account: needs Linux 5.12 (atomic exchange)");
+	}
+	p->skel->rodata->have_account = p->have_account;
 	if (p->have_account && !kernel_at_least(5, 15)) {
 		p->skel->rodata->have_task_pt_regs = false;
 		add_why(p->why, sizeof(p->why),
@@ -125,11 +133,12 @@ int sched_probe_attach(void *probe, char *why, size_t len)
 	return sched_probe_reset(p);
 }
 
-/* One of the tallies, every CPU's, zeroed. */
-static int tally_zero(struct sched_probe *p, __u32 key)
+/* Every CPU's tallies, looked up into to. */
+static int tallies_lookup(struct sched_probe *p, struct sched_tallies *to)
 {
-	memset(p->tallies, 0, p->ncpus * sizeof(*p->tallies));
-	if (bpf_map_update_elem(bpf_map__fd(p->skel->maps.tallies), &key, p->tallies, BPF_ANY))
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.tallies), &zero, to))
 		return -errno;
 	return 0;
 }
@@ -138,14 +147,14 @@ int sched_probe_reset(void *probe)
 {
 	struct sched_probe *p = probe;
 	__u32 zero = 0;
-	int err;
 
 	/* the window starts before the tallies are zeroed: a state ending in
 	 * between is lost, where the other order would count it from before */
 	p->skel->bss->cut_ns = 0;
 	p->skel->bss->window_ns = mono_ns();
-	if ((err = tally_zero(p, SCHED_TALLY_WINDOW)) || (err = tally_zero(p, SCHED_TALLY_LATE)))
-		return err;
+	memset(p->tallies, 0, p->ncpus * sizeof(*p->tallies));
+	if (bpf_map_update_elem(bpf_map__fd(p->skel->maps.tallies), &zero, p->tallies, BPF_ANY))
+		return -errno;
 	memset(p->vals, 0, p->ncpus * sizeof(*p->vals));
 	if (bpf_map_update_elem(bpf_map__fd(p->skel->maps.counts), &zero, p->vals, BPF_ANY))
 		return -errno;
@@ -161,22 +170,21 @@ static void hist_add(struct log2_hist *to, const struct log2_hist *h)
 		to->slots[i] += h->slots[i];
 }
 
-/* Adds (sign 1) or takes off (-1) every CPU's tally of key to p->sum:
- * unsigned, so a take-off before the add wraps and comes back. */
-static int tally_sum(struct sched_probe *p, __u32 key, int sign)
+/* Adds (sign 1) or takes off (-1) one of every CPU's tallies (its offset
+ * in struct sched_tallies) to p->sum: unsigned, so a take-off before the
+ * add wraps and comes back. */
+static void tally_sum(struct sched_probe *p, const struct sched_tallies *per_cpu, size_t off,
+		      int sign)
 {
-	const __u64 *v;
 	__u64 *to = (__u64 *)&p->sum;
 
-	if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.tallies), &key, p->tallies))
-		return -errno;
 	/* all of struct sched_tally is __u64 counters */
 	for (int c = 0; c < p->ncpus; c++) {
-		v = (const __u64 *)&p->tallies[c];
+		const __u64 *v = (const __u64 *)((const char *)&per_cpu[c] + off);
+
 		for (size_t i = 0; i < sizeof(p->sum) / sizeof(__u64); i++)
 			to[i] += sign * v[i];
 	}
-	return 0;
 }
 
 /* Runs the task iterator: adds each task's state in progress, and its life,
@@ -249,29 +257,39 @@ static void account_fill(const struct sched_tally *y, struct sched_stats *s)
 }
 
 /*
- * The account at one moment, the cut: the tasks' states in progress then
- * (the iterator), and the states that ended in the window, less what of
- * them came after the cut (the late tally, zeroed before the cut is set).
+ * The account at one moment, the cut: the states that ended in the window
+ * less those that ended past the cut, plus the parts before the cut of
+ * those in progress then, from their ends (straddle) or the iterator. The
+ * late and straddle tallies grow from read to read: what they held before
+ * the cut (nothing is added to them between reads) is taken off.
  */
 static int account_read(struct sched_probe *p, struct sched_stats *s)
 {
-	int err;
+	size_t size = p->ncpus * sizeof(*p->tallies);
+	int err, tries = 0;
 
 	memset(&p->sum, 0, sizeof(p->sum));
-	p->skel->bss->cut_ns = 0;
-	err = tally_zero(p, SCHED_TALLY_LATE);
-	if (err)
+	if ((err = tallies_lookup(p, p->again)))
 		return err;
+	tally_sum(p, p->again, offsetof(struct sched_tallies, late), 1);
+	tally_sum(p, p->again, offsetof(struct sched_tallies, straddle), -1);
 	p->skel->bss->cut_ns = mono_ns();
-	/* late before the window: a state ending between the two lookups
-	 * then counts its few us past the cut, where the other order could
-	 * take off more than was added */
-	if ((err = open_states_sum(p)) < 0 || (err = tally_sum(p, SCHED_TALLY_LATE, -1)) ||
-	    (err = tally_sum(p, SCHED_TALLY_WINDOW, 1)))
+	err = open_states_sum(p);
+	if (err < 0)
 		goto out;
+	/* all three tallies as at one moment: two lookups alike, with no
+	 * state ending during either (a few tries; after the load, at once) */
+	err = tallies_lookup(p, p->tallies);
+	while (!err && ++tries < 100 && !(err = tallies_lookup(p, p->again)) &&
+	       memcmp(p->tallies, p->again, size))
+		memcpy(p->tallies, p->again, size);
+	if (err)
+		goto out;
+	tally_sum(p, p->tallies, offsetof(struct sched_tallies, window), 1);
+	tally_sum(p, p->tallies, offsetof(struct sched_tallies, late), -1);
+	tally_sum(p, p->tallies, offsetof(struct sched_tallies, straddle), 1);
 	account_fill(&p->sum, s);
 	s->have_account = true;
-	err = 0;
 out:
 	p->skel->bss->cut_ns = 0;
 	return err;
@@ -328,6 +346,7 @@ void sched_probe_destroy(void *probe)
 	sched_bpf__destroy(p->skel);
 	free(p->vals);
 	free(p->tallies);
+	free(p->again);
 	free(p);
 }
 

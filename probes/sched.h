@@ -54,11 +54,15 @@ struct sched_tally {
 	__u64 blocks[SCHED_BLOCK_SLOTS]; /* blocks begun, by what in */
 };
 
-/* The tally of the window, and of it what came after a read's cut. */
-enum sched_tally_key {
-	SCHED_TALLY_WINDOW,
-	SCHED_TALLY_LATE,
-	SCHED_TALLIES,
+/*
+ * What a read adds up, as at one moment, its cut: the window's tally, less
+ * the late one (every state that ended past the cut, whole), plus the
+ * straddling one (their parts before the cut, counted by whoever came
+ * first, the state's end or the task iterator) and the iterator's parts.
+ * One value, so that a read can look up all three at once.
+ */
+struct sched_tallies {
+	struct sched_tally window, late, straddle;
 };
 
 /* What the task iterator writes for each task alive at a read's cut: its

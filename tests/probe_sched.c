@@ -155,8 +155,11 @@ static __u64 blocked_in(const struct sched_stats *s, const char *const names[], 
 
 static const char *const sleeps[] = { "clock_nanosleep", "nanosleep", NULL };
 
-/* The account measured, and its states adding up to the tasks' life
- * within 2%, its rows to the time blocked. */
+/* The account measured, and its states adding up to the tasks' life, its
+ * rows to the time blocked. Issue 13 asks for 2%; the states add up
+ * exactly but for a read torn by states that end during it, so 0.1%
+ * catches what 2% would not: a task counted twice at the cut (seen at
+ * 1%, fork's children exiting during the read). */
 static bool account_adds_up(const struct sched_stats *s, const char *what)
 {
 	__u64 states = s->running_ns + s->runnable_ns + s->blocked_ns, rows = 0;
@@ -172,7 +175,7 @@ static bool account_adds_up(const struct sched_stats *s, const char *what)
 		what, life / 1e9, 100 * s->running_ns / life, 100 * s->runnable_ns / life,
 		100 * s->blocked_ns / life, s->nblocked ? s->blocked[0].name : "-",
 		s->nblocked ? 100 * s->blocked[0].ns / life : 0.0, 100 * states / life);
-	return CHECK(s->life_ns > 0 && near(states, life, 2, 0),
+	return CHECK(s->life_ns > 0 && near(states, life, 0.1, 0),
 		     "%s: running %.3f + runnable %.3f + blocked %.3f s = %.3f s, life %.3f s",
 		     what, s->running_ns / 1e9, s->runnable_ns / 1e9, s->blocked_ns / 1e9,
 		     states / 1e9, life / 1e9) &&
@@ -773,17 +776,14 @@ static void figures_carry_the_account(const json_t *results, size_t i, const str
 	CHECK(found, "figures: no blocked_us for %s", s->blocked[0].name);
 }
 
-/* Every model under load: the states add up to the tasks' life. */
-static void real_servers_add_up(void)
+/* Each experiment of a harness run adding up. */
+static void servers_add_up(const json_t *results, struct sched_stats *s)
 {
-	const char *args[] = { "all", "-s", "throughput", NULL };
-	json_t *results = harness_results(args, NULL, NULL);
-	struct sched_stats *s = calloc(1, sizeof(*s));
 	const char *model;
 	size_t n = json_array_size(json_object_get(results, "experiments"));
 
-	if (!results || !s || !CHECK(n == 5, "%zu experiments, not 5", n))
-		goto out;
+	if (!CHECK(n >= 2, "%zu experiments", n))
+		return;
 	for (size_t i = 0; i < n; i++) {
 		if (!experiment_sched(results, i, s, &model) || !account_adds_up(s, model))
 			continue;
@@ -793,7 +793,28 @@ static void real_servers_add_up(void)
 				(unsigned long long)s->blocked[k].blocks);
 		figures_carry_the_account(results, i, s);
 	}
-out:
+}
+
+/*
+ * Every model under load: the states add up to the tasks' life. Then the
+ * fork and pthread models under the sleep scenario, whose handlers end
+ * as the load stops, while the probes are read.
+ */
+static void real_servers_add_up(void)
+{
+	const char *all[] = { "all", "-s", "throughput", NULL };
+	const char *ending[] = { "fork", "pthread", "-s", "sleep", NULL };
+	const char *const *runs[] = { all, ending };
+	struct sched_stats *s = calloc(1, sizeof(*s));
+	json_t *results = NULL;
+
+	for (size_t r = 0; r < 2 && s; r++) {
+		json_decref(results);
+		results = harness_results(runs[r], NULL, NULL);
+		if (!results)
+			break;
+		servers_add_up(results, s);
+	}
 	free(s);
 	json_decref(results);
 }
