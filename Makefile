@@ -184,7 +184,7 @@ $(OBJ)/harness/report/html.o: $(OBJ)/harness/report/report_css.h
 # ---------------------------------------------------------------- tests
 # Each test is a program build/tests/NAME built from tests/NAME.c and the
 # shared test library; extra objects are added per test below.
-TESTS    := selftest explain_rules explain_account harness_run
+TESTS    := selftest explain_rules explain_account harness_run harness_accounts
 # common/: a struct to JSON and back; numbers as typed on a command line;
 # both under ASan/UBSan
 TESTS    += json_map units_parse
@@ -239,8 +239,8 @@ $(OUTPUT)/tests/%: $(OBJ)/tests/%.o $(TEST_LIB)
 $(OUTPUT)/tests/explain_rules $(OUTPUT)/tests/explain_account: $(LINK_report)
 $(OUTPUT)/tests/explain_rules $(OUTPUT)/tests/explain_account: LDLIBS += $(HARNESS_LIBS)
 # the end-to-end test runs the built harness and servers
-$(OUTPUT)/tests/harness_run: LDLIBS += -ljansson
-$(OUTPUT)/tests/harness_run: | $(HARNESS_BIN) $(SERVER_BINS)
+$(OUTPUT)/tests/harness_run $(OUTPUT)/tests/harness_accounts: LDLIBS += -ljansson
+$(OUTPUT)/tests/harness_run $(OUTPUT)/tests/harness_accounts: | $(HARNESS_BIN) $(SERVER_BINS)
 $(OUTPUT)/tests/report_html: LDLIBS += -ljansson -lz
 $(OUTPUT)/tests/report_html: | $(HARNESS_BIN) $(SERVER_BINS)
 # harness report in text; records read back by the probes' and the load's from_json

@@ -23,7 +23,8 @@ struct sched_probe {
 	struct sched_counts *vals; /* every CPU's counters, for reads */
 	/* every CPU's tallies: looked up twice at a read, to compare */
 	struct sched_tallies *tallies, *again;
-	struct sched_tally sum; /* the account a read adds up */
+	struct sched_tally sum;	   /* the account a read adds up */
+	__u64 idle_tasks, idle_ns; /* ... and the tasks it leaves out */
 	bool have_runq, have_tasks, have_migrations, have_account;
 	struct prog_cost cost_base;
 	char why[192];
@@ -200,6 +201,13 @@ static int open_states_sum(struct sched_probe *p)
 		return -errno;
 	while ((n = read(fd, o, sizeof(o))) > 0)
 		for (size_t i = 0; i < n / sizeof(o[0]); i++) {
+			/* blocked since before the window (or since it began):
+			 * it served nothing in it, a thread waiting for a signal */
+			if (o[i].state == SCHED_BLOCKED && o[i].ns >= o[i].life_ns) {
+				p->idle_tasks++;
+				p->idle_ns += o[i].ns;
+				continue;
+			}
 			p->sum.life_ns += o[i].life_ns;
 			if (o[i].state == SCHED_RUNNING)
 				p->sum.running_ns += o[i].ns;
@@ -269,6 +277,7 @@ static int account_read(struct sched_probe *p, struct sched_stats *s)
 	int err, tries = 0;
 
 	memset(&p->sum, 0, sizeof(p->sum));
+	p->idle_tasks = p->idle_ns = 0;
 	if ((err = tallies_lookup(p, p->again)))
 		return err;
 	tally_sum(p, p->again, offsetof(struct sched_tallies, late), 1);
@@ -289,6 +298,8 @@ static int account_read(struct sched_probe *p, struct sched_stats *s)
 	tally_sum(p, p->tallies, offsetof(struct sched_tallies, late), -1);
 	tally_sum(p, p->tallies, offsetof(struct sched_tallies, straddle), 1);
 	account_fill(&p->sum, s);
+	s->idle_tasks = p->idle_tasks;
+	s->idle_ns = p->idle_ns;
 	s->have_account = true;
 out:
 	p->skel->bss->cut_ns = 0;
@@ -370,6 +381,9 @@ static void account_print(FILE *f, const struct sched_stats *s)
 		s->life_ns / 1e9, s->running_ns / 1e9, share(s->running_ns, sum),
 		s->runnable_ns / 1e9, share(s->runnable_ns, sum), s->blocked_ns / 1e9,
 		share(s->blocked_ns, sum), share(sum, s->life_ns));
+	if (s->idle_tasks)
+		fprintf(f, "    and %llu task(s) blocked throughout, left out (%.3f s)\n",
+			(unsigned long long)s->idle_tasks, s->idle_ns / 1e9);
 	if (!s->nblocked)
 		return;
 	fprintf(f, "    %-22s %12s %8s %10s\n", "blocked in", "ms", "share", "blocks");
@@ -458,6 +472,8 @@ static const struct jm_field account_fields[] = {
 	JM_U64(struct sched_stats, "blocked_ns", blocked_ns),
 	JM_U64(struct sched_stats, "blocked_outside_syscalls_ns", blocked_nosys_ns),
 	JM_ARRAY(struct sched_stats, "blocked_in", blocked, nblocked, blocked_table),
+	JM_U64(struct sched_stats, "idle_tasks", idle_tasks),
+	JM_U64(struct sched_stats, "idle_ns", idle_ns),
 };
 JM_TABLE(account_table, account_fields);
 

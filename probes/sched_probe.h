@@ -76,6 +76,9 @@ struct sched_stats {
 	__u64 blocked_nosys_ns; /* of that, outside any syscall (nr -1 rows) */
 	int nblocked;		/* rows, by ns, descending */
 	struct sched_blocked blocked[SCHED_BLOCK_SLOTS];
+	/* tasks blocked from before the window to the read, left out of all
+	 * of the above: they served nothing (a thread waiting for a signal) */
+	__u64 idle_tasks, idle_ns;
 
 	struct prog_cost cost; /* since attach or reset */
 	char why[192];	       /* what is missing and why; "" when all works */

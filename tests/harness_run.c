@@ -7,6 +7,7 @@
  */
 #include "tests/lib/bpf_progs.h"
 #include "tests/lib/check.h"
+#include "tests/lib/results.h"
 #include "tests/lib/cmd.h"
 
 #include <arpa/inet.h>
@@ -89,45 +90,7 @@ static bool file_nonempty(const char *dir, const char *name)
 
 static json_t *load_results(void)
 {
-	char path[512];
-	json_error_t err;
-	json_t *j;
-
-	snprintf(path, sizeof(path), "%s/results.json", run_dir());
-	j = json_load_file(path, 0, &err);
-	if (!j)
-		fprintf(stderr, "%s: %s (line %d)\n", path, err.text, err.line);
-	return j;
-}
-
-static json_t *experiment(json_t *results, const char *model, const char *scenario)
-{
-	json_t *e;
-	size_t i;
-
-	json_array_foreach(json_object_get(results, "experiments"), i, e)
-		if (!strcmp(json_string_value(json_object_get(e, "model")) ?: "", model) &&
-		    !strcmp(json_string_value(json_object_get(e, "scenario")) ?: "", scenario))
-			return e;
-	return NULL;
-}
-
-static json_t *finding(json_t *exp, const char *rule)
-{
-	json_t *f;
-	size_t i;
-
-	json_array_foreach(json_object_get(exp, "findings"), i, f)
-		if (!strcmp(json_string_value(json_object_get(f, "rule")) ?: "", rule))
-			return f;
-	return NULL;
-}
-
-static double num(json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-
-	return json_is_number(v) ? json_number_value(v) : NAN;
+	return results_load(run_dir());
 }
 
 static void run_all_quick(void)
@@ -170,10 +133,10 @@ static void results_hold_every_experiment(void)
 	CHECK(json_is_object(json_object_get(r, "machine")), "machine recorded");
 	for (size_t m = 0; m < 5; m++)
 		for (size_t s = 0; s < 3; s++) {
-			e = experiment(r, MODELS[m], SCENARIOS[s]);
+			e = results_experiment(r, MODELS[m], SCENARIOS[s]);
 			if (!CHECK(e, "%s/%s present", MODELS[m], SCENARIOS[s]))
 				continue;
-			CHECK(num(json_object_get(e, "figures"), "requests") > 0,
+			CHECK(json_num(json_object_get(e, "figures"), "requests") > 0,
 			      "%s/%s served requests", MODELS[m], SCENARIOS[s]);
 		}
 	json_decref(r);
@@ -182,8 +145,8 @@ static void results_hold_every_experiment(void)
 /* A finding's evidence must be the experiment's own figures. */
 static void check_cites(json_t *exp, json_t *f, const char *ev, const char *fig)
 {
-	double a = num(json_object_get(f, "evidence"), ev);
-	double b = num(json_object_get(exp, "figures"), fig);
+	double a = json_num(json_object_get(f, "evidence"), ev);
+	double b = json_num(json_object_get(exp, "figures"), fig);
 
 	CHECK(!isnan(a) && fabs(a - b) <= 1e-6 * fabs(b), "evidence %s = %g, figure %s = %g", ev, a,
 	      fig, b);
@@ -195,13 +158,13 @@ static void explains_blocking_by_head_of_line(void)
 
 	if (!CHECK(r, "results.json parses"))
 		return;
-	e = experiment(r, "blocking", "throughput");
-	f = finding(e, "head_of_line");
+	e = results_experiment(r, "blocking", "throughput");
+	f = results_finding(e, "head_of_line");
 	if (CHECK(f, "head_of_line fired")) {
 		check_cites(e, f, "aq_max", "aq_max");
 		check_cites(e, f, "connections", "connections");
 		/* 99 other connections queue behind the served one */
-		CHECK(num(json_object_get(e, "figures"), "aq_max") >= 50,
+		CHECK(json_num(json_object_get(e, "figures"), "aq_max") >= 50,
 		      "the accept queue held the waiting connections");
 	}
 	json_decref(r);
@@ -213,11 +176,11 @@ static void explains_fork_by_process_creation(void)
 
 	if (!CHECK(r, "results.json parses"))
 		return;
-	e = experiment(r, "fork", "connect");
-	f = finding(e, "process_creation");
+	e = results_experiment(r, "fork", "connect");
+	f = results_finding(e, "process_creation");
 	if (CHECK(f, "process_creation fired")) {
 		check_cites(e, f, "procs_created", "procs_created");
-		CHECK(num(json_object_get(f, "evidence"), "per_request") > 0.9,
+		CHECK(json_num(json_object_get(f, "evidence"), "per_request") > 0.9,
 		      "about one process per request");
 	}
 	json_decref(r);
@@ -229,15 +192,113 @@ static void explains_epoll_sleep_by_blocked_loop(void)
 
 	if (!CHECK(r, "results.json parses"))
 		return;
-	e = experiment(r, "epoll", "sleep");
-	f = finding(e, "blocked_loop");
+	e = results_experiment(r, "epoll", "sleep");
+	f = results_finding(e, "blocked_loop");
 	if (CHECK(f, "blocked_loop fired")) {
 		check_cites(e, f, "rps", "rps");
-		CHECK(num(json_object_get(f, "evidence"), "sleep_us_per_request") >= 1000,
+		CHECK(json_num(json_object_get(f, "evidence"), "sleep_us_per_request") >= 1000,
 		      "slept at least 1 ms per request");
-		CHECK(num(json_object_get(e, "figures"), "rps") <= 1000,
+		CHECK(json_num(json_object_get(e, "figures"), "rps") <= 1000,
 		      "one loop cannot pass 1/1 ms");
 	}
+	json_decref(r);
+}
+
+/* The sum of an account's lines, in the window. */
+static double account_sum(json_t *exp, const char *account)
+{
+	json_t *l;
+	double sum = 0;
+	size_t i;
+
+	json_array_foreach(json_object_get(json_object_get(json_object_get(exp, "account"),
+							   account),
+					   "lines"),
+			   i, l)
+		sum += json_num(l, "us");
+	return sum;
+}
+
+static double attributed(json_t *exp, const char *account)
+{
+	return json_num(json_object_get(json_object_get(exp, "account"), account),
+			"attributed_share");
+}
+
+/*
+ * Every experiment's accounts add up: the CPU lines to the cgroup's CPU
+ * time, the time lines to the tasks' lifetime, and name a measured cause
+ * for at least 90% of the CPU and 98% of the time (the lifetime is
+ * measured apart from the states it is split into).
+ */
+static void accounts_add_up(void)
+{
+	json_t *r = load_results(), *e, *fig;
+
+	if (!CHECK(r, "results.json parses"))
+		return;
+	for (size_t m = 0; m < 5; m++)
+		for (size_t s = 0; s < 3; s++) {
+			e = results_experiment(r, MODELS[m], SCENARIOS[s]);
+			fig = json_object_get(e, "figures");
+			if (!CHECK(e, "%s/%s present", MODELS[m], SCENARIOS[s]))
+				continue;
+			CHECK(fabs(account_sum(e, "cpu") - json_num(fig, "cpu_us")) <=
+				      1e-3 * json_num(fig, "cpu_us"),
+			      "%s/%s: CPU lines %.0f us, the cgroup's %.0f", MODELS[m],
+			      SCENARIOS[s], account_sum(e, "cpu"), json_num(fig, "cpu_us"));
+			CHECK(attributed(e, "cpu") >= 0.9, "%s/%s: %.1f%% of the CPU attributed",
+			      MODELS[m], SCENARIOS[s], 100 * attributed(e, "cpu"));
+			CHECK(fabs(account_sum(e, "time") - json_num(fig, "life_us")) <=
+				      1e-3 * json_num(fig, "life_us"),
+			      "%s/%s: time lines %.0f us, the tasks' life %.0f", MODELS[m],
+			      SCENARIOS[s], account_sum(e, "time"), json_num(fig, "life_us"));
+			CHECK(attributed(e, "time") >= 0.98, "%s/%s: %.1f%% of the time attributed",
+			      MODELS[m], SCENARIOS[s], 100 * attributed(e, "time"));
+		}
+	json_decref(r);
+}
+
+/* fork under connect: the page faults its children take are a line of
+ * the account, counted as the kernel itself counts them (within 5%). */
+static void fork_faults_in_the_account(void)
+{
+	json_t *r = load_results(), *e, *l;
+	double kernel;
+
+	if (!CHECK(r, "results.json parses"))
+		return;
+	e = results_experiment(r, "fork", "connect");
+	l = results_account_line(e, "cpu", "page faults");
+	kernel = json_num(json_object_get(e, "figures"), "faults_proc") /
+		 json_num(json_object_get(e, "figures"), "requests");
+	if (CHECK(l, "no page-fault line in fork/connect's account"))
+		CHECK(fabs(json_num(l, "events_per_request") - kernel) <= 0.05 * kernel &&
+			      json_num(l, "us_per_event") > 0,
+		      "%.2f faults a request in the account, %.2f by the kernel's count, %.3f us "
+		      "each",
+		      json_num(l, "events_per_request"), kernel, json_num(l, "us_per_event"));
+	json_decref(r);
+}
+
+/* epoll under sleep: its one loop spends its time blocked in nanosleep. */
+static void epoll_sleep_blocked_in_nanosleep(void)
+{
+	json_t *r = load_results(), *e, *l;
+
+	if (!CHECK(r, "results.json parses"))
+		return;
+	e = results_experiment(r, "epoll", "sleep");
+	l = results_account_line(e, "time", "blocked in clock_nanosleep")
+		    ?: results_account_line(e, "time", "blocked in nanosleep");
+	if (CHECK(l, "no nanosleep line in epoll/sleep's time account"))
+		CHECK(json_num(l, "share") >= 0.9, "blocked in nanosleep %.1f%% of its time",
+		      100 * json_num(l, "share"));
+	CHECK(!strcmp(json_string_value(
+			      json_object_get(json_object_get(e, "verdict"), "limited_by"))
+			      ?: "",
+		      "blocked_loop"),
+	      "epoll/sleep not limited by its blocked loop");
 	json_decref(r);
 }
 
@@ -268,12 +329,14 @@ static void syscall_times_sampled_or_exact(void)
 
 	if (!CHECK(r, "results.json parses"))
 		return;
-	json_array_foreach(syscalls_of(experiment(r, "epoll", "throughput")), i, sc)
-		sampled |= num(sc, "count") >= 1000 && num(sc, "timed") < num(sc, "count") / 4;
+	json_array_foreach(syscalls_of(results_experiment(r, "epoll", "throughput")), i, sc)
+		sampled |= json_num(sc, "count") >= 1000 &&
+			   json_num(sc, "timed") < json_num(sc, "count") / 4;
 	CHECK(sampled, "no hot syscall of epoll/throughput timed 1 in 8");
-	json_array_foreach(syscalls_of(experiment(r, "epoll", "sleep")), i, sc)
+	json_array_foreach(syscalls_of(results_experiment(r, "epoll", "sleep")), i, sc)
 		if (strstr(json_string_value(json_object_get(sc, "name")) ?: "", "nanosleep"))
-			slow_timed = num(sc, "count") > 100 && num(sc, "timed") == num(sc, "count");
+			slow_timed = json_num(sc, "count") > 100 &&
+				     json_num(sc, "timed") == json_num(sc, "count");
 	CHECK(slow_timed, "epoll/sleep's 1 ms nanosleeps not each timed");
 	json_decref(r);
 	rm_rf(run_dir()); /* the last case to read the shared results */
@@ -283,13 +346,14 @@ static void syscall_times_sampled_or_exact(void)
 		return;
 	snprintf(path, sizeof(path), "%s/results.json", dir);
 	exact = json_load_file(path, 0, NULL);
-	e = experiment(exact, "epoll", "throughput");
+	e = results_experiment(exact, "epoll", "throughput");
 	if (CHECK(e, "epoll/throughput in %s", path)) {
 		CHECK(json_array_size(syscalls_of(e)) > 0, "syscalls counted");
 		json_array_foreach(syscalls_of(e), i, sc)
-			CHECK(num(sc, "timed") == num(sc, "count"), "%s: %g of %g calls timed",
-			      json_string_value(json_object_get(sc, "name")), num(sc, "timed"),
-			      num(sc, "count"));
+			CHECK(json_num(sc, "timed") == json_num(sc, "count"),
+			      "%s: %g of %g calls timed",
+			      json_string_value(json_object_get(sc, "name")), json_num(sc, "timed"),
+			      json_num(sc, "count"));
 	}
 	json_decref(exact);
 	rm_rf(dir);
@@ -381,10 +445,10 @@ static void load_options_as_in_harness_load(void)
 	snprintf(path, sizeof(path), "%s/results.json", dir);
 	r = json_load_file(path, 0, NULL);
 	o = json_object_get(r, "options");
-	CHECK(num(o, "duration_s") == 0.3 && num(o, "warmup_s") == 0.1 &&
-		      num(o, "connections") == 10,
-	      "options recorded: duration %g, warm-up %g, connections %g", num(o, "duration_s"),
-	      num(o, "warmup_s"), num(o, "connections"));
+	CHECK(json_num(o, "duration_s") == 0.3 && json_num(o, "warmup_s") == 0.1 &&
+		      json_num(o, "connections") == 10,
+	      "options recorded: duration %g, warm-up %g, connections %g",
+	      json_num(o, "duration_s"), json_num(o, "warmup_s"), json_num(o, "connections"));
 	json_decref(r);
 	rm_rf(dir);
 	/* -q is --quiet, not --quick: the model is what is wrong */
@@ -542,6 +606,9 @@ static const struct test_case cases[] = {
 	TEST(explains_blocking_by_head_of_line),
 	TEST(explains_fork_by_process_creation),
 	TEST(explains_epoll_sleep_by_blocked_loop),
+	TEST(accounts_add_up),
+	TEST(fork_faults_in_the_account),
+	TEST(epoll_sleep_blocked_in_nanosleep),
 	TEST_SLOW(syscall_times_sampled_or_exact, 60),
 	TEST(bad_arguments_get_one_line),
 	TEST(out_of_range_refused_before_start),

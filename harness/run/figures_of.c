@@ -88,6 +88,8 @@ static void account_figures(const struct sched_stats *s, struct figures *f)
 	f->runnable_us = s->runnable_ns / 1e3;
 	f->blocked_us = s->blocked_ns / 1e3;
 	f->blocked_other_us = s->blocked_nosys_ns / 1e3;
+	f->idle_tasks = s->idle_tasks;
+	f->idle_us = s->idle_ns / 1e3;
 	for (int i = 0; i < s->nblocked; i++) {
 		struct syscall_figure *y;
 

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The accounts and verdicts of real runs of known answer: handlers that
+ * burn 50 us of CPU per request show it as user time, and an open loop
+ * far below what the servers can do is limited by the load asked for,
+ * the models tied.
+ */
+#include "tests/lib/check.h"
+#include "tests/lib/harness_results.h"
+#include "tests/lib/results.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *limited_by(json_t *exp)
+{
+	return json_string_value(json_object_get(json_object_get(exp, "verdict"), "limited_by"))
+		       ?: "";
+}
+
+static void work_us_is_user_time(void)
+{
+	const char *args[] = { "epoll", "-s", "throughput", "--work-us", "50", "-d", "3", NULL };
+	json_t *r = harness_results(args, "epoll", NULL), *e, *user;
+
+	e = results_experiment(r, "epoll", "throughput");
+	if (!CHECK(e, "epoll/throughput in the results"))
+		goto out;
+	user = results_account_line(e, "cpu", "user");
+	/* 50 us of spinning, and the server's own code: a microsecond or two */
+	CHECK(user && fabs(json_num(user, "us_per_request") - 50) <= 5,
+	      "user %.2f us a request, not 50 +- 10%%", json_num(user, "us_per_request"));
+	/* on a machine of its own the server's CPU; on a shared one, its CPUs shared */
+	CHECK(!strcmp(limited_by(e), "server_cpu") || !strcmp(limited_by(e), "shared_cpus"),
+	      "limited by %s", limited_by(e));
+out:
+	json_decref(r);
+}
+
+static void open_loop_far_below_capacity(void)
+{
+	const char *args[] = { "epoll", "pthread", "-s", "rate", "-R", "200", "-d", "3", NULL };
+	json_t *r = harness_results(args, "epoll", NULL), *entries;
+
+	if (!CHECK(r, "results"))
+		goto out;
+	for (int i = 0; i < 2; i++) {
+		const char *model = i ? "pthread" : "epoll";
+		json_t *e = results_experiment(r, model, "rate");
+
+		CHECK(e && !strcmp(limited_by(e), "offered_load"), "%s limited by %s", model,
+		      e ? limited_by(e) : "(absent)");
+	}
+	entries = json_object_get(json_array_get(json_object_get(r, "rankings"), 0), "entries");
+	CHECK(json_array_size(entries) == 2 &&
+		      json_is_true(json_object_get(json_array_get(entries, 1), "tie")),
+	      "200 requests/s each, and not a tie");
+out:
+	json_decref(r);
+}
+
+static const struct test_case cases[] = {
+	TEST_SLOW(work_us_is_user_time, 60),
+	TEST_SLOW(open_loop_far_below_capacity, 60),
+};
+
+TEST_MAIN(cases)
