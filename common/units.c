@@ -29,6 +29,8 @@ char *fmt_us(char *buf, size_t len, double us)
 		}
 	if (us == 0)
 		snprintf(buf, len, "0 µs");
+	else if (fabs(us) < 0.0005) /* no "-0 ns" */
+		snprintf(buf, len, "0 ns");
 	else
 		snprintf(buf, len, "%.0f ns", us * 1e3);
 	return buf;

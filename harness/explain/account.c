@@ -4,12 +4,16 @@
  * cgroup made into lines that add up to the whole.
  */
 #include "harness/explain/account.h"
+#include "common/units.h"
 
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* time on a CPU the kernel did not charge, past this share, is said */
+#define STOLEN_SAID 0.02
 
 static bool measured(double v)
 {
@@ -161,7 +165,8 @@ static void sampled_lines(struct account *a, const struct figures *f, double on_
 
 void account_cpu(const struct figures *f, struct account *a)
 {
-	double sampled = 0, on_cpu;
+	double sampled = 0, on_cpu, stolen = 0;
+	char us[32], pct[16];
 
 	begin(a, f, f->cpu_us, "cgroup cpu.stat");
 	if (!(f->cpu_us > 0))
@@ -174,15 +179,28 @@ void account_cpu(const struct figures *f, struct account *a)
 	on_cpu = measured(f->running_us) ? f->running_us : f->oncpu_us;
 	if (!(sampled > 0) && !measured(on_cpu))
 		return; /* neither cpu_profile nor sched ran: nothing to account */
+	if (!measured(on_cpu))
+		on_cpu = sampled;
+	/* cpu.stat leaves out what the hypervisor stole while a task ran
+	 * (paravirt steal accounting): on a CPU longer than it was charged,
+	 * the samples share out what the kernel charged */
+	if (f->charged_us < on_cpu) {
+		stolen = on_cpu - f->charged_us;
+		on_cpu = f->charged_us;
+	}
 	if (sampled > 0)
-		sampled_lines(a, f, measured(on_cpu) ? on_cpu : sampled);
+		sampled_lines(a, f, on_cpu);
 	else
 		not_attributed(add(a, f, on_cpu, NAN, "sched", "on a CPU, not sampled"));
-	/* cpu.stat counts a woken task from its wakeup, before it runs; a
-	 * difference the other way is the two clocks' noise, left to the rest */
-	if (f->charged_us > f->oncpu_us)
-		add(a, f, f->charged_us - f->oncpu_us, f->vol_switches, "sched",
-		    "charged from wakeups");
+	/* cpu.stat counts a woken task from its wakeup, before it runs */
+	if (f->charged_us > on_cpu)
+		add(a, f, f->charged_us - on_cpu, f->vol_switches, "sched", "charged from wakeups");
+	/* more than the clocks' noise: said */
+	if (stolen > STOLEN_SAID * (on_cpu + stolen))
+		snprintf(a->note, sizeof(a->note),
+			 "%s more on a CPU, stolen by the hypervisor (steal %s of its CPUs)",
+			 fmt_us(us, sizeof(us), per_request(f, stolen)),
+			 fmt_pct(pct, sizeof(pct), f->server_cpus_steal));
 	finish(a, f);
 }
 
