@@ -486,6 +486,13 @@ static void real_run_page(void)
 	if (!CHECK(st == 0, "harness run: exit %d:\n%.3000s", st, out) ||
 	    !check_page_in(dir, &html, &results))
 		goto out;
+	/* the accounts, and what epoll's leaves out: its main thread's wait for SIGTERM */
+	CHECK(strstr(html, "Where each request&#39;s CPU time goes") ||
+		      strstr(html, "Where each request's CPU time goes"),
+	      "no CPU account on the page");
+	CHECK(strstr(html, "<p class=\"note\"><b>epoll</b>: 1 task(s) blocked throughout, serving "
+			   "nothing, left out</p>"),
+	      "epoll's idle main thread not said under its time account");
 	snprintf(page, sizeof(page), "%s/report.html", dir);
 	check_in_browser(page, dir, results);
 out:

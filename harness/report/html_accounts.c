@@ -123,6 +123,15 @@ static void account_bars(struct report *r, const char *const model[],
 	report_esc(r->f, what);
 	fputs("</span></figcaption>\n", r->f);
 	chart_hbars(r->f, &c, b, n);
+	/* what a whole leaves out, model by model */
+	for (int m = 0; m < n; m++)
+		if (a[m]->note[0]) {
+			fputs("<p class=\"note\"><b>", r->f);
+			report_esc(r->f, model[m]);
+			fputs("</b>: ", r->f);
+			report_esc(r->f, a[m]->note);
+			fputs("</p>\n", r->f);
+		}
 	fputs("</figure>\n", r->f);
 }
 
