@@ -166,6 +166,14 @@ static void explains_blocking_by_head_of_line(void)
 		/* 99 other connections queue behind the served one */
 		CHECK(json_num(json_object_get(e, "figures"), "aq_max") >= 50,
 		      "the accept queue held the waiting connections");
+		/* ... never answered: starved, while epoll's are merely in flight */
+		CHECK(json_num(json_object_get(e, "figures"), "starved") >= 90,
+		      "%g connections starved, not the 99 queued",
+		      json_num(json_object_get(e, "figures"), "starved"));
+		CHECK(json_num(json_object_get(results_experiment(r, "epoll", "throughput"),
+					       "figures"),
+			       "starved") == 0,
+		      "epoll starved connections");
 	}
 	json_decref(r);
 }

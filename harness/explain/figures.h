@@ -81,6 +81,7 @@ struct figures {
 	double timeouts, resets, refused, connect_timeouts, broken_pipes, bad_responses;
 	double unanswered;	   /* still waiting for an answer when the load stopped */
 	double unanswered_wait_us; /* the longest of those waits */
+	double starved;		   /* connections never answered while measuring */
 
 	/* CPU time of the server's cgroup, and of the load generator */
 	double cpu_us;

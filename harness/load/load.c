@@ -301,6 +301,7 @@ static void merge_results(const struct load_opts *o, const struct load_plan *p,
 		r->errors_total += x->errors_total;
 		r->late_sends += x->late_sends;
 		r->unanswered += x->unanswered;
+		r->starved += x->starved;
 		if (x->unanswered_wait_ns > r->unanswered_wait_ns)
 			r->unanswered_wait_ns = x->unanswered_wait_ns;
 		timer_sends += x->timer_sends;

@@ -145,6 +145,9 @@ struct load_result {
 	uint64_t errors_total;	     /* errors[] and non2xx */
 	uint64_t unanswered;	     /* sent (or connecting) and still unanswered at the end */
 	uint64_t unanswered_wait_ns; /* the longest any of them had waited */
+	/* client connections never answered while measuring, and waiting at
+	 * the end: starved (a serial server's queue), not merely in flight */
+	uint64_t starved;
 	struct load_second *seconds;
 	unsigned nseconds;
 	/* the load threads' own CPU time over the whole run (warm-up too):

@@ -341,6 +341,7 @@ static const struct jm_field load_fields[] = {
 	JM_U64(L, "errors_total", errors_total),
 	JM_U64(L, "unanswered", unanswered),
 	JM_NS_AS_US(L, "unanswered_wait_us", unanswered_wait_ns),
+	JM_U64(L, "starved", starved),
 	JM_CODEC(L, "status", status, status_codec),
 	JM_CODEC(L, "series", seconds, series_codec),
 	JM_GROUP("client_cpu", client_cpu_table),

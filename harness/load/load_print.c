@@ -126,8 +126,12 @@ void load_result_print(FILE *f, const struct load_result *r)
 		r->duration_s, bytes(a, sizeof(a), r->bytes), r->stopped ? " (stopped early)" : "");
 	print_errors(f, r);
 	if (r->unanswered)
-		fprintf(f, "  Unanswered at the end: %llu requests, waiting up to %s\n",
-			(unsigned long long)r->unanswered, T(r->unanswered_wait_ns));
+		fprintf(f, "  Unanswered at the end: %llu requests, waiting up to %s%s",
+			(unsigned long long)r->unanswered, T(r->unanswered_wait_ns),
+			r->starved ? "; " : "\n");
+	if (r->starved)
+		fprintf(f, "%llu connection(s) never answered while measuring\n",
+			(unsigned long long)r->starved);
 	if (r->requests)
 		fprintf(f,
 			"  Client CPU: %.2fs user, %.2fs sys, %.2fus per request, threads %.0f%% busy\n",

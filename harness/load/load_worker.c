@@ -52,6 +52,7 @@ struct load_conn {
 	uint64_t deadline_ns; /* timeout of the outstanding request */
 	uint64_t bytes;	      /* of the response so far */
 	uint64_t nth;	      /* requests started (rate: its place in the schedule) */
+	uint64_t answered;    /* answers it got while measuring */
 	struct timer timer;
 	struct http_response_parser parser;
 };
@@ -304,6 +305,7 @@ static void conn_done(struct load_worker *w, struct load_conn *c, uint64_t now)
 
 		histogram_record(&w->latency, lat);
 		histogram_record(&s->latency, lat);
+		c->answered++;
 		COUNT_ADD(s->requests, 1);
 		COUNT_ADD(w->requests, 1);
 		s->bytes += c->bytes;
@@ -506,6 +508,9 @@ void *load_worker_run(void *arg)
 			w->unanswered++;
 			if (now > c->start_ns && now - c->start_ns > w->unanswered_wait_ns)
 				w->unanswered_wait_ns = now - c->start_ns;
+			/* waiting, and never answered while measuring: starved */
+			if (!c->answered)
+				w->starved++;
 		}
 		conn_close(w, c);
 	}

@@ -76,6 +76,7 @@ struct load_worker {
 	uint64_t timer_sends, lag_sum_ns, late_sends, max_lag_ns;
 	uint64_t unanswered;	     /* requests still outstanding at the end */
 	uint64_t unanswered_wait_ns; /* the longest of their waits */
+	uint64_t starved; /* of their connections, those never answered while measuring */
 	unsigned open, users_started;
 	uint64_t stop_ns;		  /* when its loop ended */
 	uint64_t cpu_user_ns, cpu_sys_ns; /* the thread's CPU time, whole run */

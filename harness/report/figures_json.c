@@ -85,6 +85,7 @@ static const struct jm_field figures_fields[] = {
 	D(bad_responses),
 	D(unanswered),
 	D(unanswered_wait_us),
+	D(starved),
 	D(cpu_us),
 	D(load_cpu_us),
 	D(server_cpus_busy),

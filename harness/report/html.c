@@ -495,19 +495,13 @@ static void table(struct report *r, const struct scen *s)
 		int kind; /* 0 count, 1 µs, 2 per request */
 		int best; /* 1 highest, -1 lowest, 0 none */
 	} cols[] = {
-		{ "requests", "requests", 0, 0 },
-		{ "req/s", "rps", 0, 1 },
-		{ "p50", "p50_us", 1, -1 },
-		{ "p99", "p99_us", 1, -1 },
-		{ "max", "max_us", 1, -1 },
-		{ "errors", "errors", 0, -1 },
-		{ "aq max", "aq_max", 0, 0 },
-		{ "aq limit", "aq_limit", 0, 0 },
-		{ "overflows", "listen_overflows", 0, 0 },
-		{ "vcs/req", "vol_switches", 2, 0 },
-		{ "ics/req", "invol_switches", 2, 0 },
-		{ "sys/req", "syscalls", 2, 0 },
-		{ "cpu/req", "cpu_us", 3, -1 },
+		{ "requests", "requests", 0, 0 },    { "req/s", "rps", 0, 1 },
+		{ "p50", "p50_us", 1, -1 },	     { "p99", "p99_us", 1, -1 },
+		{ "max", "max_us", 1, -1 },	     { "starved", "starved", 0, 0 },
+		{ "errors", "errors", 0, -1 },	     { "aq max", "aq_max", 0, 0 },
+		{ "aq limit", "aq_limit", 0, 0 },    { "overflows", "listen_overflows", 0, 0 },
+		{ "vcs/req", "vol_switches", 2, 0 }, { "ics/req", "invol_switches", 2, 0 },
+		{ "sys/req", "syscalls", 2, 0 },     { "cpu/req", "cpu_us", 3, -1 },
 	};
 	const int ncols = sizeof(cols) / sizeof(cols[0]);
 	double v[REPORT_MAX][16], best[16];
@@ -523,12 +517,16 @@ static void table(struct report *r, const struct scen *s)
 			if (cols[k].kind >= 2)
 				x = req > 0 ? x / req : NAN;
 			v[i][k] = x;
+			/* the latency of a model that left connections waiting is
+			 * not the best, however low: only the few it served have one */
+			if (cols[k].kind == 1 && jnum(fig, "starved", NULL) > 0)
+				continue;
 			if (!isnan(x) &&
 			    (isnan(best[k]) || x * cols[k].best > best[k] * cols[k].best))
 				best[k] = x;
 		}
 	}
-	fputs("<table class=\"cmp\"><thead><tr><th>model</th>", f);
+	fputs("<table class=\"cmp\"><thead><tr><th>model</th><th>limited by</th>", f);
 	for (int k = 0; k < ncols; k++)
 		fprintf(f, "<th>%s</th>", cols[k].head);
 	fputs("</tr></thead><tbody>\n", f);
@@ -538,6 +536,8 @@ static void table(struct report *r, const struct scen *s)
 		fprintf(f, "\"><td><span class=\"sw\" style=\"background:%s\"></span>",
 			svg_styles[report_style(r, model_of(s, i))].color);
 		report_esc(f, model_of(s, i));
+		fputs("</td><td class=\"verdict\">", f);
+		report_esc(f, s->why[i]->verdict.why.rule[0] ? s->why[i]->verdict.why.rule : "-");
 		fputs("</td>", f);
 		for (int k = 0; k < ncols; k++) {
 			double x = v[i][k];

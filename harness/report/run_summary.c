@@ -9,28 +9,33 @@
 #include <string.h>
 
 static const char *rule = "--------------------------------------------------------------"
-			  "--------------------------------------------------";
+			  "--------------------------------------------------------------------"
+			  "--------";
 
-static void print_comparison(FILE *f, const char *scenario, const struct figures *const figs[],
+/* Each model's verdict first, and beside its latency the connections it
+ * never answered: a latency of the few it served is no latency of all. */
+static void print_comparison(FILE *f, const char *scenario, const struct explanation *const why[],
 			     int n)
 {
 	fprintf(f, "%s\n", scenario);
-	fprintf(f, "%-9s %9s %9s %9s %7s %9s %9s %7s %7s %8s %8s\n", "model", "req/s", "p50", "p99",
-		"errors", "aq max", "overflow", "vcs/req", "ics/req", "sys/req", "cpu/req");
-	fprintf(f, "%.*s\n", 100, rule);
+	fprintf(f, "%-9s %-16s %9s %9s %9s %7s %7s %9s %9s %7s %7s %8s %8s\n", "model",
+		"limited by", "req/s", "p50", "p99", "starved", "errors", "aq max", "overflow",
+		"vcs/req", "ics/req", "sys/req", "cpu/req");
+	fprintf(f, "%.*s\n", 130, rule);
 	for (int i = 0; i < n; i++) {
-		const struct figures *g = figs[i];
+		const struct figures *g = &why[i]->fig;
 		char rps[32], p50[32], p99[32], err[32], aq[32], ovf[32], cpu[32];
-		char vcs[32], ics[32], sys[32];
+		char vcs[32], ics[32], sys[32], starved[32];
 
 		if (isnan(g->aq_max))
 			snprintf(aq, sizeof(aq), "-");
 		else
 			snprintf(aq, sizeof(aq), "%.0f/%.0f", g->aq_max, g->aq_limit);
-		fprintf(f, "%-9s %9s %9s %9s %7s %9s %9s %7s %7s %8s %8s\n", g->model,
+		fprintf(f, "%-9s %-16s %9s %9s %9s %7s %7s %9s %9s %7s %7s %8s %8s\n", g->model,
+			why[i]->verdict.why.rule[0] ? why[i]->verdict.why.rule : "-",
 			fmt_count(rps, 32, round(g->rps)), fmt_us(p50, 32, g->p50_us),
-			fmt_us(p99, 32, g->p99_us), fmt_count(err, 32, g->errors), aq,
-			fmt_count(ovf, 32, g->listen_overflows),
+			fmt_us(p99, 32, g->p99_us), fmt_count(starved, 32, g->starved),
+			fmt_count(err, 32, g->errors), aq, fmt_count(ovf, 32, g->listen_overflows),
 			fmt_count(vcs, 32, per_request(g, g->vol_switches)),
 			fmt_count(ics, 32, per_request(g, g->invol_switches)),
 			fmt_count(sys, 32, per_request(g, g->syscalls)),
@@ -99,19 +104,19 @@ void print_run_summary(FILE *f, const struct run_record *r)
 {
 	for (int s = 0; s < nscenarios; s++) {
 		const struct experiment_record *row[RANKING_MAX];
-		const struct figures *figs[RANKING_MAX];
+		const struct explanation *whys[RANKING_MAX];
 		const struct ranking *ranking = run_record_ranking(r, scenarios[s].name);
 		int n = 0;
 
 		for (int i = 0; i < r->nexps && n < RANKING_MAX; i++)
 			if (r->exps[i]->scenario == &scenarios[s]) {
 				row[n] = r->exps[i];
-				figs[n++] = &r->exps[i]->why.fig;
+				whys[n++] = &r->exps[i]->why;
 			}
 		if (!n)
 			continue;
 		fprintf(f, "\n");
-		print_comparison(f, scenarios[s].name, figs, n);
+		print_comparison(f, scenarios[s].name, whys, n);
 		fprintf(f, "\nranking:\n");
 		if (ranking)
 			print_ranking(f, ranking);

@@ -44,6 +44,7 @@ static void load_figures(const struct load_result *l, struct figures *f)
 	f->bad_responses = l->errors[LOAD_ERR_BAD_RESPONSE] + l->non2xx;
 	f->unanswered = l->unanswered;
 	f->unanswered_wait_us = l->unanswered_wait_ns / 1e3;
+	f->starved = l->starved;
 }
 
 static void accept_queue_figures(const struct accept_queue_stats *a, struct figures *f)
