@@ -293,15 +293,21 @@ static void fork_faults_in_the_account(void)
 static void epoll_sleep_blocked_in_nanosleep(void)
 {
 	json_t *r = load_results(), *e, *l;
+	double runnable;
 
 	if (!CHECK(r, "results.json parses"))
 		return;
 	e = results_experiment(r, "epoll", "sleep");
 	l = results_account_line(e, "time", "blocked in clock_nanosleep")
 		    ?: results_account_line(e, "time", "blocked in nanosleep");
+	/* of its own time: a busy machine's other tasks keep it waiting for
+	 * CPU 0 now and then, and that wait is theirs */
+	runnable =
+		json_num(results_account_line(e, "time", "runnable, waiting for a CPU"), "share");
 	if (CHECK(l, "no nanosleep line in epoll/sleep's time account"))
-		CHECK(json_num(l, "share") >= 0.9, "blocked in nanosleep %.1f%% of its time",
-		      100 * json_num(l, "share"));
+		CHECK(json_num(l, "share") >= 0.9 * (1 - runnable),
+		      "blocked in nanosleep %.1f%% of its time, %.1f%% waiting for a CPU",
+		      100 * json_num(l, "share"), 100 * runnable);
 	CHECK(!strcmp(json_string_value(
 			      json_object_get(json_object_get(e, "verdict"), "limited_by"))
 			      ?: "",
