@@ -199,6 +199,8 @@ LOAD_UNIT_TESTS := histogram http_response timer_heap load_target
 LOAD_RUN_TESTS  := load_errors load_accuracy load_users
 TESTS    += $(LOAD_UNIT_TESTS) $(LOAD_RUN_TESTS) load_cli
 TESTS    += servers_http servers servers_load servers_hostile
+# the seeds' Python servers (tests/fixtures/seed_servers/), as their authors wrote them
+TESTS    += seed_servers
 TESTLIB  := check server client cmd bpf_progs
 TESTLIB  += workload
 TESTLIB  += fake_server fresh_tracefs

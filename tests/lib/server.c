@@ -142,11 +142,11 @@ int proc_count_threads(pid_t pid)
 	return err ? err : atoi(val);
 }
 
-int proc_count_children(pid_t pid, int *zombies)
+/* Calls fn for each child process of pid with its state letter. */
+static int for_each_child(pid_t pid, void (*fn)(pid_t child, char state, void *arg), void *arg)
 {
 	char path[300], buf[512];
 	struct dirent *d;
-	int n = 0, z = 0;
 	DIR *dir = opendir("/proc");
 
 	if (!dir)
@@ -169,17 +169,122 @@ int proc_count_children(pid_t pid, int *zombies)
 				sscanf(rp + 1, " %c %d", &state, &ppid);
 		}
 		fclose(f);
-		if (ppid != pid)
-			continue;
-		if (state == 'Z')
-			z++;
-		else
-			n++;
+		if (ppid == pid)
+			fn(atoi(d->d_name), state, arg);
 	}
 	closedir(dir);
+	return 0;
+}
+
+struct child_count {
+	int live, zombies;
+};
+
+static void count_child(pid_t child, char state, void *arg)
+{
+	struct child_count *c = arg;
+
+	(void)child;
+	if (state == 'Z')
+		c->zombies++;
+	else
+		c->live++;
+}
+
+int proc_count_children(pid_t pid, int *zombies)
+{
+	struct child_count c = { 0, 0 };
+	int err = for_each_child(pid, count_child, &c);
+
+	if (err)
+		return err;
 	if (zombies)
-		*zombies = z;
-	return n;
+		*zombies = c.zombies;
+	return c.live;
+}
+
+struct child_list {
+	pid_t *pids;
+	int max, n;
+};
+
+static void list_child(pid_t child, char state, void *arg)
+{
+	struct child_list *l = arg;
+
+	if (state != 'Z' && l->n < l->max)
+		l->pids[l->n++] = child;
+}
+
+int proc_children(pid_t pid, pid_t *pids, int max)
+{
+	struct child_list l = { pids, max, 0 };
+	int err = for_each_child(pid, list_child, &l);
+
+	return err ? err : l.n;
+}
+
+/* Every thread of pid sleeping (S)? */
+static bool threads_asleep(pid_t pid)
+{
+	char path[300], buf[512], *rp;
+	bool asleep = true;
+	struct dirent *d;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		return false;
+	while (asleep && (d = readdir(dir))) {
+		FILE *f;
+
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/stat", pid, d->d_name);
+		f = fopen(path, "r");
+		/* a thread that ended meanwhile is not awake */
+		if (!f)
+			continue;
+		if (fgets(buf, sizeof(buf), f) && (rp = strrchr(buf, ')')))
+			asleep = rp[2] == 'S';
+		fclose(f);
+	}
+	closedir(dir);
+	return asleep;
+}
+
+bool proc_tree_asleep(pid_t pid)
+{
+	pid_t kids[64];
+	int n = proc_children(pid, kids, 64);
+
+	if (n < 0 || !threads_asleep(pid))
+		return false;
+	for (int i = 0; i < n; i++)
+		if (!proc_tree_asleep(kids[i]))
+			return false;
+	return true;
+}
+
+long tcp_unread_bytes(int local_port, int remote_port)
+{
+	char line[512];
+	long found = -ENOENT;
+	FILE *f = fopen("/proc/net/tcp", "r");
+
+	if (!f)
+		return -errno;
+	/* sl local_address rem_address st tx_queue:rx_queue ..., all in hex */
+	while (found < 0 && fgets(line, sizeof(line), f)) {
+		unsigned int lport, rport, tx, rx;
+
+		if (sscanf(line, " %*d: %*x:%x %*x:%x %*x %x:%x", &lport, &rport, &tx, &rx) == 4 &&
+		    (int)lport == local_port && (int)rport == remote_port)
+			found = rx;
+	}
+	fclose(f);
+	return found;
 }
 
 char proc_state(pid_t pid)

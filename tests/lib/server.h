@@ -4,6 +4,7 @@
 #ifndef WHYSERVE_TESTS_SERVER_H
 #define WHYSERVE_TESTS_SERVER_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 struct server {
@@ -31,5 +32,13 @@ int proc_count_threads(pid_t pid);
 char proc_state(pid_t pid);
 /* Live child processes of pid (zombies counted in *zombies if not NULL). */
 int proc_count_children(pid_t pid, int *zombies);
+/* Live (not zombie) child processes of pid, at most max in pids: how many. */
+int proc_children(pid_t pid, pid_t *pids, int max);
+/* Every thread of pid and of its descendants sleeping (S): waiting for
+ * something, none running or about to? */
+bool proc_tree_asleep(pid_t pid);
+/* Bytes an IPv4 TCP socket of local_port has received from the peer at
+ * remote_port and nobody has read yet (/proc/net/tcp), or -ENOENT. */
+long tcp_unread_bytes(int local_port, int remote_port);
 
 #endif
