@@ -239,6 +239,47 @@ static double attributed(json_t *exp, const char *account)
  * for at least 90% of the CPU and 98% of the time (the lifetime is
  * measured apart from the states it is split into).
  */
+/* A trait inferred ("yes", "no", "unknown") as a bool; -1 when unknown. */
+static int inferred(json_t *exp, const char *trait)
+{
+	json_t *t = json_object_get(json_object_get(exp, "traits_inferred"), trait);
+	const char *is = json_string_value(json_object_get(t, "is"));
+
+	return is && !strcmp(is, "yes") ? 1 : is && !strcmp(is, "no") ? 0 : -1;
+}
+
+/* The kernel's figures say what each model is, as the catalog declares it. */
+static void traits_inferred_as_declared(void)
+{
+	json_t *r = load_results();
+
+	if (!CHECK(r, "results.json parses"))
+		return;
+	for (size_t m = 0; m < 5; m++)
+		for (size_t s = 0; s < 3; s++) {
+			json_t *e = results_experiment(r, MODELS[m], SCENARIOS[s]);
+			json_t *t = json_object_get(json_object_get(e, "figures"), "traits");
+			const char *per = json_string_value(json_object_get(t, "per_connection"));
+
+			if (!CHECK(e && per, "%s/%s: traits recorded", MODELS[m], SCENARIOS[s]))
+				continue;
+			CHECK(inferred(e, "event_loop") ==
+				      json_is_true(json_object_get(t, "event_loop")),
+			      "%s/%s: event_loop inferred %d", MODELS[m], SCENARIOS[s],
+			      inferred(e, "event_loop"));
+			CHECK(inferred(e, "serial") == json_is_true(json_object_get(t, "serial")),
+			      "%s/%s: serial inferred %d", MODELS[m], SCENARIOS[s],
+			      inferred(e, "serial"));
+			CHECK(inferred(e, "process_per_connection") == !strcmp(per, "process"),
+			      "%s/%s: process per connection inferred %d", MODELS[m], SCENARIOS[s],
+			      inferred(e, "process_per_connection"));
+			CHECK(inferred(e, "thread_per_connection") == !strcmp(per, "thread"),
+			      "%s/%s: thread per connection inferred %d", MODELS[m], SCENARIOS[s],
+			      inferred(e, "thread_per_connection"));
+		}
+	json_decref(r);
+}
+
 static void accounts_add_up(void)
 {
 	json_t *r = load_results(), *e, *fig;
@@ -620,6 +661,7 @@ static const struct test_case cases[] = {
 	TEST(explains_blocking_by_head_of_line),
 	TEST(explains_fork_by_process_creation),
 	TEST(explains_epoll_sleep_by_blocked_loop),
+	TEST(traits_inferred_as_declared),
 	TEST(accounts_add_up),
 	TEST(fork_faults_in_the_account),
 	TEST(epoll_sleep_blocked_in_nanosleep),

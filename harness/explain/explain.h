@@ -31,6 +31,57 @@ struct finding {
 	struct evidence ev[EVIDENCE_MAX];
 };
 
+/* What a trait of the server is, by the kernel's figures. */
+enum trait_state {
+	TRAIT_UNKNOWN, /* a figure it needs was not measured */
+	TRAIT_NO,
+	TRAIT_YES,
+};
+
+/* The traits inferred, each by its own figures. */
+enum trait {
+	TRAIT_PROCESS_PER_CONNECTION, /* one created per connection */
+	TRAIT_THREAD_PER_CONNECTION,
+	TRAIT_POOL,	  /* tasks alive, none created per connection */
+	TRAIT_EVENT_LOOP, /* a task waits on many connections at once */
+	TRAIT_SERIAL,	  /* one connection served at a time */
+	TRAITS,
+};
+
+/* One trait inferred: what it is, and why (rule: the trait's name; text:
+ * the figures that show it, cited as evidence). */
+struct trait_finding {
+	enum trait_state is;
+	struct finding why;
+};
+
+/* What the server is, from what was measured, not from its name: the
+ * catalog's traits for a server nobody described. */
+struct inferred_traits {
+	struct trait_finding t[TRAITS];
+};
+
+/* A trait's name in results.json ("event_loop"), and in words ("an event loop"). */
+const char *trait_name(enum trait t);
+const char *trait_words(enum trait t);
+
+/* Tasks created per connection from which a task is one per connection. */
+#define TRAIT_PER_CONNECTION 0.5
+/* Tasks alive on average from which there are more than one. */
+#define TRAIT_TASKS_MANY 1.75
+/* Connections per task from which a task serves many. */
+#define TRAIT_CONNS_PER_TASK 2
+/* Requests per wait call up to which it waits on connections: at most each
+ * in flight ready once per call, twice that for margin. */
+#define TRAIT_REQUESTS_PER_WAIT 2
+/* Share of the window the tasks spent waiting for their children (wait4)
+ * or threads (futex) from which the server waits for each to end. */
+#define TRAIT_WAITS_OUT 0.5
+
+void infer_traits(const struct figures *f, struct inferred_traits *out);
+/* The traits as the catalog states them; false when any is unknown. */
+bool inferred_traits_as(const struct inferred_traits *t, struct traits *out);
+
 /*
  * What limited an experiment, chosen by the utilization and saturation of
  * each resource (the USE method): its reason (rule: "server_cpu",
@@ -49,7 +100,8 @@ struct verdict {
 struct explanation {
 	struct figures fig;
 	struct verdict verdict;
-	struct account cpu, time; /* where its CPU time and its tasks' time went */
+	struct account cpu, time;      /* where its CPU time and its tasks' time went */
+	struct inferred_traits traits; /* what it is, by its figures */
 	int nfindings;
 	struct finding findings[FINDINGS_MAX]; /* most telling first */
 };

@@ -11,6 +11,7 @@ void record_explain(struct experiment_record *e)
 	explain_verdict(&e->why.fig, &e->why.verdict);
 	account_cpu(&e->why.fig, &e->why.cpu);
 	account_time(&e->why.fig, &e->why.time);
+	infer_traits(&e->why.fig, &e->why.traits);
 }
 
 void run_record_rank(struct run_record *r)

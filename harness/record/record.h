@@ -76,7 +76,8 @@ struct run_record {
 	struct ranking rankings[RUN_MAX]; /* in the catalog's order of scenarios */
 };
 
-/* Its verdict and findings, from its figures: the one place the rules are applied. */
+/* Its verdict, findings, accounts and inferred traits, from its figures:
+ * the one place the rules are applied. */
 void record_explain(struct experiment_record *e);
 /* Each scenario's ranking, from its experiments' figures and findings. */
 void run_record_rank(struct run_record *r);

@@ -425,6 +425,27 @@ static const struct jm_field verdict_fields[] = {
 };
 JM_TABLE(verdict_table, verdict_fields);
 
+static const char *const trait_states[] = { "unknown", "no", "yes", NULL };
+
+static const struct jm_field trait_fields[] = {
+	JM_ENUM(struct trait_finding, "is", is, trait_states),
+	JM_STR(struct trait_finding, "confidence", why.confidence),
+	JM_STR(struct trait_finding, "text", why.text),
+	JM_CODEC(struct trait_finding, "evidence", why, evidence_codec),
+};
+JM_TABLE(trait_table, trait_fields);
+
+/* one object a trait, by its name (harness/explain/traits.c) */
+#define TRAIT(name, i) JM_OBJ(struct inferred_traits, name, t[i], trait_table)
+static const struct jm_field traits_fields[] = {
+	TRAIT("process_per_connection", TRAIT_PROCESS_PER_CONNECTION),
+	TRAIT("thread_per_connection", TRAIT_THREAD_PER_CONNECTION),
+	TRAIT("pool", TRAIT_POOL),
+	TRAIT("event_loop", TRAIT_EVENT_LOOP),
+	TRAIT("serial", TRAIT_SERIAL),
+};
+JM_TABLE(traits_table, traits_fields);
+
 static const struct jm_field account_line_fields[] = {
 	JM_STR(struct account_line, "name", name),
 	JM_DOUBLE(struct account_line, "us_per_request", us_per_request),
@@ -498,6 +519,7 @@ static const struct jm_field experiment_fields[] = {
 	JM_CODEC(struct experiment_record, "figures", why.fig, figures_codec),
 	JM_OBJ(struct experiment_record, "verdict", why.verdict, verdict_table),
 	JM_OBJ(struct experiment_record, "account", why, accounts_table),
+	JM_OBJ(struct experiment_record, "traits_inferred", why.traits, traits_table),
 	JM_ARRAY(struct experiment_record, "findings", why.findings, why.nfindings, finding_table),
 };
 JM_TABLE(experiment_table, experiment_fields);
@@ -606,6 +628,9 @@ static int experiment_from_json(const json_t *j, struct experiment_record *e, in
 		account_cpu(&e->why.fig, &e->why.cpu);
 		account_time(&e->why.fig, &e->why.time);
 	}
+	/* recorded before the traits were inferred: from its figures */
+	if (!json_object_get(j, "traits_inferred"))
+		infer_traits(&e->why.fig, &e->why.traits);
 	return 0;
 }
 

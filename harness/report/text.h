@@ -18,6 +18,8 @@ void print_run_summary(FILE *f, const struct run_record *r);
 
 /* "limited by ...": the verdict, one line. */
 void print_verdict(FILE *f, const struct verdict *v);
+/* "what it is, from the kernel's figures: ...": the inferred traits, one line. */
+void print_traits(FILE *f, const struct inferred_traits *t);
 /* The findings as the trace summary lists them. */
 void print_findings(FILE *f, const struct finding *fs, int n);
 /* The ranking of one scenario, one line a model. */

@@ -26,6 +26,34 @@ void print_findings(FILE *f, const struct finding *fs, int n)
 		fprintf(f, "  - [%s] %s\n", fs[i].confidence, fs[i].text);
 }
 
+/* What it is, in one line: each trait found with its figures, then those
+ * it is not and those not measured, by name. */
+void print_traits(FILE *f, const struct inferred_traits *t)
+{
+	static const char *const heads[] = {
+		[TRAIT_YES] = "", [TRAIT_NO] = "not ", [TRAIT_UNKNOWN] = "unknown: "
+	};
+	const enum trait_state order[] = { TRAIT_YES, TRAIT_NO, TRAIT_UNKNOWN };
+	bool any = false;
+
+	fprintf(f, "what it is, from the kernel's figures: ");
+	for (size_t s = 0; s < sizeof(order) / sizeof(order[0]); s++) {
+		int n = 0;
+
+		for (int i = 0; i < TRAITS; i++) {
+			if (t->t[i].is != order[s])
+				continue;
+			if (n++)
+				fprintf(f, ", ");
+			else
+				fprintf(f, "%s%s", any ? "; " : "", heads[order[s]]);
+			fprintf(f, "%s", order[s] == TRAIT_YES ? t->t[i].why.text : trait_words(i));
+			any = true;
+		}
+	}
+	fprintf(f, "\n");
+}
+
 /* The server's page faults per request, when they were measured. */
 static void print_faults(FILE *out, const struct figures *f)
 {
@@ -87,6 +115,7 @@ char *trace_summary(const struct experiment_record *e)
 		return NULL;
 	fprintf(out, "==== %s · %s ====\n", e->why.fig.model, e->why.fig.scenario);
 	print_verdict(out, &e->why.verdict);
+	print_traits(out, &e->why.traits);
 	print_account(out, "where each request's CPU time goes", &e->why.cpu);
 	print_account(out, "where its tasks' time goes", &e->why.time);
 	fprintf(out, "\n");

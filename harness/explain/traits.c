@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What a server is, inferred from what the kernel measured of it rather
+ * than from its name: what it creates per connection (the sched probe's
+ * counts), whether a task waits on many connections at once (the syscalls
+ * that do), and whether it serves one connection at a time (connections
+ * never answered, or the time account). A trait whose figures were not
+ * measured is unknown, never guessed.
+ */
+#include "harness/explain/explain.h"
+#include "common/units.h"
+#include "harness/explain/say.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* the calls that wait on many connections at once */
+static const char *const WAITS[] = { "epoll_wait", "epoll_pwait", "epoll_pwait2",   "poll", "ppoll",
+				     "select",	   "pselect6",	  "io_uring_enter", NULL };
+/* the calls a task waits in for a child process, or a thread, to end */
+static const char *const REAPS[] = { "wait4", "waitid", NULL };
+static const char *const JOINS[] = { "futex", NULL };
+
+/* each trait's name in results.json and in words */
+static const struct {
+	const char *name, *words;
+} TRAIT_NAMES[TRAITS] = {
+	[TRAIT_PROCESS_PER_CONNECTION] = { "process_per_connection", "a process per connection" },
+	[TRAIT_THREAD_PER_CONNECTION] = { "thread_per_connection", "a thread per connection" },
+	[TRAIT_POOL] = { "pool", "a pool" },
+	[TRAIT_EVENT_LOOP] = { "event_loop", "an event loop" },
+	[TRAIT_SERIAL] = { "serial", "serial" },
+};
+
+const char *trait_name(enum trait t)
+{
+	return t < TRAITS ? TRAIT_NAMES[t].name : "?";
+}
+
+const char *trait_words(enum trait t)
+{
+	return t < TRAITS ? TRAIT_NAMES[t].words : "?";
+}
+
+/* Connections the server took: the accept queue's enqueues, else the load's
+ * (kept alive: its connections; else one a request). */
+static double accepted(const struct figures *f, const char **name)
+{
+	if (known(f->aq_enqueues) && f->aq_enqueues > 0) {
+		*name = "aq_enqueues";
+		return f->aq_enqueues;
+	}
+	*name = f->keep_alive ? "connections" : "requests";
+	return f->keep_alive ? f->connections : f->requests;
+}
+
+/* Tasks alive at once: the most counted, else the time account's lives
+ * over the window (NAN: neither measured). */
+static double tasks_alive(const struct figures *f, const char **name)
+{
+	*name = "max_threads";
+	if (known(f->max_threads))
+		return f->max_threads;
+	*name = "tasks_alive";
+	if (!known(f->life_us) || f->duration_s <= 0)
+		return NAN;
+	return f->life_us / (f->duration_s * 1e6);
+}
+
+/* Time the tasks spent blocked in any of the calls (NAN: not accounted). */
+static double blocked_in(const struct figures *f, const char *const names[])
+{
+	double sum = 0;
+
+	if (!known(f->blocked_us))
+		return NAN;
+	for (int i = 0; names[i]; i++) {
+		const struct syscall_figure *s = figures_syscall(f, names[i]);
+
+		if (s && known(s->blocked_us))
+			sum += s->blocked_us;
+	}
+	return sum;
+}
+
+static void unknown(struct trait_finding *o, enum trait t, const char *missing)
+{
+	o->is = TRAIT_UNKNOWN;
+	say(&o->why, trait_name(t), "high", "%s: unknown, %s not measured", trait_words(t),
+	    missing);
+	cite(&o->why, missing, NAN);
+}
+
+static void per_connection(const struct figures *f, struct trait_finding *o, enum trait t,
+			   double created, const char *figure)
+{
+	const char *conns_name;
+	double conns = accepted(f, &conns_name), per;
+	char a[32], b[32];
+
+	if (!known(created)) {
+		unknown(o, t, figure);
+		return;
+	}
+	if (!(conns > 0)) {
+		unknown(o, t, conns_name);
+		return;
+	}
+	per = created / conns;
+	o->is = per >= TRAIT_PER_CONNECTION ? TRAIT_YES : TRAIT_NO;
+	say(&o->why, trait_name(t), "high", "%s%s (%.2f created a connection: %s for %s)",
+	    o->is == TRAIT_YES ? "" : "not ", trait_words(t), per, fmt_count(a, 32, created),
+	    fmt_count(b, 32, conns));
+	cite(&o->why, figure, created);
+	cite(&o->why, conns_name, conns);
+	cite(&o->why, "created_per_connection", per);
+}
+
+static bool creates(const struct inferred_traits *t)
+{
+	return t->t[TRAIT_PROCESS_PER_CONNECTION].is == TRAIT_YES ||
+	       t->t[TRAIT_THREAD_PER_CONNECTION].is == TRAIT_YES;
+}
+
+static bool per_connection_known(const struct inferred_traits *t)
+{
+	return t->t[TRAIT_PROCESS_PER_CONNECTION].is != TRAIT_UNKNOWN &&
+	       t->t[TRAIT_THREAD_PER_CONNECTION].is != TRAIT_UNKNOWN;
+}
+
+/* Tasks alive, none created per connection: they were there before. */
+static void pool(const struct figures *f, const struct inferred_traits *t, struct trait_finding *o)
+{
+	const char *alive_name;
+	double alive = tasks_alive(f, &alive_name);
+
+	if (!per_connection_known(t)) {
+		unknown(o, TRAIT_POOL, "procs_created");
+		return;
+	}
+	if (creates(t)) {
+		o->is = TRAIT_NO;
+		say(&o->why, "pool", "high", "not a pool: a task created per connection");
+		cite(&o->why, "procs_created", f->procs_created);
+		cite(&o->why, "threads_created", f->threads_created);
+		return;
+	}
+	if (!known(alive)) {
+		unknown(o, TRAIT_POOL, alive_name);
+		return;
+	}
+	o->is = alive >= TRAIT_TASKS_MANY ? TRAIT_YES : TRAIT_NO;
+	if (o->is == TRAIT_YES)
+		say(&o->why, "pool", "medium",
+		    "a pool (%.2f tasks alive, none created a connection)", alive);
+	else
+		say(&o->why, "pool", "medium", "not a pool (%.2f tasks alive)", alive);
+	cite(&o->why, alive_name, alive);
+	cite(&o->why, "procs_created", f->procs_created);
+	cite(&o->why, "threads_created", f->threads_created);
+}
+
+/*
+ * A task that waits in epoll_wait (or poll, select, io_uring_enter) for
+ * many connections: such calls, and many connections to each task. A
+ * process per connection that polls its listener is not one (a connection
+ * a task), nor a serial server that polls now and then (more requests per
+ * call than the connections in flight could bring).
+ */
+static void event_loop(const struct figures *f, struct trait_finding *o)
+{
+	const char *conns_name;
+	double waits = figures_syscall_calls(f, WAITS);
+	double tasks = 1 + f->procs_created + f->threads_created;
+	double per_task = accepted(f, &conns_name) / tasks;
+	double per_wait = waits > 0 ? f->requests / waits : NAN;
+
+	if (!known(waits)) {
+		unknown(o, TRAIT_EVENT_LOOP, "syscalls");
+		return;
+	}
+	if (!known(tasks)) {
+		unknown(o, TRAIT_EVENT_LOOP, "procs_created");
+		return;
+	}
+	if (!(waits > 0)) {
+		o->is = TRAIT_NO;
+		say(&o->why, "event_loop", "high",
+		    "not an event loop (no call that waits on many connections)");
+	} else if (!(per_task >= TRAIT_CONNS_PER_TASK)) {
+		o->is = TRAIT_NO;
+		say(&o->why, "event_loop", "high", "not an event loop (%.2f connections a task)",
+		    per_task);
+	} else if (per_wait > TRAIT_REQUESTS_PER_WAIT * f->connections) {
+		o->is = TRAIT_NO;
+		say(&o->why, "event_loop", "medium",
+		    "not an event loop (%.0f requests a wait call, more than its %d connections "
+		    "bring)",
+		    per_wait, f->connections);
+	} else {
+		o->is = TRAIT_YES;
+		say(&o->why, "event_loop", "high",
+		    "an event loop (%.2f wait calls a request, %.0f connections a task)",
+		    per_request(f, waits), per_task);
+	}
+	cite(&o->why, "wait_calls", waits);
+	cite(&o->why, "requests_per_wait", per_wait);
+	cite(&o->why, "connections_per_task", per_task);
+	cite(&o->why, "connections", f->connections);
+}
+
+/* Kept alive, a serial server answers one connection and starves the rest. */
+static void serial_by_starved(const struct figures *f, struct trait_finding *o)
+{
+	double answered = f->connections - f->starved;
+
+	o->is = answered <= 1 ? TRAIT_YES : TRAIT_NO;
+	say(&o->why, "serial", "high", "%s (%.0f of %d connections starved)",
+	    o->is == TRAIT_YES ? "serial" : "not serial", f->starved, f->connections);
+	cite(&o->why, "starved", f->starved);
+	cite(&o->why, "connections", f->connections);
+	cite(&o->why, "aq_max", f->aq_max);
+}
+
+/* A task per connection, each waited out before the next (wait4, join). */
+static void serial_by_waits(const struct figures *f, const struct inferred_traits *t,
+			    struct trait_finding *o)
+{
+	bool procs = t->t[TRAIT_PROCESS_PER_CONNECTION].is == TRAIT_YES;
+	double waited = blocked_in(f, procs ? REAPS : JOINS);
+	double share = f->duration_s > 0 ? waited / (f->duration_s * 1e6) : NAN;
+	char pct[16];
+
+	if (!known(share)) {
+		unknown(o, TRAIT_SERIAL, "blocked_us");
+		return;
+	}
+	o->is = share >= TRAIT_WAITS_OUT ? TRAIT_YES : TRAIT_NO;
+	say(&o->why, "serial", "medium", "%s (%s waiting in %s for each to end)",
+	    o->is == TRAIT_YES ? "serial" : "not serial", fmt_pct(pct, 16, share),
+	    procs ? "wait4" : "futex");
+	cite(&o->why, "blocked_us", waited);
+	cite(&o->why, "window_share", share);
+}
+
+/* One task that waits in no call on many connections serves one at a time. */
+static void serial_by_tasks(const struct figures *f, const struct inferred_traits *t,
+			    struct trait_finding *o)
+{
+	const char *alive_name;
+	double alive = tasks_alive(f, &alive_name);
+
+	if (t->t[TRAIT_EVENT_LOOP].is == TRAIT_YES) {
+		o->is = TRAIT_NO;
+		say(&o->why, "serial", "medium", "not serial (an event loop)");
+		cite(&o->why, "wait_calls", figures_syscall_calls(f, WAITS));
+		return;
+	}
+	if (t->t[TRAIT_EVENT_LOOP].is == TRAIT_UNKNOWN) {
+		unknown(o, TRAIT_SERIAL, "syscalls");
+		return;
+	}
+	if (!known(alive)) {
+		unknown(o, TRAIT_SERIAL, alive_name);
+		return;
+	}
+	o->is = alive < TRAIT_TASKS_MANY ? TRAIT_YES : TRAIT_NO;
+	say(&o->why, "serial", "medium", "%s (%.2f tasks alive, none an event loop)",
+	    o->is == TRAIT_YES ? "serial" : "not serial", alive);
+	cite(&o->why, alive_name, alive);
+}
+
+static void serial(const struct figures *f, const struct inferred_traits *t,
+		   struct trait_finding *o)
+{
+	if (!(f->requests > 0)) {
+		unknown(o, TRAIT_SERIAL, "requests");
+		return;
+	}
+	if (f->keep_alive && f->connections >= 2 && known(f->starved)) {
+		serial_by_starved(f, o);
+		return;
+	}
+	if (!per_connection_known(t)) {
+		unknown(o, TRAIT_SERIAL, "procs_created");
+		return;
+	}
+	if (creates(t)) {
+		serial_by_waits(f, t, o);
+		return;
+	}
+	serial_by_tasks(f, t, o);
+}
+
+void infer_traits(const struct figures *f, struct inferred_traits *out)
+{
+	memset(out, 0, sizeof(*out));
+	per_connection(f, &out->t[TRAIT_PROCESS_PER_CONNECTION], TRAIT_PROCESS_PER_CONNECTION,
+		       f->procs_created, "procs_created");
+	per_connection(f, &out->t[TRAIT_THREAD_PER_CONNECTION], TRAIT_THREAD_PER_CONNECTION,
+		       f->threads_created, "threads_created");
+	pool(f, out, &out->t[TRAIT_POOL]);
+	event_loop(f, &out->t[TRAIT_EVENT_LOOP]);
+	serial(f, out, &out->t[TRAIT_SERIAL]);
+}
+
+bool inferred_traits_as(const struct inferred_traits *t, struct traits *out)
+{
+	for (int i = 0; i < TRAITS; i++)
+		if (i != TRAIT_POOL && t->t[i].is == TRAIT_UNKNOWN)
+			return false;
+	out->event_loop = t->t[TRAIT_EVENT_LOOP].is == TRAIT_YES;
+	out->serial = t->t[TRAIT_SERIAL].is == TRAIT_YES;
+	out->per_connection =
+		t->t[TRAIT_PROCESS_PER_CONNECTION].is == TRAIT_YES  ? PER_CONNECTION_PROCESS
+		: t->t[TRAIT_THREAD_PER_CONNECTION].is == TRAIT_YES ? PER_CONNECTION_THREAD
+								    : PER_CONNECTION_NOTHING;
+	return true;
+}

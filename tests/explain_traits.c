@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A server's traits inferred from synthetic figures: each threshold at its
+ * edges, each trait unknown when its figures were not measured, and the
+ * shapes of the five models inferred as the catalog states them.
+ */
+#include "tests/lib/check.h"
+#include "tests/lib/synthetic.h"
+#include "harness/explain/explain.h"
+#include "harness/record/catalog.h"
+
+#include <string.h>
+
+static enum trait_state trait_of(const struct figures *f, enum trait t)
+{
+	struct inferred_traits it;
+
+	infer_traits(f, &it);
+	return it.t[t].is;
+}
+
+static double evidence_of(const struct figures *f, enum trait t, const char *name)
+{
+	struct inferred_traits it;
+
+	infer_traits(f, &it);
+	return finding_evidence(&it.t[t].why, name);
+}
+
+/* A server of one task: nothing created, no wait call, 100 kept alive. */
+static void one_task(struct figures *f)
+{
+	synthetic_healthy(f, "blocking");
+	synthetic_syscall(f, "recvfrom", 10000, 100000);
+}
+
+/* One event loop under throughput: 0.2 waits a request. */
+static void loop(struct figures *f)
+{
+	synthetic_healthy(f, "epoll");
+	synthetic_syscall(f, "epoll_wait", 2000, 100000);
+}
+
+static void created_per_connection_at_the_edge(void)
+{
+	struct figures f;
+
+	one_task(&f);
+	f.procs_created = 50; /* of 100 enqueued */
+	CHECK(trait_of(&f, TRAIT_PROCESS_PER_CONNECTION) == TRAIT_YES, "0.50 a connection");
+	CHECK(evidence_of(&f, TRAIT_PROCESS_PER_CONNECTION, "created_per_connection") == 0.5,
+	      "the share cited");
+	CHECK(evidence_of(&f, TRAIT_PROCESS_PER_CONNECTION, "aq_enqueues") == 100,
+	      "the connections cited");
+	f.procs_created = 49;
+	CHECK(trait_of(&f, TRAIT_PROCESS_PER_CONNECTION) == TRAIT_NO, "0.49 a connection");
+	f.procs_created = 0;
+	f.threads_created = 50;
+	CHECK(trait_of(&f, TRAIT_THREAD_PER_CONNECTION) == TRAIT_YES, "threads 0.50");
+	CHECK(trait_of(&f, TRAIT_PROCESS_PER_CONNECTION) == TRAIT_NO, "and no process");
+	f.threads_created = 49;
+	CHECK(trait_of(&f, TRAIT_THREAD_PER_CONNECTION) == TRAIT_NO, "threads 0.49");
+	/* no accept queue measured, a connection a request: the requests count */
+	f.aq_enqueues = NAN;
+	f.keep_alive = false;
+	f.threads_created = 5000;
+	CHECK(trait_of(&f, TRAIT_THREAD_PER_CONNECTION) == TRAIT_YES, "5 000 for 10 000 requests");
+	CHECK(evidence_of(&f, TRAIT_THREAD_PER_CONNECTION, "requests") == 10000, "requests cited");
+	f.threads_created = 4999;
+	CHECK(trait_of(&f, TRAIT_THREAD_PER_CONNECTION) == TRAIT_NO, "4 999 for 10 000");
+}
+
+static void event_loop_at_the_edges(void)
+{
+	struct figures f;
+
+	loop(&f);
+	CHECK(trait_of(&f, TRAIT_EVENT_LOOP) == TRAIT_YES, "one loop, 0.2 waits a request");
+	CHECK(evidence_of(&f, TRAIT_EVENT_LOOP, "wait_calls") == 2000, "its waits cited");
+	/* connections a task: 100 over 1 + 49 tasks is 2.00; over 1 + 50, 1.96 */
+	f.threads_created = 49;
+	CHECK(trait_of(&f, TRAIT_EVENT_LOOP) == TRAIT_YES, "2.00 connections a task");
+	f.threads_created = 50;
+	CHECK(trait_of(&f, TRAIT_EVENT_LOOP) == TRAIT_NO, "1.96 connections a task");
+	/* requests a wait: 10 000 over 50 is twice the 100 connections; over 49, more */
+	loop(&f);
+	f.sys[0].calls = 50;
+	CHECK(trait_of(&f, TRAIT_EVENT_LOOP) == TRAIT_YES, "200 requests a wait");
+	f.sys[0].calls = 49;
+	CHECK(trait_of(&f, TRAIT_EVENT_LOOP) == TRAIT_NO, "204 requests a wait");
+	/* any of the calls that wait on many */
+	one_task(&f);
+	CHECK(trait_of(&f, TRAIT_EVENT_LOOP) == TRAIT_NO, "no wait call");
+	synthetic_syscall(&f, "io_uring_enter", 5000, 1000);
+	CHECK(trait_of(&f, TRAIT_EVENT_LOOP) == TRAIT_YES, "io_uring_enter");
+}
+
+static void serial_by_starved_connections(void)
+{
+	struct figures f;
+
+	one_task(&f);
+	f.starved = 99; /* one of 100 answered */
+	CHECK(trait_of(&f, TRAIT_SERIAL) == TRAIT_YES, "99 of 100 starved");
+	CHECK(evidence_of(&f, TRAIT_SERIAL, "starved") == 99, "starved cited");
+	f.starved = 98;
+	CHECK(trait_of(&f, TRAIT_SERIAL) == TRAIT_NO, "98 of 100 starved: two served");
+	/* an event loop that starves none */
+	loop(&f);
+	f.starved = 0;
+	CHECK(trait_of(&f, TRAIT_SERIAL) == TRAIT_NO, "none starved");
+	/* nothing answered at all: stuck, not serial */
+	f.requests = 0;
+	f.starved = 100;
+	CHECK(trait_of(&f, TRAIT_SERIAL) == TRAIT_UNKNOWN, "no answer");
+}
+
+static void serial_by_tasks_alive(void)
+{
+	struct figures f;
+
+	/* a connection a request: nothing starves, the time account tells */
+	one_task(&f);
+	f.keep_alive = false;
+	f.starved = 0;
+	f.life_us = 1.74e6; /* in a window of 1 s */
+	CHECK(trait_of(&f, TRAIT_SERIAL) == TRAIT_YES, "1.74 tasks alive");
+	CHECK(trait_of(&f, TRAIT_POOL) == TRAIT_NO, "1.74 tasks: no pool");
+	CHECK(evidence_of(&f, TRAIT_SERIAL, "tasks_alive") == 1.74, "tasks cited");
+	f.life_us = 1.75e6;
+	CHECK(trait_of(&f, TRAIT_SERIAL) == TRAIT_NO, "1.75 tasks alive");
+	CHECK(trait_of(&f, TRAIT_POOL) == TRAIT_YES, "1.75 tasks: a pool");
+	/* the most alive at once, when counted, over the average */
+	f.max_threads = 8;
+	f.life_us = 1e6;
+	CHECK(trait_of(&f, TRAIT_POOL) == TRAIT_YES, "8 threads at once");
+	CHECK(evidence_of(&f, TRAIT_POOL, "max_threads") == 8, "max_threads cited");
+	/* one task, but an event loop */
+	loop(&f);
+	f.keep_alive = false;
+	f.life_us = 1e6;
+	CHECK(trait_of(&f, TRAIT_SERIAL) == TRAIT_NO, "an event loop is not serial");
+}
+
+static void serial_by_waiting_each_out(void)
+{
+	struct figures f;
+
+	one_task(&f);
+	f.keep_alive = false;
+	f.procs_created = 100;
+	f.blocked_us = 0.6e6;
+	synthetic_syscall(&f, "wait4", 100, 0.5e6)->blocked_us = 0.5e6;
+	CHECK(trait_of(&f, TRAIT_SERIAL) == TRAIT_YES, "50%% of the window in wait4");
+	f.sys[1].blocked_us = 0.49e6;
+	CHECK(trait_of(&f, TRAIT_SERIAL) == TRAIT_NO, "49%% in wait4");
+	/* threads are joined in futex; wait4 does not count for them */
+	f.procs_created = 0;
+	f.threads_created = 100;
+	f.sys[1].blocked_us = 0.9e6;
+	CHECK(trait_of(&f, TRAIT_SERIAL) == TRAIT_NO, "threads, wait4");
+	synthetic_syscall(&f, "futex", 100, 0.5e6)->blocked_us = 0.5e6;
+	CHECK(trait_of(&f, TRAIT_SERIAL) == TRAIT_YES, "threads, 50%% in futex");
+	f.blocked_us = NAN;
+	CHECK(trait_of(&f, TRAIT_SERIAL) == TRAIT_UNKNOWN, "no time account");
+}
+
+static void unmeasured_is_unknown(void)
+{
+	struct figures f;
+	struct inferred_traits it;
+
+	loop(&f);
+	f.procs_created = f.threads_created = NAN;
+	infer_traits(&f, &it);
+	for (int t = 0; t < TRAITS; t++)
+		CHECK(it.t[t].is == TRAIT_UNKNOWN, "%s without sched", trait_name(t));
+	CHECK(strstr(it.t[TRAIT_POOL].why.text, "unknown"), "said: %s", it.t[TRAIT_POOL].why.text);
+	CHECK(isnan(finding_evidence(&it.t[TRAIT_POOL].why, "procs_created")),
+	      "the missing figure cited as unmeasured");
+	loop(&f);
+	f.syscalls = NAN;
+	CHECK(trait_of(&f, TRAIT_EVENT_LOOP) == TRAIT_UNKNOWN, "without syscalls");
+	f.keep_alive = false;
+	f.starved = 0;
+	CHECK(trait_of(&f, TRAIT_SERIAL) == TRAIT_UNKNOWN, "serial without syscalls");
+	one_task(&f);
+	f.keep_alive = false;
+	f.starved = 0;
+	CHECK(trait_of(&f, TRAIT_SERIAL) == TRAIT_UNKNOWN, "serial without a time account");
+	CHECK(trait_of(&f, TRAIT_POOL) == TRAIT_UNKNOWN, "pool without a time account");
+	CHECK(!inferred_traits_as(&it, &(struct traits){ 0 }), "unknown, not the catalog's");
+}
+
+/* Each model's shape under throughput, as harness run measured them. */
+static void models_as_the_catalog(void)
+{
+	static const char *const names[] = { "blocking", "fork", "pthread", "epoll", "io_uring" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const struct model *m = model_find(names[i]);
+		struct inferred_traits it;
+		struct traits t;
+		struct figures f;
+
+		synthetic_healthy(&f, names[i]);
+		f.starved = 0;
+		synthetic_syscall(&f, "recvfrom", 10000, 100000);
+		if (m->traits.serial)
+			f.starved = 99;
+		if (m->traits.per_connection == PER_CONNECTION_PROCESS)
+			f.procs_created = 112;
+		if (m->traits.per_connection == PER_CONNECTION_THREAD)
+			f.threads_created = 100;
+		if (m->traits.event_loop)
+			synthetic_syscall(&f, "epoll_wait", 2000, 100000);
+		if (m->traits.per_connection == PER_CONNECTION_PROCESS)
+			synthetic_syscall(&f, "poll", 137, 1000); /* its listener */
+		infer_traits(&f, &it);
+		if (!CHECK(inferred_traits_as(&it, &t), "%s: all known", names[i]))
+			continue;
+		CHECK(t.event_loop == m->traits.event_loop && t.serial == m->traits.serial &&
+			      t.per_connection == m->traits.per_connection,
+		      "%s inferred as loop %d serial %d per connection %d", names[i], t.event_loop,
+		      t.serial, t.per_connection);
+	}
+}
+
+static const struct test_case cases[] = {
+	TEST(created_per_connection_at_the_edge),
+	TEST(event_loop_at_the_edges),
+	TEST(serial_by_starved_connections),
+	TEST(serial_by_tasks_alive),
+	TEST(serial_by_waiting_each_out),
+	TEST(unmeasured_is_unknown),
+	TEST(models_as_the_catalog),
+};
+
+TEST_MAIN(cases)
