@@ -382,8 +382,16 @@ static const struct jm_codec figures_codec = { figures_to, NULL };
 
 /* ---------------------------------------------------------------- tables */
 
+/* a server of the user's: what it was asked to run; its traits unknown */
+static const struct jm_field custom_fields[] = {
+	JM_STR(struct model, "name", name),
+	JM_STR(struct model, "command", command),
+};
+JM_TABLE(custom_table, custom_fields);
+
 static const struct jm_field options_fields[] = {
 	JM_CODEC(struct run_opts, "models", model, models_codec),
+	JM_ARRAY(struct run_opts, "servers", custom, ncustom, custom_table),
 	JM_CODEC(struct run_opts, "scenarios", scenario, scenarios_codec),
 	JM_DOUBLE(struct run_opts, "duration_s", duration_s),
 	JM_DOUBLE(struct run_opts, "warmup_s", warmup_s),
@@ -399,6 +407,8 @@ static const struct jm_field options_fields[] = {
 	JM_INT(struct run_opts, "port", port),
 	JM_INT(struct run_opts, "work_us", work_us),
 	JM_INT(struct run_opts, "sleep_us", sleep_us),
+	JM_STR(struct run_opts, "server_user", server_user),
+	JM_STR(struct run_opts, "path", path),
 	JM_STR(struct run_opts, "server_cpus", server_cpus),
 	JM_CODEC(struct run_opts, "load_cpus", load_cpus, load_cpus_codec),
 	JM_BOOL(struct run_opts, "netns", netns),
@@ -574,8 +584,8 @@ json_t *run_record_to_json(const struct run_record *r)
 }
 
 /* One experiment: its parts; the measurements' failures kept in unprintable. */
-static int experiment_from_json(const json_t *j, struct experiment_record *e, int format, char *why,
-				size_t len)
+static int experiment_from_json(const json_t *j, struct experiment_record *e,
+				const struct run_opts *o, int format, char *why, size_t len)
 {
 	const json_t *fig = json_object_get(j, "figures");
 	char inner[256];
@@ -583,6 +593,10 @@ static int experiment_from_json(const json_t *j, struct experiment_record *e, in
 
 	if (err)
 		return err;
+	/* not in the catalog: one of the user's servers, in the options */
+	if (!e->model)
+		e->model = run_opts_model_find(o, json_string_value(json_object_get(j, "model"))
+							  ?: "");
 	err = figures_from_json(fig, &e->why.fig, inner, sizeof(inner));
 	if (err) {
 		snprintf(why, len, "figures.%.200s", inner);
@@ -624,6 +638,8 @@ int run_record_from_json(const json_t *j, struct run_record *r, char *why, size_
 	err = jm_read_why(j, r, &run_table, why, len);
 	if (err)
 		return err;
+	for (int i = 0; i < r->options.ncustom; i++)
+		r->options.custom[i].idea = custom_model_idea;
 	if (r->format > RECORD_FORMAT) {
 		snprintf(why, len, "written by a newer harness (format %d): unknown here",
 			 r->format);
@@ -634,7 +650,7 @@ int run_record_from_json(const json_t *j, struct run_record *r, char *why, size_
 
 		if (!e)
 			return -ENOMEM;
-		err = experiment_from_json(x, e, r->format, inner, sizeof(inner));
+		err = experiment_from_json(x, e, &r->options, r->format, inner, sizeof(inner));
 		if (err)
 			snprintf(why, len, "experiments[%zu].%.200s", i, inner);
 		if (!err)

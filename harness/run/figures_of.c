@@ -176,8 +176,9 @@ void figures_of(const struct experiment_record *r, const struct run_opts *o, str
 		atoi(json_string_value(json_object_get(r->sysctls, "net.core.somaxconn")) ?: "0");
 	f->server_cpus = CPU_COUNT(&r->server_cpus);
 	f->workers = r->model->traits.event_loop ? (o->workers ? o->workers : f->server_cpus) : 1;
-	f->sleep_us = run_opts_sleep_us(o, r->scenario);
-	f->work_us = o->work_us;
+	/* a server of the user's takes neither: its handler does what it does */
+	f->sleep_us = r->model->command[0] ? 0 : run_opts_sleep_us(o, r->scenario);
+	f->work_us = r->model->command[0] ? 0 : o->work_us;
 	if (r->scenario->kind == SCENARIO_RATE)
 		f->rate_target = r->load.rate_target;
 	if (r->scenario->kind == SCENARIO_USERS) {
