@@ -184,7 +184,7 @@ $(OBJ)/harness/report/html.o: $(OBJ)/harness/report/report_css.h
 # ---------------------------------------------------------------- tests
 # Each test is a program build/tests/NAME built from tests/NAME.c and the
 # shared test library; extra objects are added per test below.
-TESTS    := selftest explain_rules explain_account harness_run harness_accounts
+TESTS    := selftest explain_rules explain_account harness_run harness_accounts harness_server
 # common/: a struct to JSON and back; numbers as typed on a command line;
 # both under ASan/UBSan
 TESTS    += json_map units_parse
@@ -213,7 +213,7 @@ TESTS    += sandbox
 TESTS    += results_safety
 TESTLIB  += png file
 # harness run's results.json, for tests of real servers under load
-TESTLIB  += harness_results results
+TESTLIB  += harness_results results leftovers
 # the fuzz targets' committed inputs replayed, without clang (see fuzz below)
 FUZZ_TARGETS := http_request http_response results_json
 TESTS    += $(addprefix fuzz_replay_,$(FUZZ_TARGETS))
@@ -287,7 +287,9 @@ $(OUTPUT)/workload: $(OBJ)/tests/workload.o
 $(OUTPUT)/stub_server: $(OBJ)/tests/stub_server.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-$(OUTPUT)/tests/harness_run: | $(OUTPUT)/stub_server
+$(OUTPUT)/tests/harness_run $(OUTPUT)/tests/harness_server: | $(OUTPUT)/stub_server
+$(OUTPUT)/tests/harness_server: LDLIBS += -ljansson
+$(OUTPUT)/tests/harness_server: | $(HARNESS_BIN) $(SERVER_BINS)
 
 # ---------------------------------------------------------------- bench
 # Benchmarks (not tests): build/bench/NAME from bench/NAME.c, run by hand.

@@ -9,6 +9,7 @@
 #include "tests/lib/check.h"
 #include "tests/lib/results.h"
 #include "tests/lib/cmd.h"
+#include "tests/lib/leftovers.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -43,40 +44,6 @@ static const char *harness(void)
 
 	snprintf(path, sizeof(path), "%s/harness", test_bin_dir());
 	return path;
-}
-
-/*
- * What a harness run (pid) left: processes still in one of its cgroups,
- * <cgroup2>/whyserve/MODEL-PID, whatever else runs on the machine.
- */
-static int servers_left(pid_t harness_pid)
-{
-	char path[300], line[512], mine[32];
-	struct dirent *d;
-	int n = 0;
-	DIR *proc = opendir("/proc");
-
-	if (!proc)
-		return -1;
-	snprintf(mine, sizeof(mine), "-%d\n", harness_pid);
-	while ((d = readdir(proc))) {
-		FILE *f;
-
-		if (d->d_name[0] < '1' || d->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/cgroup", d->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		while (fgets(line, sizeof(line), f))
-			if (!strncmp(line, "0::", 3) && strstr(line, "/whyserve/") &&
-			    strlen(line) > strlen(mine) &&
-			    !strcmp(line + strlen(line) - strlen(mine), mine))
-				n++;
-		fclose(f);
-	}
-	closedir(proc);
-	return n;
 }
 
 static bool file_nonempty(const char *dir, const char *name)

@@ -247,15 +247,6 @@ static json_t *what_to(const void *m, const void *base)
 
 static const struct jm_codec what_codec = { what_to, NULL };
 
-static json_t *user_to(const void *m, const void *base)
-{
-	(void)m;
-	(void)base;
-	return json_string("nobody");
-}
-
-static const struct jm_codec user_codec = { user_to, NULL };
-
 static json_t *argv_to(const void *m, const void *base)
 {
 	char *const *argv = m;
@@ -469,7 +460,7 @@ static const struct jm_field server_fields[] = {
 	JM_STR(struct experiment_record, "stderr", said),
 	JM_INT(struct experiment_record, "exit_status", exit_status),
 	JM_CODEC(struct experiment_record, "cpus", server_cpus, server_cpus_codec),
-	JM_CODEC(struct experiment_record, "user", argv, user_codec),
+	JM_STR(struct experiment_record, "user", user),
 	JM_DOUBLE_IN(struct experiment_record, "page_faults", proc_faults, 0, 1e15),
 };
 JM_TABLE(server_table, server_fields);

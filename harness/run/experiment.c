@@ -399,6 +399,7 @@ static int record(struct experiment *e, const struct run_opts *o, struct bench *
 	snprintf(r->startup, sizeof(r->startup), "%s", b->server.line);
 	snprintf(r->said, sizeof(r->said), "%s", b->server.err);
 	r->exit_status = b->server_status;
+	snprintf(r->user, sizeof(r->user), "%s", o->server_user[0] ? o->server_user : "nobody");
 	r->server_cpus = b->server_cpus;
 	memcpy(r->load_cpus, b->load_cpus, b->nload_cpus * sizeof(b->load_cpus[0]));
 	r->nload_cpus = b->nload_cpus;
