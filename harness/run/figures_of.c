@@ -170,13 +170,13 @@ void figures_of(const struct experiment_record *r, const struct run_opts *o, str
 	f->traits = r->model->traits;
 	f->connections = r->load.connections;
 	f->keep_alive = !r->scenario->close;
-	f->backlog = o->backlog;
+	f->backlog = r->model->command[0] ? 0 : o->backlog; /* 0: not asked of it */
 	/* sysctls are recorded as the strings /proc/sys holds */
 	f->somaxconn =
 		atoi(json_string_value(json_object_get(r->sysctls, "net.core.somaxconn")) ?: "0");
 	f->server_cpus = CPU_COUNT(&r->server_cpus);
 	f->workers = r->model->traits.event_loop ? (o->workers ? o->workers : f->server_cpus) : 1;
-	/* a server of the user's takes neither: its handler does what it does */
+	/* a server of the user's takes none of these: it does what it does */
 	f->sleep_us = r->model->command[0] ? 0 : run_opts_sleep_us(o, r->scenario);
 	f->work_us = r->model->command[0] ? 0 : o->work_us;
 	if (r->scenario->kind == SCENARIO_RATE)
