@@ -155,6 +155,8 @@ static void exits_at_once(void)
 {
 	test_require_root();
 	refused("false", "exited with status 1");
+	/* one that daemonizes: what it left in its cgroup is killed with it */
+	refused("sh -c 'sleep 30 & exit 0'", "must stay in the foreground");
 	/* as nobody, port 1 is refused: its own message is passed on */
 	refused("BUILD/server-epoll --port 1", "Permission denied");
 }

@@ -22,8 +22,10 @@ static int ended(pid_t pid, char *why, size_t len)
 
 	if (waitid(P_PID, pid, &info, WEXITED | WNOHANG | WNOWAIT) || info.si_pid != pid)
 		return 0;
+	/* 0: it may have left a daemon behind, which its cgroup's end kills */
 	if (info.si_code == CLD_EXITED)
-		snprintf(why, len, "exited with status %d before it answered", info.si_status);
+		snprintf(why, len, "exited with status %d before it answered%s", info.si_status,
+			 info.si_status ? "" : " (a server must stay in the foreground)");
 	else
 		snprintf(why, len, "was killed by signal %d (%s) before it answered",
 			 info.si_status, strsignal(info.si_status));
