@@ -170,7 +170,8 @@ static void never_listens(void)
 static void listens_on_another_port(void)
 {
 	test_require_root();
-	refused("BUILD/server-epoll --host {host} --port 9999", "did not listen on port 8080");
+	refused("BUILD/server-epoll --host {host} --port 9999",
+		"listens on port 9999, not on 8080");
 }
 
 static void does_not_speak_http(void)

@@ -237,6 +237,17 @@ static const char *said_tail(struct bench *b)
 	return n > 200 ? s + n - 200 : s;
 }
 
+/* Not listening on its port in time: in a namespace of its own, a port it
+ * listens on is its, and says what went wrong. */
+static void elsewhere(int port, char *why, size_t len)
+{
+	int ports[4], n = netns_listening_ports(ports, 4);
+
+	if (n > 0)
+		snprintf(why, len, "listens on port %d, not on %d (is {port} in its command?)",
+			 ports[0], port);
+}
+
 /* A server of the user's, in its cgroup as the catalog's are, ready when
  * its port answers in HTTP. Its failures are the user's to fix: -EINVAL. */
 static int start_custom(struct experiment *e, const struct run_opts *o, struct bench *b)
@@ -268,6 +279,8 @@ static int start_custom(struct experiment *e, const struct run_opts *o, struct b
 		return -EINTR;
 	if (!err)
 		return 0;
+	if (err == -ETIMEDOUT && b->in_netns)
+		elsewhere(o->port, why, sizeof(why));
 	said = said_tail(b);
 	return fail(e, -EINVAL, "server '%s' %s%s%s", e->model->name, why,
 		    said[0] ? "; it said: " : "; it said nothing", said);
