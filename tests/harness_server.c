@@ -12,12 +12,15 @@
 #include "tests/lib/leftovers.h"
 #include "tests/lib/results.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 static const char *harness(void)
 {
@@ -129,18 +132,29 @@ out:
  * are not counted here: on a machine shared with other runs a count over
  * the 5 s a check may wait is others' as well.
  */
-static void refused(const char *command, const char *says)
+static void refused_on(const char *command, const char *says, const char *host_port)
 {
 	char arg[600], out[4096];
-	pid_t pid = 0;
-	int rc, lines = 0;
-
-	rc = cmd_run_pid(out, sizeof(out), 60,
-			 (const char *const[]){
-				 harness(), "run", "epoll", "-s", "throughput", "--quick", "--out",
+	const char *argv[16] = { harness(),
+				 "run",
+				 "epoll",
+				 "-s",
+				 "throughput",
+				 "--quick",
+				 "--out",
 				 "/tmp/whyserve-harness-server-bad",
-				 server_arg(arg, sizeof(arg), "bad", command), NULL },
-			 &pid);
+				 server_arg(arg, sizeof(arg), "bad", command) };
+	pid_t pid = 0;
+	int rc, lines = 0, n = 9;
+
+	/* in the host's namespace, on that port */
+	if (host_port) {
+		argv[n++] = "--no-netns";
+		argv[n++] = "--port";
+		argv[n++] = host_port;
+	}
+	argv[n] = NULL;
+	rc = cmd_run_pid(out, sizeof(out), 60, argv, &pid);
 	rm_rf("/tmp/whyserve-harness-server-bad");
 	for (char *p = out; (p = strchr(p, '\n')); p++)
 		lines++;
@@ -149,6 +163,11 @@ static void refused(const char *command, const char *says)
 	      "%s: not one line saying '%s': %s", command, says, out);
 	CHECK(servers_left(pid) == 0, "%s: a process left in its cgroup", command);
 	CHECK(cgroups_left(pid) == 0, "%s: its cgroup left", command);
+}
+
+static void refused(const char *command, const char *says)
+{
+	refused_on(command, says, NULL);
 }
 
 static void exits_at_once(void)
@@ -172,6 +191,28 @@ static void listens_on_another_port(void)
 	test_require_root();
 	refused("BUILD/server-epoll --host {host} --port 9999",
 		"listens on port 9999, not on 8080");
+}
+
+/* With --no-netns another server may hold the port: it must not be taken
+ * for this one. */
+static void port_in_use(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	char port[16];
+	int fd;
+
+	test_require_root();
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (!CHECK(fd >= 0 && bind(fd, (void *)&sa, sizeof(sa)) == 0 && listen(fd, 1) == 0 &&
+			   getsockname(fd, (void *)&sa, &len) == 0,
+		   "a listener to occupy a port"))
+		return;
+	snprintf(port, sizeof(port), "%d", ntohs(sa.sin_port));
+	refused_on("BUILD/server-epoll --host {host} --port {port}",
+		   "is in use before server 'bad'", port);
+	close(fd);
 }
 
 static void does_not_speak_http(void)
@@ -220,6 +261,7 @@ static const struct test_case cases[] = {
 	TEST_SLOW(never_listens, 60),
 	TEST_SLOW(listens_on_another_port, 60),
 	TEST_SLOW(does_not_speak_http, 60),
+	TEST_SLOW(port_in_use, 60),
 	TEST(bad_server_options),
 };
 

@@ -265,6 +265,10 @@ static int start_custom(struct experiment *e, const struct run_opts *o, struct b
 	err = custom_argv(e, o, b);
 	if (err)
 		return err;
+	/* else what answers is not it (--no-netns: another server) */
+	if (port_taken(o->port))
+		return fail(e, -EINVAL, "port %d is in use before server '%s' started", o->port,
+			    e->model->name);
 	err = cgroup_create(&b->cg, e->model->name);
 	if (err)
 		return fail(e, err, "failed to create a cgroup for server '%s': %s", e->model->name,

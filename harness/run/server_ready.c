@@ -86,24 +86,44 @@ static int read_answer(int fd, int port, long long deadline, char *why, size_t l
 	return -EPROTO;
 }
 
-/* One GET: 1 answered in HTTP, 0 not listening yet, or -errno with why. */
-static int ask(int port, const char *path, long long deadline, char *why, size_t len)
+static int connect_local(int port)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET,
 				 .sin_port = htons(port),
 				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	char req[512];
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), err, n;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
 		return -errno;
 	if (connect(fd, (struct sockaddr *)&a, sizeof(a))) {
-		err = errno == ECONNREFUSED ? 0 : -errno;
-		if (err)
-			snprintf(why, len, "failed to connect to port %d: %s", port,
-				 strerror(-err));
+		int err = -errno;
+
 		close(fd);
 		return err;
+	}
+	return fd;
+}
+
+bool port_taken(int port)
+{
+	int fd = connect_local(port);
+
+	if (fd >= 0)
+		close(fd);
+	return fd >= 0;
+}
+
+/* One GET: 1 answered in HTTP, 0 not listening yet, or -errno with why. */
+static int ask(int port, const char *path, long long deadline, char *why, size_t len)
+{
+	char req[512];
+	int fd = connect_local(port), err, n;
+
+	if (fd == -ECONNREFUSED)
+		return 0;
+	if (fd < 0) {
+		snprintf(why, len, "failed to connect to port %d: %s", port, strerror(-fd));
+		return fd;
 	}
 	n = snprintf(req, sizeof(req),
 		     "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n\r\n", path,

@@ -7,6 +7,7 @@
 #define WHYSERVE_HARNESS_SERVER_READY_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -18,5 +19,9 @@
  */
 int server_answers_http(pid_t pid, int port, const char *path, int timeout_ms,
 			volatile sig_atomic_t *stop, char *why, size_t len);
+
+/* Something already listens on 127.0.0.1:port (with --no-netns, another
+ * server): it would answer in the place of the one about to start. */
+bool port_taken(int port);
 
 #endif
