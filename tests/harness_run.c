@@ -7,6 +7,7 @@
  */
 #include "tests/lib/bpf_progs.h"
 #include "tests/lib/check.h"
+#include "tests/lib/client.h"
 #include "tests/lib/results.h"
 #include "tests/lib/cmd.h"
 #include "tests/lib/leftovers.h"
@@ -433,17 +434,12 @@ static void load_options_as_in_harness_load(void)
 static void busy_port_gets_one_line(void)
 {
 	test_require_root();
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	socklen_t len = sizeof(sa);
 	char port[16];
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	int p, fd = tcp_listen_any(&p);
 
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (!CHECK(fd >= 0 && bind(fd, (void *)&sa, sizeof(sa)) == 0 && listen(fd, 1) == 0 &&
-			   getsockname(fd, (void *)&sa, &len) == 0,
-		   "a listener to occupy a port"))
+	if (!CHECK(fd >= 0, "a listener to occupy a port: %s", strerror(-fd)))
 		return;
-	snprintf(port, sizeof(port), "%d", ntohs(sa.sin_port));
+	snprintf(port, sizeof(port), "%d", p);
 	const char *argv[] = { harness(), "run",     "epoll", "--no-netns", "--port",
 			       port,	  "--quick", "-s",    "throughput", NULL };
 	check_refused(argv, "busy port");

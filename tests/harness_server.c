@@ -7,19 +7,18 @@
  * --server is refused by the option parser.
  */
 #include "tests/lib/check.h"
+#include "tests/lib/client.h"
 #include "tests/lib/cmd.h"
 #include "tests/lib/harness_results.h"
 #include "tests/lib/leftovers.h"
 #include "tests/lib/results.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 static const char *harness(void)
@@ -197,19 +196,14 @@ static void listens_on_another_port(void)
  * for this one. */
 static void port_in_use(void)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	socklen_t len = sizeof(sa);
 	char port[16];
-	int fd;
+	int p, fd;
 
 	test_require_root();
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (!CHECK(fd >= 0 && bind(fd, (void *)&sa, sizeof(sa)) == 0 && listen(fd, 1) == 0 &&
-			   getsockname(fd, (void *)&sa, &len) == 0,
-		   "a listener to occupy a port"))
+	fd = tcp_listen_any(&p);
+	if (!CHECK(fd >= 0, "a listener to occupy a port: %s", strerror(-fd)))
 		return;
-	snprintf(port, sizeof(port), "%d", ntohs(sa.sin_port));
+	snprintf(port, sizeof(port), "%d", p);
 	refused_on("BUILD/server-epoll --host {host} --port {port}",
 		   "is in use before server 'bad'", port);
 	close(fd);
