@@ -124,6 +124,53 @@ out:
 	json_decref(results);
 }
 
+/* The experiment's findings include rule, or its verdict is it. */
+static bool concluded(json_t *exp, const char *rule)
+{
+	const char *verdict =
+		json_string_value(json_object_get(json_object_get(exp, "verdict"), "limited_by"));
+
+	return results_finding(exp, rule) || (verdict && !strcmp(verdict, rule));
+}
+
+/*
+ * Its traits unknown, a server of the user's gets none of the conclusions
+ * that need one, though it behaves as the built-in model that gets them:
+ * epoll blocking 1 ms per request in one loop is a blocked loop when run
+ * by name (sleep), not when run as a command that does the same.
+ */
+static void rules_that_need_traits_stay_silent(void)
+{
+	const char *command = "BUILD/server-epoll --host {host} --port {port} --workers 1 "
+			      "--sleep-us 1000";
+	char arg[600];
+	json_t *results, *mine, *epoll;
+	double rps;
+
+	results = harness_results((const char *const[]){ "epoll", "-s", "sleep", "--workers", "1",
+							 "-c", "10",
+							 server_arg(arg, sizeof(arg), "sleepy",
+								    command),
+							 NULL },
+				  NULL, NULL);
+	if (!results)
+		return;
+	mine = results_experiment(results, "sleepy", "sleep");
+	epoll = results_experiment(results, "epoll", "sleep");
+	if (!served(epoll, "epoll", &rps) || !served(mine, "sleepy", &rps))
+		goto out;
+	CHECK(concluded(epoll, "blocked_loop"), "epoll under sleep: no blocked_loop");
+	CHECK(json_num(json_object_get(mine, "figures"), "sleep_us") == 0,
+	      "sleepy: its figures say it was asked to sleep");
+	for (const char *const *rule =
+		     (const char *const[]){ "blocked_loop", "head_of_line", "sleeps_overlap",
+					    "serial_serving", NULL };
+	     *rule; rule++)
+		CHECK(!concluded(mine, *rule), "sleepy, traits unknown, concluded %s", *rule);
+out:
+	json_decref(results);
+}
+
 /*
  * One line naming the server and what went wrong, exit 2, nothing left.
  * The servers are checked before any experiment, so before any probe is
@@ -251,6 +298,7 @@ static void bad_server_options(void)
 
 static const struct test_case cases[] = {
 	TEST_SLOW(epoll_as_a_custom_server, 150),
+	TEST_SLOW(rules_that_need_traits_stay_silent, 150),
 	TEST_SLOW(exits_at_once, 60),
 	TEST_SLOW(never_listens, 60),
 	TEST_SLOW(listens_on_another_port, 60),
