@@ -144,8 +144,8 @@ $(PROBE_LIB): $(PROBE_OBJS)
 # (record: the catalog and the record the rooms hand on). The link line
 # lists the libraries from the top room down: one that calls a room above
 # it does not link. tests/layout holds the includes to the same order.
-ROOM_cli     := main cmd_run cmd_report cmd_load cmd_check cmd_list run_options load_flags
-ROOM_run     := run experiment progress figures_of
+ROOM_cli     := main cmd_run cmd_report cmd_load cmd_check cmd_list run_options load_flags server_flag
+ROOM_run     := run experiment progress figures_of server_command server_ready
 ROOM_report  := results out_dir trace_summary run_summary account_text record_json figures_json \
                 html html_experiment html_accounts html_parts chart svg
 ROOM_record  := catalog record
@@ -184,7 +184,8 @@ $(OBJ)/harness/report/html.o: $(OBJ)/harness/report/report_css.h
 # ---------------------------------------------------------------- tests
 # Each test is a program build/tests/NAME built from tests/NAME.c and the
 # shared test library; extra objects are added per test below.
-TESTS    := selftest explain_rules explain_account explain_traits harness_run harness_accounts
+TESTS    := selftest explain_rules explain_account explain_traits harness_run harness_accounts \
+            harness_server
 # common/: a struct to JSON and back; numbers as typed on a command line;
 # both under ASan/UBSan
 TESTS    += json_map units_parse
@@ -215,7 +216,7 @@ TESTS    += sandbox
 TESTS    += results_safety
 TESTLIB  += png file
 # harness run's results.json, for tests of real servers under load
-TESTLIB  += harness_results results
+TESTLIB  += harness_results results leftovers
 # the fuzz targets' committed inputs replayed, without clang (see fuzz below)
 FUZZ_TARGETS := http_request http_response results_json
 TESTS    += $(addprefix fuzz_replay_,$(FUZZ_TARGETS))
@@ -290,7 +291,9 @@ $(OUTPUT)/workload: $(OBJ)/tests/workload.o
 $(OUTPUT)/stub_server: $(OBJ)/tests/stub_server.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-$(OUTPUT)/tests/harness_run: | $(OUTPUT)/stub_server
+$(OUTPUT)/tests/harness_run $(OUTPUT)/tests/harness_server: | $(OUTPUT)/stub_server
+$(OUTPUT)/tests/harness_server: LDLIBS += -ljansson
+$(OUTPUT)/tests/harness_server: | $(HARNESS_BIN) $(SERVER_BINS)
 
 # ---------------------------------------------------------------- bench
 # Benchmarks (not tests): build/bench/NAME from bench/NAME.c, run by hand.

@@ -7,8 +7,10 @@
  */
 #include "tests/lib/bpf_progs.h"
 #include "tests/lib/check.h"
+#include "tests/lib/client.h"
 #include "tests/lib/results.h"
 #include "tests/lib/cmd.h"
+#include "tests/lib/leftovers.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -43,40 +45,6 @@ static const char *harness(void)
 
 	snprintf(path, sizeof(path), "%s/harness", test_bin_dir());
 	return path;
-}
-
-/*
- * What a harness run (pid) left: processes still in one of its cgroups,
- * <cgroup2>/whyserve/MODEL-PID, whatever else runs on the machine.
- */
-static int servers_left(pid_t harness_pid)
-{
-	char path[300], line[512], mine[32];
-	struct dirent *d;
-	int n = 0;
-	DIR *proc = opendir("/proc");
-
-	if (!proc)
-		return -1;
-	snprintf(mine, sizeof(mine), "-%d\n", harness_pid);
-	while ((d = readdir(proc))) {
-		FILE *f;
-
-		if (d->d_name[0] < '1' || d->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/cgroup", d->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		while (fgets(line, sizeof(line), f))
-			if (!strncmp(line, "0::", 3) && strstr(line, "/whyserve/") &&
-			    strlen(line) > strlen(mine) &&
-			    !strcmp(line + strlen(line) - strlen(mine), mine))
-				n++;
-		fclose(f);
-	}
-	closedir(proc);
-	return n;
 }
 
 static bool file_nonempty(const char *dir, const char *name)
@@ -513,17 +481,12 @@ static void load_options_as_in_harness_load(void)
 static void busy_port_gets_one_line(void)
 {
 	test_require_root();
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	socklen_t len = sizeof(sa);
 	char port[16];
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	int p, fd = tcp_listen_any(&p);
 
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (!CHECK(fd >= 0 && bind(fd, (void *)&sa, sizeof(sa)) == 0 && listen(fd, 1) == 0 &&
-			   getsockname(fd, (void *)&sa, &len) == 0,
-		   "a listener to occupy a port"))
+	if (!CHECK(fd >= 0, "a listener to occupy a port: %s", strerror(-fd)))
 		return;
-	snprintf(port, sizeof(port), "%d", ntohs(sa.sin_port));
+	snprintf(port, sizeof(port), "%d", p);
 	const char *argv[] = { harness(), "run",     "epoll", "--no-netns", "--port",
 			       port,	  "--quick", "-s",    "throughput", NULL };
 	check_refused(argv, "busy port");

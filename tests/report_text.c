@@ -165,7 +165,7 @@ static bool check_same_json(const json_t *was, json_t *again, const char *what)
  * it leaves out is the run's last, "results: DIR/ (...)", printed after the
  * files were written. Each summary is also the one in its MODEL.txt.
  */
-static void report_reprints_run(void)
+static void reprints(const char *a, const char *b, const char *const models[])
 {
 	char dir[64] = "", out[4096], file[256];
 	char *run = NULL, *report = NULL, *txt = NULL, *tail;
@@ -174,7 +174,7 @@ static void report_reprints_run(void)
 
 	if (!temp_dir(dir, sizeof(dir)))
 		return;
-	run = quick_run(dir, "epoll", "blocking");
+	run = quick_run(dir, a, b);
 	if (!run)
 		goto out;
 	tail = strstr(run, "\nresults: ");
@@ -195,7 +195,7 @@ static void report_reprints_run(void)
 		   "the report\n%.300s",
 		   line, at, report + (at - run)))
 		goto out;
-	for (const char *const *m = (const char *const[]){ "epoll", "blocking", NULL }; *m; m++) {
+	for (const char *const *m = models; *m; m++) {
 		char head[64];
 
 		snprintf(file, sizeof(file), "%s/%s.txt", dir, *m);
@@ -211,6 +211,22 @@ out:
 	free(report);
 	free(txt);
 	rm_rf(dir);
+}
+
+static void report_reprints_run(void)
+{
+	reprints("epoll", "blocking", (const char *const[]){ "epoll", "blocking", NULL });
+}
+
+/* A server of the user's too: its model read back from the record's options. */
+static void report_reprints_custom_server(void)
+{
+	char arg[600];
+
+	snprintf(arg, sizeof(arg),
+		 "--server=mine=%s/server-epoll --host {host} --port {port} --workers 1",
+		 test_bin_dir());
+	reprints("epoll", arg, (const char *const[]){ "epoll", "mine", NULL });
 }
 
 /*
@@ -503,11 +519,9 @@ out:
 }
 
 static const struct test_case cases[] = {
-	TEST_SLOW(report_reprints_run, 150),
-	TEST_SLOW(record_round_trip, 150),
-	TEST(fixture_records),
-	TEST(findings_shown_as_recorded),
-	TEST(hostile_results),
+	TEST_SLOW(report_reprints_run, 150), TEST_SLOW(report_reprints_custom_server, 150),
+	TEST_SLOW(record_round_trip, 150),   TEST(fixture_records),
+	TEST(findings_shown_as_recorded),    TEST(hostile_results),
 };
 
 TEST_MAIN(cases)

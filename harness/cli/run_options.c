@@ -5,8 +5,10 @@
 #include "common/flags.h"
 #include "harness/cli/load_flags.h"
 #include "common/server_limits.h"
+#include "harness/cli/server_flag.h"
 
 #include <argp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,12 +25,15 @@ enum {
 	OPT_EXACT_SYSCALL_TIMES,
 	OPT_WORK_US,
 	OPT_SLEEP_US,
+	OPT_SERVER,
+	OPT_SERVER_USER,
+	OPT_SERVER_PATH,
 };
 
 static const char doc[] =
 	"Run server models under load while BPF probes watch, and explain the results.\n"
 	"\n"
-	"USAGE: harness run all | MODEL... [OPTION...]\n"
+	"USAGE: harness run all | MODEL... [--server NAME='COMMAND'...] [OPTION...]\n"
 	"\n"
 	"EXAMPLES:\n"
 	"    harness run all               # every model, the default scenarios: 3 min\n"
@@ -38,6 +43,7 @@ static const char doc[] =
 	"    harness run all -s rate -R 5k -d 10s   # open loop, corrected for\n"
 	"                                           # coordinated omission\n"
 	"    harness run pthread -s users --users 2000 --spawn-rate 500 --think 1-5\n"
+	"    harness run epoll --server mine='python3 server.py --port {port}'\n"
 	"\v"
 	/* what comes first after the options is the catalog's (help below) */
 	"Results go to results/<timestamp>/. The load's options mean what they mean\n"
@@ -88,6 +94,13 @@ static const struct argp_option options[] = {
 	  "Servers' handlers block N us per request, in every scenario (default: 1000 in sleep, "
 	  "else none)",
 	  0 },
+	{ "server", OPT_SERVER, "NAME=COMMAND", 0,
+	  "Also run your own server as model NAME ([a-z0-9_-], up to 15): COMMAND split into "
+	  "words as a shell would (no shell), {host} and {port} put in; ready when the port "
+	  "answers an HTTP GET. Repeatable",
+	  0 },
+	{ "server-user", OPT_SERVER_USER, "USER", 0, "Servers run as USER (default nobody)", 0 },
+	{ "server-path", OPT_SERVER_PATH, "PATH", 0, "The path the load asks for (default /)", 0 },
 	{ "out", OPT_OUT, "DIR", 0, "Write results here instead of results/<timestamp>", 0 },
 	{ "quick", OPT_QUICK, NULL, 0,
 	  "Short runs: all five models in under 45 s (-d 1.5s --warmup 300ms, unless given)", 0 },
@@ -153,6 +166,29 @@ static void cpu_list(struct argp_state *st, const char *name, const char *arg, c
 	snprintf(list, len, "%s", arg);
 }
 
+static void server_user(struct run_opts *o, const char *arg, struct argp_state *st)
+{
+	if (!getpwnam(arg))
+		argp_failure(st, 2, 0, "invalid --server-user '%s': no such user", arg);
+	if (strlen(arg) >= sizeof(o->server_user))
+		argp_failure(st, 2, 0, "invalid --server-user '%s': longer than %zu characters",
+			     arg, sizeof(o->server_user) - 1);
+	snprintf(o->server_user, sizeof(o->server_user), "%s", arg);
+}
+
+static void server_path(struct run_opts *o, const char *arg, struct argp_state *st)
+{
+	if (arg[0] != '/' || strpbrk(arg, " \t\r\n"))
+		argp_failure(st, 2, 0,
+			     "invalid --server-path '%s': a path starts with '/', "
+			     "without spaces",
+			     arg);
+	if (strlen(arg) >= sizeof(o->path))
+		argp_failure(st, 2, 0, "invalid --server-path: longer than %zu characters",
+			     sizeof(o->path) - 1);
+	snprintf(o->path, sizeof(o->path), "%s", arg);
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *st)
 {
 	struct parse *p = st->input;
@@ -190,6 +226,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 	case OPT_SLEEP_US:
 		o->sleep_us = flag_value(st, &sleep_us, arg);
 		break;
+	case OPT_SERVER:
+		custom_server_add(o, arg, st);
+		break;
+	case OPT_SERVER_USER:
+		server_user(o, arg, st);
+		break;
+	case OPT_SERVER_PATH:
+		server_path(o, arg, st);
+		break;
 	case OPT_OUT:
 		o->out_dir = arg;
 		break;
@@ -213,8 +258,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 		st->child_inputs[0] = &p->load;
 		break;
 	case ARGP_KEY_END:
-		if (st->arg_num == 0)
-			argp_failure(st, 2, 0, "which models? 'all' or some of: %s", model_names());
+		if (st->arg_num == 0 && !o->ncustom)
+			argp_failure(st, 2, 0, "which models? 'all' or some of: %s, or --server",
+				     model_names());
+		custom_servers_check(o, st);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

@@ -8,21 +8,27 @@
 const struct model models[] = {
 	{ "blocking",
 	  "one process, one connection at a time: accept, serve until it closes, accept",
-	  { .serial = true } },
+	  { .serial = true },
+	  "" },
 	{ "fork",
 	  "a process per connection: accept, fork; the parent reaps",
-	  { .per_connection = PER_CONNECTION_PROCESS } },
+	  { .per_connection = PER_CONNECTION_PROCESS },
+	  "" },
 	{ "pthread",
 	  "a thread per connection: accept, pthread_create",
-	  { .per_connection = PER_CONNECTION_THREAD } },
+	  { .per_connection = PER_CONNECTION_THREAD },
+	  "" },
 	{ "epoll",
 	  "one event loop per worker: non-blocking sockets, epoll_wait",
-	  { .event_loop = true } },
+	  { .event_loop = true },
+	  "" },
 	{ "io_uring",
 	  "a completion ring per worker: multishot accept, provided buffers, batched submits",
-	  { .event_loop = true } },
+	  { .event_loop = true },
+	  "" },
 };
 const int nmodels = sizeof(models) / sizeof(models[0]);
+const char custom_model_idea[] = "a server of your own (--server): what it does, unknown";
 
 const struct scenario scenarios[] = {
 	{ "throughput", "closed loop, keep-alive connections, as fast as the server answers",
@@ -53,8 +59,8 @@ const char *model_names(void)
 
 	if (!names[0])
 		for (int i = 0; i < nmodels; i++)
-			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
-				 i ? " " : "", models[i].name);
+			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%.*s",
+				 i ? " " : "", MODEL_NAME_MAX - 1, models[i].name);
 	return names;
 }
 
@@ -71,9 +77,17 @@ unsigned run_opts_sleep_us(const struct run_opts *o, const struct scenario *s)
 	return o->sleep_us > 0 ? (unsigned)o->sleep_us : s->server_sleep_us;
 }
 
+const struct model *run_opts_model_find(const struct run_opts *o, const char *name)
+{
+	for (int i = 0; i < o->ncustom; i++)
+		if (!strcmp(o->custom[i].name, name))
+			return &o->custom[i];
+	return model_find(name);
+}
+
 int run_opts_experiments(const struct run_opts *o)
 {
-	int m = 0, s = 0;
+	int m = o->ncustom, s = 0;
 
 	for (int i = 0; i < nmodels; i++)
 		m += o->model[i];

@@ -7,11 +7,21 @@
 
 #include "harness/explain/figures.h"
 
+#define MODEL_NAME_MAX	  16 /* with its '\0': a figures' model name */
+#define MODEL_COMMAND_MAX 512
+
 struct model {
-	const char *name;     /* "epoll": runs build/server-epoll */
-	const char *idea;     /* the one idea it shows */
-	struct traits traits; /* what the rules know of it; an event loop takes --workers */
+	char name[MODEL_NAME_MAX]; /* "epoll": runs build/server-epoll */
+	const char *idea;	   /* the one idea it shows */
+	struct traits traits;	   /* what the rules know of it; an event loop takes --workers */
+	/* a server of the user's (--server NAME=COMMAND), its traits unknown
+	 * (all false); "" for the catalog's own. A value, not a pointer: the
+	 * options holding it are copied into the record. */
+	char command[MODEL_COMMAND_MAX];
 };
+
+/* what a user's server is said to be, its traits unknown */
+extern const char custom_model_idea[];
 
 enum scenario_kind {
 	SCENARIO_THROUGHPUT,

@@ -5,11 +5,16 @@
 
 #include <stdbool.h>
 
-#define RUN_MAX	     8
-#define RUN_MAX_CPUS 256 /* in --server-cpus, --load-cpus */
+#include "harness/record/catalog.h"
+
+#define RUN_MAX	       8
+#define RUN_MAX_CUSTOM 4   /* --server, each a model of its own */
+#define RUN_MAX_CPUS   256 /* in --server-cpus, --load-cpus */
 
 struct run_opts {
-	bool model[RUN_MAX];	/* indexed like models[] */
+	bool model[RUN_MAX];		     /* indexed like models[] */
+	struct model custom[RUN_MAX_CUSTOM]; /* the user's servers, after the catalog's */
+	int ncustom;
 	bool scenario[RUN_MAX]; /* indexed like scenarios[] */
 	double duration_s;	/* measured load per experiment */
 	double warmup_s;
@@ -22,8 +27,10 @@ struct run_opts {
 	int backlog;
 	int workers; /* event-loop models; 0: one per server CPU */
 	int port;
-	int work_us;  /* the handlers burn this much CPU per request */
-	int sleep_us; /* ... and block this long; 0: as the scenario says */
+	int work_us;	      /* the handlers burn this much CPU per request */
+	int sleep_us;	      /* ... and block this long; 0: as the scenario says */
+	char server_user[32]; /* servers run as this user when started as root */
+	char path[256];	      /* the load asks for it: "/" unless --server-path */
 	char server_cpus[64];
 	char load_cpus[64];
 	bool netns; /* each experiment in a network namespace of its own */
@@ -36,6 +43,9 @@ struct run_opts {
 /* How long a handler blocks per request in scenario s (its default, or --sleep-us). */
 struct scenario;
 unsigned run_opts_sleep_us(const struct run_opts *o, const struct scenario *s);
+
+/* A model asked for by name: the user's servers first, then the catalog. */
+const struct model *run_opts_model_find(const struct run_opts *o, const char *name);
 
 /* How many experiments it asks for: models x scenarios. */
 int run_opts_experiments(const struct run_opts *o);

@@ -37,6 +37,7 @@ struct experiment_record {
 	char startup[256];	     /* its start-up line */
 	char said[1024];	     /* what it wrote on stderr, if anything */
 	int exit_status;	     /* after SIGTERM */
+	char user[32];		     /* it ran as ("": nobody, before --server-user) */
 	cpu_set_t server_cpus;
 	int load_cpus[CPU_SETSIZE];
 	int nload_cpus;

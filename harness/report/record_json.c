@@ -247,15 +247,6 @@ static json_t *what_to(const void *m, const void *base)
 
 static const struct jm_codec what_codec = { what_to, NULL };
 
-static json_t *user_to(const void *m, const void *base)
-{
-	(void)m;
-	(void)base;
-	return json_string("nobody");
-}
-
-static const struct jm_codec user_codec = { user_to, NULL };
-
 static json_t *argv_to(const void *m, const void *base)
 {
 	char *const *argv = m;
@@ -382,8 +373,16 @@ static const struct jm_codec figures_codec = { figures_to, NULL };
 
 /* ---------------------------------------------------------------- tables */
 
+/* a server of the user's: what it was asked to run; its traits unknown */
+static const struct jm_field custom_fields[] = {
+	JM_STR(struct model, "name", name),
+	JM_STR(struct model, "command", command),
+};
+JM_TABLE(custom_table, custom_fields);
+
 static const struct jm_field options_fields[] = {
 	JM_CODEC(struct run_opts, "models", model, models_codec),
+	JM_ARRAY(struct run_opts, "servers", custom, ncustom, custom_table),
 	JM_CODEC(struct run_opts, "scenarios", scenario, scenarios_codec),
 	JM_DOUBLE(struct run_opts, "duration_s", duration_s),
 	JM_DOUBLE(struct run_opts, "warmup_s", warmup_s),
@@ -399,6 +398,8 @@ static const struct jm_field options_fields[] = {
 	JM_INT(struct run_opts, "port", port),
 	JM_INT(struct run_opts, "work_us", work_us),
 	JM_INT(struct run_opts, "sleep_us", sleep_us),
+	JM_STR(struct run_opts, "server_user", server_user),
+	JM_STR(struct run_opts, "path", path),
 	JM_STR(struct run_opts, "server_cpus", server_cpus),
 	JM_CODEC(struct run_opts, "load_cpus", load_cpus, load_cpus_codec),
 	JM_BOOL(struct run_opts, "netns", netns),
@@ -480,7 +481,7 @@ static const struct jm_field server_fields[] = {
 	JM_STR(struct experiment_record, "stderr", said),
 	JM_INT(struct experiment_record, "exit_status", exit_status),
 	JM_CODEC(struct experiment_record, "cpus", server_cpus, server_cpus_codec),
-	JM_CODEC(struct experiment_record, "user", argv, user_codec),
+	JM_STR(struct experiment_record, "user", user),
 	JM_DOUBLE_IN(struct experiment_record, "page_faults", proc_faults, 0, 1e15),
 };
 JM_TABLE(server_table, server_fields);
@@ -596,8 +597,8 @@ json_t *run_record_to_json(const struct run_record *r)
 }
 
 /* One experiment: its parts; the measurements' failures kept in unprintable. */
-static int experiment_from_json(const json_t *j, struct experiment_record *e, int format, char *why,
-				size_t len)
+static int experiment_from_json(const json_t *j, struct experiment_record *e,
+				const struct run_opts *o, int format, char *why, size_t len)
 {
 	const json_t *fig = json_object_get(j, "figures");
 	char inner[256];
@@ -605,6 +606,10 @@ static int experiment_from_json(const json_t *j, struct experiment_record *e, in
 
 	if (err)
 		return err;
+	/* not in the catalog: one of the user's servers, in the options */
+	if (!e->model)
+		e->model = run_opts_model_find(o, json_string_value(json_object_get(j, "model"))
+							  ?: "");
 	err = figures_from_json(fig, &e->why.fig, inner, sizeof(inner));
 	if (err) {
 		snprintf(why, len, "figures.%.200s", inner);
@@ -649,6 +654,8 @@ int run_record_from_json(const json_t *j, struct run_record *r, char *why, size_
 	err = jm_read_why(j, r, &run_table, why, len);
 	if (err)
 		return err;
+	for (int i = 0; i < r->options.ncustom; i++)
+		r->options.custom[i].idea = custom_model_idea;
 	if (r->format > RECORD_FORMAT) {
 		snprintf(why, len, "written by a newer harness (format %d): unknown here",
 			 r->format);
@@ -659,7 +666,7 @@ int run_record_from_json(const json_t *j, struct run_record *r, char *why, size_
 
 		if (!e)
 			return -ENOMEM;
-		err = experiment_from_json(x, e, r->format, inner, sizeof(inner));
+		err = experiment_from_json(x, e, &r->options, r->format, inner, sizeof(inner));
 		if (err)
 			snprintf(why, len, "experiments[%zu].%.200s", i, inner);
 		if (!err)

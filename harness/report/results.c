@@ -84,6 +84,8 @@ int results_write(const struct out_dir *d, const struct run_record *r)
 	err = write_one(d, "results.json", write_json, r, results);
 	for (int m = 0; m < nmodels && !err; m++)
 		err = write_model(d, r, &models[m]);
+	for (int m = 0; m < r->options.ncustom && !err; m++)
+		err = write_model(d, r, &r->options.custom[m]);
 	if (!err)
 		err = write_one(d, "summary.txt", write_summary, r, results);
 	if (!err)

@@ -83,9 +83,9 @@ static void print_measured(FILE *out, const struct experiment_record *e)
 	fprintf(out, "server:");
 	for (int i = 0; e->argv[i]; i++)
 		fprintf(out, " %s", i ? e->argv[i] : basename(e->argv[0]));
-	fprintf(out, "\n        %d CPU(s), as nobody, %s; exit status %d after SIGTERM\n",
-		f->server_cpus, e->netns ? "own network namespace" : "host network namespace",
-		e->exit_status);
+	fprintf(out, "\n        %d CPU(s), as %s, %s; exit status %d after SIGTERM\n",
+		f->server_cpus, e->user[0] ? e->user : "nobody",
+		e->netns ? "own network namespace" : "host network namespace", e->exit_status);
 	if (e->said[0])
 		fprintf(out, "        it said: %s", e->said);
 	fprintf(out, "load:   %s (%d CPU(s))\n\n", e->scenario->what, e->nload_cpus);

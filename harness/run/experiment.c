@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "harness/run/experiment.h"
 #include "harness/run/progress.h"
+#include "harness/run/server_command.h"
+#include "harness/run/server_ready.h"
 #include "harness/sandbox/cgroup.h"
 #include "harness/sandbox/cpu_times.h"
 #include "harness/sandbox/machine.h"
@@ -29,6 +31,7 @@ struct bench {
 	struct server_proc server;
 	int server_status;
 	const char *argv[RECORD_MAX_ARGS];
+	struct server_command command; /* a server of the user's */
 	char port[16], backlog[16], workers[16], sleep_us[16], work_us[16], idle[32], path[512];
 	cpu_set_t server_cpus;
 	int load_cpus[RUN_MAX_CPUS];
@@ -106,6 +109,22 @@ static int load_cpus_of(const struct run_opts *o, struct bench *b, struct experi
 	return 0;
 }
 
+/* A server of the user's: its command, and nothing the catalog's take. */
+static int custom_argv(struct experiment *e, const struct run_opts *o, struct bench *b)
+{
+	char why[256];
+	size_t i;
+
+	if (server_command_split(&b->command, e->model->command, "127.0.0.1", o->port, why,
+				 sizeof(why)))
+		return fail(e, -EINVAL, "server '%s': %s", e->model->name, why);
+	b->argv[0] = b->command.path;
+	for (i = 1; i < b->command.words.we_wordc; i++)
+		b->argv[i] = b->command.words.we_wordv[i];
+	b->argv[i] = NULL;
+	return 0;
+}
+
 static void server_argv(struct experiment *e, const struct run_opts *o, struct bench *b)
 {
 	int n = 0;
@@ -148,7 +167,7 @@ static void server_argv(struct experiment *e, const struct run_opts *o, struct b
 static void load_opts_for(const struct experiment *e, const struct run_opts *o,
 			  const struct bench *b, struct load_opts *l, char *url, size_t len)
 {
-	snprintf(url, len, "http://127.0.0.1:%d/", b->server.port);
+	snprintf(url, len, "http://127.0.0.1:%d%s", b->server.port, o->path[0] ? o->path : "/");
 	memset(l, 0, sizeof(*l));
 	l->url = url;
 	l->connections = o->connections;
@@ -202,14 +221,87 @@ static int wait_until_answers(struct experiment *e, struct bench *b)
 	return 0;
 }
 
+/* The last of what it said, on one line: for a one-line message. */
+static const char *said_tail(struct bench *b)
+{
+	char *s = b->server.err;
+	size_t n;
+
+	server_proc_drain_stderr(&b->server);
+	n = strlen(s);
+	while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
+		s[--n] = '\0';
+	for (char *p = s; *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = *p == '\n' ? '|' : ' ';
+	return n > 200 ? s + n - 200 : s;
+}
+
+/* Not listening on its port in time: in a namespace of its own, a port it
+ * listens on is its, and says what went wrong. */
+static void elsewhere(int port, char *why, size_t len)
+{
+	int ports[4], n = netns_listening_ports(ports, 4);
+
+	if (n > 0)
+		snprintf(why, len, "listens on port %d, not on %d (is {port} in its command?)",
+			 ports[0], port);
+}
+
+/* A server of the user's, in its cgroup as the catalog's are, ready when
+ * its port answers in HTTP. Its failures are the user's to fix: -EINVAL. */
+static int start_custom(struct experiment *e, const struct run_opts *o, struct bench *b)
+{
+	struct server_spec spec = { .argv = b->argv,
+				    .cg = &b->cg,
+				    .cpus = &b->server_cpus,
+				    .drop_root = true,
+				    .user = o->server_user[0] ? o->server_user : NULL,
+				    .port = o->port };
+	char why[256];
+	const char *said;
+	int err;
+
+	err = custom_argv(e, o, b);
+	if (err)
+		return err;
+	/* else what answers is not it (--no-netns: another server) */
+	if (port_taken(o->port))
+		return fail(e, -EINVAL, "port %d is in use before server '%s' started", o->port,
+			    e->model->name);
+	err = cgroup_create(&b->cg, e->model->name);
+	if (err)
+		return fail(e, err, "failed to create a cgroup for server '%s': %s", e->model->name,
+			    strerror(-err));
+	err = server_proc_start(&b->server, &spec, START_TIMEOUT_MS);
+	if (err)
+		return fail(e, -EINVAL, "server '%s' did not start: %s", e->model->name,
+			    strerror(-err));
+	err = server_answers_http(b->server.pid, o->port, o->path[0] ? o->path : "/",
+				  START_TIMEOUT_MS, e->stop, why, sizeof(why));
+	if (err == -EINTR || *e->stop)
+		return -EINTR;
+	if (!err)
+		return 0;
+	if (err == -ETIMEDOUT && b->in_netns)
+		elsewhere(o->port, why, sizeof(why));
+	said = said_tail(b);
+	return fail(e, -EINVAL, "server '%s' %s%s%s", e->model->name, why,
+		    said[0] ? "; it said: " : "; it said nothing", said);
+}
+
 static int start_server(struct experiment *e, const struct run_opts *o, struct bench *b)
 {
-	struct server_spec spec = {
-		.argv = b->argv, .cg = &b->cg, .cpus = &b->server_cpus, .drop_root = true
-	};
+	struct server_spec spec = { .argv = b->argv,
+				    .cg = &b->cg,
+				    .cpus = &b->server_cpus,
+				    .drop_root = true,
+				    .user = o->server_user[0] ? o->server_user : NULL };
 	char name[64];
 	int err;
 
+	if (e->model->command[0])
+		return start_custom(e, o, b);
 	snprintf(name, sizeof(name), "server-%s", e->model->name);
 	err = find_sibling_binary(name, b->path, sizeof(b->path));
 	if (err)
@@ -245,6 +337,7 @@ static void release(struct bench *b)
 		load_result_free(&b->load);
 	free(b->stats);
 	json_decref(b->sysctls);
+	server_command_free(&b->command);
 }
 
 static int measure(struct experiment *e, const struct run_opts *o, struct bench *b)
@@ -253,7 +346,7 @@ static int measure(struct experiment *e, const struct run_opts *o, struct bench 
 	struct probes_opts po = { .time_every_syscall = o->exact_syscall_times };
 	struct experiment_progress progress = { .e = e };
 	struct load_opts l;
-	char url[64];
+	char url[320]; /* with --server-path */
 	int err;
 
 	b->stats = calloc(1, sizeof(*b->stats));
@@ -323,6 +416,7 @@ static int record(struct experiment *e, const struct run_opts *o, struct bench *
 	snprintf(r->startup, sizeof(r->startup), "%s", b->server.line);
 	snprintf(r->said, sizeof(r->said), "%s", b->server.err);
 	r->exit_status = b->server_status;
+	snprintf(r->user, sizeof(r->user), "%s", o->server_user[0] ? o->server_user : "nobody");
 	r->server_cpus = b->server_cpus;
 	memcpy(r->load_cpus, b->load_cpus, b->nload_cpus * sizeof(b->load_cpus[0]));
 	r->nload_cpus = b->nload_cpus;
@@ -372,7 +466,7 @@ int experiment_run(struct experiment *e, const struct run_opts *o)
 		b->sysctls = net_sysctls_to_json();
 		err = start_server(e, o, b);
 	}
-	if (!err)
+	if (!err && !e->check_only)
 		err = measure(e, o, b);
 	/* stop the server first: its exit status belongs in the record */
 	if (b->server.pid > 0)

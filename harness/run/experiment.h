@@ -9,6 +9,7 @@
 #define WHYSERVE_HARNESS_EXPERIMENT_H
 
 #include <signal.h>
+#include <stdbool.h>
 
 #include "harness/record/record.h"
 
@@ -17,6 +18,7 @@ struct experiment {
 	const struct scenario *scenario;
 	int index, count; /* for progress: 3 of 15 */
 	volatile sig_atomic_t *stop;
+	bool check_only; /* start the server, see it answer, stop it: no load */
 
 	struct experiment_record *record; /* once experiment_run returned 0 or -EINTR */
 	char error[512];		  /* why it failed, in one line */

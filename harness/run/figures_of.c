@@ -170,14 +170,15 @@ void figures_of(const struct experiment_record *r, const struct run_opts *o, str
 	f->traits = r->model->traits;
 	f->connections = r->load.connections;
 	f->keep_alive = !r->scenario->close;
-	f->backlog = o->backlog;
+	f->backlog = r->model->command[0] ? 0 : o->backlog; /* 0: not asked of it */
 	/* sysctls are recorded as the strings /proc/sys holds */
 	f->somaxconn =
 		atoi(json_string_value(json_object_get(r->sysctls, "net.core.somaxconn")) ?: "0");
 	f->server_cpus = CPU_COUNT(&r->server_cpus);
 	f->workers = r->model->traits.event_loop ? (o->workers ? o->workers : f->server_cpus) : 1;
-	f->sleep_us = run_opts_sleep_us(o, r->scenario);
-	f->work_us = o->work_us;
+	/* a server of the user's takes none of these: it does what it does */
+	f->sleep_us = r->model->command[0] ? 0 : run_opts_sleep_us(o, r->scenario);
+	f->work_us = r->model->command[0] ? 0 : o->work_us;
 	if (r->scenario->kind == SCENARIO_RATE)
 		f->rate_target = r->load.rate_target;
 	if (r->scenario->kind == SCENARIO_USERS) {

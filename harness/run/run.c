@@ -7,23 +7,59 @@
 #include <errno.h>
 #include <stdio.h>
 
+/*
+ * Each server of the user's started once, seen answering, and stopped,
+ * before any experiment: a command that cannot serve is one message, not
+ * a run cut short after the catalog's models took their minutes.
+ */
+static int check_custom(const struct run_opts *o, const struct scenario *s,
+			volatile sig_atomic_t *stop)
+{
+	for (int i = 0; i < o->ncustom && !*stop; i++) {
+		struct experiment e = {
+			.model = &o->custom[i], .scenario = s, .stop = stop, .check_only = true
+		};
+		int err = experiment_run(&e, o);
+
+		if (err == -EINTR)
+			return err;
+		if (err) {
+			fprintf(stderr, "harness run: %s\n", e.error);
+			return -EINVAL;
+		}
+	}
+	return *stop ? -EINTR : 0;
+}
+
 int run_all(const struct run_opts *o, volatile sig_atomic_t *stop, struct run_record *r)
 {
-	struct experiment plan[RUN_MAX * RUN_MAX];
+	struct experiment plan[(RUN_MAX + RUN_MAX_CUSTOM) * RUN_MAX];
+	const struct scenario *first = NULL;
 	int n = 0, failed = 0, err = 0;
 
 	r->format = RECORD_FORMAT;
 	r->options = *o;
 	r->machine = machine_to_json();
-	for (int m = 0; m < nmodels; m++)
+	/* the user's servers after the catalog's, each model pointing into the
+	 * record's options: they outlive o */
+	for (int m = 0; m < nmodels + o->ncustom; m++)
 		for (int s = 0; s < nscenarios; s++)
-			if (o->model[m] && o->scenario[s])
-				plan[n++] = (struct experiment){ .model = &models[m],
-								 .scenario = &scenarios[s],
-								 .stop = stop };
+			if ((m >= nmodels || o->model[m]) && o->scenario[s])
+				plan[n++] = (struct experiment){
+					.model = m < nmodels ? &models[m]
+							     : &r->options.custom[m - nmodels],
+					.scenario = &scenarios[s],
+					.stop = stop
+				};
 	/* a run killed outright may have left servers' children behind */
 	if (cgroup_reap_stale() > 0)
 		fprintf(stderr, "harness run: removed what an earlier, killed run left behind\n");
+	for (int s = 0; s < nscenarios && !first; s++)
+		if (o->scenario[s])
+			first = &scenarios[s];
+	err = first ? check_custom(&r->options, first, stop) : 0;
+	if (err == -EINVAL)
+		return err;
 	for (int i = 0; i < n && !*stop; i++) {
 		struct experiment *e = &plan[i];
 

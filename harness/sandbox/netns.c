@@ -86,3 +86,32 @@ int sysctl_read(const char *name, char *buf, int len)
 			*p = ' ';
 	return 0;
 }
+
+/* /proc/net/tcp{,6}: "sl local_address rem_address st ...", the address
+ * and port in hex, state 0A a listener */
+static int listeners_in(const char *file, int *ports, int n, int max)
+{
+	char line[512];
+	FILE *f = fopen(file, "r");
+
+	if (!f)
+		return errno == ENOENT ? n : -errno; /* no IPv6: none there */
+	while (n < max && fgets(line, sizeof(line), f)) {
+		unsigned port, state;
+
+		if (sscanf(line, " %*u: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %x", &port, &state) ==
+			    2 &&
+		    state == 0x0A)
+			ports[n++] = port;
+	}
+	fclose(f);
+	return n;
+}
+
+int netns_listening_ports(int *ports, int max)
+{
+	/* thread-self: a namespace is a thread's, not the process's */
+	int n = listeners_in("/proc/thread-self/net/tcp", ports, 0, max);
+
+	return n < 0 ? n : listeners_in("/proc/thread-self/net/tcp6", ports, n, max);
+}

@@ -22,4 +22,9 @@ int netns_leave(struct netns *ns);
  * "net/core/somaxconn". 0 or -errno. */
 int sysctl_read(const char *name, char *buf, int len);
 
+/* The TCP ports listened on in the calling thread's namespace (IPv4 and
+ * IPv6), at most max: how many, or -errno. In a namespace of its own, the
+ * server's alone. */
+int netns_listening_ports(int *ports, int max);
+
 #endif

@@ -14,14 +14,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-static int drop_to_nobody(void)
+static int drop_to(const char *user)
 {
-	struct passwd *pw = getpwnam("nobody");
+	struct passwd *pw = getpwnam(user);
 
 	if (!pw)
 		return -ENOENT;
@@ -33,7 +34,7 @@ static int drop_to_nobody(void)
 /* The whole environment a server gets: nothing of the harness's (sudo's,
  * the user's) reaches a program facing any client. */
 static const char *const server_environment[] = {
-	"PATH=/usr/local/bin:/usr/bin:/bin",
+	"PATH=" SERVER_PATH,
 	"LC_ALL=C",
 	NULL,
 };
@@ -80,8 +81,9 @@ static void become_server(const struct server_spec *spec, int out_fd, int err_fd
 		perror("failed to pin the server to its CPUs");
 		_exit(126);
 	}
-	if (spec->drop_root && geteuid() == 0 && (err = drop_to_nobody())) {
-		fprintf(stderr, "failed to drop root for nobody: %s\n", strerror(-err));
+	if (spec->drop_root && geteuid() == 0 && (err = drop_to(spec->user ?: "nobody"))) {
+		fprintf(stderr, "failed to drop root for %s: %s\n", spec->user ?: "nobody",
+			strerror(-err));
 		_exit(126);
 	}
 	/* after the uid change, which clears it: die with the harness */
@@ -142,6 +144,28 @@ int startup_line_port(const char *line)
 	return colon ? atoi(colon + 1) : -EPROTO;
 }
 
+/* A server of the user's: stdout and stderr into one unlinked file, read
+ * back by its tail. */
+static int start_unannounced(struct server_proc *sp, const struct server_spec *spec, pid_t parent)
+{
+	int out = memfd_create("whyserve-server-output", MFD_CLOEXEC), err;
+
+	if (out < 0)
+		return -errno;
+	sp->pid = fork();
+	if (sp->pid < 0) {
+		err = -errno;
+		close(out);
+		return err;
+	}
+	if (sp->pid == 0)
+		become_server(spec, out, out, parent);
+	sp->err_fd = out;
+	sp->err_file = true;
+	sp->port = spec->port;
+	return 0;
+}
+
 int server_proc_start(struct server_proc *sp, const struct server_spec *spec, int timeout_ms)
 {
 	pid_t parent = getpid();
@@ -149,6 +173,8 @@ int server_proc_start(struct server_proc *sp, const struct server_spec *spec, in
 
 	memset(sp, 0, sizeof(*sp));
 	sp->err_fd = -1;
+	if (spec->port > 0)
+		return start_unannounced(sp, spec, parent);
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return -errno;
 	if (pipe2(errfd, O_CLOEXEC) < 0) {
@@ -183,11 +209,30 @@ close_out:
 	return err;
 }
 
+/* The last of the file, from a line's start when it has more than fits. */
+static void file_tail(struct server_proc *sp)
+{
+	off_t size = lseek(sp->err_fd, 0, SEEK_END), from;
+	ssize_t r;
+	char *nl;
+
+	from = size > (off_t)sizeof(sp->err) - 1 ? size - (off_t)sizeof(sp->err) + 1 : 0;
+	r = pread(sp->err_fd, sp->err, sizeof(sp->err) - 1, from);
+	sp->err[r > 0 ? r : 0] = '\0';
+	if (from > 0 && (nl = strchr(sp->err, '\n')))
+		memmove(sp->err, nl + 1, strlen(nl + 1) + 1);
+}
+
 void server_proc_drain_stderr(struct server_proc *sp)
 {
 	size_t n = strlen(sp->err);
 	ssize_t r;
 
+	if (sp->err_file) {
+		if (sp->err_fd >= 0)
+			file_tail(sp);
+		return;
+	}
 	while (sp->err_fd >= 0 && n + 1 < sizeof(sp->err) &&
 	       (r = read(sp->err_fd, sp->err + n, sizeof(sp->err) - 1 - n)) > 0)
 		n += r;

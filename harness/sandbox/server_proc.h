@@ -4,7 +4,8 @@
  * CPUs, without root (and no way back to it), with none of the harness's
  * descriptors or environment, and killed by the kernel if the harness
  * dies; ready once it prints its start-up line ("... listening on
- * HOST:PORT ...").
+ * HOST:PORT ..."). A server of the user's prints none: it is started and
+ * left for the caller to find ready (spec->port).
  */
 #ifndef WHYSERVE_HARNESS_SERVER_PROC_H
 #define WHYSERVE_HARNESS_SERVER_PROC_H
@@ -16,11 +17,19 @@
 
 struct cgroup;
 
+/* the PATH a server runs with, and finds its programs on */
+#define SERVER_PATH "/usr/local/bin:/usr/bin:/bin"
+
 struct server_spec {
 	const char *const *argv; /* argv[0] is the program's path */
 	const struct cgroup *cg; /* NULL: stay in the harness's cgroup */
 	const cpu_set_t *cpus;	 /* NULL: any CPU */
-	bool drop_root;		 /* run as nobody when started as root */
+	bool drop_root;		 /* run as user when started as root */
+	const char *user;	 /* NULL: nobody */
+	/* > 0: it prints no start-up line, and its stdout and stderr go to a
+	 * file, not a pipe: a server logging every request never fills it and
+	 * stalls; err holds the file's tail */
+	int port;
 };
 
 struct server_proc {
@@ -28,12 +37,15 @@ struct server_proc {
 	int port;
 	char line[256]; /* its start-up line */
 	int err_fd;	/* its stderr (non-blocking), until stopped */
+	bool err_file;	/* err_fd is a file (spec->port) */
 	char err[1024]; /* what it wrote there: messages, never per request */
 };
 
-/* Starts it and waits up to timeout_ms for its start-up line. 0 or -errno. */
+/* Starts it and waits up to timeout_ms for its start-up line (none with
+ * spec->port). 0 or -errno. */
 int server_proc_start(struct server_proc *sp, const struct server_spec *spec, int timeout_ms);
-/* Collects what it wrote on stderr so far into sp->err. */
+/* Collects what it wrote on stderr so far into sp->err (the last of it, for
+ * a server of the user's). */
 void server_proc_drain_stderr(struct server_proc *sp);
 /* SIGTERM, then SIGKILL after timeout_ms; sp->err holds its last words.
  * Its exit status, or -errno. */

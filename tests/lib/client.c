@@ -35,6 +35,25 @@ int tcp_connect(int port)
 	return fd;
 }
 
+int tcp_listen_any(int *port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), err;
+
+	if (fd < 0)
+		return -errno;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (void *)&sa, sizeof(sa)) || listen(fd, 1) ||
+	    getsockname(fd, (void *)&sa, &len)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	*port = ntohs(sa.sin_port);
+	return fd;
+}
+
 int send_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;

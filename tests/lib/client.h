@@ -9,6 +9,9 @@
 
 /* Connected TCP socket to 127.0.0.1:port (timeouts 5 s), or -errno. */
 int tcp_connect(int port);
+/* A listener on 127.0.0.1, some free port (*port), that never accepts: to
+ * hold a port busy. Its fd, or -errno. */
+int tcp_listen_any(int *port);
 int send_all(int fd, const void *buf, size_t len);
 int send_str(int fd, const char *s);
 

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/* --server NAME=COMMAND: a server of the user's, a model of its own. */
+#ifndef WHYSERVE_HARNESS_SERVER_FLAG_H
+#define WHYSERVE_HARNESS_SERVER_FLAG_H
+
+#include <argp.h>
+
+struct run_opts;
+
+/* Adds it to o->custom, or fails the parse (exit 2) saying why. */
+void custom_server_add(struct run_opts *o, const char *arg, struct argp_state *st);
+/* Each command split with the port chosen (it may come after --server):
+ * a command that cannot run is refused before any server starts. */
+void custom_servers_check(const struct run_opts *o, struct argp_state *st);
+
+#endif

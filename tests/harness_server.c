@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: MIT
+/*
+ * harness run --server NAME='COMMAND': the user's own server run as the
+ * built-in models are. The epoll server run as a custom one serves like
+ * epoll run by name, and is recorded and read back; a command that cannot
+ * serve gets one line naming it, exit 2, and leaves nothing behind; a bad
+ * --server is refused by the option parser.
+ */
+#include "tests/lib/check.h"
+#include "tests/lib/client.h"
+#include "tests/lib/cmd.h"
+#include "tests/lib/harness_results.h"
+#include "tests/lib/leftovers.h"
+#include "tests/lib/results.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *harness(void)
+{
+	static char path[512];
+
+	snprintf(path, sizeof(path), "%s/harness", test_bin_dir());
+	return path;
+}
+
+/* --server=NAME=COMMAND, BUILD in COMMAND the build directory */
+static const char *server_arg(char *buf, size_t len, const char *name, const char *command)
+{
+	const char *at = strstr(command, "BUILD");
+
+	if (at)
+		snprintf(buf, len, "--server=%s=%.*s%s%s", name, (int)(at - command), command,
+			 test_bin_dir(), at + 5);
+	else
+		snprintf(buf, len, "--server=%s=%s", name, command);
+	return buf;
+}
+
+/* results.json alone in a directory, as harness report reads it: its output */
+static bool report_of(const json_t *results, char *out, size_t len)
+{
+	char dir[64] = "/tmp/whyserve-harness-server-XXXXXX", path[128];
+	int st;
+
+	if (!CHECK(mkdtemp(dir), "mkdtemp: %s", strerror(errno)))
+		return false;
+	snprintf(path, sizeof(path), "%s/results.json", dir);
+	st = json_dump_file(results, path, 0);
+	if (!st)
+		st = cmd_run(out, len, 30, (const char *const[]){ harness(), "report", dir, NULL });
+	rm_rf(dir);
+	return CHECK(st == 0, "harness report: exit %d: %.2000s", st, out);
+}
+
+/* What an experiment measured, enough to say it was served and watched. */
+static bool served(json_t *exp, const char *model, double *rps)
+{
+	json_t *probes = json_object_get(exp, "probes");
+	const char *verdict =
+		json_string_value(json_object_get(json_object_get(exp, "verdict"), "limited_by"));
+
+	*rps = json_num(json_object_get(exp, "load"), "rate");
+	return CHECK(exp, "no %s experiment", model) &&
+	       CHECK(json_num(json_object_get(exp, "load"), "requests") > 0,
+		     "%s: no request served", model) &&
+	       CHECK(json_is_true(
+			     json_object_get(json_object_get(probes, "syscalls"), "available")) &&
+			     json_is_true(json_object_get(json_object_get(probes, "sched"),
+							  "available")),
+		     "%s: the probes did not attach", model) &&
+	       CHECK(verdict && verdict[0], "%s: no verdict", model);
+}
+
+static void epoll_as_a_custom_server(void)
+{
+	const char *command = "BUILD/server-epoll --host {host} --port {port} --workers 1";
+	char arg[600], out[65536], expected[600];
+	json_t *results, *mine, *epoll, *servers, *traits;
+	double mine_rps, epoll_rps;
+
+	results = harness_results((const char *const[]){ "epoll", "-s", "throughput",
+							 server_arg(arg, sizeof(arg), "myepoll",
+								    command),
+							 NULL },
+				  NULL, NULL);
+	if (!results)
+		return;
+	mine = results_experiment(results, "myepoll", "throughput");
+	epoll = results_experiment(results, "epoll", "throughput");
+	if (!served(epoll, "epoll", &epoll_rps) || !served(mine, "myepoll", &mine_rps))
+		goto out;
+	/* one CPU each, the same code: within 3x on a shared, noisy machine */
+	CHECK(mine_rps > epoll_rps / 3 && mine_rps < epoll_rps * 3,
+	      "myepoll served %.0f requests/s, epoll %.0f", mine_rps, epoll_rps);
+	traits = json_object_get(json_object_get(mine, "figures"), "traits");
+	CHECK(json_is_false(json_object_get(traits, "event_loop")) &&
+		      json_is_false(json_object_get(traits, "serial")) &&
+		      !strcmp(json_string_value(json_object_get(traits, "per_connection")) ?: "",
+			      "nothing"),
+	      "a custom server's traits are unknown: all false");
+	/* the command as given, before {host} and {port} */
+	servers = json_object_get(json_object_get(results, "options"), "servers");
+	snprintf(expected, sizeof(expected), "%s", strchr(strchr(arg, '=') + 1, '=') + 1);
+	CHECK(json_array_size(servers) == 1 &&
+		      !strcmp(json_string_value(json_object_get(json_array_get(servers, 0), "name"))
+				      ?: "",
+			      "myepoll") &&
+		      !strcmp(json_string_value(
+				      json_object_get(json_array_get(servers, 0), "command"))
+				      ?: "",
+			      expected),
+	      "results.json's options.servers does not hold myepoll's command");
+	if (!report_of(results, out, sizeof(out)))
+		goto out;
+	CHECK(strstr(out, "==== myepoll · throughput ====") && strstr(out, "\nmyepoll "),
+	      "harness report does not show myepoll: %.2000s", out);
+out:
+	json_decref(results);
+}
+
+/* The experiment's findings include rule, or its verdict is it. */
+static bool concluded(json_t *exp, const char *rule)
+{
+	const char *verdict =
+		json_string_value(json_object_get(json_object_get(exp, "verdict"), "limited_by"));
+
+	return results_finding(exp, rule) || (verdict && !strcmp(verdict, rule));
+}
+
+/*
+ * Its traits unknown, a server of the user's gets none of the conclusions
+ * that need one, though it behaves as the built-in model that gets them:
+ * epoll blocking 1 ms per request in one loop is a blocked loop when run
+ * by name (sleep), not when run as a command that does the same.
+ */
+static void rules_that_need_traits_stay_silent(void)
+{
+	const char *command = "BUILD/server-epoll --host {host} --port {port} --workers 1 "
+			      "--sleep-us 1000";
+	char arg[600];
+	json_t *results, *mine, *epoll;
+	double rps;
+
+	results = harness_results((const char *const[]){ "epoll", "-s", "sleep", "--workers", "1",
+							 "-c", "10",
+							 server_arg(arg, sizeof(arg), "sleepy",
+								    command),
+							 NULL },
+				  NULL, NULL);
+	if (!results)
+		return;
+	mine = results_experiment(results, "sleepy", "sleep");
+	epoll = results_experiment(results, "epoll", "sleep");
+	if (!served(epoll, "epoll", &rps) || !served(mine, "sleepy", &rps))
+		goto out;
+	CHECK(concluded(epoll, "blocked_loop"), "epoll under sleep: no blocked_loop");
+	CHECK(json_num(json_object_get(mine, "figures"), "sleep_us") == 0,
+	      "sleepy: its figures say it was asked to sleep");
+	for (const char *const *rule =
+		     (const char *const[]){ "blocked_loop", "head_of_line", "sleeps_overlap",
+					    "serial_serving", NULL };
+	     *rule; rule++)
+		CHECK(!concluded(mine, *rule), "sleepy, traits unknown, concluded %s", *rule);
+out:
+	json_decref(results);
+}
+
+/*
+ * One line naming the server and what went wrong, exit 2, nothing left.
+ * The servers are checked before any experiment, so before any probe is
+ * loaded: the one line says none started (no progress line). BPF programs
+ * are not counted here: on a machine shared with other runs a count over
+ * the 5 s a check may wait is others' as well.
+ */
+static void refused_on(const char *command, const char *says, const char *host_port)
+{
+	char arg[600], out[4096];
+	const char *argv[16] = { harness(),
+				 "run",
+				 "epoll",
+				 "-s",
+				 "throughput",
+				 "--quick",
+				 "--out",
+				 "/tmp/whyserve-harness-server-bad",
+				 server_arg(arg, sizeof(arg), "bad", command) };
+	pid_t pid = 0;
+	int rc, lines = 0, n = 9;
+
+	/* in the host's namespace, on that port */
+	if (host_port) {
+		argv[n++] = "--no-netns";
+		argv[n++] = "--port";
+		argv[n++] = host_port;
+	}
+	argv[n] = NULL;
+	rc = cmd_run_pid(out, sizeof(out), 60, argv, &pid);
+	rm_rf("/tmp/whyserve-harness-server-bad");
+	for (char *p = out; (p = strchr(p, '\n')); p++)
+		lines++;
+	CHECK(rc == 2, "%s: exit %d: %s", command, rc, out);
+	CHECK(lines == 1 && strstr(out, "server 'bad' ") && strstr(out, says),
+	      "%s: not one line saying '%s': %s", command, says, out);
+	CHECK(servers_left(pid) == 0, "%s: a process left in its cgroup", command);
+	CHECK(cgroups_left(pid) == 0, "%s: its cgroup left", command);
+}
+
+static void refused(const char *command, const char *says)
+{
+	refused_on(command, says, NULL);
+}
+
+static void exits_at_once(void)
+{
+	test_require_root();
+	refused("false", "exited with status 1");
+	/* one that daemonizes: what it left in its cgroup is killed with it */
+	refused("sh -c 'sleep 30 & exit 0'", "must stay in the foreground");
+	/* as nobody, port 1 is refused: its own message is passed on */
+	refused("BUILD/server-epoll --port 1", "Permission denied");
+}
+
+static void never_listens(void)
+{
+	test_require_root();
+	refused("BUILD/stub_server --port {port}", "did not listen on port 8080");
+}
+
+static void listens_on_another_port(void)
+{
+	test_require_root();
+	refused("BUILD/server-epoll --host {host} --port 9999",
+		"listens on port 9999, not on 8080");
+}
+
+/* With --no-netns another server may hold the port: it must not be taken
+ * for this one. */
+static void port_in_use(void)
+{
+	char port[16];
+	int p, fd;
+
+	test_require_root();
+	fd = tcp_listen_any(&p);
+	if (!CHECK(fd >= 0, "a listener to occupy a port: %s", strerror(-fd)))
+		return;
+	snprintf(port, sizeof(port), "%d", p);
+	refused_on("BUILD/server-epoll --host {host} --port {port}",
+		   "is in use before server 'bad'", port);
+	close(fd);
+}
+
+static void does_not_speak_http(void)
+{
+	test_require_root();
+	if (!cmd_exists("python3"))
+		test_skip("no python3 for a server that answers garbage");
+	refused("python3 -c 'import socket,time; s=socket.socket(); "
+		"s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); "
+		"s.bind((\"{host}\",{port})); s.listen(); c,_=s.accept(); c.recv(100); "
+		"c.send(b\"garbage\\r\\n\"); time.sleep(30)'",
+		"not in HTTP: \"garbage\"");
+}
+
+/* Refused by the parser, root or not, in one line naming the problem. */
+static void bad_server_options(void)
+{
+	static const char *const bad[][2] = {
+		{ "--server=Mine=false", "invalid --server name 'Mine'" },
+		{ "--server=a_name_too_long_x=false", "invalid --server name" },
+		{ "--server=epoll=false", "a built-in model's" },
+		{ "--server=all=false", "invalid --server name 'all'" },
+		{ "--server=mine", "NAME=COMMAND" },
+		{ "--server=mine=", "no command" },
+		{ "--server=mine=ls|cat", "there is no shell" },
+		{ "--server=mine='a b", "unbalanced quotes" },
+		{ "--server=mine=no-such-program-here", "No such file" },
+	};
+	char out[4096];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int rc = cmd_run(out, sizeof(out), 10,
+				 (const char *const[]){ harness(), "run", bad[i][0], NULL }),
+		    lines = 0;
+
+		for (char *p = out; (p = strchr(p, '\n')); p++)
+			lines++;
+		CHECK(rc == 2 && lines == 1 && strstr(out, bad[i][1]),
+		      "%s: exit %d, not one line saying '%s': %s", bad[i][0], rc, bad[i][1], out);
+	}
+}
+
+static const struct test_case cases[] = {
+	TEST_SLOW(epoll_as_a_custom_server, 150),
+	TEST_SLOW(rules_that_need_traits_stay_silent, 150),
+	TEST_SLOW(exits_at_once, 60),
+	TEST_SLOW(never_listens, 60),
+	TEST_SLOW(listens_on_another_port, 60),
+	TEST_SLOW(does_not_speak_http, 60),
+	TEST_SLOW(port_in_use, 60),
+	TEST(bad_server_options),
+};
+
+TEST_MAIN(cases)
