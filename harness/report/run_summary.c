@@ -18,10 +18,10 @@ static void print_comparison(FILE *f, const char *scenario, const struct explana
 			     int n)
 {
 	fprintf(f, "%s\n", scenario);
-	fprintf(f, "%-9s %-16s %9s %9s %9s %7s %7s %9s %9s %7s %7s %8s %8s\n", "model",
+	fprintf(f, "%-15s %-16s %9s %9s %9s %7s %7s %9s %9s %7s %7s %8s %8s\n", "model",
 		"limited by", "req/s", "p50", "p99", "starved", "errors", "aq max", "overflow",
 		"vcs/req", "ics/req", "sys/req", "cpu/req");
-	fprintf(f, "%.*s\n", 130, rule);
+	fprintf(f, "%.*s\n", 136, rule);
 	for (int i = 0; i < n; i++) {
 		const struct figures *g = &why[i]->fig;
 		char rps[32], p50[32], p99[32], err[32], aq[32], ovf[32], cpu[32];
@@ -31,7 +31,7 @@ static void print_comparison(FILE *f, const char *scenario, const struct explana
 			snprintf(aq, sizeof(aq), "-");
 		else
 			snprintf(aq, sizeof(aq), "%.0f/%.0f", g->aq_max, g->aq_limit);
-		fprintf(f, "%-9s %-16s %9s %9s %9s %7s %7s %9s %9s %7s %7s %8s %8s\n", g->model,
+		fprintf(f, "%-15s %-16s %9s %9s %9s %7s %7s %9s %9s %7s %7s %8s %8s\n", g->model,
 			why[i]->verdict.why.rule[0] ? why[i]->verdict.why.rule : "-",
 			fmt_count(rps, 32, round(g->rps)), fmt_us(p50, 32, g->p50_us),
 			fmt_us(p99, 32, g->p99_us), fmt_count(starved, 32, g->starved),
