@@ -98,12 +98,10 @@ static void epoll_as_a_custom_server(void)
 	/* one CPU each, the same code: within 3x on a shared, noisy machine */
 	CHECK(mine_rps > epoll_rps / 3 && mine_rps < epoll_rps * 3,
 	      "myepoll served %.0f requests/s, epoll %.0f", mine_rps, epoll_rps);
+	/* the same code as epoll's: the same traits, seen by the kernel */
 	traits = json_object_get(json_object_get(mine, "figures"), "traits");
-	CHECK(json_is_false(json_object_get(traits, "event_loop")) &&
-		      json_is_false(json_object_get(traits, "serial")) &&
-		      !strcmp(json_string_value(json_object_get(traits, "per_connection")) ?: "",
-			      "nothing"),
-	      "a custom server's traits are unknown: all false");
+	CHECK(json_equal(traits, json_object_get(json_object_get(epoll, "figures"), "traits")),
+	      "myepoll reasoned over as other than epoll");
 	/* the command as given, before {host} and {port} */
 	servers = json_object_get(json_object_get(results, "options"), "servers");
 	snprintf(expected, sizeof(expected), "%s", strchr(strchr(arg, '=') + 1, '=') + 1);
@@ -133,13 +131,26 @@ static bool concluded(json_t *exp, const char *rule)
 	return results_finding(exp, rule) || (verdict && !strcmp(verdict, rule));
 }
 
+/* An experiment's figures.traits member, as the rules reasoned over it. */
+static bool fig_trait(json_t *exp, const char *trait)
+{
+	return json_is_true(
+		json_object_get(json_object_get(json_object_get(exp, "figures"), "traits"), trait));
+}
+
+static const char *limited_by(json_t *exp)
+{
+	return json_string_value(json_object_get(json_object_get(exp, "verdict"), "limited_by"))
+		       ?: "";
+}
+
 /*
- * Its traits unknown, a server of the user's gets none of the conclusions
- * that need one, though it behaves as the built-in model that gets them:
- * epoll blocking 1 ms per request in one loop is a blocked loop when run
- * by name (sleep), not when run as a command that does the same.
+ * A server of the user's is what the kernel saw it be: the rules reason
+ * over the traits inferred from its figures. The epoll server run as a
+ * command is an event loop; what it was asked (a sleep per request) is
+ * not known, so its figures say it was asked nothing.
  */
-static void rules_that_need_traits_stay_silent(void)
+static void rules_reason_over_inferred_traits(void)
 {
 	const char *command = "BUILD/server-epoll --host {host} --port {port} --workers 1 "
 			      "--sleep-us 1000";
@@ -162,11 +173,52 @@ static void rules_that_need_traits_stay_silent(void)
 	CHECK(concluded(epoll, "blocked_loop"), "epoll under sleep: no blocked_loop");
 	CHECK(json_num(json_object_get(mine, "figures"), "sleep_us") == 0,
 	      "sleepy: its figures say it was asked to sleep");
-	for (const char *const *rule =
-		     (const char *const[]){ "blocked_loop", "head_of_line", "sleeps_overlap",
-					    "serial_serving", NULL };
-	     *rule; rule++)
-		CHECK(!concluded(mine, *rule), "sleepy, traits unknown, concluded %s", *rule);
+	CHECK(fig_trait(mine, "event_loop") && !fig_trait(mine, "serial"),
+	      "sleepy: not reasoned over as an event loop");
+	CHECK(!concluded(mine, "head_of_line") && !concluded(mine, "serial_serving"),
+	      "sleepy, an event loop, said to serve one connection at a time");
+out:
+	json_decref(results);
+}
+
+/*
+ * The seeds' servers (tests/fixtures/seed_servers): seed 000's thread per
+ * connection joined before the next accept serves one connection at a
+ * time, and says so; without the join, connections are served at once.
+ */
+static void seeds_joined_server_serial(void)
+{
+	char joined[600], unjoined[600], dir[512];
+	json_t *results, *j, *u;
+	double rps;
+
+	if (!cmd_exists("python3"))
+		test_skip("python3 is not installed (scripts/install-deps --tests)");
+	snprintf(dir, sizeof(dir), "%s/../tests/fixtures/seed_servers", test_bin_dir());
+	snprintf(joined, sizeof(joined),
+		 "--server=joined=python3 -B %s/multi_thread_joined.py --host {host} --port {port}",
+		 dir);
+	snprintf(unjoined, sizeof(unjoined),
+		 "--server=unjoined=python3 -B %s/multi_thread.py --host {host} --port {port}",
+		 dir);
+	results = harness_results((const char *const[]){ "-s", "throughput", "-c", "20", joined,
+							 unjoined, NULL },
+				  NULL, NULL);
+	if (!results)
+		return;
+	j = results_experiment(results, "joined", "throughput");
+	u = results_experiment(results, "unjoined", "throughput");
+	if (!served(j, "joined", &rps) || !served(u, "unjoined", &rps))
+		goto out;
+	CHECK(fig_trait(j, "serial") && !strcmp(limited_by(j), "serial_serving") &&
+		      concluded(j, "head_of_line"),
+	      "joined: serial %d, limited by %s", fig_trait(j, "serial"), limited_by(j));
+	CHECK(json_num(json_object_get(j, "figures"), "starved") >= 15,
+	      "joined: %g of 20 connections starved",
+	      json_num(json_object_get(j, "figures"), "starved"));
+	CHECK(!fig_trait(u, "serial") && strcmp(limited_by(u), "serial_serving") &&
+		      json_num(json_object_get(u, "figures"), "starved") == 0,
+	      "unjoined: serial %d, limited by %s", fig_trait(u, "serial"), limited_by(u));
 out:
 	json_decref(results);
 }
@@ -298,7 +350,8 @@ static void bad_server_options(void)
 
 static const struct test_case cases[] = {
 	TEST_SLOW(epoll_as_a_custom_server, 150),
-	TEST_SLOW(rules_that_need_traits_stay_silent, 150),
+	TEST_SLOW(rules_reason_over_inferred_traits, 150),
+	TEST_SLOW(seeds_joined_server_serial, 150),
 	TEST_SLOW(exits_at_once, 60),
 	TEST_SLOW(never_listens, 60),
 	TEST_SLOW(listens_on_another_port, 60),

@@ -7,11 +7,17 @@
 
 void record_explain(struct experiment_record *e)
 {
+	struct traits seen;
+
+	infer_traits(&e->why.fig, &e->why.traits);
+	/* a server of the user's is what the kernel saw it be: the rules
+	 * reason over the traits inferred, when every one could be */
+	if (e->model && e->model->command[0] && inferred_traits_as(&e->why.traits, &seen))
+		e->why.fig.traits = seen;
 	e->why.nfindings = explain_experiment(&e->why.fig, e->why.findings, FINDINGS_MAX);
 	explain_verdict(&e->why.fig, &e->why.verdict);
 	account_cpu(&e->why.fig, &e->why.cpu);
 	account_time(&e->why.fig, &e->why.time);
-	infer_traits(&e->why.fig, &e->why.traits);
 }
 
 void run_record_rank(struct run_record *r)
