@@ -493,6 +493,13 @@ static void real_run_page(void)
 	CHECK(strstr(html, "<p class=\"note\"><b>epoll</b>: 1 task(s) blocked throughout, serving "
 			   "nothing, left out</p>"),
 	      "epoll's idle main thread not said under its time account");
+	/* what each is, from the kernel's figures, in its Why */
+	CHECK(strstr(html,
+		     "<p class=\"traits\">what it is, from the kernel&#39;s figures: an event "
+		     "loop (") &&
+		      strstr(html, "<p class=\"traits\">what it is, from the kernel&#39;s figures: "
+				   "serial ("),
+	      "epoll's or blocking's traits not on the page");
 	snprintf(page, sizeof(page), "%s/report.html", dir);
 	check_in_browser(page, dir, results);
 out:

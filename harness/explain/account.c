@@ -165,7 +165,7 @@ static void sampled_lines(struct account *a, const struct figures *f, double on_
 
 void account_cpu(const struct figures *f, struct account *a)
 {
-	double sampled = 0, on_cpu, stolen = 0;
+	double sampled = 0, running, on_cpu, stolen = 0, wakeups;
 	char us[32], pct[16];
 
 	begin(a, f, f->cpu_us, "cgroup cpu.stat");
@@ -174,27 +174,31 @@ void account_cpu(const struct figures *f, struct account *a)
 	for (int k = 0; k < CPU_KINDS; k++)
 		if (measured(f->prof_us[k]))
 			sampled += f->prof_us[k];
-	/* the time on a CPU within the window, clipped at its ends (running),
-	 * else that of the stays that ended in it, else the samples' own */
-	on_cpu = measured(f->running_us) ? f->running_us : f->oncpu_us;
-	if (!(sampled > 0) && !measured(on_cpu))
+	/* the time on a CPU within the window: the sched probe's (running,
+	 * clipped at the window's ends; else its stays that ended) or the
+	 * samples' own clock, the larger: either can miss some (a state the
+	 * probe did not see change, a period not completed at a read), and
+	 * neither counts time off a CPU */
+	running = measured(f->running_us) ? f->running_us : f->oncpu_us;
+	if (!(sampled > 0) && !measured(running))
 		return; /* neither cpu_profile nor sched ran: nothing to account */
-	if (!measured(on_cpu))
-		on_cpu = sampled;
-	/* cpu.stat leaves out what the hypervisor stole while a task ran
-	 * (paravirt steal accounting): on a CPU longer than it was charged,
-	 * the samples share out what the kernel charged */
-	if (f->charged_us < on_cpu) {
-		stolen = on_cpu - f->charged_us;
-		on_cpu = f->charged_us;
+	on_cpu = fmax(measured(running) ? running : 0, sampled);
+	/* more than cpu.stat: what the hypervisor stole while a task ran,
+	 * which cpu.stat leaves out (paravirt steal accounting); the samples
+	 * share out what the kernel charged */
+	if (on_cpu > f->cpu_us) {
+		stolen = on_cpu - f->cpu_us;
+		on_cpu = f->cpu_us;
 	}
 	if (sampled > 0)
 		sampled_lines(a, f, on_cpu);
 	else
 		not_attributed(add(a, f, on_cpu, NAN, "sched", "on a CPU, not sampled"));
-	/* cpu.stat counts a woken task from its wakeup, before it runs */
-	if (f->charged_us > on_cpu)
-		add(a, f, f->charged_us - on_cpu, f->vol_switches, "sched", "charged from wakeups");
+	/* cpu.stat counts a woken task from its wakeup, before it runs: what
+	 * the kernel charged its stays over their time on a CPU */
+	wakeups = fmin(f->charged_us - running, f->cpu_us - on_cpu);
+	if (wakeups > 0)
+		add(a, f, wakeups, f->vol_switches, "sched", "charged from wakeups");
 	/* more than the clocks' noise: said */
 	if (stolen > STOLEN_SAID * (on_cpu + stolen))
 		snprintf(a->note, sizeof(a->note),

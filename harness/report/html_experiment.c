@@ -8,6 +8,7 @@
  */
 #include "harness/report/chart.h"
 #include "harness/report/html_experiment.h"
+#include "harness/report/text.h"
 #include "common/units.h"
 
 #include <stdarg.h>
@@ -425,6 +426,25 @@ static void evidence_value(char *buf, size_t len, const char *name, double v)
 		report_fmt_ratio(buf, len, v);
 }
 
+/* What it is, as the trace summary says it, from the kernel's figures. */
+static void traits(FILE *f, const struct inferred_traits *t)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+
+	if (!m)
+		return;
+	print_traits(m, t);
+	if (!fclose(m) && len) {
+		text[len - 1] = '\0'; /* its newline */
+		fputs("<p class=\"traits\">", f);
+		report_esc(f, text);
+		fputs("</p>\n", f);
+	}
+	free(text);
+}
+
 /* The findings recorded for it (explained on reading for an older results.json). */
 static void findings(struct report *r, const struct explanation *why)
 {
@@ -434,6 +454,7 @@ static void findings(struct report *r, const struct explanation *why)
 	fputs("<aside class=\"why\"><h4>Why</h4>\n<p class=\"verdict\"><b>Limited by</b> ", f);
 	report_esc(f, why->verdict.why.text);
 	fputs("</p>\n", f);
+	traits(f, &why->traits);
 	if (!why->nfindings)
 		fputs("<p>No rule found a cause in the figures measured.</p>\n", f);
 	fputs("<ol>\n", f);
