@@ -13,12 +13,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *limited_by(json_t *exp)
-{
-	return json_string_value(json_object_get(json_object_get(exp, "verdict"), "limited_by"))
-		       ?: "";
-}
-
 static void work_us_is_user_time(void)
 {
 	const char *args[] = { "epoll", "-s", "throughput", "--work-us", "50", "-d", "3", NULL };
@@ -32,8 +26,9 @@ static void work_us_is_user_time(void)
 	CHECK(user && fabs(json_num(user, "us_per_request") - 50) <= 5,
 	      "user %.2f us a request, not 50 +- 10%%", json_num(user, "us_per_request"));
 	/* on a machine of its own the server's CPU; on a shared one, its CPUs shared */
-	CHECK(!strcmp(limited_by(e), "server_cpu") || !strcmp(limited_by(e), "shared_cpus"),
-	      "limited by %s", limited_by(e));
+	CHECK(!strcmp(results_limited_by(e), "server_cpu") ||
+		      !strcmp(results_limited_by(e), "shared_cpus"),
+	      "limited by %s", results_limited_by(e));
 out:
 	json_decref(r);
 }
@@ -49,8 +44,8 @@ static void open_loop_far_below_capacity(void)
 		const char *model = i ? "pthread" : "epoll";
 		json_t *e = results_experiment(r, model, "rate");
 
-		CHECK(e && !strcmp(limited_by(e), "offered_load"), "%s limited by %s", model,
-		      e ? limited_by(e) : "(absent)");
+		CHECK(e && !strcmp(results_limited_by(e), "offered_load"), "%s limited by %s",
+		      model, e ? results_limited_by(e) : "(absent)");
 	}
 	entries = json_object_get(json_array_get(json_object_get(r, "rankings"), 0), "entries");
 	CHECK(json_array_size(entries) == 2 &&

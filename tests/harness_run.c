@@ -317,10 +317,7 @@ static void epoll_sleep_blocked_in_nanosleep(void)
 		CHECK(json_num(l, "share") >= 0.9 * (1 - runnable),
 		      "blocked in nanosleep %.1f%% of its time, %.1f%% waiting for a CPU",
 		      100 * json_num(l, "share"), 100 * runnable);
-	CHECK(!strcmp(json_string_value(
-			      json_object_get(json_object_get(e, "verdict"), "limited_by"))
-			      ?: "",
-		      "blocked_loop"),
+	CHECK(!strcmp(results_limited_by(e), "blocked_loop"),
 	      "epoll/sleep not limited by its blocked loop");
 	json_decref(r);
 }

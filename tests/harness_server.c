@@ -62,8 +62,6 @@ static bool report_of(const json_t *results, char *out, size_t len)
 static bool served(json_t *exp, const char *model, double *rps)
 {
 	json_t *probes = json_object_get(exp, "probes");
-	const char *verdict =
-		json_string_value(json_object_get(json_object_get(exp, "verdict"), "limited_by"));
 
 	*rps = json_num(json_object_get(exp, "load"), "rate");
 	return CHECK(exp, "no %s experiment", model) &&
@@ -74,7 +72,7 @@ static bool served(json_t *exp, const char *model, double *rps)
 			     json_is_true(json_object_get(json_object_get(probes, "sched"),
 							  "available")),
 		     "%s: the probes did not attach", model) &&
-	       CHECK(verdict && verdict[0], "%s: no verdict", model);
+	       CHECK(results_limited_by(exp)[0], "%s: no verdict", model);
 }
 
 static void epoll_as_a_custom_server(void)
@@ -125,10 +123,7 @@ out:
 /* The experiment's findings include rule, or its verdict is it. */
 static bool concluded(json_t *exp, const char *rule)
 {
-	const char *verdict =
-		json_string_value(json_object_get(json_object_get(exp, "verdict"), "limited_by"));
-
-	return results_finding(exp, rule) || (verdict && !strcmp(verdict, rule));
+	return results_finding(exp, rule) || !strcmp(results_limited_by(exp), rule);
 }
 
 /* An experiment's figures.traits member, as the rules reasoned over it. */
@@ -136,12 +131,6 @@ static bool fig_trait(json_t *exp, const char *trait)
 {
 	return json_is_true(
 		json_object_get(json_object_get(json_object_get(exp, "figures"), "traits"), trait));
-}
-
-static const char *limited_by(json_t *exp)
-{
-	return json_string_value(json_object_get(json_object_get(exp, "verdict"), "limited_by"))
-		       ?: "";
 }
 
 /*
@@ -210,15 +199,15 @@ static void seeds_joined_server_serial(void)
 	u = results_experiment(results, "unjoined", "throughput");
 	if (!served(j, "joined", &rps) || !served(u, "unjoined", &rps))
 		goto out;
-	CHECK(fig_trait(j, "serial") && !strcmp(limited_by(j), "serial_serving") &&
+	CHECK(fig_trait(j, "serial") && !strcmp(results_limited_by(j), "serial_serving") &&
 		      concluded(j, "head_of_line"),
-	      "joined: serial %d, limited by %s", fig_trait(j, "serial"), limited_by(j));
+	      "joined: serial %d, limited by %s", fig_trait(j, "serial"), results_limited_by(j));
 	CHECK(json_num(json_object_get(j, "figures"), "starved") >= 15,
 	      "joined: %g of 20 connections starved",
 	      json_num(json_object_get(j, "figures"), "starved"));
-	CHECK(!fig_trait(u, "serial") && strcmp(limited_by(u), "serial_serving") &&
+	CHECK(!fig_trait(u, "serial") && strcmp(results_limited_by(u), "serial_serving") &&
 		      json_num(json_object_get(u, "figures"), "starved") == 0,
-	      "unjoined: serial %d, limited by %s", fig_trait(u, "serial"), limited_by(u));
+	      "unjoined: serial %d, limited by %s", fig_trait(u, "serial"), results_limited_by(u));
 out:
 	json_decref(results);
 }

@@ -10,6 +10,7 @@
 #include "tests/lib/check.h"
 #include "tests/lib/cmd.h"
 #include "tests/lib/png.h"
+#include "tests/lib/results.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -129,9 +130,7 @@ static bool same(double page, double json)
 
 static double fig(const json_t *e, const char *key)
 {
-	const json_t *v = json_object_get(json_object_get(e, "figures"), key);
-
-	return json_is_number(v) ? json_number_value(v) : NAN;
+	return json_num(json_object_get(e, "figures"), key);
 }
 
 static bool matches(const char *re, const char *text)

@@ -32,24 +32,6 @@ void figures_init(struct figures *f)
 	f->idle_tasks = f->idle_us = NAN;
 }
 
-const char *cpu_kind_name(enum cpu_kind k)
-{
-	static const char *const names[CPU_KINDS] = {
-		[CPU_USER] = "user",
-		[CPU_SYSCALL] = "syscalls",
-		[CPU_SOFTIRQ] = "softirq",
-		[CPU_HARDIRQ] = "hardirq",
-		[CPU_FAULT] = "page_faults",
-		[CPU_SWITCH] = "context_switches",
-		[CPU_CREATE] = "task_creation",
-		[CPU_EXIT] = "task_exit",
-		[CPU_BPF] = "probes_bpf",
-		[CPU_KERNEL_OTHER] = "kernel_other",
-	};
-
-	return k < CPU_KINDS ? names[k] : "?";
-}
-
 struct syscall_figure *figures_syscall_add(struct figures *f, const char *name)
 {
 	struct syscall_figure *y = (struct syscall_figure *)figures_syscall(f, name);

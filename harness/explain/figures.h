@@ -137,9 +137,6 @@ struct figures {
 	double idle_tasks, idle_us;
 };
 
-/* The name of a CPU kind in results.json and the account ("user", ...). */
-const char *cpu_kind_name(enum cpu_kind k);
-
 /* A CPU busy this share of the run is saturated (by whatever kept it busy). */
 #define CPU_SATURATED 0.85
 

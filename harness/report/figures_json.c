@@ -34,7 +34,7 @@ JM_TABLE(syscall_table, syscall_fields);
 
 /* Every figure, by its name in results.json; NAN (not measured) is null. */
 #define D(m) JM_DOUBLE_IN(struct figures, #m, m, 0, FIGURE_MAX)
-/* the sampled CPU time by kind, an object keyed by cpu_kind_name() */
+/* the sampled CPU time by kind, an object keyed by the kind's name */
 #define K(k, name) JM_DOUBLE_IN(struct figures, name, prof_us[k], 0, FIGURE_MAX)
 static const struct jm_field prof_fields[] = {
 	K(CPU_USER, "user"),

@@ -53,6 +53,12 @@ double json_num(const json_t *obj, const char *key)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
+const char *results_limited_by(json_t *exp)
+{
+	return json_string_value(json_object_get(json_object_get(exp, "verdict"), "limited_by"))
+		       ?: "";
+}
+
 json_t *results_account_line(json_t *exp, const char *account, const char *name)
 {
 	json_t *l;

@@ -13,6 +13,8 @@ json_t *results_experiment(json_t *results, const char *model, const char *scena
 json_t *results_finding(json_t *exp, const char *rule);
 /* obj[key] as a number, NAN when it is none. */
 double json_num(const json_t *obj, const char *key);
+/* Its verdict's limited_by ("serial_serving"), or "" when it has none. */
+const char *results_limited_by(json_t *exp);
 /* The line of an account (experiment.account.cpu or .time) by name, or NULL. */
 json_t *results_account_line(json_t *exp, const char *account, const char *name);
 
