@@ -145,7 +145,7 @@ $(PROBE_LIB): $(PROBE_OBJS)
 # lists the libraries from the top room down: one that calls a room above
 # it does not link. tests/layout holds the includes to the same order.
 ROOM_cli     := main cmd_run cmd_report cmd_load cmd_check cmd_list run_options load_flags server_flag
-ROOM_run     := run experiment progress figures_of server_command server_ready
+ROOM_run     := run experiment progress figures_of server_command server_ready load_command load_report
 ROOM_report  := results out_dir trace_summary run_summary account_text record_json figures_json \
                 html html_experiment html_accounts html_parts chart svg
 ROOM_record  := catalog record

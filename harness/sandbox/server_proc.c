@@ -239,30 +239,86 @@ void server_proc_drain_stderr(struct server_proc *sp)
 	sp->err[n] = '\0';
 }
 
-int server_proc_stop(struct server_proc *sp, int timeout_ms)
+/* Reaped: its status as a shell says it (128 + signal when killed). */
+static int exit_code(int status)
+{
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int server_proc_wait(struct server_proc *sp, int timeout_ms, volatile sig_atomic_t *stop)
 {
 	long long deadline = mono_ms() + timeout_ms;
-	struct timespec pause = { .tv_nsec = 2 * 1000 * 1000 };
-	int status = 0, err;
+	struct timespec pause = { .tv_nsec = 5 * 1000 * 1000 };
+	int status;
 	pid_t w;
 
 	if (sp->pid <= 0)
 		return -ESRCH;
-	kill(sp->pid, SIGTERM);
-	while ((w = waitpid(sp->pid, &status, WNOHANG)) == 0 && mono_ms() < deadline)
+	while ((w = waitpid(sp->pid, &status, WNOHANG)) == 0) {
+		if (stop && *stop)
+			return -EINTR;
+		if (mono_ms() >= deadline)
+			return -ETIMEDOUT;
 		nanosleep(&pause, NULL);
-	if (w == 0) {
-		kill(sp->pid, SIGKILL);
-		w = waitpid(sp->pid, &status, 0);
 	}
-	err = w < 0 ? -errno : 0;
+	if (w < 0)
+		return -errno;
+	sp->pid = 0;
+	sp->reaped = true;
+	sp->status = exit_code(status);
+	return sp->status;
+}
+
+int server_proc_output(struct server_proc *sp, char *buf, size_t len)
+{
+	ssize_t r;
+
+	if (!sp->err_file || sp->err_fd < 0 || !len)
+		return -EBADF;
+	r = pread(sp->err_fd, buf, len - 1, 0);
+	if (r < 0)
+		return -errno;
+	buf[r] = '\0';
+	return r;
+}
+
+int server_proc_stop_with(struct server_proc *sp, int sig, int timeout_ms)
+{
+	long long deadline = mono_ms() + timeout_ms;
+	struct timespec pause = { .tv_nsec = 2 * 1000 * 1000 };
+	int status = 0, err = 0;
+	pid_t w = 0;
+
+	if (sp->pid > 0) {
+		/* its process group: a tool's workers (Locust's) hear it too */
+		kill(-sp->pid, sig);
+		kill(sp->pid, sig);
+		while ((w = waitpid(sp->pid, &status, WNOHANG)) == 0 && mono_ms() < deadline)
+			nanosleep(&pause, NULL);
+		if (w == 0) {
+			kill(-sp->pid, SIGKILL);
+			kill(sp->pid, SIGKILL);
+			w = waitpid(sp->pid, &status, 0);
+		}
+		err = w < 0 ? -errno : 0;
+		if (!err) {
+			sp->reaped = true;
+			sp->status = exit_code(status);
+		}
+	} else if (!sp->reaped) {
+		err = -ESRCH;
+	}
 	sp->pid = 0;
 	server_proc_drain_stderr(sp);
-	close(sp->err_fd);
+	if (sp->err_fd >= 0)
+		close(sp->err_fd);
 	sp->err_fd = -1;
-	if (err)
-		return err;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return err ? err : sp->status;
+}
+
+int server_proc_stop(struct server_proc *sp, int timeout_ms)
+{
+	return server_proc_stop_with(sp, SIGTERM, timeout_ms);
 }
 
 int find_sibling_binary(const char *name, char *path, size_t len)

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+#include "harness/run/load_report.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CSV_COLUMNS 32
+
+static void report_init(struct load_tool_report *r, const char *source)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->source, sizeof(r->source), "%s", source);
+	r->requests = r->failures = r->rps = NAN;
+	r->mean_us = r->p50_us = r->p99_us = r->max_us = NAN;
+}
+
+/* Splits a CSV line in place: Locust quotes its names, never with commas
+ * inside in the header or the Aggregated row. How many fields. */
+static int csv_split(char *line, char *field[], int max)
+{
+	int n = 0;
+
+	line[strcspn(line, "\r\n")] = '\0';
+	for (char *p = line; n < max;) {
+		char *end = strchr(p, ',');
+
+		if (end)
+			*end = '\0';
+		if (*p == '"') {
+			p++;
+			p[strcspn(p, "\"")] = '\0';
+		}
+		field[n++] = p;
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	return n;
+}
+
+static double column(char *const names[], char *const values[], int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(names[i], name))
+			return values[i][0] && strcmp(values[i], "N/A") ? strtod(values[i], NULL)
+									: NAN;
+	return NAN;
+}
+
+int locust_csv_read(const char *path, struct load_tool_report *r)
+{
+	char head[2048], line[2048], *names[CSV_COLUMNS], *values[CSV_COLUMNS];
+	FILE *f = fopen(path, "re");
+	int n = 0, err = -EPROTO;
+
+	report_init(r, "locust --csv");
+	if (!f)
+		return -errno;
+	if (fgets(head, sizeof(head), f))
+		n = csv_split(head, names, CSV_COLUMNS);
+	while (err && fgets(line, sizeof(line), f)) {
+		if (csv_split(line, values, CSV_COLUMNS) != n || strcmp(values[1], "Aggregated"))
+			continue;
+		/* its times are in milliseconds */
+		r->requests = column(names, values, n, "Request Count");
+		r->failures = column(names, values, n, "Failure Count");
+		r->rps = column(names, values, n, "Requests/s");
+		r->mean_us = column(names, values, n, "Average Response Time") * 1e3;
+		r->p50_us = column(names, values, n, "50%") * 1e3;
+		r->p99_us = column(names, values, n, "99%") * 1e3;
+		r->max_us = column(names, values, n, "Max Response Time") * 1e3;
+		err = isnan(r->requests) ? -EPROTO : 0;
+	}
+	fclose(f);
+	return err;
+}
+
+/* "1.23ms", "456.78us", "2.00s", "1.50m": in us; NAN when not a time */
+static double wrk_time_us(const char *s)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s)
+		return NAN;
+	if (!strncmp(end, "us", 2))
+		return v;
+	if (!strncmp(end, "ms", 2))
+		return v * 1e3;
+	if (*end == 's')
+		return v * 1e6;
+	if (*end == 'm')
+		return v * 60e6;
+	if (*end == 'h')
+		return v * 3600e6;
+	return NAN;
+}
+
+int wrk_summary_read(const char *text, struct load_tool_report *r)
+{
+	const char *p;
+	double v;
+
+	report_init(r, "wrk --latency");
+	/* "  Latency     1.23ms  456.00us  12.34ms   89.00%" (wrk2 too) */
+	if ((p = strstr(text, "\n    Latency ")) || (p = strstr(text, "\n  Latency "))) {
+		char mean[32], sd[32], max[32];
+
+		if (sscanf(p, " Latency %31s %31s %31s", mean, sd, max) == 3) {
+			r->mean_us = wrk_time_us(mean);
+			r->max_us = wrk_time_us(max);
+		}
+	}
+	/* "Latency Distribution": "     50%    1.00ms" (wrk2: " 50.000%    1.00ms") */
+	for (p = text; (p = strstr(p, "%")); p++) {
+		const char *q = p;
+		char t[32];
+
+		while (q > text && (q[-1] == '.' || (q[-1] >= '0' && q[-1] <= '9')))
+			q--;
+		if (q == p || (q > text && q[-1] != ' ') || sscanf(p + 1, " %31s", t) != 1)
+			continue;
+		v = strtod(q, NULL);
+		if (v == 50 && isnan(r->p50_us))
+			r->p50_us = wrk_time_us(t);
+		else if (v == 99 && isnan(r->p99_us))
+			r->p99_us = wrk_time_us(t);
+	}
+	/* "  123456 requests in 5.00s, 12.34MB read" */
+	for (p = text; (p = strstr(p, " requests in ")); p++) {
+		const char *q = p;
+
+		while (q > text && q[-1] >= '0' && q[-1] <= '9')
+			q--;
+		if (q < p)
+			r->requests = strtod(q, NULL);
+	}
+	if ((p = strstr(text, "Requests/sec:")))
+		r->rps = strtod(p + strlen("Requests/sec:"), NULL);
+	/* "  Non-2xx or 3xx responses: 12", "  Socket errors: connect 0, read 1, ..." */
+	r->failures = 0;
+	if ((p = strstr(text, "Non-2xx or 3xx responses:")))
+		r->failures += strtod(p + strlen("Non-2xx or 3xx responses:"), NULL);
+	if ((p = strstr(text, "Socket errors:"))) {
+		double c = 0, rd = 0, w = 0, t = 0;
+
+		sscanf(p, "Socket errors: connect %lf, read %lf, write %lf, timeout %lf", &c, &rd,
+		       &w, &t);
+		r->failures += c + rd + w + t;
+	}
+	return isnan(r->requests) || isnan(r->rps) ? -EPROTO : 0;
+}

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What a load tool the harness knows says of its own run: Locust's
+ * --csv PREFIX_stats.csv (its "Aggregated" row), wrk's and wrk2's summary
+ * (with --latency: the percentiles). Each tool, the flags it needs for it.
+ */
+#ifndef WHYSERVE_HARNESS_LOAD_REPORT_H
+#define WHYSERVE_HARNESS_LOAD_REPORT_H
+
+#include "harness/record/load_tool.h"
+
+/* Locust's PREFIX_stats.csv: 0, -ENOENT (no such file), -EPROTO (no
+ * Aggregated row) or -errno. */
+int locust_csv_read(const char *path, struct load_tool_report *r);
+/* wrk's or wrk2's summary, from all it printed: 0 or -EPROTO. */
+int wrk_summary_read(const char *text, struct load_tool_report *r);
+
+#endif
