@@ -16,6 +16,7 @@ void figures_init(struct figures *f)
 	f->server_cpus_busy = f->server_cpus_steal = f->load_cpus_busy = NAN;
 	f->load_cpu_us = NAN;
 	f->load_cpus = 1;
+	f->load_procs = f->load_threads = NAN;
 	f->aq_enqueues = f->aq_max = f->aq_limit = f->aq_at_limit_share = NAN;
 	f->listen_overflows = f->listen_drops = NAN;
 	f->vol_switches = f->invol_switches = f->runq_p99_us = NAN;
@@ -97,9 +98,13 @@ double cpu_busy_share(const struct figures *f)
 
 double load_busy_share(const struct figures *f)
 {
+	double usable = f->load_cpus;
+
 	if (f->duration_s <= 0 || f->load_cpus <= 0)
 		return NAN;
-	return f->load_cpu_us / (f->duration_s * 1e6 * f->load_cpus);
+	if (f->load_threads >= 1 && f->load_threads < usable)
+		usable = f->load_threads;
+	return f->load_cpu_us / (f->duration_s * 1e6 * usable);
 }
 
 bool single_task_model(const struct figures *f)

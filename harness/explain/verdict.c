@@ -104,14 +104,49 @@ static bool server_cpu(const struct figures *f, struct verdict *v)
 	return true;
 }
 
+/* "locust used 99% of its CPU (1 process, 1 thread)": what a tool of the
+ * user's is, as its tasks say; ours is "the load generator" */
+static void tool_words(const struct figures *f, double load, char *s, size_t len)
+{
+	char l[16], p[48] = "";
+
+	if (known(f->load_procs) && known(f->load_threads))
+		snprintf(p, sizeof(p), " (%.0f process%s, %.0f thread%s)", f->load_procs,
+			 f->load_procs == 1 ? "" : "es", f->load_threads,
+			 f->load_threads == 1 ? "" : "s");
+	int usable = f->load_threads >= 1 && f->load_threads < f->load_cpus ? f->load_threads
+									    : f->load_cpus;
+
+	if (usable == 1)
+		snprintf(s, len, "%s used %s of its CPU%s", f->load_tool, fmt_pct(l, 16, load), p);
+	else
+		snprintf(s, len, "%s used %s of its %d CPUs%s", f->load_tool, fmt_pct(l, 16, load),
+			 usable, p);
+}
+
+/* One rule for our load generator and the user's tool: its CPUs busy. */
 static bool load_generator(const struct figures *f, struct verdict *v)
 {
 	double load = load_busy_share(f), busy = cpu_busy_share(f), per_req = cpu_us_per_request(f);
-	char l[16], b[16], c[32], r[32];
+	double server_rps = per_req > 0 ? f->server_cpus * 1e6 / per_req : NAN;
+	char l[16], b[16], c[32], r[32], t[32], w[160];
 
 	if (!known(load) || load < CPU_SATURATED)
 		return false;
-	v->capacity_rps = per_req > 0 ? f->server_cpus * 1e6 / per_req : NAN;
+	if (f->load_tool[0]) {
+		v->capacity_rps = f->rps / fmin(load, 1);
+		tool_words(f, load, w, sizeof(w));
+		say(&v->why, "load_generator", "high",
+		    "the load tool: %s while the server was %s busy: %s at full CPU sends about "
+		    "%s requests/s, the server's CPU would allow about %s (measured %s)",
+		    w, fmt_pct(b, 16, busy), f->load_tool, fmt_count(t, 32, round(v->capacity_rps)),
+		    fmt_count(c, 32, round(server_rps)), fmt_count(r, 32, round(f->rps)));
+		cite(&v->why, "load_busy", load);
+		cite(&v->why, "cpu_busy", busy);
+		cite(&v->why, "server_capacity_rps", server_rps);
+		return true;
+	}
+	v->capacity_rps = server_rps;
 	say(&v->why, "load_generator", "high",
 	    "the load generator: its %d CPU(s) busy %s, the server's %s; the server's CPU "
 	    "would allow about %s requests/s (measured %s): compare models by CPU per request",
@@ -178,6 +213,37 @@ static bool users_think(const struct figures *f, struct verdict *v)
 	return true;
 }
 
+/*
+ * The user's tool, neither side busy, its connections kept alive: what
+ * they waited between requests beyond the answer (Little's law) is its
+ * users' think time, and users / think time is the load it offered.
+ */
+static bool tool_think(const struct figures *f, struct verdict *v)
+{
+	double think_s, latency_s = f->mean_us / 1e6;
+	char u[32], t[32], c[32], r[32], b[16], l[16];
+
+	if (!f->load_tool[0] || !f->keep_alive || !known(f->mean_us) || !(f->rps > 0) ||
+	    !(f->connections > 0))
+		return false;
+	think_s = f->connections / f->rps - latency_s;
+	if (think_s < 10 * latency_s || think_s < 0.01)
+		return false;
+	v->capacity_rps = f->connections / (think_s + latency_s);
+	say(&v->why, "offered_load", "high",
+	    "the load tool's think time: its %s connections (users) each waited about %s "
+	    "between answer and request, so they asked for about %s requests/s (users / think "
+	    "time; measured %s), the server's CPU busy %s, %s's %s",
+	    fmt_count(u, 32, f->connections), fmt_us(t, 32, think_s * 1e6),
+	    fmt_count(c, 32, round(v->capacity_rps)), fmt_count(r, 32, round(f->rps)),
+	    fmt_pct(b, 16, cpu_busy_share(f)), f->load_tool, fmt_pct(l, 16, load_busy_share(f)));
+	cite(&v->why, "connections", f->connections);
+	cite(&v->why, "think_s", think_s);
+	cite(&v->why, "cpu_busy", cpu_busy_share(f));
+	cite(&v->why, "load_busy", load_busy_share(f));
+	return true;
+}
+
 /* dropped SYNs come back after 1 s, 3 s: when the tail shows them */
 static bool accept_queue(const struct figures *f, struct verdict *v)
 {
@@ -227,7 +293,7 @@ typedef bool (*limit_fn)(const struct figures *, struct verdict *);
 static const limit_fn limits[] = {
 	nothing_answered, blocked_loop, serial_serving, rate_asked,
 	server_cpu, load_generator, server_cpus_shared, load_cpus_shared,
-	users_think, accept_queue,
+	users_think, tool_think, accept_queue,
 };
 /* clang-format on */
 

@@ -75,6 +75,49 @@ static void print_faults(FILE *out, const struct figures *f)
 	fprintf(out, "\n");
 }
 
+/* The user's load tool: what it said of its run, what the kernel saw. */
+static void print_tool(FILE *out, const struct load_tool *t, const struct figures *f)
+{
+	const struct load_tool_report *r = &t->report;
+	char a[32], b[32], c[32], d[32];
+
+	fprintf(out,
+		"load tool: %s, as %s%s%s%s; %s %d after %.2f s (its whole run is the window)\n",
+		t->command, t->user, strcmp(t->user, "root") ? "" : " (no SUDO_UID: root)",
+		t->added[0] ? "; the harness added " : "", t->added,
+		t->ceiling ? "stopped at --duration, status" : "exit status", t->exit_status,
+		t->window_s);
+	fprintf(out,
+		"  its CPU (its cgroup): %s (user %s, system %s), %.0f%% of the CPU(s) its %.0f "
+		"process(es) and %.0f thread(s) could use (%d pinned)\n",
+		fmt_us(a, 32, t->cpu_us), fmt_us(b, 32, t->cpu_user_us),
+		fmt_us(c, 32, t->cpu_system_us), 100 * load_busy_share(f), t->procs, t->threads,
+		t->ncpus);
+	fprintf(out,
+		"  scheduler (its cgroup): %.0f voluntary and %.0f involuntary switches, run-queue "
+		"latency p99 %s; TCP connections it opened: %.0f\n",
+		t->vol_switches, t->invol_switches, fmt_us(a, 32, t->runq_p99_us), t->connections);
+	if (r->source[0])
+		fprintf(out,
+			"  its own report (%s): %.0f requests, %.0f failed, %.1f requests/s over its "
+			"own time; latency mean %s, p50 %s, p99 %s, max %s\n",
+			r->source, r->requests, r->failures, r->rps, fmt_us(a, 32, r->mean_us),
+			fmt_us(b, 32, r->p50_us), fmt_us(c, 32, r->p99_us),
+			fmt_us(d, 32, r->max_us));
+	else
+		fprintf(out,
+			"  its own report: none the harness knows how to read (%s): rate from "
+			"the kernel, latency unknown\n",
+			t->name);
+	fprintf(out,
+		"  the kernel, server side: %.0f connections accepted, %.0f responses sent (its "
+		"send and write calls): %.1f requests/s over the window\n",
+		t->server_accepted, t->server_responses,
+		t->window_s > 0 ? t->server_responses / t->window_s : NAN);
+	fprintf(out, "  requests/s as measured: %.1f (%s over the window)\n", f->rps,
+		r->source[0] ? "its count" : "the server's responses");
+}
+
 static void print_measured(FILE *out, const struct experiment_record *e)
 {
 	const struct figures *f = &e->why.fig;
@@ -89,7 +132,10 @@ static void print_measured(FILE *out, const struct experiment_record *e)
 	if (e->said[0])
 		fprintf(out, "        it said: %s", e->said);
 	fprintf(out, "load:   %s (%d CPU(s))\n\n", e->scenario->what, e->nload_cpus);
-	load_result_print(out, &e->load);
+	if (e->tool.ran)
+		print_tool(out, &e->tool, f);
+	else
+		load_result_print(out, &e->load);
 	fprintf(out,
 		"\nserver CPU time (its cgroup): %s (user %s, system %s): %s per request, "
 		"%.0f%% of %d CPU(s); the load generator's: %.0f%% of %d CPU(s)\n",
