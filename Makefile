@@ -185,7 +185,7 @@ $(OBJ)/harness/report/html.o: $(OBJ)/harness/report/report_css.h
 # Each test is a program build/tests/NAME built from tests/NAME.c and the
 # shared test library; extra objects are added per test below.
 TESTS    := selftest explain_rules explain_account explain_traits harness_run harness_accounts \
-            harness_server
+            harness_server harness_load_cmd
 # common/: a struct to JSON and back; numbers as typed on a command line;
 # both under ASan/UBSan
 TESTS    += json_map units_parse
@@ -294,6 +294,9 @@ $(OUTPUT)/stub_server: $(OBJ)/tests/stub_server.o
 $(OUTPUT)/tests/harness_run $(OUTPUT)/tests/harness_server: | $(OUTPUT)/stub_server
 $(OUTPUT)/tests/harness_server: LDLIBS += -ljansson
 $(OUTPUT)/tests/harness_server: | $(HARNESS_BIN) $(SERVER_BINS)
+# the user's load tools (wrk, Locust) as the load
+$(OUTPUT)/tests/harness_load_cmd: LDLIBS += -ljansson
+$(OUTPUT)/tests/harness_load_cmd: | $(HARNESS_BIN) $(SERVER_BINS)
 
 # ---------------------------------------------------------------- bench
 # Benchmarks (not tests): build/bench/NAME from bench/NAME.c, run by hand.

@@ -104,49 +104,69 @@ static bool server_cpu(const struct figures *f, struct verdict *v)
 	return true;
 }
 
-/* "locust used 99% of its CPU (1 process, 1 thread)": what a tool of the
- * user's is, as its tasks say; ours is "the load generator" */
-static void tool_words(const struct figures *f, double load, char *s, size_t len)
+/* "of its CPU (1 process, 11 threads)": the CPUs its threads could use */
+static void tool_cpus(const struct figures *f, char *s, size_t len)
 {
-	char l[16], p[48] = "";
+	char p[48] = "";
+	int usable = f->load_threads >= 1 && f->load_threads < f->load_cpus ? f->load_threads
+									    : f->load_cpus;
 
 	if (known(f->load_procs) && known(f->load_threads))
 		snprintf(p, sizeof(p), " (%.0f process%s, %.0f thread%s)", f->load_procs,
 			 f->load_procs == 1 ? "" : "es", f->load_threads,
 			 f->load_threads == 1 ? "" : "s");
-	int usable = f->load_threads >= 1 && f->load_threads < f->load_cpus ? f->load_threads
-									    : f->load_cpus;
-
 	if (usable == 1)
-		snprintf(s, len, "%s used %s of its CPU%s", f->load_tool, fmt_pct(l, 16, load), p);
+		snprintf(s, len, "its CPU%s", p);
 	else
-		snprintf(s, len, "%s used %s of its %d CPUs%s", f->load_tool, fmt_pct(l, 16, load),
-			 usable, p);
+		snprintf(s, len, "its %d CPUs%s", usable, p);
+}
+
+/*
+ * The user's tool: saturated when it used its CPU, or wanted it (on it
+ * or waiting for it, the sched probe's time account) though others took
+ * part of it: either way it sent what its CPU let it send.
+ */
+static bool load_tool(const struct figures *f, struct verdict *v)
+{
+	double load = load_busy_share(f), wanted = load_demand_share(f), busy = cpu_busy_share(f);
+	double per_req = cpu_us_per_request(f);
+	double server_rps = per_req > 0 ? f->server_cpus * 1e6 / per_req : NAN;
+	char l[16], n[16], b[16], c[32], r[32], t[32], w[96], got[96] = "";
+
+	if (!known(load) || (load < CPU_SATURATED && !(wanted >= CPU_SATURATED)))
+		return false;
+	v->capacity_rps = load > 0 ? f->rps / fmin(load, 1) : NAN;
+	tool_cpus(f, w, sizeof(w));
+	if (load < CPU_SATURATED)
+		snprintf(got, sizeof(got),
+			 ", and wanted %s of it (other work on its CPU took the rest)",
+			 fmt_pct(n, 16, wanted));
+	say(&v->why, "load_generator", "high",
+	    "the load tool: %s used %s of %s%s while the server was %s busy: %s with its CPU "
+	    "to itself would send about %s requests/s, the server's CPU would allow about %s "
+	    "(measured %s)",
+	    f->load_tool, fmt_pct(l, 16, load), w, got, fmt_pct(b, 16, busy), f->load_tool,
+	    fmt_count(t, 32, round(v->capacity_rps)), fmt_count(c, 32, round(server_rps)),
+	    fmt_count(r, 32, round(f->rps)));
+	cite(&v->why, "load_busy", load);
+	if (known(wanted))
+		cite(&v->why, "load_wanted", wanted);
+	cite(&v->why, "cpu_busy", busy);
+	cite(&v->why, "server_capacity_rps", server_rps);
+	return true;
 }
 
 /* One rule for our load generator and the user's tool: its CPUs busy. */
 static bool load_generator(const struct figures *f, struct verdict *v)
 {
 	double load = load_busy_share(f), busy = cpu_busy_share(f), per_req = cpu_us_per_request(f);
-	double server_rps = per_req > 0 ? f->server_cpus * 1e6 / per_req : NAN;
-	char l[16], b[16], c[32], r[32], t[32], w[160];
+	char l[16], b[16], c[32], r[32];
 
+	if (f->load_tool[0])
+		return load_tool(f, v);
 	if (!known(load) || load < CPU_SATURATED)
 		return false;
-	if (f->load_tool[0]) {
-		v->capacity_rps = f->rps / fmin(load, 1);
-		tool_words(f, load, w, sizeof(w));
-		say(&v->why, "load_generator", "high",
-		    "the load tool: %s while the server was %s busy: %s at full CPU sends about "
-		    "%s requests/s, the server's CPU would allow about %s (measured %s)",
-		    w, fmt_pct(b, 16, busy), f->load_tool, fmt_count(t, 32, round(v->capacity_rps)),
-		    fmt_count(c, 32, round(server_rps)), fmt_count(r, 32, round(f->rps)));
-		cite(&v->why, "load_busy", load);
-		cite(&v->why, "cpu_busy", busy);
-		cite(&v->why, "server_capacity_rps", server_rps);
-		return true;
-	}
-	v->capacity_rps = server_rps;
+	v->capacity_rps = per_req > 0 ? f->server_cpus * 1e6 / per_req : NAN;
 	say(&v->why, "load_generator", "high",
 	    "the load generator: its %d CPU(s) busy %s, the server's %s; the server's CPU "
 	    "would allow about %s requests/s (measured %s): compare models by CPU per request",
@@ -216,7 +236,9 @@ static bool users_think(const struct figures *f, struct verdict *v)
 /*
  * The user's tool, neither side busy, its connections kept alive: what
  * they waited between requests beyond the answer (Little's law) is its
- * users' think time, and users / think time is the load it offered.
+ * users' think time, and users / think time is the load it offered. Before
+ * the rules of shared CPUs: a wait for a CPU is in the answer's time, and
+ * a think time twice that is what held the rate.
  */
 static bool tool_think(const struct figures *f, struct verdict *v)
 {
@@ -227,7 +249,8 @@ static bool tool_think(const struct figures *f, struct verdict *v)
 	    !(f->connections > 0))
 		return false;
 	think_s = f->connections / f->rps - latency_s;
-	if (think_s < 10 * latency_s || think_s < 0.01)
+	/* twice the answer's wait at least: thinking, not queueing */
+	if (think_s < 2 * latency_s || think_s < 0.01)
 		return false;
 	v->capacity_rps = f->connections / (think_s + latency_s);
 	say(&v->why, "offered_load", "high",
@@ -292,8 +315,8 @@ typedef bool (*limit_fn)(const struct figures *, struct verdict *);
 /* clang-format off */
 static const limit_fn limits[] = {
 	nothing_answered, blocked_loop, serial_serving, rate_asked,
-	server_cpu, load_generator, server_cpus_shared, load_cpus_shared,
-	users_think, tool_think, accept_queue,
+	server_cpu, load_generator, tool_think, server_cpus_shared, load_cpus_shared,
+	users_think, accept_queue,
 };
 /* clang-format on */
 

@@ -35,6 +35,9 @@ struct load_tool {
 	/* its tasks (sched, its cgroup): processes and threads that ran */
 	double procs, threads;
 	double vol_switches, invol_switches, runq_p99_us;
+	/* its tasks' time on a CPU and waiting for one (sched's time account):
+	 * together, how much CPU it wanted, whether or not it got it */
+	double running_us, runnable_us;
 	double connections; /* TCP connections it opened (the netns's ActiveOpens) */
 	struct load_tool_report report;
 	/* the kernel, on the server's side, over the window */

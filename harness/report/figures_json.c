@@ -66,6 +66,7 @@ static const struct jm_field figures_fields[] = {
 	JM_STR(struct figures, "load_tool", load_tool),
 	D(load_procs),
 	D(load_threads),
+	D(load_wanted_us),
 	D(sleep_us),
 	D(work_us),
 	D(duration_s),

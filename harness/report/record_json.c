@@ -541,6 +541,8 @@ static const struct jm_field tool_fields[] = {
 	JM_DOUBLE(struct load_tool, "voluntary_switches", vol_switches),
 	JM_DOUBLE(struct load_tool, "involuntary_switches", invol_switches),
 	JM_DOUBLE(struct load_tool, "runq_p99_us", runq_p99_us),
+	JM_DOUBLE(struct load_tool, "running_us", running_us),
+	JM_DOUBLE(struct load_tool, "runnable_us", runnable_us),
 	JM_DOUBLE(struct load_tool, "connections_opened", connections),
 	JM_OBJ(struct load_tool, "report", report, tool_report_table),
 	JM_DOUBLE(struct load_tool, "server_accepted", server_accepted),

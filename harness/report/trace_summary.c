@@ -93,6 +93,12 @@ static void print_tool(FILE *out, const struct load_tool *t, const struct figure
 		fmt_us(a, 32, t->cpu_us), fmt_us(b, 32, t->cpu_user_us),
 		fmt_us(c, 32, t->cpu_system_us), 100 * load_busy_share(f), t->procs, t->threads,
 		t->ncpus);
+	if (!isnan(t->running_us))
+		fprintf(out,
+			"  its tasks' time (sched): running %s, waiting for a CPU %s: it wanted %.0f%% "
+			"of the CPU(s) it could use\n",
+			fmt_us(a, 32, t->running_us), fmt_us(b, 32, t->runnable_us),
+			100 * load_demand_share(f));
 	fprintf(out,
 		"  scheduler (its cgroup): %.0f voluntary and %.0f involuntary switches, run-queue "
 		"latency p99 %s; TCP connections it opened: %.0f\n",

@@ -53,6 +53,7 @@ static void tool_figures(const struct load_tool *t, struct figures *f)
 	snprintf(f->load_tool, sizeof(f->load_tool), "%s", t->name);
 	f->load_procs = t->procs;
 	f->load_threads = t->threads;
+	f->load_wanted_us = t->running_us + t->runnable_us;
 	f->mean_us = t->report.mean_us;
 	f->p50_us = t->report.p50_us;
 	f->p99_us = t->report.p99_us;

@@ -30,7 +30,7 @@ struct tool_run {
 	struct server_proc proc;
 	char dir[64]; /* where its report goes (Locust's CSV); "" none */
 	char csv[128];
-	bool wrk;
+	bool wrk, locust;
 };
 
 /* The user sudo ran the harness for, or NULL (root, said as such). */
@@ -77,7 +77,8 @@ static int tool_argv(struct tool_run *r, struct load_tool *t, const struct passw
 	r->argv[n++] = r->command.path;
 	for (size_t i = 1; i < r->command.words.we_wordc; i++)
 		r->argv[n++] = r->command.words.we_wordv[i];
-	if (!strcmp(t->name, "locust") && !has_word(&r->command, "--csv", NULL)) {
+	r->locust = !strcmp(t->name, "locust");
+	if (r->locust && !has_word(&r->command, "--csv", NULL)) {
 		snprintf(r->dir, sizeof(r->dir), "/tmp/whyserve-load-XXXXXX");
 		if (!mkdtemp(r->dir)) {
 			r->dir[0] = '\0';
@@ -124,6 +125,10 @@ static void sched_of(const struct probes_stats *s, struct load_tool *t)
 		return;
 	t->vol_switches = s->sched.voluntary;
 	t->invol_switches = s->sched.involuntary;
+	if (s->sched.have_account) {
+		t->running_us = s->sched.running_ns / 1e3;
+		t->runnable_us = s->sched.runnable_ns / 1e3;
+	}
 	if (s->sched.have_runq)
 		t->runq_p99_us = log2_hist_percentile(&s->sched.runq, 99) / 1e3;
 	/* its first process joined the cgroup after it was forked */
@@ -151,9 +156,13 @@ static void report_of(struct tool_run *r, struct load_tool *t)
 {
 	char path[160];
 
-	if (r->csv[0]) {
+	if (r->locust) {
+		/* its summary is final; its CSV, when it has no summary (--csv given
+		 * by the user, at most a second behind) */
+		if (t->log && !locust_summary_read(t->log, &t->report))
+			return;
 		snprintf(path, sizeof(path), "%s_stats.csv", r->csv);
-		if (locust_csv_read(path, &t->report))
+		if (!r->csv[0] || locust_csv_read(path, &t->report))
 			t->report.source[0] = '\0';
 	} else if (r->wrk && t->log && wrk_summary_read(t->log, &t->report)) {
 		t->report.source[0] = '\0';
@@ -164,6 +173,7 @@ static void tool_init(struct load_tool *t)
 {
 	memset(t, 0, sizeof(*t));
 	t->procs = t->threads = t->vol_switches = t->invol_switches = t->runq_p99_us = NAN;
+	t->running_us = t->runnable_us = NAN;
 	t->connections = t->server_accepted = t->server_responses = NAN;
 	t->report.requests = t->report.failures = t->report.rps = NAN;
 	t->report.mean_us = t->report.p50_us = t->report.p99_us = t->report.max_us = NAN;

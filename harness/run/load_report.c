@@ -153,3 +153,81 @@ int wrk_summary_read(const char *text, struct load_tool_report *r)
 	}
 	return isnan(r->requests) || isnan(r->rps) ? -EPROTO : 0;
 }
+
+#define ROW_TOKENS 40
+
+/* A line's whitespace-separated words, '|' left out, in place. */
+static int words(char *line, char *w[], int max)
+{
+	int n = 0;
+
+	for (char *t = strtok(line, " \t\r"); t && n < max; t = strtok(NULL, " \t\r"))
+		if (strcmp(t, "|"))
+			w[n++] = t;
+	return n;
+}
+
+/* The line that starts at p, copied into buf. */
+static void line_at(const char *p, char *buf, size_t len)
+{
+	size_t n = strcspn(p, "\n");
+
+	snprintf(buf, len, "%.*s", (int)(n < len ? n : len - 1), p);
+}
+
+/* The first line at or after p whose first word is "Aggregated", or NULL. */
+static const char *aggregated_after(const char *p)
+{
+	for (; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		const char *q = p + strspn(p, " ");
+
+		if (!strncmp(q, "Aggregated ", 11))
+			return q;
+	}
+	return NULL;
+}
+
+int locust_summary_read(const char *text, struct load_tool_report *r)
+{
+	const char *last = NULL, *p, *row;
+	char head[1024], line[1024], *h[ROW_TOKENS], *v[ROW_TOKENS];
+	int nh, nv;
+
+	report_init(r, "locust's final summary");
+	for (p = text; (p = strstr(p, "Response time percentiles")); p++)
+		last = p;
+	if (!last)
+		return -EPROTO;
+	/* the stats table printed just before: the last Aggregated row before it */
+	for (p = text; (row = aggregated_after(p)) && row < last; p = row + 1) {
+		line_at(row, line, sizeof(line));
+		nv = words(line, v, ROW_TOKENS);
+		/* Aggregated, # reqs, # fails(%), Avg, Min, Max, Med, req/s, failures/s */
+		if (nv < 8)
+			continue;
+		r->requests = strtod(v[1], NULL);
+		r->failures = strtod(v[2], NULL);
+		r->mean_us = strtod(v[3], NULL) * 1e3;
+		r->max_us = strtod(v[5], NULL) * 1e3;
+		r->rps = strtod(v[7], NULL);
+	}
+	/* its percentiles: columns counted from the end, "# reqs" the last */
+	p = strchr(last, '\n');
+	row = aggregated_after(p);
+	if (!p || !row)
+		return -EPROTO;
+	line_at(p + 1, head, sizeof(head));
+	line_at(row, line, sizeof(line));
+	nh = words(head, h, ROW_TOKENS);
+	nv = words(line, v, ROW_TOKENS);
+	for (int i = 1; i < nh && i < nv; i++) {
+		/* header's i-th from the end, "#" and "reqs" being one column */
+		const char *name = h[nh - 1 - i];
+
+		if (!strcmp(name, "50%"))
+			r->p50_us = strtod(v[nv - 1 - (i - 1)], NULL) * 1e3;
+		else if (!strcmp(name, "99%"))
+			r->p99_us = strtod(v[nv - 1 - (i - 1)], NULL) * 1e3;
+	}
+	return isnan(r->requests) ? -EPROTO : 0;
+}

@@ -97,6 +97,10 @@ static void become_server(const struct server_spec *spec, int out_fd, int err_fd
 	/* no set-uid program run by it regains what it gave up */
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	fexecve(exe, (char *const *)spec->argv, (char *const *)server_environment);
+	/* a script (#!): its interpreter opens it as /dev/fd/N, which
+	 * close-on-exec took away; it keeps that one descriptor */
+	if (errno == ENOENT && !fcntl(exe, F_SETFD, 0))
+		fexecve(exe, (char *const *)spec->argv, (char *const *)server_environment);
 	fprintf(stderr, "failed to run %s: %s\n", spec->argv[0], strerror(errno));
 	_exit(127);
 }
