@@ -199,6 +199,8 @@ TESTS    += probe_syscalls probe_sched probes probe_page_faults probe_cpu_profil
 LOAD_UNIT_TESTS := histogram http_response timer_heap load_target
 LOAD_RUN_TESTS  := load_errors load_accuracy load_users
 TESTS    += $(LOAD_UNIT_TESTS) $(LOAD_RUN_TESTS) load_cli
+# the user's load tools' own reports (wrk, Locust), as harness run reads them
+TESTS    += load_report
 TESTS    += servers_http servers servers_load servers_hostile
 # the seeds' Python servers (tests/fixtures/seed_servers/), as their authors wrote them
 TESTS    += seed_servers
@@ -273,6 +275,8 @@ $(addprefix $(OUTPUT)/tests/,$(LOAD_UNIT_TESTS)): LDFLAGS += $(SANITIZE)
 $(addprefix $(OUTPUT)/tests/,$(LOAD_RUN_TESTS)): $(LINK_load)
 $(addprefix $(OUTPUT)/tests/,$(LOAD_RUN_TESTS)): LDLIBS += $(HARNESS_LIBS)
 $(OUTPUT)/tests/load_cli: LDLIBS += -ljansson
+$(OUTPUT)/tests/load_report: $(OBJ)/san/harness/run/load_report.o
+$(OUTPUT)/tests/load_report: LDFLAGS += $(SANITIZE)
 $(OUTPUT)/tests/load_cli: | $(HARNESS_BIN)
 
 # syscalls, sched, page_faults and cpu_profile probes, and all probes

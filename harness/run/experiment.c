@@ -224,20 +224,23 @@ static int wait_until_answers(struct experiment *e, struct bench *b)
 	return 0;
 }
 
-/* The last of what it said, on one line: for a one-line message. */
-static const char *said_tail(struct bench *b)
+/* The last of what a program said, on one line: for a one-line message. */
+static const char *one_line_tail(char *s)
 {
-	char *s = b->server.err;
-	size_t n;
+	size_t n = strlen(s);
 
-	server_proc_drain_stderr(&b->server);
-	n = strlen(s);
 	while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
 		s[--n] = '\0';
 	for (char *p = s; *p; p++)
 		if (*p == '\n' || *p == '\r' || *p == '\t')
 			*p = *p == '\n' ? '|' : ' ';
 	return n > 200 ? s + n - 200 : s;
+}
+
+static const char *said_tail(struct bench *b)
+{
+	server_proc_drain_stderr(&b->server);
+	return one_line_tail(b->server.err);
 }
 
 /* Not listening on its port in time: in a namespace of its own, a port it
@@ -411,19 +414,6 @@ static int tool_load(struct bench *b, const char *url)
 	return 0;
 }
 
-/* The tail of what the tool printed, on one line. */
-static const char *tool_said(struct load_tool *t)
-{
-	size_t n = strlen(t->said);
-
-	while (n && (t->said[n - 1] == '\n' || t->said[n - 1] == ' '))
-		t->said[--n] = '\0';
-	for (char *p = t->said; *p; p++)
-		if (*p == '\n' || *p == '\r' || *p == '\t')
-			*p = *p == '\n' ? '|' : ' ';
-	return n > 200 ? t->said + n - 200 : t->said;
-}
-
 /* The user's load tool as the load: its whole run is the window. */
 static int measure_tool(struct experiment *e, const struct run_opts *o, struct bench *b)
 {
@@ -450,7 +440,7 @@ static int measure_tool(struct experiment *e, const struct run_opts *o, struct b
 		return tool_load(b, url) ? fail(e, -ENOMEM, "out of memory") : -EINTR;
 	if (err)
 		return fail(e, -EINVAL, "load command '%s': %s", o->load_cmd, why);
-	said = tool_said(&b->tool);
+	said = one_line_tail(b->tool.said);
 	/* a tool that never reached the server is the user's to fix */
 	if (!(b->tool.server_accepted > 0) && !(b->tool.connections > 0))
 		return fail(e, -EINVAL,
