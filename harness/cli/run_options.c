@@ -106,7 +106,7 @@ static const struct argp_option options[] = {
 	{ "load-cmd", OPT_LOAD_CMD, "COMMAND", 0,
 	  "Your load tool in place of ours (scenario 'command'): {host}, {port}, {url} put in, "
 	  "split as --server's; run in its own cgroup on the load CPUs, as the sudo user, until "
-	  "it exits (--duration: at most), and measured as the server is",
+	  "it exits (--duration: at most; 10 min without it), and measured as the server is",
 	  0 },
 	{ "out", OPT_OUT, "DIR", 0, "Write results here instead of results/<timestamp>", 0 },
 	{ "quick", OPT_QUICK, NULL, 0,
@@ -311,6 +311,9 @@ static void take_load_flags(struct run_opts *o, const struct load_flags *f)
 	o->quiet = f->quiet;
 	if (o->quick && !LOAD_FLAG_GIVEN(f, LOAD_FLAG_DURATION))
 		o->duration_s = 1.5;
+	/* the user's tool ends when it ends: --duration only bounds it */
+	if (o->load_cmd[0] && !LOAD_FLAG_GIVEN(f, LOAD_FLAG_DURATION))
+		o->duration_s = LOAD_CMD_CEILING_S;
 	if (o->quick && !LOAD_FLAG_GIVEN(f, LOAD_FLAG_WARMUP))
 		o->warmup_s = 0.3;
 }

@@ -10,6 +10,8 @@
 #define RUN_MAX	       8
 #define RUN_MAX_CUSTOM 4   /* --server, each a model of its own */
 #define RUN_MAX_CPUS   256 /* in --server-cpus, --load-cpus */
+/* --load-cmd without --duration: the tool's own end, bounded by this */
+#define LOAD_CMD_CEILING_S 600.0
 
 struct run_opts {
 	bool model[RUN_MAX];		     /* indexed like models[] */
