@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,8 +84,42 @@ static void wrk_rate_is_wrks(void)
 	CHECK(within(tool_num(exp, "server_responses"), report_num(exp, "requests"), 0.02),
 	      "server sent %g responses, wrk counted %g", tool_num(exp, "server_responses"),
 	      report_num(exp, "requests"));
-	CHECK(tool_num(exp, "connections_opened") >= 100, "wrk opened %g connections",
-	      tool_num(exp, "connections_opened"));
+	CHECK(tool_num(exp, "connections_opened") >= 100 &&
+		      tool_num(exp, "connections_opened") == tool_num(exp, "server_accepted"),
+	      "wrk opened %g connections, the server accepted %g",
+	      tool_num(exp, "connections_opened"), tool_num(exp, "server_accepted"));
+	/* wrk -t1: its main thread and one of load, one process */
+	CHECK(tool_num(exp, "processes") == 1 && tool_num(exp, "threads") == 2,
+	      "wrk -t1 ran as %g process(es), %g thread(s)", tool_num(exp, "processes"),
+	      tool_num(exp, "threads"));
+	/* its cgroup's CPU time, and what wait4 said it used */
+	CHECK(within(tool_num(exp, "cpu_us"), tool_num(exp, "rusage_cpu_us"), 0.05),
+	      "its cgroup counted %g us of CPU, wait4 %g", tool_num(exp, "cpu_us"),
+	      tool_num(exp, "rusage_cpu_us"));
+	json_decref(results);
+}
+
+/* under sudo, as the user who asked: here nobody, as SUDO_UID says */
+static void as_the_sudo_user(void)
+{
+	json_t *results, *exp;
+	char uid[16];
+
+	if (!cmd_exists("wrk"))
+		test_skip("wrk is not installed (scripts/install-deps)");
+	if (!getpwnam("nobody"))
+		test_skip("no user nobody");
+	snprintf(uid, sizeof(uid), "%u", (unsigned)getpwnam("nobody")->pw_uid);
+	setenv("SUDO_UID", uid, 1);
+	results = run_under("wrk -t1 -c10 -d1s {url}", "30");
+	unsetenv("SUDO_UID");
+	if (!results)
+		return;
+	exp = (json_t *)harness_experiment(results, 0);
+	CHECK(!strcmp(json_string_value(tool_of(exp, "user")) ?: "", "nobody") &&
+		      report_num(exp, "requests") > 0,
+	      "as %s, %g requests", json_string_value(tool_of(exp, "user")),
+	      report_num(exp, "requests"));
 	json_decref(results);
 }
 
@@ -225,9 +260,13 @@ static void never_connects(void)
 }
 
 static const struct test_case cases[] = {
-	TEST_SLOW(wrk_rate_is_wrks, 90), TEST_SLOW(locust_no_wait, 120),
-	TEST_SLOW(locust_thinking, 120), TEST(artillery),
-	TEST_SLOW(not_found, 60),	 TEST_SLOW(exits_at_once, 60),
+	TEST_SLOW(wrk_rate_is_wrks, 90),
+	TEST_SLOW(as_the_sudo_user, 60),
+	TEST_SLOW(locust_no_wait, 120),
+	TEST_SLOW(locust_thinking, 120),
+	TEST(artillery),
+	TEST_SLOW(not_found, 60),
+	TEST_SLOW(exits_at_once, 60),
 	TEST_SLOW(never_connects, 60),
 };
 

@@ -31,7 +31,8 @@ struct load_tool {
 	bool ceiling;	   /* still running at --duration: stopped with SIGINT */
 	double window_s;   /* its start to its end: the measured window */
 	double cpu_us, cpu_user_us, cpu_system_us; /* its cgroup */
-	int ncpus;				   /* it was pinned to */
+	double rusage_cpu_us; /* its process and the children it reaped, as wait4 said */
+	int ncpus;	      /* it was pinned to */
 	/* its tasks (sched, its cgroup): processes and threads that ran */
 	double procs, threads;
 	double vol_switches, invol_switches, runq_p99_us;

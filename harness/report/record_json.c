@@ -535,6 +535,7 @@ static const struct jm_field tool_fields[] = {
 	JM_DOUBLE(struct load_tool, "cpu_us", cpu_us),
 	JM_DOUBLE(struct load_tool, "cpu_user_us", cpu_user_us),
 	JM_DOUBLE(struct load_tool, "cpu_system_us", cpu_system_us),
+	JM_DOUBLE(struct load_tool, "rusage_cpu_us", rusage_cpu_us),
 	JM_INT(struct load_tool, "cpus", ncpus),
 	JM_DOUBLE(struct load_tool, "processes", procs),
 	JM_DOUBLE(struct load_tool, "threads", threads),

@@ -88,11 +88,11 @@ static void print_tool(FILE *out, const struct load_tool *t, const struct figure
 		t->ceiling ? "stopped at --duration, status" : "exit status", t->exit_status,
 		t->window_s);
 	fprintf(out,
-		"  its CPU (its cgroup): %s (user %s, system %s), %.0f%% of the CPU(s) its %.0f "
-		"process(es) and %.0f thread(s) could use (%d pinned)\n",
+		"  its CPU (its cgroup): %s (user %s, system %s; wait4's count %s), %.0f%% of the "
+		"CPU(s) its %.0f process(es) and %.0f thread(s) could use (%d pinned)\n",
 		fmt_us(a, 32, t->cpu_us), fmt_us(b, 32, t->cpu_user_us),
-		fmt_us(c, 32, t->cpu_system_us), 100 * load_busy_share(f), t->procs, t->threads,
-		t->ncpus);
+		fmt_us(c, 32, t->cpu_system_us), fmt_us(d, 32, t->rusage_cpu_us),
+		100 * load_busy_share(f), t->procs, t->threads, t->ncpus);
 	if (!isnan(t->running_us))
 		fprintf(out,
 			"  its tasks' time (sched): running %s, waiting for a CPU %s: it wanted %.0f%% "

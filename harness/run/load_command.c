@@ -173,7 +173,7 @@ static void tool_init(struct load_tool *t)
 {
 	memset(t, 0, sizeof(*t));
 	t->procs = t->threads = t->vol_switches = t->invol_switches = t->runq_p99_us = NAN;
-	t->running_us = t->runnable_us = NAN;
+	t->running_us = t->runnable_us = t->rusage_cpu_us = NAN;
 	t->connections = t->server_accepted = t->server_responses = NAN;
 	t->report.requests = t->report.failures = t->report.rps = NAN;
 	t->report.mean_us = t->report.p50_us = t->report.p99_us = t->report.max_us = NAN;
@@ -248,6 +248,7 @@ int load_command_run(const struct load_command_spec *s, struct load_tool *t, cha
 	t->cpu_us = cpu1.usage_us - cpu0.usage_us;
 	t->cpu_user_us = cpu1.user_us - cpu0.user_us;
 	t->cpu_system_us = cpu1.system_us - cpu0.system_us;
+	t->rusage_cpu_us = r.proc.reaped ? r.proc.rusage_cpu_us : NAN;
 	t->connections = opens1 - opens0;
 	t->server_accepted = accepted1 - accepted0;
 	output_of(&r, t);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -249,6 +250,19 @@ static int exit_code(int status)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+/* waitpid, keeping the CPU time the kernel charged it (and the children it
+ * reaped): a count apart from its cgroup's */
+static pid_t reap(struct server_proc *sp, int *status, int options)
+{
+	struct rusage ru;
+	pid_t w = wait4(sp->pid, status, options, &ru);
+
+	if (w > 0)
+		sp->rusage_cpu_us = ru.ru_utime.tv_sec * 1e6 + ru.ru_utime.tv_usec +
+				    ru.ru_stime.tv_sec * 1e6 + ru.ru_stime.tv_usec;
+	return w;
+}
+
 int server_proc_wait(struct server_proc *sp, int timeout_ms, volatile sig_atomic_t *stop)
 {
 	long long deadline = mono_ms() + timeout_ms;
@@ -258,7 +272,7 @@ int server_proc_wait(struct server_proc *sp, int timeout_ms, volatile sig_atomic
 
 	if (sp->pid <= 0)
 		return -ESRCH;
-	while ((w = waitpid(sp->pid, &status, WNOHANG)) == 0) {
+	while ((w = reap(sp, &status, WNOHANG)) == 0) {
 		if (stop && *stop)
 			return -EINTR;
 		if (mono_ms() >= deadline)
@@ -297,12 +311,12 @@ int server_proc_stop_with(struct server_proc *sp, int sig, int timeout_ms)
 		/* its process group: a tool's workers (Locust's) hear it too */
 		kill(-sp->pid, sig);
 		kill(sp->pid, sig);
-		while ((w = waitpid(sp->pid, &status, WNOHANG)) == 0 && mono_ms() < deadline)
+		while ((w = reap(sp, &status, WNOHANG)) == 0 && mono_ms() < deadline)
 			nanosleep(&pause, NULL);
 		if (w == 0) {
 			kill(-sp->pid, SIGKILL);
 			kill(sp->pid, SIGKILL);
-			w = waitpid(sp->pid, &status, 0);
+			w = reap(sp, &status, 0);
 		}
 		err = w < 0 ? -errno : 0;
 		if (!err) {

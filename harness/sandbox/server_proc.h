@@ -36,12 +36,13 @@ struct server_spec {
 struct server_proc {
 	pid_t pid;
 	int port;
-	char line[256]; /* its start-up line */
-	int err_fd;	/* its stderr (non-blocking), until stopped */
-	bool err_file;	/* err_fd is a file (spec->port) */
-	char err[1024]; /* what it wrote there: messages, never per request */
-	bool reaped;	/* it ended, and status says how */
-	int status;	/* its exit status, 128 + signal when killed */
+	char line[256];	      /* its start-up line */
+	int err_fd;	      /* its stderr (non-blocking), until stopped */
+	bool err_file;	      /* err_fd is a file (spec->port) */
+	char err[1024];	      /* what it wrote there: messages, never per request */
+	bool reaped;	      /* it ended, and status says how */
+	int status;	      /* its exit status, 128 + signal when killed */
+	double rusage_cpu_us; /* once reaped: its and its reaped children's CPU (wait4) */
 };
 
 /* Starts it and waits up to timeout_ms for its start-up line (none with
