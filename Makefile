@@ -277,6 +277,7 @@ $(addprefix $(OUTPUT)/tests/,$(LOAD_RUN_TESTS)): LDLIBS += $(HARNESS_LIBS)
 $(OUTPUT)/tests/load_cli: LDLIBS += -ljansson
 $(OUTPUT)/tests/load_report: $(OBJ)/san/harness/run/load_report.o
 $(OUTPUT)/tests/load_report: LDFLAGS += $(SANITIZE)
+$(OUTPUT)/tests/load_report: LDLIBS += -ljansson
 $(OUTPUT)/tests/load_cli: | $(HARNESS_BIN)
 
 # syscalls, sched, page_faults and cpu_profile probes, and all probes

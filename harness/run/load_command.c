@@ -30,7 +30,8 @@ struct tool_run {
 	struct server_proc proc;
 	char dir[64]; /* where its report goes (Locust's CSV); "" none */
 	char csv[128];
-	bool wrk, locust;
+	bool wrk, locust, artillery;
+	char json[128]; /* Artillery's --output */
 };
 
 /* The user sudo ran the harness for, or NULL (root, said as such). */
@@ -69,27 +70,47 @@ static bool has_word(const struct server_command *c, const char *a, const char *
 	return false;
 }
 
+/* A directory of its own for its report, the tool's user's to write in. */
+static int report_dir(struct tool_run *r, const struct passwd *pw)
+{
+	snprintf(r->dir, sizeof(r->dir), "/tmp/whyserve-load-XXXXXX");
+	if (!mkdtemp(r->dir)) {
+		r->dir[0] = '\0';
+		return -errno;
+	}
+	if (pw && chown(r->dir, pw->pw_uid, pw->pw_gid))
+		return -errno;
+	return 0;
+}
+
 /* The argv, with what a tool the harness knows needs for its report. */
 static int tool_argv(struct tool_run *r, struct load_tool *t, const struct passwd *pw)
 {
 	size_t n = 0;
+	int err;
 
 	r->argv[n++] = r->command.path;
 	for (size_t i = 1; i < r->command.words.we_wordc; i++)
 		r->argv[n++] = r->command.words.we_wordv[i];
 	r->locust = !strcmp(t->name, "locust");
 	if (r->locust && !has_word(&r->command, "--csv", NULL)) {
-		snprintf(r->dir, sizeof(r->dir), "/tmp/whyserve-load-XXXXXX");
-		if (!mkdtemp(r->dir)) {
-			r->dir[0] = '\0';
-			return -errno;
-		}
-		if (pw && chown(r->dir, pw->pw_uid, pw->pw_gid))
-			return -errno;
+		err = report_dir(r, pw);
+		if (err)
+			return err;
 		snprintf(r->csv, sizeof(r->csv), "%s/locust", r->dir);
 		r->argv[n++] = "--csv";
 		r->argv[n++] = r->csv;
 		snprintf(t->added, sizeof(t->added), "--csv %s (its stats CSV)", r->csv);
+	}
+	r->artillery = !strcmp(t->name, "artillery");
+	if (r->artillery && !has_word(&r->command, "--output", "-o")) {
+		err = report_dir(r, pw);
+		if (err)
+			return err;
+		snprintf(r->json, sizeof(r->json), "%s/artillery.json", r->dir);
+		r->argv[n++] = "--output";
+		r->argv[n++] = r->json;
+		snprintf(t->added, sizeof(t->added), "--output %s (its JSON report)", r->json);
 	}
 	r->wrk = !strcmp(t->name, "wrk") || !strcmp(t->name, "wrk2");
 	if (r->wrk && !has_word(&r->command, "--latency", "-L")) {
@@ -163,6 +184,9 @@ static void report_of(struct tool_run *r, struct load_tool *t)
 			return;
 		snprintf(path, sizeof(path), "%s_stats.csv", r->csv);
 		if (!r->csv[0] || locust_csv_read(path, &t->report))
+			t->report.source[0] = '\0';
+	} else if (r->artillery) {
+		if (!r->json[0] || artillery_json_read(r->json, &t->report))
 			t->report.source[0] = '\0';
 	} else if (r->wrk && t->log && wrk_summary_read(t->log, &t->report)) {
 		t->report.source[0] = '\0';

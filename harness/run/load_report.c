@@ -2,10 +2,12 @@
 #include "harness/run/load_report.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define CSV_COLUMNS 32
 
@@ -229,5 +231,48 @@ int locust_summary_read(const char *text, struct load_tool_report *r)
 		else if (!strcmp(name, "99%"))
 			r->p99_us = strtod(v[nv - 1 - (i - 1)], NULL) * 1e3;
 	}
+	return isnan(r->requests) ? -EPROTO : 0;
+}
+
+static double json_at(const json_t *o, const char *group, const char *key)
+{
+	const json_t *v = json_object_get(json_object_get(o, group), key);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+int artillery_json_read(const char *path, struct load_tool_report *r)
+{
+	json_error_t error;
+	json_t *j = json_load_file(path, 0, &error), *a, *t;
+	double first, last, failed;
+	const char *key;
+	json_t *v;
+
+	report_init(r, "artillery --output");
+	if (!j)
+		return access(path, R_OK) ? -errno : -EPROTO;
+	a = json_object_get(j, "aggregate");
+	r->requests = json_at(a, "counters", "http.responses");
+	/* users that failed, and errors by kind ("errors.ECONNREFUSED") */
+	failed = json_at(a, "counters", "vusers.failed");
+	r->failures = isnan(failed) ? 0 : failed;
+	json_object_foreach(json_object_get(a, "counters"), key, v)
+		if (!strncmp(key, "errors.", 7) && json_is_number(v))
+			r->failures += json_number_value(v);
+	/* over its own time: its first counter to its last, in ms */
+	first = json_number_value(json_object_get(a, "firstCounterAt"));
+	last = json_number_value(json_object_get(a, "lastCounterAt"));
+	r->rps = last > first ? r->requests / ((last - first) / 1e3)
+			      : json_at(a, "rates", "http.request_rate");
+	/* its times are in milliseconds */
+	t = json_object_get(json_object_get(a, "summaries"), "http.response_time");
+	r->mean_us = json_number_value(json_object_get(t, "mean")) * 1e3;
+	r->p50_us = json_number_value(json_object_get(t, "median")) * 1e3;
+	r->p99_us = json_number_value(json_object_get(t, "p99")) * 1e3;
+	r->max_us = json_number_value(json_object_get(t, "max")) * 1e3;
+	if (!t)
+		r->mean_us = r->p50_us = r->p99_us = r->max_us = NAN;
+	json_decref(j);
 	return isnan(r->requests) ? -EPROTO : 0;
 }
