@@ -507,6 +507,18 @@ static void verdict_load_tool(void)
 	/* answered in 1 s: not thinking but queueing */
 	f.mean_us = 1e6;
 	CHECK(strcmp(limited_by(&f, NULL), "offered_load"), "a 1 s answer is not think time");
+
+	/* Artillery's arrivals: 60 connections, one a request, 14 a second,
+	 * answered in 31 ms: 0.43 in flight */
+	f.keep_alive = false;
+	f.connections = 60;
+	f.requests = f.rps = 14;
+	f.mean_us = 31000;
+	CHECK(!strcmp(limited_by(&f, &cap), "offered_load") && close_to(cap, 14) &&
+		      strstr(explanation_text(&f), "0.43 request(s) in flight"),
+	      "arrivals: %s", explanation_text(&f));
+	f.mean_us = 100000;
+	CHECK(strcmp(limited_by(&f, NULL), "offered_load"), "1.4 in flight: not paced");
 }
 
 static void verdict_offered_load(void)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * The load tools' own reports as harness/run/load_report.c reads them,
- * from what wrk 4.1 and Locust 2.12 printed in this project's runs (their
- * load.log): every figure read is the one printed.
+ * from what wrk 4.1, Locust 2.12 and Artillery 2.0.34 wrote in this
+ * project's runs (their load.log, Artillery's --output): every figure read
+ * is the one written.
  */
 #include "harness/run/load_report.h"
 #include "tests/lib/check.h"
@@ -58,9 +59,37 @@ static const char locust_csv[] =
 	"GET,/,2273,0,30,31.2,4,78.7,13.0,566.1,0.0,30,35,37,39,44,51,59,65,76,79,79\n"
 	",Aggregated,2273,1,30,31.2,4,78.7,13.0,566.1,0.0,30,35,37,39,44,51,59,65,76,79,79\n";
 
+/* Artillery 2.0.34's --output, its aggregate as it wrote it (intermediate
+ * periods left out), with 2 errors added */
+static const char artillery_json[] =
+	"{\"aggregate\": {\"counters\": {\"vusers.created\": 62, \"http.requests\": 62, "
+	"\"http.codes.200\": 60, \"http.responses\": 60, \"http.downloaded_bytes\": 840, "
+	"\"errors.ECONNREFUSED\": 2, \"vusers.failed\": 2, \"vusers.completed\": 60}, "
+	"\"rates\": {\"http.request_rate\": 21}, \"firstCounterAt\": 1796311470587, "
+	"\"lastCounterAt\": 1796311473536, \"summaries\": {\"http.response_time\": {\"min\": 0, "
+	"\"max\": 214, \"count\": 60, \"mean\": 31.1, \"p50\": 2, \"median\": 2, \"p75\": 47, "
+	"\"p90\": 94.6, \"p95\": 104.6, \"p99\": 186.8, \"p999\": 186.8}}}, "
+	"\"intermediate\": []}";
+
 static bool equal(double a, double b)
 {
 	return fabs(a - b) <= 1e-9 * fabs(b);
+}
+
+/* a report file: written, read by read, removed */
+static int read_file_report(const char *text, int (*read)(const char *, struct load_tool_report *),
+			    struct load_tool_report *r)
+{
+	char path[] = "/tmp/whyserve-load-report-XXXXXX";
+	int fd = mkstemp(path), err;
+
+	if (!CHECK(fd >= 0, "mkstemp"))
+		return -EIO;
+	CHECK(write(fd, text, strlen(text)) == (ssize_t)strlen(text), "write");
+	close(fd);
+	err = read(path, r);
+	unlink(path);
+	return err;
 }
 
 static void wrk_summary(void)
@@ -93,28 +122,40 @@ static void locust_summary(void)
 
 static void locust_stats_csv(void)
 {
-	char path[] = "/tmp/whyserve-locust-csv-XXXXXX";
 	struct load_tool_report r;
-	int fd = mkstemp(path);
 
-	if (!CHECK(fd >= 0, "mkstemp"))
-		return;
-	CHECK(write(fd, locust_csv, strlen(locust_csv)) == (ssize_t)strlen(locust_csv), "write");
-	close(fd);
-	CHECK(!locust_csv_read(path, &r), "not read");
+	CHECK(!read_file_report(locust_csv, locust_csv_read, &r), "not read");
 	CHECK(r.requests == 2273 && r.failures == 1 && equal(r.rps, 566.1),
 	      "requests %g, failures %g, rate %g", r.requests, r.failures, r.rps);
 	CHECK(equal(r.mean_us, 31200) && equal(r.p50_us, 30000) && equal(r.p99_us, 65000) &&
 		      equal(r.max_us, 78700),
 	      "mean %g p50 %g p99 %g max %g", r.mean_us, r.p50_us, r.p99_us, r.max_us);
-	unlink(path);
-	CHECK(locust_csv_read(path, &r) == -ENOENT, "a missing CSV read");
+	CHECK(locust_csv_read("/nonexistent/whyserve_stats.csv", &r) == -ENOENT,
+	      "a missing CSV read");
+}
+
+static void artillery_output(void)
+{
+	struct load_tool_report r;
+
+	CHECK(!read_file_report(artillery_json, artillery_json_read, &r), "not read");
+	/* its rate over its first counter to its last: 60 in 2.949 s */
+	CHECK(r.requests == 60 && r.failures == 4 && equal(r.rps, 60 / 2.949),
+	      "requests %g, failures %g, rate %g", r.requests, r.failures, r.rps);
+	CHECK(equal(r.mean_us, 31100) && equal(r.p50_us, 2000) && equal(r.p99_us, 186800) &&
+		      equal(r.max_us, 214000),
+	      "mean %g p50 %g p99 %g max %g", r.mean_us, r.p50_us, r.p99_us, r.max_us);
+	CHECK(read_file_report("{\"aggregate\": {}}", artillery_json_read, &r) == -EPROTO,
+	      "an empty report read");
+	CHECK(artillery_json_read("/nonexistent/whyserve.json", &r) == -ENOENT,
+	      "a missing report read");
 }
 
 static const struct test_case cases[] = {
 	TEST(wrk_summary),
 	TEST(locust_summary),
 	TEST(locust_stats_csv),
+	TEST(artillery_output),
 };
 
 TEST_MAIN(cases)

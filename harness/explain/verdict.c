@@ -240,14 +240,38 @@ static bool users_think(const struct figures *f, struct verdict *v)
  * the rules of shared CPUs: a wait for a CPU is in the answer's time, and
  * a think time twice that is what held the rate.
  */
+/* A connection for each request (Artillery's arrivals): fewer than one
+ * request in flight on average (rate x answer time) is a tool that paced
+ * itself, not one waiting on the server. */
+static bool tool_paced(const struct figures *f, struct verdict *v)
+{
+	double in_flight = f->rps * f->mean_us / 1e6;
+	char n[32], r[32], b[16], l[16];
+
+	if (in_flight >= 0.5)
+		return false;
+	v->capacity_rps = f->rps;
+	say(&v->why, "offered_load", "high",
+	    "the load tool's pace: it opened %s connections, one a request, with %.2g "
+	    "request(s) in flight on average (requests/s x answer time): it asked for the %s "
+	    "requests/s it got, the server's CPU busy %s, %s's %s",
+	    fmt_count(n, 32, f->connections), in_flight, fmt_count(r, 32, round(f->rps)),
+	    fmt_pct(b, 16, cpu_busy_share(f)), f->load_tool, fmt_pct(l, 16, load_busy_share(f)));
+	cite(&v->why, "connections", f->connections);
+	cite(&v->why, "in_flight", in_flight);
+	cite(&v->why, "cpu_busy", cpu_busy_share(f));
+	return true;
+}
+
 static bool tool_think(const struct figures *f, struct verdict *v)
 {
 	double think_s, latency_s = f->mean_us / 1e6;
 	char u[32], t[32], c[32], r[32], b[16], l[16];
 
-	if (!f->load_tool[0] || !f->keep_alive || !known(f->mean_us) || !(f->rps > 0) ||
-	    !(f->connections > 0))
+	if (!f->load_tool[0] || !known(f->mean_us) || !(f->rps > 0) || !(f->connections > 0))
 		return false;
+	if (!f->keep_alive)
+		return tool_paced(f, v);
 	think_s = f->connections / f->rps - latency_s;
 	/* twice the answer's wait at least: thinking, not queueing */
 	if (think_s < 2 * latency_s || think_s < 0.01)

@@ -4,7 +4,9 @@
  * cgroup's CPU time, its tasks and what the scheduler did to them, the
  * connections it opened; its rate and latency from its own report when the
  * harness knows the tool, and from the kernel on the server's side always.
- * Its whole run is the measured window: start-up included, no warm-up.
+ * The measured window is its load's: from its first connection to its end;
+ * its start-up before (loading its code: 1.5 s for Locust here, 13 s for
+ * Artillery) is kept apart, and there is no warm-up.
  */
 #ifndef WHYSERVE_HARNESS_LOAD_TOOL_H
 #define WHYSERVE_HARNESS_LOAD_TOOL_H
@@ -23,15 +25,18 @@ struct load_tool_report {
 
 struct load_tool {
 	bool ran;
-	char name[32];	   /* its program's name: "locust", "wrk" */
-	char command[512]; /* as given, before {url} was put in */
-	char added[160];   /* flags the harness added for its report, "" none */
-	char user[32];	   /* it ran as */
-	int exit_status;   /* 128 + signal when killed */
-	bool ceiling;	   /* still running at --duration: stopped with SIGINT */
-	double window_s;   /* its start to its end: the measured window */
-	double cpu_us, cpu_user_us, cpu_system_us; /* its cgroup */
-	double rusage_cpu_us; /* its process and the children it reaped, as wait4 said */
+	char name[32];	       /* its program's name: "locust", "wrk" */
+	char command[512];     /* as given, before {url} was put in */
+	char added[160];       /* flags the harness added for its report, "" none */
+	char user[32];	       /* it ran as */
+	int exit_status;       /* 128 + signal when killed */
+	bool ceiling;	       /* still running at --duration: stopped with SIGINT */
+	double startup_s;      /* its start to its first connection */
+	double window_s;       /* its first connection to its end: the measured window */
+	double cpu_startup_us; /* its cgroup, starting up */
+	double startup_tasks;  /* processes and threads it made then */
+	double cpu_us, cpu_user_us, cpu_system_us; /* its cgroup, in the window */
+	double rusage_cpu_us; /* its whole life, and the children it reaped, as wait4 said */
 	int ncpus;	      /* it was pinned to */
 	/* its tasks (sched, its cgroup): processes and threads that ran */
 	double procs, threads;

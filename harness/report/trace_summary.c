@@ -81,15 +81,18 @@ static void print_tool(FILE *out, const struct load_tool *t, const struct figure
 	const struct load_tool_report *r = &t->report;
 	char a[32], b[32], c[32], d[32];
 
+	fprintf(out, "load tool: %s, as %s%s%s%s\n", t->command, t->user,
+		strcmp(t->user, "root") ? "" : " (no SUDO_UID: root)",
+		t->added[0] ? "; the harness added " : "", t->added);
 	fprintf(out,
-		"load tool: %s, as %s%s%s%s; %s %d after %.2f s (its whole run is the window)\n",
-		t->command, t->user, strcmp(t->user, "root") ? "" : " (no SUDO_UID: root)",
-		t->added[0] ? "; the harness added " : "", t->added,
-		t->ceiling ? "stopped at --duration, status" : "exit status", t->exit_status,
-		t->window_s);
+		"  started up in %.2f s (%s of CPU) before its first connection, then loaded for "
+		"%.2f s, the window measured; %s %d\n",
+		t->startup_s, fmt_us(a, 32, t->cpu_startup_us), t->window_s,
+		t->ceiling ? "stopped at --duration, status" : "exit status", t->exit_status);
 	fprintf(out,
-		"  its CPU (its cgroup): %s (user %s, system %s; wait4's count %s), %.0f%% of the "
-		"CPU(s) its %.0f process(es) and %.0f thread(s) could use (%d pinned)\n",
+		"  its CPU (its cgroup), loading: %s (user %s, system %s; with its start-up, "
+		"wait4's count %s), %.0f%% of the CPU(s) its %.0f process(es) and %.0f thread(s) "
+		"could use (%d pinned)\n",
 		fmt_us(a, 32, t->cpu_us), fmt_us(b, 32, t->cpu_user_us),
 		fmt_us(c, 32, t->cpu_system_us), fmt_us(d, 32, t->rusage_cpu_us),
 		100 * load_busy_share(f), t->procs, t->threads, t->ncpus);

@@ -347,15 +347,20 @@ static void release(struct bench *b)
 	server_command_free(&b->command);
 }
 
-/* The server's side, read at the window's start and end alike. */
-static void server_side_start(struct bench *b)
+/* The server's clocks, read at the window's start and end alike. */
+static void server_clocks_start(struct bench *b)
 {
-	probes_reset(b->probes);
 	cgroup_cpu(&b->cg, &b->cpu0);
 	if (proc_faults(b->server.pid, &b->faults0))
 		b->faults0 = NAN;
 	cpu_times_read(&b->server_cpus, &b->server_cpus0);
 	cpu_times_read(&b->load_set, &b->load_cpus0);
+}
+
+static void server_side_start(struct bench *b)
+{
+	probes_reset(b->probes);
+	server_clocks_start(b);
 }
 
 static void server_side_end(struct bench *b)
@@ -414,7 +419,19 @@ static int tool_load(struct bench *b, const char *url)
 	return 0;
 }
 
-/* The user's load tool as the load: its whole run is the window. */
+/*
+ * Its first connection: the server's clocks start again, its probes do
+ * not. It served nothing before, so their counts are the load's, exact
+ * (reset now, they lose what a late look misses: 33 of 1 035 requests on
+ * this loaded machine); the time account's blocked time has the tool's
+ * start-up in it.
+ */
+static void load_began(void *arg)
+{
+	server_clocks_start(arg);
+}
+
+/* The user's load tool as the load: its load's time is the window. */
 static int measure_tool(struct experiment *e, const struct run_opts *o, struct bench *b)
 {
 	char url[320], why[256] = "";
@@ -423,7 +440,9 @@ static int measure_tool(struct experiment *e, const struct run_opts *o, struct b
 					  .url = url,
 					  .cpus = &b->load_set,
 					  .ceiling_s = o->duration_s,
-					  .stop = e->stop };
+					  .stop = e->stop,
+					  .load_began = load_began,
+					  .arg = b };
 	const char *said;
 	int err;
 
@@ -431,6 +450,7 @@ static int measure_tool(struct experiment *e, const struct run_opts *o, struct b
 	if (!o->quiet)
 		fprintf(stderr, "[%d/%d] %s · %s: %s, up to %.0f s\n", e->index, e->count,
 			e->model->name, e->scenario->name, o->load_cmd, o->duration_s);
+	/* the clocks again at its first connection: the window is its load's */
 	server_side_start(b);
 	err = load_command_run(&spec, &b->tool, why, sizeof(why));
 	server_side_end(b);

@@ -5,7 +5,8 @@
  * namespace (the calling thread's), as the user sudo ran the harness for
  * (root when none), its output kept; its end is the experiment's end, the
  * ceiling a limit (SIGINT, then SIGKILL after a grace). The sched probe
- * watches its cgroup as it watches the server's.
+ * watches its cgroup as it watches the server's. Its start-up, until its
+ * first connection, is kept apart: the window is its load's.
  */
 #ifndef WHYSERVE_HARNESS_LOAD_COMMAND_H
 #define WHYSERVE_HARNESS_LOAD_COMMAND_H
@@ -23,8 +24,11 @@ struct load_command_spec {
 	int port;
 	const char *url;
 	const cpu_set_t *cpus; /* the load's */
-	double ceiling_s;      /* --duration */
+	double ceiling_s;      /* --duration, from its start */
 	volatile sig_atomic_t *stop;
+	/* called once, at its first connection: the load's window begins */
+	void (*load_began)(void *arg);
+	void *arg;
 };
 
 /* Runs it to its end, filling t (t->log is the caller's to free). 0,
