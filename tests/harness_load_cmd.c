@@ -49,15 +49,20 @@ static double report_num(const json_t *exp, const char *key)
 	return json_num(json_object_get(json_object_get(exp, "load_tool"), "report"), key);
 }
 
-/* one epoll loop under the command, its results.json's experiment */
-static json_t *run_under(const char *command, const char *ceiling)
+/* one epoll loop under the command: its results.json (and epoll.txt) */
+static json_t *run_under_text(const char *command, const char *ceiling, char **summary)
 {
 	char arg[700];
 
 	snprintf(arg, sizeof(arg), "--load-cmd=%s", command);
 	return harness_results((const char *const[]){ "epoll", "--workers", "1", "-d", ceiling, arg,
 						      NULL },
-			       NULL, NULL);
+			       "epoll", summary);
+}
+
+static json_t *run_under(const char *command, const char *ceiling)
+{
+	return run_under_text(command, ceiling, NULL);
 }
 
 /* what the harness read the tool's own figures from, "" if nothing */
@@ -87,18 +92,28 @@ static bool within(double a, double b, double share)
 static void wrk_rate_is_wrks(void)
 {
 	json_t *results, *exp;
+	char *summary = NULL, line[128];
 	double rate, own;
 
 	if (!cmd_exists("wrk"))
 		test_skip("wrk is not installed (scripts/install-deps)");
-	results = run_under("wrk -t1 -c100 -d5s {url}", "30");
-	if (!results)
+	results = run_under_text("wrk -t1 -c100 -d5s {url}", "30", &summary);
+	if (!results) {
+		free(summary);
 		return;
+	}
 	exp = (json_t *)harness_experiment(results, 0);
 	rate = json_num(json_object_get(exp, "load"), "rate");
 	own = report_num(exp, "rps");
 	CHECK(!strcmp(json_string_value(tool_of(exp, "name")) ?: "", "wrk"), "not wrk");
 	CHECK(within(rate, own, 0.02), "rate %g, wrk's own %g: more than 2%% apart", rate, own);
+	/* the trace summary says both, as recorded */
+	snprintf(line, sizeof(line), "%.0f requests, 0 failed, %.1f requests/s over its own time",
+		 report_num(exp, "requests"), own);
+	CHECK(summary && strstr(summary, "its own report (wrk --latency): ") &&
+		      strstr(summary, line) && strstr(summary, "the harness added --latency"),
+	      "epoll.txt lacks '%s': %.3000s", line, summary ?: "(none)");
+	free(summary);
 	/* and the kernel's count of the server's responses agrees with wrk's */
 	CHECK(within(tool_num(exp, "server_responses"), report_num(exp, "requests"), 0.02),
 	      "server sent %g responses, wrk counted %g", tool_num(exp, "server_responses"),
