@@ -317,11 +317,44 @@ static void never_connects(void)
 	refused("sleep 30", "never connected to http://127.0.0.1:8080/ (stopped at --duration");
 }
 
+/* Refused by the parser, root or not, in one line naming the problem. */
+static void bad_load_options(void)
+{
+	static const char *const bad[][3] = {
+		{ "-s", "command", "scenario 'command' is the load tool of --load-cmd" },
+		{ "--load-cmd=wrk {url}", "-sthroughput", "scenario 'throughput' is ours" },
+		{ "--load-cmd=", "-q", "invalid --load-cmd '': no command" },
+		{ "--load-cmd=wrk 'unbalanced {url}", "-q", "unbalanced quotes" },
+		{ "--load-cmd=wrk {url} | tee x", "-q", "there is no shell" },
+	};
+	char out[2048];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int rc = cmd_run(out, sizeof(out), 10,
+				 (const char *const[]){ harness(), "run", "epoll", bad[i][0],
+							bad[i][1], NULL }),
+		    lines = 0;
+
+		for (char *p = out; (p = strchr(p, '\n')); p++)
+			lines++;
+		CHECK(rc == 2 && lines == 1 && strstr(out, bad[i][2]),
+		      "%s %s: exit %d, not one line saying '%s': %s", bad[i][0], bad[i][1], rc,
+		      bad[i][2], out);
+	}
+}
+
+/* clang-format off */
 static const struct test_case cases[] = {
-	TEST_SLOW(wrk_rate_is_wrks, 90), TEST_SLOW(as_the_sudo_user, 60),
-	TEST_SLOW(locust_no_wait, 120),	 TEST_SLOW(locust_thinking, 120),
-	TEST_SLOW(artillery, 150),	 TEST_SLOW(not_found, 60),
-	TEST_SLOW(exits_at_once, 60),	 TEST_SLOW(never_connects, 60),
+	TEST_SLOW(wrk_rate_is_wrks, 90),
+	TEST_SLOW(as_the_sudo_user, 60),
+	TEST_SLOW(locust_no_wait, 120),
+	TEST_SLOW(locust_thinking, 120),
+	TEST_SLOW(artillery, 150),
+	TEST_SLOW(not_found, 60),
+	TEST_SLOW(exits_at_once, 60),
+	TEST_SLOW(never_connects, 60),
+	TEST(bad_load_options),
 };
+/* clang-format on */
 
 TEST_MAIN(cases)
