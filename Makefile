@@ -145,7 +145,7 @@ $(PROBE_LIB): $(PROBE_OBJS)
 # lists the libraries from the top room down: one that calls a room above
 # it does not link. tests/layout holds the includes to the same order.
 ROOM_cli     := main cmd_run cmd_report cmd_load cmd_check cmd_list run_options load_flags server_flag
-ROOM_run     := run experiment progress figures_of server_command server_ready
+ROOM_run     := run experiment progress figures_of server_command server_ready load_command load_report
 ROOM_report  := results out_dir trace_summary run_summary account_text record_json figures_json \
                 html html_experiment html_accounts html_parts chart svg
 ROOM_record  := catalog record
@@ -185,7 +185,7 @@ $(OBJ)/harness/report/html.o: $(OBJ)/harness/report/report_css.h
 # Each test is a program build/tests/NAME built from tests/NAME.c and the
 # shared test library; extra objects are added per test below.
 TESTS    := selftest explain_rules explain_account explain_traits harness_run harness_accounts \
-            harness_server
+            harness_server harness_load_cmd
 # common/: a struct to JSON and back; numbers as typed on a command line;
 # both under ASan/UBSan
 TESTS    += json_map units_parse
@@ -199,6 +199,8 @@ TESTS    += probe_syscalls probe_sched probes probe_page_faults probe_cpu_profil
 LOAD_UNIT_TESTS := histogram http_response timer_heap load_target
 LOAD_RUN_TESTS  := load_errors load_accuracy load_users
 TESTS    += $(LOAD_UNIT_TESTS) $(LOAD_RUN_TESTS) load_cli
+# the user's load tools' own reports (wrk, Locust), as harness run reads them
+TESTS    += load_report
 TESTS    += servers_http servers servers_load servers_hostile
 # the seeds' Python servers (tests/fixtures/seed_servers/), as their authors wrote them
 TESTS    += seed_servers
@@ -273,6 +275,9 @@ $(addprefix $(OUTPUT)/tests/,$(LOAD_UNIT_TESTS)): LDFLAGS += $(SANITIZE)
 $(addprefix $(OUTPUT)/tests/,$(LOAD_RUN_TESTS)): $(LINK_load)
 $(addprefix $(OUTPUT)/tests/,$(LOAD_RUN_TESTS)): LDLIBS += $(HARNESS_LIBS)
 $(OUTPUT)/tests/load_cli: LDLIBS += -ljansson
+$(OUTPUT)/tests/load_report: $(OBJ)/san/harness/run/load_report.o
+$(OUTPUT)/tests/load_report: LDFLAGS += $(SANITIZE)
+$(OUTPUT)/tests/load_report: LDLIBS += -ljansson
 $(OUTPUT)/tests/load_cli: | $(HARNESS_BIN)
 
 # syscalls, sched, page_faults and cpu_profile probes, and all probes
@@ -294,6 +299,9 @@ $(OUTPUT)/stub_server: $(OBJ)/tests/stub_server.o
 $(OUTPUT)/tests/harness_run $(OUTPUT)/tests/harness_server: | $(OUTPUT)/stub_server
 $(OUTPUT)/tests/harness_server: LDLIBS += -ljansson
 $(OUTPUT)/tests/harness_server: | $(HARNESS_BIN) $(SERVER_BINS)
+# the user's load tools (wrk, Locust) as the load
+$(OUTPUT)/tests/harness_load_cmd: LDLIBS += -ljansson
+$(OUTPUT)/tests/harness_load_cmd: | $(HARNESS_BIN) $(SERVER_BINS)
 
 # ---------------------------------------------------------------- bench
 # Benchmarks (not tests): build/bench/NAME from bench/NAME.c, run by hand.

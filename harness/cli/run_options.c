@@ -28,6 +28,7 @@ enum {
 	OPT_SERVER,
 	OPT_SERVER_USER,
 	OPT_SERVER_PATH,
+	OPT_LOAD_CMD,
 };
 
 static const char doc[] =
@@ -44,6 +45,7 @@ static const char doc[] =
 	"                                           # coordinated omission\n"
 	"    harness run pthread -s users --users 2000 --spawn-rate 500 --think 1-5\n"
 	"    harness run epoll --server mine='python3 server.py --port {port}'\n"
+	"    harness run epoll --load-cmd 'wrk -t1 -c100 -d5s {url}'\n"
 	"\v"
 	/* what comes first after the options is the catalog's (help below) */
 	"Results go to results/<timestamp>/. The load's options mean what they mean\n"
@@ -101,6 +103,11 @@ static const struct argp_option options[] = {
 	  0 },
 	{ "server-user", OPT_SERVER_USER, "USER", 0, "Servers run as USER (default nobody)", 0 },
 	{ "server-path", OPT_SERVER_PATH, "PATH", 0, "The path the load asks for (default /)", 0 },
+	{ "load-cmd", OPT_LOAD_CMD, "COMMAND", 0,
+	  "Your load tool in place of ours (scenario 'command'): {host}, {port}, {url} put in, "
+	  "split as --server's; run in its own cgroup on the load CPUs, as the sudo user, until "
+	  "it exits (--duration: at most; 10 min without it), and measured as the server is",
+	  0 },
 	{ "out", OPT_OUT, "DIR", 0, "Write results here instead of results/<timestamp>", 0 },
 	{ "quick", OPT_QUICK, NULL, 0,
 	  "Short runs: all five models in under 45 s (-d 1.5s --warmup 300ms, unless given)", 0 },
@@ -138,6 +145,7 @@ static const struct load_flags load_defaults = {
 
 struct parse {
 	struct run_opts *o;
+	bool scenarios_given;
 	struct load_flags load;
 };
 
@@ -197,6 +205,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 
 	switch (key) {
 	case OPT_SCENARIO:
+		p->scenarios_given = true;
 		select_scenarios(o, arg, st);
 		break;
 	case OPT_BACKLOG:
@@ -235,6 +244,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 	case OPT_SERVER_PATH:
 		server_path(o, arg, st);
 		break;
+	case OPT_LOAD_CMD:
+		load_command_set(o, arg, st);
+		break;
 	case OPT_OUT:
 		o->out_dir = arg;
 		break;
@@ -262,6 +274,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 			argp_failure(st, 2, 0, "which models? 'all' or some of: %s, or --server",
 				     model_names());
 		custom_servers_check(o, st);
+		load_command_check(o, p->scenarios_given, st);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -298,6 +311,9 @@ static void take_load_flags(struct run_opts *o, const struct load_flags *f)
 	o->quiet = f->quiet;
 	if (o->quick && !LOAD_FLAG_GIVEN(f, LOAD_FLAG_DURATION))
 		o->duration_s = 1.5;
+	/* the user's tool ends when it ends: --duration only bounds it */
+	if (o->load_cmd[0] && !LOAD_FLAG_GIVEN(f, LOAD_FLAG_DURATION))
+		o->duration_s = LOAD_CMD_CEILING_S;
 	if (o->quick && !LOAD_FLAG_GIVEN(f, LOAD_FLAG_WARMUP))
 		o->warmup_s = 0.3;
 }

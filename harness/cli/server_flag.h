@@ -4,6 +4,7 @@
 #define WHYSERVE_HARNESS_SERVER_FLAG_H
 
 #include <argp.h>
+#include <stdbool.h>
 
 struct run_opts;
 
@@ -12,5 +13,11 @@ void custom_server_add(struct run_opts *o, const char *arg, struct argp_state *s
 /* Each command split with the port chosen (it may come after --server):
  * a command that cannot run is refused before any server starts. */
 void custom_servers_check(const struct run_opts *o, struct argp_state *st);
+
+/* --load-cmd COMMAND: the user's load tool, in place of the scenarios. */
+void load_command_set(struct run_opts *o, const char *arg, struct argp_state *st);
+/* Split as it will run, {url} and all, and the scenarios set to 'command':
+ * a command that cannot run is refused before any server starts. */
+void load_command_check(struct run_opts *o, bool scenarios_given, struct argp_state *st);
 
 #endif

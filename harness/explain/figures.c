@@ -16,6 +16,7 @@ void figures_init(struct figures *f)
 	f->server_cpus_busy = f->server_cpus_steal = f->load_cpus_busy = NAN;
 	f->load_cpu_us = NAN;
 	f->load_cpus = 1;
+	f->load_procs = f->load_threads = f->load_wanted_us = NAN;
 	f->aq_enqueues = f->aq_max = f->aq_limit = f->aq_at_limit_share = NAN;
 	f->listen_overflows = f->listen_drops = NAN;
 	f->vol_switches = f->invol_switches = f->runq_p99_us = NAN;
@@ -95,11 +96,26 @@ double cpu_busy_share(const struct figures *f)
 	return f->cpu_us / (f->duration_s * 1e6 * f->server_cpus);
 }
 
+/* the load's CPUs its threads can use: a tool of one thread, one */
+static double load_usable_cpus(const struct figures *f)
+{
+	if (f->load_threads >= 1 && f->load_threads < f->load_cpus)
+		return f->load_threads;
+	return f->load_cpus;
+}
+
 double load_busy_share(const struct figures *f)
 {
 	if (f->duration_s <= 0 || f->load_cpus <= 0)
 		return NAN;
-	return f->load_cpu_us / (f->duration_s * 1e6 * f->load_cpus);
+	return f->load_cpu_us / (f->duration_s * 1e6 * load_usable_cpus(f));
+}
+
+double load_demand_share(const struct figures *f)
+{
+	if (f->duration_s <= 0 || f->load_cpus <= 0)
+		return NAN;
+	return f->load_wanted_us / (f->duration_s * 1e6 * load_usable_cpus(f));
 }
 
 bool single_task_model(const struct figures *f)

@@ -87,6 +87,14 @@ struct figures {
 	double cpu_us;
 	double load_cpu_us;
 	int load_cpus;
+	/* the user's load tool (--load-cmd) by its program's name, "" for
+	 * ours; its processes and threads (NAN: not counted): a tool of one
+	 * thread can keep only one of its CPUs busy */
+	char load_tool[32];
+	double load_procs, load_threads;
+	/* the CPU time its tasks wanted: on a CPU or waiting for one (NAN:
+	 * not measured); more than it used when its CPUs were shared */
+	double load_wanted_us;
 	/* their CPUs, whoever ran there (/proc/stat), as shares of the run:
 	 * busy with anything, and stolen by the hypervisor */
 	double server_cpus_busy, server_cpus_steal, load_cpus_busy;
@@ -155,9 +163,11 @@ double per_request(const struct figures *f, double v);
 double cpu_us_per_request(const struct figures *f);
 /* share of the server's CPUs kept busy during the load (0..1) */
 double cpu_busy_share(const struct figures *f);
-/* the same for the load generator's CPUs */
+/* the same for the load generator's CPUs (those its threads could use) */
 double load_busy_share(const struct figures *f);
 /* the server runs a single task (serial, or one event loop) */
+/* the share of those CPUs its tasks wanted (load_wanted_us), NAN unknown */
+double load_demand_share(const struct figures *f);
 bool single_task_model(const struct figures *f);
 
 #endif

@@ -42,6 +42,9 @@ const struct scenario scenarios[] = {
 	{ "users",
 	  "--users users spawned at --spawn-rate/s, each thinking --think between requests",
 	  SCENARIO_USERS, false, 0, false },
+	{ "command",
+	  "your own load tool (--load-cmd), from its first connection to its end, its CPU too",
+	  SCENARIO_COMMAND, false, 0, false },
 };
 const int nscenarios = sizeof(scenarios) / sizeof(scenarios[0]);
 

@@ -27,7 +27,8 @@ enum scenario_kind {
 	SCENARIO_THROUGHPUT,
 	SCENARIO_CONNECT,
 	SCENARIO_RATE,
-	SCENARIO_USERS
+	SCENARIO_USERS,
+	SCENARIO_COMMAND, /* the user's load tool (--load-cmd) in place of ours */
 };
 
 struct scenario {

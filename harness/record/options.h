@@ -10,6 +10,8 @@
 #define RUN_MAX	       8
 #define RUN_MAX_CUSTOM 4   /* --server, each a model of its own */
 #define RUN_MAX_CPUS   256 /* in --server-cpus, --load-cpus */
+/* --load-cmd without --duration: the tool's own end, bounded by this */
+#define LOAD_CMD_CEILING_S 600.0
 
 struct run_opts {
 	bool model[RUN_MAX];		     /* indexed like models[] */
@@ -31,6 +33,8 @@ struct run_opts {
 	int sleep_us;	      /* ... and block this long; 0: as the scenario says */
 	char server_user[32]; /* servers run as this user when started as root */
 	char path[256];	      /* the load asks for it: "/" unless --server-path */
+	/* the user's load tool in place of ours (scenario "command"); "" none */
+	char load_cmd[MODEL_COMMAND_MAX];
 	char server_cpus[64];
 	char load_cpus[64];
 	bool netns; /* each experiment in a network namespace of its own */

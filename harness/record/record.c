@@ -93,6 +93,7 @@ void experiment_record_free(struct experiment_record *e)
 		free(e->argv[i]);
 	json_decref(e->sysctls);
 	load_result_free(&e->load);
+	free(e->tool.log);
 	free(e);
 }
 

@@ -15,6 +15,7 @@
 #include "harness/explain/explain.h"
 #include "harness/load/load.h"
 #include "harness/record/catalog.h"
+#include "harness/record/load_tool.h"
 #include "harness/record/options.h"
 #include "probes/probes.h"
 
@@ -46,7 +47,8 @@ struct experiment_record {
 
 	/* what was measured */
 	struct load_result load;
-	struct probes probes; /* each probe's status (no probe held) */
+	struct load_tool tool; /* the user's load tool (scenario command), if it ran */
+	struct probes probes;  /* each probe's status (no probe held) */
 	struct probes_stats stats;
 	double cpu_us, cpu_user_us, cpu_system_us; /* the server's cgroup */
 	double load_cpu_us;			   /* the load generator's threads */

@@ -529,6 +529,34 @@ static void server_line(FILE *f, const json_t *e)
 	fputs("</div>\n", f);
 }
 
+/* The user's load tool (--load-cmd): what ran, and its figures beside the
+ * server's count, as the trace summary has them. */
+static void tool_line(FILE *f, const json_t *e)
+{
+	const json_t *t = json_object_get(e, "load_tool"), *rep = json_object_get(t, "report");
+	char a[32], b[32], c[32];
+
+	if (!json_is_true(json_object_get(t, "ran")))
+		return;
+	fputs("<div class=\"what\">load tool: ", f);
+	report_esc(f, jstr(t, "command"));
+	fputs(" · as ", f);
+	report_esc(f, jstr(t, "user"));
+	fprintf(f, " · started up in %s, then loaded %s · its CPU %s",
+		fmt_us(a, 32, jnum(t, "startup_s", NULL) * 1e6),
+		fmt_us(b, 32, jnum(t, "window_s", NULL) * 1e6),
+		fmt_us(c, 32, jnum(t, "cpu_us", NULL)));
+	if (jstr(rep, "source")[0]) {
+		fputs(" · its own report (", f);
+		report_esc(f, jstr(rep, "source"));
+		fprintf(f, "): %s requests, %s/s over its own time",
+			fmt_count(a, 32, jnum(rep, "requests", NULL)),
+			fmt_rps(b, 32, jnum(rep, "rps", NULL)));
+	}
+	fprintf(f, " · the server sent %s responses</div>\n",
+		fmt_count(a, 32, jnum(t, "server_responses", NULL)));
+}
+
 void report_experiment(struct report *r, const json_t *e, const struct explanation *why,
 		       const struct report_scales *sc)
 {
@@ -560,6 +588,7 @@ void report_experiment(struct report *r, const json_t *e, const struct explanati
 	    req > 0 ? jnum(fig, "cpu_us", NULL) / req : NAN, fmt_us);
 	fputs("</div></div>\n", f);
 	server_line(f, e);
+	tool_line(f, e);
 	fputs("<div class=\"exp-body\"><div class=\"charts\">\n", f);
 	time_series(r, e, style, sc);
 	accept_queue(r, e, style);

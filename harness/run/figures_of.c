@@ -47,6 +47,21 @@ static void load_figures(const struct load_result *l, struct figures *f)
 	f->starved = l->starved;
 }
 
+/* The user's load tool: its latency from its own report (NAN without). */
+static void tool_figures(const struct load_tool *t, struct figures *f)
+{
+	snprintf(f->load_tool, sizeof(f->load_tool), "%s", t->name);
+	f->load_procs = t->procs;
+	f->load_threads = t->threads;
+	f->load_wanted_us = t->running_us + t->runnable_us;
+	f->mean_us = t->report.mean_us;
+	f->p50_us = t->report.p50_us;
+	f->p99_us = t->report.p99_us;
+	f->max_us = t->report.max_us;
+	/* its connections kept alive: fewer than one for every two requests */
+	f->keep_alive = f->connections > 0 && f->connections < f->requests / 2;
+}
+
 static void accept_queue_figures(const struct accept_queue_stats *a, struct figures *f)
 {
 	if (a->have_enqueues) {
@@ -186,6 +201,8 @@ void figures_of(const struct experiment_record *r, const struct run_opts *o, str
 		f->think_mean_s = (o->think_min_s + o->think_max_s) / 2;
 	}
 	load_figures(&r->load, f);
+	if (r->tool.ran)
+		tool_figures(&r->tool, f);
 	f->cpu_us = r->cpu_us;
 	f->load_cpu_us = r->load_cpu_us;
 	f->faults_proc = r->proc_faults;
