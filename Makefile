@@ -145,7 +145,8 @@ $(PROBE_LIB): $(PROBE_OBJS)
 # lists the libraries from the top room down: one that calls a room above
 # it does not link. tests/layout holds the includes to the same order.
 ROOM_cli     := main cmd_run cmd_report cmd_load cmd_check cmd_list run_options load_flags server_flag
-ROOM_run     := run experiment progress figures_of server_command server_ready
+ROOM_run     := run experiment progress figures_of server_command server_ready nginx_conf \
+                nginx_status
 ROOM_report  := results out_dir trace_summary run_summary account_text record_json figures_json \
                 html html_experiment html_accounts html_parts chart svg
 ROOM_record  := catalog record
@@ -185,7 +186,7 @@ $(OBJ)/harness/report/html.o: $(OBJ)/harness/report/report_css.h
 # Each test is a program build/tests/NAME built from tests/NAME.c and the
 # shared test library; extra objects are added per test below.
 TESTS    := selftest explain_rules explain_account explain_traits harness_run harness_accounts \
-            harness_server
+            harness_server harness_nginx
 # common/: a struct to JSON and back; numbers as typed on a command line;
 # both under ASan/UBSan
 TESTS    += json_map units_parse
@@ -292,8 +293,8 @@ $(OUTPUT)/stub_server: $(OBJ)/tests/stub_server.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(OUTPUT)/tests/harness_run $(OUTPUT)/tests/harness_server: | $(OUTPUT)/stub_server
-$(OUTPUT)/tests/harness_server: LDLIBS += -ljansson
-$(OUTPUT)/tests/harness_server: | $(HARNESS_BIN) $(SERVER_BINS)
+$(OUTPUT)/tests/harness_server $(OUTPUT)/tests/harness_nginx: LDLIBS += -ljansson
+$(OUTPUT)/tests/harness_server $(OUTPUT)/tests/harness_nginx: | $(HARNESS_BIN) $(SERVER_BINS)
 
 # ---------------------------------------------------------------- bench
 # Benchmarks (not tests): build/bench/NAME from bench/NAME.c, run by hand.

@@ -107,6 +107,8 @@ static void results_hold_every_experiment(void)
 			CHECK(json_num(json_object_get(e, "figures"), "requests") > 0,
 			      "%s/%s served requests", MODELS[m], SCENARIOS[s]);
 		}
+	/* all: our five; the reference server only when named */
+	CHECK(!results_experiment(r, "nginx", "throughput"), "run all ran nginx");
 	json_decref(r);
 }
 

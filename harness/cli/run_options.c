@@ -194,6 +194,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 	struct parse *p = st->input;
 	struct run_opts *o = p->o;
 	const struct model *m;
+	char why[256];
 
 	switch (key) {
 	case OPT_SCENARIO:
@@ -242,15 +243,19 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 		o->quick = true;
 		break;
 	case ARGP_KEY_ARG:
+		/* all: our models; a reference server is run when named */
 		if (!strcmp(arg, "all")) {
 			for (int i = 0; i < nmodels; i++)
-				o->model[i] = true;
+				o->model[i] |= !models[i].reference;
 			break;
 		}
 		m = model_find(arg);
 		if (!m)
 			argp_failure(st, 2, 0, "unknown model '%s' (models: %s)", arg,
 				     model_names());
+		if (m->reference && !reference_installed(m, why, sizeof(why)))
+			argp_failure(st, 2, 0, "%s is not installed (%s): apt-get install %s",
+				     m->name, why, m->name);
 		o->model[m - models] = true;
 		break;
 	case ARGP_KEY_INIT:

@@ -64,12 +64,21 @@ void custom_servers_check(const struct run_opts *o, struct argp_state *st)
 	for (int i = 0; i < o->ncustom; i++) {
 		struct server_command c;
 		char why[256];
-		int err = server_command_split(&c, o->custom[i].command, "127.0.0.1", o->port, why,
-					       sizeof(why));
+		int err = server_command_split(&c, o->custom[i].command, "127.0.0.1", o->port, NULL,
+					       why, sizeof(why));
 
 		server_command_free(&c);
 		if (err)
 			argp_failure(st, 2, 0, "invalid --server %s (%s): %s", o->custom[i].name,
 				     o->custom[i].command, why);
 	}
+}
+
+bool reference_installed(const struct model *m, char *why, size_t len)
+{
+	struct server_command c;
+	int err = server_command_split(&c, m->command, "127.0.0.1", 0, "/tmp", why, len);
+
+	server_command_free(&c);
+	return !err;
 }

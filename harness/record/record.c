@@ -81,6 +81,7 @@ struct experiment_record *experiment_record_new(void)
 		e->server_cpus_busy_s = e->server_cpus_steal_s = e->server_cpus_total_s = NAN;
 		e->load_cpus_busy_s = e->load_cpus_total_s = NAN;
 		e->proc_faults = NAN;
+		e->server_requests = NAN;
 	}
 	return e;
 }

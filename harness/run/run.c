@@ -8,18 +8,24 @@
 #include <stdio.h>
 
 /*
- * Each server of the user's started once, seen answering, and stopped,
- * before any experiment: a command that cannot serve is one message, not
- * a run cut short after the catalog's models took their minutes.
+ * Each server of the user's (and a reference server) started once, seen
+ * answering, and stopped, before any experiment: a command that cannot
+ * serve is one message, not a run cut short after the catalog's models
+ * took their minutes.
  */
 static int check_custom(const struct run_opts *o, const struct scenario *s,
 			volatile sig_atomic_t *stop)
 {
-	for (int i = 0; i < o->ncustom && !*stop; i++) {
+	for (int i = 0; i < nmodels + o->ncustom && !*stop; i++) {
+		const struct model *m = i < nmodels ? &models[i] : &o->custom[i - nmodels];
 		struct experiment e = {
-			.model = &o->custom[i], .scenario = s, .stop = stop, .check_only = true
+			.model = m, .scenario = s, .stop = stop, .check_only = true
 		};
-		int err = experiment_run(&e, o);
+		int err;
+
+		if (i < nmodels && !(o->model[i] && m->reference))
+			continue;
+		err = experiment_run(&e, o);
 
 		if (err == -EINTR)
 			return err;

@@ -8,8 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
-/* command with each {host} and {port} replaced; -ENAMETOOLONG if out is short */
-static int substitute(char *out, size_t len, const char *command, const char *host, int port)
+/* command with each {host}, {port} (and {dir}, when given) replaced;
+ * -ENAMETOOLONG if out is short */
+static int substitute(char *out, size_t len, const char *command, const char *host, int port,
+		      const char *dir)
 {
 	char port_s[16];
 	size_t n = 0;
@@ -23,6 +25,8 @@ static int substitute(char *out, size_t len, const char *command, const char *ho
 			put = host, k = strlen(host), p += 6;
 		else if (!strncmp(p, "{port}", 6))
 			put = port_s, k = strlen(port_s), p += 6;
+		else if (dir && !strncmp(p, "{dir}", 5))
+			put = dir, k = strlen(dir), p += 5;
 		else
 			p++;
 		if (n + k >= len)
@@ -69,13 +73,13 @@ static int find_program(const char *name, char *path, size_t len)
 }
 
 int server_command_split(struct server_command *c, const char *command, const char *host, int port,
-			 char *why, size_t len)
+			 const char *dir, char *why, size_t len)
 {
 	char line[MODEL_COMMAND_MAX + 256];
 	int err;
 
 	memset(c, 0, sizeof(*c));
-	if (substitute(line, sizeof(line), command, host, port)) {
+	if (substitute(line, sizeof(line), command, host, port, dir)) {
 		snprintf(why, len, "longer than %zu characters", sizeof(line) - 1);
 		return -EINVAL;
 	}

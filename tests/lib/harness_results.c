@@ -11,18 +11,20 @@
 
 #define MAX_ARGS 24
 
-json_t *harness_results(const char *const args[], const char *model, char **summary)
+json_t *harness_results_in(const char *const args[], char *dir)
 {
-	char bin[512], dir[64] = "/tmp/whyserve-harness-XXXXXX", out[8192], path[128];
+	char bin[512], out[8192], path[128];
 	const char *argv[MAX_ARGS + 6];
 	json_t *results;
-	size_t len;
 	int st, n = 0;
 
 	test_require_root();
 	snprintf(bin, sizeof(bin), "%s/harness", test_bin_dir());
-	if (!CHECK(mkdtemp(dir), "mkdtemp: %s", strerror(errno)))
+	strcpy(dir, "/tmp/whyserve-harness-XXXXXX");
+	if (!CHECK(mkdtemp(dir), "mkdtemp: %s", strerror(errno))) {
+		dir[0] = '\0';
 		return NULL;
+	}
 	argv[n++] = bin;
 	argv[n++] = "run";
 	for (int i = 0; args[i] && i < MAX_ARGS; i++)
@@ -38,6 +40,15 @@ json_t *harness_results(const char *const args[], const char *model, char **summ
 		json_decref(results);
 		results = NULL;
 	}
+	return results;
+}
+
+json_t *harness_results(const char *const args[], const char *model, char **summary)
+{
+	char dir[64], path[128];
+	json_t *results = harness_results_in(args, dir);
+	size_t len;
+
 	if (summary) {
 		snprintf(path, sizeof(path), "%s/%s.txt", dir, model);
 		*summary = (char *)file_read(path, &len);

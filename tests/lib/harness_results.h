@@ -14,6 +14,10 @@
  */
 json_t *harness_results(const char *const args[], const char *model, char **summary);
 
+/* The same, DIR left for the caller to read (its path in dir, at least 64
+ * characters) and remove (rm_rf); "" when none was made. */
+json_t *harness_results_in(const char *const args[], char *dir);
+
 /* Experiment i of results (its "experiments" array), or NULL. */
 const json_t *harness_experiment(const json_t *results, size_t i);
 
