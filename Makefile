@@ -152,7 +152,7 @@ ROOM_report  := results out_dir trace_summary run_summary account_text record_js
 ROOM_record  := catalog record
 ROOM_sandbox := cgroup netns server_proc machine cpu_times proc_faults
 ROOM_load    := load load_worker load_target http_response histogram timer_heap load_json load_print
-ROOM_explain := rules verdict ranking say figures account traits
+ROOM_explain := rules verdict ranking say figures account traits blocked_loop
 ROOMS        := run report record sandbox load explain
 room_lib      = $(OBJ)/harness/lib$(1).a
 $(foreach r,$(ROOMS),$(eval $(call room_lib,$(r)): \
@@ -186,7 +186,7 @@ $(OBJ)/harness/report/html.o: $(OBJ)/harness/report/report_css.h
 # Each test is a program build/tests/NAME built from tests/NAME.c and the
 # shared test library; extra objects are added per test below.
 TESTS    := selftest explain_rules explain_account explain_traits harness_run harness_accounts \
-            harness_server harness_nginx
+            harness_server harness_nginx harness_seeds
 # common/: a struct to JSON and back; numbers as typed on a command line;
 # both under ASan/UBSan
 TESTS    += json_map units_parse
@@ -293,8 +293,9 @@ $(OUTPUT)/stub_server: $(OBJ)/tests/stub_server.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(OUTPUT)/tests/harness_run $(OUTPUT)/tests/harness_server: | $(OUTPUT)/stub_server
-$(OUTPUT)/tests/harness_server $(OUTPUT)/tests/harness_nginx: LDLIBS += -ljansson
-$(OUTPUT)/tests/harness_server $(OUTPUT)/tests/harness_nginx: | $(HARNESS_BIN) $(SERVER_BINS)
+HARNESS_RUN_TESTS := harness_server harness_nginx harness_seeds
+$(addprefix $(OUTPUT)/tests/,$(HARNESS_RUN_TESTS)): LDLIBS += -ljansson
+$(addprefix $(OUTPUT)/tests/,$(HARNESS_RUN_TESTS)): | $(HARNESS_BIN) $(SERVER_BINS)
 
 # ---------------------------------------------------------------- bench
 # Benchmarks (not tests): build/bench/NAME from bench/NAME.c, run by hand.

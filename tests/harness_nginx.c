@@ -63,13 +63,6 @@ static int nginx_dirs_left(void)
 	return n;
 }
 
-static bool trait_is(json_t *exp, const char *trait, const char *is)
-{
-	json_t *t = json_object_get(json_object_get(exp, "traits_inferred"), trait);
-
-	return !strcmp(json_string_value(json_object_get(t, "is")) ?: "", is);
-}
-
 /* served, explained, and an event loop by the kernel's figures */
 static bool explained_event_loop(json_t *exp, const char *model)
 {
@@ -78,7 +71,7 @@ static bool explained_event_loop(json_t *exp, const char *model)
 	return CHECK(exp, "no %s experiment", model) &&
 	       CHECK(json_num(fig, "requests") > 0, "%s: no request served", model) &&
 	       CHECK(results_limited_by(exp)[0], "%s: no verdict", model) &&
-	       CHECK(trait_is(exp, "event_loop", "yes") &&
+	       CHECK(!strcmp(results_trait_is(exp, "event_loop"), "yes") &&
 			     json_is_true(
 				     json_object_get(json_object_get(fig, "traits"), "event_loop")),
 		     "%s: not inferred an event loop", model);

@@ -174,7 +174,7 @@ static void explains_epoll_sleep_by_blocked_loop(void)
 	f = results_finding(e, "blocked_loop");
 	if (CHECK(f, "blocked_loop fired")) {
 		check_cites(e, f, "rps", "rps");
-		CHECK(json_num(json_object_get(f, "evidence"), "sleep_us_per_request") >= 1000,
+		CHECK(json_num(json_object_get(f, "evidence"), "blocked_us_per_request") >= 1000,
 		      "slept at least 1 ms per request");
 		CHECK(json_num(json_object_get(e, "figures"), "rps") <= 1000,
 		      "one loop cannot pass 1/1 ms");

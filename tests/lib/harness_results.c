@@ -3,6 +3,7 @@
 #include "tests/lib/check.h"
 #include "tests/lib/cmd.h"
 #include "tests/lib/file.h"
+#include "tests/lib/results.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -60,4 +61,20 @@ json_t *harness_results(const char *const args[], const char *model, char **summ
 const json_t *harness_experiment(const json_t *results, size_t i)
 {
 	return json_array_get(json_object_get(results, "experiments"), i);
+}
+
+bool harness_served(json_t *exp, const char *model, double *rps)
+{
+	json_t *probes = json_object_get(exp, "probes");
+
+	*rps = json_num(json_object_get(exp, "load"), "rate");
+	return CHECK(exp, "no %s experiment", model) &&
+	       CHECK(json_num(json_object_get(exp, "load"), "requests") > 0,
+		     "%s: no request served", model) &&
+	       CHECK(json_is_true(
+			     json_object_get(json_object_get(probes, "syscalls"), "available")) &&
+			     json_is_true(json_object_get(json_object_get(probes, "sched"),
+							  "available")),
+		     "%s: the probes did not attach", model) &&
+	       CHECK(results_limited_by(exp)[0], "%s: no verdict", model);
 }
