@@ -36,7 +36,7 @@ static const char doc[] =
 	"USAGE: harness run all | MODEL... [--server NAME='COMMAND'...] [OPTION...]\n"
 	"\n"
 	"EXAMPLES:\n"
-	"    harness run all               # every model, the default scenarios: 3 min\n"
+	"    harness run all               # our five models, the default scenarios: 3 min\n"
 	"    harness run all --quick       # the same in under 45 s\n"
 	"    harness run epoll io_uring -s throughput -c 1000\n"
 	"    harness run fork --scenario connect --duration 5\n"
@@ -44,6 +44,7 @@ static const char doc[] =
 	"                                           # coordinated omission\n"
 	"    harness run pthread -s users --users 2000 --spawn-rate 500 --think 1-5\n"
 	"    harness run epoll --server mine='python3 server.py --port {port}'\n"
+	"    harness run epoll nginx       # nginx beside ours, when installed\n"
 	"\v"
 	/* what comes first after the options is the catalog's (help below) */
 	"Results go to results/<timestamp>/. The load's options mean what they mean\n"
@@ -79,7 +80,9 @@ static const struct argp_option options[] = {
 	  "Scenarios, comma-separated (default: throughput,connect,sleep)", 0 },
 	{ "backlog", OPT_BACKLOG, "N", 0, "Servers' listen backlog: the accept-queue limit", 0 },
 	{ "workers", OPT_WORKERS, "N", 0,
-	  "Event loops of epoll and io_uring; without it, one per server CPU", 0 },
+	  "Event loops of epoll and io_uring (nginx's worker processes); without it, one per "
+	  "server CPU",
+	  0 },
 	{ "port", OPT_PORT, "PORT", 0, "Servers' port", 0 },
 	{ "server-cpus", OPT_SERVER_CPUS, "LIST", 0, "CPUs of the server (default 0)", 0 },
 	{ "load-cpus", OPT_LOAD_CPUS, "LIST", 0, "CPUs of the load generator (default: the others)",
