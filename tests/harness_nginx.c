@@ -87,9 +87,11 @@ static bool explained_event_loop(json_t *exp, const char *model)
 static void nginx_beside_epoll(void)
 {
 	char dir[64] = "", *summary = NULL, *html = NULL, *trace = NULL;
+	static char again[1 << 17];
 	int before = nginx_dirs_left();
 	json_t *results, *nginx, *epoll, *fig;
 	double load, own, conns;
+	int rc;
 
 	require_nginx();
 	results = harness_results_in((const char *const[]){ "epoll", "nginx", "-s", "throughput",
@@ -125,6 +127,12 @@ static void nginx_beside_epoll(void)
 	CHECK(strstr(trace, "its own count (nginx's stub_status)") &&
 		      strstr(trace, "what it is, from the kernel's figures: an event loop"),
 	      "nginx.txt: no count of its own, or not an event loop: %.3000s", trace);
+	/* read back from results.json alone, as written */
+	rc = cmd_run(again, sizeof(again), 30,
+		     (const char *const[]){ harness(), "report", dir, NULL });
+	CHECK(rc == 0 && strstr(again, "==== nginx · throughput ====") &&
+		      strstr(again, "its own count (nginx's stub_status)"),
+	      "harness report: exit %d, nginx not read back: %.2000s", rc, again);
 out:
 	CHECK(nginx_dirs_left() <= before, "nginx's directory left in /tmp");
 	free(summary);
