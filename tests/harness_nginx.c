@@ -94,11 +94,15 @@ static void nginx_beside_epoll(void)
 	int rc;
 
 	require_nginx();
-	results = harness_results_in((const char *const[]){ "epoll", "nginx", "-s", "throughput",
-							    NULL },
+	results = harness_results_in((const char *const[]){ "epoll", "nginx", "-s",
+							    "throughput,sleep", NULL },
 				     dir);
 	if (!results)
 		goto out;
+	/* where our handlers sleep, nginx cannot be asked to: not run */
+	CHECK(results_experiment(results, "epoll", "sleep") &&
+		      !results_experiment(results, "nginx", "sleep"),
+	      "nginx run under sleep, or epoll not");
 	nginx = results_experiment(results, "nginx", "throughput");
 	epoll = results_experiment(results, "epoll", "throughput");
 	if (!explained_event_loop(epoll, "epoll") || !explained_event_loop(nginx, "nginx"))
@@ -142,6 +146,31 @@ out:
 	json_decref(results);
 }
 
+/* Named where it would run nowhere: one line, exit 2, before anything starts. */
+static void nowhere_refused(void)
+{
+	static const char *const asked[][4] = {
+		{ "-s", "sleep", NULL },
+		{ "-s", "throughput", "--work-us", "10" },
+	};
+	char out[4096];
+
+	require_nginx();
+	for (size_t i = 0; i < sizeof(asked) / sizeof(asked[0]); i++) {
+		const char *argv[8] = { harness(), "run", "nginx" };
+		int rc, lines = 0;
+
+		for (int k = 0; k < 4 && asked[i][k]; k++)
+			argv[3 + k] = asked[i][k];
+		rc = cmd_run(out, sizeof(out), 10, argv);
+		for (char *p = out; (p = strchr(p, '\n')); p++)
+			lines++;
+		CHECK(rc == 2 && lines == 1 && strstr(out, "nginx would run nowhere"),
+		      "%s %s: exit %d, not one line saying so: %s", asked[i][0], asked[i][1], rc,
+		      out);
+	}
+}
+
 /* harness list says whether it is installed */
 static void listed(void)
 {
@@ -182,6 +211,7 @@ static void missing_refused(void)
 
 static const struct test_case cases[] = {
 	TEST_SLOW(nginx_beside_epoll, 150),
+	TEST(nowhere_refused),
 	TEST(listed),
 	TEST_SLOW(missing_refused, 30),
 };

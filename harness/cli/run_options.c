@@ -270,6 +270,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 			argp_failure(st, 2, 0, "which models? 'all' or some of: %s, or --server",
 				     model_names());
 		custom_servers_check(o, st);
+		reference_runs_somewhere(o, st);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

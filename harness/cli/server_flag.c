@@ -82,3 +82,20 @@ bool reference_installed(const struct model *m, char *why, size_t len)
 	server_command_free(&c);
 	return !err;
 }
+
+void reference_runs_somewhere(const struct run_opts *o, struct argp_state *st)
+{
+	for (int m = 0; m < nmodels; m++) {
+		bool runs = false;
+
+		for (int s = 0; s < nscenarios; s++)
+			runs |= o->scenario[s] && !run_opts_asks_handlers(o, &scenarios[s]);
+		if (o->model[m] && models[m].reference && !runs)
+			argp_failure(
+				st, 2, 0,
+				"%s would run nowhere: under these scenarios our handlers block "
+				"or burn CPU per request (--sleep-us, --work-us, -s sleep), which "
+				"%s cannot be asked to",
+				models[m].name, models[m].name);
+	}
+}

@@ -88,6 +88,11 @@ unsigned run_opts_sleep_us(const struct run_opts *o, const struct scenario *s)
 	return o->sleep_us > 0 ? (unsigned)o->sleep_us : s->server_sleep_us;
 }
 
+bool run_opts_asks_handlers(const struct run_opts *o, const struct scenario *s)
+{
+	return run_opts_sleep_us(o, s) > 0 || o->work_us > 0;
+}
+
 const struct model *run_opts_model_find(const struct run_opts *o, const char *name)
 {
 	for (int i = 0; i < o->ncustom; i++)

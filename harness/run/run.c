@@ -37,6 +37,20 @@ static int check_custom(const struct run_opts *o, const struct scenario *s,
 	return *stop ? -EINTR : 0;
 }
 
+/* A reference server where our handlers block or burn per request: it
+ * cannot be asked to, and would be compared with what it was not asked.
+ * Said, and left out. */
+static bool not_asked_so(const struct model *m, const struct run_opts *o, const struct scenario *s)
+{
+	if (!m || !m->reference || !run_opts_asks_handlers(o, s))
+		return false;
+	fprintf(stderr,
+		"harness run: %s is not run under %s: our handlers block or burn CPU per request "
+		"there (--sleep-us, --work-us), %s's cannot be asked to\n",
+		m->name, s->name, m->name);
+	return true;
+}
+
 int run_all(const struct run_opts *o, volatile sig_atomic_t *stop, struct run_record *r)
 {
 	struct experiment plan[(RUN_MAX + RUN_MAX_CUSTOM) * RUN_MAX];
@@ -50,7 +64,8 @@ int run_all(const struct run_opts *o, volatile sig_atomic_t *stop, struct run_re
 	 * record's options: they outlive o */
 	for (int m = 0; m < nmodels + o->ncustom; m++)
 		for (int s = 0; s < nscenarios; s++)
-			if ((m >= nmodels || o->model[m]) && o->scenario[s])
+			if ((m >= nmodels || o->model[m]) && o->scenario[s] &&
+			    !not_asked_so(m < nmodels ? &models[m] : NULL, o, &scenarios[s]))
 				plan[n++] = (struct experiment){
 					.model = m < nmodels ? &models[m]
 							     : &r->options.custom[m - nmodels],
