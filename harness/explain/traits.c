@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+/* the calls that wait on many connections at once */
 const char *const WAIT_CALLS[] = { "epoll_wait", "epoll_pwait", "epoll_pwait2",	  "poll", "ppoll",
 				   "select",	 "pselect6",	"io_uring_enter", NULL };
 /* the calls a task waits in for a child process, or a thread, to end */
