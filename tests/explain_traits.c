@@ -140,6 +140,14 @@ static void joined_thread_serial_and_waiting(void)
 	CHECK(trait_of(&f, TRAIT_POOL) == TRAIT_NO, "not a pool");
 	CHECK(trait_of(&f, TRAIT_SERIAL) == TRAIT_YES, "serial");
 	CHECK(evidence_of(&f, TRAIT_SERIAL, "window_share") == 0.98, "its join's wait cited");
+	/* a fork the sched probe missed: its 3 clone calls, of 3 accepted */
+	synthetic_syscall(&f, "accept4", 3, 10);
+	synthetic_syscall(&f, "clone3", 3, 90);
+	CHECK(trait_of(&f, TRAIT_THREAD_PER_CONNECTION) == TRAIT_YES &&
+		      evidence_of(&f, TRAIT_THREAD_PER_CONNECTION, "clone_calls") == 3,
+	      "1 thread seen created, 3 clone calls, 3 accepted");
+	f.threads_created = 0; /* the kind not known: not guessed */
+	CHECK(trait_of(&f, TRAIT_THREAD_PER_CONNECTION) == TRAIT_NO, "none seen created");
 }
 
 static void serial_by_tasks_alive(void)
