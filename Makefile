@@ -145,13 +145,14 @@ $(PROBE_LIB): $(PROBE_OBJS)
 # lists the libraries from the top room down: one that calls a room above
 # it does not link. tests/layout holds the includes to the same order.
 ROOM_cli     := main cmd_run cmd_report cmd_load cmd_check cmd_list run_options load_flags server_flag
-ROOM_run     := run experiment progress figures_of server_command server_ready load_command load_report
+ROOM_run     := run experiment progress figures_of server_command server_ready load_command load_report \
+                nginx_conf nginx_status
 ROOM_report  := results out_dir trace_summary run_summary account_text record_json figures_json \
                 html html_experiment html_accounts html_parts chart svg
 ROOM_record  := catalog record
 ROOM_sandbox := cgroup netns server_proc machine cpu_times proc_faults
 ROOM_load    := load load_worker load_target http_response histogram timer_heap load_json load_print
-ROOM_explain := rules verdict ranking say figures account traits
+ROOM_explain := rules verdict ranking say figures account traits blocked_loop
 ROOMS        := run report record sandbox load explain
 room_lib      = $(OBJ)/harness/lib$(1).a
 $(foreach r,$(ROOMS),$(eval $(call room_lib,$(r)): \
@@ -185,7 +186,7 @@ $(OBJ)/harness/report/html.o: $(OBJ)/harness/report/report_css.h
 # Each test is a program build/tests/NAME built from tests/NAME.c and the
 # shared test library; extra objects are added per test below.
 TESTS    := selftest explain_rules explain_account explain_traits harness_run harness_accounts \
-            harness_server harness_load_cmd
+            harness_server harness_nginx harness_seeds harness_load_cmd
 # common/: a struct to JSON and back; numbers as typed on a command line;
 # both under ASan/UBSan
 TESTS    += json_map units_parse
@@ -297,11 +298,10 @@ $(OUTPUT)/stub_server: $(OBJ)/tests/stub_server.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(OUTPUT)/tests/harness_run $(OUTPUT)/tests/harness_server: | $(OUTPUT)/stub_server
-$(OUTPUT)/tests/harness_server: LDLIBS += -ljansson
-$(OUTPUT)/tests/harness_server: | $(HARNESS_BIN) $(SERVER_BINS)
-# the user's load tools (wrk, Locust) as the load
-$(OUTPUT)/tests/harness_load_cmd: LDLIBS += -ljansson
-$(OUTPUT)/tests/harness_load_cmd: | $(HARNESS_BIN) $(SERVER_BINS)
+# the user's load tools (wrk, Locust) as the load: harness_load_cmd
+HARNESS_RUN_TESTS := harness_server harness_nginx harness_seeds harness_load_cmd
+$(addprefix $(OUTPUT)/tests/,$(HARNESS_RUN_TESTS)): LDLIBS += -ljansson
+$(addprefix $(OUTPUT)/tests/,$(HARNESS_RUN_TESTS)): | $(HARNESS_BIN) $(SERVER_BINS)
 
 # ---------------------------------------------------------------- bench
 # Benchmarks (not tests): build/bench/NAME from bench/NAME.c, run by hand.

@@ -145,21 +145,44 @@ static void blocked_event_loop(void)
 {
 	struct finding buf[FINDINGS_MAX];
 	const struct finding *r;
+	struct syscall_figure *sleep, *wait;
 	struct figures f;
 
+	/* nothing asked of it (no sleep_us): the time account alone, 1 s of
+	 * one loop's life, 95% of it blocked in clock_nanosleep */
 	synthetic_healthy(&f, "epoll");
 	f.scenario[0] = '\0';
-	f.sleep_us = 1000;
 	f.requests = 1000;
 	f.rps = 990;
-	synthetic_syscall(&f, "clock_nanosleep", 1000, 1000 * 1060);
+	f.life_us = 1e6;
+	f.blocked_us = 0.97e6;
+	sleep = synthetic_syscall(&f, "clock_nanosleep", 1000, 1000 * 950);
+	sleep->blocked_us = 950e3;
+	wait = synthetic_syscall(&f, "epoll_wait", 1000, 20e3);
+	wait->blocked_us = 20e3;
 	r = fired(&f, "blocked_loop", buf);
 	if (CHECK(r, "did not fire")) {
-		CHECK(close_to(finding_evidence(r, "sleep_us_per_request"), 1060), "slept");
-		CHECK(close_to(finding_evidence(r, "ceiling_rps"), 1000), "ceiling");
+		CHECK(close_to(finding_evidence(r, "blocked_us_per_request"), 950), "blocked");
+		CHECK(close_to(finding_evidence(r, "blocked_share"), 0.95), "share");
+		CHECK(close_to(finding_evidence(r, "ceiling_rps"), 1e6 / 950), "ceiling");
 		CHECK(close_to(finding_evidence(r, "rps"), 990), "rps");
+		CHECK(strstr(r->text, "blocked in clock_nanosleep"), "%s", r->text);
 	}
 	CHECK(!fired(&f, "sleeps_overlap", buf), "an event loop's sleeps do not overlap");
+	/* blocked in its wait call: waiting for connections, not blocked */
+	sleep->blocked_us = 20e3;
+	wait->blocked_us = 950e3;
+	CHECK(!fired(&f, "blocked_loop", buf), "waiting in epoll_wait is no blocked loop");
+	/* a blocking read holds it as a sleep does */
+	synthetic_syscall(&f, "read", 1000, 600e3)->blocked_us = 600e3;
+	wait->blocked_us = 350e3;
+	r = fired(&f, "blocked_loop", buf);
+	CHECK(r && strstr(r->text, "blocked in read"), "a blocking read: %s", r ? r->text : "");
+	/* without the time account: the time inside its sleeps */
+	synthetic_healthy(&f, "epoll");
+	f.requests = 1000;
+	synthetic_syscall(&f, "nanosleep", 1000, 1000 * 900);
+	CHECK(fired(&f, "blocked_loop", buf), "its sleeps' time, without the time account");
 	synthetic_healthy(&f, "pthread");
 	f.sleep_us = 1000;
 	synthetic_syscall(&f, "clock_nanosleep", 10000, 10000 * 1060);
@@ -553,7 +576,6 @@ static void verdict_blocked_or_serial(void)
 	double cap = NAN;
 
 	quiet(&f, "epoll");
-	f.sleep_us = 1000;
 	synthetic_syscall(&f, "nanosleep", 10000, 10000 * 1100.0);
 	CHECK(!strcmp(limited_by(&f, &cap), "blocked_loop") && close_to(cap, 1e6 / 1100),
 	      "a loop blocked 1.1 ms per request: %s, capacity %g", limited_by(&f, NULL), cap);

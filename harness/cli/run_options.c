@@ -37,7 +37,7 @@ static const char doc[] =
 	"USAGE: harness run all | MODEL... [--server NAME='COMMAND'...] [OPTION...]\n"
 	"\n"
 	"EXAMPLES:\n"
-	"    harness run all               # every model, the default scenarios: 3 min\n"
+	"    harness run all               # our five models, the default scenarios: 3 min\n"
 	"    harness run all --quick       # the same in under 45 s\n"
 	"    harness run epoll io_uring -s throughput -c 1000\n"
 	"    harness run fork --scenario connect --duration 5\n"
@@ -46,6 +46,7 @@ static const char doc[] =
 	"    harness run pthread -s users --users 2000 --spawn-rate 500 --think 1-5\n"
 	"    harness run epoll --server mine='python3 server.py --port {port}'\n"
 	"    harness run epoll --load-cmd 'wrk -t1 -c100 -d5s {url}'\n"
+	"    harness run epoll nginx       # nginx beside ours, when installed\n"
 	"\v"
 	/* what comes first after the options is the catalog's (help below) */
 	"Results go to results/<timestamp>/. The load's options mean what they mean\n"
@@ -81,7 +82,9 @@ static const struct argp_option options[] = {
 	  "Scenarios, comma-separated (default: throughput,connect,sleep)", 0 },
 	{ "backlog", OPT_BACKLOG, "N", 0, "Servers' listen backlog: the accept-queue limit", 0 },
 	{ "workers", OPT_WORKERS, "N", 0,
-	  "Event loops of epoll and io_uring; without it, one per server CPU", 0 },
+	  "Event loops of epoll and io_uring (nginx's worker processes); without it, one per "
+	  "server CPU",
+	  0 },
 	{ "port", OPT_PORT, "PORT", 0, "Servers' port", 0 },
 	{ "server-cpus", OPT_SERVER_CPUS, "LIST", 0, "CPUs of the server (default 0)", 0 },
 	{ "load-cpus", OPT_LOAD_CPUS, "LIST", 0, "CPUs of the load generator (default: the others)",
@@ -202,6 +205,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 	struct parse *p = st->input;
 	struct run_opts *o = p->o;
 	const struct model *m;
+	char why[256];
 
 	switch (key) {
 	case OPT_SCENARIO:
@@ -254,15 +258,19 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 		o->quick = true;
 		break;
 	case ARGP_KEY_ARG:
+		/* all: our models; a reference server is run when named */
 		if (!strcmp(arg, "all")) {
 			for (int i = 0; i < nmodels; i++)
-				o->model[i] = true;
+				o->model[i] |= !models[i].reference;
 			break;
 		}
 		m = model_find(arg);
 		if (!m)
 			argp_failure(st, 2, 0, "unknown model '%s' (models: %s)", arg,
 				     model_names());
+		if (m->reference && !reference_installed(m, why, sizeof(why)))
+			argp_failure(st, 2, 0, "%s is not installed (%s): apt-get install %s",
+				     m->name, why, m->name);
 		o->model[m - models] = true;
 		break;
 	case ARGP_KEY_INIT:
@@ -275,6 +283,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 				     model_names());
 		custom_servers_check(o, st);
 		load_command_check(o, p->scenarios_given, st);
+		reference_runs_somewhere(o, st);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

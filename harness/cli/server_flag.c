@@ -64,8 +64,8 @@ void custom_servers_check(const struct run_opts *o, struct argp_state *st)
 	for (int i = 0; i < o->ncustom; i++) {
 		struct server_command c;
 		char why[256];
-		int err = server_command_split(&c, o->custom[i].command, "127.0.0.1", o->port, why,
-					       sizeof(why));
+		int err = server_command_split(&c, o->custom[i].command, "127.0.0.1", o->port, NULL,
+					       why, sizeof(why));
 
 		server_command_free(&c);
 		if (err)
@@ -111,4 +111,30 @@ void load_command_check(struct run_opts *o, bool scenarios_given, struct argp_st
 	server_command_free(&c);
 	if (err)
 		argp_failure(st, 2, 0, "invalid --load-cmd (%s): %s", o->load_cmd, why);
+}
+
+bool reference_installed(const struct model *m, char *why, size_t len)
+{
+	struct server_command c;
+	int err = server_command_split(&c, m->command, "127.0.0.1", 0, "/tmp", why, len);
+
+	server_command_free(&c);
+	return !err;
+}
+
+void reference_runs_somewhere(const struct run_opts *o, struct argp_state *st)
+{
+	for (int m = 0; m < nmodels; m++) {
+		bool runs = false;
+
+		for (int s = 0; s < nscenarios; s++)
+			runs |= o->scenario[s] && !run_opts_asks_handlers(o, &scenarios[s]);
+		if (o->model[m] && models[m].reference && !runs)
+			argp_failure(
+				st, 2, 0,
+				"%s would run nowhere: under these scenarios our handlers block "
+				"or burn CPU per request (--sleep-us, --work-us, -s sleep), which "
+				"%s cannot be asked to",
+				models[m].name, models[m].name);
+	}
 }

@@ -5,7 +5,9 @@
 
 #include <argp.h>
 #include <stdbool.h>
+#include <stddef.h>
 
+struct model;
 struct run_opts;
 
 /* Adds it to o->custom, or fails the parse (exit 2) saying why. */
@@ -13,6 +15,11 @@ void custom_server_add(struct run_opts *o, const char *arg, struct argp_state *s
 /* Each command split with the port chosen (it may come after --server):
  * a command that cannot run is refused before any server starts. */
 void custom_servers_check(const struct run_opts *o, struct argp_state *st);
+/* A reference server named runs under one scenario at least (our
+ * handlers asked nothing there), else the parse fails. */
+void reference_runs_somewhere(const struct run_opts *o, struct argp_state *st);
+/* A reference server's program is there (why: what is missing). */
+bool reference_installed(const struct model *m, char *why, size_t len);
 
 /* --load-cmd COMMAND: the user's load tool, in place of the scenarios. */
 void load_command_set(struct run_opts *o, const char *arg, struct argp_state *st);

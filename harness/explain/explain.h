@@ -78,9 +78,31 @@ const char *trait_words(enum trait t);
  * or threads (futex) from which the server waits for each to end. */
 #define TRAIT_WAITS_OUT 0.5
 
+/* The calls that wait on many connections at once (epoll_wait, poll,
+ * select, io_uring_enter, ...), NULL-terminated. */
+extern const char *const WAIT_CALLS[];
+
 void infer_traits(const struct figures *f, struct inferred_traits *out);
 /* The traits as the catalog states them; false when any is unknown. */
 bool inferred_traits_as(const struct inferred_traits *t, struct traits *out);
+
+/* Share of an event loop's time (waiting for a CPU left out) blocked
+ * outside its wait calls from which it is a blocked loop: most of it. */
+#define LOOP_BLOCKED 0.5
+
+/* An event loop blocked outside its wait calls. */
+struct loop_block {
+	double blocked_us;     /* in the window, its tasks summed */
+	double share;	       /* of their time off the run queue (the time account's) */
+	double loops;	       /* event loops: its tasks alive */
+	char call[32];	       /* the call most of it was in */
+	double us_per_request; /* blocked, per request served */
+	double capacity_rps;   /* what loops blocked so long can answer */
+};
+
+/* True when f's event loop was blocked most of its time in calls other
+ * than its wait (the time account's; without it, the sleeps' time). */
+bool loop_blocked(const struct figures *f, struct loop_block *b);
 
 /*
  * What limited an experiment, chosen by the utilization and saturation of

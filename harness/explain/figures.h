@@ -82,6 +82,10 @@ struct figures {
 	double unanswered;	   /* still waiting for an answer when the load stopped */
 	double unanswered_wait_us; /* the longest of those waits */
 	double starved;		   /* connections never answered while measuring */
+	/* the requests the server itself counted in the window (nginx's
+	 * stub_status: read, this count's own asking left out); NAN: it keeps
+	 * no count the harness reads */
+	double server_requests;
 
 	/* CPU time of the server's cgroup, and of the load generator */
 	double cpu_us;

@@ -20,8 +20,6 @@
 /* an open loop that got this share of the rate it asked for got it */
 #define GOT_IT 0.95
 
-static const char *const SLEEPS[] = { "nanosleep", "clock_nanosleep", NULL };
-
 static bool nothing_answered(const struct figures *f, struct verdict *v)
 {
 	if (f->requests > 0)
@@ -32,22 +30,23 @@ static bool nothing_answered(const struct figures *f, struct verdict *v)
 	return true;
 }
 
+/* an event loop blocked outside its wait call serves nobody meanwhile */
 static bool blocked_loop(const struct figures *f, struct verdict *v)
 {
-	double slept = per_request(f, figures_syscall_time_us(f, SLEEPS));
-	char s[32], c[32], r[32];
+	struct loop_block b;
+	char s[32], c[32], r[32], p[16];
 
-	if (!f->traits.event_loop || !(f->sleep_us > 0) || !known(slept) ||
-	    slept < 0.5 * f->sleep_us)
+	if (!loop_blocked(f, &b))
 		return false;
-	v->capacity_rps = f->workers * 1e6 / slept;
+	v->capacity_rps = b.capacity_rps;
 	say(&v->why, "blocked_loop", "high",
-	    "its %d event loop(s), each blocked %s per request: at most %s requests/s "
-	    "(measured %s)",
-	    f->workers, fmt_us(s, 32, slept), fmt_count(c, 32, round(v->capacity_rps)),
-	    fmt_count(r, 32, round(f->rps)));
-	cite(&v->why, "sleep_us_per_request", slept);
-	cite(&v->why, "workers", f->workers);
+	    "its %.0f event loop(s), each blocked in %s %s per request (outside its wait call "
+	    "%s of the time it was not waiting for a CPU): at most %s requests/s (measured %s)",
+	    b.loops, b.call, fmt_us(s, 32, b.us_per_request), fmt_pct(p, 16, b.share),
+	    fmt_count(c, 32, round(v->capacity_rps)), fmt_count(r, 32, round(f->rps)));
+	cite(&v->why, "blocked_us_per_request", b.us_per_request);
+	cite(&v->why, "blocked_share", b.share);
+	cite(&v->why, "loops", b.loops);
 	return true;
 }
 
@@ -60,8 +59,13 @@ static bool serial_serving(const struct figures *f, struct verdict *v)
 		return false;
 	v->capacity_rps = known(f->mean_us) && f->mean_us > 0 ? 1e6 / f->mean_us : NAN;
 	say(&v->why, "serial_serving", "high",
-	    "serving one connection at a time: one of the %d clients is served, its "
+	    "serving one connection at a time%s: one of the %d clients is served, its "
 	    "requests %s apart, at most %s requests/s (measured %s)",
+	    f->traits.per_connection == PER_CONNECTION_PROCESS
+		    ? " (a process created for it, and waited for to end before the next)"
+	    : f->traits.per_connection == PER_CONNECTION_THREAD
+		    ? " (a thread created for it, and joined before the next)"
+		    : "",
 	    f->connections, fmt_us(m, 32, f->mean_us), fmt_count(c, 32, round(v->capacity_rps)),
 	    fmt_count(r, 32, round(f->rps)));
 	cite(&v->why, "connections", f->connections);

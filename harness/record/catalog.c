@@ -9,23 +9,34 @@ const struct model models[] = {
 	{ "blocking",
 	  "one process, one connection at a time: accept, serve until it closes, accept",
 	  { .serial = true },
-	  "" },
+	  "",
+	  false },
 	{ "fork",
 	  "a process per connection: accept, fork; the parent reaps",
 	  { .per_connection = PER_CONNECTION_PROCESS },
-	  "" },
+	  "",
+	  false },
 	{ "pthread",
 	  "a thread per connection: accept, pthread_create",
 	  { .per_connection = PER_CONNECTION_THREAD },
-	  "" },
+	  "",
+	  false },
 	{ "epoll",
 	  "one event loop per worker: non-blocking sockets, epoll_wait",
 	  { .event_loop = true },
-	  "" },
+	  "",
+	  false },
 	{ "io_uring",
 	  "a completion ring per worker: multishot accept, provided buffers, batched submits",
 	  { .event_loop = true },
-	  "" },
+	  "",
+	  false },
+	/* daemon off, pid and temporary files in {dir}: its nginx.conf */
+	{ "nginx",
+	  "the reference: nginx, as configured by the harness (an event loop per worker process)",
+	  { .event_loop = true },
+	  "/usr/sbin/nginx -e stderr -p {dir}/ -c nginx.conf",
+	  true },
 };
 const int nmodels = sizeof(models) / sizeof(models[0]);
 const char custom_model_idea[] = "a server of your own (--server): what it does, unknown";
@@ -78,6 +89,11 @@ const struct scenario *scenario_find(const char *name)
 unsigned run_opts_sleep_us(const struct run_opts *o, const struct scenario *s)
 {
 	return o->sleep_us > 0 ? (unsigned)o->sleep_us : s->server_sleep_us;
+}
+
+bool run_opts_asks_handlers(const struct run_opts *o, const struct scenario *s)
+{
+	return run_opts_sleep_us(o, s) > 0 || o->work_us > 0;
 }
 
 const struct model *run_opts_model_find(const struct run_opts *o, const char *name)

@@ -48,6 +48,11 @@ struct run_opts {
 struct scenario;
 unsigned run_opts_sleep_us(const struct run_opts *o, const struct scenario *s);
 
+/* Our handlers are asked to block (--sleep-us, the sleep scenario) or to
+ * burn CPU (--work-us) per request in scenario s: nothing a reference
+ * server (nginx) can be asked, so it is not run there. */
+bool run_opts_asks_handlers(const struct run_opts *o, const struct scenario *s);
+
 /* A model asked for by name: the user's servers first, then the catalog. */
 const struct model *run_opts_model_find(const struct run_opts *o, const char *name);
 

@@ -10,9 +10,10 @@ void record_explain(struct experiment_record *e)
 	struct traits seen;
 
 	infer_traits(&e->why.fig, &e->why.traits);
-	/* a server of the user's is what the kernel saw it be: the rules
-	 * reason over the traits inferred, when every one could be */
-	if (e->model && e->model->command[0] && inferred_traits_as(&e->why.traits, &seen))
+	/* a server, ours or the user's, is what the kernel saw it be: the
+	 * rules reason over the traits inferred, when every one could be told
+	 * (else over the catalog's; a server of the user's has none) */
+	if (inferred_traits_as(&e->why.traits, &seen))
 		e->why.fig.traits = seen;
 	e->why.nfindings = explain_experiment(&e->why.fig, e->why.findings, FINDINGS_MAX);
 	explain_verdict(&e->why.fig, &e->why.verdict);
@@ -81,6 +82,7 @@ struct experiment_record *experiment_record_new(void)
 		e->server_cpus_busy_s = e->server_cpus_steal_s = e->server_cpus_total_s = NAN;
 		e->load_cpus_busy_s = e->load_cpus_total_s = NAN;
 		e->proc_faults = NAN;
+		e->server_requests = NAN;
 	}
 	return e;
 }

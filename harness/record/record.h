@@ -59,6 +59,8 @@ struct experiment_record {
 	 * there (seconds): busy with anything, stolen by the hypervisor, in all */
 	double server_cpus_busy_s, server_cpus_steal_s, server_cpus_total_s;
 	double load_cpus_busy_s, load_cpus_total_s;
+	/* the requests the server counted itself in the window (NAN: none) */
+	double server_requests;
 	/* 0, or why the measurements cannot be printed again (-ENODATA: read
 	 * from a results.json that did not keep the latency histograms) */
 	int unprintable;

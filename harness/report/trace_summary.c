@@ -145,6 +145,11 @@ static void print_measured(FILE *out, const struct experiment_record *e)
 		print_tool(out, &e->tool, f);
 	else
 		load_result_print(out, &e->load);
+	/* what it counted itself: the requests it read, those still in flight
+	 * at the end included, which the load did not see answered */
+	if (!isnan(f->server_requests))
+		fprintf(out, "  its own count (%s's stub_status): %s requests read in the window\n",
+			f->model, fmt_count(a, 32, f->server_requests));
 	fprintf(out,
 		"\nserver CPU time (its cgroup): %s (user %s, system %s): %s per request, "
 		"%.0f%% of %d CPU(s); the load generator's: %.0f%% of %d CPU(s)\n",

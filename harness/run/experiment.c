@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "harness/run/experiment.h"
 #include "harness/run/load_command.h"
+#include "harness/run/nginx_conf.h"
+#include "harness/run/nginx_status.h"
 #include "harness/run/progress.h"
 #include "harness/run/server_command.h"
 #include "harness/run/server_ready.h"
@@ -32,7 +34,9 @@ struct bench {
 	struct server_proc server;
 	int server_status;
 	const char *argv[RECORD_MAX_ARGS];
-	struct server_command command; /* a server of the user's */
+	struct server_command command;		  /* a server of the user's */
+	char dir[64];				  /* a reference server's (nginx's) own directory */
+	double server_requests0, server_requests; /* its own count: at the start, in the window */
 	char port[16], backlog[16], workers[16], sleep_us[16], work_us[16], idle[32], path[512];
 	cpu_set_t server_cpus;
 	int load_cpus[RUN_MAX_CPUS];
@@ -117,14 +121,29 @@ static int custom_argv(struct experiment *e, const struct run_opts *o, struct be
 	char why[256];
 	size_t i;
 
-	if (server_command_split(&b->command, e->model->command, "127.0.0.1", o->port, why,
-				 sizeof(why)))
+	if (server_command_split(&b->command, e->model->command, "127.0.0.1", o->port,
+				 b->dir[0] ? b->dir : NULL, why, sizeof(why)))
 		return fail(e, -EINVAL, "server '%s': %s", e->model->name, why);
 	b->argv[0] = b->command.path;
 	for (i = 1; i < b->command.words.we_wordc; i++)
 		b->argv[i] = b->command.words.we_wordv[i];
 	b->argv[i] = NULL;
 	return 0;
+}
+
+/* Event loops a model runs: --workers, else one per server CPU. */
+static int workers_of(const struct run_opts *o, const struct bench *b)
+{
+	return o->workers ? o->workers : CPU_COUNT(&b->server_cpus);
+}
+
+/* A kept-alive connection's idle timeout: the servers' own, longer when a
+ * user thinking near it must not be cut (0: the servers' own). */
+static double idle_timeout_s(const struct experiment *e, const struct run_opts *o)
+{
+	double idle = 2 * (o->think_max_s + o->timeout_s);
+
+	return e->scenario->kind == SCENARIO_USERS && idle > SERVER_IDLE_TIMEOUT_S ? idle : 0;
 }
 
 static void server_argv(struct experiment *e, const struct run_opts *o, struct bench *b)
@@ -141,8 +160,7 @@ static void server_argv(struct experiment *e, const struct run_opts *o, struct b
 	b->argv[n++] = "--backlog";
 	b->argv[n++] = b->backlog;
 	if (e->model->traits.event_loop) {
-		snprintf(b->workers, sizeof(b->workers), "%d",
-			 o->workers ? o->workers : CPU_COUNT(&b->server_cpus));
+		snprintf(b->workers, sizeof(b->workers), "%d", workers_of(o, b));
 		b->argv[n++] = "--workers";
 		b->argv[n++] = b->workers;
 	}
@@ -156,10 +174,8 @@ static void server_argv(struct experiment *e, const struct run_opts *o, struct b
 		b->argv[n++] = "--work-us";
 		b->argv[n++] = b->work_us;
 	}
-	/* a user thinking near the server's idle timeout must not be cut */
-	if (e->scenario->kind == SCENARIO_USERS &&
-	    2 * (o->think_max_s + o->timeout_s) > SERVER_IDLE_TIMEOUT_S) {
-		snprintf(b->idle, sizeof(b->idle), "%.0fs", 2 * (o->think_max_s + o->timeout_s));
+	if (idle_timeout_s(e, o) > 0) {
+		snprintf(b->idle, sizeof(b->idle), "%.0fs", idle_timeout_s(e, o));
 		b->argv[n++] = "--idle-timeout";
 		b->argv[n++] = b->idle;
 	}
@@ -254,8 +270,27 @@ static void elsewhere(int port, char *why, size_t len)
 			 ports[0], port);
 }
 
-/* A server of the user's, in its cgroup as the catalog's are, ready when
- * its port answers in HTTP. Its failures are the user's to fix: -EINVAL. */
+/* A reference server's configuration, in a directory of its own: asked
+ * what ours are asked. */
+static int reference_conf(struct experiment *e, const struct run_opts *o, struct bench *b)
+{
+	struct nginx_conf c = {
+		.port = o->port,
+		.backlog = o->backlog,
+		.workers = workers_of(o, b),
+		.connections = e->scenario->kind == SCENARIO_USERS ? o->users : o->connections,
+		.idle_timeout_s = idle_timeout_s(e, o) ?: SERVER_IDLE_TIMEOUT_S,
+		.user = o->server_user[0] ? o->server_user : "nobody",
+	};
+	char why[256];
+	int err = nginx_conf_write(&c, b->dir, sizeof(b->dir), why, sizeof(why));
+
+	return err ? fail(e, err, "%s: %s", e->model->name, why) : 0;
+}
+
+/* A server of the user's (or a reference server), in its cgroup as the
+ * catalog's are, ready when its port answers in HTTP. Its failures are
+ * the user's to fix: -EINVAL. */
 static int start_custom(struct experiment *e, const struct run_opts *o, struct bench *b)
 {
 	struct server_spec spec = { .argv = b->argv,
@@ -268,6 +303,8 @@ static int start_custom(struct experiment *e, const struct run_opts *o, struct b
 	const char *said;
 	int err;
 
+	if (e->model->reference && (err = reference_conf(e, o, b)))
+		return err;
 	err = custom_argv(e, o, b);
 	if (err)
 		return err;
@@ -345,6 +382,7 @@ static void release(struct bench *b)
 	free(b->tool.log);
 	json_decref(b->sysctls);
 	server_command_free(&b->command);
+	nginx_dir_remove(b->dir);
 }
 
 /* The server's clocks, read at the window's start and end alike. */
@@ -508,6 +546,9 @@ static int measure(struct experiment *e, const struct run_opts *o, struct bench 
 			return -EINTR;
 	}
 
+	/* its own count first: its asking is a request the probes need not see */
+	if (e->model->reference)
+		b->server_requests0 = nginx_status_requests(b->server.port, 1000);
 	server_side_start(b);
 	b->load_cpu_us = -self_cpu_us();
 	progress.warming_up = false;
@@ -516,6 +557,10 @@ static int measure(struct experiment *e, const struct run_opts *o, struct bench 
 	b->have_load = true;
 	b->load_cpu_us += self_cpu_us();
 	server_side_end(b);
+	/* the window's requests: the second asking is counted, the first was */
+	if (e->model->reference)
+		b->server_requests =
+			nginx_status_requests(b->server.port, 1000) - 1 - b->server_requests0;
 	if (!o->quiet)
 		progress_done(&progress, &b->load);
 	if (err)
@@ -565,6 +610,7 @@ static int record(struct experiment *e, const struct run_opts *o, struct bench *
 	r->server_cpus_total_s = b->server_cpus1.total_s - b->server_cpus0.total_s;
 	r->load_cpus_busy_s = b->load_cpus1.busy_s - b->load_cpus0.busy_s;
 	r->load_cpus_total_s = b->load_cpus1.total_s - b->load_cpus0.total_s;
+	r->server_requests = b->server_requests;
 	figures_of(r, o, &r->why.fig);
 	record_explain(r);
 	e->record = r;
@@ -579,6 +625,7 @@ int experiment_run(struct experiment *e, const struct run_opts *o)
 	if (!b)
 		return fail(e, -ENOMEM, "out of memory");
 	b->server.err_fd = -1;
+	b->server_requests = NAN;
 	err = cpus_of(o->server_cpus, &b->server_cpus, e);
 	if (!err)
 		err = load_cpus_of(o, b, e);

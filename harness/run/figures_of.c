@@ -185,7 +185,8 @@ void figures_of(const struct experiment_record *r, const struct run_opts *o, str
 	f->traits = r->model->traits;
 	f->connections = r->load.connections;
 	f->keep_alive = !r->scenario->close;
-	f->backlog = r->model->command[0] ? 0 : o->backlog; /* 0: not asked of it */
+	/* 0: not asked of it (a server of the user's) */
+	f->backlog = r->model->command[0] && !r->model->reference ? 0 : o->backlog;
 	/* sysctls are recorded as the strings /proc/sys holds */
 	f->somaxconn =
 		atoi(json_string_value(json_object_get(r->sysctls, "net.core.somaxconn")) ?: "0");
@@ -206,6 +207,7 @@ void figures_of(const struct experiment_record *r, const struct run_opts *o, str
 	f->cpu_us = r->cpu_us;
 	f->load_cpu_us = r->load_cpu_us;
 	f->faults_proc = r->proc_faults;
+	f->server_requests = r->server_requests;
 	f->load_cpus = r->nload_cpus;
 	if (r->server_cpus_total_s > 0) {
 		f->server_cpus_busy = r->server_cpus_busy_s / r->server_cpus_total_s;

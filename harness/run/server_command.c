@@ -8,10 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
-/* command with each {host}, {port} (and {url}, when given) replaced;
- * -ENAMETOOLONG if out is short */
+/* command with each {host}, {port} (and {url}, {dir}, when given)
+ * replaced; -ENAMETOOLONG if out is short */
 static int substitute(char *out, size_t len, const char *command, const char *host, int port,
-		      const char *url)
+		      const char *url, const char *dir)
 {
 	char port_s[16];
 	size_t n = 0;
@@ -27,6 +27,8 @@ static int substitute(char *out, size_t len, const char *command, const char *ho
 			put = port_s, k = strlen(port_s), p += 6;
 		else if (url && !strncmp(p, "{url}", 5))
 			put = url, k = strlen(url), p += 5;
+		else if (dir && !strncmp(p, "{dir}", 5))
+			put = dir, k = strlen(dir), p += 5;
 		else
 			p++;
 		if (n + k >= len)
@@ -72,20 +74,14 @@ static int find_program(const char *name, char *path, size_t len)
 	return -ENOENT;
 }
 
-int server_command_split(struct server_command *c, const char *command, const char *host, int port,
-			 char *why, size_t len)
-{
-	return command_split(c, command, host, port, NULL, why, len);
-}
-
-int command_split(struct server_command *c, const char *command, const char *host, int port,
-		  const char *url, char *why, size_t len)
+static int split(struct server_command *c, const char *command, const char *host, int port,
+		 const char *url, const char *dir, char *why, size_t len)
 {
 	char line[MODEL_COMMAND_MAX + 256];
 	int err;
 
 	memset(c, 0, sizeof(*c));
-	if (substitute(line, sizeof(line), command, host, port, url)) {
+	if (substitute(line, sizeof(line), command, host, port, url, dir)) {
 		snprintf(why, len, "longer than %zu characters", sizeof(line) - 1);
 		return -EINVAL;
 	}
@@ -112,6 +108,18 @@ int command_split(struct server_command *c, const char *command, const char *hos
 		return -EINVAL;
 	}
 	return 0;
+}
+
+int server_command_split(struct server_command *c, const char *command, const char *host, int port,
+			 const char *dir, char *why, size_t len)
+{
+	return split(c, command, host, port, NULL, dir, why, len);
+}
+
+int command_split(struct server_command *c, const char *command, const char *host, int port,
+		  const char *url, char *why, size_t len)
+{
+	return split(c, command, host, port, url, NULL, why, len);
 }
 
 void server_command_free(struct server_command *c)

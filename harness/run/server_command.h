@@ -21,9 +21,10 @@ struct server_command {
 	char path[PATH_MAX]; /* words[0], found: the program to run */
 };
 
-/* 0, or -EINVAL with why ("unbalanced quotes", ...). Freed with: */
+/* 0, or -EINVAL with why ("unbalanced quotes", ...); dir, when not NULL,
+ * is put in for {dir} (a reference server's directory). Freed with: */
 int server_command_split(struct server_command *c, const char *command, const char *host, int port,
-			 char *why, size_t len);
+			 const char *dir, char *why, size_t len);
 /* The same for a load command (--load-cmd): {url} put in too. */
 int command_split(struct server_command *c, const char *command, const char *host, int port,
 		  const char *url, char *why, size_t len);
