@@ -14,6 +14,9 @@
  * returns and is not counted, nor is a call that began before attach.
  * tp_btf's sys_exit carries no syscall number (only pt_regs and the
  * return value), so sys_enter keeps it with the start time.
+ *
+ * A call that fails is counted once more by syscall and errno: only
+ * failures pay for that lookup.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -52,6 +55,26 @@ struct {
 	__type(value, struct syscall_counts);
 } counts SEC(".maps");
 
+/* Failed calls, per CPU: key SYSCALL_ERRNO_KEY(nr, errno). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, SYSCALL_ERRNO_KEYS);
+	__type(key, __u32);
+	__type(value, __u64);
+} errnos SEC(".maps");
+
+static __always_inline void count_errno(__u32 nr, long ret)
+{
+	__u32 key = SYSCALL_ERRNO_KEY(nr, (__u32)-ret);
+	__u64 one = 1, *n;
+
+	n = bpf_map_lookup_elem(&errnos, &key);
+	if (n)
+		__sync_fetch_and_add(n, 1);
+	else
+		bpf_map_update_elem(&errnos, &key, &one, BPF_NOEXIST); /* a full map: lost */
+}
+
 /* Whether this call may go untimed: its syscall is hot and fast here. */
 static __always_inline bool skip_timing(__u32 nr)
 {
@@ -79,7 +102,7 @@ static __always_inline int on_enter(long nr)
 	return 0;
 }
 
-static __always_inline int on_exit(void)
+static __always_inline int on_exit(long ret)
 {
 	struct syscall_counts *s;
 	struct call *c;
@@ -102,6 +125,8 @@ static __always_inline int on_exit(void)
 	 * a program that can be preempted can meet another on its own CPU.
 	 */
 	__sync_fetch_and_add(&s->count, 1);
+	if (ret < 0 && ret >= -SYSCALL_ERRNO_MAX)
+		count_errno(nr, ret);
 	if (start == UNTIMED)
 		return 0;
 	ns = bpf_ktime_get_ns() - start;
@@ -123,7 +148,7 @@ int BPF_PROG(sys_enter_btf, struct pt_regs *regs, long nr)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit_btf, struct pt_regs *regs, long ret)
 {
-	return on_exit();
+	return on_exit(ret);
 }
 
 /* The same through the classic tracepoints, chosen by the loader. */
@@ -136,7 +161,7 @@ int sys_enter_tp(struct trace_event_raw_sys_enter *ctx)
 SEC("tracepoint/raw_syscalls/sys_exit")
 int sys_exit_tp(struct trace_event_raw_sys_exit *ctx)
 {
-	return on_exit();
+	return on_exit(ctx->ret);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
