@@ -161,12 +161,12 @@ $(PROBE_LIB): $(PROBE_OBJS)
 # it does not link. tests/layout holds the includes to the same order.
 ROOM_cli     := main cmd_run cmd_report cmd_load cmd_check cmd_list run_options load_flags server_flag
 ROOM_run     := run experiment progress figures_of server_command server_ready
-ROOM_report  := results out_dir trace_summary run_summary account_text record_json figures_json \
+ROOM_report  := results out_dir trace_summary run_summary account_text errors_text record_json figures_json \
                 html html_experiment html_accounts html_parts chart svg
 ROOM_record  := catalog record
 ROOM_sandbox := cgroup netns server_proc machine cpu_times proc_faults
 ROOM_load    := load load_worker load_target http_response histogram timer_heap load_json load_print
-ROOM_explain := rules verdict ranking say figures account traits
+ROOM_explain := rules verdict ranking say figures account traits errors
 ROOMS        := run report record sandbox load explain
 room_lib      = $(OBJ)/harness/lib$(1).a
 $(foreach r,$(ROOMS),$(eval $(call room_lib,$(r)): \
@@ -308,6 +308,10 @@ $(OUTPUT)/workload: $(OBJ)/tests/workload.o
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -luring $(LDLIBS)
 # a server that never starts, for the harness's start-up paths
 $(OUTPUT)/stub_server: $(OBJ)/tests/stub_server.o
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+# the tests' misbehaving servers as a program, for harness run --server
+$(OUTPUT)/fake-server: $(OBJ)/tests/fake_server_main.o $(TEST_LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(OUTPUT)/tests/harness_run $(OUTPUT)/tests/harness_server: | $(OUTPUT)/stub_server
