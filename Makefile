@@ -310,6 +310,10 @@ $(OUTPUT)/workload: $(OBJ)/tests/workload.o
 $(OUTPUT)/stub_server: $(OBJ)/tests/stub_server.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+# each client error class provoked, and the kernel cause harness run names
+TESTS    += errors_explained
+$(OUTPUT)/tests/errors_explained: LDLIBS += -ljansson -lm
+$(OUTPUT)/tests/errors_explained: | $(HARNESS_BIN) $(OUTPUT)/fake-server
 # the tests' misbehaving servers as a program, for harness run --server
 $(OUTPUT)/fake-server: $(OBJ)/tests/fake_server_main.o $(TEST_LIB)
 	$(call msg,LINK,$@)

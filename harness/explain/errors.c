@@ -53,18 +53,28 @@ static void unknown(struct rows *o, const char *client, double count)
 	row(o, client, count, "", NAN, "not measured: the errors probe did not run");
 }
 
+/* What the clients received, as the class they count sees it. */
+static void received(char *buf, size_t len, const struct figures *f, const char *client)
+{
+	buf[0] = '\0';
+	if (!strcmp(client, "broken_pipe") && some(f->rst_client_received_close_wait))
+		snprintf(buf, len,
+			 "; %.0f received by the clients in CLOSE_WAIT, after the server's FIN "
+			 "(the kernel reports EPIPE)",
+			 f->rst_client_received_close_wait);
+	else if (some(f->rst_client_received_est))
+		snprintf(buf, len, "; %.0f received by the clients in ESTABLISHED",
+			 f->rst_client_received_est);
+}
+
 /* The resets the server sent, each reason a row: why a connection was
  * reset (or a send after it met a broken pipe). Returns rows added. */
 static int server_resets(struct rows *o, const struct figures *f, const char *client, double count)
 {
 	int n0 = o->n;
-	char recv[96] = "";
+	char recv[128];
 
-	if (some(f->rst_client_received))
-		snprintf(recv, sizeof(recv),
-			 "; %.0f received by the clients, %.0f of them connected",
-			 f->rst_client_received,
-			 f->rst_client_received - f->rst_client_received_syn);
+	received(recv, sizeof(recv), f, client);
 	if (some(f->rst_abort_on_close))
 		row(o, client, count, "rst_abort_on_close", f->rst_abort_on_close,
 		    "the server closed with unread input: %.0f resets sent by close() "
@@ -89,6 +99,14 @@ static int server_resets(struct rows *o, const struct figures *f, const char *cl
 		    "the server's sockets were gone (closed at a process's exit): %.0f resets for "
 		    "no socket (NO_SOCKET)",
 		    f->rst_no_socket);
+	/* most first: the likeliest cause heads the class */
+	for (int i = n0 + 1; i < o->n; i++)
+		for (int j = i; j > n0 && o->r[j].events > o->r[j - 1].events; j--) {
+			struct error_row t = o->r[j];
+
+			o->r[j] = o->r[j - 1];
+			o->r[j - 1] = t;
+		}
 	return o->n - n0;
 }
 
@@ -190,8 +208,13 @@ static void server_errors(struct rows *o, const struct figures *f)
 	if (some(pipe))
 		row(o, "server", NAN, "failed_calls", pipe,
 		    "the server's sends or receives failed %.0f times with EPIPE or ECONNRESET: "
-		    "the client had closed first%s",
-		    pipe, some(f->rst_client_sent) ? ", with unread data (resets it sent)" : "");
+		    "the client had closed first%s%s",
+		    pipe, some(f->rst_client_sent) ? ", with unread data (resets it sent)" : "",
+		    /* the load generator's own close, with requests in flight */
+		    f->connections > 0 && pipe <= f->connections
+			    ? "; no more than its connections: the load generator closing them "
+			      "at the end of the run"
+			    : "");
 	/* the delayed close: a descriptor another process kept */
 	if (some(f->fin_at_exit))
 		row(o, "", NAN, "fin_at_exit", f->fin_at_exit,

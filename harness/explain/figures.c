@@ -22,6 +22,7 @@ void figures_init(struct figures *f)
 	f->rst_abort_on_close = f->rst_abort_on_data = f->rst_abort_linger = NAN;
 	f->rst_server_other = f->rst_no_socket = f->rst_client_sent = NAN;
 	f->rst_client_received = f->rst_client_received_syn = f->rst_server_received = NAN;
+	f->rst_client_received_est = f->rst_client_received_close_wait = NAN;
 	f->server_closed_first = f->client_closed_first = f->fins = f->fin_at_exit = NAN;
 	f->drops = f->failed_calls = NAN;
 	f->vol_switches = f->invol_switches = f->runq_p99_us = NAN;

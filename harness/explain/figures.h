@@ -122,7 +122,11 @@ struct figures {
 	double rst_server_other;   /* any other reason */
 	double rst_no_socket;	   /* a segment for no socket: nobody listened on its port */
 	double rst_client_sent;	   /* resets the clients sent (they closed with unread data) */
-	double rst_client_received, rst_client_received_syn; /* ... of them, in SYN_SENT */
+	/* resets the clients received, and of them in SYN_SENT (refused), in
+	 * ESTABLISHED (ECONNRESET), in CLOSE_WAIT (after the server's FIN:
+	 * the kernel reports EPIPE) */
+	double rst_client_received, rst_client_received_syn;
+	double rst_client_received_est, rst_client_received_close_wait;
 	double rst_server_received;
 	double server_closed_first,
 		client_closed_first; /* the first FIN, on the server's sockets */

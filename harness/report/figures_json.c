@@ -122,6 +122,8 @@ static const struct jm_field figures_fields[] = {
 	D(rst_client_sent),
 	D(rst_client_received),
 	D(rst_client_received_syn),
+	D(rst_client_received_est),
+	D(rst_client_received_close_wait),
 	D(rst_server_received),
 	D(server_closed_first),
 	D(client_closed_first),

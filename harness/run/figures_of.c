@@ -133,6 +133,15 @@ static void errno_figures(const struct syscalls_stats *s, struct figures *f)
 	}
 }
 
+/* Resets the clients received in a TCP state, by its name. */
+static double client_received(const struct errors_stats *e, const char *state)
+{
+	for (int st = 0; st < ERRORS_TCP_STATES; st++)
+		if (errors_tcp_state_name(st) && !strcmp(errors_tcp_state_name(st), state))
+			return e->rst_received[ERRORS_CLIENT][st];
+	return 0;
+}
+
 /* A reason's resets sent by the server, by the kernel's name for it. */
 static double server_resets(const struct errors_stats *e, const char *reason)
 {
@@ -175,7 +184,9 @@ static void errors_figures(const struct errors_stats *e, struct figures *f)
 					   e->rst_sent[ERRORS_CLIENT][r];
 	f->rst_client_sent = errors_rst_sent_by(e, ERRORS_CLIENT);
 	f->rst_client_received = errors_rst_received_by(e, ERRORS_CLIENT);
-	f->rst_client_received_syn = e->rst_received[ERRORS_CLIENT][2]; /* TCP_SYN_SENT */
+	f->rst_client_received_syn = client_received(e, "SYN_SENT");
+	f->rst_client_received_est = client_received(e, "ESTABLISHED");
+	f->rst_client_received_close_wait = client_received(e, "CLOSE_WAIT");
 	if (!e->have_drops)
 		return;
 	f->drops = errors_drops_total(e);

@@ -30,6 +30,8 @@ const char *const fake_behaviour_names[FAKE_BEHAVIOURS] = {
 	[FAKE_CLOSE_UNREAD] = "close-unread",
 	[FAKE_NO_ACCEPT] = "no-accept",
 	[FAKE_STOP_LISTENING] = "stop-listening",
+	[FAKE_ANSWER_CLOSE] = "answer-close",
+	[FAKE_ANSWER_RESET] = "answer-reset",
 };
 
 static void add(volatile uint64_t *c)
@@ -45,6 +47,16 @@ static bool answer(int fd, enum fake_behaviour b, volatile uint64_t *count)
 
 	add(&count[0]);
 	switch (b) {
+	case FAKE_ANSWER_CLOSE:
+	case FAKE_ANSWER_RESET:
+		if (send(fd, ok, strlen(ok), MSG_NOSIGNAL) == (ssize_t)strlen(ok))
+			add(&count[1]);
+		if (b == FAKE_ANSWER_RESET) {
+			shutdown(fd, SHUT_WR);
+			setsockopt(fd, SOL_SOCKET, SO_LINGER, &rst, sizeof(rst));
+		}
+		close(fd);
+		return false;
 	case FAKE_OK:
 	case FAKE_CLOSE_UNREAD: /* both after the first requests: see serve */
 	case FAKE_NO_ACCEPT:

@@ -23,6 +23,12 @@ enum fake_behaviour {
 	FAKE_CLOSE_UNREAD,
 	FAKE_NO_ACCEPT,	     /* accepts no more: the accept queue fills */
 	FAKE_STOP_LISTENING, /* closes its listening socket: connects are refused */
+	/* answers 200 as if kept alive, then closes: the next request meets a
+	 * reset in CLOSE_WAIT, a broken pipe */
+	FAKE_ANSWER_CLOSE,
+	/* answers 200, sends a FIN, then a reset (SO_LINGER 0): the client's
+	 * next send meets a broken pipe (a reset in CLOSE_WAIT is EPIPE) */
+	FAKE_ANSWER_RESET,
 	FAKE_BEHAVIOURS,
 };
 
