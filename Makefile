@@ -199,7 +199,7 @@ $(OBJ)/harness/report/html.o: $(OBJ)/harness/report/report_css.h
 # ---------------------------------------------------------------- tests
 # Each test is a program build/tests/NAME built from tests/NAME.c and the
 # shared test library; extra objects are added per test below.
-TESTS    := selftest explain_rules explain_account explain_traits harness_run harness_accounts \
+TESTS    := selftest explain_rules explain_account explain_traits explain_errors harness_run harness_accounts \
             harness_server
 # common/: a struct to JSON and back; numbers as typed on a command line;
 # both under ASan/UBSan
@@ -254,7 +254,7 @@ $(OUTPUT)/tests/%: $(OBJ)/tests/%.o $(TEST_LIB)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LDLIBS)
 
-EXPLAIN_TESTS := $(addprefix $(OUTPUT)/tests/,explain_rules explain_account explain_traits)
+EXPLAIN_TESTS := $(addprefix $(OUTPUT)/tests/,explain_rules explain_account explain_traits explain_errors)
 $(EXPLAIN_TESTS): $(LINK_report)
 $(EXPLAIN_TESTS): LDLIBS += $(HARNESS_LIBS)
 # the end-to-end test runs the built harness and servers

@@ -146,11 +146,17 @@ static int waited(struct rows *o, const struct figures *f, const char *client, d
 	int n0 = o->n;
 	double emfile = figures_errno_calls(f, "EMFILE") + figures_errno_calls(f, "ENFILE");
 
-	if (some(f->listen_overflows))
+	if (some(f->listen_overflows)) {
+		char limit[32] = "";
+
+		/* the limit is seen at an enqueue: a queue nobody took from has none */
+		if (some(f->aq_limit))
+			snprintf(limit, sizeof(limit), " (limit %.0f)", f->aq_limit);
 		row(o, client, count, "listen_overflows", f->listen_overflows,
-		    "the accept queue was full (limit %.0f): %.0f SYNs dropped (ListenOverflows), "
-		    "each retried after 1 s, then 3 s",
-		    f->aq_limit, f->listen_overflows);
+		    "the accept queue was full%s: %.0f SYNs dropped (ListenOverflows), each "
+		    "retried after 1 s, then 3 s",
+		    limit, f->listen_overflows);
+	}
 	if (some(emfile))
 		row(o, client, count, "failed_calls", emfile,
 		    "the server ran out of file descriptors: %.0f calls failed with EMFILE or "
