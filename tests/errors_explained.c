@@ -8,6 +8,8 @@
  * count is checked against it too.
  */
 #include "tests/lib/check.h"
+#include "tests/lib/cmd.h"
+#include "tests/lib/file.h"
 #include "tests/lib/harness_results.h"
 
 #include <jansson.h>
@@ -37,18 +39,42 @@ static const json_t *error_row(const json_t *e, const char *client, const char *
 	return NULL;
 }
 
-/* Runs the fake server doing behaviour (with extra arguments, and the
- * load's own) under throughput; its one experiment, *summary its MODEL.txt. */
-static json_t *provoke(const char *behaviour, const char *load_arg, char **summary)
+/* Runs the fake server doing behaviour (with extra arguments) under
+ * throughput; its results.json. With dir, the output directory is kept
+ * there for the caller to read and remove. */
+static json_t *provoke_in(const char *behaviour, char dir[64])
 {
 	char server[512];
-	const char *args[] = { "--server",  server, "-s", "throughput", "-c", "10",
-			       "--timeout", "0.3",  "-q", NULL,		NULL };
+	const char *args[] = { "--server", server,	"-s",  "throughput", "-c",
+			       "10",	   "--timeout", "0.3", "-q",	     NULL };
+	char here[64];
+	json_t *res;
 
 	snprintf(server, sizeof(server), "fake=%s/fake-server --host {host} --port {port} %s",
 		 test_bin_dir(), behaviour);
-	args[9] = load_arg;
-	return harness_results(args, "fake", summary);
+	res = harness_results_in(args, dir ? dir : here);
+	if (!dir && here[0])
+		rm_rf(here);
+	return res;
+}
+
+static json_t *provoke(const char *behaviour)
+{
+	return provoke_in(behaviour, NULL);
+}
+
+/* A file of the output directory as a string, malloc'ed ("" if missing). */
+static char *output(const char *dir, const char *name)
+{
+	char path[128], *s;
+	uint8_t *text;
+	size_t len = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	text = file_read(path, &len);
+	s = strndup(text ? (char *)text : "", text ? len : 0);
+	free(text);
+	return s;
 }
 
 /*
@@ -82,8 +108,8 @@ static double netstat(const json_t *e, const char *name)
  * one a TCP_ABORT_ON_CLOSE the kernel counted too. */
 static void unread_input_closed_is_reset(void)
 {
-	char *summary = NULL;
-	json_t *res = provoke("close-unread", NULL, &summary);
+	char dir[64], *model = NULL, *summary = NULL, *html = NULL;
+	json_t *res = provoke_in("close-unread", dir);
 	const json_t *e = harness_experiment(res, 0), *fig = json_object_get(e, "figures");
 
 	if (!e)
@@ -94,18 +120,32 @@ static void unread_input_closed_is_reset(void)
 	      num(fig, "rst_abort_on_close"), netstat(e, "TcpExt:TCPAbortOnClose"));
 	CHECK(netstat(e, "Tcp:OutRsts") >= num(fig, "rst_abort_on_close"),
 	      "OutRsts %.0f below the resets counted", netstat(e, "Tcp:OutRsts"));
-	CHECK(summary && strstr(summary, "errors, and what the kernel did:") &&
-		      strstr(summary, "the server closed with unread input"),
-	      "MODEL.txt has no errors table:\n%.2000s", summary ?: "(none)");
+	/* the same rows in every output */
+	model = output(dir, "fake.txt");
+	summary = output(dir, "summary.txt");
+	html = output(dir, "report.html");
+	CHECK(strstr(model, "errors, and what the kernel did:") &&
+		      strstr(model, "the server closed with unread input"),
+	      "MODEL.txt has no errors table:\n%.2000s", model);
+	CHECK(strstr(summary, "errors, and what the kernel did:") &&
+		      strstr(summary, "TCP_ABORT_ON_CLOSE"),
+	      "summary.txt has no errors table:\n%.2000s", summary);
+	CHECK(strstr(html, "<table class=\"errors\">") &&
+		      strstr(html, "data-event=\"rst_abort_on_close\""),
+	      "report.html has no errors table");
 out:
+	if (dir[0])
+		rm_rf(dir);
+	free(model);
 	free(summary);
+	free(html);
 	json_decref(res);
 }
 
 /* The server aborts with SO_LINGER 0: resets of another reason. */
 static void abort_is_reset(void)
 {
-	json_t *res = provoke("reset", NULL, NULL);
+	json_t *res = provoke("reset");
 	const json_t *e = harness_experiment(res, 0);
 
 	if (e)
@@ -117,7 +157,7 @@ static void abort_is_reset(void)
  * a reset received in CLOSE_WAIT, which the kernel reports as EPIPE. */
 static void reset_after_fin_is_broken_pipe(void)
 {
-	json_t *res = provoke("answer-reset", NULL, NULL);
+	json_t *res = provoke("answer-reset");
 	const json_t *e = harness_experiment(res, 0), *fig = json_object_get(e, "figures");
 
 	if (!e)
@@ -133,7 +173,7 @@ out:
 /* The server closes without an answer: its FIN first, each time. */
 static void fin_without_answer_is_closed(void)
 {
-	json_t *res = provoke("close", NULL, NULL);
+	json_t *res = provoke("close");
 	const json_t *e = harness_experiment(res, 0);
 
 	if (e)
@@ -145,7 +185,7 @@ static void fin_without_answer_is_closed(void)
  * for no socket each. */
 static void no_listener_is_refused(void)
 {
-	json_t *res = provoke("stop-listening", NULL, NULL);
+	json_t *res = provoke("stop-listening");
 	const json_t *e = harness_experiment(res, 0);
 
 	if (e)
@@ -157,7 +197,7 @@ static void no_listener_is_refused(void)
  * SYNs dropped counted as ListenOverflows. */
 static void full_accept_queue_is_connect_timeout(void)
 {
-	json_t *res = provoke("--backlog 2 no-accept", NULL, NULL);
+	json_t *res = provoke("--backlog 2 no-accept");
 	const json_t *e = harness_experiment(res, 0), *fig = json_object_get(e, "figures");
 	const json_t *r;
 
@@ -177,7 +217,7 @@ out:
 /* A server that never answers: read timeouts, and no kernel error named. */
 static void silence_is_read_timeout_with_no_kernel_cause(void)
 {
-	json_t *res = provoke("silent", NULL, NULL);
+	json_t *res = provoke("silent");
 	const json_t *e = harness_experiment(res, 0), *r;
 
 	if (!e)
@@ -196,7 +236,7 @@ out:
 /* Not HTTP, and a 500: the application's errors; the kernel saw none. */
 static void bad_answers_have_no_kernel_cause(void)
 {
-	json_t *garbage = provoke("garbage", NULL, NULL), *err500 = provoke("500", NULL, NULL);
+	json_t *garbage = provoke("garbage"), *err500 = provoke("500");
 	const json_t *g = harness_experiment(garbage, 0), *s = harness_experiment(err500, 0);
 
 	CHECK(g && error_row(g, "bad_response", ""), "garbage: %s",
@@ -212,7 +252,7 @@ static void bad_answers_have_no_kernel_cause(void)
  * the end, one per connection, and said so. */
 static void no_errors_no_rows(void)
 {
-	json_t *res = provoke("ok", NULL, NULL);
+	json_t *res = provoke("ok");
 	const json_t *e = harness_experiment(res, 0), *r;
 	size_t i;
 

@@ -11,18 +11,20 @@
 
 #define MAX_ARGS 24
 
-json_t *harness_results(const char *const args[], const char *model, char **summary)
+json_t *harness_results_in(const char *const args[], char dir[64])
 {
-	char bin[512], dir[64] = "/tmp/whyserve-harness-XXXXXX", out[8192], path[128];
+	char bin[512], out[8192], path[128];
 	const char *argv[MAX_ARGS + 6];
 	json_t *results;
-	size_t len;
 	int st, n = 0;
 
 	test_require_root();
 	snprintf(bin, sizeof(bin), "%s/harness", test_bin_dir());
-	if (!CHECK(mkdtemp(dir), "mkdtemp: %s", strerror(errno)))
+	snprintf(dir, 64, "/tmp/whyserve-harness-XXXXXX");
+	if (!CHECK(mkdtemp(dir), "mkdtemp: %s", strerror(errno))) {
+		dir[0] = '\0';
 		return NULL;
+	}
 	argv[n++] = bin;
 	argv[n++] = "run";
 	for (int i = 0; args[i] && i < MAX_ARGS; i++)
@@ -38,11 +40,28 @@ json_t *harness_results(const char *const args[], const char *model, char **summ
 		json_decref(results);
 		results = NULL;
 	}
-	if (summary) {
+	return results;
+}
+
+json_t *harness_results(const char *const args[], const char *model, char **summary)
+{
+	char dir[64], path[128];
+	json_t *results = harness_results_in(args, dir);
+	size_t len;
+
+	if (summary)
+		*summary = NULL;
+	if (summary && dir[0]) {
+		uint8_t *text;
+
 		snprintf(path, sizeof(path), "%s/%s.txt", dir, model);
-		*summary = (char *)file_read(path, &len);
+		/* a string: file_read's buffer ends with the file's last byte */
+		text = file_read(path, &len);
+		*summary = text ? strndup((char *)text, len) : NULL;
+		free(text);
 	}
-	rm_rf(dir);
+	if (dir[0])
+		rm_rf(dir);
 	return results;
 }
 

@@ -10,9 +10,13 @@
  * Runs build/harness run ARGS... --quick --out DIR (DIR a fresh directory,
  * removed after; args NULL-terminated) and returns its results.json, or
  * NULL after a failed CHECK. With summary not NULL, *summary is DIR/MODEL.txt
- * (malloc'ed; NULL if missing). Needs root.
+ * (a malloc'ed string; NULL if missing). Needs root.
  */
 json_t *harness_results(const char *const args[], const char *model, char **summary);
+
+/* The same, the directory kept: dir ("" after a failure to make it) is
+ * the caller's to read and remove (rm_rf). */
+json_t *harness_results_in(const char *const args[], char dir[64]);
 
 /* Experiment i of results (its "experiments" array), or NULL. */
 const json_t *harness_experiment(const json_t *results, size_t i);
