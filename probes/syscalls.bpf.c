@@ -17,10 +17,16 @@
  *
  * A call that fails is counted once more by syscall and errno: only
  * failures pay for that lookup.
+ *
+ * A close() of a TCP connection that has sent data, while another process
+ * still holds the descriptor (a parent that forked a child and kept its
+ * copy), is counted: the FIN waits for that other process. Only close()
+ * pays for the look at its file.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
 #include "probes/bits.bpf.h"
 #include "probes/syscalls.h"
 #include "probes/target.bpf.h"
@@ -75,6 +81,64 @@ static __always_inline void count_errno(__u32 nr, long ret)
 		bpf_map_update_elem(&errnos, &key, &one, BPF_NOEXIST); /* a full map: lost */
 }
 
+/* close()'s number on this architecture, set by the loader */
+const volatile __u32 nr_close = ~0u;
+
+/* close()s that left an answered connection to another process */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} closes_held SEC(".maps");
+
+#define S_IFMT	 00170000
+#define S_IFSOCK 0140000
+
+/* before 6.13 a file's references were an atomic_long_t f_count */
+struct file___f_count {
+	atomic_long_t f_count;
+} __attribute__((preserve_access_index));
+
+/* How many hold the file: file_ref_t counts one reference as 0. */
+static __always_inline long file_refs(struct file *f)
+{
+	if (bpf_core_field_exists(f->f_ref))
+		return BPF_CORE_READ(f, f_ref.refcnt.counter) + 1;
+	return BPF_CORE_READ((struct file___f_count *)f, f_count.counter);
+}
+
+static __always_inline void check_close(long fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds, *f = NULL;
+	struct socket *sock;
+	struct sock *sk;
+	__u32 zero = 0;
+	__u64 *n;
+	__u8 state;
+
+	if (!fdt || fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
+		return;
+	fds = BPF_CORE_READ(fdt, fd);
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
+		return;
+	if ((BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) != S_IFSOCK || file_refs(f) < 2)
+		return;
+	sock = BPF_CORE_READ(f, private_data);
+	sk = BPF_CORE_READ(sock, sk);
+	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+		return;
+	state = BPF_CORE_READ(sk, __sk_common.skc_state);
+	if ((state != TCP_ESTABLISHED && state != TCP_CLOSE_WAIT) ||
+	    !BPF_CORE_READ((struct tcp_sock *)sk, bytes_sent))
+		return;
+	n = bpf_map_lookup_elem(&closes_held, &zero);
+	if (n)
+		__sync_fetch_and_add(n, 1);
+}
+
 /* Whether this call may go untimed: its syscall is hot and fast here. */
 static __always_inline bool skip_timing(__u32 nr)
 {
@@ -87,12 +151,14 @@ static __always_inline bool skip_timing(__u32 nr)
 	       (bpf_get_prandom_u32() & sample_mask);
 }
 
-static __always_inline int on_enter(long nr)
+static __always_inline int on_enter(long nr, long arg0)
 {
 	struct call *c;
 
 	if (!current_in_target())
 		return 0;
+	if (nr == nr_close)
+		check_close(arg0);
 	c = bpf_task_storage_get(&calls, bpf_get_current_task_btf(), 0,
 				 BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!c)
@@ -142,7 +208,7 @@ static __always_inline int on_exit(long ret)
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sys_enter_btf, struct pt_regs *regs, long nr)
 {
-	return on_enter(nr);
+	return on_enter(nr, nr == nr_close ? PT_REGS_PARM1_CORE_SYSCALL(regs) : 0);
 }
 
 SEC("tp_btf/sys_exit")
@@ -155,7 +221,7 @@ int BPF_PROG(sys_exit_btf, struct pt_regs *regs, long ret)
 SEC("tracepoint/raw_syscalls/sys_enter")
 int sys_enter_tp(struct trace_event_raw_sys_enter *ctx)
 {
-	return on_enter(ctx->id);
+	return on_enter(ctx->id, ctx->args[0]);
 }
 
 SEC("tracepoint/raw_syscalls/sys_exit")

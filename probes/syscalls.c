@@ -8,6 +8,7 @@
 #include "probes/syscall_names.h" /* generated from <asm/unistd.h> */
 #include "probes/syscalls.skel.h"
 
+#include <asm/unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
@@ -73,6 +74,7 @@ int syscalls_probe_open(void **probe, const struct probe_target *t, char *why, s
 		goto fail;
 	}
 	p->skel->rodata->target_cgroup_id = t->cgroup_id;
+	p->skel->rodata->nr_close = __NR_close;
 	bpf_program__set_autoload(p->skel->progs.sys_enter_btf, btf);
 	bpf_program__set_autoload(p->skel->progs.sys_exit_btf, btf);
 	bpf_program__set_autoload(p->skel->progs.sys_enter_tp, !btf);
@@ -132,6 +134,14 @@ int syscalls_probe_reset(void *probe)
 		if (bpf_map_update_elem(fd, &k, p->vals, BPF_ANY))
 			return -errno;
 	errnos_clear(p);
+	{
+		__u64 z[p->ncpus];
+		__u32 k = 0;
+
+		memset(z, 0, sizeof(z));
+		if (bpf_map_update_elem(bpf_map__fd(p->skel->maps.closes_held), &k, z, BPF_ANY))
+			return -errno;
+	}
 	return prog_cost_read(p->skel->obj, &p->cost_base);
 }
 
@@ -235,6 +245,14 @@ int syscalls_probe_read(void *probe, void *out)
 	}
 	qsort(s->sys, s->n, sizeof(s->sys[0]), by_time_desc);
 	errnos_read(p, s);
+	{
+		__u64 held[p->ncpus];
+		__u32 k = 0;
+
+		if (!bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.closes_held), &k, held))
+			for (int c = 0; c < p->ncpus; c++)
+				s->closes_held_elsewhere += held[c];
+	}
 	snprintf(s->why, sizeof(s->why), "%s", p->why);
 	prog_cost_since(p->skel->obj, &p->cost_base, &s->cost);
 	return 0;
@@ -303,6 +321,11 @@ void syscalls_stats_print(FILE *f, const void *stats)
 				(unsigned long long)s->errs[i].count);
 		fprintf(f, "\n");
 	}
+	if (s->closes_held_elsewhere)
+		fprintf(f,
+			"  close() of an answered connection another process still held: %llu "
+			"(its FIN waits for that process)\n",
+			(unsigned long long)s->closes_held_elsewhere);
 	for (int i = 0; i < s->n && i < PRINT_HISTS; i++) {
 		fprintf(f, "\n  %s latency:\n", s->sys[i].name);
 		print_log2_hist_ns_as_us(f, &s->sys[i].hist);
@@ -344,6 +367,7 @@ static const struct jm_field stats_fields[] = {
 	JM_ARRAY(struct syscalls_stats, "syscalls", sys, n, syscall_table),
 	JM_U64(struct syscalls_stats, "failed", failed),
 	JM_ARRAY(struct syscalls_stats, "failed_by_errno", errs, nerrs, errno_table),
+	JM_U64(struct syscalls_stats, "closes_held_elsewhere", closes_held_elsewhere),
 	STATS_COST(struct syscalls_stats),
 	STATS_MISSING(struct syscalls_stats, has_why),
 };

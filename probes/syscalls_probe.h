@@ -52,6 +52,9 @@ struct syscalls_stats {
 	__u64 failed;
 	int nerrs;
 	struct syscall_errno errs[SYSCALL_ERRNOS_MAX];
+	/* close()s of a TCP connection that had sent data while another
+	 * process still held the descriptor: the FIN waits for it */
+	__u64 closes_held_elsewhere;
 	struct prog_cost cost; /* since attach or reset */
 	char why[192];	       /* what is missing and why; "" when all works */
 };

@@ -12,6 +12,7 @@
 #include "harness/sandbox/cgroup.h"
 #include "probes/errors_probe.h"
 #include "probes/netstat.h"
+#include "probes/syscalls_probe.h"
 #include "tests/lib/check.h"
 #include "tests/lib/listener.h"
 
@@ -190,6 +191,28 @@ static int request(int port, bool wait_eof)
 /* ------------------------------------------------------------ set-up */
 
 static void *probe;
+static struct syscalls_stats *sys_s;
+
+/* The syscalls probe on the same target, for its close()s held elsewhere. */
+static void *syscalls_on(const struct cgroup *cg, const struct listener *l)
+{
+	struct probe_target t = { .cgroup_id = cg->id, .pid = l->pid };
+	char why[256];
+	void *p = NULL;
+
+	sys_s = calloc(1, sizeof(*sys_s));
+	if (!CHECK(sys_s && syscalls_probe_open(&p, &t, why, sizeof(why)) == 0, "open: %s", why) ||
+	    !CHECK(syscalls_probe_attach(p, why, sizeof(why)) == 0, "attach: %s", why)) {
+		syscalls_probe_destroy(p);
+		return NULL;
+	}
+	return p;
+}
+
+static __u64 closes_held(void *sp)
+{
+	return sp && syscalls_probe_read(sp, sys_s) == 0 ? sys_s->closes_held_elsewhere : ~0ull;
+}
 
 static bool fresh(void)
 {
@@ -323,10 +346,16 @@ static void server_closing_first_is_counted(void)
 	struct listener l;
 	struct cgroup cg;
 
+	void *sp = NULL;
+
 	if (!setup(&cg, &l, 64, answers_and_closes))
 		goto out;
+	sp = syscalls_on(&cg, &l);
 	for (int i = 0; i < N; i++)
 		answered += request(l.port, true) > 0;
+	/* one process: every close() is the last */
+	CHECK(closes_held(sp) == 0, "closes held elsewhere: %llu",
+	      (unsigned long long)closes_held(sp));
 	CHECK(answered == N, "%d of %d answered", answered, N);
 	CHECK(WAIT_UNTIL(fresh() && s.server_closed_first >= N, 5000), "server first %llu",
 	      (unsigned long long)s.server_closed_first);
@@ -337,6 +366,8 @@ static void server_closing_first_is_counted(void)
 	      (unsigned long long)s.fins, (unsigned long long)s.fin_at_exit);
 	CHECK(sent_total() == 0, "resets %llu", (unsigned long long)sent_total());
 out:
+	syscalls_probe_destroy(sp);
+	free(sys_s);
 	teardown(&cg);
 }
 
@@ -374,8 +405,11 @@ static void fin_delayed_until_parent_exits(void)
 	int fds[N], answered = 0;
 	char buf[256];
 
+	void *sp = NULL;
+
 	if (!setup(&cg, &l, 64, parent_keeps_descriptors))
 		goto out;
+	sp = syscalls_on(&cg, &l);
 	for (int i = 0; i < N; i++) {
 		fds[i] = connect_to(l.port);
 		if (!CHECK(fds[i] >= 0 && write(fds[i], req, sizeof(req) - 1) > 0, "request %d", i))
@@ -389,6 +423,9 @@ static void fin_delayed_until_parent_exits(void)
 	CHECK(WAIT_UNTIL(fresh() && s.fins == 0 && s.server_closed_first == 0, 200) &&
 		      !WAIT_UNTIL(fresh() && s.fins > 0, 500),
 	      "FINs %llu before the parent's exit", (unsigned long long)s.fins);
+	/* each child's close() left the connection to the parent */
+	CHECK(closes_held(sp) == N, "closes held elsewhere: %llu, want %d",
+	      (unsigned long long)closes_held(sp), N);
 	kill(l.pid, SIGUSR1);
 	waitpid(l.pid, NULL, 0);
 	CHECK(WAIT_UNTIL(fresh() && s.fins >= N, 5000), "FINs %llu", (unsigned long long)s.fins);
@@ -398,6 +435,8 @@ static void fin_delayed_until_parent_exits(void)
 	for (int i = 0; i < N; i++)
 		close(fds[i]);
 out:
+	syscalls_probe_destroy(sp);
+	free(sys_s);
 	teardown(&cg);
 }
 

@@ -136,6 +136,8 @@ struct figures {
 	struct drop_figure drop[FIG_MAX_DROPS];
 	/* the server's failed syscalls (syscalls probe; NAN failed: not measured) */
 	double failed_calls;
+	/* its close()s of an answered connection another process still held */
+	double closes_held_elsewhere;
 	int nerrnos;
 	struct errno_figure errnos[FIG_MAX_ERRNOS];
 

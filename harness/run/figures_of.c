@@ -123,6 +123,7 @@ static void syscalls_figures(const struct syscalls_stats *s, struct figures *f)
 static void errno_figures(const struct syscalls_stats *s, struct figures *f)
 {
 	f->failed_calls = s->failed;
+	f->closes_held_elsewhere = s->closes_held_elsewhere;
 	f->nerrnos = 0;
 	for (int i = 0; i < s->nerrs && f->nerrnos < FIG_MAX_ERRNOS; i++) {
 		struct errno_figure *e = &f->errnos[f->nerrnos++];
