@@ -247,6 +247,26 @@ static void bad_answers_have_no_kernel_cause(void)
 	json_decref(err500);
 }
 
+/* The delayed close: a child per connection answers and closes, the parent
+ * keeps its copy; no FIN leaves, and the client's next request waits. */
+static void kept_descriptor_is_read_timeout(void)
+{
+	json_t *res = provoke("fork-keep");
+	const json_t *e = harness_experiment(res, 0), *r;
+
+	if (!e)
+		goto out;
+	r = error_row(e, "read_timeout", "closes_held_elsewhere");
+	CHECK(r && num(r, "count") >= 1 && num(r, "kernel_count") >= num(r, "count"),
+	      "read timeouts: %s", json_dumps(json_object_get(e, "errors"), 0));
+	CHECK(error_row(e, "", "closes_held_elsewhere"), "no delayed-close row");
+	CHECK(num(json_object_get(e, "figures"), "server_closed_first") == 0,
+	      "the server's FIN left: %.0f",
+	      num(json_object_get(e, "figures"), "server_closed_first"));
+out:
+	json_decref(res);
+}
+
 /* A healthy server: no client error, so no row of one; at most the
  * server's failed sends when the load generator closes its connections at
  * the end, one per connection, and said so. */
@@ -279,6 +299,7 @@ static const struct test_case cases[] = {
 	TEST(full_accept_queue_is_connect_timeout),
 	TEST(silence_is_read_timeout_with_no_kernel_cause),
 	TEST(bad_answers_have_no_kernel_cause),
+	TEST(kept_descriptor_is_read_timeout),
 	TEST(no_errors_no_rows),
 };
 

@@ -28,7 +28,7 @@ static struct {
 static const char doc[] =
 	"A server that misbehaves on purpose, for the tests.\v"
 	"BEHAVIOUR: ok, 500, garbage, reset, silent, close, close-unread, no-accept, "
-	"stop-listening, answer-close, answer-reset (tests/lib/fake_server.h)\n\n"
+	"stop-listening, answer-close, answer-reset, fork-keep (tests/lib/fake_server.h)\n\n"
 	"EXAMPLES:\n"
 	"  fake-server --port 8080 close-unread\n"
 	"  fake-server --port 8080 --backlog 4 no-accept";

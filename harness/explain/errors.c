@@ -161,6 +161,13 @@ static int waited(struct rows *o, const struct figures *f, const char *client, d
 		    "retried after 1 s, then 3 s",
 		    limit, f->listen_overflows);
 	}
+	/* the server closed, but another process held on: no FIN came */
+	if (some(f->closes_held_elsewhere) &&
+	    f->closes_held_elsewhere > DELAYED_CLOSE_SHARE * (known(f->fins) ? f->fins : 0))
+		row(o, client, count, "closes_held_elsewhere", f->closes_held_elsewhere,
+		    "the server closed %.0f answered connections while another process held their "
+		    "descriptors: no FIN left, the clients waited on a socket nobody read",
+		    f->closes_held_elsewhere);
 	if (some(emfile))
 		row(o, client, count, "failed_calls", emfile,
 		    "the server ran out of file descriptors: %.0f calls failed with EMFILE or "
@@ -240,7 +247,7 @@ static void server_errors(struct rows *o, const struct figures *f)
 		row(o, "", NAN, "closes_held_elsewhere", f->closes_held_elsewhere,
 		    "%.0f close()s of an answered connection left it open: another process (a "
 		    "parent that forked a child and kept its copy, say) still held the "
-		    "descriptor, and the FIN waited for it%s",
+		    "descriptor, and its FIN waits for it%s",
 		    f->closes_held_elsewhere, exits);
 	}
 }

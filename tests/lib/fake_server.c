@@ -32,6 +32,7 @@ const char *const fake_behaviour_names[FAKE_BEHAVIOURS] = {
 	[FAKE_STOP_LISTENING] = "stop-listening",
 	[FAKE_ANSWER_CLOSE] = "answer-close",
 	[FAKE_ANSWER_RESET] = "answer-reset",
+	[FAKE_FORK_KEEP] = "fork-keep",
 };
 
 static void add(volatile uint64_t *c)
@@ -57,6 +58,14 @@ static bool answer(int fd, enum fake_behaviour b, volatile uint64_t *count)
 		}
 		close(fd);
 		return false;
+	case FAKE_FORK_KEEP:
+		if (fork() == 0) {
+			if (send(fd, ok, strlen(ok), MSG_NOSIGNAL) == (ssize_t)strlen(ok))
+				add(&count[1]);
+			close(fd);
+			_exit(0);
+		}
+		return false; /* kept open, never read again: the bug */
 	case FAKE_OK:
 	case FAKE_CLOSE_UNREAD: /* both after the first requests: see serve */
 	case FAKE_NO_ACCEPT:
@@ -104,6 +113,8 @@ void fake_server_serve(int lfd, enum fake_behaviour b, unsigned ok_first, volati
 	ev.data.fd = lfd;
 	if (ep < 0 || !match || epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev))
 		_exit(1);
+	if (b == FAKE_FORK_KEEP)
+		signal(SIGCHLD, SIG_IGN); /* its children reap themselves */
 	for (;;) {
 		int n = epoll_wait(ep, evs, 64, -1);
 		/* past the first requests it misbehaves */
@@ -153,8 +164,12 @@ void fake_server_serve(int lfd, enum fake_behaviour b, unsigned ok_first, volati
 								     : 0;
 				if (match[fd] == 4) {
 					match[fd] = 0;
-					if (!answer(fd, count[0] >= ok_first ? b : FAKE_OK, count))
+					if (!answer(fd, count[0] >= ok_first ? b : FAKE_OK,
+						    count)) {
+						/* closed (EBADF, harmless), or kept unwatched */
+						epoll_ctl(ep, EPOLL_CTL_DEL, fd, NULL);
 						break;
+					}
 				}
 			}
 			if (b == FAKE_STOP_LISTENING && count[0] > ok_first && lfd >= 0) {

@@ -29,6 +29,9 @@ enum fake_behaviour {
 	/* answers 200, sends a FIN, then a reset (SO_LINGER 0): the client's
 	 * next send meets a broken pipe (a reset in CLOSE_WAIT is EPIPE) */
 	FAKE_ANSWER_RESET,
+	/* a child per connection answers and closes; the parent keeps its
+	 * copy of the descriptor: no FIN until it exits (the delayed close) */
+	FAKE_FORK_KEEP,
 	FAKE_BEHAVIOURS,
 };
 
