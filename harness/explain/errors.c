@@ -52,6 +52,16 @@ static bool resets_known(const struct figures *f)
 	return known(f->rst_abort_on_close);
 }
 
+/* A share of the server's close()s past DELAYED_CLOSE_SHARE left its
+ * connections to another process: a server that keeps descriptors. A fork
+ * server's parent that closes its copy a moment after its child (a race,
+ * harmless) does it to a few in a thousand. */
+static bool delayed_close(const struct figures *f)
+{
+	return some(f->closes_held_elsewhere) &&
+	       f->closes_held_elsewhere > DELAYED_CLOSE_SHARE * (known(f->fins) ? f->fins : 0);
+}
+
 static void unknown(struct rows *o, const char *client, double count)
 {
 	row(o, client, count, "", NAN, "not measured: the errors probe did not run");
@@ -162,8 +172,7 @@ static int waited(struct rows *o, const struct figures *f, const char *client, d
 		    limit, f->listen_overflows);
 	}
 	/* the server closed, but another process held on: no FIN came */
-	if (some(f->closes_held_elsewhere) &&
-	    f->closes_held_elsewhere > DELAYED_CLOSE_SHARE * (known(f->fins) ? f->fins : 0))
+	if (delayed_close(f))
 		row(o, client, count, "closes_held_elsewhere", f->closes_held_elsewhere,
 		    "the server closed %.0f answered connections while another process held their "
 		    "descriptors: no FIN left, the clients waited on a socket nobody read",
@@ -201,10 +210,13 @@ static void client_errors(struct rows *o, const struct figures *f)
 			    f->server_closed_first,
 			    some(f->fin_at_exit) ? ", some at a process's exit" : "");
 	}
-	if (some(f->timeouts) && !waited(o, f, "read_timeout", f->timeouts))
-		row(o, "read_timeout", f->timeouts, "", 0,
-		    "no kernel error: the server did not answer within the timeout%s",
-		    some(f->starved) ? " (connections starved: it served others)" : "");
+	if (some(f->timeouts) && !waited(o, f, "read_timeout", f->timeouts)) {
+		if (!resets_known(f))
+			unknown(o, "read_timeout", f->timeouts);
+		else
+			row(o, "read_timeout", f->timeouts, "", 0,
+			    "no kernel error: the server did not answer within the timeout");
+	}
 	if (some(bad))
 		row(o, "bad_response", bad, "", 0,
 		    "no kernel event: the server's bytes were not the HTTP/1.x the load generator "
@@ -232,12 +244,8 @@ static void server_errors(struct rows *o, const struct figures *f)
 			    ? "; no more than its connections: the load generator closing them "
 			      "at the end of the run"
 			    : "");
-	/* the delayed close: a descriptor another process kept. A fork
-	 * server's parent that closes its copy a moment after its child
-	 * (a race, harmless) does it to a few in a thousand: only a share
-	 * past DELAYED_CLOSE_SHARE of the FINs is a server that keeps them */
-	if (some(f->closes_held_elsewhere) &&
-	    f->closes_held_elsewhere > DELAYED_CLOSE_SHARE * (known(f->fins) ? f->fins : 0)) {
+	/* the delayed close: a descriptor another process kept */
+	if (delayed_close(f)) {
 		char exits[96] = "";
 
 		if (some(f->fin_at_exit))
