@@ -73,6 +73,23 @@ static void closes_unread(int fd)
 	}
 }
 
+/* Reads the request, then aborts: SO_LINGER 0, a reset instead of a FIN. */
+static void aborts_after_reading(int fd)
+{
+	struct linger rst = { .l_onoff = 1, .l_linger = 0 };
+
+	for (;;) {
+		int c = accept(fd, NULL, NULL);
+		char buf[256];
+
+		if (c < 0)
+			continue;
+		if (read(c, buf, sizeof(buf)) > 0)
+			setsockopt(c, SOL_SOCKET, SO_LINGER, &rst, sizeof(rst));
+		close(c);
+	}
+}
+
 /* Reads the request, answers, closes: the server's FIN first. */
 static void answers_and_closes(int fd)
 {
@@ -313,6 +330,32 @@ out:
 	teardown(&cg);
 }
 
+/* N aborts with SO_LINGER 0, all input read: N resets the kernel sends
+ * from tcp_disconnect() (TCP_STATE), and counts as TCPAbortOnData. */
+static void linger_zero_close_is_a_reset(void)
+{
+	int resets = 0, state = rst_reason("TCP_STATE");
+	struct listener l;
+	struct cgroup cg;
+
+	if (!setup(&cg, &l, 64, aborts_after_reading))
+		goto out;
+	for (int i = 0; i < N; i++)
+		resets += request(l.port, false) == -ECONNRESET;
+	CHECK(resets == N, "%d of %d requests reset", resets, N);
+	CHECK(WAIT_UNTIL(fresh() && s.rst_sent[ERRORS_SERVER][state] >= N, 5000),
+	      "TCP_STATE resets %llu", (unsigned long long)s.rst_sent[ERRORS_SERVER][state]);
+	CHECK(s.rst_sent[ERRORS_SERVER][state] == N && sent_total() == N, "TCP_STATE %llu of %llu",
+	      (unsigned long long)s.rst_sent[ERRORS_SERVER][state],
+	      (unsigned long long)sent_total());
+	CHECK(s.netstat[NETSTAT_ABORT_ON_DATA] == N, "TCPAbortOnData %llu, want %d",
+	      (unsigned long long)s.netstat[NETSTAT_ABORT_ON_DATA], N);
+	CHECK(s.netstat[NETSTAT_OUT_RSTS] == sent_total(), "OutRsts %llu, probe %llu",
+	      (unsigned long long)s.netstat[NETSTAT_OUT_RSTS], (unsigned long long)sent_total());
+out:
+	teardown(&cg);
+}
+
 /* N connects to a port nobody listens on: N resets that no socket sent. */
 static void refused_connect_is_a_reset_for_no_socket(void)
 {
@@ -531,10 +574,15 @@ static void json_round_trip(void)
 }
 
 static const struct test_case cases[] = {
-	TEST(unread_request_closed_is_a_reset), TEST(refused_connect_is_a_reset_for_no_socket),
-	TEST(server_closing_first_is_counted),	TEST(client_closing_first_is_counted),
-	TEST(fin_delayed_until_parent_exits),	TEST(listen_overflow_is_not_all_drops),
-	TEST(other_namespaces_not_counted),	TEST(json_round_trip),
+	TEST(unread_request_closed_is_a_reset),
+	TEST(linger_zero_close_is_a_reset),
+	TEST(refused_connect_is_a_reset_for_no_socket),
+	TEST(server_closing_first_is_counted),
+	TEST(client_closing_first_is_counted),
+	TEST(fin_delayed_until_parent_exits),
+	TEST(listen_overflow_is_not_all_drops),
+	TEST(other_namespaces_not_counted),
+	TEST(json_round_trip),
 };
 
 TEST_MAIN(cases)
