@@ -315,7 +315,7 @@ TESTS    += errors_explained
 $(OUTPUT)/tests/errors_explained: LDLIBS += -ljansson -lm
 $(OUTPUT)/tests/errors_explained: | $(HARNESS_BIN) $(OUTPUT)/fake-server
 # the tests' misbehaving servers as a program, for harness run --server
-$(OUTPUT)/fake-server: $(OBJ)/tests/fake_server_main.o $(TEST_LIB)
+$(OUTPUT)/fake-server: $(OBJ)/tests/fake_server_main.o $(TEST_LIB) $(COMMON_LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(OUTPUT)/tests/harness_run $(OUTPUT)/tests/harness_server: | $(OUTPUT)/stub_server

@@ -5,6 +5,7 @@
  * server of the user's: it answers the first requests (the harness's
  * readiness check), then misbehaves as told.
  */
+#include "common/units_parse.h"
 #include "tests/lib/fake_server.h"
 
 #include <argp.h>
@@ -41,15 +42,18 @@ static const struct argp_option opts[] = {
 	{},
 };
 
-static long number(const char *s, long max, struct argp_state *st)
-{
-	char *end;
-	long v;
+static const struct units_spec port = { "--port", UNITS_INTEGER, 0, 65535 };
+static const struct units_spec backlog = { "--backlog", UNITS_INTEGER, 0, 65535 };
+static const struct units_spec ok_first = { "--ok-first", UNITS_COUNT, 0, 1e6 };
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || v < 0 || v > max)
-		argp_error(st, "not a number from 0 to %ld: %s", max, s);
+/* A number as common/units_parse takes it, or the parse fails (exit 2). */
+static double number(const struct units_spec *u, const char *s, struct argp_state *st)
+{
+	char why[UNITS_WHY_MAX];
+	double v;
+
+	if (units_parse(u, s, &v, why, sizeof(why)))
+		argp_error(st, "%s", why);
 	return v;
 }
 
@@ -60,13 +64,13 @@ static error_t parse(int key, char *arg, struct argp_state *st)
 		env.host = arg;
 		break;
 	case 'p':
-		env.port = number(arg, 65535, st);
+		env.port = number(&port, arg, st);
 		break;
 	case 'b':
-		env.backlog = number(arg, 65535, st);
+		env.backlog = number(&backlog, arg, st);
 		break;
 	case 'k':
-		env.ok_first = number(arg, 1000000, st);
+		env.ok_first = number(&ok_first, arg, st);
 		break;
 	case ARGP_KEY_ARG:
 		for (int b = 0; b < FAKE_BEHAVIOURS; b++)
@@ -92,6 +96,7 @@ int main(int argc, char **argv)
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	int one = 1, lfd;
 
+	argp_err_exit_status = 2; /* bad input: one line, exit 2 */
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return 2;
 	sa.sin_port = htons(env.port);
