@@ -21,7 +21,9 @@
  * A close() of a TCP connection that has sent data, while another process
  * still holds the descriptor (a parent that forked a child and kept its
  * copy), is counted: the FIN waits for that other process. Only close()
- * pays for the look at its file.
+ * pays for the look at its file. The server's main process is left out: a
+ * fork server's parent closes its copy after fork(), and its child may
+ * well have answered by then; that close delays nothing.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -81,8 +83,10 @@ static __always_inline void count_errno(__u32 nr, long ret)
 		bpf_map_update_elem(&errnos, &key, &one, BPF_NOEXIST); /* a full map: lost */
 }
 
-/* close()'s number on this architecture, set by the loader */
+/* close()'s number on this architecture, and the server's main process
+ * (0: none known), set by the loader */
 const volatile __u32 nr_close = ~0u;
+const volatile __u32 target_tgid = 0;
 
 /* close()s that left an answered connection to another process */
 struct {
@@ -119,6 +123,8 @@ static __always_inline void check_close(long fd)
 	__u64 *n;
 	__u8 state;
 
+	if (bpf_get_current_pid_tgid() >> 32 == target_tgid)
+		return;
 	if (!fdt || fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
 		return;
 	fds = BPF_CORE_READ(fdt, fd);

@@ -75,6 +75,7 @@ int syscalls_probe_open(void **probe, const struct probe_target *t, char *why, s
 	}
 	p->skel->rodata->target_cgroup_id = t->cgroup_id;
 	p->skel->rodata->nr_close = __NR_close;
+	p->skel->rodata->target_tgid = t->pid > 0 ? t->pid : 0;
 	bpf_program__set_autoload(p->skel->progs.sys_enter_btf, btf);
 	bpf_program__set_autoload(p->skel->progs.sys_exit_btf, btf);
 	bpf_program__set_autoload(p->skel->progs.sys_enter_tp, !btf);

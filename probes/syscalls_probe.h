@@ -53,7 +53,9 @@ struct syscalls_stats {
 	int nerrs;
 	struct syscall_errno errs[SYSCALL_ERRNOS_MAX];
 	/* close()s of a TCP connection that had sent data while another
-	 * process still held the descriptor: the FIN waits for it */
+	 * process still held the descriptor: the FIN waits for it (those of
+	 * the server's main process left out: a fork server's parent closes
+	 * its copy after its child may have answered) */
 	__u64 closes_held_elsewhere;
 	struct prog_cost cost; /* since attach or reset */
 	char why[192];	       /* what is missing and why; "" when all works */

@@ -54,6 +54,30 @@ static void nothing_wrong_no_rows(void)
 	CHECK(n == 0, "%d rows", n);
 }
 
+/* The server's failed sends: the load generator's own end (one per
+ * connection at most) is no error; more are the clients leaving. */
+static void server_epipe_past_the_load_end(void)
+{
+	struct errno_figure *e;
+	struct figures f;
+
+	watched(&f);
+	f.failed_calls = 100;
+	f.nerrnos = 1;
+	e = &f.errnos[0];
+	snprintf(e->syscall, sizeof(e->syscall), "sendto");
+	snprintf(e->err, sizeof(e->err), "EPIPE");
+	e->count = 100; /* 100 connections */
+	explain(&f);
+	CHECK(n == 0, "%d rows for the load's end", n);
+	e->count = f.failed_calls = 250;
+	f.rst_client_sent = 250;
+	explain(&f);
+	CHECK(find("server", "failed_calls") && rows[0].events == 250 &&
+		      strstr(rows[0].cause, "resets it sent"),
+	      "%d rows", n);
+}
+
 /* The issue's own example: 412 resets, the server closed with unread input. */
 static void unread_input_explains_resets(void)
 {
@@ -209,6 +233,7 @@ static void bad_responses_have_no_kernel_event(void)
 
 static const struct test_case cases[] = {
 	TEST(nothing_wrong_no_rows),
+	TEST(server_epipe_past_the_load_end),
 	TEST(unread_input_explains_resets),
 	TEST(closed_early_is_server_fin),
 	TEST(broken_pipe_after_fin),
