@@ -117,6 +117,26 @@ struct verdict {
 	double measured_rps;
 };
 
+/*
+ * Each error the clients saw, joined to what the kernel did: one row per
+ * client error class and kernel cause, with both counts. client is the
+ * load generator's class as results.json names it ("reset",
+ * "connect_refused", "closed", "read_timeout", "bad_response", "non_2xx",
+ * ...), or "server" for the server's own failed calls, "" for a kernel
+ * event no client error stands for (FINs held until a process exited).
+ */
+#define ERROR_ROWS_MAX 16
+struct error_row {
+	char client[24];
+	double count;		   /* client errors of the class (NAN: none stands for it) */
+	char cause[320];	   /* the kernel's cause, in words, with its numbers */
+	char event[RULE_NAME_MAX]; /* the figure that counts it ("" when the kernel saw none) */
+	double events;		   /* its count; NAN: not measured */
+};
+
+/* The rows for one experiment, client errors first; returns how many. */
+int explain_errors(const struct figures *f, struct error_row *out, int max);
+
 /* An experiment explained: its figures, what limited it, and what the
  * rules found in them. */
 struct explanation {
@@ -126,6 +146,8 @@ struct explanation {
 	struct inferred_traits traits; /* what it is, by its figures */
 	int nfindings;
 	struct finding findings[FINDINGS_MAX]; /* most telling first */
+	int nerrors;
+	struct error_row errors[ERROR_ROWS_MAX]; /* each client error and its kernel cause */
 };
 
 /* The findings for one experiment, most telling first; returns how many. */

@@ -19,6 +19,13 @@ void figures_init(struct figures *f)
 	f->load_procs = f->load_threads = f->load_wanted_us = NAN;
 	f->aq_enqueues = f->aq_max = f->aq_limit = f->aq_at_limit_share = NAN;
 	f->listen_overflows = f->listen_drops = NAN;
+	f->closed_early = f->non2xx = f->other_errors = 0;
+	f->rst_abort_on_close = f->rst_abort_on_data = f->rst_abort_linger = NAN;
+	f->rst_server_other = f->rst_no_socket = f->rst_client_sent = NAN;
+	f->rst_client_received = f->rst_client_received_syn = f->rst_server_received = NAN;
+	f->rst_client_received_est = f->rst_client_received_close_wait = NAN;
+	f->server_closed_first = f->client_closed_first = f->fins = f->fin_at_exit = NAN;
+	f->drops = f->failed_calls = f->closes_held_elsewhere = NAN;
 	f->vol_switches = f->invol_switches = f->runq_p99_us = NAN;
 	f->procs_created = f->threads_created = f->max_threads = f->tasks_exited = NAN;
 	f->migrations = NAN;
@@ -44,6 +51,18 @@ struct syscall_figure *figures_syscall_add(struct figures *f, const char *name)
 	y->calls = y->total_us = y->max_us = NAN;
 	y->oncpu_us = y->blocked_us = NAN;
 	return y;
+}
+
+double figures_errno_calls(const struct figures *f, const char *err)
+{
+	double n = 0;
+
+	if (isnan(f->failed_calls))
+		return NAN;
+	for (int i = 0; i < f->nerrnos; i++)
+		if (!strcmp(f->errnos[i].err, err))
+			n += f->errnos[i].count;
+	return n;
 }
 
 const struct syscall_figure *figures_syscall(const struct figures *f, const char *name)

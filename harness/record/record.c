@@ -19,6 +19,7 @@ void record_explain(struct experiment_record *e)
 	explain_verdict(&e->why.fig, &e->why.verdict);
 	account_cpu(&e->why.fig, &e->why.cpu);
 	account_time(&e->why.fig, &e->why.time);
+	e->why.nerrors = explain_errors(&e->why.fig, e->why.errors, ERROR_ROWS_MAX);
 }
 
 void run_record_rank(struct run_record *r)

@@ -445,6 +445,41 @@ static void traits(FILE *f, const struct inferred_traits *t)
 	free(text);
 }
 
+/* Each client error beside its kernel cause, as MODEL.txt has them. */
+static void errors_table(FILE *f, const struct explanation *why)
+{
+	if (!why->nerrors)
+		return;
+	fputs("<h4>Errors, and what the kernel did</h4>\n<table class=\"errors\"><thead><tr>"
+	      "<th>client error</th><th>count</th><th>kernel cause</th><th>kernel count</th>"
+	      "</tr></thead><tbody>\n",
+	      f);
+	for (int i = 0; i < why->nerrors; i++) {
+		const struct error_row *x = &why->errors[i];
+
+		fputs("<tr data-client=\"", f);
+		report_esc(f, x->client);
+		fputs("\" data-event=\"", f);
+		report_esc(f, x->event);
+		fputs("\"><td>", f);
+		report_esc(f, x->client[0] ? x->client : "(none)");
+		fputs("</td><td class=\"num\" data-v=\"", f);
+		report_num_attr(f, x->count);
+		fputs("\">", f);
+		if (!isnan(x->count))
+			fprintf(f, "%.0f", x->count);
+		fputs("</td><td>", f);
+		report_esc(f, x->cause);
+		fputs("</td><td class=\"num\" data-v=\"", f);
+		report_num_attr(f, x->events);
+		fputs("\">", f);
+		if (!isnan(x->events))
+			fprintf(f, "%.0f", x->events);
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</tbody></table>\n", f);
+}
+
 /* The findings recorded for it (explained on reading for an older results.json). */
 static void findings(struct report *r, const struct explanation *why)
 {
@@ -481,7 +516,9 @@ static void findings(struct report *r, const struct explanation *why)
 		}
 		fputs("</dl></li>\n", f);
 	}
-	fputs("</ol></aside>\n", f);
+	fputs("</ol>\n", f);
+	errors_table(f, why);
+	fputs("</aside>\n", f);
 }
 
 static void kpi(FILE *f, const char *label, const char *key, double v,

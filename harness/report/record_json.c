@@ -417,6 +417,15 @@ static const struct jm_field finding_fields[] = {
 };
 JM_TABLE(finding_table, finding_fields);
 
+static const struct jm_field error_row_fields[] = {
+	JM_STR(struct error_row, "client_error", client),
+	JM_DOUBLE(struct error_row, "count", count),
+	JM_STR(struct error_row, "kernel_cause", cause),
+	JM_STR(struct error_row, "kernel_event", event),
+	JM_DOUBLE(struct error_row, "kernel_count", events),
+};
+JM_TABLE(error_row_table, error_row_fields);
+
 static const struct jm_field verdict_fields[] = {
 	JM_STR(struct verdict, "limited_by", why.rule),
 	JM_STR(struct verdict, "confidence", why.confidence),
@@ -570,6 +579,7 @@ static const struct jm_field experiment_fields[] = {
 	JM_OBJ(struct experiment_record, "account", why, accounts_table),
 	JM_OBJ(struct experiment_record, "traits_inferred", why.traits, traits_table),
 	JM_ARRAY(struct experiment_record, "findings", why.findings, why.nfindings, finding_table),
+	JM_ARRAY(struct experiment_record, "errors", why.errors, why.nerrors, error_row_table),
 };
 JM_TABLE(experiment_table, experiment_fields);
 

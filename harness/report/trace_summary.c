@@ -178,6 +178,7 @@ char *trace_summary(const struct experiment_record *e)
 	print_traits(out, &e->why.traits);
 	print_account(out, "where each request's CPU time goes", &e->why.cpu);
 	print_account(out, "where its tasks' time goes", &e->why.time);
+	print_errors(out, e->why.errors, e->why.nerrors);
 	fprintf(out, "\n");
 	if (e->unprintable)
 		fprintf(out, "(no trace summary: %s)\n\n",

@@ -21,7 +21,7 @@ json_t *harness_results_in(const char *const args[], char *dir)
 
 	test_require_root();
 	snprintf(bin, sizeof(bin), "%s/harness", test_bin_dir());
-	strcpy(dir, "/tmp/whyserve-harness-XXXXXX");
+	snprintf(dir, 64, "/tmp/whyserve-harness-XXXXXX");
 	if (!CHECK(mkdtemp(dir), "mkdtemp: %s", strerror(errno))) {
 		dir[0] = '\0';
 		return NULL;
@@ -50,11 +50,19 @@ json_t *harness_results(const char *const args[], const char *model, char **summ
 	json_t *results = harness_results_in(args, dir);
 	size_t len;
 
-	if (summary) {
+	if (summary)
+		*summary = NULL;
+	if (summary && dir[0]) {
+		uint8_t *text;
+
 		snprintf(path, sizeof(path), "%s/%s.txt", dir, model);
-		*summary = (char *)file_read(path, &len);
+		/* a string: file_read's buffer ends with the file's last byte */
+		text = file_read(path, &len);
+		*summary = text ? strndup((char *)text, len) : NULL;
+		free(text);
 	}
-	rm_rf(dir);
+	if (dir[0])
+		rm_rf(dir);
 	return results;
 }
 

@@ -11,7 +11,7 @@
  * Runs build/harness run ARGS... --quick --out DIR (DIR a fresh directory,
  * removed after; args NULL-terminated) and returns its results.json, or
  * NULL after a failed CHECK. With summary not NULL, *summary is DIR/MODEL.txt
- * (malloc'ed; NULL if missing). Needs root.
+ * (a malloc'ed string; NULL if missing). Needs root.
  */
 json_t *harness_results(const char *const args[], const char *model, char **summary);
 
