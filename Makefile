@@ -197,7 +197,7 @@ TESTS    += vagrant
 TESTS    += probe_accept_queue probe_io_uring
 TESTS    += probe_syscalls probe_sched probes probe_page_faults probe_cpu_profile
 LOAD_UNIT_TESTS := histogram http_response timer_heap load_target
-LOAD_RUN_TESTS  := load_errors load_accuracy load_users
+LOAD_RUN_TESTS  := load_errors load_accuracy load_users load_lenient
 TESTS    += $(LOAD_UNIT_TESTS) $(LOAD_RUN_TESTS) load_cli
 TESTS    += servers_http servers servers_load servers_hostile
 # the seeds' Python servers (tests/fixtures/seed_servers/), as their authors wrote them

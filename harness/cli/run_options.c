@@ -296,6 +296,7 @@ static void take_load_flags(struct run_opts *o, const struct load_flags *f)
 	o->think_min_s = f->o.think_min_s;
 	o->think_max_s = f->o.think_max_s;
 	o->quiet = f->quiet;
+	o->strict = f->o.strict;
 	if (o->quick && !LOAD_FLAG_GIVEN(f, LOAD_FLAG_DURATION))
 		o->duration_s = 1.5;
 	if (o->quick && !LOAD_FLAG_GIVEN(f, LOAD_FLAG_WARMUP))

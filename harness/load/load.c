@@ -169,6 +169,7 @@ static void plan_run(struct load_plan *p, const struct load_opts *o, const struc
 	p->request_len = t->request_len;
 	p->scenario = scenario_of(o);
 	p->close = o->close;
+	p->strict = o->strict;
 	p->timeout_ns = s_to_ns(o->timeout_s);
 	/* timeouts are found to within a quarter of themselves, 100 ms at most */
 	p->sweep_ns = p->timeout_ns / 4 < 100000000 ? p->timeout_ns / 4 : 100000000;
@@ -298,6 +299,8 @@ static void merge_results(const struct load_opts *o, const struct load_plan *p,
 		for (int s = 0; s < LOAD_STATUS_MAX; s++)
 			r->status[s] += x->status[s];
 		r->non2xx += x->non2xx;
+		for (int k = 0; k < HTTP_LENIENT_KINDS; k++)
+			r->lenient[k] += x->lenient[k];
 		r->errors_total += x->errors_total;
 		r->late_sends += x->late_sends;
 		r->unanswered += x->unanswered;
@@ -364,6 +367,7 @@ static void describe(const struct load_opts *o, struct load_result *r)
 	r->connections = o->connections;
 	r->rate_target = o->rate;
 	r->users = o->users;
+	r->strict = o->strict;
 }
 
 int load_run(const struct load_opts *opts, struct load_result *r)

@@ -282,7 +282,7 @@ static void conn_request(struct load_worker *w, struct load_conn *c, uint64_t no
 	c->deadline_ns = now + w->plan->timeout_ns;
 	c->sent = 0;
 	c->bytes = 0;
-	http_response_parser_init(&c->parser);
+	http_response_parser_init(&c->parser, w->plan->strict);
 	if (c->fd < 0) {
 		err = conn_open(w, c);
 		if (err) {
@@ -311,6 +311,8 @@ static void conn_done(struct load_worker *w, struct load_conn *c, uint64_t now)
 		s->bytes += c->bytes;
 		w->bytes += c->bytes;
 		w->status[r->status]++;
+		for (int k = 0; k < HTTP_LENIENT_KINDS; k++)
+			w->lenient[k] += r->lenient >> k & 1;
 		if (r->status < 200 || r->status > 299) {
 			w->non2xx++;
 			COUNT_ADD(w->errors_total, 1);

@@ -36,6 +36,7 @@ struct run_opts {
 	bool netns; /* each experiment in a network namespace of its own */
 	bool quick;
 	bool quiet;		  /* no progress lines */
+	bool strict;		  /* the load reads responses as wrk does */
 	bool exact_syscall_times; /* time every syscall (probes_opts) */
 	const char *out_dir;	  /* NULL: results/<timestamp> */
 };

@@ -404,6 +404,7 @@ static const struct jm_field options_fields[] = {
 	JM_CODEC(struct run_opts, "load_cpus", load_cpus, load_cpus_codec),
 	JM_BOOL(struct run_opts, "netns", netns),
 	JM_BOOL(struct run_opts, "quick", quick),
+	JM_BOOL(struct run_opts, "strict", strict),
 	JM_BOOL(struct run_opts, "exact_syscall_times", exact_syscall_times),
 };
 JM_TABLE(options_table, options_fields);

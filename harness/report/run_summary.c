@@ -126,6 +126,8 @@ void print_run_summary(FILE *f, const struct run_record *r)
 			print_verdict(f, &row[i]->why.verdict);
 			fprintf(f, "  CPU per request: ");
 			print_account_compact(f, &row[i]->why.cpu);
+			load_result_print_lenient(f, &row[i]->load,
+						  "  read as http.client reads: ");
 			print_findings(f, row[i]->why.findings, row[i]->why.nfindings);
 		}
 	}

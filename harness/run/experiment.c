@@ -175,6 +175,7 @@ static void load_opts_for(const struct experiment *e, const struct run_opts *o,
 	l->cpus = b->load_cpus;
 	l->ncpus = b->nload_cpus;
 	l->timeout_s = o->timeout_s;
+	l->strict = o->strict;
 	l->stop = e->stop;
 	switch (e->scenario->kind) {
 	case SCENARIO_CONNECT:

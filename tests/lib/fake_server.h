@@ -19,7 +19,15 @@ enum fake_behaviour {
 	FAKE_RESET,   /* reads the request, then resets the connection (RST) */
 	FAKE_SILENT,  /* reads the request, never answers */
 	FAKE_CLOSE,   /* reads the request, closes without an answer (FIN) */
+	/* as the seeds' servers answer, each then closing (shared/seeds/):
+	 * 000's single-process one, its status line and the request echoed */
+	FAKE_ECHO_AFTER_STATUS,
+	FAKE_STATUS_LINE_ONLY, /* 000's multi-process one: the status line alone */
+	FAKE_BARE_LF,	       /* 001's: a head of bare "\n" line ends, a body */
 };
+
+/* What FAKE_ECHO_AFTER_STATUS ... FAKE_BARE_LF send before closing. */
+const char *fake_server_answer(enum fake_behaviour b);
 
 struct fake_server {
 	struct server srv;	  /* pid and port; server_stop() ends it too */
