@@ -82,6 +82,7 @@ struct figures {
 	double unanswered;	   /* still waiting for an answer when the load stopped */
 	double unanswered_wait_us; /* the longest of those waits */
 	double starved;		   /* connections never answered while measuring */
+	double connects;	   /* connections the load established while measuring */
 
 	/* CPU time of the server's cgroup, and of the load generator */
 	double cpu_us;

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -253,13 +254,17 @@ static void watch_run(const struct load_opts *o, struct load_plan *p, struct loa
 
 	v->last_ns = p->start_ns;
 	while (!all_finished(w, o->threads)) {
-		struct timespec ts = { 0, POLL_NS };
+		struct pollfd stop_fd = { .fd = o->stop_fd, .events = POLLIN };
+		bool stop;
 		uint64_t now;
 
-		nanosleep(&ts, NULL);
+		/* a readable stop_fd wakes this at once (and, once stopped, is
+		 * left alone: it stays readable) */
+		stop = poll(&stop_fd, o->stop_fd > 0 && !r->stopped, POLL_NS / 1000000) > 0;
 		now = mono_ns();
 		sample_connections(w, o->threads, v);
-		if (o->stop && *o->stop && !__atomic_load_n(p->stop, __ATOMIC_RELAXED)) {
+		stop |= o->stop && *o->stop;
+		if (stop && !__atomic_load_n(p->stop, __ATOMIC_RELAXED)) {
 			uint64_t one = 1;
 
 			r->stopped = true;

@@ -112,6 +112,9 @@ struct load_opts {
 	void (*progress)(const struct load_progress *p, void *arg);
 	void *progress_arg;
 	volatile sig_atomic_t *stop; /* becomes non-zero: end now, keep results */
+	/* > 0: end now too when it becomes readable (a server's pidfd: the
+	 * server is gone, and nothing more is to be measured) */
+	int stop_fd;
 };
 
 /* One second of the measured window (the last one may be shorter). */

@@ -83,6 +83,7 @@ struct load_worker {
 	uint64_t stop_ns;		  /* when its loop ended */
 	uint64_t cpu_user_ns, cpu_sys_ns; /* the thread's CPU time, whole run */
 	int err;			  /* its loop failed: -errno */
+	bool settling;			  /* ended: answers in flight read, not counted */
 	int finished;			  /* relaxed atomic: the thread is done */
 };
 

@@ -86,6 +86,7 @@ static const struct jm_field figures_fields[] = {
 	D(unanswered),
 	D(unanswered_wait_us),
 	D(starved),
+	D(connects),
 	D(cpu_us),
 	D(load_cpu_us),
 	D(server_cpus_busy),

@@ -75,6 +75,28 @@ static void print_faults(FILE *out, const struct figures *f)
 	fprintf(out, "\n");
 }
 
+void print_failed(FILE *f, const struct experiment_record *e)
+{
+	fprintf(f, "FAILED: the server %s; not explained, not ranked\n", e->failed);
+	if (e->said[0])
+		fprintf(f, "  its last lines%s%s:\n    %s%s", e->log[0] ? ", in " : "", e->log,
+			e->said, e->said[strlen(e->said) - 1] == '\n' ? "" : "\n");
+}
+
+/* What it wrote (stdout and stderr) per request while measured, and where. */
+void print_server_output(FILE *f, const struct experiment_record *e, const char *indent)
+{
+	char b[32];
+
+	if (isnan(e->log_bytes) || !e->log[0])
+		return;
+	fprintf(f, "%sthe server wrote %s bytes (stdout and stderr) while measured", indent,
+		fmt_count(b, sizeof(b), e->log_bytes));
+	if (e->load.requests)
+		fprintf(f, ", %.0f bytes per request", e->log_bytes / (double)e->load.requests);
+	fprintf(f, ", to %s\n", e->log);
+}
+
 static void print_measured(FILE *out, const struct experiment_record *e)
 {
 	const struct figures *f = &e->why.fig;
@@ -86,8 +108,9 @@ static void print_measured(FILE *out, const struct experiment_record *e)
 	fprintf(out, "\n        %d CPU(s), as %s, %s; exit status %d after SIGTERM\n",
 		f->server_cpus, e->user[0] ? e->user : "nobody",
 		e->netns ? "own network namespace" : "host network namespace", e->exit_status);
-	if (e->said[0])
+	if (e->said[0] && !e->failed[0])
 		fprintf(out, "        it said: %s", e->said);
+	print_server_output(out, e, "        ");
 	fprintf(out, "load:   %s (%d CPU(s))\n\n", e->scenario->what, e->nload_cpus);
 	load_result_print(out, &e->load);
 	fprintf(out,
@@ -114,10 +137,14 @@ char *trace_summary(const struct experiment_record *e)
 	if (!out)
 		return NULL;
 	fprintf(out, "==== %s · %s ====\n", e->why.fig.model, e->why.fig.scenario);
-	print_verdict(out, &e->why.verdict);
-	print_traits(out, &e->why.traits);
-	print_account(out, "where each request's CPU time goes", &e->why.cpu);
-	print_account(out, "where its tasks' time goes", &e->why.time);
+	if (e->failed[0]) {
+		print_failed(out, e);
+	} else {
+		print_verdict(out, &e->why.verdict);
+		print_traits(out, &e->why.traits);
+		print_account(out, "where each request's CPU time goes", &e->why.cpu);
+		print_account(out, "where its tasks' time goes", &e->why.time);
+	}
 	fprintf(out, "\n");
 	if (e->unprintable)
 		fprintf(out, "(no trace summary: %s)\n\n",
