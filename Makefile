@@ -201,7 +201,7 @@ LOAD_RUN_TESTS  := load_errors load_accuracy load_users load_lenient
 TESTS    += $(LOAD_UNIT_TESTS) $(LOAD_RUN_TESTS) load_cli
 TESTS    += servers_http servers servers_load servers_hostile
 # the seeds' Python servers (tests/fixtures/seed_servers/), as their authors wrote them
-TESTS    += seed_servers
+TESTS    += seed_servers seeds_as_written
 TESTLIB  := check server client cmd bpf_progs
 TESTLIB  += workload
 TESTLIB  += fake_server fresh_tracefs
@@ -292,8 +292,8 @@ $(OUTPUT)/stub_server: $(OBJ)/tests/stub_server.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(OUTPUT)/tests/harness_run $(OUTPUT)/tests/harness_server: | $(OUTPUT)/stub_server
-$(OUTPUT)/tests/harness_server: LDLIBS += -ljansson
-$(OUTPUT)/tests/harness_server: | $(HARNESS_BIN) $(SERVER_BINS)
+$(OUTPUT)/tests/harness_server $(OUTPUT)/tests/seeds_as_written: LDLIBS += -ljansson
+$(OUTPUT)/tests/harness_server $(OUTPUT)/tests/seeds_as_written: | $(HARNESS_BIN) $(SERVER_BINS)
 
 # ---------------------------------------------------------------- bench
 # Benchmarks (not tests): build/bench/NAME from bench/NAME.c, run by hand.

@@ -14,6 +14,15 @@
  */
 json_t *harness_results(const char *const args[], const char *model, char **summary);
 
+#define HARNESS_DIR_LEN 64
+/*
+ * The same run, whatever its exit status (*status; its output in out),
+ * and its directory kept: dir names it ("" when none could be made) until
+ * the caller's rm_rf(dir). Its results.json, or NULL.
+ */
+json_t *harness_results_in(const char *const args[], char dir[HARNESS_DIR_LEN], int *status,
+			   char *out, size_t outlen);
+
 /* Experiment i of results (its "experiments" array), or NULL. */
 const json_t *harness_experiment(const json_t *results, size_t i);
 
