@@ -277,11 +277,55 @@ out:
 	rm_rf(dir);
 }
 
+/*
+ * --strict reads as wrk does: seed 000's single-process answers are bad
+ * responses, none counted; the load closes on each, under a server about
+ * to send the rest, which it may die of (recorded as failed, with the
+ * exception that ended it).
+ */
+static void strict_reads_as_wrk(void)
+{
+	char a[512], dir[HARNESS_DIR_LEN], out[8192];
+	const char *args[] = { "-s", "throughput", "--strict",
+			       server(a, sizeof(a), "s000single",
+				      "seeds_as_written/000_single_process.py", "-p {port}"),
+			       NULL };
+	json_t *results, *e, *load, *srv;
+	const char *failed, *said;
+	int st = -1;
+
+	if (!cmd_exists("python3"))
+		test_skip("python3 is not installed (scripts/install-deps --tests)");
+	results = harness_results_in(args, dir, &st, out, sizeof(out));
+	if (!CHECK(results && (st == 0 || st == 3), "harness run: exit %d:\n%.3000s", st, out))
+		goto out;
+	e = results_experiment(results, "s000single", "throughput");
+	load = json_object_get(e, "load");
+	srv = json_object_get(e, "server");
+	CHECK(json_is_true(json_object_get(json_object_get(results, "options"), "strict")) &&
+		      json_is_true(json_object_get(load, "strict")),
+	      "strict not recorded");
+	CHECK(json_num(load, "requests") == 0 &&
+		      json_num(json_object_get(load, "errors"), "bad_response") > 0,
+	      "strict: %g requests, %g bad responses", json_num(load, "requests"),
+	      json_num(json_object_get(load, "errors"), "bad_response"));
+	failed = json_string_value(json_object_get(srv, "failed")) ?: "";
+	said = json_string_value(json_object_get(srv, "stderr")) ?: "";
+	CHECK(!failed[0] ||
+		      (st == 3 && strstr(failed, "exited with status 1") &&
+		       (strstr(said, "BrokenPipeError") || strstr(said, "ConnectionResetError"))),
+	      "strict: failed '%s', exit %d, it said %.500s", failed, st, said);
+out:
+	json_decref(results);
+	rm_rf(dir);
+}
+
 static const struct test_case cases[] = {
 	TEST_SLOW(seeds_servers_under_throughput, 150),
 	TEST_SLOW(seeds_servers_under_users, 150),
 	TEST_SLOW(seed_000_multi_process_never_closes, 90),
 	TEST_SLOW(dies_mid_run_and_chatty, 120),
+	TEST_SLOW(strict_reads_as_wrk, 90),
 };
 
 TEST_MAIN(cases)

@@ -49,7 +49,9 @@ static const char doc[] =
 	"Results go to results/<timestamp>/. The load's options mean what they mean\n"
 	"in 'harness load': durations take us, ms, s, m or h (seconds without one),\n"
 	"counts and rates k and M (2k = 2000). Needs root (BPF, cgroups, network\n"
-	"namespaces); servers run as nobody.\n";
+	"namespaces); servers run as nobody, their output in MODEL-SCENARIO.log.\n"
+	"Exit status: 0; 3 when a server died mid-run (recorded as failed, the\n"
+	"others run); 1 another failure; 2 bad usage; 130 interrupted.\n";
 
 /* "Models: blocking fork ... Scenarios: throughput connect sleep (the
  * default) and rate users": from the catalog, as the help's closing text */

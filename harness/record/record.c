@@ -16,7 +16,7 @@ void record_explain(struct experiment_record *e)
 		e->why.nfindings = 0;
 		snprintf(e->why.verdict.why.rule, sizeof(e->why.verdict.why.rule), "failed");
 		snprintf(e->why.verdict.why.text, sizeof(e->why.verdict.why.text),
-			 "nothing known: the server %s (not explained, not ranked)", e->failed);
+			 "the server %s: not explained, not ranked", e->failed);
 		e->why.verdict.capacity_rps = NAN;
 		e->why.verdict.measured_rps = e->why.fig.rps;
 		e->why.cpu.attributed_share = e->why.time.attributed_share = NAN;
