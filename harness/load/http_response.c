@@ -114,8 +114,11 @@ static int end_of_head(struct http_response_parser *p)
 		p->close = true;
 	if (p->status < 200) {
 		if (p->status == 101)
-			return HTTP_RESPONSE_BAD;	 /* no upgrades here */
+			return HTTP_RESPONSE_BAD; /* no upgrades here */
+		uint8_t lenient = p->lenient;	  /* what the 1xx needed, the response needed */
+
 		http_response_parser_init(p, p->strict); /* 1xx: the real one follows */
+		p->lenient = lenient;
 		return HTTP_RESPONSE_MORE;
 	}
 	if (p->status == 204 || p->status == 304) {
