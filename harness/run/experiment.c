@@ -371,8 +371,13 @@ static int died(struct experiment *e, struct bench *b, int status)
 			 strsignal(status - 128));
 	else
 		snprintf(how, sizeof(how), "exited with status %d", status);
-	snprintf(b->died, sizeof(b->died), "%s after %llu requests, %.2f s into the measured load",
-		 how, (unsigned long long)b->load.requests, b->load.duration_s);
+	/* the load it met stops at once: none measured, it died warming up */
+	if (!b->load.requests && b->load.duration_s < 0.01)
+		snprintf(b->died, sizeof(b->died), "%s before the measured load (warming up)", how);
+	else
+		snprintf(b->died, sizeof(b->died),
+			 "%s after %llu requests, %.2f s into the measured load", how,
+			 (unsigned long long)b->load.requests, b->load.duration_s);
 	tail = said_tail(b);
 	return fail(e, -ECHILD, "server '%s' %s%s%s", e->model->name, b->died,
 		    tail[0] ? "; its last lines: " : "; it wrote nothing", tail);
