@@ -19,6 +19,7 @@
 #include "harness/load/http_response.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sched.h>
@@ -464,7 +465,9 @@ static void schedule_first(struct load_worker *w)
  * resets the connection in its send(), and a server that does not expect
  * it dies (seed 000's: BrokenPipeError in its second send()): the harness
  * must not be what kills a server. Idle connections go first, so that a
- * serial server comes to the waiting ones.
+ * serial server comes to the waiting ones, and so do those whose handshake
+ * is not done (a SYN the full accept queue dropped, retried after 1 s):
+ * no server holds them yet.
  */
 static void settle(struct load_worker *w, uint64_t now)
 {
@@ -473,9 +476,13 @@ static void settle(struct load_worker *w, uint64_t now)
 	struct epoll_event events[MAX_EVENTS];
 
 	w->settling = true;
-	for (unsigned i = 0; i < w->nconns; i++)
-		if (w->conns[i].state == C_IDLE)
-			conn_close(w, &w->conns[i]);
+	for (unsigned i = 0; i < w->nconns; i++) {
+		struct load_conn *c = &w->conns[i];
+		struct pollfd handshake = { .fd = c->fd, .events = POLLOUT };
+
+		if (c->state == C_IDLE || (c->state == C_CONNECTING && poll(&handshake, 1, 0) == 0))
+			conn_close(w, c);
+	}
 	while (w->open && now < deadline) {
 		uint64_t left = deadline - now;
 		struct timespec ts = { left / NS_PER_S, left % NS_PER_S };

@@ -43,6 +43,9 @@ void print_traits(FILE *f, const struct inferred_traits *t)
 		for (int i = 0; i < TRAITS; i++) {
 			if (t->t[i].is != order[s])
 				continue;
+			/* unknown by design when the load closes each connection */
+			if (i == TRAIT_CLOSES_EACH && t->t[i].is == TRAIT_UNKNOWN)
+				continue;
 			if (n++)
 				fprintf(f, ", ");
 			else
