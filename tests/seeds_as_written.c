@@ -32,6 +32,16 @@ static const char *server(char *buf, size_t len, const char *name, const char *f
 	return buf;
 }
 
+/* harness run ARGS, its servers in python3: results.json, the run's
+ * directory kept in dir (rm_rf it), its exit status and output */
+static json_t *run_python_servers(const char *const args[], char dir[HARNESS_DIR_LEN], int *st,
+				  char *out, size_t len)
+{
+	if (!cmd_exists("python3"))
+		test_skip("python3 is not installed (scripts/install-deps --tests)");
+	return harness_results_in(args, dir, st, out, len);
+}
+
 static json_t *trait(json_t *exp, const char *name)
 {
 	return json_object_get(json_object_get(exp, "traits_inferred"), name);
@@ -122,9 +132,7 @@ static void seeds_servers_under(const char *scenario)
 	json_t *results, *e;
 	int st = -1;
 
-	if (!cmd_exists("python3"))
-		test_skip("python3 is not installed (scripts/install-deps --tests)");
-	results = harness_results_in(args, dir, &st, out, sizeof(out));
+	results = run_python_servers(args, dir, &st, out, sizeof(out));
 	if (!CHECK(st == 0 && results, "harness run: exit %d:\n%.3000s", st, out))
 		goto out;
 	served_as_written(dir, results, "s000single", scenario, "no_colon", "accept client from");
@@ -186,9 +194,7 @@ static void seed_000_multi_process_never_closes(void)
 	size_t marks;
 	int st = -1;
 
-	if (!cmd_exists("python3"))
-		test_skip("python3 is not installed (scripts/install-deps --tests)");
-	results = harness_results_in(args, dir, &st, out, sizeof(out));
+	results = run_python_servers(args, dir, &st, out, sizeof(out));
 	if (!CHECK(st == 0 && results, "harness run: exit %d:\n%.3000s", st, out))
 		goto out;
 	e = results_experiment(results, "s000proc", "throughput");
@@ -231,9 +237,7 @@ static void dies_mid_run_and_chatty(void)
 	double requests;
 	int st = -1;
 
-	if (!cmd_exists("python3"))
-		test_skip("python3 is not installed (scripts/install-deps --tests)");
-	results = harness_results_in(args, dir, &st, out, sizeof(out));
+	results = run_python_servers(args, dir, &st, out, sizeof(out));
 	if (!CHECK(results, "harness run: exit %d, no results:\n%.3000s", st, out))
 		goto out;
 	CHECK(st == 3, "harness run: exit %d, not 3 (a model failed):\n%.3000s", st, out);
@@ -294,9 +298,7 @@ static void strict_reads_as_wrk(void)
 	const char *failed, *said;
 	int st = -1;
 
-	if (!cmd_exists("python3"))
-		test_skip("python3 is not installed (scripts/install-deps --tests)");
-	results = harness_results_in(args, dir, &st, out, sizeof(out));
+	results = run_python_servers(args, dir, &st, out, sizeof(out));
 	if (!CHECK(results && (st == 0 || st == 3), "harness run: exit %d:\n%.3000s", st, out))
 		goto out;
 	e = results_experiment(results, "s000single", "throughput");
