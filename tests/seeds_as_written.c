@@ -233,7 +233,9 @@ static void dies_mid_run_and_chatty(void)
 				      "--port {port} --print-bytes 1024"),
 			       NULL };
 	json_t *results, *dies, *chatty, *epoll, *ranking;
+	char path[128], *summary;
 	const char *failed;
+	size_t len = 0;
 	double requests;
 	int st = -1;
 
@@ -261,6 +263,12 @@ static void dies_mid_run_and_chatty(void)
 		json_object_get(json_array_get(json_object_get(results, "rankings"), 0), "entries");
 	CHECK(json_array_size(ranking) == 2, "%zu ranked, not epoll and chatty",
 	      json_array_size(ranking));
+	snprintf(path, sizeof(path), "%s/summary.txt", dir);
+	summary = (char *)file_read(path, &len);
+	CHECK(summary && memmem(summary, len, "dies: not ranked: the server exited with status 3",
+				strlen("dies: not ranked: the server exited with status 3")),
+	      "summary.txt does not say why dies is not ranked");
+	free(summary);
 	CHECK(json_num(json_object_get(epoll, "load"), "requests") > 100 &&
 		      json_num(json_object_get(chatty, "load"), "requests") > 100,
 	      "the others did not run");

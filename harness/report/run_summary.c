@@ -120,6 +120,10 @@ void print_run_summary(FILE *f, const struct run_record *r)
 		fprintf(f, "\nranking:\n");
 		if (ranking)
 			print_ranking(f, ranking);
+		for (int i = 0; i < n; i++)
+			if (row[i]->failed[0])
+				fprintf(f, "%s: not ranked: the server %s\n", row[i]->why.fig.model,
+					row[i]->failed);
 		fprintf(f, "\nwhy:\n");
 		for (int i = 0; i < n; i++) {
 			fprintf(f, "%s: ", row[i]->why.fig.model);
