@@ -17,6 +17,7 @@
 #include "tests/lib/results.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,9 +84,11 @@ static size_t log_of(const char *dir, json_t *exp, const char *mark, size_t *mar
  * Served to the end, its answers counted with the leniency each needed,
  * stopped by the harness (not dead of it), its output in its log: the
  * bytes per request results.json gives agree with the log's own (its
- * bytes over the requests it printed), and every request counted was
- * printed (python's buffer may hold up to 8 KiB it never wrote).
+ * bytes over the requests it printed) but for the window's edges (the
+ * answers in flight at either end, one a connection, and up to 8 KiB in
+ * python's buffer), and every request counted was printed.
  */
+#define PY_BUFFER 8192
 static void served_as_written(const char *dir, json_t *results, const char *model,
 			      const char *scenario, const char *leniency, const char *mark)
 {
@@ -93,11 +96,13 @@ static void served_as_written(const char *dir, json_t *results, const char *mode
 	json_t *load = json_object_get(exp, "load"), *srv = json_object_get(exp, "server");
 	double requests = json_num(load, "requests"), bytes = json_num(srv, "log_bytes");
 	double lenient = json_num(json_object_get(load, "lenient"), leniency);
+	double conns = json_num(load, "connections"), per;
 	size_t marks, size;
 
 	if (!CHECK(exp, "no %s under %s", model, scenario))
 		return;
-	CHECK(requests > 50, "%s %s: %g requests", model, scenario, requests);
+	/* seed 001's process per request serves some 50 a second on a busy machine */
+	CHECK(requests > 20, "%s %s: %g requests", model, scenario, requests);
 	CHECK(lenient == requests &&
 		      json_num(json_object_get(load, "lenient"), "body_at_close") == requests,
 	      "%s %s: %g of %g responses %s", model, scenario, lenient, requests, leniency);
@@ -107,12 +112,12 @@ static void served_as_written(const char *dir, json_t *results, const char *mode
 	CHECK(json_num(srv, "exit_status") == SIGTERM_STATUS, "%s %s: exit status %g", model,
 	      scenario, json_num(srv, "exit_status"));
 	size = log_of(dir, exp, mark, &marks);
-	CHECK(marks + 8192 / 50 >= requests, "%s %s: %zu requests in its log, %g counted", model,
-	      scenario, marks, requests);
-	CHECK(marks && bytes / requests > 0.5 * size / marks &&
-		      bytes / requests < 2.0 * size / marks,
-	      "%s %s: %.0f bytes per request, its log %zu bytes for %zu requests", model, scenario,
-	      bytes / requests, size, marks);
+	per = marks ? (double)size / marks : NAN;
+	CHECK(marks * per + PY_BUFFER >= requests * per,
+	      "%s %s: %zu requests in its log, %g counted", model, scenario, marks, requests);
+	CHECK(fabs(bytes - requests * per) <= conns * per + PY_BUFFER,
+	      "%s %s: %.0f bytes while measured for %g requests, its log %.0f bytes a request",
+	      model, scenario, bytes, requests, per);
 }
 
 static void seeds_servers_under(const char *scenario)
@@ -251,7 +256,8 @@ static void dies_mid_run_and_chatty(void)
 	failed =
 		json_string_value(json_object_get(json_object_get(dies, "server"), "failed")) ?: "";
 	requests = json_num(json_object_get(dies, "load"), "requests");
-	CHECK(strstr(failed, "exited with status 3 after") && requests > 0 && requests <= 300,
+	/* answers sent by threads the exit cut short of counting: one a connection */
+	CHECK(strstr(failed, "exited with status 3 after") && requests > 0 && requests <= 300 + 100,
 	      "dies: failed '%s', %g requests", failed, requests);
 	CHECK(strstr(json_string_value(json_object_get(json_object_get(dies, "server"), "stderr"))
 			     ?: "",
