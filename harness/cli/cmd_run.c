@@ -80,7 +80,8 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "harness run: failed to write the results in %s: %s\n", dir.path,
 			strerror(-werr));
 	else
-		printf("\nresults: %s/ (report.html, summary.txt, one MODEL.txt per model, results.json)\n",
+		printf("\nresults: %s/ (report.html, summary.txt, one MODEL.txt per model, results.json, "
+		       "each server's output in MODEL-SCENARIO.log)\n",
 		       dir.path);
 	out_dir_close(&dir, false);
 	if (err == -EINTR)
