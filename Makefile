@@ -213,13 +213,13 @@ TESTS    += vagrant
 TESTS    += probe_accept_queue probe_io_uring probe_errors
 TESTS    += probe_syscalls probe_sched probes probe_page_faults probe_cpu_profile
 LOAD_UNIT_TESTS := histogram http_response timer_heap load_target
-LOAD_RUN_TESTS  := load_errors load_accuracy load_users
+LOAD_RUN_TESTS  := load_errors load_accuracy load_users load_lenient
 TESTS    += $(LOAD_UNIT_TESTS) $(LOAD_RUN_TESTS) load_cli
 # the user's load tools' own reports (wrk, Locust), as harness run reads them
 TESTS    += load_report
 TESTS    += servers_http servers servers_load servers_hostile
 # the seeds' Python servers (tests/fixtures/seed_servers/), as their authors wrote them
-TESTS    += seed_servers
+TESTS    += seed_servers seeds_as_written
 TESTLIB  := check server client cmd bpf_progs
 TESTLIB  += workload
 TESTLIB  += fake_server fresh_tracefs listener
@@ -326,7 +326,7 @@ $(OUTPUT)/fake-server: $(OBJ)/tests/fake_server_main.o $(TEST_LIB) $(COMMON_LIB)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(OUTPUT)/tests/harness_run $(OUTPUT)/tests/harness_server: | $(OUTPUT)/stub_server
 # the user's load tools (wrk, Locust) as the load: harness_load_cmd
-HARNESS_RUN_TESTS := harness_server harness_nginx harness_seeds harness_load_cmd
+HARNESS_RUN_TESTS := harness_server harness_nginx harness_seeds harness_load_cmd seeds_as_written
 $(addprefix $(OUTPUT)/tests/,$(HARNESS_RUN_TESTS)): LDLIBS += -ljansson
 $(addprefix $(OUTPUT)/tests/,$(HARNESS_RUN_TESTS)): | $(HARNESS_BIN) $(SERVER_BINS)
 

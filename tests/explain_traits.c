@@ -261,7 +261,46 @@ static void models_as_the_catalog(void)
 	}
 }
 
+/*
+ * Seed 000's single-process server: the load keeps 100 connections alive,
+ * the server closes each after its response. None starves, yet it is
+ * serial: one task, no wait on many connections.
+ */
+static void closing_each_and_serial(void)
+{
+	struct figures f;
+	struct inferred_traits it;
+
+	one_task(&f);
+	f.starved = 0;
+	f.life_us = f.duration_s * 1e6; /* one task alive throughout */
+	f.connects = 5000;		/* of 10 000 requests */
+	infer_traits(&f, &it);
+	CHECK(it.t[TRAIT_CLOSES_EACH].is == TRAIT_YES, "0.50 connections a request");
+	CHECK(finding_evidence(&it.t[TRAIT_CLOSES_EACH].why, "connects_per_request") == 0.5,
+	      "the ratio cited");
+	CHECK(it.t[TRAIT_SERIAL].is == TRAIT_YES, "serial by its one task: %s",
+	      it.t[TRAIT_SERIAL].why.text);
+	f.connects = 4999;
+	CHECK(trait_of(&f, TRAIT_CLOSES_EACH) == TRAIT_NO, "0.4999 a request");
+	/* kept alive, none starved: not serial */
+	CHECK(trait_of(&f, TRAIT_SERIAL) == TRAIT_NO, "kept alive, 0 of 100 starved");
+	f.connects = 100;
+	CHECK(trait_of(&f, TRAIT_CLOSES_EACH) == TRAIT_NO, "100 connections kept alive");
+	f.connects = NAN;
+	CHECK(trait_of(&f, TRAIT_CLOSES_EACH) == TRAIT_UNKNOWN, "connects not measured");
+	f.keep_alive = false;
+	f.connects = 10000;
+	CHECK(trait_of(&f, TRAIT_CLOSES_EACH) == TRAIT_UNKNOWN, "the load asked to close");
+	/* not a trait of the catalog's: the others decide */
+	f.keep_alive = true;
+	f.connects = NAN;
+	infer_traits(&f, &it);
+	CHECK(inferred_traits_as(&it, &(struct traits){ 0 }), "closes_each unknown blocks nothing");
+}
+
 static const struct test_case cases[] = {
+	TEST(closing_each_and_serial),
 	TEST(created_per_connection_at_the_edge),
 	TEST(event_loop_at_the_edges),
 	TEST(serial_by_starved_connections),

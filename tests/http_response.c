@@ -8,12 +8,13 @@
 
 /* Feeds s in pieces of `step` bytes; returns the result, *used the bytes of
  * the first response. */
-static int feed(struct http_response_parser *p, const char *s, size_t step, size_t *total)
+static int feed_as(bool strict, struct http_response_parser *p, const char *s, size_t step,
+		   size_t *total)
 {
 	size_t len = strlen(s), off = 0, used;
 	int r = HTTP_RESPONSE_MORE;
 
-	http_response_parser_init(p);
+	http_response_parser_init(p, strict);
 	while (off < len) {
 		size_t n = len - off < step ? len - off : step;
 
@@ -26,6 +27,12 @@ static int feed(struct http_response_parser *p, const char *s, size_t step, size
 	}
 	*total = off;
 	return r;
+}
+
+/* as wrk reads (--strict): what every case but the lenient ones checks */
+static int feed(struct http_response_parser *p, const char *s, size_t step, size_t *total)
+{
+	return feed_as(true, p, s, step, total);
 }
 
 /* the same response must parse the same however it is split */
@@ -133,8 +140,78 @@ static void bad_responses(void)
 	struct http_response_parser p;
 	size_t used;
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		CHECK(feed(&p, bad[i], 3, &used) == HTTP_RESPONSE_BAD, "bad: %s", bad[i]);
+		/* the colonless line is the one leniency among them */
+		if (!strstr(bad[i], "no colon"))
+			CHECK(feed_as(false, &p, bad[i], 3, &used) == HTTP_RESPONSE_BAD,
+			      "bad, not strict: %s", bad[i]);
+	}
+}
+
+/* Seed 000's single-process server: its status line, then the request
+ * echoed, then the close. http.client reads a 200 with an empty body. */
+static void colonless_line_skipped(void)
+{
+	const char *s = "HTTP/1.1 200 OK\r\nGET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+	struct http_response_parser p;
+	size_t used;
+
+	int r = feed_as(false, &p, s, 5, &used);
+
+	CHECK(r == HTTP_RESPONSE_MORE && used == strlen(s), "read to the end of the head: used %zu",
+	      used);
+	CHECK(http_response_parse_eof(&p) == HTTP_RESPONSE_DONE && p.status == 200 && p.close,
+	      "a 200 at the close");
+	CHECK(p.lenient == (1 << HTTP_LENIENT_NO_COLON | 1 << HTTP_LENIENT_BODY_AT_CLOSE),
+	      "lenient %#x", p.lenient);
+	CHECK(feed(&p, s, 5, &used) == HTTP_RESPONSE_BAD, "strict: bad");
+}
+
+/* Seed 000's multi-process server: the status line alone, then the close. */
+static void head_ended_by_close(void)
+{
+	static const char *const heads[] = { "HTTP/1.1 200 OK\r\n",
+					     "HTTP/1.1 200 OK\r\nX: y\r\nServer: z",
+					     "HTTP/1.1 204 No Content\r\n" };
+	struct http_response_parser p;
+	size_t used;
+
+	for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
+		feed_as(false, &p, heads[i], 4, &used);
+		CHECK(http_response_parse_eof(&p) == HTTP_RESPONSE_DONE && p.close &&
+			      p.lenient == 1 << HTTP_LENIENT_HEAD_AT_CLOSE,
+		      "%s: done at the close, lenient %#x", heads[i], p.lenient);
+		feed(&p, heads[i], 4, &used);
+		CHECK(http_response_parse_eof(&p) == HTTP_RESPONSE_BAD, "strict: %s", heads[i]);
+	}
+	/* a body announced and never sent stays an error */
+	feed_as(false, &p, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n", 4, &used);
+	CHECK(http_response_parse_eof(&p) == HTTP_RESPONSE_BAD, "length announced");
+	feed_as(false, &p, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n", 4, &used);
+	CHECK(http_response_parse_eof(&p) == HTTP_RESPONSE_BAD, "chunks announced");
+	feed_as(false, &p, "HTTP/1.1 100 Continue\r\n", 4, &used);
+	CHECK(http_response_parse_eof(&p) == HTTP_RESPONSE_BAD, "a 1xx only");
+	feed_as(false, &p, "HTTP/1.1 20", 4, &used);
+	CHECK(http_response_parse_eof(&p) == HTTP_RESPONSE_BAD, "no status line");
+}
+
+/* Seed 001's servers: bare "\n" line ends; noted in both modes, refused in none */
+static void bare_lf_noted(void)
+{
+	const char *s = "HTTP/1.1 200 OK\nContent-Type: text/html\n\nGET / HTTP/1.1\r\n\r\n";
+	struct http_response_parser p;
+	size_t used;
+
+	for (int strict = 0; strict < 2; strict++) {
+		feed_as(strict, &p, s, 3, &used);
+		CHECK(http_response_parse_eof(&p) == HTTP_RESPONSE_DONE &&
+			      p.lenient ==
+				      (1 << HTTP_LENIENT_BARE_LF | 1 << HTTP_LENIENT_BODY_AT_CLOSE),
+		      "strict %d: lenient %#x", strict, p.lenient);
+	}
+	feed_as(false, &p, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", 3, &used);
+	CHECK(p.lenient == 0, "a plain response needs nothing: %#x", p.lenient);
 }
 
 static void long_and_oversized_heads(void)
@@ -164,6 +241,9 @@ static const struct test_case cases[] = {
 	TEST(back_to_back_responses),
 	TEST(bad_responses),
 	TEST(long_and_oversized_heads),
+	TEST(colonless_line_skipped),
+	TEST(head_ended_by_close),
+	TEST(bare_lf_noted),
 };
 
 TEST_MAIN(cases)

@@ -7,6 +7,7 @@
 #include "harness/run/run.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,13 @@ static void catch_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/* A server's output, appended as it comes to a file of the run's
+ * directory: read back by the harness too (O_RDWR). */
+static int open_log(void *dir, const char *name)
+{
+	return out_fd(dir, name, O_RDWR | O_APPEND);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_record r = { 0 };
@@ -56,6 +64,8 @@ int cmd_run(int argc, char **argv)
 		return 2;
 	}
 	catch_signals();
+	o.open_log = open_log;
+	o.open_log_arg = &dir;
 	err = run_all(&o, &stop, &r);
 	if (err == -EINVAL || err == -EACCES || err == -ENOMEM) {
 		run_record_free(&r);
@@ -70,7 +80,8 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "harness run: failed to write the results in %s: %s\n", dir.path,
 			strerror(-werr));
 	else
-		printf("\nresults: %s/ (report.html, summary.txt, one MODEL.txt per model, results.json)\n",
+		printf("\nresults: %s/ (report.html, summary.txt, one MODEL.txt per model, results.json, "
+		       "each server's output in MODEL-SCENARIO.log)\n",
 		       dir.path);
 	out_dir_close(&dir, false);
 	if (err == -EINTR)
@@ -79,5 +90,8 @@ int cmd_run(int argc, char **argv)
 	run_record_free(&r);
 	if (err == -EINTR)
 		return 130;
+	/* 3: the results are written, but a model's server died mid-run */
+	if (err == -ECHILD && !werr)
+		return 3;
 	return err || werr ? 1 : 0;
 }

@@ -13,7 +13,8 @@ enum {
 	KEY_TIMEOUT,
 	KEY_USERS,
 	KEY_SPAWN_RATE,
-	KEY_THINK
+	KEY_THINK,
+	KEY_STRICT,
 };
 
 static const struct argp_option options[] = {
@@ -29,6 +30,11 @@ static const struct argp_option options[] = {
 	{ "think", KEY_THINK, "MIN[-MAX]", 0,
 	  "Users' think time between requests, e.g. 1-5 or 100ms-200ms", 0 },
 	{ "quiet", 'q', NULL, 0, "No progress line", 0 },
+	{ "strict", KEY_STRICT, NULL, 0,
+	  "Read responses as wrk does: a header line without a colon, or a head the "
+	  "close ends, is a bad response (by default they are read as Python's http.client "
+	  "reads them, and counted)",
+	  0 },
 	{ 0 },
 };
 
@@ -132,6 +138,10 @@ static error_t parse(int key, char *arg, struct argp_state *st)
 	case KEY_THINK:
 		parse_think(st, f, arg);
 		f->given |= 1u << LOAD_FLAG_THINK;
+		break;
+	case KEY_STRICT:
+		f->o.strict = true;
+		f->given |= 1u << LOAD_FLAG_STRICT;
 		break;
 	case 'q':
 		f->quiet = true;

@@ -7,6 +7,7 @@
  *   -c, --connections N     -d, --duration TIME     --warmup TIME
  *   --timeout TIME          -R, --rate N            --users N
  *   --spawn-rate N          --think MIN[-MAX]       -q, --quiet
+ *   --strict
  *
  * Durations take us, ms, s, m or h ("10" is "10s"); counts and rates k and
  * M. A command points its child input at a struct load_flags whose
@@ -35,6 +36,7 @@ enum load_flag {
 	LOAD_FLAG_SPAWN_RATE,
 	LOAD_FLAG_THINK,
 	LOAD_FLAG_QUIET,
+	LOAD_FLAG_STRICT,
 };
 
 struct load_flags {

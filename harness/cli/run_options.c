@@ -52,7 +52,9 @@ static const char doc[] =
 	"Results go to results/<timestamp>/. The load's options mean what they mean\n"
 	"in 'harness load': durations take us, ms, s, m or h (seconds without one),\n"
 	"counts and rates k and M (2k = 2000). Needs root (BPF, cgroups, network\n"
-	"namespaces); servers run as nobody.\n";
+	"namespaces); servers run as nobody, their output in MODEL-SCENARIO.log.\n"
+	"Exit status: 0; 3 when a server died mid-run (recorded as failed, the\n"
+	"others run); 1 another failure; 2 bad usage; 130 interrupted.\n";
 
 /* "Models: blocking fork ... Scenarios: throughput connect sleep (the
  * default) and rate users": from the catalog, as the help's closing text */
@@ -318,6 +320,7 @@ static void take_load_flags(struct run_opts *o, const struct load_flags *f)
 	o->think_min_s = f->o.think_min_s;
 	o->think_max_s = f->o.think_max_s;
 	o->quiet = f->quiet;
+	o->strict = f->o.strict;
 	if (o->quick && !LOAD_FLAG_GIVEN(f, LOAD_FLAG_DURATION))
 		o->duration_s = 1.5;
 	/* the user's tool ends when it ends: --duration only bounds it */

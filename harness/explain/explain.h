@@ -45,6 +45,9 @@ enum trait {
 	TRAIT_POOL,	  /* tasks alive, none created per connection */
 	TRAIT_EVENT_LOOP, /* a task waits on many connections at once */
 	TRAIT_SERIAL,	  /* one connection served at a time */
+	/* it closes the connection after each response, the load keeping it
+	 * alive: a connection per request, whatever the client wants */
+	TRAIT_CLOSES_EACH,
 	TRAITS,
 };
 

@@ -13,6 +13,7 @@ void figures_init(struct figures *f)
 	f->cpu_us = NAN;
 	f->rate_target = f->users = f->think_mean_s = NAN;
 	f->rps_noise = f->mean_us = f->starved = f->server_requests = NAN;
+	f->rps_noise = f->mean_us = f->starved = f->connects = NAN;
 	f->server_cpus_busy = f->server_cpus_steal = f->load_cpus_busy = NAN;
 	f->load_cpu_us = NAN;
 	f->load_cpus = 1;

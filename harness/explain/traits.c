@@ -30,6 +30,7 @@ static const struct {
 	[TRAIT_POOL] = { "pool", "a pool" },
 	[TRAIT_EVENT_LOOP] = { "event_loop", "an event loop" },
 	[TRAIT_SERIAL] = { "serial", "serial" },
+	[TRAIT_CLOSES_EACH] = { "closes_each", "closing after each response" },
 };
 
 const char *trait_name(enum trait t)
@@ -242,6 +243,33 @@ static void event_loop(const struct figures *f, struct trait_finding *o)
 	cite(&o->why, "connections", f->connections);
 }
 
+/* Asked to keep connections alive, it closed them: a connection a request. */
+static void closes_each(const struct figures *f, struct trait_finding *o)
+{
+	double per = f->connects / f->requests;
+	char a[32], b[32];
+
+	if (!f->keep_alive) {
+		o->is = TRAIT_UNKNOWN;
+		say(&o->why, "closes_each", "high",
+		    "%s: unknown, the load asked for a connection per request",
+		    trait_words(TRAIT_CLOSES_EACH));
+		return;
+	}
+	if (!known(f->connects) || !(f->requests > 0)) {
+		unknown(o, TRAIT_CLOSES_EACH, known(f->connects) ? "requests" : "connects");
+		return;
+	}
+	o->is = per >= TRAIT_PER_CONNECTION ? TRAIT_YES : TRAIT_NO;
+	say(&o->why, "closes_each", "high",
+	    "%s (%.2f connections a request, kept alive by the load: %s for %s)",
+	    o->is == TRAIT_YES ? "closing after each response" : "not closing after each response",
+	    per, fmt_count(a, 32, f->connects), fmt_count(b, 32, f->requests));
+	cite(&o->why, "connects", f->connects);
+	cite(&o->why, "requests", f->requests);
+	cite(&o->why, "connects_per_request", per);
+}
+
 /*
  * The time a server that creates a task per connection spent waiting for
  * them to end (wait4 for a process, futex for a thread's join), as a share
@@ -340,7 +368,9 @@ static void serial(const struct figures *f, const struct inferred_traits *t,
 		unknown(o, TRAIT_SERIAL, "requests");
 		return;
 	}
-	if (f->keep_alive && f->connections >= 2 && known(f->starved)) {
+	/* a server closing each connection starves none, serial or not */
+	if (f->keep_alive && f->connections >= 2 && known(f->starved) &&
+	    t->t[TRAIT_CLOSES_EACH].is != TRAIT_YES) {
 		serial_by_starved(f, t, o);
 		return;
 	}
@@ -364,13 +394,14 @@ void infer_traits(const struct figures *f, struct inferred_traits *out)
 		       f->threads_created, f->procs_created, "threads_created");
 	pool(f, out, &out->t[TRAIT_POOL]);
 	event_loop(f, &out->t[TRAIT_EVENT_LOOP]);
+	closes_each(f, &out->t[TRAIT_CLOSES_EACH]);
 	serial(f, out, &out->t[TRAIT_SERIAL]);
 }
 
 bool inferred_traits_as(const struct inferred_traits *t, struct traits *out)
 {
 	for (int i = 0; i < TRAITS; i++)
-		if (i != TRAIT_POOL && t->t[i].is == TRAIT_UNKNOWN)
+		if (i != TRAIT_POOL && i != TRAIT_CLOSES_EACH && t->t[i].is == TRAIT_UNKNOWN)
 			return false;
 	out->event_loop = t->t[TRAIT_EVENT_LOOP].is == TRAIT_YES;
 	out->serial = t->t[TRAIT_SERIAL].is == TRAIT_YES;

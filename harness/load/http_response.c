@@ -16,9 +16,11 @@ enum state {
 	S_DONE,
 };
 
-void http_response_parser_init(struct http_response_parser *p)
+void http_response_parser_init(struct http_response_parser *p, bool strict)
 {
 	p->state = S_STATUS_LINE;
+	p->strict = strict;
+	p->lenient = 0;
 	p->close = p->chunked = p->keep_alive = p->http10 = false;
 	p->status = 0;
 	p->content_length = -1;
@@ -67,8 +69,12 @@ static int header_line(struct http_response_parser *p, const char *l, size_t n)
 
 	if (!colon && n >= sizeof(p->line) - 1)
 		return HTTP_RESPONSE_MORE; /* a long line we kept only the start of */
-	if (!colon || colon == l)
-		return HTTP_RESPONSE_BAD;
+	if (!colon || colon == l) {
+		if (p->strict)
+			return HTTP_RESPONSE_BAD;
+		p->lenient |= 1 << HTTP_LENIENT_NO_COLON; /* skipped, as http.client does */
+		return HTTP_RESPONSE_MORE;
+	}
 	name_len = colon - l;
 	v = colon + 1;
 	vn = l + n - v;
@@ -109,7 +115,10 @@ static int end_of_head(struct http_response_parser *p)
 	if (p->status < 200) {
 		if (p->status == 101)
 			return HTTP_RESPONSE_BAD; /* no upgrades here */
-		http_response_parser_init(p);	  /* 1xx: the real one follows */
+		uint8_t lenient = p->lenient;	  /* what the 1xx needed, the response needed */
+
+		http_response_parser_init(p, p->strict); /* 1xx: the real one follows */
+		p->lenient = lenient;
 		return HTTP_RESPONSE_MORE;
 	}
 	if (p->status == 204 || p->status == 304) {
@@ -121,6 +130,7 @@ static int end_of_head(struct http_response_parser *p)
 		p->state = p->remaining ? S_BODY : S_DONE;
 	} else {
 		p->close = true;
+		p->lenient |= 1 << HTTP_LENIENT_BODY_AT_CLOSE;
 		p->state = S_BODY_UNTIL_CLOSE;
 	}
 	return p->state == S_DONE ? HTTP_RESPONSE_DONE : HTTP_RESPONSE_MORE;
@@ -230,6 +240,8 @@ int http_response_parse(struct http_response_parser *p, const char *buf, size_t 
 		n = p->line_len;
 		if (n && p->line[n - 1] == '\r')
 			n--;
+		else if (in_head(p))
+			p->lenient |= 1 << HTTP_LENIENT_BARE_LF;
 		p->line_len = 0;
 		r = line(p, p->line, n);
 		if (r == HTTP_RESPONSE_BAD)
@@ -245,11 +257,55 @@ int http_response_parse(struct http_response_parser *p, const char *buf, size_t 
 	return HTTP_RESPONSE_MORE;
 }
 
+/* The close came in the headers: the head ends there, its last line too
+ * (http.client and curl read "HTTP/1.1 200 OK\r\n" and a close as a 200
+ * without a body). */
+static int head_at_close(struct http_response_parser *p)
+{
+	size_t n = p->line_len;
+
+	if (p->strict)
+		return HTTP_RESPONSE_BAD;
+	p->line_len = 0;
+	if (n && p->line[n - 1] == '\r')
+		n--;
+	if (n && header_line(p, p->line, n) == HTTP_RESPONSE_BAD)
+		return HTTP_RESPONSE_BAD;
+	end_of_head(p);
+	/* an upgrade, a 1xx and no more, or a body announced and never sent */
+	if (p->state != S_DONE && p->state != S_BODY_UNTIL_CLOSE)
+		return HTTP_RESPONSE_BAD;
+	p->lenient |= 1 << HTTP_LENIENT_HEAD_AT_CLOSE;
+	p->lenient &= ~(1 << HTTP_LENIENT_BODY_AT_CLOSE); /* there was no body to delimit */
+	p->close = true;
+	p->state = S_DONE;
+	return HTTP_RESPONSE_DONE;
+}
+
 int http_response_parse_eof(struct http_response_parser *p)
 {
+	if (p->state == S_HEADER)
+		return head_at_close(p);
 	if (p->state == S_BODY_UNTIL_CLOSE || p->state == S_DONE) {
 		p->state = S_DONE;
 		return HTTP_RESPONSE_DONE;
 	}
 	return HTTP_RESPONSE_BAD;
+}
+
+static const char *const lenient_names[HTTP_LENIENT_KINDS][2] = {
+	{ "bare_lf", "responses whose head lines end in a bare \\n" },
+	{ "no_colon", "responses with a header line without a colon (skipped)" },
+	{ "head_at_close", "responses whose head the close ended (no empty line)" },
+	{ "body_at_close", "responses delimited by close, not by length" },
+};
+
+const char *http_lenient_name(enum http_lenient kind)
+{
+	return (unsigned)kind < HTTP_LENIENT_KINDS ? lenient_names[kind][0] : "?";
+}
+
+const char *http_lenient_label(enum http_lenient kind)
+{
+	return (unsigned)kind < HTTP_LENIENT_KINDS ? lenient_names[kind][1] : "?";
 }

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -169,6 +170,7 @@ static void plan_run(struct load_plan *p, const struct load_opts *o, const struc
 	p->request_len = t->request_len;
 	p->scenario = scenario_of(o);
 	p->close = o->close;
+	p->strict = o->strict;
 	p->timeout_ns = s_to_ns(o->timeout_s);
 	/* timeouts are found to within a quarter of themselves, 100 ms at most */
 	p->sweep_ns = p->timeout_ns / 4 < 100000000 ? p->timeout_ns / 4 : 100000000;
@@ -252,13 +254,17 @@ static void watch_run(const struct load_opts *o, struct load_plan *p, struct loa
 
 	v->last_ns = p->start_ns;
 	while (!all_finished(w, o->threads)) {
-		struct timespec ts = { 0, POLL_NS };
+		struct pollfd stop_fd = { .fd = o->stop_fd, .events = POLLIN };
+		bool stop;
 		uint64_t now;
 
-		nanosleep(&ts, NULL);
+		/* a readable stop_fd wakes this at once (and, once stopped, is
+		 * left alone: it stays readable) */
+		stop = poll(&stop_fd, o->stop_fd > 0 && !r->stopped, POLL_NS / 1000000) > 0;
 		now = mono_ns();
 		sample_connections(w, o->threads, v);
-		if (o->stop && *o->stop && !__atomic_load_n(p->stop, __ATOMIC_RELAXED)) {
+		stop |= o->stop && *o->stop;
+		if (stop && !__atomic_load_n(p->stop, __ATOMIC_RELAXED)) {
 			uint64_t one = 1;
 
 			r->stopped = true;
@@ -298,6 +304,8 @@ static void merge_results(const struct load_opts *o, const struct load_plan *p,
 		for (int s = 0; s < LOAD_STATUS_MAX; s++)
 			r->status[s] += x->status[s];
 		r->non2xx += x->non2xx;
+		for (int k = 0; k < HTTP_LENIENT_KINDS; k++)
+			r->lenient[k] += x->lenient[k];
 		r->errors_total += x->errors_total;
 		r->late_sends += x->late_sends;
 		r->unanswered += x->unanswered;
@@ -364,6 +372,7 @@ static void describe(const struct load_opts *o, struct load_result *r)
 	r->connections = o->connections;
 	r->rate_target = o->rate;
 	r->users = o->users;
+	r->strict = o->strict;
 }
 
 int load_run(const struct load_opts *opts, struct load_result *r)

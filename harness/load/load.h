@@ -36,6 +36,7 @@
 #include <stdio.h>
 
 #include "harness/load/histogram.h"
+#include "harness/load/http_response.h"
 
 #define LOAD_DEFAULT_CONNECTIONS 10
 #define LOAD_DEFAULT_THREADS	 2
@@ -97,6 +98,7 @@ struct load_opts {
 	double timeout_s;      /* connect, and each response; 0: 2 s */
 	uint64_t max_requests; /* also stop after about this many (0: no limit) */
 	bool close;	       /* connect: a new connection per request */
+	bool strict;	       /* read responses as wrk does: no leniency */
 	double rate;	       /* > 0: rate, requests/s over all connections */
 	unsigned users;	       /* > 0: users */
 	double spawn_rate;     /* users started per second; 0: all at once */
@@ -110,6 +112,9 @@ struct load_opts {
 	void (*progress)(const struct load_progress *p, void *arg);
 	void *progress_arg;
 	volatile sig_atomic_t *stop; /* becomes non-zero: end now, keep results */
+	/* > 0: end now too when it becomes readable (a server's pidfd: the
+	 * server is gone, and nothing more is to be measured) */
+	int stop_fd;
 };
 
 /* One second of the measured window (the last one may be shorter). */
@@ -142,7 +147,11 @@ struct load_result {
 	int other_errno;		  /* the last LOAD_ERR_OTHER's errno */
 	uint64_t status[LOAD_STATUS_MAX]; /* responses by status code */
 	uint64_t non2xx;
-	uint64_t errors_total;	     /* errors[] and non2xx */
+	uint64_t errors_total; /* errors[] and non2xx */
+	bool strict;	       /* responses were read as wrk reads them */
+	/* whole responses that needed a leniency, by enum http_lenient's bit
+	 * position: what http.client and curl accept and wrk does not */
+	uint64_t lenient[HTTP_LENIENT_KINDS];
 	uint64_t unanswered;	     /* sent (or connecting) and still unanswered at the end */
 	uint64_t unanswered_wait_ns; /* the longest any of them had waited */
 	/* client connections never answered while measuring, and waiting at
@@ -197,5 +206,9 @@ json_t *load_result_to_json(const struct load_result *r);
 int load_result_from_json(const json_t *j, struct load_result *r);
 /* A wrk-like text summary. */
 void load_result_print(FILE *f, const struct load_result *r);
+/* One line per leniency the responses needed, each after indent
+ * ("3 630 responses delimited by close, not by length: one connection per
+ * request"); nothing when they needed none. */
+void load_result_print_lenient(FILE *f, const struct load_result *r, const char *indent);
 
 #endif

@@ -193,25 +193,59 @@ static json_t *errors_to(const void *m, const void *base)
 	return errors_json(base);
 }
 
+/* o[key], a count; absent is 0. 0 or -EINVAL. */
+static int count_from(const json_t *o, const char *key, uint64_t *n)
+{
+	const json_t *v = json_object_get(o, key);
+
+	if (v && (!json_is_integer(v) || json_integer_value(v) < 0))
+		return -EINVAL;
+	*n = json_integer_value(v);
+	return 0;
+}
+
 /* the errors by kind, and the non-2xx responses by status */
 static int errors_from(const json_t *j, void *m, void *base)
 {
 	struct load_result *r = base;
-	const json_t *v;
 
 	(void)m;
 	if (!json_is_object(j))
 		return -EINVAL;
-	for (int k = 0; k < LOAD_ERR_KINDS; k++) {
-		v = json_object_get(j, load_error_name(k));
-		if (v && (!json_is_integer(v) || json_integer_value(v) < 0))
+	for (int k = 0; k < LOAD_ERR_KINDS; k++)
+		if (count_from(j, load_error_name(k), &r->errors[k]))
 			return -EINVAL;
-		r->errors[k] = json_integer_value(v);
-	}
 	return statuses_from_json(json_object_get(j, "status"), r, true);
 }
 
 static const struct jm_codec errors_codec = { errors_to, errors_from };
+
+/* {"body_at_close": N, ...}: whole responses by the leniency they needed */
+static json_t *lenient_to(const void *m, const void *base)
+{
+	const uint64_t *n = m;
+	json_t *j = json_object();
+
+	(void)base;
+	for (int k = 0; j && k < HTTP_LENIENT_KINDS; k++)
+		json_object_set_new(j, http_lenient_name(k), json_integer(n[k]));
+	return j;
+}
+
+static int lenient_from(const json_t *j, void *m, void *base)
+{
+	uint64_t *n = m;
+
+	(void)base;
+	if (!json_is_object(j))
+		return -EINVAL;
+	for (int k = 0; k < HTTP_LENIENT_KINDS; k++)
+		if (count_from(j, http_lenient_name(k), &n[k]))
+			return -EINVAL;
+	return 0;
+}
+
+static const struct jm_codec lenient_codec = { lenient_to, lenient_from };
 
 static json_t *status_to(const void *m, const void *base)
 {
@@ -339,6 +373,8 @@ static const struct jm_field load_fields[] = {
 	JM_CODEC(L, "errors", errors, errors_codec),
 	{ JM_FIELD("other_errno", JM_M(L, other_errno), JM_INT), .present = errno_kept },
 	JM_U64(L, "errors_total", errors_total),
+	JM_BOOL(L, "strict", strict),
+	JM_CODEC(L, "lenient", lenient, lenient_codec),
 	JM_U64(L, "unanswered", unanswered),
 	JM_NS_AS_US(L, "unanswered_wait_us", unanswered_wait_ns),
 	JM_U64(L, "starved", starved),

@@ -67,6 +67,21 @@ statuses:
 	}
 }
 
+void load_result_print_lenient(FILE *f, const struct load_result *r, const char *indent)
+{
+	char a[UNITS_LEN];
+
+	for (int k = 0; k < HTTP_LENIENT_KINDS; k++) {
+		if (!r->lenient[k])
+			continue;
+		fprintf(f, "%s%s %s", indent, fmt_count(a, sizeof(a), r->lenient[k]),
+			http_lenient_label(k));
+		if (k == HTTP_LENIENT_BODY_AT_CLOSE)
+			fprintf(f, ": one connection per request");
+		fprintf(f, "\n");
+	}
+}
+
 static void print_scenario(FILE *f, const struct load_result *r)
 {
 	if (r->scenario == LOAD_RATE)
@@ -125,6 +140,7 @@ void load_result_print(FILE *f, const struct load_result *r)
 	fprintf(f, "  %llu requests in %.2fs, %s read%s\n", (unsigned long long)r->requests,
 		r->duration_s, bytes(a, sizeof(a), r->bytes), r->stopped ? " (stopped early)" : "");
 	print_errors(f, r);
+	load_result_print_lenient(f, r, "  ");
 	if (r->unanswered)
 		fprintf(f, "  Unanswered at the end: %llu requests, waiting up to %s%s",
 			(unsigned long long)r->unanswered, T(r->unanswered_wait_ns),

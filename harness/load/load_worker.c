@@ -19,6 +19,7 @@
 #include "harness/load/http_response.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sched.h>
@@ -31,6 +32,8 @@
 #define RBUF_SIZE  65536
 #define MAX_EVENTS 256
 #define RETRY_NS   10000000ULL /* a failed connect is retried after 10 ms */
+/* the longest the requests in flight at the end are waited for */
+#define SETTLE_MAX_NS 2000000000ULL
 
 enum conn_state {
 	C_IDLE,	      /* nothing outstanding; maybe a timer for its next send */
@@ -64,7 +67,7 @@ struct load_conn {
 
 static bool measuring(const struct load_worker *w, uint64_t now)
 {
-	return now >= w->plan->measure_ns;
+	return now >= w->plan->measure_ns && !w->settling;
 }
 
 static struct load_worker_second *second_of(struct load_worker *w, uint64_t now)
@@ -174,6 +177,10 @@ static void conn_next(struct load_worker *w, struct load_conn *c, uint64_t now,
 	uint64_t due = now;
 
 	c->state = C_IDLE;
+	if (w->settling) { /* the run is over: no next request */
+		conn_close(w, c);
+		return;
+	}
 	switch (p->scenario) {
 	case LOAD_THROUGHPUT:
 	case LOAD_CONNECT:
@@ -282,7 +289,7 @@ static void conn_request(struct load_worker *w, struct load_conn *c, uint64_t no
 	c->deadline_ns = now + w->plan->timeout_ns;
 	c->sent = 0;
 	c->bytes = 0;
-	http_response_parser_init(&c->parser);
+	http_response_parser_init(&c->parser, w->plan->strict);
 	if (c->fd < 0) {
 		err = conn_open(w, c);
 		if (err) {
@@ -311,6 +318,8 @@ static void conn_done(struct load_worker *w, struct load_conn *c, uint64_t now)
 		s->bytes += c->bytes;
 		w->bytes += c->bytes;
 		w->status[r->status]++;
+		for (int k = 0; k < HTTP_LENIENT_KINDS; k++)
+			w->lenient[k] += r->lenient >> k & 1;
 		if (r->status < 200 || r->status > 299) {
 			w->non2xx++;
 			COUNT_ADD(w->errors_total, 1);
@@ -449,6 +458,43 @@ static void schedule_first(struct load_worker *w)
 	}
 }
 
+/*
+ * The run is over, but not for the requests in flight: each is answered
+ * (not counted) before its connection is closed, up to the timeout (at
+ * most SETTLE_MAX_NS). A connection closed under a server about to answer
+ * resets the connection in its send(), and a server that does not expect
+ * it dies (seed 000's: BrokenPipeError in its second send()): the harness
+ * must not be what kills a server. Idle connections go first, so that a
+ * serial server comes to the waiting ones, and so do those whose handshake
+ * is not done (a SYN the full accept queue dropped, retried after 1 s):
+ * no server holds them yet.
+ */
+static void settle(struct load_worker *w, uint64_t now)
+{
+	uint64_t deadline =
+		now + (w->plan->timeout_ns < SETTLE_MAX_NS ? w->plan->timeout_ns : SETTLE_MAX_NS);
+	struct epoll_event events[MAX_EVENTS];
+
+	w->settling = true;
+	for (unsigned i = 0; i < w->nconns; i++) {
+		struct load_conn *c = &w->conns[i];
+		struct pollfd handshake = { .fd = c->fd, .events = POLLOUT };
+
+		if (c->state == C_IDLE || (c->state == C_CONNECTING && poll(&handshake, 1, 0) == 0))
+			conn_close(w, c);
+	}
+	while (w->open && now < deadline) {
+		uint64_t left = deadline - now;
+		struct timespec ts = { left / NS_PER_S, left % NS_PER_S };
+		int n = epoll_pwait2(w->epfd, events, MAX_EVENTS, &ts, NULL);
+
+		for (int i = 0; i < n; i++)
+			if (events[i].data.ptr)
+				conn_event(w, events[i].data.ptr, events[i].events);
+		now = mono_ns();
+	}
+}
+
 static bool should_stop(const struct load_worker *w, uint64_t now)
 {
 	return now >= w->plan->end_ns || __atomic_load_n(w->plan->stop, __ATOMIC_RELAXED) ||
@@ -512,8 +558,12 @@ void *load_worker_run(void *arg)
 			if (!c->answered)
 				w->starved++;
 		}
-		conn_close(w, c);
 	}
+	/* stopped (Ctrl-C, the server gone): no one to be gentle with */
+	if (!__atomic_load_n(p->stop, __ATOMIC_RELAXED))
+		settle(w, now);
+	for (unsigned i = 0; i < w->nconns; i++)
+		conn_close(w, &w->conns[i]);
 	if (!getrusage(RUSAGE_THREAD, &ru)) {
 		w->cpu_user_ns = ru.ru_utime.tv_sec * NS_PER_S + ru.ru_utime.tv_usec * 1000ULL;
 		w->cpu_sys_ns = ru.ru_stime.tv_sec * NS_PER_S + ru.ru_stime.tv_usec * 1000ULL;

@@ -30,6 +30,7 @@ struct load_plan {
 	size_t request_len;
 	enum load_scenario scenario;
 	bool close;	     /* a new connection per request */
+	bool strict;	     /* responses read as wrk reads them */
 	uint64_t start_ns;   /* the load begins (warm-up first) */
 	uint64_t measure_ns; /* measuring begins */
 	uint64_t end_ns;
@@ -73,6 +74,7 @@ struct load_worker {
 	int other_errno;
 	uint64_t status[LOAD_STATUS_MAX];
 	uint64_t non2xx, errors_total;
+	uint64_t lenient[HTTP_LENIENT_KINDS]; /* whole responses, by leniency needed */
 	uint64_t timer_sends, lag_sum_ns, late_sends, max_lag_ns;
 	uint64_t unanswered;	     /* requests still outstanding at the end */
 	uint64_t unanswered_wait_ns; /* the longest of their waits */
@@ -81,6 +83,7 @@ struct load_worker {
 	uint64_t stop_ns;		  /* when its loop ended */
 	uint64_t cpu_user_ns, cpu_sys_ns; /* the thread's CPU time, whole run */
 	int err;			  /* its loop failed: -errno */
+	bool settling;			  /* ended: answers in flight read, not counted */
 	int finished;			  /* relaxed atomic: the thread is done */
 };
 

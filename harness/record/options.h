@@ -40,8 +40,13 @@ struct run_opts {
 	bool netns; /* each experiment in a network namespace of its own */
 	bool quick;
 	bool quiet;		  /* no progress lines */
+	bool strict;		  /* the load reads responses as wrk does */
 	bool exact_syscall_times; /* time every syscall (probes_opts) */
 	const char *out_dir;	  /* NULL: results/<timestamp> */
+	/* creates name in the run's directory for a server's output, appended
+	 * to: its fd, or -errno (NULL: the output is kept in memory) */
+	int (*open_log)(void *arg, const char *name);
+	void *open_log_arg;
 };
 
 /* How long a handler blocks per request in scenario s (its default, or --sleep-us). */

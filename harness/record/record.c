@@ -2,12 +2,26 @@
 #include "harness/record/record.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 void record_explain(struct experiment_record *e)
 {
 	struct traits seen;
+
+	/* a server that died mid-run is no model to explain: its figures stop
+	 * where it did, and say nothing of what limits it */
+	if (e->failed[0]) {
+		e->why.nfindings = 0;
+		snprintf(e->why.verdict.why.rule, sizeof(e->why.verdict.why.rule), "failed");
+		snprintf(e->why.verdict.why.text, sizeof(e->why.verdict.why.text),
+			 "the server %s: not explained, not ranked", e->failed);
+		e->why.verdict.capacity_rps = NAN;
+		e->why.verdict.measured_rps = e->why.fig.rps;
+		e->why.cpu.attributed_share = e->why.time.attributed_share = NAN;
+		return;
+	}
 
 	infer_traits(&e->why.fig, &e->why.traits);
 	/* a server, ours or the user's, is what the kernel saw it be: the
@@ -30,7 +44,7 @@ void run_record_rank(struct run_record *r)
 		int n = 0;
 
 		for (int i = 0; i < r->nexps && n < RANKING_MAX; i++)
-			if (r->exps[i]->scenario == &scenarios[s])
+			if (r->exps[i]->scenario == &scenarios[s] && !r->exps[i]->failed[0])
 				rows[n++] = &r->exps[i]->why;
 		if (n)
 			explain_ranking(rows, n, &r->rankings[r->nrankings++]);
@@ -84,6 +98,7 @@ struct experiment_record *experiment_record_new(void)
 		e->load_cpus_busy_s = e->load_cpus_total_s = NAN;
 		e->proc_faults = NAN;
 		e->server_requests = NAN;
+		e->log_bytes = NAN;
 	}
 	return e;
 }

@@ -36,9 +36,15 @@ struct experiment_record {
 	/* the server */
 	char *argv[RECORD_MAX_ARGS]; /* owned; argv[0] its path */
 	char startup[256];	     /* its start-up line */
-	char said[1024];	     /* what it wrote on stderr, if anything */
-	int exit_status;	     /* after SIGTERM */
-	char user[32];		     /* it ran as ("": nobody, before --server-user) */
+	char said[1024];	     /* the last of what it wrote (stdout and stderr) */
+	int exit_status;	     /* after SIGTERM, or when it died */
+	char log[96];		     /* its whole output, in the run's directory ("": none) */
+	double log_bytes;	     /* what it wrote there while measured (NAN: unknown) */
+	/* "": it served to the end; else why not, one line ("exited with
+	 * status 1 after 1 234 requests"): its figures are not explained,
+	 * nor ranked */
+	char failed[256];
+	char user[32]; /* it ran as ("": nobody, before --server-user) */
 	cpu_set_t server_cpus;
 	int load_cpus[CPU_SETSIZE];
 	int nload_cpus;

@@ -108,6 +108,7 @@ static const struct jm_field figures_fields[] = {
 	D(unanswered_wait_us),
 	D(starved),
 	D(server_requests),
+	D(connects),
 	D(cpu_us),
 	D(load_cpu_us),
 	D(server_cpus_busy),

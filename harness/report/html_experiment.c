@@ -486,7 +486,9 @@ static void findings(struct report *r, const struct explanation *why)
 	FILE *f = r->f;
 	char buf[48];
 
-	fputs("<aside class=\"why\"><h4>Why</h4>\n<p class=\"verdict\"><b>Limited by</b> ", f);
+	/* a server dead mid-run: why it failed, in place of what limited it */
+	fprintf(f, "<aside class=\"why\"><h4>Why</h4>\n<p class=\"verdict\"><b>%s</b> ",
+		strcmp(why->verdict.why.rule, "failed") ? "Limited by" : "Failed:");
 	report_esc(f, why->verdict.why.text);
 	fputs("</p>\n", f);
 	traits(f, &why->traits);
@@ -537,6 +539,7 @@ static void server_line(FILE *f, const json_t *e)
 {
 	const json_t *argv = jget(e, "server", "argv", NULL), *a;
 	const char *err = jstr(json_object_get(e, "server"), "stderr");
+	const char *log = jstr(json_object_get(e, "server"), "log");
 	size_t i;
 
 	fputs("<div class=\"what\">", f);
@@ -558,6 +561,11 @@ static void server_line(FILE *f, const json_t *e)
 	}
 	fprintf(f, " · exit status %lld",
 		json_integer_value(jget(e, "server", "exit_status", NULL)));
+	if (log[0]) {
+		fputs(" · its output: <code>", f);
+		report_esc(f, log);
+		fputs("</code>", f);
+	}
 	if (err[0]) {
 		fputs(" · it said: <q>", f);
 		report_esc(f, err);

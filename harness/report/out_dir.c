@@ -162,18 +162,29 @@ int out_dir_new_stamped(const struct out_dir *parent, struct out_dir *d, char *w
 	return opened(d, fd, why, len);
 }
 
-FILE *out_file(const struct out_dir *d, const char *name)
+int out_fd(const struct out_dir *d, const char *name, int flags)
 {
-	FILE *f;
 	int fd;
 
 	/* what stands there (an earlier run's file, or a link) goes, not what it points to */
 	if (unlinkat(d->fd, name, 0) && errno != ENOENT)
-		return NULL;
-	fd = openat(d->fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		return -errno;
+	fd = openat(d->fd, name, flags | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
-		return NULL;
+		return -errno;
 	hand_over(d, fd);
+	return fd;
+}
+
+FILE *out_file(const struct out_dir *d, const char *name)
+{
+	int fd = out_fd(d, name, O_WRONLY);
+	FILE *f;
+
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
+	}
 	f = fdopen(fd, "w");
 	if (!f)
 		close(fd);

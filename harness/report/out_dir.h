@@ -39,6 +39,9 @@ int out_dir_open(const char *path, int flags, struct out_dir *d, char *why, size
 int out_dir_new_stamped(const struct out_dir *parent, struct out_dir *d, char *why, size_t len);
 /* name in d, created afresh for writing; NULL with errno set. */
 FILE *out_file(const struct out_dir *d, const char *name);
+/* The same as a descriptor opened with flags (O_WRONLY, O_RDWR | O_APPEND,
+ * ...): the fd, or -errno. */
+int out_fd(const struct out_dir *d, const char *name, int flags);
 /* Closes d; removes it too when we created it and it is still empty. */
 void out_dir_close(struct out_dir *d, bool remove_if_empty);
 

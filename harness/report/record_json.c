@@ -405,6 +405,7 @@ static const struct jm_field options_fields[] = {
 	JM_CODEC(struct run_opts, "load_cpus", load_cpus, load_cpus_codec),
 	JM_BOOL(struct run_opts, "netns", netns),
 	JM_BOOL(struct run_opts, "quick", quick),
+	JM_BOOL(struct run_opts, "strict", strict),
 	JM_BOOL(struct run_opts, "exact_syscall_times", exact_syscall_times),
 };
 JM_TABLE(options_table, options_fields);
@@ -454,6 +455,7 @@ static const struct jm_field traits_fields[] = {
 	TRAIT("pool", TRAIT_POOL),
 	TRAIT("event_loop", TRAIT_EVENT_LOOP),
 	TRAIT("serial", TRAIT_SERIAL),
+	TRAIT("closes_each", TRAIT_CLOSES_EACH),
 };
 JM_TABLE(traits_table, traits_fields);
 
@@ -490,6 +492,9 @@ static const struct jm_field server_fields[] = {
 	JM_STR(struct experiment_record, "startup", startup),
 	JM_STR(struct experiment_record, "stderr", said),
 	JM_INT(struct experiment_record, "exit_status", exit_status),
+	JM_STR(struct experiment_record, "log", log),
+	JM_DOUBLE_IN(struct experiment_record, "log_bytes", log_bytes, 0, 1e18),
+	JM_STR(struct experiment_record, "failed", failed),
 	JM_CODEC(struct experiment_record, "cpus", server_cpus, server_cpus_codec),
 	JM_STR(struct experiment_record, "user", user),
 	JM_DOUBLE_IN(struct experiment_record, "page_faults", proc_faults, 0, 1e15),

@@ -120,12 +120,24 @@ void print_run_summary(FILE *f, const struct run_record *r)
 		fprintf(f, "\nranking:\n");
 		if (ranking)
 			print_ranking(f, ranking);
+		for (int i = 0; i < n; i++)
+			if (row[i]->failed[0])
+				fprintf(f, "%s: not ranked: the server %s\n", row[i]->why.fig.model,
+					row[i]->failed);
 		fprintf(f, "\nwhy:\n");
 		for (int i = 0; i < n; i++) {
 			fprintf(f, "%s: ", row[i]->why.fig.model);
+			if (row[i]->failed[0]) {
+				print_failed(f, row[i]);
+				print_server_output(f, row[i], "  ");
+				continue;
+			}
 			print_verdict(f, &row[i]->why.verdict);
 			fprintf(f, "  CPU per request: ");
 			print_account_compact(f, &row[i]->why.cpu);
+			load_result_print_lenient(f, &row[i]->load,
+						  "  read as http.client reads: ");
+			print_server_output(f, row[i], "  ");
 			print_findings(f, row[i]->why.findings, row[i]->why.nfindings);
 			if (row[i]->why.nerrors)
 				print_errors(f, row[i]->why.errors, row[i]->why.nerrors);

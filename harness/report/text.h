@@ -18,6 +18,11 @@ void print_run_summary(FILE *f, const struct run_record *r);
 
 /* "limited by ...": the verdict, one line. */
 void print_verdict(FILE *f, const struct verdict *v);
+/* A failed experiment in place of its verdict: why, and the server's last lines. */
+void print_failed(FILE *f, const struct experiment_record *e);
+/* "the server wrote 1 024 000 bytes (stdout and stderr) while measured, 1024
+ * bytes per request, to fork-users.log", after indent; nothing when unknown. */
+void print_server_output(FILE *f, const struct experiment_record *e, const char *indent);
 /* "what it is, from the kernel's figures: ...": the inferred traits, one line. */
 void print_traits(FILE *f, const struct inferred_traits *t);
 /* The findings as the trace summary lists them. */

@@ -43,6 +43,9 @@ void print_traits(FILE *f, const struct inferred_traits *t)
 		for (int i = 0; i < TRAITS; i++) {
 			if (t->t[i].is != order[s])
 				continue;
+			/* unknown by design when the load closes each connection */
+			if (i == TRAIT_CLOSES_EACH && t->t[i].is == TRAIT_UNKNOWN)
+				continue;
 			if (n++)
 				fprintf(f, ", ");
 			else
@@ -127,6 +130,28 @@ static void print_tool(FILE *out, const struct load_tool *t, const struct figure
 		r->source[0] ? "its count" : "the server's responses");
 }
 
+void print_failed(FILE *f, const struct experiment_record *e)
+{
+	fprintf(f, "FAILED: the server %s; not explained, not ranked\n", e->failed);
+	if (e->said[0])
+		fprintf(f, "  its last lines%s%s:\n    %s%s", e->log[0] ? ", in " : "", e->log,
+			e->said, e->said[strlen(e->said) - 1] == '\n' ? "" : "\n");
+}
+
+/* What it wrote (stdout and stderr) per request while measured, and where. */
+void print_server_output(FILE *f, const struct experiment_record *e, const char *indent)
+{
+	char b[32];
+
+	if (isnan(e->log_bytes) || !e->log[0])
+		return;
+	fprintf(f, "%sthe server wrote %s bytes (stdout and stderr) while measured", indent,
+		fmt_count(b, sizeof(b), e->log_bytes));
+	if (e->load.requests)
+		fprintf(f, ", %.0f bytes per request", e->log_bytes / (double)e->load.requests);
+	fprintf(f, ", to %s\n", e->log);
+}
+
 static void print_measured(FILE *out, const struct experiment_record *e)
 {
 	const struct figures *f = &e->why.fig;
@@ -138,8 +163,9 @@ static void print_measured(FILE *out, const struct experiment_record *e)
 	fprintf(out, "\n        %d CPU(s), as %s, %s; exit status %d after SIGTERM\n",
 		f->server_cpus, e->user[0] ? e->user : "nobody",
 		e->netns ? "own network namespace" : "host network namespace", e->exit_status);
-	if (e->said[0])
+	if (e->said[0] && !e->failed[0])
 		fprintf(out, "        it said: %s", e->said);
+	print_server_output(out, e, "        ");
 	fprintf(out, "load:   %s (%d CPU(s))\n\n", e->scenario->what, e->nload_cpus);
 	if (e->tool.ran)
 		print_tool(out, &e->tool, f);
@@ -174,11 +200,15 @@ char *trace_summary(const struct experiment_record *e)
 	if (!out)
 		return NULL;
 	fprintf(out, "==== %s · %s ====\n", e->why.fig.model, e->why.fig.scenario);
-	print_verdict(out, &e->why.verdict);
-	print_traits(out, &e->why.traits);
-	print_account(out, "where each request's CPU time goes", &e->why.cpu);
-	print_account(out, "where its tasks' time goes", &e->why.time);
-	print_errors(out, e->why.errors, e->why.nerrors);
+	if (e->failed[0]) {
+		print_failed(out, e);
+	} else {
+		print_verdict(out, &e->why.verdict);
+		print_traits(out, &e->why.traits);
+		print_account(out, "where each request's CPU time goes", &e->why.cpu);
+		print_account(out, "where its tasks' time goes", &e->why.time);
+		print_errors(out, e->why.errors, e->why.nerrors);
+	}
 	fprintf(out, "\n");
 	if (e->unprintable)
 		fprintf(out, "(no trace summary: %s)\n\n",

@@ -33,6 +33,10 @@ struct bench {
 	struct cgroup cg;
 	struct server_proc server;
 	int server_status;
+	int log_fd;	      /* its output's file in the run's directory, or -1 */
+	char log[96];	      /* that file's name */
+	long long log0, log1; /* its size when measuring began and ended */
+	char died[256];	      /* "": served to the end; else how it ended, and when */
 	const char *argv[RECORD_MAX_ARGS];
 	struct server_command command;		  /* a server of the user's */
 	char dir[64];				  /* a reference server's (nginx's) own directory */
@@ -193,6 +197,7 @@ static void load_opts_for(const struct experiment *e, const struct run_opts *o,
 	l->cpus = b->load_cpus;
 	l->ncpus = b->nload_cpus;
 	l->timeout_s = o->timeout_s;
+	l->strict = o->strict;
 	l->stop = e->stop;
 	switch (e->scenario->kind) {
 	case SCENARIO_CONNECT:
@@ -255,8 +260,19 @@ static const char *one_line_tail(char *s)
 
 static const char *said_tail(struct bench *b)
 {
-	server_proc_drain_stderr(&b->server);
+	server_proc_log_tail(&b->server);
 	return one_line_tail(b->server.err);
+}
+
+/* What it wrote but its start-up line (a catalog server's first words,
+ * in the record already): messages, or a server of the user's output. */
+static const char *said_after_startup(const struct bench *b)
+{
+	size_t n = strlen(b->server.line);
+
+	if (n && !strncmp(b->server.err, b->server.line, n) && b->server.err[n] == '\n')
+		return b->server.err + n + 1;
+	return b->server.err;
 }
 
 /* Not listening on its port in time: in a namespace of its own, a port it
@@ -298,7 +314,8 @@ static int start_custom(struct experiment *e, const struct run_opts *o, struct b
 				    .cpus = &b->server_cpus,
 				    .drop_root = true,
 				    .user = o->server_user[0] ? o->server_user : NULL,
-				    .port = o->port };
+				    .port = o->port,
+				    .log_fd = b->log_fd };
 	char why[256];
 	const char *said;
 	int err;
@@ -339,7 +356,8 @@ static int start_server(struct experiment *e, const struct run_opts *o, struct b
 				    .cg = &b->cg,
 				    .cpus = &b->server_cpus,
 				    .drop_root = true,
-				    .user = o->server_user[0] ? o->server_user : NULL };
+				    .user = o->server_user[0] ? o->server_user : NULL,
+				    .log_fd = b->log_fd };
 	char name[64];
 	int err;
 
@@ -367,6 +385,47 @@ static int start_server(struct experiment *e, const struct run_opts *o, struct b
 	return wait_until_answers(e, b);
 }
 
+/* Its output's file, MODEL-SCENARIO.log in the run's directory (none for a
+ * check that it starts, or without a directory: then it is kept in memory). */
+static int open_log(struct experiment *e, const struct run_opts *o, struct bench *b)
+{
+	if (!o->open_log || e->check_only)
+		return 0;
+	snprintf(b->log, sizeof(b->log), "%s-%s.log", e->model->name, e->scenario->name);
+	b->log_fd = o->open_log(o->open_log_arg, b->log);
+	if (b->log_fd < 0) {
+		int err = b->log_fd;
+
+		b->log_fd = -1;
+		return fail(e, err, "failed to create %s for the server's output: %s", b->log,
+			    strerror(-err));
+	}
+	return 0;
+}
+
+/* The server exited by itself before it was stopped: why, in one line. */
+static int died(struct experiment *e, struct bench *b, int status)
+{
+	char how[96];
+	const char *tail;
+
+	if (status >= 128)
+		snprintf(how, sizeof(how), "was killed by signal %d (%s)", status - 128,
+			 strsignal(status - 128));
+	else
+		snprintf(how, sizeof(how), "exited with status %d", status);
+	/* the load it met stops at once: none measured, it died warming up */
+	if (!b->load.requests && b->load.duration_s < 0.01)
+		snprintf(b->died, sizeof(b->died), "%s before the measured load (warming up)", how);
+	else
+		snprintf(b->died, sizeof(b->died),
+			 "%s after %llu requests, %.2f s into the measured load", how,
+			 (unsigned long long)b->load.requests, b->load.duration_s);
+	tail = said_tail(b);
+	return fail(e, -ECHILD, "server '%s' %s%s%s", e->model->name, b->died,
+		    tail[0] ? "; its last lines: " : "; it wrote nothing", tail);
+}
+
 static void release(struct bench *b)
 {
 	if (b->probes)
@@ -380,6 +439,8 @@ static void release(struct bench *b)
 		load_result_free(&b->load);
 	free(b->stats);
 	free(b->tool.log);
+	if (b->log_fd >= 0)
+		close(b->log_fd);
 	json_decref(b->sysctls);
 	server_command_free(&b->command);
 	nginx_dir_remove(b->dir);
@@ -530,6 +591,8 @@ static int measure(struct experiment *e, const struct run_opts *o, struct bench 
 	if (e->scenario->kind == SCENARIO_COMMAND)
 		return measure_tool(e, o, b);
 	load_opts_for(e, o, b, &l, url, sizeof(url));
+	/* the server's end ends the load at once: nothing more to measure */
+	l.stop_fd = b->server.pidfd;
 	/* through the measured load too, with or without a warm-up */
 	if (!o->quiet) {
 		l.progress = progress_report;
@@ -551,10 +614,12 @@ static int measure(struct experiment *e, const struct run_opts *o, struct bench 
 		b->server_requests0 = nginx_status_requests(b->server.port, 1000);
 	server_side_start(b);
 	b->load_cpu_us = -self_cpu_us();
+	b->log0 = server_proc_log_bytes(&b->server);
 	progress.warming_up = false;
 	l.duration_s = o->duration_s;
 	err = load_run(&l, &b->load);
 	b->have_load = true;
+	b->log1 = server_proc_log_bytes(&b->server);
 	b->load_cpu_us += self_cpu_us();
 	server_side_end(b);
 	/* the window's requests: the second asking is counted, the first was */
@@ -583,8 +648,11 @@ static int record(struct experiment *e, const struct run_opts *o, struct bench *
 			return fail(e, -ENOMEM, "out of memory");
 		}
 	snprintf(r->startup, sizeof(r->startup), "%s", b->server.line);
-	snprintf(r->said, sizeof(r->said), "%s", b->server.err);
+	snprintf(r->said, sizeof(r->said), "%s", said_after_startup(b));
 	r->exit_status = b->server_status;
+	snprintf(r->log, sizeof(r->log), "%s", b->log);
+	r->log_bytes = b->log0 >= 0 && b->log1 >= b->log0 ? (double)(b->log1 - b->log0) : NAN;
+	snprintf(r->failed, sizeof(r->failed), "%s", b->died); /* its last lines: said */
 	snprintf(r->user, sizeof(r->user), "%s", o->server_user[0] ? o->server_user : "nobody");
 	r->server_cpus = b->server_cpus;
 	memcpy(r->load_cpus, b->load_cpus, b->nload_cpus * sizeof(b->load_cpus[0]));
@@ -620,11 +688,12 @@ static int record(struct experiment *e, const struct run_opts *o, struct bench *
 int experiment_run(struct experiment *e, const struct run_opts *o)
 {
 	struct bench *b = calloc(1, sizeof(*b));
-	int err;
+	int err, status;
 
 	if (!b)
 		return fail(e, -ENOMEM, "out of memory");
-	b->server.err_fd = -1;
+	b->server.log_fd = b->server.pidfd = b->log_fd = -1;
+	b->log0 = b->log1 = -1;
 	b->server_requests = NAN;
 	err = cpus_of(o->server_cpus, &b->server_cpus, e);
 	if (!err)
@@ -635,16 +704,22 @@ int experiment_run(struct experiment *e, const struct run_opts *o)
 			fail(e, err, "failed to create a network namespace: %s", strerror(-err));
 		b->in_netns = !err;
 	}
+	if (!err)
+		err = open_log(e, o, b);
 	if (!err) {
 		b->sysctls = net_sysctls_to_json();
 		err = start_server(e, o, b);
 	}
 	if (!err && !e->check_only)
 		err = measure(e, o, b);
+	/* died while measured (or warming up): a failed experiment, recorded */
+	if ((!err || err == -EINTR) && b->have_load && b->server.pid > 0 &&
+	    server_proc_exited(&b->server, &status))
+		err = died(e, b, status);
 	/* stop the server first: its exit status belongs in the record */
 	if (b->server.pid > 0)
 		b->server_status = server_proc_stop(&b->server, STOP_TIMEOUT_MS);
-	if ((!err || err == -EINTR) && b->have_load) {
+	if ((!err || err == -EINTR || b->died[0]) && b->have_load) {
 		int rerr = record(e, o, b);
 		err = err ? err : rerr;
 	}

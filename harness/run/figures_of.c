@@ -49,6 +49,7 @@ static void load_figures(const struct load_result *l, struct figures *f)
 	f->unanswered = l->unanswered;
 	f->unanswered_wait_us = l->unanswered_wait_ns / 1e3;
 	f->starved = l->starved;
+	f->connects = l->connects;
 }
 
 /* The user's load tool: its latency from its own report (NAN without). */

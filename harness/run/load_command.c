@@ -146,7 +146,7 @@ static int remove_one(const char *path, const struct stat *sb, int flag, struct 
 
 static void release(struct tool_run *r)
 {
-	if (r->proc.pid > 0 || r->proc.reaped || r->proc.err_fd >= 0)
+	if (r->proc.pid > 0 || r->proc.reaped || r->proc.log_fd >= 0)
 		server_proc_stop_with(&r->proc, SIGKILL, 1000);
 	if (r->probes)
 		probes_destroy(r->probes);
@@ -190,7 +190,7 @@ static void output_of(struct tool_run *r, struct load_tool *t)
 		t->log_len = n > 0 ? n : 0;
 		t->log[t->log_len] = '\0';
 	}
-	server_proc_drain_stderr(&r->proc);
+	server_proc_log_tail(&r->proc);
 	snprintf(t->said, sizeof(t->said), "%s", r->proc.err);
 }
 
@@ -277,7 +277,7 @@ static int wait_for_end(const struct load_command_spec *s, struct tool_run *r, s
 
 int load_command_run(const struct load_command_spec *s, struct load_tool *t, char *why, size_t len)
 {
-	struct tool_run r = { .proc = { .err_fd = -1 } };
+	struct tool_run r = { .proc = { .log_fd = -1, .pidfd = -1 } };
 	const struct passwd *pw = sudo_user();
 	struct probes_opts po = { .only = 1u << PROBE_SCHED, .no_cost = true };
 	struct server_spec spec = { .cpus = s->cpus, .drop_root = pw != NULL, .port = s->port };

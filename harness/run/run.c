@@ -55,7 +55,7 @@ int run_all(const struct run_opts *o, volatile sig_atomic_t *stop, struct run_re
 {
 	struct experiment plan[(RUN_MAX + RUN_MAX_CUSTOM) * RUN_MAX];
 	const struct scenario *first = NULL;
-	int n = 0, failed = 0, err = 0;
+	int n = 0, failed = 0, died = 0, err = 0;
 
 	r->format = RECORD_FORMAT;
 	r->options = *o;
@@ -101,9 +101,12 @@ int run_all(const struct run_opts *o, volatile sig_atomic_t *stop, struct run_re
 			fprintf(stderr, "harness run: %s %s: %s\n", e->model->name,
 				e->scenario->name, e->error);
 			failed++;
+			died += err == -ECHILD;
 		}
 	}
 	r->interrupted = *stop != 0;
 	run_record_rank(r);
-	return r->interrupted ? -EINTR : failed ? -EIO : 0;
+	if (r->interrupted)
+		return -EINTR;
+	return failed > died ? -EIO : died ? -ECHILD : 0;
 }

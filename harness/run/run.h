@@ -12,6 +12,8 @@
  * Runs them all into r (empty), each failure said on stderr as it comes:
  * 0 when every experiment ran; -EINTR when *stop was set (what finished is
  * in r, r->interrupted set); -EIO when some failed (the others are in r);
+ * -ECHILD when the only failures were servers that died mid-run (each
+ * recorded, failed, with why);
  * -EINVAL or -EACCES when the set-up is wrong (a busy port, ...): later
  * models would fail alike, so the run stops, with one line on stderr.
  */

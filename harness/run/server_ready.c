@@ -50,6 +50,28 @@ static void printable(char *s, size_t n)
 			*p = '?';
 }
 
+/*
+ * The rest of its answer, read before closing: a close with bytes still
+ * coming resets the connection, and a server whose next send() then fails
+ * may die of it (seed 000's, which sends its status line and the request in
+ * two calls). Until it closes, or goes quiet for DRAIN_IDLE_MS (a server
+ * keeping the connection open), at most DRAIN_MAX_MS.
+ */
+#define DRAIN_IDLE_MS 100
+#define DRAIN_MAX_MS  1000
+static void drain(int fd)
+{
+	long long until = mono_ms() + DRAIN_MAX_MS;
+	char buf[4096];
+
+	while (mono_ms() < until) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		if (poll(&p, 1, DRAIN_IDLE_MS) <= 0 || read(fd, buf, sizeof(buf)) <= 0)
+			return;
+	}
+}
+
 /* Its answer on fd by the deadline: 0 in HTTP, or -errno with why. */
 static int read_answer(int fd, int port, long long deadline, char *why, size_t len)
 {
@@ -75,8 +97,10 @@ static int read_answer(int fd, int port, long long deadline, char *why, size_t l
 		n += r;
 	}
 	buf[n] = '\0';
-	if (n >= 12 && http_status_line(buf))
+	if (n >= 12 && http_status_line(buf)) {
+		drain(fd);
 		return 0;
+	}
 	if (!n) {
 		snprintf(why, len, "closed the connection on port %d without an answer", port);
 		return -ECONNRESET;

@@ -17,6 +17,8 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,7 +44,7 @@ static const char *const server_environment[] = {
 
 /* Nothing of the harness's descriptors (its probes, its results, its
  * sockets) but the program to run: stdin from /dev/null, stdout and
- * stderr the pipes the harness reads. */
+ * stderr its output's file. */
 static int only_stdio(int exe, int out_fd, int err_fd)
 {
 	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -149,99 +151,143 @@ int startup_line_port(const char *line)
 	return colon ? atoi(colon + 1) : -EPROTO;
 }
 
-/* A server of the user's: stdout and stderr into one unlinked file, read
- * back by its tail. */
-static int start_unannounced(struct server_proc *sp, const struct server_spec *spec, pid_t parent)
+/* Its output's file, the caller's or a memfd, for the harness to read too. */
+static int log_file(const struct server_spec *spec)
 {
-	int out = memfd_create("whyserve-server-output", MFD_CLOEXEC), err;
+	int fd = spec->log_fd > 0 ? fcntl(spec->log_fd, F_DUPFD_CLOEXEC, 0)
+				  : memfd_create("whyserve-server-output", MFD_CLOEXEC);
 
-	if (out < 0)
-		return -errno;
-	sp->pid = fork();
-	if (sp->pid < 0) {
-		err = -errno;
-		close(out);
-		return err;
+	return fd < 0 ? -errno : fd;
+}
+
+/* Its start-up line, from the file: the first whole line "... listening on
+ * HOST:PORT ..." (a message on stderr may come first). 0, or -EAGAIN. */
+static int find_startup_line(struct server_proc *sp)
+{
+	char buf[4096], *line, *nl;
+	ssize_t n = pread(sp->log_fd, buf, sizeof(buf) - 1, 0);
+
+	if (n <= 0)
+		return -EAGAIN;
+	buf[n] = '\0';
+	for (line = buf; (nl = strchr(line, '\n')); line = nl + 1) {
+		*nl = '\0';
+		if (startup_line_port(line) > 0) {
+			snprintf(sp->line, sizeof(sp->line), "%.*s", (int)sizeof(sp->line) - 1,
+				 line);
+			sp->port = startup_line_port(line);
+			return 0;
+		}
 	}
-	if (sp->pid == 0)
-		become_server(spec, out, out, parent);
-	sp->err_fd = out;
-	sp->err_file = true;
-	sp->port = spec->port;
-	return 0;
+	return -EAGAIN;
+}
+
+/* Waits for the start-up line: -ETIMEDOUT, -EPIPE (it exited first),
+ * -EINTR (a signal came) or 0. */
+static int wait_startup_line(struct server_proc *sp, int timeout_ms)
+{
+	long long deadline = mono_ms() + timeout_ms;
+
+	for (;;) {
+		struct pollfd p = { .fd = sp->pidfd, .events = POLLIN };
+		int exited;
+
+		if (!find_startup_line(sp))
+			return 0;
+		if (mono_ms() >= deadline)
+			return -ETIMEDOUT;
+		/* its end wakes this at once; its output is looked at each 5 ms */
+		exited = poll(&p, sp->pidfd >= 0, 5);
+		if (exited < 0 && errno == EINTR)
+			return -EINTR;
+		if (exited > 0 || (sp->pidfd < 0 && server_proc_exited(sp, NULL)))
+			return find_startup_line(sp) ? -EPIPE : 0;
+	}
 }
 
 int server_proc_start(struct server_proc *sp, const struct server_spec *spec, int timeout_ms)
 {
 	pid_t parent = getpid();
-	int pipefd[2], errfd[2], err;
+	int err;
 
 	memset(sp, 0, sizeof(*sp));
-	sp->err_fd = -1;
-	if (spec->port > 0)
-		return start_unannounced(sp, spec, parent);
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return -errno;
-	if (pipe2(errfd, O_CLOEXEC) < 0) {
-		err = -errno;
-		goto close_out;
+	sp->pidfd = -1;
+	sp->log_fd = log_file(spec);
+	if (sp->log_fd < 0) {
+		err = sp->log_fd;
+		sp->log_fd = -1;
+		return err;
 	}
 	sp->pid = fork();
 	if (sp->pid < 0) {
 		err = -errno;
-		close(errfd[0]);
-		close(errfd[1]);
-		goto close_out;
+		close(sp->log_fd);
+		sp->log_fd = -1;
+		return err;
 	}
 	if (sp->pid == 0)
-		become_server(spec, pipefd[1], errfd[1], parent);
-	close(pipefd[1]);
-	close(errfd[1]);
-	sp->err_fd = errfd[0];
-	fcntl(sp->err_fd, F_SETFL, O_NONBLOCK);
-	err = read_line_timeout(pipefd[0], sp->line, sizeof(sp->line), timeout_ms);
-	close(pipefd[0]);
-	if (!err) {
-		sp->port = startup_line_port(sp->line);
-		err = sp->port > 0 ? 0 : -EPROTO;
+		become_server(spec, sp->log_fd, sp->log_fd, parent);
+	sp->pidfd = syscall(SYS_pidfd_open, sp->pid, 0);
+	/* never 0: a load takes a stop_fd of 0 for none */
+	if (sp->pidfd >= 0 && sp->pidfd <= STDERR_FILENO) {
+		int high = fcntl(sp->pidfd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+
+		close(sp->pidfd);
+		sp->pidfd = high;
 	}
+	if (spec->port > 0) {
+		sp->port = spec->port;
+		return 0;
+	}
+	err = wait_startup_line(sp, timeout_ms);
 	if (err)
 		server_proc_stop(sp, 1000);
 	return err;
-close_out:
-	close(pipefd[0]);
-	close(pipefd[1]);
-	return err;
 }
 
-/* The last of the file, from a line's start when it has more than fits. */
-static void file_tail(struct server_proc *sp)
+void server_proc_log_tail(struct server_proc *sp)
 {
-	off_t size = lseek(sp->err_fd, 0, SEEK_END), from;
+	off_t size, from;
 	ssize_t r;
 	char *nl;
 
+	sp->err[0] = '\0';
+	if (sp->log_fd < 0)
+		return;
+	size = lseek(sp->log_fd, 0, SEEK_END);
 	from = size > (off_t)sizeof(sp->err) - 1 ? size - (off_t)sizeof(sp->err) + 1 : 0;
-	r = pread(sp->err_fd, sp->err, sizeof(sp->err) - 1, from);
+	r = pread(sp->log_fd, sp->err, sizeof(sp->err) - 1, from);
 	sp->err[r > 0 ? r : 0] = '\0';
 	if (from > 0 && (nl = strchr(sp->err, '\n')))
 		memmove(sp->err, nl + 1, strlen(nl + 1) + 1);
 }
 
-void server_proc_drain_stderr(struct server_proc *sp)
+long long server_proc_log_bytes(const struct server_proc *sp)
 {
-	size_t n = strlen(sp->err);
-	ssize_t r;
+	struct stat st;
 
-	if (sp->err_file) {
-		if (sp->err_fd >= 0)
-			file_tail(sp);
-		return;
-	}
-	while (sp->err_fd >= 0 && n + 1 < sizeof(sp->err) &&
-	       (r = read(sp->err_fd, sp->err + n, sizeof(sp->err) - 1 - n)) > 0)
-		n += r;
-	sp->err[n] = '\0';
+	if (sp->log_fd < 0)
+		return -EBADF;
+	return fstat(sp->log_fd, &st) ? -errno : st.st_size;
+}
+
+/* a wait status as server_proc_stop tells it: the exit code, or 128 + signal */
+static int status_code(const siginfo_t *si)
+{
+	return si->si_code == CLD_EXITED ? si->si_status : 128 + si->si_status;
+}
+
+bool server_proc_exited(struct server_proc *sp, int *status)
+{
+	siginfo_t si = { 0 };
+
+	/* WNOWAIT: left to reap for server_proc_stop */
+	if (sp->pid <= 0 || waitid(P_PID, sp->pid, &si, WEXITED | WNOHANG | WNOWAIT) ||
+	    si.si_pid != sp->pid)
+		return false;
+	if (status)
+		*status = status_code(&si);
+	return true;
 }
 
 /* Reaped: its status as a shell says it (128 + signal when killed). */
@@ -291,9 +337,9 @@ int server_proc_output(struct server_proc *sp, char *buf, size_t len)
 {
 	ssize_t r;
 
-	if (!sp->err_file || sp->err_fd < 0 || !len)
+	if (sp->log_fd < 0 || !len)
 		return -EBADF;
-	r = pread(sp->err_fd, buf, len - 1, 0);
+	r = pread(sp->log_fd, buf, len - 1, 0);
 	if (r < 0)
 		return -errno;
 	buf[r] = '\0';
@@ -327,10 +373,12 @@ int server_proc_stop_with(struct server_proc *sp, int sig, int timeout_ms)
 		err = -ESRCH;
 	}
 	sp->pid = 0;
-	server_proc_drain_stderr(sp);
-	if (sp->err_fd >= 0)
-		close(sp->err_fd);
-	sp->err_fd = -1;
+	server_proc_log_tail(sp);
+	if (sp->log_fd >= 0)
+		close(sp->log_fd);
+	if (sp->pidfd >= 0)
+		close(sp->pidfd);
+	sp->log_fd = sp->pidfd = -1;
 	return err ? err : sp->status;
 }
 

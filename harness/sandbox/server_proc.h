@@ -6,6 +6,12 @@
  * dies; ready once it prints its start-up line ("... listening on
  * HOST:PORT ..."). A server of the user's prints none: it is started and
  * left for the caller to find ready (spec->port).
+ *
+ * Its stdout and stderr are one file, appended to (the run's MODEL.log, or
+ * a memfd of the harness's): never a pipe that fills or closes, so a
+ * server printing on every request neither blocks nor dies of it. The
+ * start-up line is looked for in that file. Its end is seen at once
+ * through a pidfd, which the caller may poll (readable: it exited).
  */
 #ifndef WHYSERVE_HARNESS_SERVER_PROC_H
 #define WHYSERVE_HARNESS_SERVER_PROC_H
@@ -27,19 +33,17 @@ struct server_spec {
 	const cpu_set_t *cpus;	 /* NULL: any CPU */
 	bool drop_root;		 /* run as user when started as root */
 	const char *user;	 /* NULL: nobody */
-	/* > 0: it prints no start-up line, and its stdout and stderr go to a
-	 * file, not a pipe: a server logging every request never fills it and
-	 * stalls; err holds the file's tail */
-	int port;
+	int port;		 /* > 0: it prints no start-up line */
+	int log_fd;		 /* > 0: its stdout and stderr (dup'ed); else a memfd */
 };
 
 struct server_proc {
 	pid_t pid;
+	int pidfd; /* readable once it exited; -1 if the kernel has no pidfd */
 	int port;
 	char line[256];	      /* its start-up line */
-	int err_fd;	      /* its stderr (non-blocking), until stopped */
-	bool err_file;	      /* err_fd is a file (spec->port) */
-	char err[1024];	      /* what it wrote there: messages, never per request */
+	int log_fd;	      /* its stdout and stderr, appended; until stopped */
+	char err[1024];	      /* the last of what it wrote there (server_proc_log_tail) */
 	bool reaped;	      /* it ended, and status says how */
 	int status;	      /* its exit status, 128 + signal when killed */
 	double rusage_cpu_us; /* once reaped: its and its reaped children's CPU (wait4) */
@@ -48,9 +52,12 @@ struct server_proc {
 /* Starts it and waits up to timeout_ms for its start-up line (none with
  * spec->port). 0 or -errno. */
 int server_proc_start(struct server_proc *sp, const struct server_spec *spec, int timeout_ms);
-/* Collects what it wrote on stderr so far into sp->err (the last of it, for
- * a server of the user's). */
-void server_proc_drain_stderr(struct server_proc *sp);
+/* The last of what it wrote so far, from a line's start, into sp->err. */
+void server_proc_log_tail(struct server_proc *sp);
+/* How many bytes it wrote so far (stdout and stderr), or -errno. */
+long long server_proc_log_bytes(const struct server_proc *sp);
+/* Has it exited (not reaped yet)? Its wait status into *status if so. */
+bool server_proc_exited(struct server_proc *sp, int *status);
 /* SIGTERM, then SIGKILL after timeout_ms; sp->err holds its last words.
  * Its exit status, or -errno. */
 int server_proc_stop(struct server_proc *sp, int timeout_ms);
@@ -60,8 +67,8 @@ int server_proc_stop_with(struct server_proc *sp, int sig, int timeout_ms);
 /* Waits up to timeout_ms for it to end by itself: its exit status,
  * -ETIMEDOUT, -EINTR once *stop is set (stop may be NULL), or -errno. */
 int server_proc_wait(struct server_proc *sp, int timeout_ms, volatile sig_atomic_t *stop);
-/* All it wrote (spec->port: the file), up to len - 1 bytes, '\0'-ended:
- * how many, or -errno. Before server_proc_stop, which closes it. */
+/* All it wrote, up to len - 1 bytes, '\0'-ended: how many, or -errno.
+ * Before server_proc_stop, which closes it. */
 int server_proc_output(struct server_proc *sp, char *buf, size_t len);
 
 /* One line from fd (its '\n' dropped) within timeout_ms: 0, -ETIMEDOUT,

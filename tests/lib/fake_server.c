@@ -19,6 +19,24 @@
 static const char ok[] = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
 static const char status_500[] = "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n";
 static const char garbage[] = "this is not HTTP\r\n\r\n";
+static const char echo_after_status[] = "HTTP/1.1 200 OK\r\nGET / HTTP/1.1\r\n"
+					"Host: 127.0.0.1\r\n\r\n";
+static const char status_line_only[] = "HTTP/1.1 200 OK\r\n";
+static const char bare_lf[] = "HTTP/1.1 200 OK\nContent-Type: text/html\n\nhello";
+
+const char *fake_server_answer(enum fake_behaviour b)
+{
+	switch (b) {
+	case FAKE_ECHO_AFTER_STATUS:
+		return echo_after_status;
+	case FAKE_STATUS_LINE_ONLY:
+		return status_line_only;
+	case FAKE_BARE_LF:
+		return bare_lf;
+	default:
+		return NULL;
+	}
+}
 
 const char *const fake_behaviour_names[FAKE_BEHAVIOURS] = {
 	[FAKE_OK] = "ok",
@@ -33,6 +51,9 @@ const char *const fake_behaviour_names[FAKE_BEHAVIOURS] = {
 	[FAKE_ANSWER_CLOSE] = "answer-close",
 	[FAKE_ANSWER_RESET] = "answer-reset",
 	[FAKE_FORK_KEEP] = "fork-keep",
+	[FAKE_ECHO_AFTER_STATUS] = "echo-after-status",
+	[FAKE_STATUS_LINE_ONLY] = "status-line-only",
+	[FAKE_BARE_LF] = "bare-lf",
 };
 
 static void add(volatile uint64_t *c)
@@ -88,6 +109,11 @@ static bool answer(int fd, enum fake_behaviour b, volatile uint64_t *count)
 	case FAKE_CLOSE:
 		close(fd);
 		return false;
+	case FAKE_ECHO_AFTER_STATUS:
+	case FAKE_STATUS_LINE_ONLY:
+	case FAKE_BARE_LF:
+		msg = fake_server_answer(b);
+		break;
 	}
 	/* the socket blocks on writes: a short answer always goes out whole */
 	if (send(fd, msg, strlen(msg), MSG_NOSIGNAL) != (ssize_t)strlen(msg)) {
@@ -95,6 +121,10 @@ static bool answer(int fd, enum fake_behaviour b, volatile uint64_t *count)
 		return false;
 	}
 	add(&count[1]);
+	if (fake_server_answer(b)) { /* the seeds' servers close after each answer */
+		close(fd);
+		return false;
+	}
 	return true;
 }
 

@@ -32,11 +32,19 @@ enum fake_behaviour {
 	/* a child per connection answers and closes; the parent keeps its
 	 * copy of the descriptor: no FIN until it exits (the delayed close) */
 	FAKE_FORK_KEEP,
+	/* as the seeds' servers answer, each then closing (shared/seeds/):
+	 * 000's single-process one, its status line and the request echoed */
+	FAKE_ECHO_AFTER_STATUS,
+	FAKE_STATUS_LINE_ONLY, /* 000's multi-process one: the status line alone */
+	FAKE_BARE_LF,	       /* 001's: a head of bare "\n" line ends, a body */
 	FAKE_BEHAVIOURS,
 };
 
 /* Their names, as build/fake-server takes them: "ok", "close-unread", ... */
 extern const char *const fake_behaviour_names[FAKE_BEHAVIOURS];
+
+/* What FAKE_ECHO_AFTER_STATUS ... FAKE_BARE_LF send before closing. */
+const char *fake_server_answer(enum fake_behaviour b);
 
 struct fake_server {
 	struct server srv;	  /* pid and port; server_stop() ends it too */

@@ -12,16 +12,16 @@
 
 #define MAX_ARGS 24
 
-json_t *harness_results_in(const char *const args[], char *dir)
+json_t *harness_run_kept(const char *const args[], char dir[HARNESS_DIR_LEN], int *status,
+			 char *out, size_t outlen)
 {
-	char bin[512], out[8192], path[128];
+	char bin[512], path[128];
 	const char *argv[MAX_ARGS + 6];
-	json_t *results;
-	int st, n = 0;
+	int n = 0;
 
 	test_require_root();
 	snprintf(bin, sizeof(bin), "%s/harness", test_bin_dir());
-	snprintf(dir, 64, "/tmp/whyserve-harness-XXXXXX");
+	snprintf(dir, HARNESS_DIR_LEN, "/tmp/whyserve-harness-XXXXXX");
 	if (!CHECK(mkdtemp(dir), "mkdtemp: %s", strerror(errno))) {
 		dir[0] = '\0';
 		return NULL;
@@ -34,10 +34,19 @@ json_t *harness_results_in(const char *const args[], char *dir)
 	argv[n++] = "--out";
 	argv[n++] = dir;
 	argv[n] = NULL;
-	st = cmd_run(out, sizeof(out), 120, argv);
+	*status = cmd_run(out, outlen, 120, argv);
 	snprintf(path, sizeof(path), "%s/results.json", dir);
-	results = json_load_file(path, 0, NULL);
-	if (!CHECK(st == 0 && results, "harness run: exit %d:\n%.3000s", st, out)) {
+	return json_load_file(path, 0, NULL);
+}
+
+json_t *harness_results_in(const char *const args[], char dir[HARNESS_DIR_LEN])
+{
+	char out[8192];
+	json_t *results;
+	int st = -1;
+
+	results = harness_run_kept(args, dir, &st, out, sizeof(out));
+	if (dir[0] && !CHECK(st == 0 && results, "harness run: exit %d:\n%.3000s", st, out)) {
 		json_decref(results);
 		results = NULL;
 	}
@@ -46,7 +55,7 @@ json_t *harness_results_in(const char *const args[], char *dir)
 
 json_t *harness_results(const char *const args[], const char *model, char **summary)
 {
-	char dir[64], path[128];
+	char dir[HARNESS_DIR_LEN], path[128];
 	json_t *results = harness_results_in(args, dir);
 	size_t len;
 

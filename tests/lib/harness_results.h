@@ -15,9 +15,18 @@
  */
 json_t *harness_results(const char *const args[], const char *model, char **summary);
 
-/* The same, DIR left for the caller to read (its path in dir, at least 64
- * characters) and remove (rm_rf); "" when none was made. */
-json_t *harness_results_in(const char *const args[], char *dir);
+#define HARNESS_DIR_LEN 64
+/*
+ * The same run, whatever its exit status (*status; its output in out),
+ * and its directory kept: dir names it ("" when none could be made) until
+ * the caller's rm_rf(dir). Its results.json, or NULL.
+ */
+json_t *harness_run_kept(const char *const args[], char dir[HARNESS_DIR_LEN], int *status,
+			 char *out, size_t outlen);
+
+/* The same, a failed run CHECKed (NULL then), DIR left for the caller to
+ * read and remove (rm_rf); "" when none was made. */
+json_t *harness_results_in(const char *const args[], char dir[HARNESS_DIR_LEN]);
 
 /* The experiment of model was run, served requests with the syscalls and
  * sched probes attached, and has a verdict (CHECKed); *rps its rate. */
