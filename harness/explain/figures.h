@@ -105,7 +105,7 @@ struct figures {
 	 * stub_status: read, this count's own asking left out); NAN: it keeps
 	 * no count the harness reads */
 	double server_requests;
-	double connects;	   /* connections the load established while measuring */
+	double connects; /* connections the load established while measuring */
 
 	/* CPU time of the server's cgroup, and of the load generator */
 	double cpu_us;
