@@ -150,7 +150,8 @@ ROOM_report  := results out_dir trace_summary run_summary account_text record_js
                 html html_experiment html_accounts html_parts chart svg
 ROOM_record  := catalog record
 ROOM_sandbox := cgroup netns server_proc machine cpu_times proc_faults
-ROOM_load    := load load_worker load_target http_response histogram timer_heap load_json load_print
+ROOM_load    := load load_worker load_target http_response histogram timer_heap load_json load_print \
+                load_merge load_job load_agent load_agents
 ROOM_explain := rules verdict ranking say figures account traits
 ROOMS        := run report record sandbox load explain
 room_lib      = $(OBJ)/harness/lib$(1).a
@@ -198,6 +199,8 @@ TESTS    += probe_accept_queue probe_io_uring
 TESTS    += probe_syscalls probe_sched probes probe_page_faults probe_cpu_profile
 LOAD_UNIT_TESTS := histogram http_response timer_heap load_target
 LOAD_RUN_TESTS  := load_errors load_accuracy load_users
+# harness load --agent, driven as harness run drives a load host's
+LOAD_RUN_TESTS  += load_agents
 TESTS    += $(LOAD_UNIT_TESTS) $(LOAD_RUN_TESTS) load_cli
 TESTS    += servers_http servers servers_load servers_hostile
 # the seeds' Python servers (tests/fixtures/seed_servers/), as their authors wrote them
@@ -274,6 +277,7 @@ $(addprefix $(OUTPUT)/tests/,$(LOAD_RUN_TESTS)): $(LINK_load)
 $(addprefix $(OUTPUT)/tests/,$(LOAD_RUN_TESTS)): LDLIBS += $(HARNESS_LIBS)
 $(OUTPUT)/tests/load_cli: LDLIBS += -ljansson
 $(OUTPUT)/tests/load_cli: | $(HARNESS_BIN)
+$(OUTPUT)/tests/load_agents: | $(HARNESS_BIN) $(SERVER_BINS)
 
 # syscalls, sched, page_faults and cpu_profile probes, and all probes
 # together: against build/workload (tests/workload.c), programs of known

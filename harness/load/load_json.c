@@ -304,6 +304,7 @@ JM_TABLE(client_cpu_table, client_cpu_fields);
 
 static const struct jm_field schedule_fields[] = {
 	JM_U64(L, "late_sends", late_sends),
+	JM_U64(L, "scheduled_sends", timer_sends),
 	{ JM_FIELD("mean_lag_us", JM_M(L, mean_lag_ns), JM_DOUBLE), .div = 1e3 },
 	JM_NS_AS_US(L, "max_lag_us", max_lag_ns),
 	JM_BOOL(L, "behind", behind),

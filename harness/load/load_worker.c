@@ -531,10 +531,14 @@ int load_worker_init(struct load_worker *w, const struct load_plan *plan, unsign
 	w->plan = plan;
 	w->id = id;
 	/* connections are dealt round-robin: each worker gets every
-	 * threads-th one, so spawns and schedules interleave evenly */
-	w->nconns = (plan->connections - id + plan->threads - 1) / plan->threads;
+	 * threads-th one of this host's, so spawns and schedules interleave
+	 * evenly; a host's are every share_count-th one of the run's */
+	w->nconns = (plan->own_connections - id + plan->threads - 1) / plan->threads;
 	w->cpu = -1;
-	w->rng = 0x9E3779B97F4A7C15ULL * (id + 1) ^ (uint64_t)mono_ns();
+	w->rng = 0x9E3779B97F4A7C15ULL * (id + 1 + (uint64_t)plan->share_index * LOAD_MAX_THREADS) ^
+		 (plan->seed ? plan->seed : (uint64_t)mono_ns());
+	if (!w->rng)
+		w->rng = 1; /* xorshift stays at 0 */
 	w->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (w->epfd < 0)
 		return -errno;
@@ -547,7 +551,8 @@ int load_worker_init(struct load_worker *w, const struct load_plan *plan, unsign
 		return -ENOMEM;
 	for (unsigned i = 0; i < w->nconns; i++) {
 		w->conns[i].fd = -1;
-		w->conns[i].index = id + i * plan->threads;
+		w->conns[i].index =
+			plan->share_index + (id + i * plan->threads) * plan->share_count;
 		w->conns[i].timer.index = TIMER_IDLE;
 	}
 	err = timer_heap_init(&w->timers, w->nconns);

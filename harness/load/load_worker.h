@@ -34,8 +34,11 @@ struct load_plan {
 	uint64_t measure_ns; /* measuring begins */
 	uint64_t end_ns;
 	uint64_t timeout_ns;
-	uint64_t sweep_ns;    /* how often timeouts are looked for */
-	unsigned connections; /* in all workers */
+	uint64_t sweep_ns;		   /* how often timeouts are looked for */
+	unsigned connections;		   /* in all workers, of every host sharing the run */
+	unsigned share_index, share_count; /* this host's: index % count */
+	unsigned own_connections;	   /* this host's */
+	uint64_t seed;			   /* 0: from the clock */
 	unsigned threads;
 	double ns_per_request; /* rate: 1e9 / rate */
 	double ns_per_user;    /* users: 1e9 / spawn rate (0: all at once) */
