@@ -145,7 +145,7 @@ $(PROBE_LIB): $(PROBE_OBJS)
 # lists the libraries from the top room down: one that calls a room above
 # it does not link. tests/layout holds the includes to the same order.
 ROOM_cli     := main cmd_run cmd_report cmd_load cmd_check cmd_list run_options load_flags server_flag
-ROOM_run     := run experiment progress figures_of server_command server_ready
+ROOM_run     := run experiment progress figures_of server_command server_ready load_hosts
 ROOM_report  := results out_dir trace_summary run_summary account_text record_json figures_json \
                 html html_experiment html_accounts html_parts chart svg
 ROOM_record  := catalog record
@@ -220,6 +220,10 @@ TESTS    += results_safety
 TESTLIB  += png file
 # harness run's results.json, for tests of real servers under load
 TESTLIB  += harness_results results leftovers
+# harness run --load-host against load hosts made by the test: network
+# namespaces joined by veth pairs, each with its own sshd
+TESTS    += harness_load_hosts
+TESTLIB  += ssh_hosts
 # the fuzz targets' committed inputs replayed, without clang (see fuzz below)
 FUZZ_TARGETS := http_request http_response results_json
 TESTS    += $(addprefix fuzz_replay_,$(FUZZ_TARGETS))
@@ -278,6 +282,8 @@ $(addprefix $(OUTPUT)/tests/,$(LOAD_RUN_TESTS)): LDLIBS += $(HARNESS_LIBS)
 $(OUTPUT)/tests/load_cli: LDLIBS += -ljansson
 $(OUTPUT)/tests/load_cli: | $(HARNESS_BIN)
 $(OUTPUT)/tests/load_agents: | $(HARNESS_BIN) $(SERVER_BINS)
+$(OUTPUT)/tests/harness_load_hosts: LDLIBS += -ljansson
+$(OUTPUT)/tests/harness_load_hosts: | $(HARNESS_BIN) $(SERVER_BINS)
 
 # syscalls, sched, page_faults and cpu_profile probes, and all probes
 # together: against build/workload (tests/workload.c), programs of known

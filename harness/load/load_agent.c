@@ -161,6 +161,34 @@ static void progress(const struct load_progress *p, void *arg)
 		      "connections", (int)p->connections));
 }
 
+/* The controller's address, as ssh told this agent: the first word of
+ * SSH_CONNECTION ("client-ip client-port server-ip server-port"). */
+static json_t *ssh_client(void)
+{
+	const char *c = getenv("SSH_CONNECTION");
+	size_t n = c ? strcspn(c, " ") : 0;
+
+	return n ? json_stringn(c, n) : json_null();
+}
+
+/* hello: both sides' protocol checked before any job */
+static bool greet(struct agent *a, const json_t *hello)
+{
+	json_int_t protocol = json_integer_value(json_object_get(hello, "protocol"));
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (protocol != LOAD_AGENT_PROTOCOL) {
+		say_error(a,
+			  "this agent speaks protocol %d, the controller %lld: install the same "
+			  "harness on both",
+			  LOAD_AGENT_PROTOCOL, (long long)protocol);
+		return false;
+	}
+	return say(a, "hello",
+		   json_pack("{s:i, s:i, s:o}", "protocol", LOAD_AGENT_PROTOCOL, "cpus",
+			     (int)(cpus > 0 ? cpus : 1), "ssh_connection", ssh_client()));
+}
+
 /* One job: refused, failed or run; false once stdout is gone or the
  * controller speaks another protocol. */
 static bool serve_job(struct agent *a, const char *line)
@@ -175,6 +203,11 @@ static bool serve_job(struct agent *a, const char *line)
 	bool ok;
 	int err;
 
+	if (msg && json_object_get(msg, "hello")) {
+		ok = greet(a, json_object_get(msg, "hello"));
+		json_decref(msg);
+		return ok;
+	}
 	if (!msg || !json_object_get(msg, "job")) {
 		json_decref(msg);
 		return say_error(a, "not a job: %.200s", line);

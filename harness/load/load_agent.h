@@ -6,6 +6,10 @@
  * a line, both ways:
  *
  *   controller                         agent
+ *   {"hello": {"protocol": 1}} ->
+ *                              <-      {"hello": {"protocol": 1, "cpus": N,
+ *                                       "ssh_connection": "$SSH_CONNECTION"}}
+ *                                      or {"error": "this agent speaks ..."}
  *   {"job": {...}}             ->                 (struct load_job)
  *                              <-      {"ready": {"protocol": 1, ...}}
  *                                      or {"error": "why"} (and the next job)
@@ -61,6 +65,9 @@ struct load_agent {
 	int to_fd;	  /* the agent's stdin */
 	int from_fd;	  /* its stdout */
 	/* filled in */
+	bool greeted;	     /* it answered hello in our protocol */
+	int cpus;	     /* the load host's */
+	char ssh_client[64]; /* this host's address, as the agent's ssh saw it */
 	bool ready;
 	bool failed;	  /* at the start, or lost mid-run: why says */
 	char why[512];	  /* "refused: ...", "ended mid-run", ... */
@@ -71,6 +78,12 @@ struct load_agent {
 	size_t len, cap;
 };
 
+/*
+ * Greets each agent: 0 when every one answered in this protocol within
+ * timeout_ms, else -ECONNABORTED (failed, why: another protocol, or what
+ * it said instead). Once, before the first job.
+ */
+int load_agents_hello(struct load_agent *a, unsigned n, int timeout_ms);
 /*
  * Sends agent i its share (i of n) of the load o asks for, and waits up to
  * timeout_ms for every one to be ready. 0, or -ECONNABORTED when one was

@@ -103,6 +103,23 @@ static void on_ready(struct load_agent *a, const json_t *ready)
 		a->ready = true;
 }
 
+static void on_hello(struct load_agent *a, const json_t *hello)
+{
+	json_int_t protocol = json_integer_value(json_object_get(hello, "protocol"));
+
+	if (protocol != LOAD_AGENT_PROTOCOL) {
+		set_failed(a,
+			   "its harness speaks protocol %lld, this one %d: install the same "
+			   "harness on both",
+			   (long long)protocol, LOAD_AGENT_PROTOCOL);
+		return;
+	}
+	a->cpus = json_integer_value(json_object_get(hello, "cpus"));
+	snprintf(a->ssh_client, sizeof(a->ssh_client), "%s",
+		 json_string_value(json_object_get(hello, "ssh_connection")) ?: "");
+	a->greeted = true;
+}
+
 static void on_progress(struct load_agent *a, const json_t *p)
 {
 	a->last.requests = json_integer_value(json_object_get(p, "requests"));
@@ -133,6 +150,8 @@ static void take_message(struct load_agent *a, json_t *j)
 
 	if ((v = json_object_get(j, "error")))
 		set_failed(a, "%s", json_string_value(v) ? json_string_value(v) : "failed");
+	else if ((v = json_object_get(j, "hello")))
+		on_hello(a, v);
 	else if ((v = json_object_get(j, "ready")))
 		on_ready(a, v);
 	else if ((v = json_object_get(j, "progress")))
@@ -144,6 +163,11 @@ static void take_message(struct load_agent *a, json_t *j)
 
 /* Still owes something: not failed, and not (yet) what done() asks. */
 typedef bool (*agent_done)(const struct load_agent *a);
+
+static bool is_greeted(const struct load_agent *a)
+{
+	return a->greeted;
+}
 
 static bool is_ready(const struct load_agent *a)
 {
@@ -214,6 +238,26 @@ static void gather(struct load_agent *a, unsigned n, agent_done done, uint64_t d
 	}
 }
 
+int load_agents_hello(struct load_agent *a, unsigned n, int timeout_ms)
+{
+	char hello[64];
+	bool all = true;
+
+	if (n > MAX_AGENTS)
+		return -E2BIG;
+	snprintf(hello, sizeof(hello), "{\"hello\": {\"protocol\": %d}}\n", LOAD_AGENT_PROTOCOL);
+	for (unsigned i = 0; i < n; i++)
+		if (!send_line(&a[i], hello))
+			set_failed(&a[i], "could not be greeted");
+	gather(a, n, is_greeted, mono_ns() + (uint64_t)timeout_ms * 1000000, NULL, NULL, NULL);
+	for (unsigned i = 0; i < n; i++)
+		if (!a[i].greeted || a[i].failed) {
+			set_failed(&a[i], "no answer");
+			all = false;
+		}
+	return all ? 0 : -ECONNABORTED;
+}
+
 int load_agents_start(struct load_agent *a, unsigned n, const struct load_opts *o, int timeout_ms)
 {
 	bool all = true;
@@ -225,6 +269,12 @@ int load_agents_start(struct load_agent *a, unsigned n, const struct load_opts *
 		json_t *j;
 		char *s;
 
+		/* a new job: what the last one said is over */
+		a[i].ready = false;
+		if (a[i].have_result)
+			load_result_free(&a[i].result);
+		a[i].have_result = false;
+		memset(&a[i].last, 0, sizeof(a[i].last));
 		load_job_of(&job, o, i, n);
 		j = json_pack("{s:o}", "job", load_job_to_json(&job));
 		s = j ? json_dumps(j, JSON_COMPACT) : NULL;

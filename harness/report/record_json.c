@@ -347,10 +347,49 @@ static const struct jm_codec load_list_codec = { load_list_to, load_list_from };
 
 /* the measurements: their own mappings; read apart, so that one that
  * cannot be read leaves the rest of the record readable */
+/* each load host's row (--load-host): what it measured, or why it was lost */
+static const struct jm_field host_fields[] = {
+	JM_STR(struct load_host_row, "host", host),
+	JM_U64(struct load_host_row, "requests", requests),
+	JM_U64(struct load_host_row, "errors", errors),
+	JM_DOUBLE(struct load_host_row, "rate", rate),
+	JM_DOUBLE(struct load_host_row, "cpu_busy", cpu_busy),
+	JM_NS_AS_US(struct load_host_row, "p99_us", p99_ns),
+	JM_BOOL(struct load_host_row, "lost", lost),
+	JM_STR(struct load_host_row, "why", why),
+};
+JM_TABLE(host_table, host_fields);
+
+static bool from_hosts(const void *base)
+{
+	return ((const struct experiment_record *)base)->nhosts > 0;
+}
+
+static bool incomplete(const void *base)
+{
+	return ((const struct experiment_record *)base)->load_incomplete;
+}
+
+/* beside the load's own figures, in "load": from a record of these only */
+static const struct jm_field load_hosts_fields[] = {
+	{ JM_FIELD("hosts", JM_M(struct experiment_record, hosts), JM_ARRAY),
+	  .size = sizeof(struct load_host_row), .sub = &host_table,
+	  .count_off = JM_M(struct experiment_record, nhosts), .max = RUN_MAX_LOAD_HOSTS,
+	  .present = from_hosts },
+	{ JM_FIELD("incomplete", JM_M(struct experiment_record, load_incomplete), JM_BOOL),
+	  .present = incomplete },
+};
+JM_TABLE(load_hosts_table, load_hosts_fields);
+
 static json_t *load_to(const void *m, const void *base)
 {
-	(void)base;
-	return load_result_to_json(m);
+	json_t *j = load_result_to_json(m);
+
+	if (j && jm_write(j, base, &load_hosts_table)) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
 }
 
 static json_t *probes_to(const void *m, const void *base)
@@ -610,6 +649,13 @@ static int experiment_from_json(const json_t *j, struct experiment_record *e,
 	if (!e->model)
 		e->model = run_opts_model_find(o, json_string_value(json_object_get(j, "model"))
 							  ?: "");
+	if (json_object_get(j, "load"))
+		err = jm_read_why(json_object_get(j, "load"), e, &load_hosts_table, inner,
+				  sizeof(inner));
+	if (err) {
+		snprintf(why, len, "load.%.200s", inner);
+		return err;
+	}
 	err = figures_from_json(fig, &e->why.fig, inner, sizeof(inner));
 	if (err) {
 		snprintf(why, len, "figures.%.200s", inner);

@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: MIT
+/* harness run --load-host against load hosts made here (network
+ * namespaces, each with its own sshd, reached through the real ssh): two
+ * hosts' requests add up to the run's, its rate is one host's; a host that
+ * cannot be reached, refuses the key or has no harness is one line and
+ * exit 2; an agent killed mid-run marks the experiment incomplete; a
+ * killed controller leaves no agent on any host. */
+#include "tests/lib/check.h"
+#include "tests/lib/cmd.h"
+#include "tests/lib/leftovers.h"
+#include "tests/lib/ssh_hosts.h"
+#include "harness/sandbox/cgroup.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MAX_ARGS 40
+
+static char harness[512], said[65536], out_dir[64];
+
+/* build/harness run epoll ARGS... against hosts 0..nhosts-1 of h, into a
+ * fresh out_dir; its argv in argv (NULL-terminated) */
+static void run_argv(const char **argv, const struct ssh_hosts *h, unsigned nhosts,
+		     const char *const args[])
+{
+	int n = 0;
+
+	snprintf(harness, sizeof(harness), "%s/harness", test_bin_dir());
+	snprintf(out_dir, sizeof(out_dir), "/tmp/whyserve-lh-out-XXXXXX");
+	if (!mkdtemp(out_dir))
+		out_dir[0] = '\0';
+	argv[n++] = harness;
+	argv[n++] = "run";
+	argv[n++] = "epoll";
+	for (unsigned i = 0; i < nhosts; i++) {
+		argv[n++] = "--load-host";
+		argv[n++] = h->addr[i];
+	}
+	argv[n++] = "--ssh";
+	argv[n++] = h->ssh;
+	argv[n++] = "--remote-harness"; /* this build, the same on every "host" */
+	argv[n++] = harness;
+	argv[n++] = "--out";
+	argv[n++] = out_dir;
+	argv[n++] = "-q";
+	for (int i = 0; args[i] && n < MAX_ARGS - 1; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+}
+
+static json_t *results(void)
+{
+	char path[128];
+	json_error_t err;
+	json_t *j;
+
+	snprintf(path, sizeof(path), "%s/results.json", out_dir);
+	j = json_load_file(path, 0, &err);
+	CHECK(j, "%s: %s", path, err.text);
+	return j;
+}
+
+static const json_t *load_of(const json_t *r, size_t i)
+{
+	return json_object_get(json_array_get(json_object_get(r, "experiments"), i), "load");
+}
+
+/* Nothing left: no server in the run's cgroups, no agent on a host. */
+static void nothing_left(const struct ssh_hosts *h, pid_t harness_pid)
+{
+	CHECK(WAIT_UNTIL(ssh_hosts_agents(h) == 0, 10000), "%d agents still running",
+	      ssh_hosts_agents(h));
+	CHECK(servers_left(harness_pid) == 0, "%d server processes left",
+	      servers_left(harness_pid));
+	CHECK(cgroups_left(harness_pid) == 0, "%d cgroups left", cgroups_left(harness_pid));
+}
+
+static json_t *run_ok(const struct ssh_hosts *h, unsigned nhosts, const char *const args[])
+{
+	const char *argv[MAX_ARGS];
+	pid_t pid;
+	int st;
+
+	run_argv(argv, h, nhosts, args);
+	st = cmd_run_pid(said, sizeof(said), 120, argv, &pid);
+	if (!CHECK(st == 0, "harness run with %u hosts: status %d: %s", nhosts, st, said))
+		return NULL;
+	nothing_left(h, pid);
+	return results();
+}
+
+static void two_hosts_add_up(void)
+{
+	static const char *const args[] = { "-s", "rate", "-R",	      "3000",  "-c", "20",
+					    "-d", "2s",	  "--warmup", "300ms", NULL };
+	struct ssh_hosts h;
+	json_t *two = NULL, *one = NULL;
+	const json_t *load, *hosts, *x;
+	char listen[80];
+	json_int_t sum = 0, errors = 0;
+	double p99_lo = INFINITY, p99_hi = 0, rate2, rate1;
+	size_t i;
+
+	if (ssh_hosts_make(&h, 2))
+		return;
+	two = run_ok(&h, 2, args);
+	if (!two)
+		goto out;
+	snprintf(listen, sizeof(listen), "servers listen on %s (", h.here[0]);
+	CHECK(strstr(said, listen), "does not say where the servers listen (%s): %s", listen, said);
+	rm_rf(out_dir);
+	load = load_of(two, 0);
+	hosts = json_object_get(load, "hosts");
+	if (!CHECK(json_array_size(hosts) == 2, "load.hosts: %zu rows", json_array_size(hosts)))
+		goto out;
+	json_array_foreach(hosts, i, x) {
+		double p99 = json_number_value(json_object_get(x, "p99_us"));
+
+		CHECK(!strcmp(json_string_value(json_object_get(x, "host")) ?: "", h.addr[i]),
+		      "row %zu is not host %s", i, h.addr[i]);
+		CHECK(!json_is_true(json_object_get(x, "lost")), "host %zu lost", i);
+		CHECK(json_integer_value(json_object_get(x, "requests")) > 1000,
+		      "host %zu: %lld requests", i,
+		      (long long)json_integer_value(json_object_get(x, "requests")));
+		sum += json_integer_value(json_object_get(x, "requests"));
+		errors += json_integer_value(json_object_get(x, "errors"));
+		p99_lo = fmin(p99_lo, p99);
+		p99_hi = fmax(p99_hi, p99);
+	}
+	CHECK(sum == json_integer_value(json_object_get(load, "requests")),
+	      "the hosts' requests add up to %lld, the run's are %lld", (long long)sum,
+	      (long long)json_integer_value(json_object_get(load, "requests")));
+	CHECK(errors == json_integer_value(json_object_get(load, "errors_total")),
+	      "errors: hosts %lld, run %lld", (long long)errors,
+	      (long long)json_integer_value(json_object_get(load, "errors_total")));
+	/* a percentile of the merged buckets lies between the hosts' own */
+	x = json_object_get(json_object_get(load, "latency_us"), "p99");
+	CHECK(json_number_value(x) >= p99_lo * 0.99 && json_number_value(x) <= p99_hi * 1.01,
+	      "merged p99 %.1f us outside the hosts' %.1f..%.1f", json_number_value(x), p99_lo,
+	      p99_hi);
+	CHECK(!json_object_get(load, "incomplete"), "marked incomplete");
+
+	one = run_ok(&h, 1, args);
+	if (!one)
+		goto out;
+	rm_rf(out_dir);
+	rate2 = json_number_value(json_object_get(load, "rate"));
+	rate1 = json_number_value(json_object_get(load_of(one, 0), "rate"));
+	CHECK(fabs(rate2 - rate1) <= 0.1 * rate1,
+	      "two hosts %.0f requests/s, one host %.0f: more than 10%% apart", rate2, rate1);
+out:
+	json_decref(two);
+	json_decref(one);
+	ssh_hosts_unmake(&h);
+}
+
+/* One host failing at the start: exit 2, one line naming it and why. */
+static void refused(const struct ssh_hosts *h, const char *what, const char *host, const char *ssh,
+		    const char *remote, const char *reason)
+{
+	static const char *const args[] = { "-s", "throughput", "-d", "1s", NULL };
+	const char *argv[MAX_ARGS];
+	struct ssh_hosts t = *h;
+	pid_t pid;
+	int st;
+
+	snprintf(t.addr[0], sizeof(t.addr[0]), "%s", host);
+	snprintf(t.ssh, sizeof(t.ssh), "%s", ssh);
+	run_argv(argv, &t, 1, args);
+	for (int i = 0; argv[i]; i++)
+		if (!strcmp(argv[i], "--remote-harness") && remote)
+			argv[i + 1] = remote;
+	st = cmd_run_pid(said, sizeof(said), 60, argv, &pid);
+	rm_rf(out_dir);
+	CHECK(st == 2, "%s: status %d, not 2: %s", what, st, said);
+	CHECK(strstr(said, host) && strstr(said, reason), "%s: not naming %s and '%s': %s", what,
+	      host, reason, said);
+	CHECK(!strchr(said, '\n') || !strchr(strchr(said, '\n') + 1, '\n'),
+	      "%s: more than one line: %s", what, said);
+	nothing_left(h, pid);
+}
+
+static void hosts_failing_at_start(void)
+{
+	struct ssh_hosts h;
+
+	if (ssh_hosts_make(&h, 1))
+		return;
+	refused(&h, "unreachable", h.nowhere, h.ssh, NULL, "No route to host");
+	refused(&h, "refused key", h.addr[0], h.ssh_wrong_key, NULL, "Permission denied");
+	refused(&h, "no harness", h.addr[0], h.ssh, "/nonexistent/harness",
+		"No such file or directory");
+	ssh_hosts_unmake(&h);
+}
+
+/* Starts harness run in the background, its output into said's file. */
+static pid_t run_async(const struct ssh_hosts *h, unsigned nhosts, const char *const args[],
+		       const char *log)
+{
+	const char *argv[MAX_ARGS];
+	pid_t pid;
+
+	run_argv(argv, h, nhosts, args);
+	pid = fork();
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+static void read_log(const char *log)
+{
+	FILE *f = fopen(log, "r");
+	size_t n = f ? fread(said, 1, sizeof(said) - 1, f) : 0;
+
+	said[n] = '\0';
+	if (f)
+		fclose(f);
+}
+
+/* utime + stime of pid, in clock ticks: it is at work */
+static long cpu_ticks(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	long utime = 0, stime = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	p = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+	fclose(f);
+	/* after "(comm)": state and 10 fields, then utime and stime */
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %ld %ld", &utime,
+			 &stime) != 2)
+		return -1;
+	return utime + stime;
+}
+
+static void agent_killed_mid_run(void)
+{
+	static const char *const args[] = { "-s", "throughput,connect", "-d", "8s", "--warmup", "0",
+					    NULL };
+	struct ssh_hosts h;
+	char log[128];
+	pid_t pid, agent;
+	json_t *r = NULL;
+	const json_t *load, *rows;
+	int st = -1;
+
+	if (ssh_hosts_make(&h, 2))
+		return;
+	snprintf(log, sizeof(log), "%s/run.log", h.dir);
+	pid = run_async(&h, 2, args, log);
+	/* both measuring: each host's agent running, and a second gone */
+	if (!CHECK(WAIT_UNTIL(ssh_hosts_agents(&h) == 2, 20000), "agents did not start"))
+		goto out;
+	agent = ssh_hosts_agent(&h, 0);
+	CHECK(WAIT_UNTIL(cpu_ticks(agent) >= 20, 20000), "agent %d not loading", (int)agent);
+	kill(agent, SIGKILL);
+	CHECK(WAIT_UNTIL(waitpid(pid, &st, WNOHANG) == pid, 60000), "harness still running");
+	read_log(log);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 1, "status %d, not 1: %s", st, said);
+	CHECK(strstr(said, h.addr[0]) && strstr(said, "lost mid-run"),
+	      "no line naming %s lost mid-run: %s", h.addr[0], said);
+	nothing_left(&h, pid);
+	r = results();
+	rm_rf(out_dir);
+	load = load_of(r, 0);
+	rows = json_object_get(load, "hosts");
+	CHECK(json_array_size(json_object_get(r, "experiments")) == 1,
+	      "%zu experiments: the run goes on without a host",
+	      json_array_size(json_object_get(r, "experiments")));
+	CHECK(json_is_true(json_object_get(load, "incomplete")), "not marked incomplete");
+	CHECK(json_is_true(json_object_get(json_array_get(rows, 0), "lost")), "host 0 not lost");
+	CHECK(!json_is_true(json_object_get(json_array_get(rows, 1), "lost")), "host 1 lost");
+	/* what the other measured is kept, and is all the merged figure holds */
+	CHECK(json_integer_value(json_object_get(json_array_get(rows, 1), "requests")) ==
+			      json_integer_value(json_object_get(load, "requests")) &&
+		      json_integer_value(json_object_get(load, "requests")) > 0,
+	      "merged %lld requests, host 1 %lld",
+	      (long long)json_integer_value(json_object_get(load, "requests")),
+	      (long long)json_integer_value(json_object_get(json_array_get(rows, 1), "requests")));
+out:
+	if (waitpid(pid, NULL, WNOHANG) == 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	json_decref(r);
+	ssh_hosts_unmake(&h);
+}
+
+static void controller_killed(void)
+{
+	static const char *const args[] = { "-s", "throughput", "-d", "20s", NULL };
+	struct ssh_hosts h;
+	char log[128];
+	pid_t pid;
+
+	if (ssh_hosts_make(&h, 2))
+		return;
+	snprintf(log, sizeof(log), "%s/run.log", h.dir);
+	pid = run_async(&h, 2, args, log);
+	if (CHECK(WAIT_UNTIL(ssh_hosts_agents(&h) == 2, 20000), "agents did not start")) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		CHECK(WAIT_UNTIL(ssh_hosts_agents(&h) == 0, 10000),
+		      "%d agents still running 10 s after the controller was killed",
+		      ssh_hosts_agents(&h));
+	}
+	if (waitpid(pid, NULL, WNOHANG) == 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	/* the killed run's server, as the next run would */
+	WAIT_UNTIL(cgroup_reap_stale() >= 0 && servers_left(pid) == 0, 5000);
+	rm_rf(out_dir);
+	ssh_hosts_unmake(&h);
+}
+
+static const struct test_case cases[] = {
+	TEST_SLOW(two_hosts_add_up, 120),
+	TEST_SLOW(hosts_failing_at_start, 120),
+	TEST_SLOW(agent_killed_mid_run, 120),
+	TEST_SLOW(controller_killed, 90),
+};
+TEST_MAIN(cases)
