@@ -7,6 +7,7 @@
  * killed controller leaves no agent on any host. */
 #include "tests/lib/check.h"
 #include "tests/lib/cmd.h"
+#include "tests/lib/file.h"
 #include "tests/lib/leftovers.h"
 #include "tests/lib/ssh_hosts.h"
 #include "harness/sandbox/cgroup.h"
@@ -73,6 +74,11 @@ static const json_t *load_of(const json_t *r, size_t i)
 	return json_object_get(json_array_get(json_object_get(r, "experiments"), i), "load");
 }
 
+static const json_t *jget_hosts(const json_t *e)
+{
+	return json_object_get(json_object_get(e, "load"), "hosts");
+}
+
 /* Nothing left: no server in the run's cgroups, no agent on a host. */
 static void nothing_left(const struct ssh_hosts *h, pid_t harness_pid)
 {
@@ -97,6 +103,53 @@ static json_t *run_ok(const struct ssh_hosts *h, unsigned nhosts, const char *co
 	return results();
 }
 
+/* out_dir/name, NUL-terminated (the caller frees), or NULL after a CHECK */
+static char *output(const char *name)
+{
+	char path[128];
+	size_t len;
+	uint8_t *text;
+
+	snprintf(path, sizeof(path), "%s/%s", out_dir, name);
+	text = file_read(path, &len);
+	CHECK(text, "no %s", path);
+	return (char *)text;
+}
+
+/* summary.txt a line per host, report.html a table; the verdict's load
+ * generator the busiest agent's own figures; the account's note */
+static void outputs_name_hosts(const struct ssh_hosts *h, const json_t *e)
+{
+	char *summary = output("summary.txt"), *html = output("report.html"), line[128];
+	const json_t *fig = json_object_get(e, "figures"), *rows = jget_hosts(e), *x;
+	double busiest = -1, cpu_s = 0;
+	const char *busiest_host = "";
+	size_t i;
+
+	for (unsigned k = 0; summary && html && k < 2; k++) {
+		snprintf(line, sizeof(line), "epoll           load host %s: ", h->addr[k]);
+		CHECK(strstr(summary, line), "summary.txt has no line '%s'", line);
+		snprintf(line, sizeof(line), "<tr><td>%s</td>", h->addr[k]);
+		CHECK(strstr(html, line), "report.html has no row for %s", h->addr[k]);
+	}
+	CHECK(summary && strstr(summary, "loopback work is no longer in this account"),
+	      "summary.txt does not say the client's loopback work is out of the account");
+	json_array_foreach(rows, i, x)
+		if (json_number_value(json_object_get(x, "cpu_busy")) > busiest) {
+			busiest = json_number_value(json_object_get(x, "cpu_busy"));
+			busiest_host = json_string_value(json_object_get(x, "host"));
+			cpu_s = json_number_value(json_object_get(x, "cpu_s"));
+		}
+	CHECK(!strcmp(json_string_value(json_object_get(fig, "load_host")) ?: "", busiest_host),
+	      "figures.load_host is not the busiest host %s", busiest_host);
+	CHECK(fabs(json_number_value(json_object_get(fig, "load_cpu_us")) - cpu_s * 1e6) < 1,
+	      "figures.load_cpu_us %.0f, the busiest agent's %.0f",
+	      json_number_value(json_object_get(fig, "load_cpu_us")), cpu_s * 1e6);
+	CHECK(cpu_s > 0, "the agents' CPU time not recorded");
+	free(summary);
+	free(html);
+}
+
 static void two_hosts_add_up(void)
 {
 	static const char *const args[] = { "-s", "rate", "-R",	      "3000",  "-c", "20",
@@ -116,6 +169,7 @@ static void two_hosts_add_up(void)
 		goto out;
 	snprintf(listen, sizeof(listen), "servers listen on %s (", h.here[0]);
 	CHECK(strstr(said, listen), "does not say where the servers listen (%s): %s", listen, said);
+	outputs_name_hosts(&h, json_array_get(json_object_get(two, "experiments"), 0));
 	rm_rf(out_dir);
 	load = load_of(two, 0);
 	hosts = json_object_get(load, "hosts");

@@ -33,6 +33,8 @@ struct load_host_row {
 	uint64_t requests, errors;
 	double rate;	 /* its requests/s */
 	double cpu_busy; /* its load threads' CPU share, 0..1 */
+	double cpu_s;	 /* their CPU time (user + system) */
+	unsigned threads;
 	uint64_t p99_ns; /* of its own latency histogram */
 	bool lost;	 /* no whole result: the experiment is incomplete */
 	char why[256];	 /* why it was lost */

@@ -51,6 +51,11 @@ static const struct jm_field prof_fields[] = {
 #undef K
 JM_TABLE(prof_table, prof_fields);
 
+static bool from_load_host(const void *base)
+{
+	return ((const struct figures *)base)->load_host[0] != '\0';
+}
+
 #define I(m) JM_INT(struct figures, #m, m)
 static const struct jm_field figures_fields[] = {
 	JM_STR(struct figures, "model", model),
@@ -63,6 +68,8 @@ static const struct jm_field figures_fields[] = {
 	I(workers),
 	I(server_cpus),
 	I(load_cpus),
+	{ JM_FIELD("load_host", JM_M(struct figures, load_host), JM_STR),
+	  .size = sizeof(((struct figures *)0)->load_host), .present = from_load_host },
 	D(sleep_us),
 	D(work_us),
 	D(duration_s),

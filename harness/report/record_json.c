@@ -354,6 +354,8 @@ static const struct jm_field host_fields[] = {
 	JM_U64(struct load_host_row, "errors", errors),
 	JM_DOUBLE(struct load_host_row, "rate", rate),
 	JM_DOUBLE(struct load_host_row, "cpu_busy", cpu_busy),
+	JM_DOUBLE(struct load_host_row, "cpu_s", cpu_s),
+	JM_UINT(struct load_host_row, "threads", threads),
 	JM_NS_AS_US(struct load_host_row, "p99_us", p99_ns),
 	JM_BOOL(struct load_host_row, "lost", lost),
 	JM_STR(struct load_host_row, "why", why),

@@ -507,6 +507,8 @@ static void record_hosts(struct experiment_record *r, struct load_hosts *h)
 		row->errors = a->result.errors_total;
 		row->rate = a->result.rate;
 		row->cpu_busy = a->result.cpu_busy;
+		row->cpu_s = a->result.cpu_user_s + a->result.cpu_sys_s;
+		row->threads = a->result.threads;
 		row->p99_ns = histogram_percentile(&a->result.latency, 99);
 	}
 }
