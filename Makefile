@@ -328,6 +328,14 @@ $(OUTPUT)/bench/epoll_floor: $(OBJ)/bench/epoll_floor.o $(SERVER_LIB) $(COMMON_L
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+# what ssh costs a load host's agent (harness run --load-host), on a load
+# host made as the tests make them
+BENCH      += load_hosts
+$(OUTPUT)/bench/load_hosts: $(OBJ)/bench/load_hosts.o $(TEST_LIB) $(LINK_load)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(HARNESS_LIBS) $(LDLIBS)
+$(OUTPUT)/bench/load_hosts: | $(HARNESS_BIN) $(SERVER_BINS)
 all: $(BENCH_BINS) $(OUTPUT)/workload
 
 # the servers' HTTP core alone under ASan/UBSan; then the five servers as

@@ -208,7 +208,8 @@ int ssh_hosts_make(struct ssh_hosts *h, unsigned n)
 		if (!write_file(h->dir, name, conf))
 			goto fail;
 	}
-	snprintf(h->ssh, sizeof(h->ssh), "ssh -F %s/ssh_config -o BatchMode=yes", h->dir);
+	snprintf(h->config, sizeof(h->config), "%s/ssh_config", h->dir);
+	snprintf(h->ssh, sizeof(h->ssh), "ssh -F %s -o BatchMode=yes", h->config);
 	snprintf(h->ssh_wrong_key, sizeof(h->ssh_wrong_key),
 		 "ssh -F %s/ssh_config_wrong -o BatchMode=yes", h->dir);
 	for (unsigned i = 0; i < n; i++)

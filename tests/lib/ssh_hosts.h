@@ -28,6 +28,7 @@ struct ssh_hosts {
 	char here[SSH_HOSTS_MAX][32]; /* this side's, as the host reaches it */
 	char nowhere[32];	      /* on host 0's network, nobody there */
 	pid_t sshd[SSH_HOSTS_MAX];
+	char config[128];	 /* the test's ssh config (ssh -F) */
 	char ssh[256];		 /* --ssh: the test's config and key */
 	char ssh_wrong_key[256]; /* --ssh with a key no host authorizes */
 };
