@@ -251,6 +251,45 @@ out:
 	server_stop(&srv);
 }
 
+/* Users split over two agents: each starts its half, the whole run's. */
+static void users_split(void)
+{
+	struct server srv;
+	struct spawned s[2];
+	struct load_opts o = { .users = 20,
+			       .connections = 20,
+			       .spawn_rate = 100,
+			       .think_min_s = 0.01,
+			       .think_max_s = 0.02,
+			       .duration_s = 1.5,
+			       .timeout_s = 2 };
+	struct load_result r;
+	char url[64];
+	int err;
+
+	if (!start_epoll(&srv, url, sizeof(url)))
+		return;
+	o.url = url;
+	if (!spawn_agent(&s[0], "users0") || !spawn_agent(&s[1], "users1"))
+		goto out;
+	err = run_agents(s, 2, &o, &r);
+	if (!CHECK(err == 0, "users: %s (%s; %s)", strerror(-err), s[0].a.why, s[1].a.why))
+		goto out_agents;
+	for (unsigned i = 0; i < 2; i++)
+		CHECK(s[i].a.result.users == 10 && s[i].a.result.users_started == 10,
+		      "agent %u: %u users, %u started, not 10 of 20", i, s[i].a.result.users,
+		      s[i].a.result.users_started);
+	CHECK(r.users == 20 && r.users_started == 20 && r.scenario == LOAD_USERS,
+	      "merged: %u users, %u started", r.users, r.users_started);
+	CHECK(r.requests == s[0].a.result.requests + s[1].a.result.requests,
+	      "requests do not add up");
+	load_result_free(&r);
+out_agents:
+	agents_end(s, 2);
+out:
+	server_stop(&srv);
+}
+
 /* Everything it says until it closes stdout, within 5 s. */
 static void read_all(int fd, char *buf, size_t len)
 {
@@ -346,9 +385,7 @@ out:
 }
 
 static const struct test_case cases[] = {
-	TEST(two_agents_add_up),
-	TEST(rate_split_kept),
-	TEST(other_protocol_refused),
-	TEST(stdin_closed_or_killed),
+	TEST(two_agents_add_up),      TEST(rate_split_kept),	    TEST(users_split),
+	TEST(other_protocol_refused), TEST(stdin_closed_or_killed),
 };
 TEST_MAIN(cases)

@@ -171,19 +171,27 @@ static json_t *ssh_client(void)
 	return n ? json_stringn(c, n) : json_null();
 }
 
+/* The controller's message says our protocol; else refused, both named. */
+static bool our_protocol(struct agent *a, const json_t *said)
+{
+	json_int_t protocol = json_integer_value(json_object_get(said, "protocol"));
+
+	if (protocol == LOAD_AGENT_PROTOCOL)
+		return true;
+	say_error(a,
+		  "this agent speaks protocol %d, the controller %lld: install the same harness on "
+		  "both",
+		  LOAD_AGENT_PROTOCOL, (long long)protocol);
+	return false;
+}
+
 /* hello: both sides' protocol checked before any job */
 static bool greet(struct agent *a, const json_t *hello)
 {
-	json_int_t protocol = json_integer_value(json_object_get(hello, "protocol"));
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
-	if (protocol != LOAD_AGENT_PROTOCOL) {
-		say_error(a,
-			  "this agent speaks protocol %d, the controller %lld: install the same "
-			  "harness on both",
-			  LOAD_AGENT_PROTOCOL, (long long)protocol);
+	if (!our_protocol(a, hello))
 		return false;
-	}
 	return say(a, "hello",
 		   json_pack("{s:i, s:i, s:o}", "protocol", LOAD_AGENT_PROTOCOL, "cpus",
 			     (int)(cpus > 0 ? cpus : 1), "ssh_connection", ssh_client()));
@@ -198,7 +206,6 @@ static bool serve_job(struct agent *a, const char *line)
 	struct load_job job;
 	struct load_opts o;
 	struct load_result r;
-	json_int_t protocol;
 	char why[512];
 	bool ok;
 	int err;
@@ -211,15 +218,9 @@ static bool serve_job(struct agent *a, const char *line)
 	if (!msg || !json_object_get(msg, "job")) {
 		json_decref(msg);
 		return say_error(a, "not a job: %.200s", line);
-	}
-	/* before the rest: another protocol's job may not read as ours */
-	protocol = json_integer_value(json_object_get(json_object_get(msg, "job"), "protocol"));
-	if (protocol != LOAD_AGENT_PROTOCOL) {
+	} /* before the rest: another protocol's job may not read as ours */
+	if (!our_protocol(a, json_object_get(msg, "job"))) {
 		json_decref(msg);
-		say_error(a,
-			  "this agent speaks protocol %d, the controller %lld: install the same "
-			  "harness on both",
-			  LOAD_AGENT_PROTOCOL, (long long)protocol);
 		return false;
 	}
 	err = load_job_from_json(json_object_get(msg, "job"), &job, why, sizeof(why));

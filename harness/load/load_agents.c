@@ -90,30 +90,29 @@ static json_t *next_message(struct load_agent *a)
 	return NULL;
 }
 
+/* Its message says our protocol; else it failed, both versions named. */
+static bool our_protocol(struct load_agent *a, const json_t *said)
+{
+	json_int_t protocol = json_integer_value(json_object_get(said, "protocol"));
+
+	if (protocol == LOAD_AGENT_PROTOCOL)
+		return true;
+	set_failed(a,
+		   "its harness speaks protocol %lld, this one %d: install the same harness on "
+		   "both",
+		   (long long)protocol, LOAD_AGENT_PROTOCOL);
+	return false;
+}
+
 static void on_ready(struct load_agent *a, const json_t *ready)
 {
-	json_int_t protocol = json_integer_value(json_object_get(ready, "protocol"));
-
-	if (protocol != LOAD_AGENT_PROTOCOL)
-		set_failed(a,
-			   "its harness speaks protocol %lld, this one %d: install the same "
-			   "harness on both",
-			   (long long)protocol, LOAD_AGENT_PROTOCOL);
-	else
-		a->ready = true;
+	a->ready = our_protocol(a, ready);
 }
 
 static void on_hello(struct load_agent *a, const json_t *hello)
 {
-	json_int_t protocol = json_integer_value(json_object_get(hello, "protocol"));
-
-	if (protocol != LOAD_AGENT_PROTOCOL) {
-		set_failed(a,
-			   "its harness speaks protocol %lld, this one %d: install the same "
-			   "harness on both",
-			   (long long)protocol, LOAD_AGENT_PROTOCOL);
+	if (!our_protocol(a, hello))
 		return;
-	}
 	a->cpus = json_integer_value(json_object_get(hello, "cpus"));
 	snprintf(a->ssh_client, sizeof(a->ssh_client), "%s",
 		 json_string_value(json_object_get(hello, "ssh_connection")) ?: "");
@@ -238,30 +237,36 @@ static void gather(struct load_agent *a, unsigned n, agent_done done, uint64_t d
 	}
 }
 
+/* Every agent done() within timeout_ms: 0; else -ECONNABORTED, those not
+ * failed for a reason of their own failed as `otherwise`. */
+static int await_all(struct load_agent *a, unsigned n, agent_done done, int timeout_ms,
+		     const char *otherwise)
+{
+	bool all = true;
+
+	gather(a, n, done, mono_ns() + (uint64_t)timeout_ms * 1000000, NULL, NULL, NULL);
+	for (unsigned i = 0; i < n; i++)
+		if (!done(&a[i]) || a[i].failed) {
+			set_failed(&a[i], "%s", otherwise);
+			all = false;
+		}
+	return all ? 0 : -ECONNABORTED;
+}
+
 int load_agents_hello(struct load_agent *a, unsigned n, int timeout_ms)
 {
 	char hello[64];
-	bool all = true;
-
 	if (n > MAX_AGENTS)
 		return -E2BIG;
 	snprintf(hello, sizeof(hello), "{\"hello\": {\"protocol\": %d}}\n", LOAD_AGENT_PROTOCOL);
 	for (unsigned i = 0; i < n; i++)
 		if (!send_line(&a[i], hello))
 			set_failed(&a[i], "could not be greeted");
-	gather(a, n, is_greeted, mono_ns() + (uint64_t)timeout_ms * 1000000, NULL, NULL, NULL);
-	for (unsigned i = 0; i < n; i++)
-		if (!a[i].greeted || a[i].failed) {
-			set_failed(&a[i], "no answer");
-			all = false;
-		}
-	return all ? 0 : -ECONNABORTED;
+	return await_all(a, n, is_greeted, timeout_ms, "no answer");
 }
 
 int load_agents_start(struct load_agent *a, unsigned n, const struct load_opts *o, int timeout_ms)
 {
-	bool all = true;
-
 	if (n > MAX_AGENTS)
 		return -E2BIG;
 	for (unsigned i = 0; i < n; i++) {
@@ -283,13 +288,7 @@ int load_agents_start(struct load_agent *a, unsigned n, const struct load_opts *
 			set_failed(&a[i], "could not be sent its job");
 		free(s);
 	}
-	gather(a, n, is_ready, mono_ns() + (uint64_t)timeout_ms * 1000000, NULL, NULL, NULL);
-	for (unsigned i = 0; i < n; i++)
-		if (!a[i].ready || a[i].failed) {
-			set_failed(&a[i], "not ready");
-			all = false;
-		}
-	return all ? 0 : -ECONNABORTED;
+	return await_all(a, n, is_ready, timeout_ms, "not ready");
 }
 
 struct ticking {
