@@ -449,6 +449,7 @@ static int load_there(struct experiment *e, const struct run_opts *o, struct ben
 	counters_before(b);
 	err = load_agents_run(h->agent, h->n, l, &b->load);
 	counters_after(b);
+	load_hosts_drain(h);
 	if (err && err != -EPIPE)
 		return fail(e, err, "failed to merge the load hosts' results: %s", strerror(-err));
 	b->have_load = true;

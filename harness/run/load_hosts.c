@@ -209,6 +209,20 @@ int load_hosts_open(struct load_hosts *h, const struct run_opts *o, char *why, s
 	return 0;
 }
 
+void load_hosts_drain(struct load_hosts *h)
+{
+	for (unsigned i = 0; i < h->n; i++)
+		drain_said(h, i);
+}
+
+bool load_hosts_lost(const struct load_hosts *h)
+{
+	for (unsigned i = 0; i < h->n; i++)
+		if (h->agent[i].failed)
+			return true;
+	return false;
+}
+
 void load_hosts_close(struct load_hosts *h)
 {
 	for (unsigned i = 0; i < h->n; i++)

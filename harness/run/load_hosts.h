@@ -8,6 +8,7 @@
 #ifndef WHYSERVE_HARNESS_LOAD_HOSTS_H
 #define WHYSERVE_HARNESS_LOAD_HOSTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -33,6 +34,11 @@ struct load_hosts {
 int load_hosts_open(struct load_hosts *h, const struct run_opts *o, char *why, size_t len);
 /* Why agent i failed, in one line: its ssh's last words when it had any. */
 const char *load_hosts_why(struct load_hosts *h, unsigned i);
+/* Reads what ssh and the agents wrote on stderr so far (a full pipe
+ * would stall them), keeping each one's last line. */
+void load_hosts_drain(struct load_hosts *h);
+/* Has any agent failed (and so left the run)? */
+bool load_hosts_lost(const struct load_hosts *h);
 /* Ends every agent (stdin closed, then signals) and its ssh. */
 void load_hosts_close(struct load_hosts *h);
 

@@ -119,9 +119,8 @@ static int run_experiments(const struct run_opts *o, volatile sig_atomic_t *stop
 			fprintf(stderr, "harness run: %s %s: %s\n", e->model->name,
 				e->scenario->name, e->error);
 			failed++;
-		}
-		/* a load host lost: the next loads would not be the ones asked for */
-		if (err && hosts) {
+		} /* a load host lost: the next loads would not be the ones asked for */
+		if (err && hosts && load_hosts_lost(hosts)) {
 			fprintf(stderr, "harness run: stopped: %d of %d experiments ran\n", i + 1,
 				n);
 			break;
