@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -245,13 +246,25 @@ static void refused(const struct ssh_hosts *h, const char *what, const char *hos
 static void hosts_failing_at_start(void)
 {
 	struct ssh_hosts h;
-
+	char old[128];
+	FILE *f;
 	if (ssh_hosts_make(&h, 1))
 		return;
 	refused(&h, "unreachable", h.nowhere, h.ssh, NULL, "No route to host");
 	refused(&h, "refused key", h.addr[0], h.ssh_wrong_key, NULL, "Permission denied");
 	refused(&h, "no harness", h.addr[0], h.ssh, "/nonexistent/harness",
 		"No such file or directory");
+	/* a harness of another protocol: it answers hello in its own */
+	snprintf(old, sizeof(old), "%s/old-harness", h.dir);
+	f = fopen(old, "w");
+	if (CHECK(f, "create %s", old)) {
+		fputs("#!/bin/sh\nread hello\necho '{\"hello\": {\"protocol\": 99}}'\nread eof\n",
+		      f);
+		fclose(f);
+		chmod(old, 0755);
+		refused(&h, "another version", h.addr[0], h.ssh, old,
+			"speaks protocol 99, this one 1");
+	}
 	ssh_hosts_unmake(&h);
 }
 
