@@ -147,6 +147,12 @@ static void outputs_name_hosts(const struct ssh_hosts *h, const json_t *e)
 	      "figures.load_cpu_us %.0f, the busiest agent's %.0f",
 	      json_number_value(json_object_get(fig, "load_cpu_us")), cpu_s * 1e6);
 	CHECK(cpu_s > 0, "the agents' CPU time not recorded");
+	/* harness report prints them again from results.json alone */
+	CHECK(cmd_run(said, sizeof(said), 60,
+		      (const char *const[]){ harness, "report", out_dir, NULL }) == 0,
+	      "harness report: %s", said);
+	snprintf(line, sizeof(line), "epoll           load host %s: ", h->addr[1]);
+	CHECK(strstr(said, line), "harness report has no line '%s'", line);
 	free(summary);
 	free(html);
 }
