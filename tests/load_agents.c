@@ -330,6 +330,58 @@ static void other_protocol_refused(void)
 	close(s.a.from_fd);
 }
 
+/* Established TCP connections whose local port is port (/proc/net/tcp):
+ * the server's side of the clients' connections. */
+static int established_to(int port)
+{
+	char line[512];
+	unsigned local, state;
+	int n = 0;
+	FILE *f = fopen("/proc/net/tcp", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, " %*d: %*x:%x %*x:%*x %x", &local, &state) == 2 &&
+		    (int)local == port && state == 1)
+			n++;
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/* An agent says ready once its connections are open: the server has them
+ * all before "go". */
+static void ready_once_open(void)
+{
+	struct server srv;
+	struct spawned s[2];
+	struct load_agent a[2];
+	struct load_opts o = { .connections = 12, .duration_s = 0.5, .timeout_s = 2 };
+	struct load_result r;
+	char url[64];
+	int err;
+
+	if (!start_epoll(&srv, url, sizeof(url)))
+		return;
+	o.url = url;
+	if (!spawn_agent(&s[0], "open0") || !spawn_agent(&s[1], "open1"))
+		goto out;
+	a[0] = s[0].a;
+	a[1] = s[1].a;
+	err = load_agents_start(a, 2, &o, 5000);
+	if (CHECK(err == 0, "not ready: %s %s", a[0].why, a[1].why)) {
+		CHECK(established_to(srv.port) == 12, "%d connections open at ready, not 12",
+		      established_to(srv.port));
+		err = load_agents_run(a, 2, &o, &r);
+		if (CHECK(err == 0, "run: %s", strerror(-err)))
+			load_result_free(&r);
+	}
+	s[0].a = a[0];
+	s[1].a = a[1];
+	agents_end(s, 2);
+out:
+	server_stop(&srv);
+}
+
 /* A controller that goes away mid-run (stdin closed) ends the agent's
  * load at once; one killed mid-run is lost, the other kept. */
 static void stdin_closed_or_killed(void)
@@ -385,7 +437,7 @@ out:
 }
 
 static const struct test_case cases[] = {
-	TEST(two_agents_add_up),      TEST(rate_split_kept),	    TEST(users_split),
-	TEST(other_protocol_refused), TEST(stdin_closed_or_killed),
+	TEST(two_agents_add_up), TEST(rate_split_kept),	       TEST(users_split),
+	TEST(ready_once_open),	 TEST(other_protocol_refused), TEST(stdin_closed_or_killed),
 };
 TEST_MAIN(cases)

@@ -451,7 +451,11 @@ int load_run(const struct load_opts *opts, struct load_result *r)
 			w[i]->max_requests =
 				o.max_requests / o.threads + (i < o.max_requests % o.threads);
 	}
-
+	if (o.open_first && !o.close && !o.users &&
+	    (err = load_workers_open(w, o.threads, s_to_ns(o.timeout_s)))) {
+		fail(r, err, "out of memory");
+		goto out_workers;
+	}
 	if (o.ready && (err = o.ready(o.ready_arg))) {
 		fail(r, err, "not started: %s", strerror(-err));
 		goto out_workers;

@@ -119,7 +119,10 @@ struct load_opts {
 	 */
 	unsigned share_index, share_count;
 	bool any_address; /* the target may be off loopback (an agent's server) */
-	uint64_t seed;	  /* of the users' think times; 0: from the clock */
+	/* kept alive (throughput, rate): every connection opened before
+	 * ready() and the clock, its connect not measured */
+	bool open_first;
+	uint64_t seed; /* of the users' think times; 0: from the clock */
 	/* called once set up, before the clock starts: non-zero ends the run
 	 * there (an agent answers "ready" and waits for "go" in it) */
 	int (*ready)(void *arg);

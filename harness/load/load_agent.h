@@ -9,9 +9,10 @@
  *   {"hello": {"protocol": 1}} ->
  *                              <-      {"hello": {"protocol": 1, "cpus": N,
  *                                       "ssh_connection": "$SSH_CONNECTION"}}
- *                                      or {"error": "this agent speaks ..."}
- *   {"job": {...}}             ->                 (struct load_job)
+ *                                      or {"error": "this agent speaks ..."} *   {"job": {...}}             ->                 (struct load_job)
  *                              <-      {"ready": {"protocol": 1, ...}}
+ *                                      once its connections are open (kept
+ *                                      alive: throughput, rate)
  *                                      or {"error": "why"} (and the next job)
  *   go                         ->
  *                              <-      {"progress": {...}}  about once a second

@@ -47,6 +47,7 @@ void load_job_opts(const struct load_job *j, struct load_opts *o)
 	o->timeout_s = j->timeout_s;
 	o->seed = j->seed;
 	o->any_address = true; /* the server is on the controller's host */
+	o->open_first = true;  /* ready means the connections are open */
 }
 
 #define J struct load_job

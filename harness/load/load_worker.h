@@ -89,6 +89,11 @@ struct load_worker {
 
 /* Allocates what the run needs (nothing is allocated while it runs). */
 int load_worker_init(struct load_worker *w, const struct load_plan *plan, unsigned id);
+/* Opens every connection of the n workers before they run (an agent is
+ * ready once they are open): those whose handshake completes within
+ * timeout_ns start connected (their connect is not measured), the others
+ * are opened again by the run. 0 or -ENOMEM. */
+int load_workers_open(struct load_worker **w, unsigned n, uint64_t timeout_ns);
 /* The thread's body: runs until plan->end_ns, *plan->stop, or max_requests. */
 void *load_worker_run(void *worker);
 void load_worker_free(struct load_worker *w);
