@@ -208,6 +208,10 @@ static void two_hosts_add_up(void)
 	      "merged p99 %.1f us outside the hosts' %.1f..%.1f", json_number_value(x), p99_lo,
 	      p99_hi);
 	CHECK(!json_object_get(load, "incomplete"), "marked incomplete");
+	x = json_object_get(two, "options");
+	CHECK(!strcmp(json_string_value(json_object_get(x, "listen")) ?: "", h.here[0]) &&
+		      json_array_size(json_object_get(x, "load_hosts")) == 2,
+	      "options.listen and options.load_hosts not recorded");
 
 	one = run_ok(&h, 1, args);
 	if (!one)

@@ -421,6 +421,43 @@ static const struct jm_field custom_fields[] = {
 };
 JM_TABLE(custom_table, custom_fields);
 
+/* --load-host, as given: ["client1", "root@client2"] */
+static json_t *load_hosts_to(const void *m, const void *base)
+{
+	const struct run_opts *o = base;
+	json_t *a = json_array();
+
+	(void)m;
+	for (int i = 0; a && i < o->nload_hosts; i++)
+		json_array_append_new(a, json_string(o->load_hosts[i]));
+	return a;
+}
+
+static int load_hosts_from(const json_t *j, void *m, void *base)
+{
+	struct run_opts *o = base;
+	const json_t *v;
+	size_t i;
+
+	(void)m;
+	if (!json_is_array(j) || json_array_size(j) > RUN_MAX_LOAD_HOSTS)
+		return -EINVAL;
+	json_array_foreach(j, i, v) {
+		if (!json_is_string(v) || json_string_length(v) >= sizeof(o->load_hosts[0]))
+			return -EINVAL;
+		snprintf(o->load_hosts[i], sizeof(o->load_hosts[0]), "%s", json_string_value(v));
+	}
+	o->nload_hosts = i;
+	return 0;
+}
+
+static const struct jm_codec load_hosts_codec = { load_hosts_to, load_hosts_from };
+
+static bool with_load_hosts(const void *base)
+{
+	return ((const struct run_opts *)base)->nload_hosts > 0;
+}
+
 static const struct jm_field options_fields[] = {
 	JM_CODEC(struct run_opts, "models", model, models_codec),
 	JM_ARRAY(struct run_opts, "servers", custom, ncustom, custom_table),
@@ -446,6 +483,11 @@ static const struct jm_field options_fields[] = {
 	JM_BOOL(struct run_opts, "netns", netns),
 	JM_BOOL(struct run_opts, "quick", quick),
 	JM_BOOL(struct run_opts, "exact_syscall_times", exact_syscall_times),
+	/* the load from other hosts: which, and where the servers listened */
+	{ JM_FIELD("load_hosts", JM_M(struct run_opts, load_hosts), JM_CODEC),
+	  .codec = &load_hosts_codec, .present = with_load_hosts },
+	{ JM_FIELD("listen", JM_M(struct run_opts, listen), JM_STR),
+	  .size = sizeof(((struct run_opts *)0)->listen), .present = with_load_hosts },
 };
 JM_TABLE(options_table, options_fields);
 

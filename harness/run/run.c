@@ -62,6 +62,8 @@ int run_all(const struct run_opts *o, volatile sig_atomic_t *stop, struct run_re
 	}
 	err = run_experiments(o, stop, r, hosts);
 	if (hosts) {
+		/* the record keeps where they listened, asked for or not */
+		snprintf(r->options.listen, sizeof(r->options.listen), "%s", hosts->listen);
 		load_hosts_close(hosts);
 		free(hosts);
 	}
