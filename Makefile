@@ -223,7 +223,7 @@ TESTLIB  += harness_results results leftovers
 # harness run --load-host against load hosts made by the test: network
 # namespaces joined by veth pairs, each with its own sshd
 TESTS    += harness_load_hosts
-TESTLIB  += ssh_hosts
+TESTLIB  += ssh_hosts buckets
 # the fuzz targets' committed inputs replayed, without clang (see fuzz below)
 FUZZ_TARGETS := http_request http_response results_json
 TESTS    += $(addprefix fuzz_replay_,$(FUZZ_TARGETS))

@@ -5,6 +5,7 @@
  * cannot be reached, refuses the key or has no harness is one line and
  * exit 2; an agent killed mid-run marks the experiment incomplete; a
  * killed controller leaves no agent on any host. */
+#include "tests/lib/buckets.h"
 #include "tests/lib/check.h"
 #include "tests/lib/cmd.h"
 #include "tests/lib/file.h"
@@ -157,6 +158,30 @@ static void outputs_name_hosts(const struct ssh_hosts *h, const json_t *e)
 	free(html);
 }
 
+/* The run's percentiles are those of the hosts' buckets taken together
+ * (each host's histogram in its row): within the bucket they fall in. */
+static void merged_percentiles_from_hosts(const json_t *load)
+{
+	static const double p[] = { 50, 90, 99, 99.9 };
+	static const char *const key[] = { "p50", "p90", "p99", "p99.9" };
+	const json_t *rows = json_object_get(load, "hosts"), *h[2];
+	const json_t *merged = json_object_get(load, "latency_us");
+
+	for (unsigned i = 0; i < 2; i++)
+		h[i] = json_object_get(json_object_get(json_array_get(rows, i), "latency_us"),
+				       "histogram");
+	if (!CHECK(h[0] && h[1], "the hosts' rows keep no latency histogram"))
+		return;
+	for (unsigned k = 0; k < sizeof(p) / sizeof(p[0]); k++) {
+		double low = buckets_percentile(h, 2, p[k]) / 1e3,
+		       got = json_number_value(json_object_get(merged, key[k]));
+
+		/* the merged value is its bucket's middle, at most 1/128 above the low end */
+		CHECK(got >= low && got <= low * (1 + 1.0 / 128) + 0.001,
+		      "%s: merged %.3f us, the hosts' buckets' %.3f us", key[k], got, low);
+	}
+}
+
 static void two_hosts_add_up(void)
 {
 	static const char *const args[] = { "-s", "rate", "-R",	      "3000",  "-c", "20",
@@ -207,6 +232,7 @@ static void two_hosts_add_up(void)
 	CHECK(json_number_value(x) >= p99_lo * 0.99 && json_number_value(x) <= p99_hi * 1.01,
 	      "merged p99 %.1f us outside the hosts' %.1f..%.1f", json_number_value(x), p99_lo,
 	      p99_hi);
+	merged_percentiles_from_hosts(load);
 	CHECK(!json_object_get(load, "incomplete"), "marked incomplete");
 	x = json_object_get(two, "options");
 	CHECK(!strcmp(json_string_value(json_object_get(x, "listen")) ?: "", h.here[0]) &&

@@ -5,6 +5,7 @@
  * split over agents kept, another protocol refused naming both, and an
  * agent that ends when its stdin closes or is lost mid-run. */
 #include "harness/load/load_agent.h"
+#include "tests/lib/buckets.h"
 #include "tests/lib/check.h"
 #include "tests/lib/server.h"
 
@@ -84,6 +85,19 @@ static bool start_epoll(struct server *srv, char *url, size_t len)
 	return true;
 }
 
+/* server-epoll, o aimed at it, and two agents named a and b */
+static bool server_and_two_agents(struct server *srv, char *url, size_t len, struct load_opts *o,
+				  struct spawned s[2], const char *a, const char *b)
+{
+	if (!start_epoll(srv, url, len))
+		return false;
+	o->url = url;
+	if (spawn_agent(&s[0], a) && spawn_agent(&s[1], b))
+		return true;
+	server_stop(srv);
+	return false;
+}
+
 /* n agents run o's load; r the merged result. */
 static int run_agents(struct spawned *s, unsigned n, const struct load_opts *o,
 		      struct load_result *r)
@@ -104,52 +118,22 @@ out:
 	return err;
 }
 
-/* The value at percentile p of the agents' buckets, counted here from the
- * JSON they sent: the low end of the bucket of rank ceil(p/100 * total). */
+/* The value at percentile p of the agents' buckets, counted from the JSON
+ * they sent (tests/lib/buckets) */
 static uint64_t bucket_percentile(const struct load_result *parts, unsigned n, double p)
 {
-	uint64_t total = 0, rank, seen = 0, best = 0;
-	json_t *lows[4], *counts[4];
+	json_t *j[4];
+	const json_t *h[4];
+	uint64_t v;
 
 	for (unsigned i = 0; i < n; i++) {
-		json_t *j = load_result_to_json(&parts[i]);
-		json_t *h = json_object_get(json_object_get(j, "latency_us"), "histogram");
-
-		lows[i] = json_incref(json_object_get(h, "low_ns"));
-		counts[i] = json_incref(json_object_get(h, "counts"));
-		json_decref(j);
-		for (size_t k = 0; k < json_array_size(counts[i]); k++)
-			total += json_integer_value(json_array_get(counts[i], k));
+		j[i] = load_result_to_json(&parts[i]);
+		h[i] = json_object_get(json_object_get(j[i], "latency_us"), "histogram");
 	}
-	rank = (uint64_t)ceil(p / 100 * total);
-	/* walk the buckets from the lowest, over every agent's at once */
-	for (uint64_t low = 0;; low = best + 1) {
-		uint64_t next = UINT64_MAX, count = 0;
-
-		for (unsigned i = 0; i < n; i++)
-			for (size_t k = 0; k < json_array_size(lows[i]); k++) {
-				uint64_t l = json_integer_value(json_array_get(lows[i], k));
-
-				if (l >= low && l < next)
-					next = l;
-			}
-		if (next == UINT64_MAX)
-			break;
-		for (unsigned i = 0; i < n; i++)
-			for (size_t k = 0; k < json_array_size(lows[i]); k++)
-				if ((uint64_t)json_integer_value(json_array_get(lows[i], k)) ==
-				    next)
-					count += json_integer_value(json_array_get(counts[i], k));
-		best = next;
-		seen += count;
-		if (seen >= rank)
-			break;
-	}
-	for (unsigned i = 0; i < n; i++) {
-		json_decref(lows[i]);
-		json_decref(counts[i]);
-	}
-	return best;
+	v = buckets_percentile(h, n, p);
+	for (unsigned i = 0; i < n; i++)
+		json_decref(j[i]);
+	return v;
 }
 
 static void two_agents_add_up(void)
@@ -163,11 +147,8 @@ static void two_agents_add_up(void)
 	double cpu = 0;
 	int err;
 
-	if (!start_epoll(&srv, url, sizeof(url)))
+	if (!server_and_two_agents(&srv, url, sizeof(url), &o, s, "agent0", "agent1"))
 		return;
-	o.url = url;
-	if (!spawn_agent(&s[0], "agent0") || !spawn_agent(&s[1], "agent1"))
-		goto out;
 	err = run_agents(s, 2, &o, &r);
 	if (!CHECK(err == 0, "load_agents_run: %s (%s; %s)", strerror(-err), s[0].a.why,
 		   s[1].a.why))
@@ -206,7 +187,6 @@ static void two_agents_add_up(void)
 	load_result_free(&r);
 out_agents:
 	agents_end(s, 2);
-out:
 	server_stop(&srv);
 }
 
@@ -267,11 +247,8 @@ static void users_split(void)
 	char url[64];
 	int err;
 
-	if (!start_epoll(&srv, url, sizeof(url)))
+	if (!server_and_two_agents(&srv, url, sizeof(url), &o, s, "users0", "users1"))
 		return;
-	o.url = url;
-	if (!spawn_agent(&s[0], "users0") || !spawn_agent(&s[1], "users1"))
-		goto out;
 	err = run_agents(s, 2, &o, &r);
 	if (!CHECK(err == 0, "users: %s (%s; %s)", strerror(-err), s[0].a.why, s[1].a.why))
 		goto out_agents;
@@ -286,7 +263,6 @@ static void users_split(void)
 	load_result_free(&r);
 out_agents:
 	agents_end(s, 2);
-out:
 	server_stop(&srv);
 }
 
@@ -360,11 +336,8 @@ static void ready_once_open(void)
 	char url[64];
 	int err;
 
-	if (!start_epoll(&srv, url, sizeof(url)))
+	if (!server_and_two_agents(&srv, url, sizeof(url), &o, s, "open0", "open1"))
 		return;
-	o.url = url;
-	if (!spawn_agent(&s[0], "open0") || !spawn_agent(&s[1], "open1"))
-		goto out;
 	a[0] = s[0].a;
 	a[1] = s[1].a;
 	err = load_agents_start(a, 2, &o, 5000);
@@ -378,7 +351,6 @@ static void ready_once_open(void)
 	s[0].a = a[0];
 	s[1].a = a[1];
 	agents_end(s, 2);
-out:
 	server_stop(&srv);
 }
 
@@ -395,11 +367,8 @@ static void stdin_closed_or_killed(void)
 	long long t0;
 	int err;
 
-	if (!start_epoll(&srv, url, sizeof(url)))
+	if (!server_and_two_agents(&srv, url, sizeof(url), &o, s, "quits", "killed"))
 		return;
-	o.url = url;
-	if (!spawn_agent(&s[0], "quits") || !spawn_agent(&s[1], "killed"))
-		goto out;
 	a[0] = s[0].a;
 	a[1] = s[1].a;
 	if (!CHECK(load_agents_start(a, 2, &o, 5000) == 0, "not ready: %s %s", a[0].why, a[1].why))
@@ -432,7 +401,6 @@ out_agents:
 		if (s[i].a.to_fd >= 0)
 			agent_ends(&s[i]);
 	}
-out:
 	server_stop(&srv);
 }
 

@@ -227,6 +227,11 @@ int load_result_from_json(const json_t *j, struct load_result *r);
  * or -ENOMEM; r must be freed with load_result_free() either way.
  */
 int load_results_merge(struct load_result *r, const struct load_result *parts, unsigned n);
+/* A latency histogram as results.json keeps it ({"count", "p50", ...,
+ * "histogram": its buckets}), and back from its buckets (h initialized
+ * there: free it either way). 0, -ENODATA (no buckets), -EINVAL, -ENOMEM. */
+json_t *load_latency_to_json(const struct histogram *h);
+int load_latency_from_json(const json_t *j, struct histogram *h);
 /* A wrk-like text summary. */
 void load_result_print(FILE *f, const struct load_result *r);
 

@@ -93,6 +93,8 @@ void experiment_record_free(struct experiment_record *e)
 		free(e->argv[i]);
 	json_decref(e->sysctls);
 	load_result_free(&e->load);
+	for (int i = 0; i < e->nhosts; i++)
+		histogram_free(&e->hosts[i].latency);
 	free(e);
 }
 

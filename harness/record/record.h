@@ -35,9 +35,10 @@ struct load_host_row {
 	double cpu_busy; /* its load threads' CPU share, 0..1 */
 	double cpu_s;	 /* their CPU time (user + system) */
 	unsigned threads;
-	uint64_t p99_ns; /* of its own latency histogram */
-	bool lost;	 /* no whole result: the experiment is incomplete */
-	char why[256];	 /* why it was lost */
+	uint64_t p99_ns;	  /* of its own latency histogram */
+	struct histogram latency; /* its own (the merged one's part), if not lost */
+	bool lost;		  /* no whole result: the experiment is incomplete */
+	char why[256];		  /* why it was lost */
 };
 
 /* One model under one scenario. */

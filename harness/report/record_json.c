@@ -347,6 +347,26 @@ static const struct jm_codec load_list_codec = { load_list_to, load_list_from };
 
 /* the measurements: their own mappings; read apart, so that one that
  * cannot be read leaves the rest of the record readable */
+/* a load host's own latency histogram, as the load's is kept */
+static json_t *host_latency_to(const void *m, const void *base)
+{
+	(void)base;
+	return load_latency_to_json(m);
+}
+
+static int host_latency_from(const json_t *j, void *m, void *base)
+{
+	(void)base;
+	return load_latency_from_json(j, m);
+}
+
+static const struct jm_codec host_latency_codec = { host_latency_to, host_latency_from };
+
+static bool host_measured(const void *base)
+{
+	return !((const struct load_host_row *)base)->lost;
+}
+
 /* each load host's row (--load-host): what it measured, or why it was lost */
 static const struct jm_field host_fields[] = {
 	JM_STR(struct load_host_row, "host", host),
@@ -357,6 +377,8 @@ static const struct jm_field host_fields[] = {
 	JM_DOUBLE(struct load_host_row, "cpu_s", cpu_s),
 	JM_UINT(struct load_host_row, "threads", threads),
 	JM_NS_AS_US(struct load_host_row, "p99_us", p99_ns),
+	{ JM_FIELD("latency_us", JM_M(struct load_host_row, latency), JM_CODEC),
+	  .codec = &host_latency_codec, .present = host_measured },
 	JM_BOOL(struct load_host_row, "lost", lost),
 	JM_STR(struct load_host_row, "why", why),
 };

@@ -511,6 +511,8 @@ static void record_hosts(struct experiment_record *r, struct load_hosts *h)
 		row->cpu_s = a->result.cpu_user_s + a->result.cpu_sys_s;
 		row->threads = a->result.threads;
 		row->p99_ns = histogram_percentile(&a->result.latency, 99);
+		if (!histogram_init(&row->latency, a->result.latency.precision))
+			histogram_merge(&row->latency, &a->result.latency);
 	}
 }
 
