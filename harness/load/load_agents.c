@@ -142,10 +142,11 @@ static void on_result(struct load_agent *a, const json_t *res)
 	a->have_result = true;
 }
 
-/* What one message says, into a. */
-static void take_message(struct load_agent *a, json_t *j)
+/* What one message says, into a; true when it was a progress line. */
+static bool take_message(struct load_agent *a, json_t *j)
 {
 	const json_t *v;
+	bool progress = false;
 
 	if ((v = json_object_get(j, "error")))
 		set_failed(a, "%s", json_string_value(v) ? json_string_value(v) : "failed");
@@ -154,10 +155,11 @@ static void take_message(struct load_agent *a, json_t *j)
 	else if ((v = json_object_get(j, "ready")))
 		on_ready(a, v);
 	else if ((v = json_object_get(j, "progress")))
-		on_progress(a, v);
+		on_progress(a, v), progress = true;
 	else if ((v = json_object_get(j, "result")))
 		on_result(a, v);
 	json_decref(j);
+	return progress;
 }
 
 /* Still owes something: not failed, and not (yet) what done() asks. */
@@ -179,14 +181,16 @@ static bool has_result(const struct load_agent *a)
 }
 
 /* Reads from every agent that owes until each is done or failed, or the
- * deadline; tick() is called about once a second when given. */
+ * deadline; tick() is called once every agent still loading sent its
+ * progress line of the second (or 1.5 s went by without), when given. */
 static void gather(struct load_agent *a, unsigned n, agent_done done, uint64_t deadline_ns,
 		   void (*tick)(struct load_agent *, unsigned, void *), void *arg,
 		   volatile sig_atomic_t *stop)
 {
 	struct pollfd fds[MAX_AGENTS];
 	unsigned idx[MAX_AGENTS];
-	uint64_t next_tick = mono_ns() + 1000000000ULL;
+	uint64_t last_tick = mono_ns();
+	unsigned fresh = 0; /* progress lines since the last tick */
 	bool stop_sent = false;
 
 	for (;;) {
@@ -225,14 +229,15 @@ static void gather(struct load_agent *a, unsigned n, agent_done done, uint64_t d
 				continue;
 			err = take_in(x);
 			while ((j = next_message(x)))
-				take_message(x, j);
+				fresh += take_message(x, j);
 			if (err && !x->failed && !done(x))
 				set_failed(x, err == -EPIPE ? "its connection closed" : "%s",
 					   strerror(-err));
 		}
-		if (tick && mono_ns() >= next_tick) {
+		if (tick && fresh && (fresh >= m || mono_ns() - last_tick > 1500000000ULL)) {
 			tick(a, n, arg);
-			next_tick += 1000000000ULL;
+			last_tick = mono_ns();
+			fresh = 0;
 		}
 	}
 }
