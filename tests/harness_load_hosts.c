@@ -435,7 +435,40 @@ static void controller_killed(void)
 	ssh_hosts_unmake(&h);
 }
 
+/* Bad usage: one line naming what is wrong, exit 2, nothing started. */
+static void bad_options_refused(void)
+{
+	static const struct {
+		const char *args[8], *says;
+	} bad[] = {
+		{ { "--load-host", "-oProxyCommand=x" }, "invalid --load-host" },
+		{ { "--load-host", "a b" }, "invalid --load-host" },
+		{ { "--listen", "198.18.0.1" }, "--listen goes with --load-host" },
+		{ { "--load-host", "h", "--listen", "nowhere" }, "invalid --listen 'nowhere'" },
+		{ { "--load-host", "h", "--ssh", "" }, "invalid --ssh" },
+		{ { "--load-host", "a", "--load-host", "b", "-c", "1" }, "2 load hosts need" },
+		{ { "--load-host", "h", "--server", "x=python3 -m http.server {port}" },
+		  "--server and --load-host" },
+	};
+
+	snprintf(harness, sizeof(harness), "%s/harness", test_bin_dir());
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *argv[16] = { harness, "run", "epoll", "-s", "throughput" };
+		int n = 5, st;
+
+		for (int k = 0; bad[i].args[k]; k++)
+			argv[n++] = bad[i].args[k];
+		argv[n] = NULL;
+		st = cmd_run(said, sizeof(said), 30, argv);
+		CHECK(st == 2 && strstr(said, bad[i].says) && strchr(said, '\n') &&
+			      !strchr(strchr(said, '\n') + 1, '\n'),
+		      "case %zu: status %d, not 2 with one line saying '%s': %s", i, st,
+		      bad[i].says, said);
+	}
+}
+
 static const struct test_case cases[] = {
+	TEST(bad_options_refused),
 	TEST_SLOW(two_hosts_add_up, 120),
 	TEST_SLOW(hosts_failing_at_start, 120),
 	TEST_SLOW(agent_killed_mid_run, 120),

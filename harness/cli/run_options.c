@@ -371,6 +371,23 @@ static void take_load_flags(struct run_opts *o, const struct load_flags *f)
 		o->warmup_s = 0.3;
 }
 
+/* Each load host opens at least one connection (a user each): 2 if not. */
+static int load_hosts_have_work(const struct run_opts *o)
+{
+	bool users = false;
+
+	for (int i = 0; i < nscenarios; i++)
+		users |= o->scenario[i] && scenarios[i].kind == SCENARIO_USERS;
+	if (o->nload_hosts > o->connections || (users && o->nload_hosts > o->users)) {
+		fprintf(stderr,
+			"harness run: %d load hosts need at least as many connections (and "
+			"users): each opens its share\n",
+			o->nload_hosts);
+		return 2;
+	}
+	return 0;
+}
+
 int run_opts_parse(int argc, char **argv, struct run_opts *o)
 {
 	static const struct argp_child children[] = { { &load_flags_argp, 0, NULL, 0 }, { 0 } };
@@ -386,5 +403,5 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o)
 	if (argp_parse(&argp, argc, argv, 0, NULL, &p))
 		return 2;
 	take_load_flags(o, &p.load);
-	return 0;
+	return load_hosts_have_work(o);
 }
