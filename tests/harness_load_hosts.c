@@ -389,6 +389,8 @@ static void agent_killed_mid_run(void)
 	      "%zu experiments: the run goes on without a host",
 	      json_array_size(json_object_get(r, "experiments")));
 	CHECK(json_is_true(json_object_get(load, "incomplete")), "not marked incomplete");
+	CHECK(json_array_size(json_object_get(r, "rankings")) == 0,
+	      "an incomplete experiment ranked");
 	CHECK(json_is_true(json_object_get(json_array_get(rows, 0), "lost")), "host 0 not lost");
 	CHECK(!json_is_true(json_object_get(json_array_get(rows, 1), "lost")), "host 1 lost");
 	/* what the other measured is kept, and is all the merged figure holds */

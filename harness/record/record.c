@@ -27,8 +27,9 @@ void run_record_rank(struct run_record *r)
 		const struct explanation *rows[RANKING_MAX];
 		int n = 0;
 
+		/* a load host lost mid-run: not the load asked for, not ranked */
 		for (int i = 0; i < r->nexps && n < RANKING_MAX; i++)
-			if (r->exps[i]->scenario == &scenarios[s])
+			if (r->exps[i]->scenario == &scenarios[s] && !r->exps[i]->load_incomplete)
 				rows[n++] = &r->exps[i]->why;
 		if (n)
 			explain_ranking(rows, n, &r->rankings[r->nrankings++]);
