@@ -449,8 +449,7 @@ static void bad_options_refused(void)
 		{ { "--load-host", "h", "--listen", "nowhere" }, "invalid --listen 'nowhere'" },
 		{ { "--load-host", "h", "--ssh", "" }, "invalid --ssh" },
 		{ { "--load-host", "a", "--load-host", "b", "-c", "1" }, "2 load hosts need" },
-		{ { "--load-host", "h", "--server", "x=python3 -m http.server {port}" },
-		  "--server and --load-host" },
+
 	};
 
 	snprintf(harness, sizeof(harness), "%s/harness", test_bin_dir());
@@ -469,11 +468,43 @@ static void bad_options_refused(void)
 	}
 }
 
+/* A server of the user's: {host} is where the load hosts reach it. */
+static void own_server_from_a_host(void)
+{
+	struct ssh_hosts h;
+	char server[600];
+	const char *args[] = { "-s", "throughput", "-d",   "1s", "--warmup",
+			       "0",  "--server",   server, NULL };
+	json_t *r;
+	const json_t *e;
+
+	if (ssh_hosts_make(&h, 1))
+		return;
+	snprintf(server, sizeof(server), "mine=%s/server-epoll --host {host} --port {port}",
+		 test_bin_dir());
+	r = run_ok(&h, 1, args);
+	if (r) {
+		/* epoll, then mine */
+		e = json_array_get(json_object_get(r, "experiments"), 1);
+		CHECK(!strcmp(json_string_value(json_object_get(e, "model")) ?: "", "mine"),
+		      "no experiment of 'mine'");
+		CHECK(json_integer_value(json_object_get(
+			      json_array_get(json_object_get(json_object_get(e, "load"), "hosts"),
+					     0),
+			      "requests")) > 100,
+		      "mine served no load from the host");
+		json_decref(r);
+	}
+	rm_rf(out_dir);
+	ssh_hosts_unmake(&h);
+}
+
 static const struct test_case cases[] = {
 	TEST(bad_options_refused),
 	TEST_SLOW(two_hosts_add_up, 120),
 	TEST_SLOW(hosts_failing_at_start, 120),
 	TEST_SLOW(agent_killed_mid_run, 120),
 	TEST_SLOW(controller_killed, 90),
+	TEST_SLOW(own_server_from_a_host, 90),
 };
 TEST_MAIN(cases)

@@ -328,9 +328,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 		custom_servers_check(o, st);
 		if (!o->nload_hosts && o->listen[0])
 			argp_failure(st, 2, 0, "--listen goes with --load-host");
-		/* a server of the user's is seen answering on loopback */
-		if (o->nload_hosts && o->ncustom)
-			argp_failure(st, 2, 0, "--server and --load-host: not together (yet)");
+
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

@@ -285,7 +285,7 @@ static int start_custom(struct experiment *e, const struct run_opts *o, struct b
 	if (err)
 		return err;
 	/* else what answers is not it (--no-netns: another server) */
-	if (port_taken(o->port))
+	if (port_taken(listen_addr(e), o->port))
 		return fail(e, -EINVAL, "port %d is in use before server '%s' started", o->port,
 			    e->model->name);
 	err = cgroup_create(&b->cg, e->model->name);
@@ -296,8 +296,9 @@ static int start_custom(struct experiment *e, const struct run_opts *o, struct b
 	if (err)
 		return fail(e, -EINVAL, "server '%s' did not start: %s", e->model->name,
 			    strerror(-err));
-	err = server_answers_http(b->server.pid, o->port, o->path[0] ? o->path : "/",
-				  START_TIMEOUT_MS, e->stop, why, sizeof(why));
+	err = server_answers_http(b->server.pid, listen_addr(e), o->port,
+				  o->path[0] ? o->path : "/", START_TIMEOUT_MS, e->stop, why,
+				  sizeof(why));
 	if (err == -EINTR || *e->stop)
 		return -EINTR;
 	if (!err)

@@ -15,12 +15,14 @@
  * a run cut short after the catalog's models took their minutes.
  */
 static int check_custom(const struct run_opts *o, const struct scenario *s,
-			volatile sig_atomic_t *stop)
+			volatile sig_atomic_t *stop, struct load_hosts *hosts)
 {
 	for (int i = 0; i < o->ncustom && !*stop; i++) {
-		struct experiment e = {
-			.model = &o->custom[i], .scenario = s, .stop = stop, .check_only = true
-		};
+		struct experiment e = { .model = &o->custom[i],
+					.scenario = s,
+					.stop = stop,
+					.check_only = true,
+					.hosts = hosts };
 		int err = experiment_run(&e, o);
 
 		if (err == -EINTR)
@@ -98,7 +100,7 @@ static int run_experiments(const struct run_opts *o, volatile sig_atomic_t *stop
 	for (int s = 0; s < nscenarios && !first; s++)
 		if (o->scenario[s])
 			first = &scenarios[s];
-	err = first ? check_custom(&r->options, first, stop) : 0;
+	err = first ? check_custom(&r->options, first, stop, hosts) : 0;
 	if (err == -EINVAL)
 		return err;
 	for (int i = 0; i < n && !*stop; i++) {
