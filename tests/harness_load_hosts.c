@@ -134,6 +134,12 @@ static void outputs_name_hosts(const struct ssh_hosts *h, const json_t *e)
 		snprintf(line, sizeof(line), "<tr><td>%s</td>", h->addr[k]);
 		CHECK(strstr(html, line), "report.html has no row for %s", h->addr[k]);
 	}
+	snprintf(line, sizeof(line), "from 2 other host(s): %s %s", h->addr[0], h->addr[1]);
+	free(summary);
+	summary = output("epoll.txt");
+	CHECK(summary && strstr(summary, line), "epoll.txt does not say '%s'", line);
+	free(summary);
+	summary = output("summary.txt");
 	CHECK(summary && strstr(summary, "loopback work is no longer in this account"),
 	      "summary.txt does not say the client's loopback work is out of the account");
 	json_array_foreach(rows, i, x)

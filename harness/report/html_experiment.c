@@ -515,9 +515,17 @@ static void server_line(FILE *f, const json_t *e)
 	json_array_foreach(jget(e, "server", "cpus", NULL), i, a) {
 		fprintf(f, "%s%lld", i ? "," : "", json_integer_value(a));
 	}
-	fputs(", load on ", f);
-	json_array_foreach(jget(e, "load_placement", "cpus", NULL), i, a) {
-		fprintf(f, "%s%lld", i ? "," : "", json_integer_value(a));
+	if (json_array_size(jget(e, "load", "hosts", NULL))) {
+		fputs(", load from ", f);
+		json_array_foreach(jget(e, "load", "hosts", NULL), i, a) {
+			fputs(i ? ", " : "", f);
+			report_esc(f, jstr(a, "host"));
+		}
+	} else {
+		fputs(", load on ", f);
+		json_array_foreach(jget(e, "load_placement", "cpus", NULL), i, a) {
+			fprintf(f, "%s%lld", i ? "," : "", json_integer_value(a));
+		}
 	}
 	fprintf(f, " · exit status %lld",
 		json_integer_value(jget(e, "server", "exit_status", NULL)));

@@ -88,7 +88,14 @@ static void print_measured(FILE *out, const struct experiment_record *e)
 		e->netns ? "own network namespace" : "host network namespace", e->exit_status);
 	if (e->said[0])
 		fprintf(out, "        it said: %s", e->said);
-	fprintf(out, "load:   %s (%d CPU(s))\n\n", e->scenario->what, e->nload_cpus);
+	if (e->nhosts) {
+		fprintf(out, "load:   %s, from %d other host(s):", e->scenario->what, e->nhosts);
+		for (int i = 0; i < e->nhosts; i++)
+			fprintf(out, " %s", e->hosts[i].host);
+		fprintf(out, "%s\n\n", e->load_incomplete ? " (incomplete: one was lost)" : "");
+	} else {
+		fprintf(out, "load:   %s (%d CPU(s))\n\n", e->scenario->what, e->nload_cpus);
+	}
 	load_result_print(out, &e->load);
 	fprintf(out,
 		"\nserver CPU time (its cgroup): %s (user %s, system %s): %s per request, "

@@ -536,8 +536,9 @@ static int record(struct experiment *e, const struct run_opts *o, struct bench *
 	r->exit_status = b->server_status;
 	snprintf(r->user, sizeof(r->user), "%s", o->server_user[0] ? o->server_user : "nobody");
 	r->server_cpus = b->server_cpus;
-	memcpy(r->load_cpus, b->load_cpus, b->nload_cpus * sizeof(b->load_cpus[0]));
-	r->nload_cpus = b->nload_cpus;
+	/* with load hosts, this host's CPUs carry none of the load */
+	r->nload_cpus = e->hosts ? 0 : b->nload_cpus;
+	memcpy(r->load_cpus, b->load_cpus, r->nload_cpus * sizeof(b->load_cpus[0]));
 	r->netns = b->in_netns;
 	r->sysctls = json_incref(b->sysctls);
 	/* the load's result changes hands: release() must not free it */
