@@ -161,12 +161,13 @@ $(PROBE_LIB): $(PROBE_OBJS)
 # it does not link. tests/layout holds the includes to the same order.
 ROOM_cli     := main cmd_run cmd_report cmd_load cmd_check cmd_list run_options load_flags server_flag
 ROOM_run     := run experiment progress figures_of server_command server_ready load_command load_report \
-                nginx_conf nginx_status
+                nginx_conf nginx_status load_hosts
 ROOM_report  := results out_dir trace_summary run_summary account_text errors_text record_json figures_json \
                 html html_experiment html_accounts html_parts chart svg
 ROOM_record  := catalog record
 ROOM_sandbox := cgroup netns server_proc machine cpu_times proc_faults
-ROOM_load    := load load_worker load_target http_response histogram timer_heap load_json load_print
+ROOM_load    := load load_worker load_target http_response histogram timer_heap load_json load_print \
+                load_merge load_job load_agent load_agents
 ROOM_explain := rules verdict ranking say figures account traits blocked_loop errors
 ROOMS        := run report record sandbox load explain
 room_lib      = $(OBJ)/harness/lib$(1).a
@@ -214,6 +215,8 @@ TESTS    += probe_accept_queue probe_io_uring probe_errors
 TESTS    += probe_syscalls probe_sched probes probe_page_faults probe_cpu_profile
 LOAD_UNIT_TESTS := histogram http_response timer_heap load_target
 LOAD_RUN_TESTS  := load_errors load_accuracy load_users load_lenient
+# harness load --agent, driven as harness run drives a load host's
+LOAD_RUN_TESTS  += load_agents
 TESTS    += $(LOAD_UNIT_TESTS) $(LOAD_RUN_TESTS) load_cli
 # the user's load tools' own reports (wrk, Locust), as harness run reads them
 TESTS    += load_report
@@ -235,6 +238,10 @@ TESTS    += results_safety
 TESTLIB  += png file
 # harness run's results.json, for tests of real servers under load
 TESTLIB  += harness_results results leftovers
+# harness run --load-host against load hosts made by the test: network
+# namespaces joined by veth pairs, each with its own sshd
+TESTS    += harness_load_hosts
+TESTLIB  += ssh_hosts buckets
 # the fuzz targets' committed inputs replayed, without clang (see fuzz below)
 FUZZ_TARGETS := http_request http_response results_json
 TESTS    += $(addprefix fuzz_replay_,$(FUZZ_TARGETS))
@@ -299,6 +306,9 @@ $(OUTPUT)/tests/load_report: $(OBJ)/san/harness/run/load_report.o
 $(OUTPUT)/tests/load_report: LDFLAGS += $(SANITIZE)
 $(OUTPUT)/tests/load_report: LDLIBS += -ljansson
 $(OUTPUT)/tests/load_cli: | $(HARNESS_BIN)
+$(OUTPUT)/tests/load_agents: | $(HARNESS_BIN) $(SERVER_BINS)
+$(OUTPUT)/tests/harness_load_hosts: LDLIBS += -ljansson
+$(OUTPUT)/tests/harness_load_hosts: | $(HARNESS_BIN) $(SERVER_BINS)
 
 # syscalls, sched, page_faults and cpu_profile probes, and all probes
 # together: against build/workload (tests/workload.c), programs of known
@@ -353,6 +363,14 @@ $(OUTPUT)/bench/epoll_floor: $(OBJ)/bench/epoll_floor.o $(SERVER_LIB) $(COMMON_L
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+# what ssh costs a load host's agent (harness run --load-host), on a load
+# host made as the tests make them
+BENCH      += load_hosts
+$(OUTPUT)/bench/load_hosts: $(OBJ)/bench/load_hosts.o $(TEST_LIB) $(LINK_load)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(HARNESS_LIBS) $(LDLIBS)
+$(OUTPUT)/bench/load_hosts: | $(HARNESS_BIN) $(SERVER_BINS)
 all: $(BENCH_BINS) $(OUTPUT)/workload
 
 # the servers' HTTP core alone under ASan/UBSan; then the five servers as

@@ -462,6 +462,35 @@ static void verdict_server_or_client_cpu(void)
 	      "client busy 85%%: %s, capacity %g", limited_by(&f, NULL), cap);
 }
 
+/* The load from other hosts: a saturated agent still limits the run, and
+ * the verdict names its host; the account says the client's loopback work
+ * is out of it. */
+static void verdict_load_host_saturated(void)
+{
+	struct figures f;
+	struct account a;
+	struct finding buf[FINDINGS_MAX];
+	const struct finding *r;
+
+	quiet(&f, "epoll");
+	snprintf(f.load_host, sizeof(f.load_host), "client2");
+	f.load_cpus = 2;
+	f.load_cpus_busy = NAN; /* this host's CPUs carried no load */
+	f.load_cpu_us = 2 * 0.95e6;
+	f.cpu_us = 0.4e6;
+	CHECK(!strcmp(limited_by(&f, NULL), "load_generator"), "agent 95%% busy: %s",
+	      limited_by(&f, NULL));
+	CHECK(strstr(explanation_text(&f), "load generator on client2: its 2 CPU(s) busy 95%"),
+	      "verdict does not name the host: %s", explanation_text(&f));
+	r = fired(&f, "client_bound", buf);
+	CHECK(r && strstr(r->text, "on client2"), "client_bound does not name the host: %s",
+	      r ? r->text : "(not fired)");
+	account_cpu(&f, &a);
+	CHECK(strstr(a.note, "loopback work is no longer in it"), "account note: '%s'", a.note);
+	f.load_cpu_us = 2 * 0.5e6;
+	CHECK(strcmp(limited_by(&f, NULL), "load_generator"), "agent 50%% busy: not the limit");
+}
+
 /* the CPUs busy, but with others' work: a shared machine, not the model */
 static void verdict_shared_cpus(void)
 {
@@ -660,6 +689,7 @@ static const struct test_case cases[] = {
 	TEST(figures_survive_json),
 	TEST(verdict_server_or_client_cpu),
 	TEST(verdict_shared_cpus),
+	TEST(verdict_load_host_saturated),
 	TEST(verdict_offered_load),
 	TEST(verdict_load_tool),
 	TEST(verdict_blocked_or_serial),

@@ -68,6 +68,7 @@ static int settings(const char *const env[])
 	unsetenv("WHYSERVE_MEMORY");
 	unsetenv("WHYSERVE_ARCH");
 	unsetenv("WHYSERVE_BOX");
+	unsetenv("WHYSERVE_CLIENTS");
 	for (int i = 0; env && env[i]; i++)
 		putenv((char *)env[i]);
 	return cmd_run(out, sizeof(out), 30, argv);
@@ -170,12 +171,70 @@ static void box_follows_architecture(void)
 	CHECK(has("box", "me/mine") && !has_key("libvirt.override.box"), "WHYSERVE_BOX:\n%s", out);
 }
 
+/* The value of key (its first line), or "" */
+static const char *value_of(const char *key)
+{
+	static char v[1024];
+	char k[256];
+	const char *p;
+
+	snprintf(k, sizeof(k), "\n%s=", key);
+	p = strstr(out, k);
+	snprintf(v, sizeof(v), "%s", p ? p + strlen(k) : "");
+	return v;
+}
+
+/* server and WHYSERVE_CLIENTS clients on a private network, the
+ * server's key authorized on each, the server's ssh knowing them by name */
+static void server_and_clients(void)
+{
+	static const char *const none[] = { NULL };
+	static const char *const three[] = { "WHYSERVE_CLIENTS=3", NULL };
+	static const char *const alone[] = { "WHYSERVE_CLIENTS=0", NULL };
+
+	top();
+	need("ruby");
+	if (!CHECK(settings(none) == 0, "defaults: %s", out))
+		return;
+	CHECK(has("define(server)", "primary") && has("define(client1)", "yes") &&
+		      !has_key("define(client2)"),
+	      "machines by default:\n%s", out);
+	CHECK(has("server.network(private_network)", "192.168.56.10") &&
+		      has("client1.network(private_network)", "192.168.56.11"),
+	      "private network:\n%s", out);
+	CHECK(has("server.hostname", "server") && has("client1.hostname", "client1"),
+	      "hostnames:\n%s", out);
+	CHECK(has("server.provision(file server_id_ed25519)", "/tmp/whyserve_id_ed25519") &&
+		      strstr(value_of("server.provision(shell)"), "/root/.ssh/id_ed25519") &&
+		      strstr(out, "echo '192.168.56.11 client1' >> /etc/hosts"),
+	      "the server's key and the clients' names on the server:\n%s", out);
+	CHECK(has("client1.provision(file server_id_ed25519.pub)",
+		  "/tmp/whyserve_id_ed25519.pub") &&
+		      strstr(value_of("client1.provision(shell)"), "/root/.ssh/authorized_keys"),
+	      "the server's key authorized on client1:\n%s", out);
+	/* every machine the same provisioning first */
+	CHECK(has("provision(shell)", "cd /vagrant && WHYSERVE_IN_VAGRANT=1 sh scripts/provision"),
+	      "provisioning:\n%s", out);
+
+	if (!CHECK(settings(three) == 0, "WHYSERVE_CLIENTS=3: %s", out))
+		return;
+	CHECK(has("client3.network(private_network)", "192.168.56.13") &&
+		      !has_key("define(client4)") && strstr(out, "192.168.56.13 client3"),
+	      "three clients:\n%s", out);
+	if (!CHECK(settings(alone) == 0, "WHYSERVE_CLIENTS=0: %s", out))
+		return;
+	CHECK(has("define(server)", "primary") && !has_key("define(client1)") &&
+		      !has_key("server.provision(file server_id_ed25519)"),
+	      "no clients:\n%s", out);
+}
+
 static void bad_settings_are_refused(void)
 {
 	static const char *const bad[][2] = {
 		{ "WHYSERVE_CPUS=0", NULL },	   { "WHYSERVE_CPUS=four", NULL },
 		{ "WHYSERVE_MEMORY=512", NULL },   { "WHYSERVE_MEMORY=4G", NULL },
-		{ "WHYSERVE_ARCH=sparc64", NULL },
+		{ "WHYSERVE_ARCH=sparc64", NULL }, { "WHYSERVE_CLIENTS=-1", NULL },
+		{ "WHYSERVE_CLIENTS=two", NULL },
 	};
 
 	top();
@@ -324,9 +383,13 @@ cleanup:
 }
 
 static const struct test_case cases[] = {
-	TEST(vagrantfile_parses),	   TEST(every_provider_gets_cpus_and_memory),
-	TEST(box_follows_architecture),	   TEST(bad_settings_are_refused),
-	TEST_SLOW(vagrant_validates, 120), TEST_SLOW(provision_runs_here, 170),
+	TEST(vagrantfile_parses),
+	TEST(every_provider_gets_cpus_and_memory),
+	TEST(box_follows_architecture),
+	TEST(server_and_clients),
+	TEST(bad_settings_are_refused),
+	TEST_SLOW(vagrant_validates, 120),
+	TEST_SLOW(provision_runs_here, 170),
 };
 
 TEST_MAIN(cases)

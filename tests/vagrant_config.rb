@@ -33,7 +33,14 @@ class Recorder
     elsif key == "provider"
       block.call(Recorder.new("#{args[0]}."), Recorder.new("#{args[0]}.override."))
     elsif key == "provision"
-      $settings["#{@prefix}provision(#{args[0]})"] = opts[:inline].to_s
+      # a file: where it goes; a script: its text
+      $settings["#{@prefix}provision(#{args[0]}#{opts[:source] ? " #{File.basename(opts[:source].to_s)}" : ''})"] =
+        (opts[:inline] || opts[:destination]).to_s
+    elsif key == "define"
+      $settings["define(#{args[0]})"] = opts[:primary] ? "primary" : "yes"
+      block.call(Recorder.new("#{args[0]}."))
+    elsif key == "network"
+      $settings["#{@prefix}network(#{args[0]})"] = opts[:ip].to_s
     else
       super
     end

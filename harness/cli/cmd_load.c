@@ -4,6 +4,7 @@
 #include "common/flags.h"
 #include "harness/cli/load_flags.h"
 #include "harness/load/load.h"
+#include "harness/load/load_agent.h"
 #include "common/units.h"
 
 #include <argp.h>
@@ -43,6 +44,10 @@ static const char doc[] =
 	"  harness load http://127.0.0.1:8080/ -R 2000 -c 20 -d 30s --json\n"
 	"  harness load http://127.0.0.1:8080/ --users 2000 --spawn-rate 1k \\\n\t--think 100ms-200ms\n"
 	"  harness load http://127.0.0.1:8080/ -c 64 -t 1 --cpus 1 -H 'Accept: */*'\n"
+	"\n"
+	"--agent: a load host's side of 'harness run --load-host': jobs as JSON\n"
+	"lines on stdin (sent by the controller through ssh), results on stdout; it\n"
+	"exits when its stdin closes.\n"
 	"\v"
 	"Exit status: 0 when the load ran (errors are counted, not fatal), 1 when it\n"
 	"could not run, 2 on bad usage.";
@@ -51,6 +56,7 @@ enum {
 	OPT_CLOSE = 0x100,
 	OPT_CPUS,
 	OPT_JSON,
+	OPT_AGENT,
 };
 
 /* harness load's own; the load's options are load_flags_argp's */
@@ -61,6 +67,7 @@ static const struct argp_option options[] = {
 	{ "requests", 'n', "N", 0, "Stop after about N requests", 0 },
 	{ "cpus", OPT_CPUS, "LIST", 0, "Pin the threads to these CPUs, e.g. 1 or 2-3,6", 0 },
 	{ "json", OPT_JSON, NULL, 0, "Print the result as JSON", 0 },
+	{ "agent", OPT_AGENT, NULL, 0, "Be a load host's agent: jobs on stdin (see below)", 0 },
 	{},
 };
 
@@ -81,6 +88,7 @@ struct env {
 	const char *headers[MAX_HEADERS];
 	int cpus[MAX_CPUS];
 	bool json;
+	bool agent;
 };
 
 static volatile sig_atomic_t stopping;
@@ -118,6 +126,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case OPT_JSON:
 		env->json = true;
 		break;
+	case OPT_AGENT:
+		env->agent = true;
+		break;
 	case ARGP_KEY_ARG:
 		if (o->url)
 			argp_failure(state, 2, 0, "one URL only");
@@ -128,6 +139,11 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		state->child_inputs[0] = &env->flags;
 		break;
 	case ARGP_KEY_END:
+		if (env->agent && (o->url || state->argc > 2))
+			argp_failure(state, 2, 0,
+				     "--agent takes its job on stdin, no other option");
+		if (env->agent)
+			break;
 		if (!o->url)
 			argp_failure(state, 2, 0, "no URL (see --help)");
 		if (o->users && o->rate)
@@ -179,6 +195,8 @@ int cmd_load(int argc, char **argv)
 	argp_err_exit_status = 2;
 	if (argp_parse(&argp, argc, argv, 0, NULL, &env))
 		return 2;
+	if (env.agent)
+		return load_agent_serve(stdin, stdout);
 	o->headers = env.headers;
 	o->stop = &stopping;
 	if (!env.flags.quiet && !env.json && isatty(STDERR_FILENO))

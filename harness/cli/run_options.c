@@ -7,6 +7,7 @@
 #include "common/server_limits.h"
 #include "harness/cli/server_flag.h"
 
+#include <arpa/inet.h>
 #include <argp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -29,6 +30,10 @@ enum {
 	OPT_SERVER_USER,
 	OPT_SERVER_PATH,
 	OPT_LOAD_CMD,
+	OPT_LOAD_HOST,
+	OPT_SSH,
+	OPT_REMOTE_HARNESS,
+	OPT_LISTEN,
 };
 
 static const char doc[] =
@@ -47,6 +52,8 @@ static const char doc[] =
 	"    harness run epoll --server mine='python3 server.py --port {port}'\n"
 	"    harness run epoll --load-cmd 'wrk -t1 -c100 -d5s {url}'\n"
 	"    harness run epoll nginx       # nginx beside ours, when installed\n"
+	"    harness run all --load-host client1 --load-host client2  # the load\n"
+	"                                           # from two other machines\n"
 	"\v"
 	/* what comes first after the options is the catalog's (help below) */
 	"Results go to results/<timestamp>/. The load's options mean what they mean\n"
@@ -114,6 +121,18 @@ static const struct argp_option options[] = {
 	  "it exits (--duration: at most; 10 min without it), and measured as the server is",
 	  0 },
 	{ "out", OPT_OUT, "DIR", 0, "Write results here instead of results/<timestamp>", 0 },
+	{ "load-host", OPT_LOAD_HOST, "[USER@]HOST", 0,
+	  "Generate the load on HOST, through ssh ('harness load --agent' there); the servers "
+	  "stay here. Repeatable: the load is split over the hosts",
+	  0 },
+	{ "ssh", OPT_SSH, "CMD", 0, "How to reach a load host (default 'ssh -o BatchMode=yes')",
+	  0 },
+	{ "remote-harness", OPT_REMOTE_HARNESS, "PATH", 0,
+	  "The harness on the load hosts (default 'harness', on their PATH)", 0 },
+	{ "listen", OPT_LISTEN, "ADDR", 0,
+	  "With --load-host: the servers listen on ADDR (default: this host's address as the "
+	  "first load host's ssh sees it)",
+	  0 },
 	{ "quick", OPT_QUICK, NULL, 0,
 	  "Short runs: all five models in under 45 s (-d 1.5s --warmup 300ms, unless given)", 0 },
 	{ 0 },
@@ -131,6 +150,8 @@ static const struct run_opts defaults = {
 	.port = 8080,
 	.netns = true,
 	.server_cpus = "0",
+	.ssh = "ssh -o BatchMode=yes",
+	.remote_harness = "harness",
 };
 
 /* the load's, under harness run */
@@ -202,6 +223,36 @@ static void server_path(struct run_opts *o, const char *arg, struct argp_state *
 	snprintf(o->path, sizeof(o->path), "%s", arg);
 }
 
+/* [USER@]HOST: nothing ssh could take for an option or a second word */
+static void load_host(struct run_opts *o, const char *arg, struct argp_state *st)
+{
+	if (o->nload_hosts >= RUN_MAX_LOAD_HOSTS)
+		argp_failure(st, 2, 0, "at most %d --load-host", RUN_MAX_LOAD_HOSTS);
+	if (!arg[0] || arg[0] == '-' || strlen(arg) >= sizeof(o->load_hosts[0]) ||
+	    arg[strspn(arg,
+		       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@._:-[]")])
+		argp_failure(st, 2, 0, "invalid --load-host '%s': want [USER@]HOST", arg);
+	snprintf(o->load_hosts[o->nload_hosts++], sizeof(o->load_hosts[0]), "%s", arg);
+}
+
+static void text_option(struct argp_state *st, const char *name, const char *arg, char *to,
+			size_t len)
+{
+	if (!arg[0] || strlen(arg) >= len)
+		argp_failure(st, 2, 0, "invalid %s '%s': empty, or longer than %zu characters",
+			     name, arg, len - 1);
+	snprintf(to, len, "%s", arg);
+}
+
+static void listen_addr(struct run_opts *o, const char *arg, struct argp_state *st)
+{
+	unsigned char a[16];
+
+	if (!inet_pton(AF_INET, arg, a) && !inet_pton(AF_INET6, arg, a))
+		argp_failure(st, 2, 0, "invalid --listen '%s': an IP address", arg);
+	text_option(st, "--listen", arg, o->listen, sizeof(o->listen));
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *st)
 {
 	struct parse *p = st->input;
@@ -256,6 +307,19 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 	case OPT_OUT:
 		o->out_dir = arg;
 		break;
+	case OPT_LOAD_HOST:
+		load_host(o, arg, st);
+		break;
+	case OPT_SSH:
+		text_option(st, "--ssh", arg, o->ssh, sizeof(o->ssh));
+		break;
+	case OPT_REMOTE_HARNESS:
+		text_option(st, "--remote-harness", arg, o->remote_harness,
+			    sizeof(o->remote_harness));
+		break;
+	case OPT_LISTEN:
+		listen_addr(o, arg, st);
+		break;
 	case OPT_QUICK:
 		o->quick = true;
 		break;
@@ -284,6 +348,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 			argp_failure(st, 2, 0, "which models? 'all' or some of: %s, or --server",
 				     model_names());
 		custom_servers_check(o, st);
+		if (!o->nload_hosts && o->listen[0])
+			argp_failure(st, 2, 0, "--listen goes with --load-host");
 		load_command_check(o, p->scenarios_given, st);
 		reference_runs_somewhere(o, st);
 		break;
@@ -330,6 +396,23 @@ static void take_load_flags(struct run_opts *o, const struct load_flags *f)
 		o->warmup_s = 0.3;
 }
 
+/* Each load host opens at least one connection (a user each): 2 if not. */
+static int load_hosts_have_work(const struct run_opts *o)
+{
+	bool users = false;
+
+	for (int i = 0; i < nscenarios; i++)
+		users |= o->scenario[i] && scenarios[i].kind == SCENARIO_USERS;
+	if (o->nload_hosts > o->connections || (users && o->nload_hosts > o->users)) {
+		fprintf(stderr,
+			"harness run: %d load hosts need at least as many connections (and "
+			"users): each opens its share\n",
+			o->nload_hosts);
+		return 2;
+	}
+	return 0;
+}
+
 int run_opts_parse(int argc, char **argv, struct run_opts *o)
 {
 	static const struct argp_child children[] = { { &load_flags_argp, 0, NULL, 0 }, { 0 } };
@@ -345,5 +428,5 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o)
 	if (argp_parse(&argp, argc, argv, 0, NULL, &p))
 		return 2;
 	take_load_flags(o, &p.load);
-	return 0;
+	return load_hosts_have_work(o);
 }

@@ -169,6 +169,12 @@ void account_cpu(const struct figures *f, struct account *a)
 	char us[32], pct[16];
 
 	begin(a, f, f->cpu_us, "cgroup cpu.stat");
+	/* on loopback the client's network work ran in the server's cgroup
+	 * (a steal worth saying, below, takes the note's place) */
+	if (f->load_host[0])
+		snprintf(a->note, sizeof(a->note),
+			 "the load came from other hosts: the client's loopback work is no "
+			 "longer in it");
 	if (!(f->cpu_us > 0))
 		return;
 	for (int k = 0; k < CPU_KINDS; k++)

@@ -119,6 +119,9 @@ struct figures {
 	/* the CPU time its tasks wanted: on a CPU or waiting for one (NAN:
 	 * not measured); more than it used when its CPUs were shared */
 	double load_wanted_us;
+	/* the load came from other hosts: the busiest, whose CPU time and
+	 * CPUs (its load threads) load_cpu_us and load_cpus are; "": here */
+	char load_host[256];
 	/* their CPUs, whoever ran there (/proc/stat), as shares of the run:
 	 * busy with anything, and stolen by the hypervisor */
 	double server_cpus_busy, server_cpus_steal, load_cpus_busy;

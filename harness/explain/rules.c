@@ -302,10 +302,10 @@ static bool client_bound(const struct figures *f, struct finding *o)
 	if (!known(load) || !known(server) || load < CPU_SATURATED || server >= CPU_SATURATED)
 		return false;
 	say(o, "client_bound", "high",
-	    "the load generator kept its %d CPU(s) %s busy while the server's were %s busy: "
-	    "the client set the rate, so compare the models by CPU per request (%s here)",
-	    f->load_cpus, fmt_pct(l, 16, load), fmt_pct(s, 16, server),
-	    fmt_us(p, 32, cpu_us_per_request(f)));
+	    "the load generator%s%s kept its %d CPU(s) %s busy while the server's were %s "
+	    "busy: the client set the rate, so compare the models by CPU per request (%s here)",
+	    f->load_host[0] ? " on " : "", f->load_host, f->load_cpus, fmt_pct(l, 16, load),
+	    fmt_pct(s, 16, server), fmt_us(p, 32, cpu_us_per_request(f)));
 	cite(o, "load_busy", load);
 	cite(o, "cpu_busy", server);
 	cite(o, "cpu_us_per_request", cpu_us_per_request(f));

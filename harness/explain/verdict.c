@@ -172,10 +172,11 @@ static bool load_generator(const struct figures *f, struct verdict *v)
 		return false;
 	v->capacity_rps = per_req > 0 ? f->server_cpus * 1e6 / per_req : NAN;
 	say(&v->why, "load_generator", "high",
-	    "the load generator: its %d CPU(s) busy %s, the server's %s; the server's CPU "
+	    "the load generator%s%s: its %d CPU(s) busy %s, the server's %s; the server's CPU "
 	    "would allow about %s requests/s (measured %s): compare models by CPU per request",
-	    f->load_cpus, fmt_pct(l, 16, load), fmt_pct(b, 16, busy),
-	    fmt_count(c, 32, round(v->capacity_rps)), fmt_count(r, 32, round(f->rps)));
+	    f->load_host[0] ? " on " : "", f->load_host, f->load_cpus, fmt_pct(l, 16, load),
+	    fmt_pct(b, 16, busy), fmt_count(c, 32, round(v->capacity_rps)),
+	    fmt_count(r, 32, round(f->rps)));
 	cite(&v->why, "load_busy", load);
 	cite(&v->why, "cpu_busy", busy);
 	return true;

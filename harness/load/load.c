@@ -66,6 +66,21 @@ static int fail(struct load_result *r, int err, const char *fmt, ...)
 	return err;
 }
 
+/* This host's connections (users) of a run split over share_count hosts. */
+unsigned load_share_connections(unsigned connections, unsigned share_index, unsigned share_count)
+{
+	if (share_count <= 1)
+		return connections;
+	return share_index < connections
+		       ? (connections - share_index + share_count - 1) / share_count
+		       : 0;
+}
+
+static unsigned own_connections(const struct load_opts *o)
+{
+	return load_share_connections(o->connections, o->share_index, o->share_count);
+}
+
 /* Fills in defaults and refuses what cannot run. */
 static int check_opts(struct load_opts *o, struct load_result *r)
 {
@@ -79,8 +94,13 @@ static int check_opts(struct load_opts *o, struct load_result *r)
 		o->connections = LOAD_DEFAULT_CONNECTIONS;
 	if (!o->threads)
 		o->threads = LOAD_DEFAULT_THREADS;
-	if (o->threads > o->connections)
-		o->threads = o->connections;
+	if (o->share_count && o->share_index >= o->share_count)
+		return fail(r, -EINVAL, "share %u of %u hosts", o->share_index, o->share_count);
+	if (!own_connections(o))
+		return fail(r, -EINVAL, "share %u of %u hosts has none of the %u connections",
+			    o->share_index, o->share_count, o->connections);
+	if (o->threads > own_connections(o))
+		o->threads = own_connections(o);
 
 	if (!(o->duration_s >= LOAD_MIN_DURATION_S && o->duration_s <= LOAD_MAX_DURATION_S))
 		return fail(r, -EINVAL, "duration must be %g to %.0f s", LOAD_MIN_DURATION_S,
@@ -148,7 +168,7 @@ static int ensure_fds(unsigned connections, struct load_result *r)
 	return 0;
 }
 
-static enum load_scenario scenario_of(const struct load_opts *o)
+enum load_scenario load_scenario_of(const struct load_opts *o)
 {
 	if (o->users)
 		return LOAD_USERS;
@@ -168,7 +188,7 @@ static void plan_run(struct load_plan *p, const struct load_opts *o, const struc
 	p->addrlen = t->addrlen;
 	p->request = t->request;
 	p->request_len = t->request_len;
-	p->scenario = scenario_of(o);
+	p->scenario = load_scenario_of(o);
 	p->close = o->close;
 	p->strict = o->strict;
 	p->timeout_ns = s_to_ns(o->timeout_s);
@@ -177,6 +197,10 @@ static void plan_run(struct load_plan *p, const struct load_opts *o, const struc
 	if (p->sweep_ns < 1000000)
 		p->sweep_ns = 1000000;
 	p->connections = o->connections;
+	p->share_index = o->share_count > 1 ? o->share_index : 0;
+	p->share_count = o->share_count > 1 ? o->share_count : 1;
+	p->own_connections = own_connections(o);
+	p->seed = o->seed;
 	p->threads = o->threads;
 	p->ns_per_request = o->rate ? 1e9 / o->rate : 0;
 	p->ns_per_user = o->spawn_rate ? 1e9 / o->spawn_rate : 0;
@@ -354,24 +378,33 @@ static void merge_results(const struct load_opts *o, const struct load_plan *p,
 		r->nseconds = 0;
 	}
 
+	r->timer_sends = timer_sends;
 	r->mean_lag_ns = timer_sends ? (double)lag_sum / timer_sends : 0;
-	if (r->scenario == LOAD_RATE || r->scenario == LOAD_USERS) {
-		bool late = r->late_sends * 100 > (timer_sends ? timer_sends : 1);
+	load_judge_schedule(r, r->cpu_busy);
+}
 
-		r->behind = late || (r->scenario == LOAD_RATE && !r->stopped &&
-				     r->rate < 0.95 * r->rate_target);
-		r->client_behind = r->behind && (late || r->cpu_busy > 0.9);
-	}
+void load_judge_schedule(struct load_result *r, double busiest)
+{
+	bool late;
+
+	r->behind = r->client_behind = false;
+	if (r->scenario != LOAD_RATE && r->scenario != LOAD_USERS)
+		return;
+	late = r->late_sends * 100 > (r->timer_sends ? r->timer_sends : 1);
+	r->behind = late ||
+		    (r->scenario == LOAD_RATE && !r->stopped && r->rate < 0.95 * r->rate_target);
+	r->client_behind = r->behind && (late || busiest > 0.9);
 }
 
 static void describe(const struct load_opts *o, struct load_result *r)
 {
-	r->scenario = scenario_of(o);
+	r->scenario = load_scenario_of(o);
 	snprintf(r->url, sizeof(r->url), "%s", o->url ? o->url : "");
 	r->threads = o->threads;
-	r->connections = o->connections;
-	r->rate_target = o->rate;
-	r->users = o->users;
+	/* a share: its own connections, and its part of the rate */
+	r->connections = own_connections(o);
+	r->rate_target = o->connections ? o->rate * r->connections / o->connections : o->rate;
+	r->users = o->users ? r->connections : 0;
 	r->strict = o->strict;
 }
 
@@ -396,11 +429,11 @@ int load_run(const struct load_opts *opts, struct load_result *r)
 	describe(&o, r);
 	if (err)
 		goto out_hist;
-	err = load_target_init(&target, o.url, o.headers, o.nheaders, o.close, r->error,
-			       sizeof(r->error));
+	err = load_target_parse(&target, o.url, o.headers, o.nheaders, o.close, o.any_address,
+				r->error, sizeof(r->error));
 	if (err)
 		goto out_hist;
-	err = ensure_fds(o.connections, r);
+	err = ensure_fds(own_connections(&o), r);
 	if (err)
 		goto out_target;
 
@@ -427,7 +460,15 @@ int load_run(const struct load_opts *opts, struct load_result *r)
 			w[i]->max_requests =
 				o.max_requests / o.threads + (i < o.max_requests % o.threads);
 	}
-
+	if (o.open_first && !o.close && !o.users &&
+	    (err = load_workers_open(w, o.threads, s_to_ns(o.timeout_s)))) {
+		fail(r, err, "out of memory");
+		goto out_workers;
+	}
+	if (o.ready && (err = o.ready(o.ready_arg))) {
+		fail(r, err, "not started: %s", strerror(-err));
+		goto out_workers;
+	}
 	/* the clock starts once everything is allocated */
 	plan.start_ns = mono_ns() + 1000000;
 	plan.measure_ns = plan.start_ns + s_to_ns(o.warmup_s);

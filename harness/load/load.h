@@ -115,6 +115,23 @@ struct load_opts {
 	/* > 0: end now too when it becomes readable (a server's pidfd: the
 	 * server is gone, and nothing more is to be measured) */
 	int stop_fd;
+	/*
+	 * A run split over share_count hosts (0: not split): this one opens
+	 * the connections (users) whose index % share_count == share_index,
+	 * of `connections` in all, each sending when the whole run's schedule
+	 * says (rate: every connection's intended send times are kept), so
+	 * that the hosts' loads together are the one run's.
+	 */
+	unsigned share_index, share_count;
+	bool any_address; /* the target may be off loopback (an agent's server) */
+	/* kept alive (throughput, rate): every connection opened before
+	 * ready() and the clock, its connect not measured */
+	bool open_first;
+	uint64_t seed; /* of the users' think times; 0: from the clock */
+	/* called once set up, before the clock starts: non-zero ends the run
+	 * there (an agent answers "ready" and waits for "go" in it) */
+	int (*ready)(void *arg);
+	void *ready_arg;
 };
 
 /* One second of the measured window (the last one may be shorter). */
@@ -165,7 +182,8 @@ struct load_result {
 	double cpu_busy; /* (user + sys) / (threads * run time), 0..1 */
 	/* rate and users: did the schedule hold? A send due while its
 	 * connection was free and leaving late is the client's own lag */
-	uint64_t late_sends; /* more than LOAD_LATE_NS late */
+	uint64_t timer_sends; /* sends due while their connection was free */
+	uint64_t late_sends;  /* of them, more than LOAD_LATE_NS late */
 	uint64_t max_lag_ns;
 	double mean_lag_ns;
 	bool behind;	    /* rate: achieved < 95% of the target, or > 1% of
@@ -186,8 +204,15 @@ struct load_result {
  */
 int load_run(const struct load_opts *o, struct load_result *r);
 void load_result_free(struct load_result *r);
+/* How many of `connections` are share_index's, of share_count hosts. */
+unsigned load_share_connections(unsigned connections, unsigned share_index, unsigned share_count);
+/* Sets behind and client_behind from the schedule's figures (rate and
+ * users), busiest the busiest load thread's (or host's) CPU share. */
+void load_judge_schedule(struct load_result *r, double busiest);
 
 const char *load_scenario_name(enum load_scenario s);
+/* the scenario the options ask for: users, rate, connect or throughput */
+enum load_scenario load_scenario_of(const struct load_opts *o);
 /* each scenario's name, indexed by enum load_scenario, NULL-terminated */
 extern const char *const load_scenario_names[];
 /* "connect_refused", "reset", ...: the JSON keys */
@@ -204,6 +229,18 @@ json_t *load_result_to_json(const struct load_result *r);
  * way; load_result_print() then prints what the run printed.
  */
 int load_result_from_json(const json_t *j, struct load_result *r);
+/*
+ * The shares of one run (load_opts.share_count hosts) as one result in r:
+ * counts and CPU time added, histograms merged bucket by bucket, the
+ * schedule judged again. 0, -EINVAL (no parts, or of different scenarios)
+ * or -ENOMEM; r must be freed with load_result_free() either way.
+ */
+int load_results_merge(struct load_result *r, const struct load_result *parts, unsigned n);
+/* A latency histogram as results.json keeps it ({"count", "p50", ...,
+ * "histogram": its buckets}), and back from its buckets (h initialized
+ * there: free it either way). 0, -ENODATA (no buckets), -EINVAL, -ENOMEM. */
+json_t *load_latency_to_json(const struct histogram *h);
+int load_latency_from_json(const json_t *j, struct histogram *h);
 /* A wrk-like text summary. */
 void load_result_print(FILE *f, const struct load_result *r);
 /* One line per leniency the responses needed, each after indent

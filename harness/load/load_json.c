@@ -40,7 +40,7 @@ static json_t *histogram_json(const struct histogram *h)
 			 "max_ns", (json_int_t)h->max, "low_ns", low, "counts", counts);
 }
 
-static json_t *latency_json(const struct histogram *h)
+json_t *load_latency_to_json(const struct histogram *h)
 {
 	static const struct {
 		const char *key;
@@ -98,7 +98,7 @@ static json_t *series_json(const struct load_result *r)
 	return a;
 }
 
-static int histogram_from_json(const json_t *j, struct histogram *h)
+int load_latency_from_json(const json_t *j, struct histogram *h)
 {
 	const json_t *hist = json_object_get(j, "histogram"), *v;
 	const json_t *lows = json_object_get(hist, "low_ns"),
@@ -175,14 +175,14 @@ static int statuses_from_json(const json_t *o, struct load_result *r, bool error
 static json_t *latency_to(const void *m, const void *base)
 {
 	(void)base;
-	return latency_json(m);
+	return load_latency_to_json(m);
 }
 
 /* percentiles, mean and stdev are derived: only the histogram is read */
 static int latency_from(const json_t *j, void *m, void *base)
 {
 	(void)base;
-	return histogram_from_json(j, m);
+	return load_latency_from_json(j, m);
 }
 
 static const struct jm_codec latency_codec = { latency_to, latency_from };
@@ -338,6 +338,7 @@ JM_TABLE(client_cpu_table, client_cpu_fields);
 
 static const struct jm_field schedule_fields[] = {
 	JM_U64(L, "late_sends", late_sends),
+	JM_U64(L, "scheduled_sends", timer_sends),
 	{ JM_FIELD("mean_lag_us", JM_M(L, mean_lag_ns), JM_DOUBLE), .div = 1e3 },
 	JM_NS_AS_US(L, "max_lag_us", max_lag_ns),
 	JM_BOOL(L, "behind", behind),

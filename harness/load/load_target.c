@@ -50,7 +50,8 @@ static bool header_named(const char *h, const char *name)
 	return !strncasecmp(h, name, n) && h[n] == ':';
 }
 
-static int resolve(struct load_target *t, const char *host, int port, char *err, size_t errlen)
+static int resolve(struct load_target *t, const char *host, int port, bool any_address, char *err,
+		   size_t errlen)
 {
 	struct sockaddr_in *in = (struct sockaddr_in *)&t->addr;
 	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&t->addr;
@@ -61,7 +62,7 @@ static int resolve(struct load_target *t, const char *host, int port, char *err,
 	if (!strcasecmp(host, "localhost"))
 		host = "127.0.0.1";
 	if (inet_pton(AF_INET, host, &in->sin_addr) == 1) {
-		if ((ntohl(in->sin_addr.s_addr) >> 24) != 127)
+		if (!any_address && (ntohl(in->sin_addr.s_addr) >> 24) != 127)
 			return fail(err, errlen, -EPERM, "refusing to load %s: %s", host, why);
 		in->sin_family = AF_INET;
 		in->sin_port = htons(port);
@@ -71,7 +72,8 @@ static int resolve(struct load_target *t, const char *host, int port, char *err,
 	if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
 		const struct in6_addr *a = &in6->sin6_addr;
 
-		if (!IN6_IS_ADDR_LOOPBACK(a) && !(IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127))
+		if (!any_address && !IN6_IS_ADDR_LOOPBACK(a) &&
+		    !(IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127))
 			return fail(err, errlen, -EPERM, "refusing to load %s: %s", host, why);
 		in6->sin6_family = AF_INET6;
 		in6->sin6_port = htons(port);
@@ -84,6 +86,12 @@ static int resolve(struct load_target *t, const char *host, int port, char *err,
 
 int load_target_init(struct load_target *t, const char *url, const char *const *headers,
 		     unsigned nheaders, bool close, char *err, size_t errlen)
+{
+	return load_target_parse(t, url, headers, nheaders, close, false, err, errlen);
+}
+
+int load_target_parse(struct load_target *t, const char *url, const char *const *headers,
+		      unsigned nheaders, bool close, bool any_address, char *err, size_t errlen)
 {
 	char host[256];
 	const char *p = url, *auth_end, *path, *port_s = NULL;
@@ -140,7 +148,7 @@ int load_target_init(struct load_target *t, const char *url, const char *const *
 	if (!clean(path, false) || !clean(t->host, false))
 		return fail(err, errlen, -EINVAL, "%s: spaces or control characters in the URL",
 			    url);
-	ret = resolve(t, host, (int)port, err, errlen);
+	ret = resolve(t, host, (int)port, any_address, err, errlen);
 	if (ret)
 		return ret;
 

@@ -24,6 +24,10 @@ struct load_target {
  */
 int load_target_init(struct load_target *t, const char *url, const char *const *headers,
 		     unsigned nheaders, bool close, char *err, size_t errlen);
+/* The same; any_address: any IP address literal, not only loopback's (an
+ * agent loads the server its controller names; names are still refused). */
+int load_target_parse(struct load_target *t, const char *url, const char *const *headers,
+		      unsigned nheaders, bool close, bool any_address, char *err, size_t errlen);
 void load_target_free(struct load_target *t);
 
 #endif

@@ -22,6 +22,7 @@
 #include <poll.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -572,6 +573,77 @@ void *load_worker_run(void *arg)
 	return NULL;
 }
 
+/* Handshakes done (or failed) on every pending connection of pfd, or the
+ * deadline: each one done is connected, the others closed (the run opens
+ * them again, and counts what fails then). */
+static void finish_handshakes(struct load_worker **w, struct pollfd *pfd, struct load_conn **conn,
+			      unsigned n, uint64_t deadline_ns)
+{
+	unsigned pending = n;
+
+	while (pending) {
+		uint64_t now = mono_ns();
+		int ready;
+
+		if (now >= deadline_ns)
+			break;
+		ready = poll(pfd, n, (deadline_ns - now) / 1000000 + 1);
+		if (ready < 0 && errno != EINTR)
+			break;
+		for (unsigned i = 0; ready > 0 && i < n; i++) {
+			int err = 0;
+			socklen_t len = sizeof(err);
+
+			if (pfd[i].fd < 0 || !pfd[i].revents)
+				continue;
+			getsockopt(pfd[i].fd, SOL_SOCKET, SO_ERROR, &err, &len);
+			conn[i]->connected = !err && !(pfd[i].revents & (POLLERR | POLLHUP));
+			pfd[i].fd = -1;
+			pending--;
+		}
+	}
+	for (unsigned i = 0, k = 0; k < n; k++) {
+		/* which worker conn[k] is in: the order they were listed */
+		while (conn[k] < w[i]->conns || conn[k] >= w[i]->conns + w[i]->nconns)
+			i++;
+		if (!conn[k]->connected)
+			conn_close(w[i], conn[k]);
+	}
+}
+
+int load_workers_open(struct load_worker **w, unsigned nworkers, uint64_t timeout_ns)
+{
+	unsigned n = 0, total = 0;
+	struct pollfd *pfd;
+	struct load_conn **conn;
+
+	for (unsigned i = 0; i < nworkers; i++)
+		total += w[i]->nconns;
+	pfd = calloc(total ?: 1, sizeof(*pfd));
+	conn = calloc(total ?: 1, sizeof(*conn));
+	if (!pfd || !conn) {
+		free(pfd);
+		free(conn);
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; i < nworkers; i++)
+		for (unsigned k = 0; k < w[i]->nconns; k++) {
+			struct load_conn *c = &w[i]->conns[k];
+
+			/* one that cannot even start is the run's to retry */
+			if (conn_open(w[i], c)) {
+				conn_close(w[i], c);
+				continue;
+			}
+			pfd[n] = (struct pollfd){ .fd = c->fd, .events = POLLOUT };
+			conn[n++] = c;
+		}
+	finish_handshakes(w, pfd, conn, n, mono_ns() + timeout_ns);
+	free(pfd);
+	free(conn);
+	return 0;
+}
+
 int load_worker_init(struct load_worker *w, const struct load_plan *plan, unsigned id)
 {
 	struct epoll_event wake = { .events = EPOLLIN, .data.ptr = NULL };
@@ -581,10 +653,14 @@ int load_worker_init(struct load_worker *w, const struct load_plan *plan, unsign
 	w->plan = plan;
 	w->id = id;
 	/* connections are dealt round-robin: each worker gets every
-	 * threads-th one, so spawns and schedules interleave evenly */
-	w->nconns = (plan->connections - id + plan->threads - 1) / plan->threads;
+	 * threads-th one of this host's, so spawns and schedules interleave
+	 * evenly; a host's are every share_count-th one of the run's */
+	w->nconns = (plan->own_connections - id + plan->threads - 1) / plan->threads;
 	w->cpu = -1;
-	w->rng = 0x9E3779B97F4A7C15ULL * (id + 1) ^ (uint64_t)mono_ns();
+	w->rng = 0x9E3779B97F4A7C15ULL * (id + 1 + (uint64_t)plan->share_index * LOAD_MAX_THREADS) ^
+		 (plan->seed ? plan->seed : (uint64_t)mono_ns());
+	if (!w->rng)
+		w->rng = 1; /* xorshift stays at 0 */
 	w->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (w->epfd < 0)
 		return -errno;
@@ -597,7 +673,8 @@ int load_worker_init(struct load_worker *w, const struct load_plan *plan, unsign
 		return -ENOMEM;
 	for (unsigned i = 0; i < w->nconns; i++) {
 		w->conns[i].fd = -1;
-		w->conns[i].index = id + i * plan->threads;
+		w->conns[i].index =
+			plan->share_index + (id + i * plan->threads) * plan->share_count;
 		w->conns[i].timer.index = TIMER_IDLE;
 	}
 	err = timer_heap_init(&w->timers, w->nconns);

@@ -35,8 +35,11 @@ struct load_plan {
 	uint64_t measure_ns; /* measuring begins */
 	uint64_t end_ns;
 	uint64_t timeout_ns;
-	uint64_t sweep_ns;    /* how often timeouts are looked for */
-	unsigned connections; /* in all workers */
+	uint64_t sweep_ns;		   /* how often timeouts are looked for */
+	unsigned connections;		   /* in all workers, of every host sharing the run */
+	unsigned share_index, share_count; /* this host's: index % count */
+	unsigned own_connections;	   /* this host's */
+	uint64_t seed;			   /* 0: from the clock */
 	unsigned threads;
 	double ns_per_request; /* rate: 1e9 / rate */
 	double ns_per_user;    /* users: 1e9 / spawn rate (0: all at once) */
@@ -89,6 +92,11 @@ struct load_worker {
 
 /* Allocates what the run needs (nothing is allocated while it runs). */
 int load_worker_init(struct load_worker *w, const struct load_plan *plan, unsigned id);
+/* Opens every connection of the n workers before they run (an agent is
+ * ready once they are open): those whose handshake completes within
+ * timeout_ns start connected (their connect is not measured), the others
+ * are opened again by the run. 0 or -ENOMEM. */
+int load_workers_open(struct load_worker **w, unsigned n, uint64_t timeout_ns);
 /* The thread's body: runs until plan->end_ns, *plan->stop, or max_requests. */
 void *load_worker_run(void *worker);
 void load_worker_free(struct load_worker *w);

@@ -7,11 +7,12 @@
 
 #include "harness/record/catalog.h"
 
-#define RUN_MAX	       8
-#define RUN_MAX_CUSTOM 4   /* --server, each a model of its own */
-#define RUN_MAX_CPUS   256 /* in --server-cpus, --load-cpus */
 /* --load-cmd without --duration: the tool's own end, bounded by this */
 #define LOAD_CMD_CEILING_S 600.0
+#define RUN_MAX		   8
+#define RUN_MAX_CUSTOM	   4   /* --server, each a model of its own */
+#define RUN_MAX_CPUS	   256 /* in --server-cpus, --load-cpus */
+#define RUN_MAX_LOAD_HOSTS 16
 
 struct run_opts {
 	bool model[RUN_MAX];		     /* indexed like models[] */
@@ -47,6 +48,13 @@ struct run_opts {
 	 * to: its fd, or -errno (NULL: the output is kept in memory) */
 	int (*open_log)(void *arg, const char *name);
 	void *open_log_arg;
+	/* the load from other hosts (--load-host): each runs `harness load
+	 * --agent` through ssh; the servers listen where they reach them */
+	char load_hosts[RUN_MAX_LOAD_HOSTS][256]; /* [USER@]HOST */
+	int nload_hosts;
+	char ssh[256];		  /* the command that reaches a host, split in words */
+	char remote_harness[256]; /* the harness on the load hosts */
+	char listen[64];	  /* the servers' address; "": as the hosts see us */
 };
 
 /* How long a handler blocks per request in scenario s (its default, or --sleep-us). */

@@ -43,8 +43,10 @@ void run_record_rank(struct run_record *r)
 		const struct explanation *rows[RANKING_MAX];
 		int n = 0;
 
+		/* a load host lost mid-run: not the load asked for, not ranked */
 		for (int i = 0; i < r->nexps && n < RANKING_MAX; i++)
-			if (r->exps[i]->scenario == &scenarios[s] && !r->exps[i]->failed[0])
+			if (r->exps[i]->scenario == &scenarios[s] && !r->exps[i]->failed[0] &&
+			    !r->exps[i]->load_incomplete)
 				rows[n++] = &r->exps[i]->why;
 		if (n)
 			explain_ranking(rows, n, &r->rankings[r->nrankings++]);
@@ -112,6 +114,8 @@ void experiment_record_free(struct experiment_record *e)
 	json_decref(e->sysctls);
 	load_result_free(&e->load);
 	free(e->tool.log);
+	for (int i = 0; i < e->nhosts; i++)
+		histogram_free(&e->hosts[i].latency);
 	free(e);
 }
 

@@ -28,6 +28,20 @@
 #define FORMAT_ACCOUNTS 4
 #define RECORD_MAX_ARGS 24
 
+/* One load host's share of an experiment's load (--load-host). */
+struct load_host_row {
+	char host[256];
+	uint64_t requests, errors;
+	double rate;	 /* its requests/s */
+	double cpu_busy; /* its load threads' CPU share, 0..1 */
+	double cpu_s;	 /* their CPU time (user + system) */
+	unsigned threads;
+	uint64_t p99_ns;	  /* of its own latency histogram */
+	struct histogram latency; /* its own (the merged one's part), if not lost */
+	bool lost;		  /* no whole result: the experiment is incomplete */
+	char why[256];		  /* why it was lost */
+};
+
 /* One model under one scenario. */
 struct experiment_record {
 	const struct model *model; /* in the catalog */
@@ -70,6 +84,11 @@ struct experiment_record {
 	/* 0, or why the measurements cannot be printed again (-ENODATA: read
 	 * from a results.json that did not keep the latency histograms) */
 	int unprintable;
+	/* the load came from these hosts (none: from this one); load merges
+	 * the whole results of those not lost */
+	struct load_host_row hosts[RUN_MAX_LOAD_HOSTS];
+	int nhosts;
+	bool load_incomplete; /* a host was lost mid-run: load is not the whole load */
 
 	/* what it means */
 	struct explanation why;

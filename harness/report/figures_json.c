@@ -64,6 +64,11 @@ static const struct jm_field prof_fields[] = {
 #undef K
 JM_TABLE(prof_table, prof_fields);
 
+static bool from_load_host(const void *base)
+{
+	return ((const struct figures *)base)->load_host[0] != '\0';
+}
+
 #define I(m) JM_INT(struct figures, #m, m)
 static const struct jm_field figures_fields[] = {
 	JM_STR(struct figures, "model", model),
@@ -80,6 +85,8 @@ static const struct jm_field figures_fields[] = {
 	D(load_procs),
 	D(load_threads),
 	D(load_wanted_us),
+	{ JM_FIELD("load_host", JM_M(struct figures, load_host), JM_STR),
+	  .size = sizeof(((struct figures *)0)->load_host), .present = from_load_host },
 	D(sleep_us),
 	D(work_us),
 	D(duration_s),

@@ -555,9 +555,17 @@ static void server_line(FILE *f, const json_t *e)
 	json_array_foreach(jget(e, "server", "cpus", NULL), i, a) {
 		fprintf(f, "%s%lld", i ? "," : "", json_integer_value(a));
 	}
-	fputs(", load on ", f);
-	json_array_foreach(jget(e, "load_placement", "cpus", NULL), i, a) {
-		fprintf(f, "%s%lld", i ? "," : "", json_integer_value(a));
+	if (json_array_size(jget(e, "load", "hosts", NULL))) {
+		fputs(", load from ", f);
+		json_array_foreach(jget(e, "load", "hosts", NULL), i, a) {
+			fputs(i ? ", " : "", f);
+			report_esc(f, jstr(a, "host"));
+		}
+	} else {
+		fputs(", load on ", f);
+		json_array_foreach(jget(e, "load_placement", "cpus", NULL), i, a) {
+			fprintf(f, "%s%lld", i ? "," : "", json_integer_value(a));
+		}
 	}
 	fprintf(f, " · exit status %lld",
 		json_integer_value(jget(e, "server", "exit_status", NULL)));
@@ -602,6 +610,45 @@ static void tool_line(FILE *f, const json_t *e)
 		fmt_count(a, 32, jnum(t, "server_responses", NULL)));
 }
 
+/* The load from other hosts (--load-host): a row each, its own figures. */
+static void load_hosts(FILE *f, const json_t *e)
+{
+	const json_t *hosts = jget(e, "load", "hosts", NULL), *h;
+	char buf[48];
+	size_t i;
+
+	if (!json_array_size(hosts))
+		return;
+	fputs("<table class=\"cmp hosts\"><caption>The load from other hosts", f);
+	if (json_is_true(jget(e, "load", "incomplete", NULL)))
+		fputs(" (incomplete: a host was lost mid-run)", f);
+	fputs("</caption><thead><tr><th>host</th><th>requests</th><th>requests/s</th><th>p99</th>"
+	      "<th>errors</th><th>its CPU busy</th></tr></thead><tbody>\n",
+	      f);
+	json_array_foreach(hosts, i, h) {
+		fputs("<tr><td>", f);
+		report_esc(f, jstr(h, "host"));
+		if (json_is_true(json_object_get(h, "lost"))) {
+			fputs("</td><td colspan=\"5\">lost mid-run: ", f);
+			report_esc(f, jstr(h, "why"));
+			fputs("</td></tr>\n", f);
+			continue;
+		}
+		fputs("</td><td>", f);
+		report_esc(f, fmt_count(buf, sizeof(buf), jnum(h, "requests", NULL)));
+		fputs("</td><td>", f);
+		report_esc(f, fmt_rps(buf, sizeof(buf), jnum(h, "rate", NULL)));
+		fputs("</td><td>", f);
+		report_esc(f, fmt_us(buf, sizeof(buf), jnum(h, "p99_us", NULL)));
+		fputs("</td><td>", f);
+		report_esc(f, fmt_count(buf, sizeof(buf), jnum(h, "errors", NULL)));
+		fputs("</td><td>", f);
+		report_esc(f, fmt_pct(buf, sizeof(buf), jnum(h, "cpu_busy", NULL)));
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</tbody></table>\n", f);
+}
+
 void report_experiment(struct report *r, const json_t *e, const struct explanation *why,
 		       const struct report_scales *sc)
 {
@@ -634,6 +681,7 @@ void report_experiment(struct report *r, const json_t *e, const struct explanati
 	fputs("</div></div>\n", f);
 	server_line(f, e);
 	tool_line(f, e);
+	load_hosts(f, e);
 	fputs("<div class=\"exp-body\"><div class=\"charts\">\n", f);
 	time_series(r, e, style, sc);
 	accept_queue(r, e, style);

@@ -347,10 +347,73 @@ static const struct jm_codec load_list_codec = { load_list_to, load_list_from };
 
 /* the measurements: their own mappings; read apart, so that one that
  * cannot be read leaves the rest of the record readable */
-static json_t *load_to(const void *m, const void *base)
+/* a load host's own latency histogram, as the load's is kept */
+static json_t *host_latency_to(const void *m, const void *base)
 {
 	(void)base;
-	return load_result_to_json(m);
+	return load_latency_to_json(m);
+}
+
+static int host_latency_from(const json_t *j, void *m, void *base)
+{
+	(void)base;
+	return load_latency_from_json(j, m);
+}
+
+static const struct jm_codec host_latency_codec = { host_latency_to, host_latency_from };
+
+static bool host_measured(const void *base)
+{
+	return !((const struct load_host_row *)base)->lost;
+}
+
+/* each load host's row (--load-host): what it measured, or why it was lost */
+static const struct jm_field host_fields[] = {
+	JM_STR(struct load_host_row, "host", host),
+	JM_U64(struct load_host_row, "requests", requests),
+	JM_U64(struct load_host_row, "errors", errors),
+	JM_DOUBLE(struct load_host_row, "rate", rate),
+	JM_DOUBLE(struct load_host_row, "cpu_busy", cpu_busy),
+	JM_DOUBLE(struct load_host_row, "cpu_s", cpu_s),
+	JM_UINT(struct load_host_row, "threads", threads),
+	JM_NS_AS_US(struct load_host_row, "p99_us", p99_ns),
+	{ JM_FIELD("latency_us", JM_M(struct load_host_row, latency), JM_CODEC),
+	  .codec = &host_latency_codec, .present = host_measured },
+	JM_BOOL(struct load_host_row, "lost", lost),
+	JM_STR(struct load_host_row, "why", why),
+};
+JM_TABLE(host_table, host_fields);
+
+static bool from_hosts(const void *base)
+{
+	return ((const struct experiment_record *)base)->nhosts > 0;
+}
+
+static bool incomplete(const void *base)
+{
+	return ((const struct experiment_record *)base)->load_incomplete;
+}
+
+/* beside the load's own figures, in "load": from a record of these only */
+static const struct jm_field load_hosts_fields[] = {
+	{ JM_FIELD("hosts", JM_M(struct experiment_record, hosts), JM_ARRAY),
+	  .size = sizeof(struct load_host_row), .sub = &host_table,
+	  .count_off = JM_M(struct experiment_record, nhosts), .max = RUN_MAX_LOAD_HOSTS,
+	  .present = from_hosts },
+	{ JM_FIELD("incomplete", JM_M(struct experiment_record, load_incomplete), JM_BOOL),
+	  .present = incomplete },
+};
+JM_TABLE(load_hosts_table, load_hosts_fields);
+
+static json_t *load_to(const void *m, const void *base)
+{
+	json_t *j = load_result_to_json(m);
+
+	if (j && jm_write(j, base, &load_hosts_table)) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
 }
 
 static json_t *probes_to(const void *m, const void *base)
@@ -380,6 +443,43 @@ static const struct jm_field custom_fields[] = {
 };
 JM_TABLE(custom_table, custom_fields);
 
+/* --load-host, as given: ["client1", "root@client2"] */
+static json_t *load_hosts_to(const void *m, const void *base)
+{
+	const struct run_opts *o = base;
+	json_t *a = json_array();
+
+	(void)m;
+	for (int i = 0; a && i < o->nload_hosts; i++)
+		json_array_append_new(a, json_string(o->load_hosts[i]));
+	return a;
+}
+
+static int load_hosts_from(const json_t *j, void *m, void *base)
+{
+	struct run_opts *o = base;
+	const json_t *v;
+	size_t i;
+
+	(void)m;
+	if (!json_is_array(j) || json_array_size(j) > RUN_MAX_LOAD_HOSTS)
+		return -EINVAL;
+	json_array_foreach(j, i, v) {
+		if (!json_is_string(v) || json_string_length(v) >= sizeof(o->load_hosts[0]))
+			return -EINVAL;
+		snprintf(o->load_hosts[i], sizeof(o->load_hosts[0]), "%s", json_string_value(v));
+	}
+	o->nload_hosts = i;
+	return 0;
+}
+
+static const struct jm_codec load_hosts_codec = { load_hosts_to, load_hosts_from };
+
+static bool with_load_hosts(const void *base)
+{
+	return ((const struct run_opts *)base)->nload_hosts > 0;
+}
+
 static const struct jm_field options_fields[] = {
 	JM_CODEC(struct run_opts, "models", model, models_codec),
 	JM_ARRAY(struct run_opts, "servers", custom, ncustom, custom_table),
@@ -407,6 +507,11 @@ static const struct jm_field options_fields[] = {
 	JM_BOOL(struct run_opts, "quick", quick),
 	JM_BOOL(struct run_opts, "strict", strict),
 	JM_BOOL(struct run_opts, "exact_syscall_times", exact_syscall_times),
+	/* the load from other hosts: which, and where the servers listened */
+	{ JM_FIELD("load_hosts", JM_M(struct run_opts, load_hosts), JM_CODEC),
+	  .codec = &load_hosts_codec, .present = with_load_hosts },
+	{ JM_FIELD("listen", JM_M(struct run_opts, listen), JM_STR),
+	  .size = sizeof(((struct run_opts *)0)->listen), .present = with_load_hosts },
 };
 JM_TABLE(options_table, options_fields);
 
@@ -673,6 +778,13 @@ static int experiment_from_json(const json_t *j, struct experiment_record *e,
 	if (!e->model)
 		e->model = run_opts_model_find(o, json_string_value(json_object_get(j, "model"))
 							  ?: "");
+	if (json_object_get(j, "load"))
+		err = jm_read_why(json_object_get(j, "load"), e, &load_hosts_table, inner,
+				  sizeof(inner));
+	if (err) {
+		snprintf(why, len, "load.%.200s", inner);
+		return err;
+	}
 	err = figures_from_json(fig, &e->why.fig, inner, sizeof(inner));
 	if (err) {
 		snprintf(why, len, "figures.%.200s", inner);

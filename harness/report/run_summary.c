@@ -100,6 +100,31 @@ void print_ranking(FILE *f, const struct ranking *r)
 	}
 }
 
+/* Each load host's share of an experiment, a line each (--load-host). */
+static void print_load_hosts(FILE *f, const struct experiment_record *e)
+{
+	char req[32], rate[32], p99[32], busy[16];
+
+	for (int i = 0; i < e->nhosts; i++) {
+		const struct load_host_row *h = &e->hosts[i];
+
+		if (h->lost) {
+			fprintf(f,
+				"  %-15s load host %s: lost mid-run (%s): the experiment is "
+				"incomplete\n",
+				e->why.fig.model, h->host, h->why);
+			continue;
+		}
+		fprintf(f,
+			"  %-15s load host %s: %s requests, %s/s, p99 %s, %llu errors, its CPU "
+			"%s busy\n",
+			e->why.fig.model, h->host, fmt_count(req, sizeof(req), h->requests),
+			fmt_count(rate, sizeof(rate), round(h->rate)),
+			fmt_us(p99, sizeof(p99), h->p99_ns / 1e3), (unsigned long long)h->errors,
+			fmt_pct(busy, sizeof(busy), h->cpu_busy));
+	}
+}
+
 void print_run_summary(FILE *f, const struct run_record *r)
 {
 	for (int s = 0; s < nscenarios; s++) {
@@ -117,6 +142,13 @@ void print_run_summary(FILE *f, const struct run_record *r)
 			continue;
 		fprintf(f, "\n");
 		print_comparison(f, scenarios[s].name, whys, n);
+		for (int i = 0; i < n; i++)
+			if (row[i]->nhosts) {
+				fprintf(f, "\nthe load from other hosts:\n");
+				for (int k = i; k < n; k++)
+					print_load_hosts(f, row[k]);
+				break;
+			}
 		fprintf(f, "\nranking:\n");
 		if (ranking)
 			print_ranking(f, ranking);
@@ -138,6 +170,9 @@ void print_run_summary(FILE *f, const struct run_record *r)
 			load_result_print_lenient(f, &row[i]->load,
 						  "  read as http.client reads: ");
 			print_server_output(f, row[i], "  ");
+			if (row[i]->nhosts)
+				fprintf(f, "    (the load came from other hosts: the client's "
+					   "loopback work is no longer in this account)\n");
 			print_findings(f, row[i]->why.findings, row[i]->why.nfindings);
 			if (row[i]->why.nerrors)
 				print_errors(f, row[i]->why.errors, row[i]->why.nerrors);

@@ -166,7 +166,14 @@ static void print_measured(FILE *out, const struct experiment_record *e)
 	if (e->said[0] && !e->failed[0])
 		fprintf(out, "        it said: %s", e->said);
 	print_server_output(out, e, "        ");
-	fprintf(out, "load:   %s (%d CPU(s))\n\n", e->scenario->what, e->nload_cpus);
+	if (e->nhosts) {
+		fprintf(out, "load:   %s, from %d other host(s):", e->scenario->what, e->nhosts);
+		for (int i = 0; i < e->nhosts; i++)
+			fprintf(out, " %s", e->hosts[i].host);
+		fprintf(out, "%s\n\n", e->load_incomplete ? " (incomplete: one was lost)" : "");
+	} else {
+		fprintf(out, "load:   %s (%d CPU(s))\n\n", e->scenario->what, e->nload_cpus);
+	}
 	if (e->tool.ran)
 		print_tool(out, &e->tool, f);
 	else

@@ -3,6 +3,7 @@
 #include "harness/run/load_command.h"
 #include "harness/run/nginx_conf.h"
 #include "harness/run/nginx_status.h"
+#include "harness/run/load_hosts.h"
 #include "harness/run/progress.h"
 #include "harness/run/server_command.h"
 #include "harness/run/server_ready.h"
@@ -16,6 +17,7 @@
 #include "common/units_parse.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,7 +59,22 @@ struct bench {
 	cpu_set_t load_set;
 	double load_cpu_us; /* the harness's own CPU time: the load's threads */
 	json_t *sysctls;
+	bool load_incomplete; /* a load host was lost mid-run */
 };
+
+/* Where the servers listen: loopback, or where the load hosts reach them. */
+static const char *listen_addr(const struct experiment *e)
+{
+	return e->hosts ? e->hosts->listen : "127.0.0.1";
+}
+
+/* http://ADDR:PORT (IPv6 in brackets), for the load's URL */
+static void url_of(char *url, size_t len, const struct experiment *e, int port, const char *path)
+{
+	const char *a = listen_addr(e);
+
+	snprintf(url, len, strchr(a, ':') ? "http://[%s]:%d%s" : "http://%s:%d%s", a, port, path);
+}
 
 static double self_cpu_us(void)
 {
@@ -125,7 +142,7 @@ static int custom_argv(struct experiment *e, const struct run_opts *o, struct be
 	char why[256];
 	size_t i;
 
-	if (server_command_split(&b->command, e->model->command, "127.0.0.1", o->port,
+	if (server_command_split(&b->command, e->model->command, listen_addr(e), o->port,
 				 b->dir[0] ? b->dir : NULL, why, sizeof(why)))
 		return fail(e, -EINVAL, "server '%s': %s", e->model->name, why);
 	b->argv[0] = b->command.path;
@@ -156,7 +173,7 @@ static void server_argv(struct experiment *e, const struct run_opts *o, struct b
 
 	b->argv[n++] = b->path;
 	b->argv[n++] = "--host";
-	b->argv[n++] = "127.0.0.1";
+	b->argv[n++] = (char *)listen_addr(e);
 	snprintf(b->port, sizeof(b->port), "%d", o->port);
 	b->argv[n++] = "--port";
 	b->argv[n++] = b->port;
@@ -189,8 +206,9 @@ static void server_argv(struct experiment *e, const struct run_opts *o, struct b
 static void load_opts_for(const struct experiment *e, const struct run_opts *o,
 			  const struct bench *b, struct load_opts *l, char *url, size_t len)
 {
-	snprintf(url, len, "http://127.0.0.1:%d%s", b->server.port, o->path[0] ? o->path : "/");
 	memset(l, 0, sizeof(*l));
+	url_of(url, len, e, b->server.port, o->path[0] ? o->path : "/");
+	l->any_address = e->hosts != NULL;
 	l->url = url;
 	l->connections = o->connections;
 	l->threads = b->nload_cpus;
@@ -229,11 +247,12 @@ static int wait_until_answers(struct experiment *e, struct bench *b)
 			       .max_requests = 1,
 			       .stop = e->stop };
 	struct load_result r;
-	char url[64];
+	char url[128];
 	int err;
 
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", b->server.port);
+	url_of(url, sizeof(url), e, b->server.port, "/");
 	l.url = url;
+	l.any_address = e->hosts != NULL;
 	err = load_run(&l, &r);
 	if (!err && (r.requests < 1 || r.status[200] < 1))
 		err = -EIO;
@@ -326,7 +345,7 @@ static int start_custom(struct experiment *e, const struct run_opts *o, struct b
 	if (err)
 		return err;
 	/* else what answers is not it (--no-netns: another server) */
-	if (port_taken(o->port))
+	if (port_taken(listen_addr(e), o->port))
 		return fail(e, -EINVAL, "port %d is in use before server '%s' started", o->port,
 			    e->model->name);
 	err = cgroup_create(&b->cg, e->model->name);
@@ -337,8 +356,9 @@ static int start_custom(struct experiment *e, const struct run_opts *o, struct b
 	if (err)
 		return fail(e, -EINVAL, "server '%s' did not start: %s", e->model->name,
 			    strerror(-err));
-	err = server_answers_http(b->server.pid, o->port, o->path[0] ? o->path : "/",
-				  START_TIMEOUT_MS, e->stop, why, sizeof(why));
+	err = server_answers_http(b->server.pid, listen_addr(e), o->port,
+				  o->path[0] ? o->path : "/", START_TIMEOUT_MS, e->stop, why,
+				  sizeof(why));
 	if (err == -EINTR || *e->stop)
 		return -EINTR;
 	if (!err)
@@ -571,11 +591,113 @@ static int measure_tool(struct experiment *e, const struct run_opts *o, struct b
 	return tool_load(b, url) ? fail(e, -ENOMEM, "out of memory") : 0;
 }
 
+/* The server's counters as the measured load begins, and as it ends. */
+/* The server's counters at the measured window's start, and at its end. */
+static void counters_before(struct experiment *e, struct bench *b)
+{
+	/* its own count first: its asking is a request the probes need not see */
+	if (e->model->reference)
+		b->server_requests0 = nginx_status_requests(b->server.port, 1000);
+	server_side_start(b);
+	b->log0 = server_proc_log_bytes(&b->server);
+	b->load_cpu_us = -self_cpu_us();
+}
+
+static void counters_after(struct experiment *e, struct bench *b)
+{
+	b->load_cpu_us += self_cpu_us();
+	b->log1 = server_proc_log_bytes(&b->server);
+	server_side_end(b);
+	/* the window's requests: the second asking is counted, the first was */
+	if (e->model->reference)
+		b->server_requests =
+			nginx_status_requests(b->server.port, 1000) - 1 - b->server_requests0;
+}
+
+/* The load here, in this process: a warm-up, then the measured run. */
+static int load_here(struct experiment *e, const struct run_opts *o, struct bench *b,
+		     struct load_opts *l)
+{
+	int err;
+
+	if (o->warmup_s > 0) {
+		struct load_result warm;
+
+		l->duration_s = o->warmup_s;
+		load_run(l, &warm);
+		load_result_free(&warm);
+		if (*e->stop)
+			return -EINTR;
+	}
+	((struct experiment_progress *)l->progress_arg)->warming_up = false;
+	counters_before(e, b);
+	l->duration_s = o->duration_s;
+	err = load_run(l, &b->load);
+	b->have_load = true;
+	counters_after(e, b);
+	if (err)
+		return fail(e, err, "load failed: %s", b->load.error);
+	return 0;
+}
+
+/* The first host that failed, and why, as the error. */
+static int host_failed(struct experiment *e, int err, const char *what)
+{
+	for (unsigned i = 0; i < e->hosts->n; i++)
+		if (e->hosts->agent[i].failed)
+			return fail(e, err, "load host %s %s: %s", e->hosts->agent[i].host, what,
+				    load_hosts_why(e->hosts, i));
+	return fail(e, err, "the load hosts %s", what);
+}
+
+/* The load from the hosts: each agent its share, warm-up first; the
+ * counters read while they wait for "go" and once their results are in. */
+static int load_there(struct experiment *e, const struct run_opts *o, struct bench *b,
+		      struct load_opts *l)
+{
+	struct load_hosts *h = e->hosts;
+	int err;
+
+	if (o->warmup_s > 0) {
+		struct load_result warm;
+
+		l->duration_s = o->warmup_s;
+		err = load_agents_start(h->agent, h->n, l, 10000);
+		if (err)
+			return host_failed(e, -EIO, "did not start the warm-up");
+		err = load_agents_run(h->agent, h->n, l, &warm);
+		if (!err || err == -EPIPE)
+			load_result_free(&warm);
+		if (err)
+			return host_failed(e, -EIO, "was lost in the warm-up");
+		if (*e->stop)
+			return -EINTR;
+	}
+	((struct experiment_progress *)l->progress_arg)->warming_up = false;
+	l->duration_s = o->duration_s;
+	err = load_agents_start(h->agent, h->n, l, 10000);
+	if (err)
+		return host_failed(e, -EIO, "did not start");
+	counters_before(e, b);
+	err = load_agents_run(h->agent, h->n, l, &b->load);
+	counters_after(e, b);
+	load_hosts_drain(h);
+	if (err && err != -EPIPE)
+		return fail(e, err, "failed to merge the load hosts' results: %s", strerror(-err));
+	b->have_load = true;
+	if (err == -EPIPE) {
+		/* what the others measured is kept, marked as not the whole load */
+		b->load_incomplete = true;
+		return host_failed(e, -EPIPE, "was lost mid-run");
+	}
+	return 0;
+}
+
 static int measure(struct experiment *e, const struct run_opts *o, struct bench *b)
 {
 	struct probe_target target = { .cgroup_id = b->cg.id, .pid = b->server.pid };
 	struct probes_opts po = { .time_every_syscall = o->exact_syscall_times };
-	struct experiment_progress progress = { .e = e };
+	struct experiment_progress progress = { .e = e, .warming_up = o->warmup_s > 0 };
 	struct load_opts l;
 	char url[320]; /* with --server-path */
 	int err;
@@ -594,43 +716,40 @@ static int measure(struct experiment *e, const struct run_opts *o, struct bench 
 	/* the server's end ends the load at once: nothing more to measure */
 	l.stop_fd = b->server.pidfd;
 	/* through the measured load too, with or without a warm-up */
-	if (!o->quiet) {
-		l.progress = progress_report;
-		l.progress_arg = &progress;
-	}
-	if (o->warmup_s > 0) {
-		struct load_result warm;
-
-		progress.warming_up = true;
-		l.duration_s = o->warmup_s;
-		load_run(&l, &warm);
-		load_result_free(&warm);
-		if (*e->stop)
-			return -EINTR;
-	}
-
-	/* its own count first: its asking is a request the probes need not see */
-	if (e->model->reference)
-		b->server_requests0 = nginx_status_requests(b->server.port, 1000);
-	server_side_start(b);
-	b->load_cpu_us = -self_cpu_us();
-	b->log0 = server_proc_log_bytes(&b->server);
-	progress.warming_up = false;
-	l.duration_s = o->duration_s;
-	err = load_run(&l, &b->load);
-	b->have_load = true;
-	b->log1 = server_proc_log_bytes(&b->server);
-	b->load_cpu_us += self_cpu_us();
-	server_side_end(b);
-	/* the window's requests: the second asking is counted, the first was */
-	if (e->model->reference)
-		b->server_requests =
-			nginx_status_requests(b->server.port, 1000) - 1 - b->server_requests0;
+	l.progress_arg = &progress;
 	if (!o->quiet)
+		l.progress = progress_report;
+	err = e->hosts ? load_there(e, o, b, &l) : load_here(e, o, b, &l);
+	if (!o->quiet && b->have_load)
 		progress_done(&progress, &b->load);
 	if (err)
-		return fail(e, err, "load failed: %s", b->load.error);
+		return err;
 	return *e->stop ? -EINTR : 0;
+}
+
+/* Each load host's share: its own figures, or why it was lost. */
+static void record_hosts(struct experiment_record *r, struct load_hosts *h)
+{
+	for (unsigned i = 0; i < h->n && i < RUN_MAX_LOAD_HOSTS; i++) {
+		struct load_agent *a = &h->agent[i];
+		struct load_host_row *row = &r->hosts[r->nhosts++];
+
+		snprintf(row->host, sizeof(row->host), "%s", a->host);
+		row->lost = !a->have_result;
+		if (row->lost) {
+			snprintf(row->why, sizeof(row->why), "%s", load_hosts_why(h, i));
+			continue;
+		}
+		row->requests = a->result.requests;
+		row->errors = a->result.errors_total;
+		row->rate = a->result.rate;
+		row->cpu_busy = a->result.cpu_busy;
+		row->cpu_s = a->result.cpu_user_s + a->result.cpu_sys_s;
+		row->threads = a->result.threads;
+		row->p99_ns = histogram_percentile(&a->result.latency, 99);
+		if (!histogram_init(&row->latency, a->result.latency.precision))
+			histogram_merge(&row->latency, &a->result.latency);
+	}
 }
 
 /* What it measured, kept: the record, its figures and its findings. */
@@ -655,8 +774,9 @@ static int record(struct experiment *e, const struct run_opts *o, struct bench *
 	snprintf(r->failed, sizeof(r->failed), "%s", b->died); /* its last lines: said */
 	snprintf(r->user, sizeof(r->user), "%s", o->server_user[0] ? o->server_user : "nobody");
 	r->server_cpus = b->server_cpus;
-	memcpy(r->load_cpus, b->load_cpus, b->nload_cpus * sizeof(b->load_cpus[0]));
-	r->nload_cpus = b->nload_cpus;
+	/* with load hosts, this host's CPUs carry none of the load */
+	r->nload_cpus = e->hosts ? 0 : b->nload_cpus;
+	memcpy(r->load_cpus, b->load_cpus, r->nload_cpus * sizeof(b->load_cpus[0]));
 	r->netns = b->in_netns;
 	r->sysctls = json_incref(b->sysctls);
 	/* the load's result changes hands: release() must not free it */
@@ -679,6 +799,9 @@ static int record(struct experiment *e, const struct run_opts *o, struct bench *
 	r->load_cpus_busy_s = b->load_cpus1.busy_s - b->load_cpus0.busy_s;
 	r->load_cpus_total_s = b->load_cpus1.total_s - b->load_cpus0.total_s;
 	r->server_requests = b->server_requests;
+	if (e->hosts)
+		record_hosts(r, e->hosts);
+	r->load_incomplete = b->load_incomplete;
 	figures_of(r, o, &r->why.fig);
 	record_explain(r);
 	e->record = r;
@@ -698,7 +821,8 @@ int experiment_run(struct experiment *e, const struct run_opts *o)
 	err = cpus_of(o->server_cpus, &b->server_cpus, e);
 	if (!err)
 		err = load_cpus_of(o, b, e);
-	if (!err && o->netns) {
+	/* with load hosts, the servers listen where they reach them: here */
+	if (!err && o->netns && !e->hosts) {
 		err = netns_enter_new(&b->ns);
 		if (err)
 			fail(e, err, "failed to create a network namespace: %s", strerror(-err));
@@ -719,7 +843,8 @@ int experiment_run(struct experiment *e, const struct run_opts *o)
 	/* stop the server first: its exit status belongs in the record */
 	if (b->server.pid > 0)
 		b->server_status = server_proc_stop(&b->server, STOP_TIMEOUT_MS);
-	if ((!err || err == -EINTR || b->died[0]) && b->have_load) {
+	/* a load host lost mid-run: what the others measured, marked incomplete */
+	if ((!err || err == -EINTR || b->died[0] || b->load_incomplete) && b->have_load) {
 		int rerr = record(e, o, b);
 		err = err ? err : rerr;
 	}

@@ -13,12 +13,15 @@
 
 #include "harness/record/record.h"
 
+struct load_hosts;
+
 struct experiment {
 	const struct model *model;
 	const struct scenario *scenario;
 	int index, count; /* for progress: 3 of 15 */
 	volatile sig_atomic_t *stop;
-	bool check_only; /* start the server, see it answer, stop it: no load */
+	bool check_only;	  /* start the server, see it answer, stop it: no load */
+	struct load_hosts *hosts; /* the load from these (NULL: from here) */
 
 	struct experiment_record *record; /* once experiment_run returned 0 or -EINTR */
 	char error[512];		  /* why it failed, in one line */

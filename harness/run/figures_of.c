@@ -3,6 +3,7 @@
 #include "harness/run/experiment.h"
 #include "probes/hist_print.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -263,6 +264,26 @@ static void cpu_profile_figures(const struct cpu_profile_stats *c, struct figure
 	}
 }
 
+/* The load from other hosts: the busiest agent's own CPU figures are the
+ * load generator's (a saturated one limits the run, wherever the others
+ * were); this host's CPUs carried no load. */
+static void load_host_figures(const struct experiment_record *r, struct figures *f)
+{
+	const struct load_host_row *busiest = NULL;
+
+	for (int i = 0; i < r->nhosts; i++)
+		if (!r->hosts[i].lost && (!busiest || r->hosts[i].cpu_busy > busiest->cpu_busy))
+			busiest = &r->hosts[i];
+	f->load_cpus_busy = NAN;
+	if (!busiest) {
+		f->load_cpu_us = NAN;
+		return;
+	}
+	snprintf(f->load_host, sizeof(f->load_host), "%s", busiest->host);
+	f->load_cpus = busiest->threads;
+	f->load_cpu_us = busiest->cpu_s * 1e6;
+}
+
 void figures_of(const struct experiment_record *r, const struct run_opts *o, struct figures *f)
 {
 	const struct probes_stats *s = &r->stats;
@@ -303,6 +324,8 @@ void figures_of(const struct experiment_record *r, const struct run_opts *o, str
 	}
 	if (r->load_cpus_total_s > 0)
 		f->load_cpus_busy = r->load_cpus_busy_s / r->load_cpus_total_s;
+	if (r->nhosts)
+		load_host_figures(r, f);
 	if (s->have[PROBE_ACCEPT_QUEUE])
 		accept_queue_figures(&s->accept_queue, f);
 	if (s->have[PROBE_SCHED])

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "harness/run/run.h"
 #include "harness/run/experiment.h"
+#include "harness/run/load_hosts.h"
 #include "harness/sandbox/cgroup.h"
 #include "harness/sandbox/machine.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 /*
  * Each server of the user's (and a reference server) started once, seen
@@ -14,12 +16,12 @@
  * took their minutes.
  */
 static int check_custom(const struct run_opts *o, const struct scenario *s,
-			volatile sig_atomic_t *stop)
+			volatile sig_atomic_t *stop, struct load_hosts *hosts)
 {
 	for (int i = 0; i < nmodels + o->ncustom && !*stop; i++) {
 		const struct model *m = i < nmodels ? &models[i] : &o->custom[i - nmodels];
 		struct experiment e = {
-			.model = m, .scenario = s, .stop = stop, .check_only = true
+			.model = m, .scenario = s, .stop = stop, .check_only = true, .hosts = hosts
 		};
 		int err;
 
@@ -51,7 +53,45 @@ static bool not_asked_so(const struct model *m, const struct run_opts *o, const 
 	return true;
 }
 
+static int run_experiments(const struct run_opts *o, volatile sig_atomic_t *stop,
+			   struct run_record *r, struct load_hosts *hosts);
+
+/*
+ * With --load-host, an agent on every host first, greeted, kept for the
+ * whole run: a host that fails now is one line and a refusal (-EINVAL)
+ * before any model runs.
+ */
 int run_all(const struct run_opts *o, volatile sig_atomic_t *stop, struct run_record *r)
+{
+	struct load_hosts *hosts = NULL;
+	char why[1024];
+	int err;
+
+	if (o->nload_hosts) {
+		hosts = calloc(1, sizeof(*hosts));
+		if (!hosts)
+			return -ENOMEM;
+		if (load_hosts_open(hosts, o, why, sizeof(why))) {
+			fprintf(stderr, "harness run: %s\n", why);
+			free(hosts);
+			return -EINVAL;
+		}
+		printf("servers listen on %s (%s); the load from %d host%s\n", hosts->listen,
+		       hosts->listen_how, hosts->n, hosts->n > 1 ? "s" : "");
+		fflush(stdout);
+	}
+	err = run_experiments(o, stop, r, hosts);
+	if (hosts) {
+		/* the record keeps where they listened, asked for or not */
+		snprintf(r->options.listen, sizeof(r->options.listen), "%s", hosts->listen);
+		load_hosts_close(hosts);
+		free(hosts);
+	}
+	return err;
+}
+
+static int run_experiments(const struct run_opts *o, volatile sig_atomic_t *stop,
+			   struct run_record *r, struct load_hosts *hosts)
 {
 	struct experiment plan[(RUN_MAX + RUN_MAX_CUSTOM) * RUN_MAX];
 	const struct scenario *first = NULL;
@@ -70,7 +110,8 @@ int run_all(const struct run_opts *o, volatile sig_atomic_t *stop, struct run_re
 					.model = m < nmodels ? &models[m]
 							     : &r->options.custom[m - nmodels],
 					.scenario = &scenarios[s],
-					.stop = stop
+					.stop = stop,
+					.hosts = hosts
 				};
 	/* a run killed outright may have left servers' children behind */
 	if (cgroup_reap_stale() > 0)
@@ -78,7 +119,7 @@ int run_all(const struct run_opts *o, volatile sig_atomic_t *stop, struct run_re
 	for (int s = 0; s < nscenarios && !first; s++)
 		if (o->scenario[s])
 			first = &scenarios[s];
-	err = first ? check_custom(&r->options, first, stop) : 0;
+	err = first ? check_custom(&r->options, first, stop, hosts) : 0;
 	if (err == -EINVAL)
 		return err;
 	for (int i = 0; i < n && !*stop; i++) {
@@ -102,6 +143,11 @@ int run_all(const struct run_opts *o, volatile sig_atomic_t *stop, struct run_re
 				e->scenario->name, e->error);
 			failed++;
 			died += err == -ECHILD;
+		} /* a load host lost: the next loads would not be the ones asked for */
+		if (err && hosts && load_hosts_lost(hosts)) {
+			fprintf(stderr, "harness run: stopped: %d of %d experiments ran\n", i + 1,
+				n);
+			break;
 		}
 	}
 	r->interrupted = *stop != 0;

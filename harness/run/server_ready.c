@@ -110,16 +110,21 @@ static int read_answer(int fd, int port, long long deadline, char *why, size_t l
 	return -EPROTO;
 }
 
-int connect_local(int port)
+/* host: an IPv4 or IPv6 address literal (where the server listens) */
+static int connect_to(const char *host, int port)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET,
-				 .sin_port = htons(port),
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	bool v6 = inet_pton(AF_INET6, host, &a6.sin6_addr) == 1;
+	int fd;
 
+	if (!v6 && inet_pton(AF_INET, host, &a.sin_addr) != 1)
+		return -EINVAL;
+	fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	if (connect(fd, (struct sockaddr *)&a, sizeof(a))) {
+	if (v6 ? connect(fd, (struct sockaddr *)&a6, sizeof(a6))
+	       : connect(fd, (struct sockaddr *)&a, sizeof(a))) {
 		int err = -errno;
 
 		close(fd);
@@ -128,9 +133,14 @@ int connect_local(int port)
 	return fd;
 }
 
-bool port_taken(int port)
+int connect_local(int port)
 {
-	int fd = connect_local(port);
+	return connect_to("127.0.0.1", port);
+}
+
+bool port_taken(const char *host, int port)
+{
+	int fd = connect_to(host, port);
 
 	if (fd >= 0)
 		close(fd);
@@ -138,10 +148,11 @@ bool port_taken(int port)
 }
 
 /* One GET: 1 answered in HTTP, 0 not listening yet, or -errno with why. */
-static int ask(int port, const char *path, long long deadline, char *why, size_t len)
+static int ask(const char *host, int port, const char *path, long long deadline, char *why,
+	       size_t len)
 {
 	char req[512];
-	int fd = connect_local(port), err, n;
+	int fd = connect_to(host, port), err, n;
 
 	if (fd == -ECONNREFUSED)
 		return 0;
@@ -150,8 +161,8 @@ static int ask(int port, const char *path, long long deadline, char *why, size_t
 		return fd;
 	}
 	n = snprintf(req, sizeof(req),
-		     "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n\r\n", path,
-		     port);
+		     "GET %s HTTP/1.1\r\nHost: %s%s%s:%d\r\nConnection: close\r\n\r\n", path,
+		     strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "", port);
 	if (send(fd, req, n, MSG_NOSIGNAL) != n) {
 		snprintf(why, len, "closed the connection on port %d before the request", port);
 		err = -ECONNRESET;
@@ -162,7 +173,7 @@ static int ask(int port, const char *path, long long deadline, char *why, size_t
 	return err ?: 1;
 }
 
-int server_answers_http(pid_t pid, int port, const char *path, int timeout_ms,
+int server_answers_http(pid_t pid, const char *host, int port, const char *path, int timeout_ms,
 			volatile sig_atomic_t *stop, char *why, size_t len)
 {
 	long long deadline = mono_ms() + timeout_ms;
@@ -174,7 +185,7 @@ int server_answers_http(pid_t pid, int port, const char *path, int timeout_ms,
 		err = ended(pid, why, len);
 		if (err)
 			return err;
-		err = ask(port, path, deadline, why, len);
+		err = ask(host, port, path, deadline, why, len);
 		if (err == -EINTR && *stop)
 			return -EINTR;
 		/* a server that said no and then died: its exit says more */

@@ -17,7 +17,7 @@
  * ("exited with status 1 before it answered", "did not listen on port
  * 8080 within 5 s", "answered on port 8080, but not in HTTP: ...").
  */
-int server_answers_http(pid_t pid, int port, const char *path, int timeout_ms,
+int server_answers_http(pid_t pid, const char *host, int port, const char *path, int timeout_ms,
 			volatile sig_atomic_t *stop, char *why, size_t len);
 
 /* A TCP connection to 127.0.0.1:port: its descriptor, or -errno. */
@@ -25,6 +25,6 @@ int connect_local(int port);
 
 /* Something already listens on 127.0.0.1:port (with --no-netns, another
  * server): it would answer in the place of the one about to start. */
-bool port_taken(int port);
+bool port_taken(const char *host, int port);
 
 #endif
