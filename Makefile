@@ -151,7 +151,7 @@ ROOM_report  := results out_dir trace_summary run_summary account_text record_js
 ROOM_record  := catalog record
 ROOM_sandbox := cgroup netns server_proc machine cpu_times proc_faults
 ROOM_load    := load load_worker load_target http_response histogram timer_heap load_json load_print
-ROOM_explain := rules verdict ranking say figures account traits
+ROOM_explain := rules verdict ranking say figures account traits sweep
 ROOMS        := run report record sandbox load explain
 room_lib      = $(OBJ)/harness/lib$(1).a
 $(foreach r,$(ROOMS),$(eval $(call room_lib,$(r)): \
@@ -184,7 +184,7 @@ $(OBJ)/harness/report/html.o: $(OBJ)/harness/report/report_css.h
 # ---------------------------------------------------------------- tests
 # Each test is a program build/tests/NAME built from tests/NAME.c and the
 # shared test library; extra objects are added per test below.
-TESTS    := selftest explain_rules explain_account explain_traits harness_run harness_accounts \
+TESTS    := selftest explain_rules explain_account explain_traits explain_sweep harness_run harness_accounts \
             harness_server
 # common/: a struct to JSON and back; numbers as typed on a command line;
 # both under ASan/UBSan
@@ -239,7 +239,7 @@ $(OUTPUT)/tests/%: $(OBJ)/tests/%.o $(TEST_LIB)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LDLIBS)
 
-EXPLAIN_TESTS := $(addprefix $(OUTPUT)/tests/,explain_rules explain_account explain_traits)
+EXPLAIN_TESTS := $(addprefix $(OUTPUT)/tests/,explain_rules explain_account explain_traits explain_sweep)
 $(EXPLAIN_TESTS): $(LINK_report)
 $(EXPLAIN_TESTS): LDLIBS += $(HARNESS_LIBS)
 # the end-to-end test runs the built harness and servers
