@@ -145,11 +145,11 @@ $(PROBE_LIB): $(PROBE_OBJS)
 # lists the libraries from the top room down: one that calls a room above
 # it does not link. tests/layout holds the includes to the same order.
 ROOM_cli     := main cmd_run cmd_report cmd_load cmd_check cmd_list run_options load_flags server_flag
-ROOM_run     := run experiment progress figures_of server_command server_ready
-ROOM_report  := results out_dir trace_summary run_summary account_text record_json figures_json \
+ROOM_run     := run experiment sweep_run progress figures_of server_command server_ready
+ROOM_report  := results out_dir trace_summary run_summary sweep_text account_text record_json sweep_json figures_json \
                 html html_experiment html_accounts html_parts chart svg
 ROOM_record  := catalog record
-ROOM_sandbox := cgroup netns server_proc machine cpu_times proc_faults
+ROOM_sandbox := cgroup cgroup_memory netns server_proc machine cpu_times proc_faults
 ROOM_load    := load load_worker load_target http_response histogram timer_heap load_json load_print
 ROOM_explain := rules verdict ranking say figures account traits sweep
 ROOMS        := run report record sandbox load explain

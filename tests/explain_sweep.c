@@ -172,6 +172,59 @@ static void below_start_stops(void)
 	CHECK(s.n <= 4, "%d steps", s.n);
 }
 
+static void conns_sweep(struct sweep *s, const double *rps, const double *memory, int n)
+{
+	static const int conns[] = { 1, 10, 100, 1000, 10000 };
+
+	memset(s, 0, sizeof(*s));
+	s->memory_idle_bytes = 100000;
+	for (int i = 0; i < n; i++) {
+		s->step[i].connections = conns[i];
+		s->step[i].rps = rps[i];
+		s->step[i].memory_bytes = memory ? memory[i] : NAN;
+		s->n++;
+	}
+}
+
+/* behind from 1 000 connections on; one noisy step at 10 is not it */
+static void falls_behind_from_a_step_on(void)
+{
+	const double loop[] = { 10000, 30000, 30000, 29000, 28000 };
+	const double threads[] = { 10000, 20000, 29000, 15000, 6000 };
+	const double steady[] = { 9900, 29000, 29500, 28000, 27000 };
+	struct sweep a, b, c;
+
+	conns_sweep(&a, threads, NULL, 5);
+	conns_sweep(&b, loop, NULL, 5);
+	conns_sweep(&c, steady, NULL, 5);
+	CHECK(sweep_falls_behind(&a, &b, SWEEP_BEHIND) == 3, "behind from step %d",
+	      sweep_falls_behind(&a, &b, SWEEP_BEHIND));
+	CHECK(sweep_falls_behind(&c, &b, SWEEP_BEHIND) == -1, "steady said behind at %d",
+	      sweep_falls_behind(&c, &b, SWEEP_BEHIND));
+	c.step[4].connections = 5000; /* a step the loop never ran: not compared */
+	CHECK(sweep_falls_behind(&c, &b, SWEEP_BEHIND) == -1, "compared to a step not run");
+}
+
+/* each connection's memory: what it added over the step before */
+static void memory_per_connection_is_marginal(void)
+{
+	const double rps[] = { 1, 1, 1 };
+	const double memory[] = { 300000, 660000, 4260000 };
+	struct sweep s;
+	double one, ten, hundred;
+
+	conns_sweep(&s, rps, memory, 3);
+	one = sweep_memory_per_connection(&s, &s.step[0]);
+	ten = sweep_memory_per_connection(&s, &s.step[1]);
+	hundred = sweep_memory_per_connection(&s, &s.step[2]);
+	CHECK(one == 200000, "1 connection: %.0f over the idle 100 000", one);
+	CHECK(ten == 40000, "10: %.0f (360 000 more over 9 more)", ten);
+	CHECK(hundred == 40000, "100: %.0f (3.6 MB more over 90 more)", hundred);
+	s.step[1].memory_bytes = NAN; /* not read: nothing to tell, here or after */
+	CHECK(isnan(sweep_memory_per_connection(&s, &s.step[1])), "told of no reading");
+	CHECK(isnan(sweep_memory_per_connection(&s, &s.step[2])), "told over no reading");
+}
+
 /* the end's names go to results.json and come back */
 static void end_names_round_trip(void)
 {
@@ -188,6 +241,8 @@ static const struct test_case cases[] = {
 	TEST(client_bound_claims_no_knee),
 	TEST(never_saturated_stops),
 	TEST(below_start_stops),
+	TEST(falls_behind_from_a_step_on),
+	TEST(memory_per_connection_is_marginal),
 	TEST(end_names_round_trip),
 };
 TEST_MAIN(cases)

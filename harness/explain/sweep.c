@@ -122,7 +122,7 @@ double ramp_next(struct ramp_plan *p, struct sweep *s)
 
 static void knee_words(struct knee *k, const struct sweep *s)
 {
-	char r[32], o[32], p[32], c[32], d[32];
+	char r[32], o[32], p[32], c[32], d[32], u[32];
 
 	switch (k->end) {
 	case SWEEP_CLIENT_BOUND: {
@@ -130,10 +130,11 @@ static void knee_words(struct knee *k, const struct sweep *s)
 
 		snprintf(k->why, sizeof(k->why),
 			 "no server knee: at %s requests/s asked the load generator gave way "
-			 "first (its CPUs busy %s, %s), the server's CPU busy %s; the server "
-			 "kept up to %s requests/s",
-			 fmt_count(o, 32, round(b->offered_rps)), fmt_pct(p, 32, b->load_busy),
-			 b->client_behind ? "sends late" : "its schedule held",
+			 "first (its CPUs busy %s, %s by its own threads; %s), the server's "
+			 "CPU busy %s; the server kept up to %s requests/s",
+			 fmt_count(o, 32, round(b->offered_rps)), fmt_pct(p, 32, b->load_cpus_busy),
+			 fmt_pct(d, 32, b->load_busy),
+			 b->client_behind ? "its sends late" : "its schedule held",
 			 fmt_pct(c, 32, b->cpu_busy),
 			 k->step >= 0 ? fmt_count(r, 32, round(k->rps)) : "no rate");
 		break;
@@ -144,11 +145,13 @@ static void knee_words(struct knee *k, const struct sweep *s)
 			break;
 		snprintf(k->why, sizeof(k->why),
 			 "kept up to %s requests/s (p99 %s); beyond, at %s asked, %s gave way "
-			 "(allows %s requests/s); the CPU per request predicts %s",
+			 "(it allows %s requests/s); measured capacity %s against %s predicted "
+			 "from the CPU per request (%d CPU(s) / %s)",
 			 fmt_count(r, 32, round(k->rps)), fmt_us(p, 32, k->p99_us),
 			 fmt_count(o, 32, round(s->step[k->beyond].offered_rps)), k->limited_by,
-			 fmt_count(c, 32, round(k->capacity_rps)),
-			 fmt_count(d, 32, round(k->predicted_rps)));
+			 fmt_count(c, 32, round(k->capacity_rps)), fmt_count(r, 32, round(k->rps)),
+			 fmt_count(d, 32, round(k->predicted_rps)), s->step[k->beyond].server_cpus,
+			 fmt_us(u, 32, s->step[k->beyond].cpu_us_per_request));
 		break;
 	case SWEEP_NEVER_SATURATED:
 		snprintf(k->why, sizeof(k->why),
@@ -213,6 +216,7 @@ void sweep_step_of(const struct explanation *x, struct sweep_step *st)
 	st->runq_p99_us = f->runq_p99_us;
 	st->cpu_busy = cpu_busy_share(f);
 	st->load_busy = load_busy_share(f);
+	st->load_cpus_busy = f->load_cpus_busy;
 	st->cpu_us_per_request = cpu_us_per_request(f);
 	st->switches_per_request = per_request(f, f->vol_switches + f->invol_switches);
 	st->syscalls_per_request = per_request(f, f->syscalls);
@@ -222,7 +226,42 @@ void sweep_step_of(const struct explanation *x, struct sweep_step *st)
 
 double sweep_memory_per_connection(const struct sweep *s, const struct sweep_step *st)
 {
-	if (!known(st->memory_bytes) || !known(s->memory_idle_bytes) || st->connections <= 0)
+	double before = s->memory_idle_bytes;
+	int conns = 0;
+
+	/* the step before with fewer connections: what the server touched once
+	 * (its stacks, buffers, arenas) is in both, the connections' cost not */
+	for (const struct sweep_step *p = s->step; p < st; p++)
+		if (p->connections < st->connections && p->connections >= conns) {
+			before = p->memory_bytes;
+			conns = p->connections;
+		}
+	if (!known(st->memory_bytes) || !known(before) || st->connections <= conns)
 		return NAN;
-	return (st->memory_bytes - s->memory_idle_bytes) / st->connections;
+	return (st->memory_bytes - before) / (st->connections - conns);
+}
+
+/* a's step i against b's of as many connections: 1 behind, 0 not, -1 no such step */
+static int behind_at(const struct sweep *a, int i, const struct sweep *b, double margin)
+{
+	for (int j = 0; j < b->n; j++)
+		if (a->step[i].connections == b->step[j].connections)
+			return a->step[i].rps < (1 - margin) * b->step[j].rps;
+	return -1;
+}
+
+int sweep_falls_behind(const struct sweep *a, const struct sweep *b, double margin)
+{
+	int from = -1;
+
+	/* behind from a step on, at every one after: one noisy step is not it */
+	for (int i = 0; i < a->n; i++) {
+		int behind = behind_at(a, i, b, margin);
+
+		if (behind == 0)
+			from = -1;
+		else if (behind == 1 && from < 0)
+			from = i;
+	}
+	return from;
 }

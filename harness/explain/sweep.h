@@ -33,9 +33,13 @@ struct sweep_step {
 	double aq_max, aq_limit, listen_overflows;
 	double runq_p99_us;
 	double cpu_busy, load_busy; /* server's, load generator's CPUs (0..1) */
+	double load_cpus_busy;	    /* the load's CPUs busy with anything (0..1) */
 	double cpu_us_per_request, switches_per_request, syscalls_per_request;
-	double memory_bytes;		/* the server's cgroup at the step's end (NAN: unread) */
-	double tasks;			/* the server's tasks alive at its end */
+	double memory_bytes; /* the server's cgroup, the most during the step (NAN: unread) */
+	/* what each connection added over the step before with fewer (the
+	 * first: over the idle server); NAN: unknown */
+	double memory_per_connection;
+	double tasks;			/* the server's tasks alive, the most during the step */
 	bool client_behind;		/* the load generator could not keep its schedule */
 	bool kept_up;			/* ramp: got the rate within the p99 bound */
 	char limited_by[RULE_NAME_MAX]; /* the step's verdict */
@@ -98,8 +102,14 @@ void sweep_knee(const struct ramp_plan *p, struct sweep *s);
 
 /* A step's figures from an explained experiment (memory and tasks: the caller's). */
 void sweep_step_of(const struct explanation *x, struct sweep_step *st);
-/* Memory per connection over the idle server's, NAN when unknown. */
+/* Memory per connection added since the step before with fewer connections
+ * (or the idle server), NAN when either is unknown. */
 double sweep_memory_per_connection(const struct sweep *s, const struct sweep_step *st);
+/* The step of a from which its rate stays under (1 - margin) of b's at the
+ * same numbers of connections (conns), to the last: or -1 (it keeps up). */
+int sweep_falls_behind(const struct sweep *a, const struct sweep *b, double margin);
+/* behind by more than this share is behind: past the steps' own noise */
+#define SWEEP_BEHIND 0.15
 /* The word for how a ramp ended ("knee", "client_bound", ...). */
 const char *sweep_end_name(enum sweep_end e);
 int sweep_end_from_name(const char *name);

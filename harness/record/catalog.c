@@ -42,6 +42,14 @@ const struct scenario scenarios[] = {
 	{ "users",
 	  "--users users spawned at --spawn-rate/s, each thinking --think between requests",
 	  SCENARIO_USERS, false, 0, false },
+	{ "ramp",
+	  "open loop, rates stepped up by 2x until the server stops keeping up, then bisected "
+	  "to its knee within 5%; latency from the intended send time",
+	  SCENARIO_RAMP, false, 0, false },
+	{ "conns",
+	  "keep-alive closed loop at 1, 10, 100, 1 000 and 10 000 connections (--conns-steps): "
+	  "rate, latency, memory and tasks at each",
+	  SCENARIO_CONNS, false, 0, false },
 };
 const int nscenarios = sizeof(scenarios) / sizeof(scenarios[0]);
 
@@ -62,6 +70,11 @@ const char *model_names(void)
 			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%.*s",
 				 i ? " " : "", MODEL_NAME_MAX - 1, models[i].name);
 	return names;
+}
+
+bool scenario_is_sweep(const struct scenario *s)
+{
+	return s->kind == SCENARIO_RAMP || s->kind == SCENARIO_CONNS;
 }
 
 const struct scenario *scenario_find(const char *name)

@@ -27,7 +27,9 @@ enum scenario_kind {
 	SCENARIO_THROUGHPUT,
 	SCENARIO_CONNECT,
 	SCENARIO_RATE,
-	SCENARIO_USERS
+	SCENARIO_USERS,
+	SCENARIO_RAMP,	/* open-loop rates stepped to the knee (a sweep) */
+	SCENARIO_CONNS, /* a closed loop at each number of connections (a sweep) */
 };
 
 struct scenario {
@@ -48,5 +50,7 @@ const struct model *model_find(const char *name);
 /* "blocking fork pthread epoll io_uring": for messages */
 const char *model_names(void);
 const struct scenario *scenario_find(const char *name);
+/* ramp and conns: a load per step, not one */
+bool scenario_is_sweep(const struct scenario *s);
 
 #endif

@@ -7,9 +7,10 @@
 
 #include "harness/record/catalog.h"
 
-#define RUN_MAX	       8
-#define RUN_MAX_CUSTOM 4   /* --server, each a model of its own */
-#define RUN_MAX_CPUS   256 /* in --server-cpus, --load-cpus */
+#define RUN_MAX		    8
+#define RUN_MAX_CUSTOM	    4	/* --server, each a model of its own */
+#define RUN_MAX_CPUS	    256 /* in --server-cpus, --load-cpus */
+#define RUN_MAX_CONNS_STEPS 12
 
 struct run_opts {
 	bool model[RUN_MAX];		     /* indexed like models[] */
@@ -24,6 +25,10 @@ struct run_opts {
 	double spawn_rate;
 	double think_min_s, think_max_s;
 	double timeout_s; /* a request unanswered this long is an error */
+	/* the sweeps: each step's measured load, and conns' connections */
+	double step_s;
+	int conns_steps[RUN_MAX_CONNS_STEPS];
+	int nconns_steps;
 	int backlog;
 	int workers; /* event-loop models; 0: one per server CPU */
 	int port;

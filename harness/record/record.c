@@ -30,7 +30,8 @@ void run_record_rank(struct run_record *r)
 		for (int i = 0; i < r->nexps && n < RANKING_MAX; i++)
 			if (r->exps[i]->scenario == &scenarios[s])
 				rows[n++] = &r->exps[i]->why;
-		if (n)
+		/* a sweep's models are compared step by step, not ranked by one */
+		if (n && !scenario_is_sweep(&scenarios[s]))
 			explain_ranking(rows, n, &r->rankings[r->nrankings++]);
 	}
 }
@@ -93,6 +94,7 @@ void experiment_record_free(struct experiment_record *e)
 		free(e->argv[i]);
 	json_decref(e->sysctls);
 	load_result_free(&e->load);
+	free(e->sweep);
 	free(e);
 }
 

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 
 #include "harness/explain/explain.h"
+#include "harness/explain/sweep.h"
 #include "harness/load/load.h"
 #include "harness/record/catalog.h"
 #include "harness/record/options.h"
@@ -63,6 +64,10 @@ struct experiment_record {
 
 	/* what it means */
 	struct explanation why;
+	/* a sweep (ramp, conns): every step and the knee (NULL: not a sweep);
+	 * the figures above are those of one step, the one beyond the knee
+	 * (ramp) or the last (conns) */
+	struct sweep *sweep;
 };
 
 /* A whole run: its experiments, in the order they ran, and each scenario's ranking. */

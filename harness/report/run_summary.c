@@ -117,9 +117,12 @@ void print_run_summary(FILE *f, const struct run_record *r)
 			continue;
 		fprintf(f, "\n");
 		print_comparison(f, scenarios[s].name, whys, n);
-		fprintf(f, "\nranking:\n");
-		if (ranking)
+		if (scenario_is_sweep(&scenarios[s]))
+			print_sweep_summary(f, &scenarios[s], row, n);
+		if (ranking) {
+			fprintf(f, "\nranking:\n");
 			print_ranking(f, ranking);
+		}
 		fprintf(f, "\nwhy:\n");
 		for (int i = 0; i < n; i++) {
 			fprintf(f, "%s: ", row[i]->why.fig.model);

@@ -1,14 +1,9 @@
 // SPDX-License-Identifier: MIT
-#include "harness/run/experiment.h"
+#include "harness/run/bench.h"
 #include "harness/run/progress.h"
-#include "harness/run/server_command.h"
 #include "harness/run/server_ready.h"
-#include "harness/sandbox/cgroup.h"
-#include "harness/sandbox/cpu_times.h"
 #include "harness/sandbox/machine.h"
-#include "harness/sandbox/netns.h"
 #include "harness/sandbox/proc_faults.h"
-#include "harness/sandbox/server_proc.h"
 #include "common/server_limits.h"
 #include "common/units_parse.h"
 
@@ -22,32 +17,6 @@
 
 #define START_TIMEOUT_MS 5000
 #define STOP_TIMEOUT_MS	 3000
-
-/* Everything one experiment holds while it runs, released in one place. */
-struct bench {
-	struct netns ns;
-	bool in_netns;
-	struct cgroup cg;
-	struct server_proc server;
-	int server_status;
-	const char *argv[RECORD_MAX_ARGS];
-	struct server_command command; /* a server of the user's */
-	char port[16], backlog[16], workers[16], sleep_us[16], work_us[16], idle[32], path[512];
-	cpu_set_t server_cpus;
-	int load_cpus[RUN_MAX_CPUS];
-	int nload_cpus;
-	struct probes *probes;
-	struct probes_stats *stats;
-	struct load_result load;
-	bool have_load;
-	struct cgroup_cpu cpu0, cpu1;
-	double faults0, faults1; /* the kernel's count for the server (NAN: unread) */
-	/* the CPUs' own view, whoever ran on them: server's, load's */
-	struct cpu_times server_cpus0, server_cpus1, load_cpus0, load_cpus1;
-	cpu_set_t load_set;
-	double load_cpu_us; /* the harness's own CPU time: the load's threads */
-	json_t *sysctls;
-};
 
 static double self_cpu_us(void)
 {
@@ -164,8 +133,8 @@ static void server_argv(struct experiment *e, const struct run_opts *o, struct b
 	b->argv[n] = NULL;
 }
 
-static void load_opts_for(const struct experiment *e, const struct run_opts *o,
-			  const struct bench *b, struct load_opts *l, char *url, size_t len)
+void bench_load_opts(const struct experiment *e, const struct run_opts *o, const struct bench *b,
+		     struct load_opts *l, char *url, size_t len)
 {
 	snprintf(url, len, "http://127.0.0.1:%d%s", b->server.port, o->path[0] ? o->path : "/");
 	memset(l, 0, sizeof(*l));
@@ -191,6 +160,8 @@ static void load_opts_for(const struct experiment *e, const struct run_opts *o,
 		l->think_max_s = o->think_max_s;
 		break;
 	case SCENARIO_THROUGHPUT:
+	case SCENARIO_RAMP: /* each step its rate, each conns step its connections */
+	case SCENARIO_CONNS:
 		break;
 	}
 }
@@ -335,45 +306,23 @@ static void release(struct bench *b)
 		netns_leave(&b->ns);
 	if (b->have_load)
 		load_result_free(&b->load);
+	for (int i = 0; i < SWEEP_MAX_STEPS; i++)
+		experiment_record_free(b->steps[i]);
+	free(b->sweep);
+	cgroup_memory_close(&b->memory);
 	free(b->stats);
 	json_decref(b->sysctls);
 	server_command_free(&b->command);
 }
 
-static int measure(struct experiment *e, const struct run_opts *o, struct bench *b)
+int bench_window(struct experiment *e, const struct run_opts *o, struct bench *b,
+		 struct load_opts *l)
 {
-	struct probe_target target = { .cgroup_id = b->cg.id, .pid = b->server.pid };
-	struct probes_opts po = { .time_every_syscall = o->exact_syscall_times };
-	struct experiment_progress progress = { .e = e };
-	struct load_opts l;
-	char url[320]; /* with --server-path */
 	int err;
 
-	b->stats = calloc(1, sizeof(*b->stats));
-	if (!b->stats)
-		return fail(e, -ENOMEM, "out of memory");
-	err = probes_open(&b->probes, &target, &po);
-	if (err)
-		return fail(e, err, "failed to open the probes: %s", strerror(-err));
-	probes_attach(b->probes);
-
-	load_opts_for(e, o, b, &l, url, sizeof(url));
-	/* through the measured load too, with or without a warm-up */
-	if (!o->quiet) {
-		l.progress = progress_report;
-		l.progress_arg = &progress;
-	}
-	if (o->warmup_s > 0) {
-		struct load_result warm;
-
-		progress.warming_up = true;
-		l.duration_s = o->warmup_s;
-		load_run(&l, &warm);
-		load_result_free(&warm);
-		if (*e->stop)
-			return -EINTR;
-	}
-
+	(void)o;
+	if (b->have_load)
+		load_result_free(&b->load);
 	probes_reset(b->probes);
 	cgroup_cpu(&b->cg, &b->cpu0);
 	if (proc_faults(b->server.pid, &b->faults0))
@@ -381,9 +330,8 @@ static int measure(struct experiment *e, const struct run_opts *o, struct bench 
 	cpu_times_read(&b->server_cpus, &b->server_cpus0);
 	cpu_times_read(&b->load_set, &b->load_cpus0);
 	b->load_cpu_us = -self_cpu_us();
-	progress.warming_up = false;
-	l.duration_s = o->duration_s;
-	err = load_run(&l, &b->load);
+	b->progress.warming_up = false;
+	err = load_run(l, &b->load);
 	b->have_load = true;
 	b->load_cpu_us += self_cpu_us();
 	cgroup_cpu(&b->cg, &b->cpu1);
@@ -392,26 +340,67 @@ static int measure(struct experiment *e, const struct run_opts *o, struct bench 
 	cpu_times_read(&b->server_cpus, &b->server_cpus1);
 	cpu_times_read(&b->load_set, &b->load_cpus1);
 	probes_read(b->probes, b->stats);
-	if (!o->quiet)
-		progress_done(&progress, &b->load);
 	if (err)
 		return fail(e, err, "load failed: %s", b->load.error);
 	return *e->stop ? -EINTR : 0;
 }
 
-/* What it measured, kept: the record, its figures and its findings. */
-static int record(struct experiment *e, const struct run_opts *o, struct bench *b)
+static int measure(struct experiment *e, const struct run_opts *o, struct bench *b)
+{
+	struct probe_target target = { .cgroup_id = b->cg.id, .pid = b->server.pid };
+	struct probes_opts po = { .time_every_syscall = o->exact_syscall_times };
+	struct load_opts l;
+	char url[320]; /* with --server-path */
+	int err;
+
+	b->progress.e = e;
+	b->progress.left_s = e->later_s;
+	b->stats = calloc(1, sizeof(*b->stats));
+	if (!b->stats)
+		return fail(e, -ENOMEM, "out of memory");
+	err = probes_open(&b->probes, &target, &po);
+	if (err)
+		return fail(e, err, "failed to open the probes: %s", strerror(-err));
+	probes_attach(b->probes);
+
+	bench_load_opts(e, o, b, &l, url, sizeof(url));
+	/* through the measured load too, with or without a warm-up */
+	if (!o->quiet) {
+		l.progress = progress_report;
+		l.progress_arg = &b->progress;
+	}
+	if (scenario_is_sweep(e->scenario))
+		return sweep_measure(e, o, b, &l);
+	if (o->warmup_s > 0) {
+		struct load_result warm;
+
+		b->progress.warming_up = true;
+		l.duration_s = o->warmup_s;
+		load_run(&l, &warm);
+		load_result_free(&warm);
+		if (*e->stop)
+			return -EINTR;
+	}
+	l.duration_s = o->duration_s;
+	err = bench_window(e, o, b, &l);
+	if (!o->quiet && b->have_load)
+		progress_done(&b->progress, &b->load);
+	return err;
+}
+
+struct experiment_record *bench_record(struct experiment *e, const struct run_opts *o,
+				       struct bench *b)
 {
 	struct experiment_record *r = experiment_record_new();
 
 	if (!r)
-		return fail(e, -ENOMEM, "out of memory");
+		return NULL;
 	r->model = e->model;
 	r->scenario = e->scenario;
 	for (int i = 0; b->argv[i] && i < RECORD_MAX_ARGS - 1; i++)
 		if (!(r->argv[i] = strdup(b->argv[i]))) {
 			experiment_record_free(r);
-			return fail(e, -ENOMEM, "out of memory");
+			return NULL;
 		}
 	snprintf(r->startup, sizeof(r->startup), "%s", b->server.line);
 	snprintf(r->said, sizeof(r->said), "%s", b->server.err);
@@ -441,6 +430,29 @@ static int record(struct experiment *e, const struct run_opts *o, struct bench *
 	r->load_cpus_total_s = b->load_cpus1.total_s - b->load_cpus0.total_s;
 	figures_of(r, o, &r->why.fig);
 	record_explain(r);
+	return r;
+}
+
+/* What it measured, kept: the record, its figures and its findings; of a
+ * sweep, the main step's, with every step and the knee. */
+static int record(struct experiment *e, const struct run_opts *o, struct bench *b)
+{
+	struct experiment_record *r;
+
+	if (b->sweep) {
+		if (b->main_step < 0)
+			return fail(e, -EIO, "no step of the sweep was measured");
+		r = b->steps[b->main_step];
+		b->steps[b->main_step] = NULL;
+		r->exit_status = b->server_status;
+		r->sweep = b->sweep;
+		b->sweep = NULL;
+		e->record = r;
+		return 0;
+	}
+	r = bench_record(e, o, b);
+	if (!r)
+		return fail(e, -ENOMEM, "out of memory");
 	e->record = r;
 	return 0;
 }
@@ -453,6 +465,7 @@ int experiment_run(struct experiment *e, const struct run_opts *o)
 	if (!b)
 		return fail(e, -ENOMEM, "out of memory");
 	b->server.err_fd = -1;
+	b->main_step = -1;
 	err = cpus_of(o->server_cpus, &b->server_cpus, e);
 	if (!err)
 		err = load_cpus_of(o, b, e);
@@ -471,7 +484,7 @@ int experiment_run(struct experiment *e, const struct run_opts *o)
 	/* stop the server first: its exit status belongs in the record */
 	if (b->server.pid > 0)
 		b->server_status = server_proc_stop(&b->server, STOP_TIMEOUT_MS);
-	if ((!err || err == -EINTR) && b->have_load) {
+	if ((!err || err == -EINTR) && (b->have_load || b->sweep)) {
 		int rerr = record(e, o, b);
 		err = err ? err : rerr;
 	}

@@ -179,7 +179,7 @@ void figures_of(const struct experiment_record *r, const struct run_opts *o, str
 	/* a server of the user's takes none of these: it does what it does */
 	f->sleep_us = r->model->command[0] ? 0 : run_opts_sleep_us(o, r->scenario);
 	f->work_us = r->model->command[0] ? 0 : o->work_us;
-	if (r->scenario->kind == SCENARIO_RATE)
+	if (r->scenario->kind == SCENARIO_RATE || r->scenario->kind == SCENARIO_RAMP)
 		f->rate_target = r->load.rate_target;
 	if (r->scenario->kind == SCENARIO_USERS) {
 		f->users = r->load.users;

@@ -31,6 +31,12 @@ static int check_custom(const struct run_opts *o, const struct scenario *s,
 	return *stop ? -EINTR : 0;
 }
 
+/* About: the server's start and stop, warm-up and load, or a sweep's steps. */
+static double experiment_estimate_s(const struct run_opts *o, const struct scenario *s)
+{
+	return 0.5 + (scenario_is_sweep(s) ? sweep_estimate_s(o, s) : o->warmup_s + o->duration_s);
+}
+
 int run_all(const struct run_opts *o, volatile sig_atomic_t *stop, struct run_record *r)
 {
 	struct experiment plan[(RUN_MAX + RUN_MAX_CUSTOM) * RUN_MAX];
@@ -60,6 +66,10 @@ int run_all(const struct run_opts *o, volatile sig_atomic_t *stop, struct run_re
 	err = first ? check_custom(&r->options, first, stop) : 0;
 	if (err == -EINVAL)
 		return err;
+	/* each experiment knows what those after it will take: the time left */
+	for (int i = n - 2; i >= 0; i--)
+		plan[i].later_s =
+			plan[i + 1].later_s + experiment_estimate_s(o, plan[i + 1].scenario);
 	for (int i = 0; i < n && !*stop; i++) {
 		struct experiment *e = &plan[i];
 

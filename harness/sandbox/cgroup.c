@@ -122,6 +122,22 @@ int cgroup_cpu(const struct cgroup *cg, struct cgroup_cpu *cpu)
 	return 0;
 }
 
+int cgroup_tasks(const struct cgroup *cg)
+{
+	char path[600];
+	int tid, n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/cgroup.threads", cg->path);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fscanf(f, "%d", &tid) == 1)
+		n++;
+	fclose(f);
+	return n;
+}
+
 /* Calls fn on every pid in the cgroup; returns how many, or -errno. */
 static int for_each_pid(const struct cgroup *cg, void (*fn)(pid_t))
 {
