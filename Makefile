@@ -147,7 +147,7 @@ $(PROBE_LIB): $(PROBE_OBJS)
 ROOM_cli     := main cmd_run cmd_report cmd_load cmd_check cmd_list run_options load_flags server_flag
 ROOM_run     := run experiment sweep_run progress figures_of server_command server_ready
 ROOM_report  := results out_dir trace_summary run_summary sweep_text account_text record_json sweep_json figures_json \
-                html html_experiment html_accounts html_parts chart svg
+                html html_experiment html_accounts html_parts html_sweep chart svg
 ROOM_record  := catalog record
 ROOM_sandbox := cgroup cgroup_memory netns server_proc machine cpu_times proc_faults
 ROOM_load    := load load_worker load_target http_response histogram timer_heap load_json load_print

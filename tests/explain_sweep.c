@@ -143,7 +143,9 @@ static void client_bound_claims_no_knee(void)
 	CHECK(!strcmp(s.knee.limited_by, "load_generator"), "limited by %s", s.knee.limited_by);
 	CHECK(strstr(s.knee.why, "no server knee"), "says: %s", s.knee.why);
 	CHECK(s.knee.offered_rps <= 20000, "kept up to %.0f", s.knee.offered_rps);
-	CHECK(s.n <= 8, "%d steps", s.n);
+	CHECK(s.n <= 9, "%d steps", s.n);
+	CHECK(s.step[s.n - 1].offered_rps == s.step[s.n - 2].offered_rps,
+	      "ended on one late step, not asked again");
 }
 
 /* kept up with everything up to the highest rate asked */

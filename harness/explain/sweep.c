@@ -4,9 +4,10 @@
  * is not kept up with (achieved under 95% of the rate asked, or p99 over
  * ten times the lowest rate's), then the bracket between the highest rate
  * kept up with and the lowest not halved (geometrically) until they are
- * within 5%. A step that fails on p99 alone is asked again before it
- * counts: one scheduler hiccup is not a knee. A step the load generator
- * could not keep up with ends the ramp: what gave way was the client.
+ * within 5%. A step that fails on p99 alone, or with the load generator
+ * behind, is asked again before it counts: one scheduler hiccup is not a
+ * knee. A step the load generator could not keep up with twice ends the
+ * ramp: what gave way was the client.
  */
 #include "harness/explain/sweep.h"
 #include "common/units.h"
@@ -83,8 +84,10 @@ double ramp_next(struct ramp_plan *p, struct sweep *s)
 	rate_ok = st->rps >= SWEEP_GOT_IT * st->offered_rps;
 	p99_ok = !(st->p99_us > p99_bound(p));
 	st->kept_up = rate_ok && p99_ok;
-	/* failed on p99 alone: once more at the same rate before it counts */
-	if (rate_ok && !p99_ok && p->confirming_rps != st->offered_rps && s->n < SWEEP_MAX_STEPS) {
+	/* failed on p99 alone, or by the client's lag (a CPU the machine's other
+	 * work took for a moment): once more at the same rate before it counts */
+	if (!st->kept_up && (rate_ok || client_gave_way(st)) &&
+	    p->confirming_rps != st->offered_rps && s->n < SWEEP_MAX_STEPS) {
 		p->confirming_rps = st->offered_rps;
 		return st->offered_rps;
 	}

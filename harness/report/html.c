@@ -11,6 +11,7 @@
 #include "harness/report/chart.h"
 #include "harness/report/html_accounts.h"
 #include "harness/report/html_experiment.h"
+#include "harness/report/html_sweep.h"
 #include "harness/report/text.h"
 
 #include <errno.h>
@@ -646,7 +647,9 @@ static void scenario(struct report *r, const char *name)
 	report_esc(f, name);
 	fputs("</h2><p class=\"what\">", f);
 	report_esc(f, jstr(s.e[0], "what"));
-	fputs("</p>\n<div class=\"row\">\n", f);
+	fputs("</p>\n", f);
+	report_sweep(r, s.e, s.n);
+	fputs("<div class=\"row\">\n", f);
 	spectrum(r, &s);
 	fputs("<div class=\"col\">\n", f);
 	rps_bars(r, &s);

@@ -315,6 +315,38 @@ static void release(struct bench *b)
 	server_command_free(&b->command);
 }
 
+/* The server's and the CPUs' figures as the measured window opens ... */
+static void window_opens(struct bench *b)
+{
+	probes_reset(b->probes);
+	cgroup_cpu(&b->cg, &b->cpu0);
+	if (proc_faults(b->server.pid, &b->faults0))
+		b->faults0 = NAN;
+	cpu_times_read(&b->server_cpus, &b->server_cpus0);
+	cpu_times_read(&b->load_set, &b->load_cpus0);
+	b->load_cpu_us = -self_cpu_us();
+}
+
+/* ... and as it closes: the differences are the window's */
+static void window_closes(struct bench *b)
+{
+	b->load_cpu_us += self_cpu_us();
+	cgroup_cpu(&b->cg, &b->cpu1);
+	if (proc_faults(b->server.pid, &b->faults1))
+		b->faults1 = NAN;
+	cpu_times_read(&b->server_cpus, &b->server_cpus1);
+	cpu_times_read(&b->load_set, &b->load_cpus1);
+	probes_read(b->probes, b->stats);
+}
+
+static void window_edge(bool opens, void *arg)
+{
+	if (opens)
+		window_opens(arg);
+	else
+		window_closes(arg);
+}
+
 int bench_window(struct experiment *e, const struct run_opts *o, struct bench *b,
 		 struct load_opts *l)
 {
@@ -323,23 +355,20 @@ int bench_window(struct experiment *e, const struct run_opts *o, struct bench *b
 	(void)o;
 	if (b->have_load)
 		load_result_free(&b->load);
-	probes_reset(b->probes);
-	cgroup_cpu(&b->cg, &b->cpu0);
-	if (proc_faults(b->server.pid, &b->faults0))
-		b->faults0 = NAN;
-	cpu_times_read(&b->server_cpus, &b->server_cpus0);
-	cpu_times_read(&b->load_set, &b->load_cpus0);
-	b->load_cpu_us = -self_cpu_us();
 	b->progress.warming_up = false;
+	/* with a warm-up of its own (a sweep's step), read at the window's edges */
+	if (l->warmup_s > 0) {
+		l->window = window_edge;
+		l->window_arg = b;
+	} else {
+		window_opens(b);
+	}
 	err = load_run(l, &b->load);
 	b->have_load = true;
-	b->load_cpu_us += self_cpu_us();
-	cgroup_cpu(&b->cg, &b->cpu1);
-	if (proc_faults(b->server.pid, &b->faults1))
-		b->faults1 = NAN;
-	cpu_times_read(&b->server_cpus, &b->server_cpus1);
-	cpu_times_read(&b->load_set, &b->load_cpus1);
-	probes_read(b->probes, b->stats);
+	if (l->warmup_s > 0)
+		l->window = NULL;
+	else
+		window_closes(b);
 	if (err)
 		return fail(e, err, "load failed: %s", b->load.error);
 	return *e->stop ? -EINTR : 0;

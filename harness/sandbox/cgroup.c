@@ -122,18 +122,22 @@ int cgroup_cpu(const struct cgroup *cg, struct cgroup_cpu *cpu)
 	return 0;
 }
 
-int cgroup_tasks(const struct cgroup *cg)
+/* Calls fn (if any) on every id the cgroup's file lists; how many, or -errno. */
+static int for_each_id(const struct cgroup *cg, const char *file, void (*fn)(pid_t))
 {
 	char path[600];
-	int tid, n = 0;
+	int id, n = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/cgroup.threads", cg->path);
+	snprintf(path, sizeof(path), "%s/%s", cg->path, file);
 	f = fopen(path, "r");
 	if (!f)
 		return -errno;
-	while (fscanf(f, "%d", &tid) == 1)
+	while (fscanf(f, "%d", &id) == 1) {
+		if (fn)
+			fn(id);
 		n++;
+	}
 	fclose(f);
 	return n;
 }
@@ -141,20 +145,12 @@ int cgroup_tasks(const struct cgroup *cg)
 /* Calls fn on every pid in the cgroup; returns how many, or -errno. */
 static int for_each_pid(const struct cgroup *cg, void (*fn)(pid_t))
 {
-	char path[600];
-	int pid, n = 0;
-	FILE *f;
+	return for_each_id(cg, "cgroup.procs", fn);
+}
 
-	snprintf(path, sizeof(path), "%s/cgroup.procs", cg->path);
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	while (fscanf(f, "%d", &pid) == 1) {
-		fn(pid);
-		n++;
-	}
-	fclose(f);
-	return n;
+int cgroup_tasks(const struct cgroup *cg)
+{
+	return for_each_id(cg, "cgroup.threads", NULL);
 }
 
 static void kill_pid(pid_t pid)
