@@ -185,7 +185,7 @@ $(OBJ)/harness/report/html.o: $(OBJ)/harness/report/report_css.h
 # Each test is a program build/tests/NAME built from tests/NAME.c and the
 # shared test library; extra objects are added per test below.
 TESTS    := selftest explain_rules explain_account explain_traits explain_sweep harness_run harness_accounts \
-            harness_server
+            harness_server harness_sweeps
 # common/: a struct to JSON and back; numbers as typed on a command line;
 # both under ASan/UBSan
 TESTS    += json_map units_parse
@@ -243,8 +243,9 @@ EXPLAIN_TESTS := $(addprefix $(OUTPUT)/tests/,explain_rules explain_account expl
 $(EXPLAIN_TESTS): $(LINK_report)
 $(EXPLAIN_TESTS): LDLIBS += $(HARNESS_LIBS)
 # the end-to-end test runs the built harness and servers
-$(OUTPUT)/tests/harness_run $(OUTPUT)/tests/harness_accounts: LDLIBS += -ljansson
-$(OUTPUT)/tests/harness_run $(OUTPUT)/tests/harness_accounts: | $(HARNESS_BIN) $(SERVER_BINS)
+HARNESS_RUN_TESTS := $(addprefix $(OUTPUT)/tests/,harness_run harness_accounts harness_sweeps)
+$(HARNESS_RUN_TESTS): LDLIBS += -ljansson
+$(HARNESS_RUN_TESTS): | $(HARNESS_BIN) $(SERVER_BINS)
 $(OUTPUT)/tests/report_html: LDLIBS += -ljansson -lz
 $(OUTPUT)/tests/report_html: | $(HARNESS_BIN) $(SERVER_BINS)
 # harness report in text; records read back by the probes' and the load's from_json

@@ -148,6 +148,19 @@ static void client_bound_claims_no_knee(void)
 	      "ended on one late step, not asked again");
 }
 
+/* the client lags where the server's CPU is saturated too: the server's knee */
+static void saturated_server_is_the_knee(void)
+{
+	struct synthetic sy = { .capacity = 7300, .client_limit = 7000 };
+	struct ramp_plan p;
+	struct sweep s;
+
+	ramp(&sy, 500, 1e6, &p, &s);
+	CHECK(s.knee.end == SWEEP_KNEE, "ended %s: %s", sweep_end_name(s.knee.end), s.knee.why);
+	CHECK(s.knee.offered_rps <= 7300 && s.knee.offered_rps > 6000, "knee %.0f",
+	      s.knee.offered_rps);
+}
+
 /* kept up with everything up to the highest rate asked */
 static void never_saturated_stops(void)
 {
@@ -241,6 +254,7 @@ static const struct test_case cases[] = {
 	TEST(knee_by_p99),
 	TEST(one_noisy_step_is_no_knee),
 	TEST(client_bound_claims_no_knee),
+	TEST(saturated_server_is_the_knee),
 	TEST(never_saturated_stops),
 	TEST(below_start_stops),
 	TEST(falls_behind_from_a_step_on),

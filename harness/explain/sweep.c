@@ -55,9 +55,13 @@ static double p99_bound(const struct ramp_plan *p)
 	return fmax(SWEEP_P99_FACTOR * p->low_p99_us, SWEEP_P99_FLOOR_US);
 }
 
-/* what the client could not do is not the server's knee */
+/* what the client could not do is not the server's knee; but a server
+ * whose CPUs were saturated too (by it or by others) gave way as well, and
+ * first as far as its requests can tell */
 static bool client_gave_way(const struct sweep_step *st)
 {
+	if (st->cpu_busy >= CPU_SATURATED || st->server_cpus_busy >= CPU_SATURATED)
+		return false;
 	return st->client_behind || !strcmp(st->limited_by, "load_generator");
 }
 
@@ -213,6 +217,7 @@ void sweep_step_of(const struct explanation *x, struct sweep_step *st)
 	st->p99_us = f->p99_us;
 	st->max_us = f->max_us;
 	st->errors = f->errors;
+	st->starved = f->starved;
 	st->aq_max = f->aq_max;
 	st->aq_limit = f->aq_limit;
 	st->listen_overflows = f->listen_overflows;
@@ -220,6 +225,7 @@ void sweep_step_of(const struct explanation *x, struct sweep_step *st)
 	st->cpu_busy = cpu_busy_share(f);
 	st->load_busy = load_busy_share(f);
 	st->load_cpus_busy = f->load_cpus_busy;
+	st->server_cpus_busy = f->server_cpus_busy;
 	st->cpu_us_per_request = cpu_us_per_request(f);
 	st->switches_per_request = per_request(f, f->vol_switches + f->invol_switches);
 	st->syscalls_per_request = per_request(f, f->syscalls);

@@ -30,10 +30,12 @@ struct sweep_step {
 	int connections;
 	int server_cpus;
 	double rps, p50_us, p99_us, max_us, errors;
+	double starved; /* connections never answered in the step */
 	double aq_max, aq_limit, listen_overflows;
 	double runq_p99_us;
 	double cpu_busy, load_busy; /* server's, load generator's CPUs (0..1) */
 	double load_cpus_busy;	    /* the load's CPUs busy with anything (0..1) */
+	double server_cpus_busy;    /* the server's CPUs busy with anything (0..1) */
 	double cpu_us_per_request, switches_per_request, syscalls_per_request;
 	double memory_bytes; /* the server's cgroup, the most during the step (NAN: unread) */
 	/* what each connection added over the step before with fewer (the

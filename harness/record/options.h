@@ -48,6 +48,9 @@ struct run_opts {
 /* How long a handler blocks per request in scenario s (its default, or --sleep-us). */
 struct scenario;
 unsigned run_opts_sleep_us(const struct run_opts *o, const struct scenario *s);
+/* The listen backlog the server is given under scenario s (--backlog, or
+ * conns' largest step: the kernel caps it at somaxconn). */
+int run_opts_backlog(const struct run_opts *o, const struct scenario *s);
 
 /* A model asked for by name: the user's servers first, then the catalog. */
 const struct model *run_opts_model_find(const struct run_opts *o, const char *name);

@@ -14,14 +14,14 @@
 
 static void print_steps(FILE *f, const struct sweep *s, bool ramp)
 {
-	fprintf(f, "  %9s %6s %9s %9s %9s %6s %8s %8s %9s %6s %6s %7s %7s %9s %9s %6s  %s\n",
-		ramp ? "asked/s" : "", "conns", "req/s", "p50", "p99", "errors", "aq max",
-		"overflow", "runq p99", "cpu", "load", "cs/req", "sys/req", "memory", "mem/conn",
-		"tasks", "limited by");
+	fprintf(f, "  %9s %6s %9s %9s %9s %6s %7s %9s %8s %9s %6s %6s %7s %7s %9s %9s %6s  %s\n",
+		ramp ? "asked/s" : "", "conns", "req/s", "p50", "p99", "errors", "starved",
+		"aq max", "overflow", "runq p99", "cpu", "load", "cs/req", "sys/req", "memory",
+		"mem/conn", "tasks", "limited by");
 	for (int i = 0; i < s->n; i++) {
 		const struct sweep_step *st = &s->step[i];
 		char a[32], r[32], p50[32], p99[32], e[32], aq[32], ov[32], rq[32], cb[16], lb[16];
-		char cs[32], sy[32], m[32], mc[32], t[32];
+		char cs[32], sy[32], m[32], mc[32], t[32], sv[32];
 
 		if (isnan(st->aq_max))
 			snprintf(aq, sizeof(aq), "-");
@@ -30,13 +30,13 @@ static void print_steps(FILE *f, const struct sweep *s, bool ramp)
 		snprintf(cs, sizeof(cs), "%.2f", st->switches_per_request);
 		snprintf(sy, sizeof(sy), "%.2f", st->syscalls_per_request);
 		fprintf(f,
-			"  %9s %6d %9s %9s %9s %6s %8s %8s %9s %6s %6s %7s %7s %9s %9s %6s  %s%s\n",
+			"  %9s %6d %9s %9s %9s %6s %7s %9s %8s %9s %6s %6s %7s %7s %9s %9s %6s  %s%s\n",
 			ramp ? fmt_count(a, 32, round(st->offered_rps)) : "", st->connections,
 			fmt_count(r, 32, round(st->rps)), fmt_us(p50, 32, st->p50_us),
-			fmt_us(p99, 32, st->p99_us), fmt_count(e, 32, st->errors), aq,
-			fmt_count(ov, 32, st->listen_overflows), fmt_us(rq, 32, st->runq_p99_us),
-			fmt_pct(cb, 16, st->cpu_busy), fmt_pct(lb, 16, st->load_busy), cs, sy,
-			fmt_bytes(m, 32, st->memory_bytes),
+			fmt_us(p99, 32, st->p99_us), fmt_count(e, 32, st->errors),
+			fmt_count(sv, 32, st->starved), aq, fmt_count(ov, 32, st->listen_overflows),
+			fmt_us(rq, 32, st->runq_p99_us), fmt_pct(cb, 16, st->cpu_busy),
+			fmt_pct(lb, 16, st->load_busy), cs, sy, fmt_bytes(m, 32, st->memory_bytes),
 			fmt_bytes(mc, 32, st->memory_per_connection), fmt_count(t, 32, st->tasks),
 			st->limited_by, ramp ? (st->kept_up ? "" : " (not kept up)") : "");
 	}

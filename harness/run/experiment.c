@@ -104,7 +104,7 @@ static void server_argv(struct experiment *e, const struct run_opts *o, struct b
 	snprintf(b->port, sizeof(b->port), "%d", o->port);
 	b->argv[n++] = "--port";
 	b->argv[n++] = b->port;
-	snprintf(b->backlog, sizeof(b->backlog), "%d", o->backlog);
+	snprintf(b->backlog, sizeof(b->backlog), "%d", run_opts_backlog(o, e->scenario));
 	b->argv[n++] = "--backlog";
 	b->argv[n++] = b->backlog;
 	if (e->model->traits.event_loop) {

@@ -170,7 +170,8 @@ void figures_of(const struct experiment_record *r, const struct run_opts *o, str
 	f->traits = r->model->traits;
 	f->connections = r->load.connections;
 	f->keep_alive = !r->scenario->close;
-	f->backlog = r->model->command[0] ? 0 : o->backlog; /* 0: not asked of it */
+	/* 0: not asked of it */
+	f->backlog = r->model->command[0] ? 0 : run_opts_backlog(o, r->scenario);
 	/* sysctls are recorded as the strings /proc/sys holds */
 	f->somaxconn =
 		atoi(json_string_value(json_object_get(r->sysctls, "net.core.somaxconn")) ?: "0");
