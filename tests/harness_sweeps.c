@@ -284,6 +284,34 @@ static void event_loops_hold_10k(void)
 	json_decref(r);
 }
 
+/* every model through both sweeps, as the budget says: 90 s quick */
+static void all_models_within_budget(void)
+{
+	const char *args[] = { "all", "-s", "ramp,conns", NULL };
+	long long start = now_ms();
+	json_t *r = harness_results(args, "epoll", NULL);
+	double took = (now_ms() - start) / 1e3;
+	const json_t *e;
+	size_t i;
+
+	if (!CHECK(r, "results"))
+		return;
+	CHECK(took < 90, "harness run all -s ramp,conns --quick took %.0f s", took);
+	CHECK(json_array_size(json_object_get(r, "experiments")) == 10, "%zu experiments",
+	      json_array_size(json_object_get(r, "experiments")));
+	json_array_foreach(json_object_get(r, "experiments"), i, e) {
+		bool ramp =
+			!strcmp(json_string_value(json_object_get(e, "scenario")) ?: "", "ramp");
+
+		CHECK(json_array_size(json_object_get(e, "steps")) >= (ramp ? 2 : 5) &&
+			      (!ramp || json_object_get(e, "knee")),
+		      "%s %s: %zu steps", json_string_value(json_object_get(e, "model")),
+		      json_string_value(json_object_get(e, "scenario")),
+		      json_array_size(json_object_get(e, "steps")));
+	}
+	json_decref(r);
+}
+
 /* one line, exit 2, before any server starts */
 static void bad_conns_steps_refused(void)
 {
@@ -318,5 +346,6 @@ static const struct test_case cases[] = {
 	TEST_SLOW(knee_is_the_capacity, 150),
 	TEST_SLOW(conns_memory_per_connection, 150),
 	TEST_SLOW(event_loops_hold_10k, 150),
+	TEST_SLOW(all_models_within_budget, 150),
 };
 TEST_MAIN(cases)

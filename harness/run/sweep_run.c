@@ -25,7 +25,7 @@
 /* unmeasured time at each step's start: its connections made, its rate on */
 #define STEP_SETTLE_S 0.1
 /* conns: connecting takes time too, the more so for fork */
-#define CONNECT_S_PER_CONNECTION 50e-6
+#define CONNECT_S_PER_CONNECTION 150e-6
 #define SAMPLE_NS		 20000000L
 
 /* The server's memory and tasks, their largest over a window. */
