@@ -129,7 +129,7 @@ double ramp_next(struct ramp_plan *p, struct sweep *s)
 
 static void knee_words(struct knee *k, const struct sweep *s)
 {
-	char r[32], o[32], p[32], c[32], d[32], u[32];
+	char r[32], o[32], p[32], c[32], d[32], u[32], bo[32], allows[64] = "";
 
 	switch (k->end) {
 	case SWEEP_CLIENT_BOUND: {
@@ -150,14 +150,18 @@ static void knee_words(struct knee *k, const struct sweep *s)
 	case SWEEP_OUT_OF_STEPS:
 		if (k->step < 0 || k->beyond < 0)
 			break;
+		if (known(k->capacity_rps))
+			snprintf(allows, sizeof(allows), " (it allows %s requests/s)",
+				 fmt_count(c, 32, round(k->capacity_rps)));
 		snprintf(k->why, sizeof(k->why),
-			 "kept up to %s requests/s (p99 %s); beyond, at %s asked, %s gave way "
-			 "(it allows %s requests/s); measured capacity %s against %s predicted "
-			 "from the CPU per request (%d CPU(s) / %s)",
-			 fmt_count(r, 32, round(k->rps)), fmt_us(p, 32, k->p99_us),
-			 fmt_count(o, 32, round(s->step[k->beyond].offered_rps)), k->limited_by,
-			 fmt_count(c, 32, round(k->capacity_rps)), fmt_count(r, 32, round(k->rps)),
-			 fmt_count(d, 32, round(k->predicted_rps)), s->step[k->beyond].server_cpus,
+			 "kept up with %s requests/s asked (achieved %s, p99 %s); beyond, at %s "
+			 "asked, %s gave way%s; measured capacity %s against %s predicted from the "
+			 "CPU per request (%d CPU(s) / %s)",
+			 fmt_count(o, 32, round(k->offered_rps)), fmt_count(r, 32, round(k->rps)),
+			 fmt_us(p, 32, k->p99_us),
+			 fmt_count(bo, 32, round(s->step[k->beyond].offered_rps)), k->limited_by,
+			 allows, r, fmt_count(d, 32, round(k->predicted_rps)),
+			 s->step[k->beyond].server_cpus,
 			 fmt_us(u, 32, s->step[k->beyond].cpu_us_per_request));
 		break;
 	case SWEEP_NEVER_SATURATED:

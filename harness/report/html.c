@@ -570,6 +570,8 @@ static void ranking(struct report *r, const struct scen *s)
 	const struct ranking *rk = run_record_ranking(r->run, s->name);
 	char text[2048];
 
+	if (!rk)
+		return; /* a sweep's models are compared step by step */
 	fputs("<div class=\"ranking\"><figure class=\"fig\"><figcaption><b>Ranking</b><span>by "
 	      "requests/s; the rules that fired for one model and not the other</span>"
 	      "</figcaption><ol>\n",

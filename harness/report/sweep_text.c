@@ -114,6 +114,13 @@ static void print_behind(FILE *f, const struct experiment_record *const row[], i
 			a->switches_per_request, b->switches_per_request,
 			fmt_bytes(m, 32, a->memory_per_connection),
 			fmt_bytes(ml, 32, b->memory_per_connection), a->limited_by);
+		/* a rate of CPUs others took says little of the model */
+		if (!strcmp(a->limited_by, "shared_cpus") || !strcmp(b->limited_by, "shared_cpus"))
+			fprintf(f,
+				"  (the CPUs were shared with other work there: compare the CPU "
+				"per request, %s against %s, and run it again on a quiet machine)\n",
+				fmt_us(r, 32, a->cpu_us_per_request),
+				fmt_us(rl, 32, b->cpu_us_per_request));
 	}
 }
 
