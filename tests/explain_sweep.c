@@ -20,7 +20,8 @@ struct synthetic {
 	double client_limit; /* the client falls behind above this (0: never) */
 	double noisy_rate;   /* the first step at this rate has a p99 spike (0: none) */
 	bool noise_spent;
-	bool flat_p99; /* past capacity it drops, its p99 unchanged */
+	bool flat_p99;	/* past capacity it drops, its p99 unchanged */
+	double runq_us; /* past p99_knee, the run queue's p99 */
 };
 
 static void measure(struct synthetic *sy, double offered, struct sweep_step *st)
@@ -34,7 +35,11 @@ static void measure(struct synthetic *sy, double offered, struct sweep_step *st)
 	st->cpu_busy = st->rps / sy->capacity;
 	st->cpu_us_per_request = 1e6 / sy->capacity;
 	snprintf(st->limited_by, sizeof(st->limited_by), "offered_load");
-	if (offered > sy->capacity || (sy->p99_knee && offered > sy->p99_knee)) {
+	if (sy->p99_knee && offered > sy->p99_knee && offered <= sy->capacity) {
+		st->p99_us = 50000; /* the rate achieved, the latency not */
+		if (sy->runq_us)
+			st->runq_p99_us = sy->runq_us;
+	} else if (offered > sy->capacity) {
 		st->p99_us = sy->flat_p99 ? 50 : 50000;
 		snprintf(st->limited_by, sizeof(st->limited_by), "server_cpu");
 		st->capacity_rps = sy->capacity;
@@ -113,6 +118,20 @@ static void knee_by_p99(void)
 	CHECK(within(s.knee.offered_rps, 12000 / (1 + SWEEP_PRECISION), 12000), "knee %.0f",
 	      s.knee.offered_rps);
 	CHECK(s.knee.p99_us == 50, "p99 at the knee %.0f", s.knee.p99_us);
+	/* the rate got, its p99 not, nothing saturated: the tail's wait named */
+	CHECK(!strcmp(s.knee.limited_by, "latency"), "limited by %s", s.knee.limited_by);
+}
+
+/* the same, its tasks waiting for a CPU: the run queue */
+static void knee_by_run_queue(void)
+{
+	struct synthetic sy = { .capacity = 1e9, .p99_knee = 12000, .runq_us = 20000 };
+	struct ramp_plan p;
+	struct sweep s;
+
+	ramp(&sy, 500, 1e6, &p, &s);
+	CHECK(!strcmp(s.knee.limited_by, "run_queue"), "limited by %s", s.knee.limited_by);
+	CHECK(strstr(s.knee.why, "run-queue latency p99 20.0 ms"), "says: %s", s.knee.why);
 }
 
 /* a p99 spike at 1 000 requests/s, once: asked again, not a knee */
@@ -252,6 +271,7 @@ static const struct test_case cases[] = {
 	TEST(knee_by_achieved_rate),
 	TEST(knee_by_rate_alone),
 	TEST(knee_by_p99),
+	TEST(knee_by_run_queue),
 	TEST(one_noisy_step_is_no_knee),
 	TEST(client_bound_claims_no_knee),
 	TEST(saturated_server_is_the_knee),

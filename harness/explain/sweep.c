@@ -150,7 +150,11 @@ static void knee_words(struct knee *k, const struct sweep *s)
 	case SWEEP_OUT_OF_STEPS:
 		if (k->step < 0 || k->beyond < 0)
 			break;
-		if (known(k->capacity_rps))
+		if (!strcmp(k->limited_by, "run_queue") || !strcmp(k->limited_by, "latency"))
+			snprintf(allows, sizeof(allows), " (p99 %s, run-queue latency p99 %s)",
+				 fmt_us(c, 32, s->step[k->beyond].p99_us),
+				 fmt_us(d, 32, s->step[k->beyond].runq_p99_us));
+		else if (known(k->capacity_rps))
 			snprintf(allows, sizeof(allows), " (it allows %s requests/s)",
 				 fmt_count(c, 32, round(k->capacity_rps)));
 		snprintf(k->why, sizeof(k->why),
@@ -171,8 +175,11 @@ static void knee_words(struct knee *k, const struct sweep *s)
 		break;
 	case SWEEP_BELOW_START:
 		snprintf(k->why, sizeof(k->why),
-			 "kept up with no rate asked, down to %s requests/s: %s",
-			 fmt_count(o, 32, round(s->step[k->beyond].offered_rps)), k->limited_by);
+			 "kept up with no rate asked, down to %s requests/s: %s, %s of %d "
+			 "connections never answered",
+			 fmt_count(o, 32, round(s->step[k->beyond].offered_rps)), k->limited_by,
+			 fmt_count(c, 32, s->step[k->beyond].starved),
+			 s->step[k->beyond].connections);
 		break;
 	case SWEEP_INTERRUPTED:
 		snprintf(k->why, sizeof(k->why), "interrupted before the knee was found");
@@ -200,6 +207,11 @@ void sweep_knee(const struct ramp_plan *p, struct sweep *s)
 
 		snprintf(k->limited_by, sizeof(k->limited_by), "%s",
 			 k->end == SWEEP_CLIENT_BOUND ? "load_generator" : b->limited_by);
+		/* the rate got, its latency not: where the tail waited */
+		if (k->end != SWEEP_CLIENT_BOUND && !strcmp(b->limited_by, "offered_load"))
+			snprintf(k->limited_by, sizeof(k->limited_by), "%s",
+				 b->runq_p99_us >= SWEEP_RUNQ_SHARE * b->p99_us ? "run_queue"
+										: "latency");
 		k->capacity_rps = b->capacity_rps;
 		if (b->cpu_us_per_request > 0 && b->server_cpus > 0)
 			k->predicted_rps = b->server_cpus * 1e6 / b->cpu_us_per_request;

@@ -21,6 +21,9 @@
 /* ... or under this, whichever is more: on loopback a p99 of 30 us is one
  * scheduler hiccup from 300 us; a knee is not a tick of noise */
 #define SWEEP_P99_FLOOR_US 1000
+/* a step that got its rate, not its p99, waited on the run queue when the
+ * run queue's p99 was this share of its own, at least */
+#define SWEEP_RUNQ_SHARE 0.1
 /* the knee is bracketed this close: the rate kept up with, and one 5% above it not */
 #define SWEEP_PRECISION 0.05
 
@@ -65,8 +68,11 @@ struct knee {
 	int beyond;	    /* the lowest one not (-1: none) */
 	double offered_rps; /* the knee step's */
 	double rps, p99_us;
-	char limited_by[RULE_NAME_MAX]; /* what gave way just beyond it */
-	double capacity_rps;		/* what that limit allows */
+	/* what gave way just beyond it: the step's verdict, or when it got its
+	 * rate and not its p99, "run_queue" (its tail waited for a CPU) or
+	 * "latency" */
+	char limited_by[RULE_NAME_MAX];
+	double capacity_rps; /* what that limit allows */
 	/* CPUs / CPU per request just beyond it: what the server's CPU alone allows */
 	double predicted_rps;
 	char why[320]; /* in words, with the numbers */

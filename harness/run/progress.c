@@ -43,6 +43,17 @@ void progress_done(const struct experiment_progress *pr, const struct load_resul
 		(unsigned long long)r->errors_total);
 }
 
+void progress_step(const struct experiment_progress *pr)
+{
+	if (!on_terminal())
+		return;
+	fprintf(stderr, "\r\033[K[%d/%d] %-8s %-10s %s", pr->e->index, pr->e->count,
+		pr->e->model->name, pr->e->scenario->name, pr->step);
+	if (pr->left_s >= 1)
+		fprintf(stderr, "  ~%.0f s left", pr->left_s);
+	fflush(stderr);
+}
+
 void progress_sweep_done(const struct experiment_progress *pr, const struct sweep *s)
 {
 	const struct sweep_step *last = s->n ? &s->step[s->n - 1] : NULL;

@@ -85,6 +85,8 @@ static int step(struct experiment *e, const struct run_opts *o, struct bench *b,
 	else
 		snprintf(b->progress.step, sizeof(b->progress.step), "step %d: %u conns", s->n + 1,
 			 l->connections);
+	if (!o->quiet)
+		progress_step(&b->progress);
 	sampling_on = !pthread_create(&sm.thread, NULL, sampling, &sm);
 	err = bench_window(e, o, b, l);
 	sm.stop = 1;
