@@ -50,48 +50,53 @@ static const json_t *step_with(json_t *e, int connections)
  * means at least 95% of the rate asked, and the bracket is 5% wide, so the
  * knee is within 10% under the capacity; the closed loop's own noise (twice
  * the standard error of its per-second rates) is added to the tolerance.
+ * false with why saying what differed.
  */
+static bool knee_against_capacity(const char *model, char *why, size_t len)
+{
+	const char *args[] = {
+		model, "-s", "ramp,throughput", "--work-us", "200", "-d", "3", NULL
+	};
+	json_t *r = harness_results(args, model, NULL);
+	json_t *ramp = results_experiment(r, model, "ramp");
+	json_t *closed = results_experiment(r, model, "throughput");
+	const json_t *knee = json_object_get(ramp, "knee");
+	double cap = json_num(json_object_get(closed, "figures"), "rps");
+	double noise = json_num(json_object_get(closed, "figures"), "rps_noise");
+	double tol = 0.10 + (isnan(noise) ? 0.05 : noise), rps = json_num(knee, "rps");
+	double predicted = json_num(knee, "predicted_rps");
+	const char *by = json_string_value(json_object_get(knee, "limited_by")) ?: "";
+	const char *end = json_string_value(json_object_get(knee, "end")) ?: "";
+	bool ok;
+
+	snprintf(why, len,
+		 "%s: ramp ended %s, knee %.0f requests/s, closed loop %.0f (±%.0f%%), "
+		 "beyond limited by %s, predicted %.0f: %s",
+		 model, end, rps, cap, 100 * tol, by, predicted,
+		 json_string_value(json_object_get(knee, "why")) ?: "no knee recorded");
+	/* on a machine of its own the server's CPU; on a shared one, its CPUs
+	 * shared; 200 us of CPU a request on one CPU allow at most 5 000, and
+	 * the CPU per request never predicts less than was achieved */
+	ok = r && !strcmp(end, "knee") && fabs(rps - cap) <= tol * cap &&
+	     (!strcmp(by, "server_cpu") || !strcmp(by, "shared_cpus")) && predicted < 5000 &&
+	     predicted >= 0.9 * cap && json_array_size(json_object_get(ramp, "steps")) >= 5;
+	json_decref(r);
+	return ok;
+}
+
+/* Each model, up to three runs: the machine is shared with other work,
+ * which may take the server's CPU during one measure and not the other. */
 static void knee_is_the_capacity(void)
 {
-	const char *args[] = { "epoll", "pthread", "-s", "ramp,throughput", "--work-us", "200",
-			       "-d",	"3",	   NULL };
-	json_t *r = harness_results(args, "epoll", NULL);
-
-	if (!CHECK(r, "results"))
-		return;
 	for (int i = 0; i < 2; i++) {
 		const char *model = i ? "pthread" : "epoll";
-		json_t *ramp = results_experiment(r, model, "ramp");
-		json_t *closed = results_experiment(r, model, "throughput");
-		const json_t *knee = json_object_get(ramp, "knee");
-		double cap = json_num(json_object_get(closed, "figures"), "rps");
-		double noise = json_num(json_object_get(closed, "figures"), "rps_noise");
-		double tol = 0.10 + (isnan(noise) ? 0.05 : noise);
-		double rps = json_num(knee, "rps");
-		const char *by = json_string_value(json_object_get(knee, "limited_by")) ?: "";
+		char why[3][1024];
+		int tries = 0;
 
-		if (!CHECK(ramp && closed && knee, "%s: ramp, throughput and knee recorded", model))
-			continue;
-		CHECK(!strcmp(json_string_value(json_object_get(knee, "end")) ?: "", "knee"),
-		      "%s: the ramp ended %s: %s", model,
-		      json_string_value(json_object_get(knee, "end")),
-		      json_string_value(json_object_get(knee, "why")));
-		CHECK(fabs(rps - cap) <= tol * cap,
-		      "%s: knee at %.0f requests/s, closed loop %.0f (±%.0f%%)", model, rps, cap,
-		      100 * tol);
-		/* on a machine of its own the server's CPU; on a shared one, its CPUs shared */
-		CHECK(!strcmp(by, "server_cpu") || !strcmp(by, "shared_cpus"),
-		      "%s: beyond the knee limited by %s", model, by);
-		/* 200 us of CPU a request on one CPU allow at most 5 000: predicted
-		 * from the CPU per request measured, never less than was achieved */
-		CHECK(json_num(knee, "predicted_rps") < 5000 &&
-			      json_num(knee, "predicted_rps") >= 0.9 * cap,
-		      "%s: predicted %.0f, achieved %.0f", model, json_num(knee, "predicted_rps"),
-		      cap);
-		CHECK(json_array_size(steps_of(ramp)) >= 5, "%s: %zu steps", model,
-		      json_array_size(steps_of(ramp)));
+		while (tries < 3 && !knee_against_capacity(model, why[tries], sizeof(why[0])))
+			tries++;
+		CHECK(tries < 3, "3 runs:\n%s\n%s\n%s", why[0], why[1], why[2]);
 	}
-	json_decref(r);
 }
 
 /* The memory file of model's cgroup under harness pid: v2's, or the v1
@@ -343,7 +348,7 @@ static void bad_conns_steps_refused(void)
 
 static const struct test_case cases[] = {
 	TEST(bad_conns_steps_refused),
-	TEST_SLOW(knee_is_the_capacity, 150),
+	TEST_SLOW(knee_is_the_capacity, 300),
 	TEST_SLOW(conns_memory_per_connection, 150),
 	TEST_SLOW(event_loops_hold_10k, 150),
 	TEST_SLOW(all_models_within_budget, 150),
