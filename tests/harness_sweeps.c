@@ -190,6 +190,12 @@ static json_t *conns_run(const char *const models[], int n, double *seen_max)
 		goto out;
 	CHECK(servers_left(pid) == 0 && cgroups_left(pid) == 0,
 	      "left behind: %d servers, %d cgroups", servers_left(pid), cgroups_left(pid));
+	for (int i = 0; i < n; i++) {
+		/* the v1 memory cgroup made beside the v2 one, on a hybrid hierarchy */
+		snprintf(path, sizeof(path), "/sys/fs/cgroup/memory/whyserve/%s-%d", models[i],
+			 pid);
+		CHECK(access(path, F_OK), "left behind: %s", path);
+	}
 	results = results_load(dir);
 out:
 	rm_rf(dir);
