@@ -235,6 +235,9 @@ static void falls_behind_from_a_step_on(void)
 	      sweep_falls_behind(&a, &b, SWEEP_BEHIND));
 	CHECK(sweep_falls_behind(&c, &b, SWEEP_BEHIND) == -1, "steady said behind at %d",
 	      sweep_falls_behind(&c, &b, SWEEP_BEHIND));
+	a.step[0].rps = 100; /* at one connection: noise, not a model's */
+	CHECK(sweep_falls_behind(&a, &b, SWEEP_BEHIND) == 3, "behind from step %d, one connection",
+	      sweep_falls_behind(&a, &b, SWEEP_BEHIND));
 	c.step[4].connections = 5000; /* a step the loop never ran: not compared */
 	CHECK(sweep_falls_behind(&c, &b, SWEEP_BEHIND) == -1, "compared to a step not run");
 }

@@ -279,9 +279,11 @@ int sweep_falls_behind(const struct sweep *a, const struct sweep *b, double marg
 {
 	int from = -1;
 
-	/* behind from a step on, at every one after: one noisy step is not it */
+	/* behind from a step on, at every one after: one noisy step is not it;
+	 * one connection is served alike by every model (a task, blocked on
+	 * it): a difference there is noise */
 	for (int i = 0; i < a->n; i++) {
-		int behind = behind_at(a, i, b, margin);
+		int behind = a->step[i].connections > 1 ? behind_at(a, i, b, margin) : -1;
 
 		if (behind == 0)
 			from = -1;

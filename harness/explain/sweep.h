@@ -78,12 +78,21 @@ struct knee {
 	char why[320]; /* in words, with the numbers */
 };
 
+/* conns: a model with a task per connection, or serial, against an event
+ * loop's sweep: from which step it stays behind (-1: it keeps up). */
+struct sweep_behind {
+	char event_loop[16]; /* the model held against ("": none compared) */
+	int step;
+	int connections; /* of that step */
+};
+
 /* The steps of one sweep, and its knee (ramp). */
 struct sweep {
 	int n;
 	struct sweep_step step[SWEEP_MAX_STEPS];
 	double memory_idle_bytes; /* before the first step: per connection is over this */
 	struct knee knee;
+	struct sweep_behind behind;
 };
 
 /* The ramp's state: rates asked, the bracket around the knee. */
@@ -114,7 +123,8 @@ void sweep_step_of(const struct explanation *x, struct sweep_step *st);
  * (or the idle server), NAN when either is unknown. */
 double sweep_memory_per_connection(const struct sweep *s, const struct sweep_step *st);
 /* The step of a from which its rate stays under (1 - margin) of b's at the
- * same numbers of connections (conns), to the last: or -1 (it keeps up). */
+ * same numbers of connections (conns, above one), to the last: or -1 (it
+ * keeps up). */
 int sweep_falls_behind(const struct sweep *a, const struct sweep *b, double margin);
 /* behind by more than this share is behind: past the steps' own noise */
 #define SWEEP_BEHIND 0.15

@@ -2,6 +2,7 @@
 #include "harness/record/record.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,8 +21,36 @@ void record_explain(struct experiment_record *e)
 	account_time(&e->why.fig, &e->why.time);
 }
 
+/* conns: each model with a task per connection, or serial, against the
+ * first event loop swept */
+static void sweeps_compared(struct run_record *r, const struct scenario *s)
+{
+	const struct experiment_record *loop = NULL;
+
+	for (int i = 0; i < r->nexps && !loop; i++)
+		if (r->exps[i]->scenario == s && r->exps[i]->sweep &&
+		    r->exps[i]->why.fig.traits.event_loop)
+			loop = r->exps[i];
+	for (int i = 0; loop && i < r->nexps; i++) {
+		struct experiment_record *e = r->exps[i];
+		const struct traits *t = &e->why.fig.traits;
+		struct sweep_behind *b;
+
+		if (e->scenario != s || !e->sweep || t->event_loop ||
+		    !(t->serial || t->per_connection != PER_CONNECTION_NOTHING))
+			continue;
+		b = &e->sweep->behind;
+		snprintf(b->event_loop, sizeof(b->event_loop), "%s", loop->why.fig.model);
+		b->step = sweep_falls_behind(e->sweep, loop->sweep, SWEEP_BEHIND);
+		b->connections = b->step >= 0 ? e->sweep->step[b->step].connections : 0;
+	}
+}
+
 void run_record_rank(struct run_record *r)
 {
+	for (int s = 0; s < nscenarios; s++)
+		if (scenarios[s].kind == SCENARIO_CONNS)
+			sweeps_compared(r, &scenarios[s]);
 	r->nrankings = 0;
 	for (int s = 0; s < nscenarios && r->nrankings < RUN_MAX; s++) {
 		const struct explanation *rows[RANKING_MAX];

@@ -85,7 +85,9 @@ struct run_record {
 /* Its verdict, findings, accounts and inferred traits, from its figures:
  * the one place the rules are applied. */
 void record_explain(struct experiment_record *e);
-/* Each scenario's ranking, from its experiments' figures and findings. */
+/* Each scenario's ranking, from its experiments' figures and findings; and
+ * in conns, where each model with a task per connection, or serial, falls
+ * behind the first event loop's sweep. */
 void run_record_rank(struct run_record *r);
 /* The gaps of rankings recorded before the accounts were: from the accounts. */
 void run_record_gaps(struct run_record *r);

@@ -565,6 +565,8 @@ static const struct jm_field experiment_fields[] = {
 	  .codec = &sweep_knee_codec, .present = record_has_knee },
 	{ JM_FIELD("memory_idle_bytes", JM_M(struct experiment_record, sweep), JM_CODEC),
 	  .codec = &sweep_idle_codec, .present = record_has_sweep },
+	{ JM_FIELD("behind", JM_M(struct experiment_record, sweep), JM_CODEC),
+	  .codec = &sweep_behind_codec, .present = record_has_behind },
 };
 JM_TABLE(experiment_table, experiment_fields);
 

@@ -54,16 +54,31 @@ static const struct jm_field knee_fields[] = {
 };
 JM_TABLE(knee_table, knee_fields);
 
+static const struct jm_field behind_fields[] = {
+	JM_STR(struct sweep_behind, "event_loop", event_loop),
+	JM_INT(struct sweep_behind, "step", step),
+	JM_INT(struct sweep_behind, "connections", connections),
+};
+JM_TABLE(behind_table, behind_fields);
+
 static const struct jm_field sweep_fields[] = {
 	JM_ARRAY(struct sweep, "steps", step, n, step_table),
 	JM_OBJ(struct sweep, "knee", knee, knee_table),
 	JM_DOUBLE(struct sweep, "memory_idle_bytes", memory_idle_bytes),
+	JM_OBJ(struct sweep, "behind", behind, behind_table),
 };
 JM_TABLE(sweep_table, sweep_fields);
 
 bool record_has_sweep(const void *base)
 {
 	return ((const struct experiment_record *)base)->sweep != NULL;
+}
+
+bool record_has_behind(const void *base)
+{
+	const struct experiment_record *e = base;
+
+	return e->sweep && e->sweep->behind.event_loop[0];
 }
 
 bool record_has_knee(const void *base)
@@ -139,6 +154,19 @@ static int idle_from(const json_t *j, void *m, void *base)
 	return key_from(j, m, "memory_idle_bytes");
 }
 
+static json_t *behind_to(const void *m, const void *base)
+{
+	(void)base;
+	return key_to(m, "behind");
+}
+
+static int behind_from(const json_t *j, void *m, void *base)
+{
+	(void)base;
+	return key_from(j, m, "behind");
+}
+
 const struct jm_codec sweep_steps_codec = { steps_to, steps_from };
+const struct jm_codec sweep_behind_codec = { behind_to, behind_from };
 const struct jm_codec sweep_knee_codec = { knee_to, knee_from };
 const struct jm_codec sweep_idle_codec = { idle_to, idle_from };

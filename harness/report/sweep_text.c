@@ -71,38 +71,38 @@ static void print_knees(FILE *f, const struct experiment_record *const row[], in
 	}
 }
 
-/* the first event loop's sweep: what the others are held against */
-static const struct experiment_record *an_event_loop(const struct experiment_record *const row[],
-						     int n)
+/* The experiment of model among row, or NULL. */
+static const struct experiment_record *of_model(const struct experiment_record *const row[], int n,
+						const char *model)
 {
 	for (int i = 0; i < n; i++)
-		if (row[i]->why.fig.traits.event_loop)
+		if (!strcmp(row[i]->why.fig.model, model))
 			return row[i];
 	return NULL;
 }
 
+/* Where each model was found to fall behind an event loop, as recorded. */
 static void print_behind(FILE *f, const struct experiment_record *const row[], int n)
 {
-	const struct experiment_record *loop = an_event_loop(row, n);
-
-	for (int i = 0; loop && i < n; i++) {
-		const struct traits *t = &row[i]->why.fig.traits;
+	for (int i = 0; i < n; i++) {
+		const struct sweep_behind *bh = &row[i]->sweep->behind;
+		const struct experiment_record *loop = of_model(row, n, bh->event_loop);
 		const struct sweep_step *a, *b = NULL;
 		char r[32], rl[32], m[32], ml[32], tk[32], tl[32], p[32], pl[32];
-		int at;
 
-		if (t->event_loop || !(t->serial || t->per_connection != PER_CONNECTION_NOTHING))
+		if (!bh->event_loop[0] || !loop)
 			continue;
-		at = sweep_falls_behind(row[i]->sweep, loop->sweep, SWEEP_BEHIND);
-		if (at < 0) {
+		if (bh->step < 0 || bh->step >= row[i]->sweep->n) {
 			fprintf(f, "%s keeps up with %s at every step (within %.0f%%)\n",
-				row[i]->why.fig.model, loop->why.fig.model, 100 * SWEEP_BEHIND);
+				row[i]->why.fig.model, bh->event_loop, 100 * SWEEP_BEHIND);
 			continue;
 		}
-		a = &row[i]->sweep->step[at];
+		a = &row[i]->sweep->step[bh->step];
 		for (int j = 0; j < loop->sweep->n; j++)
 			if (loop->sweep->step[j].connections == a->connections)
 				b = &loop->sweep->step[j];
+		if (!b)
+			continue;
 		fprintf(f,
 			"%s falls behind %s at %d connections: %s against %s requests/s, p99 %s "
 			"against %s; %s tasks alive against %s, %.2f context switches per request "
