@@ -36,7 +36,8 @@ static void series_of(const json_t *e, const struct sweep_chart *c, struct serie
 {
 	const json_t *steps = json_object_get(e, "steps"), *st;
 	double pts[STEPS_MAX][2];
-	int knee = (int)jnum(e, "knee", "step", NULL), k;
+	double at = jnum(e, "knee", "step", NULL);
+	int knee = at >= 0 && at < STEPS_MAX ? (int)at : -1, k;
 	size_t i;
 
 	d->n = 0;
