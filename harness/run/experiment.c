@@ -350,14 +350,19 @@ static void window_edge(bool opens, void *arg)
 int bench_window(struct experiment *e, const struct run_opts *o, struct bench *b,
 		 struct load_opts *l)
 {
+	cpu_set_t mine;
 	int err;
 
 	(void)o;
 	if (b->have_load)
 		load_result_free(&b->load);
 	b->progress.warming_up = false;
-	/* with a warm-up of its own (a sweep's step), read at the window's edges */
+	/* with a warm-up of its own (a sweep's step), read at the window's edges
+	 * by this thread: on the load's CPUs, not among ten thousand server
+	 * threads on the server's, where it would pass both edges late */
 	if (l->warmup_s > 0) {
+		sched_getaffinity(0, sizeof(mine), &mine);
+		sched_setaffinity(0, sizeof(b->load_set), &b->load_set);
 		l->window = window_edge;
 		l->window_arg = b;
 	} else {
@@ -365,10 +370,12 @@ int bench_window(struct experiment *e, const struct run_opts *o, struct bench *b
 	}
 	err = load_run(l, &b->load);
 	b->have_load = true;
-	if (l->warmup_s > 0)
+	if (l->warmup_s > 0) {
 		l->window = NULL;
-	else
+		sched_setaffinity(0, sizeof(mine), &mine);
+	} else {
 		window_closes(b);
+	}
 	if (err)
 		return fail(e, err, "load failed: %s", b->load.error);
 	return *e->stop ? -EINTR : 0;
