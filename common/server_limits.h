@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What the servers' options accept, at most: their own parser and the
- * harness (which checks its options against these before it starts a
- * server) both include this.
+ * What the servers' options accept, at most, and what they answer: their
+ * own parser and the harness (which checks its options against these
+ * before it starts a server) both include this.
  */
 #ifndef WHYSERVE_SERVER_LIMITS_H
 #define WHYSERVE_SERVER_LIMITS_H
@@ -20,5 +20,8 @@
 #define SERVER_MAX_TIMEOUT_S	86400
 #define SERVER_IDLE_TIMEOUT_S	60
 #define SERVER_HEADER_TIMEOUT_S 10
+/* what a GET is answered by default: a reference server (nginx) is
+ * configured to answer the same */
+#define SERVER_BODY_DEFAULT "Hello, World!\n"
 
 #endif

@@ -9,6 +9,7 @@
 #include "probes/hist_json.h"
 #include "probes/hist_print.h"
 #include "probes/hooks.h"
+#include "probes/netstat.h"
 #include "probes/stats_json.h"
 #include "probes/accept_queue.skel.h"
 
@@ -73,45 +74,19 @@ _Static_assert(ACCEPTQ_SERIES_MAX % 2 == 0, "the series halves when full");
 
 /* ------------------------------------------------------------ netstat */
 
-/* The TcpExt counters of pid's network namespace (0: ours). */
-static int netstat_read(pid_t pid, struct netstat *ns)
+/* The target namespace's counters of listen drops, in struct netstat's order. */
+static const char *const netstat_names[] = {
+	"TcpExt:ListenOverflows",
+	"TcpExt:ListenDrops",
+	"TcpExt:TCPReqQFullDrop",
+	"TcpExt:TCPReqQFullDoCookies",
+};
+_Static_assert(sizeof(struct netstat) == sizeof(netstat_names) / sizeof(netstat_names[0]) * 8,
+	       "one counter per name");
+
+static int listen_netstat(pid_t pid, struct netstat *ns)
 {
-	char path[64], names[8192], vals[8192];
-	int err = -ENOENT;
-	FILE *f;
-
-	memset(ns, 0, sizeof(*ns));
-	if (pid > 0)
-		snprintf(path, sizeof(path), "/proc/%d/net/netstat", pid);
-	else
-		snprintf(path, sizeof(path), "/proc/self/net/netstat");
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	/* pairs of lines: "TcpExt: Name ..." then "TcpExt: value ..." */
-	while (fgets(names, sizeof(names), f) && fgets(vals, sizeof(vals), f)) {
-		char *sn, *sv, *n, *v;
-
-		if (strncmp(names, "TcpExt:", 7))
-			continue;
-		n = strtok_r(names + 7, " \n", &sn);
-		v = strtok_r(vals + 7, " \n", &sv);
-		for (; n && v; n = strtok_r(NULL, " \n", &sn), v = strtok_r(NULL, " \n", &sv)) {
-			__u64 x = strtoull(v, NULL, 10);
-
-			if (!strcmp(n, "ListenOverflows"))
-				ns->overflows = x;
-			else if (!strcmp(n, "ListenDrops"))
-				ns->drops = x;
-			else if (!strcmp(n, "TCPReqQFullDrop"))
-				ns->synq_drops = x;
-			else if (!strcmp(n, "TCPReqQFullDoCookies"))
-				ns->cookies = x;
-		}
-		err = 0;
-	}
-	fclose(f);
-	return err;
+	return netstat_read(pid, netstat_names, 4, (__u64 *)ns);
 }
 
 /* ------------------------------------------------------------ sampler */
@@ -399,7 +374,7 @@ static void restart(struct accept_queue_probe *p)
 	p->have_drops_first = false;
 	p->drops_first = p->drops_last = 0;
 	zero_maps(p);
-	p->have_netstat = netstat_read(p->target.pid, &p->base) == 0;
+	p->have_netstat = listen_netstat(p->target.pid, &p->base) == 0;
 	prog_cost_read(p->skel->obj, &p->cost_base);
 }
 
@@ -509,7 +484,7 @@ int accept_queue_probe_read(void *probe, void *out)
 	s->series_len = p->len;
 	memcpy(s->series, p->points, p->len * sizeof(p->points[0]));
 	s->sample_ns = p->sample_ns;
-	if (p->have_netstat && netstat_read(p->target.pid, &now) == 0) {
+	if (p->have_netstat && listen_netstat(p->target.pid, &now) == 0) {
 		s->have_netstat = true;
 		s->listen_overflows = now.overflows - p->base.overflows;
 		s->listen_drops = now.drops - p->base.drops;

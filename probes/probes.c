@@ -23,6 +23,7 @@ static const struct {
 				offsetof(struct probes_stats, page_faults) },
 	[PROBE_CPU_PROFILE] = { &cpu_profile_probe_ops,
 				offsetof(struct probes_stats, cpu_profile) },
+	[PROBE_ERRORS] = { &errors_probe_ops, offsetof(struct probes_stats, errors) },
 };
 
 /*
@@ -69,6 +70,12 @@ static const struct probe_hook hooks[PROBE_KINDS][8] = {
 	[PROBE_CPU_PROFILE] = {
 		/* on the cgroup's cpu-clock software events */
 		{ "perf_event", NULL, "the server's CPU time sampled, by what it was doing", true },
+	},
+	[PROBE_ERRORS] = {
+		{ "tp_btf/tcp_send_reset", NULL, "resets sent, by the kernel's reason (6.10+)", true },
+		{ "tp_btf/tcp_receive_reset", NULL, "resets received, by TCP state", true },
+		{ "tp_btf/inet_sock_set_state", NULL, "who sent the first FIN", true },
+		{ "tp_btf/kfree_skb", NULL, "packets dropped, by the kernel's drop reason", false },
 	},
 };
 

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include "probes/accept_queue_probe.h"
 #include "probes/cpu_profile_probe.h"
+#include "probes/errors_probe.h"
 #include "probes/io_uring_probe.h"
 #include "probes/page_faults_probe.h"
 #include "probes/probe.h"
@@ -37,6 +38,7 @@ enum probe_kind {
 	PROBE_IO_URING,
 	PROBE_PAGE_FAULTS,
 	PROBE_CPU_PROFILE,
+	PROBE_ERRORS,
 	PROBE_KINDS,
 };
 
@@ -71,6 +73,7 @@ struct probes_stats {
 	struct io_uring_stats io_uring;
 	struct page_faults_stats page_faults;
 	struct cpu_profile_stats cpu_profile;
+	struct errors_stats errors;
 };
 
 /* 0 or -ENOMEM; *ps is set either way on success. opts may be NULL. */

@@ -68,6 +68,7 @@ struct times {
 	__u64 off_ns;	 /* blocked */
 	__u64 queued_ns; /* became runnable */
 	__u64 since;	 /* in state since */
+	__u64 sum_off;	 /* its se.sum_exec_runtime when last seen off a CPU */
 	__u32 state;	 /* enum sched_task_state */
 	__u32 slot;	 /* SCHED_BLOCKED: in what (enum sched_block_slot) */
 	/* the last read's cut whose part before it was counted, of the
@@ -259,6 +260,42 @@ static __always_inline void state_begin(struct times *t, __u32 state, __u32 slot
 	t->since = now;
 }
 
+/*
+ * A task leaves a CPU it was never seen to go on: this kernel sometimes
+ * runs a task without the sched_switch tracepoint (seen on a Firecracker
+ * guest's 6.18, always after a turn of the guest agent's threads; the
+ * probe's BPF statistics count no missed run). The kernel's own clock of
+ * the task, se.sum_exec_runtime, says how long it ran since it was last
+ * seen off a CPU: the last that long was its stay, the time before it the
+ * state it was in.
+ */
+static __always_inline void went_on_unseen(struct sched_counts *c, struct task_struct *p,
+					   struct times *t, __u64 now)
+{
+	__u64 ran = p->se.sum_exec_runtime - t->sum_off, in, d;
+
+	if (ran > now - t->since)
+		ran = now - t->since;
+	in = now - ran;
+	c->unseen_ins++;
+	c->oncpu_ns += ran;
+	log2_hist_add(&c->oncpu, ran);
+	c->charged_ns += ran;
+	if (t->queued_ns && in > t->queued_ns) {
+		d = in - t->queued_ns;
+		c->runq_ns += d;
+		log2_hist_add(&c->runq, d);
+	}
+	if (t->off_ns && in > t->off_ns) {
+		d = in - t->off_ns;
+		c->offcpu_ns += d;
+		log2_hist_add(&c->offcpu, d);
+	}
+	t->queued_ns = t->off_ns = 0;
+	state_end(p, t, SCHED_RUNNING, in);
+	state_begin(t, SCHED_RUNNING, 0, in);
+}
+
 SEC("tp_btf/sched_switch")
 int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
@@ -288,8 +325,11 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 				log2_hist_add(&c->oncpu, d);
 				/* update_curr() charged it before this tracepoint */
 				c->charged_ns += prev->se.sum_exec_runtime - t->sum_on;
+			} else if (t->state == SCHED_RUNNABLE || t->state == SCHED_BLOCKED) {
+				went_on_unseen(c, prev, t, now);
 			}
 			t->on_ns = 0;
+			t->sum_off = prev->se.sum_exec_runtime;
 			if (blocks)
 				t->off_ns = now;
 			else
@@ -314,6 +354,8 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 		t = bpf_task_storage_get(&times, next, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 		if (!t)
 			return 0;
+		if (t->state == SCHED_RUNNING)
+			c->unseen_outs++; /* its last switch-out went unseen */
 		if (t->queued_ns) {
 			d = now - t->queued_ns;
 			c->runq_ns += d;
@@ -350,6 +392,8 @@ int BPF_PROG(sched_wakeup, struct task_struct *p)
 		return 0;
 	now = bpf_ktime_get_ns();
 	t->queued_ns = now;
+	if (t->state == SCHED_UNSEEN)
+		t->sum_off = p->se.sum_exec_runtime;
 	state_end(p, t, SCHED_BLOCKED, now);
 	state_begin(t, SCHED_RUNNABLE, 0, now);
 	return 0;

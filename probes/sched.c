@@ -322,6 +322,8 @@ int sched_probe_read(void *probe, void *out)
 		s->involuntary += v->involuntary;
 		s->oncpu_ns += v->oncpu_ns;
 		s->charged_ns += v->charged_ns;
+		s->unseen_ins += v->unseen_ins;
+		s->unseen_outs += v->unseen_outs;
 		s->offcpu_ns += v->offcpu_ns;
 		s->runq_ns += v->runq_ns;
 		s->migrations += v->migrations;
@@ -416,6 +418,11 @@ void sched_stats_print(FILE *f, const void *stats)
 	if (s->have_runq)
 		fprintf(f, ", waiting on a run queue %.3f s", s->runq_ns / 1e9);
 	fprintf(f, "\n");
+	if (s->unseen_ins || s->unseen_outs)
+		fprintf(f,
+			"  switches the tracepoint never reported: %llu in, %llu out (each stay's "
+			"length then from the task's own runtime, se.sum_exec_runtime)\n",
+			(unsigned long long)s->unseen_ins, (unsigned long long)s->unseen_outs);
 	/* the kernel's count (cpu.stat's) against the stays: a wakeup's price */
 	if (s->voluntary && s->charged_ns > s->oncpu_ns * 1.05)
 		fprintf(f,
@@ -488,6 +495,8 @@ static const struct jm_field stats_fields[] = {
 	JM_U64(struct sched_stats, "involuntary", involuntary),
 	JM_U64(struct sched_stats, "oncpu_ns", oncpu_ns),
 	JM_U64(struct sched_stats, "charged_ns", charged_ns),
+	JM_U64(struct sched_stats, "unseen_ins", unseen_ins),
+	JM_U64(struct sched_stats, "unseen_outs", unseen_outs),
 	JM_CODEC(struct sched_stats, "oncpu", oncpu, log2_hist_nsecs_json),
 	JM_U64(struct sched_stats, "offcpu_ns", offcpu_ns),
 	JM_CODEC(struct sched_stats, "offcpu", offcpu, log2_hist_nsecs_json),

@@ -17,6 +17,8 @@ struct sched_counts {
 	__u64 migrations;  /* moved to another CPU */
 	__u64 procs_created, threads_created;
 	__u64 procs_exited, threads_exited;
+	/* stays whose switch-in (out) the tracepoint never reported */
+	__u64 unseen_ins, unseen_outs;
 	struct log2_hist runq;	 /* ns, each wait on a run queue */
 	struct log2_hist offcpu; /* ns, each block (the run-queue wait after included) */
 	struct log2_hist oncpu;	 /* ns, each stay on a CPU */

@@ -44,6 +44,9 @@ struct sched_stats {
 	__u64 oncpu_ns;	   /* time on a CPU, of stays that ended */
 	__u64 charged_ns;  /* what the kernel charged for them: cpu.stat's time */
 	struct log2_hist oncpu;
+	/* switch-ins (outs) the tracepoint never reported: a stay's ends
+	 * then come from the task's own runtime */
+	__u64 unseen_ins, unseen_outs;
 	__u64 offcpu_ns; /* blocked until running again */
 	struct log2_hist offcpu;
 

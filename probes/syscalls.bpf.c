@@ -14,10 +14,21 @@
  * returns and is not counted, nor is a call that began before attach.
  * tp_btf's sys_exit carries no syscall number (only pt_regs and the
  * return value), so sys_enter keeps it with the start time.
+ *
+ * A call that fails is counted once more by syscall and errno: only
+ * failures pay for that lookup.
+ *
+ * A close() of a TCP connection that has sent data, while another process
+ * still holds the descriptor (a parent that forked a child and kept its
+ * copy), is counted: the FIN waits for that other process. Only close()
+ * pays for the look at its file. The server's main process is left out: a
+ * fork server's parent closes its copy after fork(), and its child may
+ * well have answered by then; that close delays nothing.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
 #include "probes/bits.bpf.h"
 #include "probes/syscalls.h"
 #include "probes/target.bpf.h"
@@ -52,6 +63,88 @@ struct {
 	__type(value, struct syscall_counts);
 } counts SEC(".maps");
 
+/* Failed calls, per CPU: key SYSCALL_ERRNO_KEY(nr, errno). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, SYSCALL_ERRNO_KEYS);
+	__type(key, __u32);
+	__type(value, __u64);
+} errnos SEC(".maps");
+
+static __always_inline void count_errno(__u32 nr, long ret)
+{
+	__u32 key = SYSCALL_ERRNO_KEY(nr, (__u32)-ret);
+	__u64 one = 1, *n;
+
+	n = bpf_map_lookup_elem(&errnos, &key);
+	if (n)
+		__sync_fetch_and_add(n, 1);
+	else
+		bpf_map_update_elem(&errnos, &key, &one, BPF_NOEXIST); /* a full map: lost */
+}
+
+/* close()'s number on this architecture, and the server's main process
+ * (0: none known), set by the loader */
+const volatile __u32 nr_close = ~0u;
+const volatile __u32 target_tgid = 0;
+
+/* close()s that left an answered connection to another process */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} closes_held SEC(".maps");
+
+#define S_IFMT	 00170000
+#define S_IFSOCK 0140000
+
+/* before 6.13 a file's references were an atomic_long_t f_count */
+struct file___f_count {
+	atomic_long_t f_count;
+} __attribute__((preserve_access_index));
+
+/* How many hold the file: file_ref_t counts one reference as 0. */
+static __always_inline long file_refs(struct file *f)
+{
+	if (bpf_core_field_exists(f->f_ref))
+		return BPF_CORE_READ(f, f_ref.refcnt.counter) + 1;
+	return BPF_CORE_READ((struct file___f_count *)f, f_count.counter);
+}
+
+static __always_inline void check_close(long fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds, *f = NULL;
+	struct socket *sock;
+	struct sock *sk;
+	__u32 zero = 0;
+	__u64 *n;
+	__u8 state;
+
+	if (bpf_get_current_pid_tgid() >> 32 == target_tgid)
+		return;
+	if (!fdt || fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
+		return;
+	fds = BPF_CORE_READ(fdt, fd);
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
+		return;
+	if ((BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) != S_IFSOCK || file_refs(f) < 2)
+		return;
+	sock = BPF_CORE_READ(f, private_data);
+	sk = BPF_CORE_READ(sock, sk);
+	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+		return;
+	state = BPF_CORE_READ(sk, __sk_common.skc_state);
+	if ((state != TCP_ESTABLISHED && state != TCP_CLOSE_WAIT) ||
+	    !BPF_CORE_READ((struct tcp_sock *)sk, bytes_sent))
+		return;
+	n = bpf_map_lookup_elem(&closes_held, &zero);
+	if (n)
+		__sync_fetch_and_add(n, 1);
+}
+
 /* Whether this call may go untimed: its syscall is hot and fast here. */
 static __always_inline bool skip_timing(__u32 nr)
 {
@@ -64,12 +157,14 @@ static __always_inline bool skip_timing(__u32 nr)
 	       (bpf_get_prandom_u32() & sample_mask);
 }
 
-static __always_inline int on_enter(long nr)
+static __always_inline int on_enter(long nr, long arg0)
 {
 	struct call *c;
 
 	if (!current_in_target())
 		return 0;
+	if (nr == nr_close)
+		check_close(arg0);
 	c = bpf_task_storage_get(&calls, bpf_get_current_task_btf(), 0,
 				 BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!c)
@@ -79,7 +174,7 @@ static __always_inline int on_enter(long nr)
 	return 0;
 }
 
-static __always_inline int on_exit(void)
+static __always_inline int on_exit(long ret)
 {
 	struct syscall_counts *s;
 	struct call *c;
@@ -102,6 +197,8 @@ static __always_inline int on_exit(void)
 	 * a program that can be preempted can meet another on its own CPU.
 	 */
 	__sync_fetch_and_add(&s->count, 1);
+	if (ret < 0 && ret >= -SYSCALL_ERRNO_MAX)
+		count_errno(nr, ret);
 	if (start == UNTIMED)
 		return 0;
 	ns = bpf_ktime_get_ns() - start;
@@ -117,26 +214,26 @@ static __always_inline int on_exit(void)
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sys_enter_btf, struct pt_regs *regs, long nr)
 {
-	return on_enter(nr);
+	return on_enter(nr, nr == nr_close ? PT_REGS_PARM1_CORE_SYSCALL(regs) : 0);
 }
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit_btf, struct pt_regs *regs, long ret)
 {
-	return on_exit();
+	return on_exit(ret);
 }
 
 /* The same through the classic tracepoints, chosen by the loader. */
 SEC("tracepoint/raw_syscalls/sys_enter")
 int sys_enter_tp(struct trace_event_raw_sys_enter *ctx)
 {
-	return on_enter(ctx->id);
+	return on_enter(ctx->id, ctx->args[0]);
 }
 
 SEC("tracepoint/raw_syscalls/sys_exit")
 int sys_exit_tp(struct trace_event_raw_sys_exit *ctx)
 {
-	return on_exit();
+	return on_exit(ctx->ret);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -8,6 +8,7 @@
 #include "probes/syscall_names.h" /* generated from <asm/unistd.h> */
 #include "probes/syscalls.skel.h"
 
+#include <asm/unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
@@ -73,6 +74,8 @@ int syscalls_probe_open(void **probe, const struct probe_target *t, char *why, s
 		goto fail;
 	}
 	p->skel->rodata->target_cgroup_id = t->cgroup_id;
+	p->skel->rodata->nr_close = __NR_close;
+	p->skel->rodata->target_tgid = t->pid > 0 ? t->pid : 0;
 	bpf_program__set_autoload(p->skel->progs.sys_enter_btf, btf);
 	bpf_program__set_autoload(p->skel->progs.sys_exit_btf, btf);
 	bpf_program__set_autoload(p->skel->progs.sys_enter_tp, !btf);
@@ -110,6 +113,18 @@ int syscalls_probe_attach(void *probe, char *why, size_t len)
 	return syscalls_probe_reset(p);
 }
 
+/* Empties the failed calls' map: a key deleted while walking is found
+ * again from the start. */
+static void errnos_clear(struct syscalls_probe *p)
+{
+	int fd = bpf_map__fd(p->skel->maps.errnos);
+	__u32 key;
+
+	while (!bpf_map_get_next_key(fd, NULL, &key))
+		if (bpf_map_delete_elem(fd, &key))
+			break;
+}
+
 int syscalls_probe_reset(void *probe)
 {
 	struct syscalls_probe *p = probe;
@@ -119,7 +134,61 @@ int syscalls_probe_reset(void *probe)
 	for (__u32 k = 0; k < SYSCALL_SLOTS; k++)
 		if (bpf_map_update_elem(fd, &k, p->vals, BPF_ANY))
 			return -errno;
+	errnos_clear(p);
+	{
+		__u64 z[p->ncpus];
+		__u32 k = 0;
+
+		memset(z, 0, sizeof(z));
+		if (bpf_map_update_elem(bpf_map__fd(p->skel->maps.closes_held), &k, z, BPF_ANY))
+			return -errno;
+	}
 	return prog_cost_read(p->skel->obj, &p->cost_base);
+}
+
+static int by_count_desc(const void *a, const void *b)
+{
+	const struct syscall_errno *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return x->nr != y->nr ? x->nr - y->nr : x->err - y->err;
+}
+
+/* The failed calls by syscall and errno, most first. */
+static int errnos_read(struct syscalls_probe *p, struct syscalls_stats *s)
+{
+	int fd = bpf_map__fd(p->skel->maps.errnos);
+	struct syscall_errno all[SYSCALL_ERRNO_KEYS];
+	__u64 vals[p->ncpus];
+	__u32 key, *prev = NULL;
+	int n = 0;
+
+	while (n < SYSCALL_ERRNO_KEYS && !bpf_map_get_next_key(fd, prev, &key)) {
+		struct syscall_errno *e = &all[n];
+		const char *en;
+
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, vals))
+			continue;
+		memset(e, 0, sizeof(*e));
+		for (int c = 0; c < p->ncpus; c++)
+			e->count += vals[c];
+		e->nr = key >> 12;
+		e->err = key & 0xfff;
+		syscall_name(e->nr, e->name, sizeof(e->name));
+		en = strerrorname_np(e->err);
+		if (en)
+			snprintf(e->ename, sizeof(e->ename), "%s", en);
+		else
+			snprintf(e->ename, sizeof(e->ename), "errno_%d", e->err);
+		s->failed += e->count;
+		n++;
+	}
+	qsort(all, n, sizeof(all[0]), by_count_desc);
+	s->nerrs = n < SYSCALL_ERRNOS_MAX ? n : SYSCALL_ERRNOS_MAX;
+	memcpy(s->errs, all, s->nerrs * sizeof(all[0]));
+	return 0;
 }
 
 static int by_time_desc(const void *a, const void *b)
@@ -176,6 +245,15 @@ int syscalls_probe_read(void *probe, void *out)
 		s->n++;
 	}
 	qsort(s->sys, s->n, sizeof(s->sys[0]), by_time_desc);
+	errnos_read(p, s);
+	{
+		__u64 held[p->ncpus];
+		__u32 k = 0;
+
+		if (!bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.closes_held), &k, held))
+			for (int c = 0; c < p->ncpus; c++)
+				s->closes_held_elsewhere += held[c];
+	}
 	snprintf(s->why, sizeof(s->why), "%s", p->why);
 	prog_cost_since(p->skel->obj, &p->cost_base, &s->cost);
 	return 0;
@@ -237,6 +315,18 @@ void syscalls_stats_print(FILE *f, const void *stats)
 	if (s->n > PRINT_ROWS)
 		fprintf(f, "  ... %d more syscalls, %llu calls in all\n", s->n - PRINT_ROWS,
 			(unsigned long long)rest);
+	if (s->nerrs) {
+		fprintf(f, "  failed: %llu calls;", (unsigned long long)s->failed);
+		for (int i = 0; i < s->nerrs && i < PRINT_ROWS; i++)
+			fprintf(f, "%s %s %s %llu", i ? "," : "", s->errs[i].name, s->errs[i].ename,
+				(unsigned long long)s->errs[i].count);
+		fprintf(f, "\n");
+	}
+	if (s->closes_held_elsewhere)
+		fprintf(f,
+			"  close() of an answered connection another process still held: %llu "
+			"(its FIN waits for that process)\n",
+			(unsigned long long)s->closes_held_elsewhere);
 	for (int i = 0; i < s->n && i < PRINT_HISTS; i++) {
 		fprintf(f, "\n  %s latency:\n", s->sys[i].name);
 		print_log2_hist_ns_as_us(f, &s->sys[i].hist);
@@ -258,6 +348,15 @@ static const struct jm_field syscall_fields[] = {
 };
 JM_TABLE(syscall_table, syscall_fields);
 
+static const struct jm_field errno_fields[] = {
+	JM_STR(struct syscall_errno, "syscall", name),
+	JM_INT(struct syscall_errno, "nr", nr),
+	JM_STR(struct syscall_errno, "errno", ename),
+	JM_INT(struct syscall_errno, "errno_nr", err),
+	JM_U64(struct syscall_errno, "count", count),
+};
+JM_TABLE(errno_table, errno_fields);
+
 static bool has_why(const void *s)
 {
 	return ((const struct syscalls_stats *)s)->why[0];
@@ -267,6 +366,9 @@ static const struct jm_field stats_fields[] = {
 	JM_U64(struct syscalls_stats, "calls", calls),
 	JM_U64(struct syscalls_stats, "total_ns", total_ns),
 	JM_ARRAY(struct syscalls_stats, "syscalls", sys, n, syscall_table),
+	JM_U64(struct syscalls_stats, "failed", failed),
+	JM_ARRAY(struct syscalls_stats, "failed_by_errno", errs, nerrs, errno_table),
+	JM_U64(struct syscalls_stats, "closes_held_elsewhere", closes_held_elsewhere),
 	STATS_COST(struct syscalls_stats),
 	STATS_MISSING(struct syscalls_stats, has_why),
 };

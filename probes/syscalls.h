@@ -24,6 +24,12 @@
 #define SYSCALL_FAST_NS	      20000
 #define SYSCALL_SAMPLE_ONE_IN 8 /* a power of two */
 
+/* Failed calls are counted by syscall and errno (below 4096, as the
+ * kernel's -MAX_ERRNO): key nr << 12 | errno, at most this many pairs. */
+#define SYSCALL_ERRNO_MAX	   4095
+#define SYSCALL_ERRNO_KEY(nr, err) ((nr) << 12 | (err))
+#define SYSCALL_ERRNO_KEYS	   1024
+
 /* Per CPU and per syscall, counted when the call returns. */
 struct syscall_counts {
 	__u64 count;	       /* calls that returned */

@@ -31,11 +31,32 @@ struct syscall_stat {
 	struct log2_hist hist; /* latency of the timed calls, ns */
 };
 
+/* Calls of one syscall that failed with one errno. */
+struct syscall_errno {
+	char name[32]; /* the syscall's */
+	int nr;
+	int err;	/* EPIPE */
+	char ename[16]; /* "EPIPE" */
+	__u64 count;
+};
+
+#define SYSCALL_ERRNOS_MAX 64
+
 struct syscalls_stats {
 	__u64 calls;	/* every syscall counted, summed */
 	__u64 total_ns; /* time inside them, summed */
 	int n;		/* syscalls seen, by total time, descending */
 	struct syscall_stat sys[SYSCALL_SLOTS];
+	/* failed calls by syscall and errno, most first (the first
+	 * SYSCALL_ERRNOS_MAX pairs); failed: all of them */
+	__u64 failed;
+	int nerrs;
+	struct syscall_errno errs[SYSCALL_ERRNOS_MAX];
+	/* close()s of a TCP connection that had sent data while another
+	 * process still held the descriptor: the FIN waits for it (those of
+	 * the server's main process left out: a fork server's parent closes
+	 * its copy after its child may have answered) */
+	__u64 closes_held_elsewhere;
 	struct prog_cost cost; /* since attach or reset */
 	char why[192];	       /* what is missing and why; "" when all works */
 };

@@ -145,21 +145,44 @@ static void blocked_event_loop(void)
 {
 	struct finding buf[FINDINGS_MAX];
 	const struct finding *r;
+	struct syscall_figure *sleep, *wait;
 	struct figures f;
 
+	/* nothing asked of it (no sleep_us): the time account alone, 1 s of
+	 * one loop's life, 95% of it blocked in clock_nanosleep */
 	synthetic_healthy(&f, "epoll");
 	f.scenario[0] = '\0';
-	f.sleep_us = 1000;
 	f.requests = 1000;
 	f.rps = 990;
-	synthetic_syscall(&f, "clock_nanosleep", 1000, 1000 * 1060);
+	f.life_us = 1e6;
+	f.blocked_us = 0.97e6;
+	sleep = synthetic_syscall(&f, "clock_nanosleep", 1000, 1000 * 950);
+	sleep->blocked_us = 950e3;
+	wait = synthetic_syscall(&f, "epoll_wait", 1000, 20e3);
+	wait->blocked_us = 20e3;
 	r = fired(&f, "blocked_loop", buf);
 	if (CHECK(r, "did not fire")) {
-		CHECK(close_to(finding_evidence(r, "sleep_us_per_request"), 1060), "slept");
-		CHECK(close_to(finding_evidence(r, "ceiling_rps"), 1000), "ceiling");
+		CHECK(close_to(finding_evidence(r, "blocked_us_per_request"), 950), "blocked");
+		CHECK(close_to(finding_evidence(r, "blocked_share"), 0.95), "share");
+		CHECK(close_to(finding_evidence(r, "ceiling_rps"), 1e6 / 950), "ceiling");
 		CHECK(close_to(finding_evidence(r, "rps"), 990), "rps");
+		CHECK(strstr(r->text, "blocked in clock_nanosleep"), "%s", r->text);
 	}
 	CHECK(!fired(&f, "sleeps_overlap", buf), "an event loop's sleeps do not overlap");
+	/* blocked in its wait call: waiting for connections, not blocked */
+	sleep->blocked_us = 20e3;
+	wait->blocked_us = 950e3;
+	CHECK(!fired(&f, "blocked_loop", buf), "waiting in epoll_wait is no blocked loop");
+	/* a blocking read holds it as a sleep does */
+	synthetic_syscall(&f, "read", 1000, 600e3)->blocked_us = 600e3;
+	wait->blocked_us = 350e3;
+	r = fired(&f, "blocked_loop", buf);
+	CHECK(r && strstr(r->text, "blocked in read"), "a blocking read: %s", r ? r->text : "");
+	/* without the time account: the time inside its sleeps */
+	synthetic_healthy(&f, "epoll");
+	f.requests = 1000;
+	synthetic_syscall(&f, "nanosleep", 1000, 1000 * 900);
+	CHECK(fired(&f, "blocked_loop", buf), "its sleeps' time, without the time account");
 	synthetic_healthy(&f, "pthread");
 	f.sleep_us = 1000;
 	synthetic_syscall(&f, "clock_nanosleep", 10000, 10000 * 1060);
@@ -455,6 +478,72 @@ static void verdict_shared_cpus(void)
 	      explanation_text(&f));
 }
 
+/* the user's load tool (--load-cmd), by the rule that serves ours */
+static void verdict_load_tool(void)
+{
+	struct figures f;
+	double cap = NAN;
+
+	quiet(&f, "epoll");
+	snprintf(f.load_tool, sizeof(f.load_tool), "locust");
+	f.load_procs = 1;
+	f.load_threads = 11;
+	f.load_cpus = 1;
+	f.load_cpu_us = 0.99e6;
+	f.cpu_us = 0.31e6;
+	f.server_cpus_busy = 0.35;
+	CHECK(!strcmp(limited_by(&f, &cap), "load_generator") && close_to(cap, 10000 / 0.99) &&
+		      strstr(explanation_text(&f), "locust used 99% of its CPU (1 process, 11 "
+						   "threads) while the server was 31% busy"),
+	      "locust at 99%%: %s, capacity %g", explanation_text(&f), cap);
+	/* its CPU shared: it used 40% and waited for the rest */
+	f.load_cpu_us = 0.4e6;
+	f.load_wanted_us = 0.95e6;
+	CHECK(!strcmp(limited_by(&f, &cap), "load_generator") &&
+		      strstr(explanation_text(&f), "wanted 95% of it") &&
+		      close_to(cap, 10000 / 0.4),
+	      "locust wanting 95%%: %s, capacity %g", explanation_text(&f), cap);
+	f.load_wanted_us = 0.6e6;
+	CHECK(strcmp(limited_by(&f, NULL), "load_generator"), "wanting 60%% is not saturated");
+	/* one thread on two CPUs: its CPU is one of them */
+	f.load_cpus = 2;
+	f.load_threads = 1;
+	f.load_cpu_us = 0.9e6;
+	CHECK(!strcmp(limited_by(&f, NULL), "load_generator") &&
+		      strstr(explanation_text(&f), "used 90% of its CPU (1 process, 1 thread)"),
+	      "one thread at 90%%: %s", explanation_text(&f));
+
+	/* 300 users kept alive, 190 requests/s, answered in 5 ms: thinking
+	 * 1.57 s, on a server CPU busy with others' work */
+	quiet(&f, "epoll");
+	snprintf(f.load_tool, sizeof(f.load_tool), "locust");
+	f.load_cpu_us = 0.2e6;
+	f.connections = 300;
+	f.keep_alive = true;
+	f.requests = f.rps = 190;
+	f.mean_us = 5000;
+	f.cpu_us = 0.01e6;
+	f.server_cpus_busy = 0.95;
+	CHECK(!strcmp(limited_by(&f, &cap), "offered_load") && close_to(cap, 190) &&
+		      strstr(explanation_text(&f), "waited about 1.57 s"),
+	      "users thinking: %s, capacity %g", explanation_text(&f), cap);
+	/* answered in 1 s: not thinking but queueing */
+	f.mean_us = 1e6;
+	CHECK(strcmp(limited_by(&f, NULL), "offered_load"), "a 1 s answer is not think time");
+
+	/* Artillery's arrivals: 60 connections, one a request, 14 a second,
+	 * answered in 31 ms: 0.43 in flight */
+	f.keep_alive = false;
+	f.connections = 60;
+	f.requests = f.rps = 14;
+	f.mean_us = 31000;
+	CHECK(!strcmp(limited_by(&f, &cap), "offered_load") && close_to(cap, 14) &&
+		      strstr(explanation_text(&f), "0.43 request(s) in flight"),
+	      "arrivals: %s", explanation_text(&f));
+	f.mean_us = 100000;
+	CHECK(strcmp(limited_by(&f, NULL), "offered_load"), "1.4 in flight: not paced");
+}
+
 static void verdict_offered_load(void)
 {
 	struct finding buf[FINDINGS_MAX];
@@ -487,7 +576,6 @@ static void verdict_blocked_or_serial(void)
 	double cap = NAN;
 
 	quiet(&f, "epoll");
-	f.sleep_us = 1000;
 	synthetic_syscall(&f, "nanosleep", 10000, 10000 * 1100.0);
 	CHECK(!strcmp(limited_by(&f, &cap), "blocked_loop") && close_to(cap, 1e6 / 1100),
 	      "a loop blocked 1.1 ms per request: %s, capacity %g", limited_by(&f, NULL), cap);
@@ -573,6 +661,7 @@ static const struct test_case cases[] = {
 	TEST(verdict_server_or_client_cpu),
 	TEST(verdict_shared_cpus),
 	TEST(verdict_offered_load),
+	TEST(verdict_load_tool),
 	TEST(verdict_blocked_or_serial),
 	TEST(verdict_accept_queue_or_waiting),
 };

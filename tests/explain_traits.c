@@ -115,6 +115,41 @@ static void serial_by_starved_connections(void)
 	CHECK(trait_of(&f, TRAIT_SERIAL) == TRAIT_UNKNOWN, "no answer");
 }
 
+/*
+ * Seed 000's thread joined before the next accept, under users: of 50
+ * users, 7 reached the accept queue and one was taken (one accept call),
+ * its thread created; the server waited in its join all the window.
+ */
+static void joined_thread_serial_and_waiting(void)
+{
+	struct figures f;
+
+	one_task(&f);
+	f.connections = 50;
+	f.starved = 49;
+	f.aq_enqueues = 7;
+	f.threads_created = 1;
+	synthetic_syscall(&f, "accept4", 1, 10);
+	f.life_us = 2e6;
+	f.blocked_us = 1.9e6;
+	synthetic_syscall(&f, "futex", 1, 0.98e6)->blocked_us = 0.98e6;
+	CHECK(trait_of(&f, TRAIT_THREAD_PER_CONNECTION) == TRAIT_YES,
+	      "a thread for the one connection it took");
+	CHECK(evidence_of(&f, TRAIT_THREAD_PER_CONNECTION, "accept_calls") == 1,
+	      "the connections taken: its accept calls, fewer than those enqueued");
+	CHECK(trait_of(&f, TRAIT_POOL) == TRAIT_NO, "not a pool");
+	CHECK(trait_of(&f, TRAIT_SERIAL) == TRAIT_YES, "serial");
+	CHECK(evidence_of(&f, TRAIT_SERIAL, "window_share") == 0.98, "its join's wait cited");
+	/* a fork the sched probe missed: its 3 clone calls, of 3 accepted */
+	synthetic_syscall(&f, "accept4", 3, 10);
+	synthetic_syscall(&f, "clone3", 3, 90);
+	CHECK(trait_of(&f, TRAIT_THREAD_PER_CONNECTION) == TRAIT_YES &&
+		      evidence_of(&f, TRAIT_THREAD_PER_CONNECTION, "clone_calls") == 3,
+	      "1 thread seen created, 3 clone calls, 3 accepted");
+	f.threads_created = 0; /* the kind not known: not guessed */
+	CHECK(trait_of(&f, TRAIT_THREAD_PER_CONNECTION) == TRAIT_NO, "none seen created");
+}
+
 static void serial_by_tasks_alive(void)
 {
 	struct figures f;
@@ -230,6 +265,7 @@ static const struct test_case cases[] = {
 	TEST(created_per_connection_at_the_edge),
 	TEST(event_loop_at_the_edges),
 	TEST(serial_by_starved_connections),
+	TEST(joined_thread_serial_and_waiting),
 	TEST(serial_by_tasks_alive),
 	TEST(serial_by_waiting_each_out),
 	TEST(unmeasured_is_unknown),

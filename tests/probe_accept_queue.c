@@ -11,6 +11,7 @@
 #include "probes/accept_queue_probe.h"
 #include "probes/hooks.h"
 #include "tests/lib/check.h"
+#include "tests/lib/listener.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -30,108 +31,26 @@
 
 static struct accept_queue_stats s; /* big: not on the stack */
 
-/* Moves the calling thread into a new network namespace with lo up. */
-static int netns_fresh(void)
+/* what the listener does with its connections */
+static void never_accepts(int fd)
 {
-	struct ifreq ifr = { .ifr_name = "lo" };
-	int fd, err = 0;
+	(void)fd;
+	for (;;)
+		pause();
+}
 
-	if (unshare(CLONE_NEWNET))
-		return -errno;
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
-		ifr.ifr_flags |= IFF_UP;
-		if (ioctl(fd, SIOCSIFFLAGS, &ifr))
-			err = -errno;
-	} else {
-		err = -errno;
+static void accepts(int fd)
+{
+	for (;;) {
+		int c = accept(fd, NULL, NULL);
+
+		if (c >= 0)
+			close(c);
 	}
-	close(fd);
-	return err;
 }
 
-/* Joins the network namespace of pid (the calling thread only). */
-static int netns_join(pid_t pid)
-{
-	char path[64];
-	int fd, err = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (setns(fd, CLONE_NEWNET))
-		err = -errno;
-	close(fd);
-	return err;
-}
-
-enum {
-	NEVER_ACCEPTS,
-	ACCEPTS
-};
-
-struct listener {
-	pid_t pid;
-	int port;
-};
-
-/*
- * A process listening on 127.0.0.1 with the given backlog, in cg (NULL:
- * ours) and, with own_netns, in a new network namespace; it never accepts,
- * or accepts and closes every connection.
- */
-static int listener_start(struct listener *l, const struct cgroup *cg, bool own_netns, int backlog,
-			  int mode)
-{
-	struct pollfd pfd;
-	int pipefd[2];
-
-	if (pipe2(pipefd, O_CLOEXEC))
-		return -errno;
-	l->pid = fork();
-	if (l->pid < 0)
-		return -errno;
-	if (l->pid == 0) {
-		struct sockaddr_in sa = { .sin_family = AF_INET };
-		socklen_t len = sizeof(sa);
-		int fd = -1, port = -1;
-
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		/* the socket belongs to the cgroup it is created in */
-		if ((cg && cgroup_add_pid(cg, getpid())) || (own_netns && netns_fresh()))
-			goto out;
-		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, backlog) ||
-		    getsockname(fd, (struct sockaddr *)&sa, &len))
-			goto out;
-		port = ntohs(sa.sin_port);
-out:
-		if (write(pipefd[1], &port, sizeof(port)) != sizeof(port) || port < 0)
-			_exit(1);
-		for (;;) {
-			if (mode == ACCEPTS) {
-				int c = accept(fd, NULL, NULL);
-
-				if (c >= 0)
-					close(c);
-			} else {
-				pause();
-			}
-		}
-	}
-	close(pipefd[1]);
-	pfd = (struct pollfd){ .fd = pipefd[0], .events = POLLIN };
-	l->port = -1;
-	if (poll(&pfd, 1, 5000) != 1 ||
-	    read(pipefd[0], &l->port, sizeof(l->port)) != sizeof(l->port))
-		l->port = -1;
-	close(pipefd[0]);
-	return l->port > 0 ? 0 : -EIO;
-}
+#define NEVER_ACCEPTS never_accepts
+#define ACCEPTS	      accepts
 
 /* A connect that does not wait for the handshake: on loopback the SYN,
  * SYN-ACK and ACK are all processed before connect() returns. */
@@ -181,7 +100,7 @@ static bool fresh(void *p)
 }
 
 /* Root, a cgroup and the probe's hooks, or a skip that names what is missing. */
-static void *setup(struct cgroup *cg, struct listener *l, int backlog, int mode)
+static void *setup(struct cgroup *cg, struct listener *l, int backlog, void (*mode)(int fd))
 {
 	void *p;
 	struct probe_target t;

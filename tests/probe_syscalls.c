@@ -80,6 +80,37 @@ static __u64 calls(const struct syscalls_stats *s, const char *name)
 	return st ? st->count : 0;
 }
 
+/* K writes to a pipe nobody reads: K write() failed with EPIPE, and no
+ * other call of the workload failed with it. */
+static void counts_failures_by_errno(void)
+{
+	const char *args[] = { "epipe", "700", "write", "300", NULL };
+	struct run r;
+
+	test_require_root();
+	if (run_start(&r, args) && run_finish(&r)) {
+		__u64 epipe = 0, other_write = 0;
+
+		for (int i = 0; i < r.s->nerrs; i++) {
+			const struct syscall_errno *e = &r.s->errs[i];
+
+			if (!strcmp(e->name, "write") && e->err == EPIPE)
+				epipe += e->count;
+			else if (!strcmp(e->name, "write"))
+				other_write += e->count;
+		}
+		CHECK(epipe == 700 && !strcmp(r.s->errs[0].ename, "EPIPE"),
+		      "write EPIPE counted %llu times, made 700", (unsigned long long)epipe);
+		CHECK(other_write == 0, "write failed otherwise %llu times",
+		      (unsigned long long)other_write);
+		CHECK(calls(r.s, "write") == 1000, "write %llu",
+		      (unsigned long long)calls(r.s, "write"));
+		CHECK(r.s->failed >= 700, "failed %llu", (unsigned long long)r.s->failed);
+		syscalls_stats_print(stderr, r.s);
+	}
+	run_end(&r);
+}
+
 /* K getppid() and K write(): exactly K each, while another process outside
  * the target makes the same calls as fast as it can. */
 static void counts_exactly_k(void)
@@ -376,9 +407,13 @@ static void names_come_from_the_headers(void)
 }
 
 static const struct test_case cases[] = {
-	TEST(names_come_from_the_headers), TEST(counts_exactly_k),
-	TEST(counts_children_and_threads), TEST(nanosleep_latency_in_2ms_bucket),
-	TEST(samples_hot_fast_calls),	   TEST(agrees_with_syscount),
+	TEST(counts_failures_by_errno),
+	TEST(names_come_from_the_headers),
+	TEST(counts_exactly_k),
+	TEST(counts_children_and_threads),
+	TEST(nanosleep_latency_in_2ms_bucket),
+	TEST(samples_hot_fast_calls),
+	TEST(agrees_with_syscount),
 };
 
 TEST_MAIN(cases)

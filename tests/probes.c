@@ -186,9 +186,13 @@ static void every_probe_runs_here(void)
 static void hook_table_matches_programs(void)
 {
 	static const char *const objs[PROBE_KINDS] = {
-		[PROBE_SYSCALLS] = "syscalls",	       [PROBE_SCHED] = "sched",
-		[PROBE_ACCEPT_QUEUE] = "accept_queue", [PROBE_IO_URING] = "io_uring",
-		[PROBE_PAGE_FAULTS] = "page_faults",   [PROBE_CPU_PROFILE] = "cpu_profile",
+		[PROBE_SYSCALLS] = "syscalls",
+		[PROBE_SCHED] = "sched",
+		[PROBE_ACCEPT_QUEUE] = "accept_queue",
+		[PROBE_IO_URING] = "io_uring",
+		[PROBE_PAGE_FAULTS] = "page_faults",
+		[PROBE_CPU_PROFILE] = "cpu_profile",
+		[PROBE_ERRORS] = "errors",
 	};
 
 	libbpf_set_print(NULL);

@@ -312,6 +312,11 @@ static void record_round_trip(void)
 				seen[k] |= s->page_faults.have_split &&
 					   s->page_faults.have_minor_major;
 				break;
+			case PROBE_ERRORS:
+				err = errors_stats_from_json(p, &s->errors);
+				again = errors_stats_to_json(&s->errors);
+				seen[k] |= s->errors.netns && s->errors.have_netstat;
+				break;
 			default:
 				err = cpu_profile_stats_from_json(p, &s->cpu_profile);
 				again = cpu_profile_stats_to_json(&s->cpu_profile);

@@ -41,6 +41,7 @@
 enum step_kind {
 	GETPPID,
 	WRITE,
+	EPIPE_WRITE,
 	SLEEP,
 	YIELD,
 	SPIN,
@@ -79,6 +80,7 @@ static const char doc[] = "Programs whose answer is known, for the probe tests.\
 			  "STEPs:\n"
 			  "  getppid K     K getppid() calls\n"
 			  "  write K       K one-byte write()s to /dev/null\n"
+			  "  epipe K       K one-byte write()s to a pipe nobody reads: EPIPE\n"
 			  "  sleep N US    N nanosleep()s of US microseconds\n"
 			  "  yield N       N sched_yield()s\n"
 			  "  spin MS       burn the CPU for MS milliseconds\n"
@@ -132,11 +134,11 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 		enum step_kind kind;
 		int args;
 	} kinds[] = {
-		{ "getppid", GETPPID, 1 }, { "write", WRITE, 1 }, { "sleep", SLEEP, 2 },
-		{ "yield", YIELD, 1 },	   { "spin", SPIN, 1 },	  { "mix", MIX, 1 },
-		{ "hop", HOP, 1 },	   { "nop", NOP, 1 },	  { "touch", TOUCH, 1 },
-		{ "mapfile", MAPFILE, 1 }, { "pipe", PIPE, 2 },	  { "uffd", UFFD, 2 },
-		{ "punt", PUNT, 2 },	   { "fork", FORK, 1 },
+		{ "getppid", GETPPID, 1 },   { "write", WRITE, 1 },	{ "sleep", SLEEP, 2 },
+		{ "epipe", EPIPE_WRITE, 1 }, { "yield", YIELD, 1 },	{ "spin", SPIN, 1 },
+		{ "mix", MIX, 1 },	     { "hop", HOP, 1 },		{ "nop", NOP, 1 },
+		{ "touch", TOUCH, 1 },	     { "mapfile", MAPFILE, 1 }, { "pipe", PIPE, 2 },
+		{ "uffd", UFFD, 2 },	     { "punt", PUNT, 2 },	{ "fork", FORK, 1 },
 	};
 
 	switch (key) {
@@ -369,6 +371,20 @@ static void run_steps(void)
 				if (write(devnull, &c, 1) != 1)
 					exit(1);
 			break;
+		case EPIPE_WRITE: {
+			int fds[2];
+
+			/* SIGPIPE ignored: each write fails with EPIPE instead */
+			signal(SIGPIPE, SIG_IGN);
+			if (pipe(fds))
+				exit(1);
+			close(fds[0]);
+			for (long k = 0; k < s->n; k++)
+				if (write(fds[1], &c, 1) != -1 || errno != EPIPE)
+					exit(1);
+			close(fds[1]);
+			break;
+		}
 		case SLEEP:
 			for (long k = 0; k < s->n; k++)
 				nap(s->arg);

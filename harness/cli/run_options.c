@@ -31,6 +31,7 @@ enum {
 	OPT_SERVER_USER,
 	OPT_SERVER_PATH,
 	OPT_CONNS_STEPS,
+	OPT_LOAD_CMD,
 };
 
 static const char doc[] =
@@ -39,7 +40,7 @@ static const char doc[] =
 	"USAGE: harness run all | MODEL... [--server NAME='COMMAND'...] [OPTION...]\n"
 	"\n"
 	"EXAMPLES:\n"
-	"    harness run all               # every model, the default scenarios: 3 min\n"
+	"    harness run all               # our five models, the default scenarios: 3 min\n"
 	"    harness run all --quick       # the same in under 45 s\n"
 	"    harness run epoll io_uring -s throughput -c 1000\n"
 	"    harness run fork --scenario connect --duration 5\n"
@@ -49,6 +50,8 @@ static const char doc[] =
 	"    harness run all -s ramp,conns      # each model's knee, and 1 .. 10k connections\n"
 	"    harness run pthread epoll -s conns --conns-steps 1,10,100\n"
 	"    harness run epoll --server mine='python3 server.py --port {port}'\n"
+	"    harness run epoll --load-cmd 'wrk -t1 -c100 -d5s {url}'\n"
+	"    harness run epoll nginx       # nginx beside ours, when installed\n"
 	"\v"
 	/* what comes first after the options is the catalog's (help below) */
 	"Results go to results/<timestamp>/. The load's options mean what they mean\n"
@@ -84,7 +87,9 @@ static const struct argp_option options[] = {
 	  "Scenarios, comma-separated (default: throughput,connect,sleep)", 0 },
 	{ "backlog", OPT_BACKLOG, "N", 0, "Servers' listen backlog: the accept-queue limit", 0 },
 	{ "workers", OPT_WORKERS, "N", 0,
-	  "Event loops of epoll and io_uring; without it, one per server CPU", 0 },
+	  "Event loops of epoll and io_uring (nginx's worker processes); without it, one per "
+	  "server CPU",
+	  0 },
 	{ "port", OPT_PORT, "PORT", 0, "Servers' port", 0 },
 	{ "server-cpus", OPT_SERVER_CPUS, "LIST", 0, "CPUs of the server (default 0)", 0 },
 	{ "load-cpus", OPT_LOAD_CPUS, "LIST", 0, "CPUs of the load generator (default: the others)",
@@ -108,6 +113,11 @@ static const struct argp_option options[] = {
 	{ "server-path", OPT_SERVER_PATH, "PATH", 0, "The path the load asks for (default /)", 0 },
 	{ "conns-steps", OPT_CONNS_STEPS, "LIST", 0,
 	  "The conns sweep's connections, comma-separated (default 1,10,100,1k,10k)", 0 },
+	{ "load-cmd", OPT_LOAD_CMD, "COMMAND", 0,
+	  "Your load tool in place of ours (scenario 'command'): {host}, {port}, {url} put in, "
+	  "split as --server's; run in its own cgroup on the load CPUs, as the sudo user, until "
+	  "it exits (--duration: at most; 10 min without it), and measured as the server is",
+	  0 },
 	{ "out", OPT_OUT, "DIR", 0, "Write results here instead of results/<timestamp>", 0 },
 	{ "quick", OPT_QUICK, NULL, 0,
 	  "Short runs: all five models in under 45 s (-d 1.5s --warmup 300ms, unless given)", 0 },
@@ -151,6 +161,7 @@ static const struct load_flags load_defaults = {
 
 struct parse {
 	struct run_opts *o;
+	bool scenarios_given;
 	struct load_flags load;
 };
 
@@ -257,9 +268,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 	struct parse *p = st->input;
 	struct run_opts *o = p->o;
 	const struct model *m;
+	char why[256];
 
 	switch (key) {
 	case OPT_SCENARIO:
+		p->scenarios_given = true;
 		select_scenarios(o, arg, st);
 		break;
 	case OPT_BACKLOG:
@@ -298,6 +311,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 	case OPT_SERVER_PATH:
 		server_path(o, arg, st);
 		break;
+	case OPT_LOAD_CMD:
+		load_command_set(o, arg, st);
+		break;
 	case OPT_OUT:
 		o->out_dir = arg;
 		break;
@@ -308,15 +324,19 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 		conns_steps(o, arg, st);
 		break;
 	case ARGP_KEY_ARG:
+		/* all: our models; a reference server is run when named */
 		if (!strcmp(arg, "all")) {
 			for (int i = 0; i < nmodels; i++)
-				o->model[i] = true;
+				o->model[i] |= !models[i].reference;
 			break;
 		}
 		m = model_find(arg);
 		if (!m)
 			argp_failure(st, 2, 0, "unknown model '%s' (models: %s)", arg,
 				     model_names());
+		if (m->reference && !reference_installed(m, why, sizeof(why)))
+			argp_failure(st, 2, 0, "%s is not installed (%s): apt-get install %s",
+				     m->name, why, m->name);
 		o->model[m - models] = true;
 		break;
 	case ARGP_KEY_INIT:
@@ -329,6 +349,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 				     model_names());
 		custom_servers_check(o, st);
 		conns_fds(o, st);
+		load_command_check(o, p->scenarios_given, st);
+		reference_runs_somewhere(o, st);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -365,6 +387,9 @@ static void take_load_flags(struct run_opts *o, const struct load_flags *f)
 	o->quiet = f->quiet;
 	if (o->quick && !LOAD_FLAG_GIVEN(f, LOAD_FLAG_DURATION))
 		o->duration_s = 1.5;
+	/* the user's tool ends when it ends: --duration only bounds it */
+	if (o->load_cmd[0] && !LOAD_FLAG_GIVEN(f, LOAD_FLAG_DURATION))
+		o->duration_s = LOAD_CMD_CEILING_S;
 	if (o->quick && !LOAD_FLAG_GIVEN(f, LOAD_FLAG_WARMUP))
 		o->warmup_s = 0.3;
 	/* a sweep's steps: short, there are a dozen of them per model */

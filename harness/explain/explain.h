@@ -78,9 +78,31 @@ const char *trait_words(enum trait t);
  * or threads (futex) from which the server waits for each to end. */
 #define TRAIT_WAITS_OUT 0.5
 
+/* The calls that wait on many connections at once (epoll_wait, poll,
+ * select, io_uring_enter, ...), NULL-terminated. */
+extern const char *const WAIT_CALLS[];
+
 void infer_traits(const struct figures *f, struct inferred_traits *out);
 /* The traits as the catalog states them; false when any is unknown. */
 bool inferred_traits_as(const struct inferred_traits *t, struct traits *out);
+
+/* Share of an event loop's time (waiting for a CPU left out) blocked
+ * outside its wait calls from which it is a blocked loop: most of it. */
+#define LOOP_BLOCKED 0.5
+
+/* An event loop blocked outside its wait calls. */
+struct loop_block {
+	double blocked_us;     /* in the window, its tasks summed */
+	double share;	       /* of their time off the run queue (the time account's) */
+	double loops;	       /* event loops: its tasks alive */
+	char call[32];	       /* the call most of it was in */
+	double us_per_request; /* blocked, per request served */
+	double capacity_rps;   /* what loops blocked so long can answer */
+};
+
+/* True when f's event loop was blocked most of its time in calls other
+ * than its wait (the time account's; without it, the sleeps' time). */
+bool loop_blocked(const struct figures *f, struct loop_block *b);
 
 /*
  * What limited an experiment, chosen by the utilization and saturation of
@@ -95,6 +117,26 @@ struct verdict {
 	double measured_rps;
 };
 
+/*
+ * Each error the clients saw, joined to what the kernel did: one row per
+ * client error class and kernel cause, with both counts. client is the
+ * load generator's class as results.json names it ("reset",
+ * "connect_refused", "closed", "read_timeout", "bad_response", "non_2xx",
+ * ...), or "server" for the server's own failed calls, "" for a kernel
+ * event no client error stands for (FINs held until a process exited).
+ */
+#define ERROR_ROWS_MAX 16
+struct error_row {
+	char client[24];
+	double count;		   /* client errors of the class (NAN: none stands for it) */
+	char cause[320];	   /* the kernel's cause, in words, with its numbers */
+	char event[RULE_NAME_MAX]; /* the figure that counts it ("" when the kernel saw none) */
+	double events;		   /* its count; NAN: not measured */
+};
+
+/* The rows for one experiment, client errors first; returns how many. */
+int explain_errors(const struct figures *f, struct error_row *out, int max);
+
 /* An experiment explained: its figures, what limited it, and what the
  * rules found in them. */
 struct explanation {
@@ -104,6 +146,8 @@ struct explanation {
 	struct inferred_traits traits; /* what it is, by its figures */
 	int nfindings;
 	struct finding findings[FINDINGS_MAX]; /* most telling first */
+	int nerrors;
+	struct error_row errors[ERROR_ROWS_MAX]; /* each client error and its kernel cause */
 };
 
 /* The findings for one experiment, most telling first; returns how many. */

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 
 #define FIG_MAX_SYSCALLS 64
+#define FIG_MAX_ERRNOS	 16 /* the server's failed calls, most first */
+#define FIG_MAX_DROPS	 8  /* packets dropped, by the kernel's reason, most first */
 
 /* What is created for each connection the server accepts. */
 enum per_connection {
@@ -34,6 +36,19 @@ struct syscall_figure {
 	double max_us;
 	double oncpu_us;   /* on a CPU inside it, sampled (cpu_profile) */
 	double blocked_us; /* off a CPU, blocked inside it (sched) */
+};
+
+/* Calls of one syscall the server made that failed with one errno. */
+struct errno_figure {
+	char syscall[32];
+	char err[16]; /* "EPIPE" */
+	double count;
+};
+
+/* Packets the kernel dropped for one reason, in the experiment's netns. */
+struct drop_figure {
+	char reason[40]; /* the kernel's: "NO_SOCKET", "TCP_LISTEN_OVERFLOW" */
+	double count;
 };
 
 /* Where the server's time on a CPU went, by what the CPU was doing when
@@ -79,14 +94,30 @@ struct figures {
 	double mean_us, p50_us, p99_us, max_us;
 	double errors; /* all kinds */
 	double timeouts, resets, refused, connect_timeouts, broken_pipes, bad_responses;
+	double closed_early; /* of resets: the server closed (FIN) before a whole response */
+	double non2xx;	     /* of bad_responses: answered, with a status not 2xx */
+	double other_errors; /* any other errno (other_errno: the last) */
+	int other_errno;
 	double unanswered;	   /* still waiting for an answer when the load stopped */
 	double unanswered_wait_us; /* the longest of those waits */
 	double starved;		   /* connections never answered while measuring */
+	/* the requests the server itself counted in the window (nginx's
+	 * stub_status: read, this count's own asking left out); NAN: it keeps
+	 * no count the harness reads */
+	double server_requests;
 
 	/* CPU time of the server's cgroup, and of the load generator */
 	double cpu_us;
 	double load_cpu_us;
 	int load_cpus;
+	/* the user's load tool (--load-cmd) by its program's name, "" for
+	 * ours; its processes and threads (NAN: not counted): a tool of one
+	 * thread can keep only one of its CPUs busy */
+	char load_tool[32];
+	double load_procs, load_threads;
+	/* the CPU time its tasks wanted: on a CPU or waiting for one (NAN:
+	 * not measured); more than it used when its CPUs were shared */
+	double load_wanted_us;
 	/* their CPUs, whoever ran there (/proc/stat), as shares of the run:
 	 * busy with anything, and stolen by the hypervisor */
 	double server_cpus_busy, server_cpus_steal, load_cpus_busy;
@@ -94,6 +125,33 @@ struct figures {
 	/* accept queue */
 	double aq_enqueues, aq_max, aq_limit, aq_at_limit_share;
 	double listen_overflows, listen_drops;
+
+	/* the kernel's view of the connections (errors probe); NAN when it
+	 * did not run. Resets sent by the server, by the kernel's reason: */
+	double rst_abort_on_close; /* close() with unread input */
+	double rst_abort_on_data;  /* input arrived after close() */
+	double rst_abort_linger;   /* ... SO_LINGER 0, or a state a FIN cannot leave */
+	double rst_server_other;   /* any other reason */
+	double rst_no_socket;	   /* a segment for no socket: nobody listened on its port */
+	double rst_client_sent;	   /* resets the clients sent (they closed with unread data) */
+	/* resets the clients received, and of them in SYN_SENT (refused), in
+	 * ESTABLISHED (ECONNRESET), in CLOSE_WAIT (after the server's FIN:
+	 * the kernel reports EPIPE) */
+	double rst_client_received, rst_client_received_syn;
+	double rst_client_received_est, rst_client_received_close_wait;
+	double rst_server_received;
+	double server_closed_first,
+		client_closed_first; /* the first FIN, on the server's sockets */
+	double fins, fin_at_exit;    /* the server's FINs; sent by a task on its way out */
+	double drops;		     /* packets dropped in the netns, all reasons (NAN: unseen) */
+	int ndrops;
+	struct drop_figure drop[FIG_MAX_DROPS];
+	/* the server's failed syscalls (syscalls probe; NAN failed: not measured) */
+	double failed_calls;
+	/* its close()s of an answered connection another process still held */
+	double closes_held_elsewhere;
+	int nerrnos;
+	struct errno_figure errnos[FIG_MAX_ERRNOS];
 
 	/* scheduler */
 	double vol_switches, invol_switches;
@@ -150,14 +208,20 @@ struct syscall_figure *figures_syscall_add(struct figures *f, const char *name);
 double figures_syscall_calls(const struct figures *f, const char *const names[]);
 double figures_syscall_time_us(const struct figures *f, const char *const names[]);
 
+/* The server's calls that failed with errno err ("EPIPE"), any syscall;
+ * NAN when not measured. */
+double figures_errno_calls(const struct figures *f, const char *err);
+
 /* per request, NAN when either side is unknown or no request was served */
 double per_request(const struct figures *f, double v);
 double cpu_us_per_request(const struct figures *f);
 /* share of the server's CPUs kept busy during the load (0..1) */
 double cpu_busy_share(const struct figures *f);
-/* the same for the load generator's CPUs */
+/* the same for the load generator's CPUs (those its threads could use) */
 double load_busy_share(const struct figures *f);
 /* the server runs a single task (serial, or one event loop) */
+/* the share of those CPUs its tasks wanted (load_wanted_us), NAN unknown */
+double load_demand_share(const struct figures *f);
 bool single_task_model(const struct figures *f);
 
 #endif

@@ -11,7 +11,6 @@
 static const char *const CLONE_CALLS[] = { "clone", "clone3", "fork", "vfork", NULL };
 static const char *const EPOLL_WAITS[] = { "epoll_wait", "epoll_pwait", "epoll_pwait2", NULL };
 static const char *const URING_ENTERS[] = { "io_uring_enter", NULL };
-static const char *const SLEEPS[] = { "nanosleep", "clock_nanosleep", NULL };
 
 /* ---- the rules: each fills o and returns true when its cause shows ---- */
 
@@ -241,20 +240,20 @@ static bool io_uring_punts(const struct figures *f, struct finding *o)
 
 static bool blocked_loop(const struct figures *f, struct finding *o)
 {
-	double slept = per_request(f, figures_syscall_time_us(f, SLEEPS));
-	double ceiling = f->workers * 1e6 / f->sleep_us;
+	struct loop_block b;
 	char s[32], c[32], r[32];
 
-	if (!f->traits.event_loop || f->sleep_us <= 0 || !known(slept) || slept < 0.5 * f->sleep_us)
+	if (!loop_blocked(f, &b))
 		return false;
 	say(o, "blocked_loop", "high",
-	    "the event loop blocked in nanosleep %s per request, serving nothing else "
-	    "meanwhile: %d loop(s) can answer at most %s requests/s whatever the number of "
+	    "the event loop blocked in %s %s per request, serving nothing else "
+	    "meanwhile: %.0f loop(s) can answer at most %s requests/s whatever the number of "
 	    "connections (measured %s)",
-	    fmt_us(s, 32, slept), f->workers, fmt_count(c, 32, round(ceiling)),
-	    fmt_count(r, 32, round(f->rps)));
-	cite(o, "sleep_us_per_request", slept);
-	cite(o, "ceiling_rps", ceiling);
+	    b.call, fmt_us(s, 32, b.us_per_request), b.loops,
+	    fmt_count(c, 32, round(b.capacity_rps)), fmt_count(r, 32, round(f->rps)));
+	cite(o, "blocked_us_per_request", b.us_per_request);
+	cite(o, "blocked_share", b.share);
+	cite(o, "ceiling_rps", b.capacity_rps);
 	cite(o, "rps", f->rps);
 	return true;
 }

@@ -20,8 +20,6 @@
 /* an open loop that got this share of the rate it asked for got it */
 #define GOT_IT 0.95
 
-static const char *const SLEEPS[] = { "nanosleep", "clock_nanosleep", NULL };
-
 static bool nothing_answered(const struct figures *f, struct verdict *v)
 {
 	if (f->requests > 0)
@@ -32,22 +30,23 @@ static bool nothing_answered(const struct figures *f, struct verdict *v)
 	return true;
 }
 
+/* an event loop blocked outside its wait call serves nobody meanwhile */
 static bool blocked_loop(const struct figures *f, struct verdict *v)
 {
-	double slept = per_request(f, figures_syscall_time_us(f, SLEEPS));
-	char s[32], c[32], r[32];
+	struct loop_block b;
+	char s[32], c[32], r[32], p[16];
 
-	if (!f->traits.event_loop || !(f->sleep_us > 0) || !known(slept) ||
-	    slept < 0.5 * f->sleep_us)
+	if (!loop_blocked(f, &b))
 		return false;
-	v->capacity_rps = f->workers * 1e6 / slept;
+	v->capacity_rps = b.capacity_rps;
 	say(&v->why, "blocked_loop", "high",
-	    "its %d event loop(s), each blocked %s per request: at most %s requests/s "
-	    "(measured %s)",
-	    f->workers, fmt_us(s, 32, slept), fmt_count(c, 32, round(v->capacity_rps)),
-	    fmt_count(r, 32, round(f->rps)));
-	cite(&v->why, "sleep_us_per_request", slept);
-	cite(&v->why, "workers", f->workers);
+	    "its %.0f event loop(s), each blocked in %s %s per request (outside its wait call "
+	    "%s of the time it was not waiting for a CPU): at most %s requests/s (measured %s)",
+	    b.loops, b.call, fmt_us(s, 32, b.us_per_request), fmt_pct(p, 16, b.share),
+	    fmt_count(c, 32, round(v->capacity_rps)), fmt_count(r, 32, round(f->rps)));
+	cite(&v->why, "blocked_us_per_request", b.us_per_request);
+	cite(&v->why, "blocked_share", b.share);
+	cite(&v->why, "loops", b.loops);
 	return true;
 }
 
@@ -60,8 +59,13 @@ static bool serial_serving(const struct figures *f, struct verdict *v)
 		return false;
 	v->capacity_rps = known(f->mean_us) && f->mean_us > 0 ? 1e6 / f->mean_us : NAN;
 	say(&v->why, "serial_serving", "high",
-	    "serving one connection at a time: one of the %d clients is served, its "
+	    "serving one connection at a time%s: one of the %d clients is served, its "
 	    "requests %s apart, at most %s requests/s (measured %s)",
+	    f->traits.per_connection == PER_CONNECTION_PROCESS
+		    ? " (a process created for it, and waited for to end before the next)"
+	    : f->traits.per_connection == PER_CONNECTION_THREAD
+		    ? " (a thread created for it, and joined before the next)"
+		    : "",
 	    f->connections, fmt_us(m, 32, f->mean_us), fmt_count(c, 32, round(v->capacity_rps)),
 	    fmt_count(r, 32, round(f->rps)));
 	cite(&v->why, "connections", f->connections);
@@ -104,11 +108,66 @@ static bool server_cpu(const struct figures *f, struct verdict *v)
 	return true;
 }
 
+/* "of its CPU (1 process, 11 threads)": the CPUs its threads could use */
+static void tool_cpus(const struct figures *f, char *s, size_t len)
+{
+	char p[48] = "";
+	int usable = f->load_threads >= 1 && f->load_threads < f->load_cpus ? f->load_threads
+									    : f->load_cpus;
+
+	if (known(f->load_procs) && known(f->load_threads))
+		snprintf(p, sizeof(p), " (%.0f process%s, %.0f thread%s)", f->load_procs,
+			 f->load_procs == 1 ? "" : "es", f->load_threads,
+			 f->load_threads == 1 ? "" : "s");
+	if (usable == 1)
+		snprintf(s, len, "its CPU%s", p);
+	else
+		snprintf(s, len, "its %d CPUs%s", usable, p);
+}
+
+/*
+ * The user's tool: saturated when it used its CPU, or wanted it (on it
+ * or waiting for it, the sched probe's time account) though others took
+ * part of it: either way it sent what its CPU let it send.
+ */
+static bool load_tool(const struct figures *f, struct verdict *v)
+{
+	double load = load_busy_share(f), wanted = load_demand_share(f), busy = cpu_busy_share(f);
+	double per_req = cpu_us_per_request(f);
+	double server_rps = per_req > 0 ? f->server_cpus * 1e6 / per_req : NAN;
+	char l[16], n[16], b[16], c[32], r[32], t[32], w[96], got[96] = "";
+
+	if (!known(load) || (load < CPU_SATURATED && !(wanted >= CPU_SATURATED)))
+		return false;
+	v->capacity_rps = load > 0 ? f->rps / fmin(load, 1) : NAN;
+	tool_cpus(f, w, sizeof(w));
+	if (load < CPU_SATURATED)
+		snprintf(got, sizeof(got),
+			 ", and wanted %s of it (other work on its CPU took the rest)",
+			 fmt_pct(n, 16, wanted));
+	say(&v->why, "load_generator", "high",
+	    "the load tool: %s used %s of %s%s while the server was %s busy: %s with its CPU "
+	    "to itself would send about %s requests/s, the server's CPU would allow about %s "
+	    "(measured %s)",
+	    f->load_tool, fmt_pct(l, 16, load), w, got, fmt_pct(b, 16, busy), f->load_tool,
+	    fmt_count(t, 32, round(v->capacity_rps)), fmt_count(c, 32, round(server_rps)),
+	    fmt_count(r, 32, round(f->rps)));
+	cite(&v->why, "load_busy", load);
+	if (known(wanted))
+		cite(&v->why, "load_wanted", wanted);
+	cite(&v->why, "cpu_busy", busy);
+	cite(&v->why, "server_capacity_rps", server_rps);
+	return true;
+}
+
+/* One rule for our load generator and the user's tool: its CPUs busy. */
 static bool load_generator(const struct figures *f, struct verdict *v)
 {
 	double load = load_busy_share(f), busy = cpu_busy_share(f), per_req = cpu_us_per_request(f);
 	char l[16], b[16], c[32], r[32];
 
+	if (f->load_tool[0])
+		return load_tool(f, v);
 	if (!known(load) || load < CPU_SATURATED)
 		return false;
 	v->capacity_rps = per_req > 0 ? f->server_cpus * 1e6 / per_req : NAN;
@@ -178,6 +237,64 @@ static bool users_think(const struct figures *f, struct verdict *v)
 	return true;
 }
 
+/*
+ * The user's tool, neither side busy, its connections kept alive: what
+ * they waited between requests beyond the answer (Little's law) is its
+ * users' think time, and users / think time is the load it offered. Before
+ * the rules of shared CPUs: a wait for a CPU is in the answer's time, and
+ * a think time twice that is what held the rate.
+ */
+/* A connection for each request (Artillery's arrivals): fewer than one
+ * request in flight on average (rate x answer time) is a tool that paced
+ * itself, not one waiting on the server. */
+static bool tool_paced(const struct figures *f, struct verdict *v)
+{
+	double in_flight = f->rps * f->mean_us / 1e6;
+	char n[32], r[32], b[16], l[16];
+
+	if (in_flight >= 0.5)
+		return false;
+	v->capacity_rps = f->rps;
+	say(&v->why, "offered_load", "high",
+	    "the load tool's pace: it opened %s connections, one a request, with %.2g "
+	    "request(s) in flight on average (requests/s x answer time): it asked for the %s "
+	    "requests/s it got, the server's CPU busy %s, %s's %s",
+	    fmt_count(n, 32, f->connections), in_flight, fmt_count(r, 32, round(f->rps)),
+	    fmt_pct(b, 16, cpu_busy_share(f)), f->load_tool, fmt_pct(l, 16, load_busy_share(f)));
+	cite(&v->why, "connections", f->connections);
+	cite(&v->why, "in_flight", in_flight);
+	cite(&v->why, "cpu_busy", cpu_busy_share(f));
+	return true;
+}
+
+static bool tool_think(const struct figures *f, struct verdict *v)
+{
+	double think_s, latency_s = f->mean_us / 1e6;
+	char u[32], t[32], c[32], r[32], b[16], l[16];
+
+	if (!f->load_tool[0] || !known(f->mean_us) || !(f->rps > 0) || !(f->connections > 0))
+		return false;
+	if (!f->keep_alive)
+		return tool_paced(f, v);
+	think_s = f->connections / f->rps - latency_s;
+	/* twice the answer's wait at least: thinking, not queueing */
+	if (think_s < 2 * latency_s || think_s < 0.01)
+		return false;
+	v->capacity_rps = f->connections / (think_s + latency_s);
+	say(&v->why, "offered_load", "high",
+	    "the load tool's think time: its %s connections (users) each waited about %s "
+	    "between answer and request, so they asked for about %s requests/s (users / think "
+	    "time; measured %s), the server's CPU busy %s, %s's %s",
+	    fmt_count(u, 32, f->connections), fmt_us(t, 32, think_s * 1e6),
+	    fmt_count(c, 32, round(v->capacity_rps)), fmt_count(r, 32, round(f->rps)),
+	    fmt_pct(b, 16, cpu_busy_share(f)), f->load_tool, fmt_pct(l, 16, load_busy_share(f)));
+	cite(&v->why, "connections", f->connections);
+	cite(&v->why, "think_s", think_s);
+	cite(&v->why, "cpu_busy", cpu_busy_share(f));
+	cite(&v->why, "load_busy", load_busy_share(f));
+	return true;
+}
+
 /* dropped SYNs come back after 1 s, 3 s: when the tail shows them */
 static bool accept_queue(const struct figures *f, struct verdict *v)
 {
@@ -226,7 +343,7 @@ typedef bool (*limit_fn)(const struct figures *, struct verdict *);
 /* clang-format off */
 static const limit_fn limits[] = {
 	nothing_answered, blocked_loop, serial_serving, rate_asked,
-	server_cpu, load_generator, server_cpus_shared, load_cpus_shared,
+	server_cpu, load_generator, tool_think, server_cpus_shared, load_cpus_shared,
 	users_think, accept_queue,
 };
 /* clang-format on */

@@ -10,23 +10,34 @@ const struct model models[] = {
 	{ "blocking",
 	  "one process, one connection at a time: accept, serve until it closes, accept",
 	  { .serial = true },
-	  "" },
+	  "",
+	  false },
 	{ "fork",
 	  "a process per connection: accept, fork; the parent reaps",
 	  { .per_connection = PER_CONNECTION_PROCESS },
-	  "" },
+	  "",
+	  false },
 	{ "pthread",
 	  "a thread per connection: accept, pthread_create",
 	  { .per_connection = PER_CONNECTION_THREAD },
-	  "" },
+	  "",
+	  false },
 	{ "epoll",
 	  "one event loop per worker: non-blocking sockets, epoll_wait",
 	  { .event_loop = true },
-	  "" },
+	  "",
+	  false },
 	{ "io_uring",
 	  "a completion ring per worker: multishot accept, provided buffers, batched submits",
 	  { .event_loop = true },
-	  "" },
+	  "",
+	  false },
+	/* daemon off, pid and temporary files in {dir}: its nginx.conf */
+	{ "nginx",
+	  "the reference: nginx, as configured by the harness (an event loop per worker process)",
+	  { .event_loop = true },
+	  "/usr/sbin/nginx -e stderr -p {dir}/ -c nginx.conf",
+	  true },
 };
 const int nmodels = sizeof(models) / sizeof(models[0]);
 const char custom_model_idea[] = "a server of your own (--server): what it does, unknown";
@@ -51,6 +62,9 @@ const struct scenario scenarios[] = {
 	  "keep-alive closed loop at 1, 10, 100, 1 000 and 10 000 connections (--conns-steps), "
 	  "the backlog raised to the most: rate, latency, memory and tasks at each",
 	  SCENARIO_CONNS, false, 0, false },
+	{ "command",
+	  "your own load tool (--load-cmd), from its first connection to its end, its CPU too",
+	  SCENARIO_COMMAND, false, 0, false },
 };
 const int nscenarios = sizeof(scenarios) / sizeof(scenarios[0]);
 
@@ -102,6 +116,11 @@ int run_opts_backlog(const struct run_opts *o, const struct scenario *s)
 		if (o->conns_steps[i] > backlog)
 			backlog = o->conns_steps[i];
 	return backlog < SERVER_MAX_BACKLOG ? backlog : SERVER_MAX_BACKLOG;
+}
+
+bool run_opts_asks_handlers(const struct run_opts *o, const struct scenario *s)
+{
+	return run_opts_sleep_us(o, s) > 0 || o->work_us > 0;
 }
 
 const struct model *run_opts_model_find(const struct run_opts *o, const char *name)

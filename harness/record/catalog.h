@@ -18,6 +18,12 @@ struct model {
 	 * (all false); "" for the catalog's own. A value, not a pointer: the
 	 * options holding it are copied into the record. */
 	char command[MODEL_COMMAND_MAX];
+	/* a reference server (nginx): not ours, but configured by the harness
+	 * as ours are (--backlog, one worker per server CPU or --workers, the
+	 * same body), its command in the catalog ({dir}: its private directory,
+	 * holding the configuration written for it), explained by its inferred
+	 * traits; run when named, not by `all` */
+	bool reference;
 };
 
 /* what a user's server is said to be, its traits unknown */
@@ -28,8 +34,9 @@ enum scenario_kind {
 	SCENARIO_CONNECT,
 	SCENARIO_RATE,
 	SCENARIO_USERS,
-	SCENARIO_RAMP,	/* open-loop rates stepped to the knee (a sweep) */
-	SCENARIO_CONNS, /* a closed loop at each number of connections (a sweep) */
+	SCENARIO_RAMP,	  /* open-loop rates stepped to the knee (a sweep) */
+	SCENARIO_CONNS,	  /* a closed loop at each number of connections (a sweep) */
+	SCENARIO_COMMAND, /* the user's load tool (--load-cmd) in place of ours */
 };
 
 struct scenario {
@@ -47,7 +54,7 @@ extern const struct scenario scenarios[];
 extern const int nscenarios;
 
 const struct model *model_find(const char *name);
-/* "blocking fork pthread epoll io_uring": for messages */
+/* "blocking fork pthread epoll io_uring nginx": for messages */
 const char *model_names(void);
 const struct scenario *scenario_find(const char *name);
 /* ramp and conns: a load per step, not one */

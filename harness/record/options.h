@@ -7,9 +7,11 @@
 
 #include "harness/record/catalog.h"
 
-#define RUN_MAX		    8
-#define RUN_MAX_CUSTOM	    4	/* --server, each a model of its own */
-#define RUN_MAX_CPUS	    256 /* in --server-cpus, --load-cpus */
+#define RUN_MAX	       8
+#define RUN_MAX_CUSTOM 4   /* --server, each a model of its own */
+#define RUN_MAX_CPUS   256 /* in --server-cpus, --load-cpus */
+/* --load-cmd without --duration: the tool's own end, bounded by this */
+#define LOAD_CMD_CEILING_S  600.0
 #define RUN_MAX_CONNS_STEPS 12
 
 struct run_opts {
@@ -36,6 +38,8 @@ struct run_opts {
 	int sleep_us;	      /* ... and block this long; 0: as the scenario says */
 	char server_user[32]; /* servers run as this user when started as root */
 	char path[256];	      /* the load asks for it: "/" unless --server-path */
+	/* the user's load tool in place of ours (scenario "command"); "" none */
+	char load_cmd[MODEL_COMMAND_MAX];
 	char server_cpus[64];
 	char load_cpus[64];
 	bool netns; /* each experiment in a network namespace of its own */
@@ -51,6 +55,11 @@ unsigned run_opts_sleep_us(const struct run_opts *o, const struct scenario *s);
 /* The listen backlog the server is given under scenario s (--backlog, or
  * conns' largest step: the kernel caps it at somaxconn). */
 int run_opts_backlog(const struct run_opts *o, const struct scenario *s);
+
+/* Our handlers are asked to block (--sleep-us, the sleep scenario) or to
+ * burn CPU (--work-us) per request in scenario s: nothing a reference
+ * server (nginx) can be asked, so it is not run there. */
+bool run_opts_asks_handlers(const struct run_opts *o, const struct scenario *s);
 
 /* A model asked for by name: the user's servers first, then the catalog. */
 const struct model *run_opts_model_find(const struct run_opts *o, const char *name);

@@ -11,14 +11,28 @@ void record_explain(struct experiment_record *e)
 	struct traits seen;
 
 	infer_traits(&e->why.fig, &e->why.traits);
-	/* a server of the user's is what the kernel saw it be: the rules
-	 * reason over the traits inferred, when every one could be */
-	if (e->model && e->model->command[0] && inferred_traits_as(&e->why.traits, &seen))
+	/* a server, ours or the user's, is what the kernel saw it be: the
+	 * rules reason over the traits inferred, when every one could be told
+	 * (else over the catalog's; a server of the user's has none) */
+	if (inferred_traits_as(&e->why.traits, &seen))
 		e->why.fig.traits = seen;
 	e->why.nfindings = explain_experiment(&e->why.fig, e->why.findings, FINDINGS_MAX);
 	explain_verdict(&e->why.fig, &e->why.verdict);
 	account_cpu(&e->why.fig, &e->why.cpu);
 	account_time(&e->why.fig, &e->why.time);
+	e->why.nerrors = explain_errors(&e->why.fig, e->why.errors, ERROR_ROWS_MAX);
+}
+
+/* What a model is said to be: the catalog's traits, which a keep-alive
+ * step (its threads made in the warm-up, none in the window) cannot show;
+ * else (a server of the user's) what its figures showed */
+static const struct traits *said_traits(const struct experiment_record *e)
+{
+	const struct traits *t = e->model ? &e->model->traits : NULL;
+
+	if (t && (t->event_loop || t->serial || t->per_connection != PER_CONNECTION_NOTHING))
+		return t;
+	return &e->why.fig.traits;
 }
 
 /* conns: each model with a task per connection, or serial, against the
@@ -29,11 +43,11 @@ static void sweeps_compared(struct run_record *r, const struct scenario *s)
 
 	for (int i = 0; i < r->nexps && !loop; i++)
 		if (r->exps[i]->scenario == s && r->exps[i]->sweep &&
-		    r->exps[i]->why.fig.traits.event_loop)
+		    said_traits(r->exps[i])->event_loop)
 			loop = r->exps[i];
 	for (int i = 0; loop && i < r->nexps; i++) {
 		struct experiment_record *e = r->exps[i];
-		const struct traits *t = &e->why.fig.traits;
+		const struct traits *t = said_traits(e);
 		struct sweep_behind *b;
 
 		if (e->scenario != s || !e->sweep || t->event_loop ||
@@ -111,6 +125,7 @@ struct experiment_record *experiment_record_new(void)
 		e->server_cpus_busy_s = e->server_cpus_steal_s = e->server_cpus_total_s = NAN;
 		e->load_cpus_busy_s = e->load_cpus_total_s = NAN;
 		e->proc_faults = NAN;
+		e->server_requests = NAN;
 	}
 	return e;
 }
@@ -124,6 +139,7 @@ void experiment_record_free(struct experiment_record *e)
 	json_decref(e->sysctls);
 	load_result_free(&e->load);
 	free(e->sweep);
+	free(e->tool.log);
 	free(e);
 }
 

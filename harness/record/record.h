@@ -16,6 +16,7 @@
 #include "harness/explain/sweep.h"
 #include "harness/load/load.h"
 #include "harness/record/catalog.h"
+#include "harness/record/load_tool.h"
 #include "harness/record/options.h"
 #include "probes/probes.h"
 
@@ -47,7 +48,8 @@ struct experiment_record {
 
 	/* what was measured */
 	struct load_result load;
-	struct probes probes; /* each probe's status (no probe held) */
+	struct load_tool tool; /* the user's load tool (scenario command), if it ran */
+	struct probes probes;  /* each probe's status (no probe held) */
 	struct probes_stats stats;
 	double cpu_us, cpu_user_us, cpu_system_us; /* the server's cgroup */
 	double load_cpu_us;			   /* the load generator's threads */
@@ -58,6 +60,8 @@ struct experiment_record {
 	 * there (seconds): busy with anything, stolen by the hypervisor, in all */
 	double server_cpus_busy_s, server_cpus_steal_s, server_cpus_total_s;
 	double load_cpus_busy_s, load_cpus_total_s;
+	/* the requests the server counted itself in the window (NAN: none) */
+	double server_requests;
 	/* 0, or why the measurements cannot be printed again (-ENODATA: read
 	 * from a results.json that did not keep the latency histograms) */
 	int unprintable;

@@ -32,6 +32,19 @@ static const struct jm_field syscall_fields[] = {
 };
 JM_TABLE(syscall_table, syscall_fields);
 
+static const struct jm_field errno_fields[] = {
+	JM_STR(struct errno_figure, "syscall", syscall),
+	JM_STR(struct errno_figure, "errno", err),
+	JM_DOUBLE_IN(struct errno_figure, "count", count, 0, FIGURE_MAX),
+};
+JM_TABLE(errno_table, errno_fields);
+
+static const struct jm_field drop_fields[] = {
+	JM_STR(struct drop_figure, "reason", reason),
+	JM_DOUBLE_IN(struct drop_figure, "count", count, 0, FIGURE_MAX),
+};
+JM_TABLE(drop_table, drop_fields);
+
 /* Every figure, by its name in results.json; NAN (not measured) is null. */
 #define D(m) JM_DOUBLE_IN(struct figures, #m, m, 0, FIGURE_MAX)
 /* the sampled CPU time by kind, an object keyed by the kind's name */
@@ -63,6 +76,10 @@ static const struct jm_field figures_fields[] = {
 	I(workers),
 	I(server_cpus),
 	I(load_cpus),
+	JM_STR(struct figures, "load_tool", load_tool),
+	D(load_procs),
+	D(load_threads),
+	D(load_wanted_us),
 	D(sleep_us),
 	D(work_us),
 	D(duration_s),
@@ -83,9 +100,14 @@ static const struct jm_field figures_fields[] = {
 	D(connect_timeouts),
 	D(broken_pipes),
 	D(bad_responses),
+	D(closed_early),
+	D(non2xx),
+	D(other_errors),
+	I(other_errno),
 	D(unanswered),
 	D(unanswered_wait_us),
 	D(starved),
+	D(server_requests),
 	D(cpu_us),
 	D(load_cpu_us),
 	D(server_cpus_busy),
@@ -97,6 +119,26 @@ static const struct jm_field figures_fields[] = {
 	D(aq_at_limit_share),
 	D(listen_overflows),
 	D(listen_drops),
+	D(rst_abort_on_close),
+	D(rst_abort_on_data),
+	D(rst_abort_linger),
+	D(rst_server_other),
+	D(rst_no_socket),
+	D(rst_client_sent),
+	D(rst_client_received),
+	D(rst_client_received_syn),
+	D(rst_client_received_est),
+	D(rst_client_received_close_wait),
+	D(rst_server_received),
+	D(server_closed_first),
+	D(client_closed_first),
+	D(fins),
+	D(fin_at_exit),
+	D(drops),
+	JM_ARRAY(struct figures, "drops_by_reason", drop, ndrops, drop_table),
+	D(failed_calls),
+	D(closes_held_elsewhere),
+	JM_ARRAY(struct figures, "failed_by_errno", errnos, nerrnos, errno_table),
 	D(vol_switches),
 	D(invol_switches),
 	D(runq_p99_us),

@@ -445,6 +445,41 @@ static void traits(FILE *f, const struct inferred_traits *t)
 	free(text);
 }
 
+/* Each client error beside its kernel cause, as MODEL.txt has them. */
+static void errors_table(FILE *f, const struct explanation *why)
+{
+	if (!why->nerrors)
+		return;
+	fputs("<h4>Errors, and what the kernel did</h4>\n<table class=\"errors\"><thead><tr>"
+	      "<th>client error</th><th>count</th><th>kernel cause</th><th>kernel count</th>"
+	      "</tr></thead><tbody>\n",
+	      f);
+	for (int i = 0; i < why->nerrors; i++) {
+		const struct error_row *x = &why->errors[i];
+
+		fputs("<tr data-client=\"", f);
+		report_esc(f, x->client);
+		fputs("\" data-event=\"", f);
+		report_esc(f, x->event);
+		fputs("\"><td>", f);
+		report_esc(f, x->client[0] ? x->client : "(none)");
+		fputs("</td><td class=\"num\" data-v=\"", f);
+		report_num_attr(f, x->count);
+		fputs("\">", f);
+		if (!isnan(x->count))
+			fprintf(f, "%.0f", x->count);
+		fputs("</td><td>", f);
+		report_esc(f, x->cause);
+		fputs("</td><td class=\"num\" data-v=\"", f);
+		report_num_attr(f, x->events);
+		fputs("\">", f);
+		if (!isnan(x->events))
+			fprintf(f, "%.0f", x->events);
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</tbody></table>\n", f);
+}
+
 /* The findings recorded for it (explained on reading for an older results.json). */
 static void findings(struct report *r, const struct explanation *why)
 {
@@ -481,7 +516,9 @@ static void findings(struct report *r, const struct explanation *why)
 		}
 		fputs("</dl></li>\n", f);
 	}
-	fputs("</ol></aside>\n", f);
+	fputs("</ol>\n", f);
+	errors_table(f, why);
+	fputs("</aside>\n", f);
 }
 
 static void kpi(FILE *f, const char *label, const char *key, double v,
@@ -529,6 +566,34 @@ static void server_line(FILE *f, const json_t *e)
 	fputs("</div>\n", f);
 }
 
+/* The user's load tool (--load-cmd): what ran, and its figures beside the
+ * server's count, as the trace summary has them. */
+static void tool_line(FILE *f, const json_t *e)
+{
+	const json_t *t = json_object_get(e, "load_tool"), *rep = json_object_get(t, "report");
+	char a[32], b[32], c[32];
+
+	if (!json_is_true(json_object_get(t, "ran")))
+		return;
+	fputs("<div class=\"what\">load tool: ", f);
+	report_esc(f, jstr(t, "command"));
+	fputs(" · as ", f);
+	report_esc(f, jstr(t, "user"));
+	fprintf(f, " · started up in %s, then loaded %s · its CPU %s",
+		fmt_us(a, 32, jnum(t, "startup_s", NULL) * 1e6),
+		fmt_us(b, 32, jnum(t, "window_s", NULL) * 1e6),
+		fmt_us(c, 32, jnum(t, "cpu_us", NULL)));
+	if (jstr(rep, "source")[0]) {
+		fputs(" · its own report (", f);
+		report_esc(f, jstr(rep, "source"));
+		fprintf(f, "): %s requests, %s/s over its own time",
+			fmt_count(a, 32, jnum(rep, "requests", NULL)),
+			fmt_rps(b, 32, jnum(rep, "rps", NULL)));
+	}
+	fprintf(f, " · the server sent %s responses</div>\n",
+		fmt_count(a, 32, jnum(t, "server_responses", NULL)));
+}
+
 void report_experiment(struct report *r, const json_t *e, const struct explanation *why,
 		       const struct report_scales *sc)
 {
@@ -560,6 +625,7 @@ void report_experiment(struct report *r, const json_t *e, const struct explanati
 	    req > 0 ? jnum(fig, "cpu_us", NULL) / req : NAN, fmt_us);
 	fputs("</div></div>\n", f);
 	server_line(f, e);
+	tool_line(f, e);
 	fputs("<div class=\"exp-body\"><div class=\"charts\">\n", f);
 	time_series(r, e, style, sc);
 	accept_queue(r, e, style);

@@ -434,6 +434,7 @@ static const struct jm_field options_fields[] = {
 	JM_INT(struct run_opts, "sleep_us", sleep_us),
 	JM_STR(struct run_opts, "server_user", server_user),
 	JM_STR(struct run_opts, "path", path),
+	JM_STR(struct run_opts, "load_cmd", load_cmd),
 	JM_STR(struct run_opts, "server_cpus", server_cpus),
 	JM_CODEC(struct run_opts, "load_cpus", load_cpus, load_cpus_codec),
 	JM_BOOL(struct run_opts, "netns", netns),
@@ -451,6 +452,15 @@ static const struct jm_field finding_fields[] = {
 	{ JM_FIELD("evidence", 0, JM_CODEC), .codec = &evidence_codec },
 };
 JM_TABLE(finding_table, finding_fields);
+
+static const struct jm_field error_row_fields[] = {
+	JM_STR(struct error_row, "client_error", client),
+	JM_DOUBLE(struct error_row, "count", count),
+	JM_STR(struct error_row, "kernel_cause", cause),
+	JM_STR(struct error_row, "kernel_event", event),
+	JM_DOUBLE(struct error_row, "kernel_count", events),
+};
+JM_TABLE(error_row_table, error_row_fields);
 
 static const struct jm_field verdict_fields[] = {
 	JM_STR(struct verdict, "limited_by", why.rule),
@@ -544,6 +554,52 @@ static const struct jm_field cpu_fields[] = {
 };
 JM_TABLE(cpu_table, cpu_fields);
 
+/* the user's load tool (--load-cmd): what it said of itself, what the
+ * kernel saw of it, and of the server on its behalf */
+static const struct jm_field tool_report_fields[] = {
+	JM_STR(struct load_tool_report, "source", source),
+	JM_DOUBLE(struct load_tool_report, "requests", requests),
+	JM_DOUBLE(struct load_tool_report, "failures", failures),
+	JM_DOUBLE(struct load_tool_report, "rps", rps),
+	JM_DOUBLE(struct load_tool_report, "mean_us", mean_us),
+	JM_DOUBLE(struct load_tool_report, "p50_us", p50_us),
+	JM_DOUBLE(struct load_tool_report, "p99_us", p99_us),
+	JM_DOUBLE(struct load_tool_report, "max_us", max_us),
+};
+JM_TABLE(tool_report_table, tool_report_fields);
+
+static const struct jm_field tool_fields[] = {
+	JM_BOOL(struct load_tool, "ran", ran),
+	JM_STR(struct load_tool, "name", name),
+	JM_STR(struct load_tool, "command", command),
+	JM_STR(struct load_tool, "flags_added", added),
+	JM_STR(struct load_tool, "user", user),
+	JM_INT(struct load_tool, "exit_status", exit_status),
+	JM_BOOL(struct load_tool, "stopped_at_duration", ceiling),
+	JM_DOUBLE(struct load_tool, "startup_s", startup_s),
+	JM_DOUBLE(struct load_tool, "window_s", window_s),
+	JM_DOUBLE(struct load_tool, "cpu_startup_us", cpu_startup_us),
+	JM_DOUBLE(struct load_tool, "startup_tasks", startup_tasks),
+	JM_DOUBLE(struct load_tool, "cpu_us", cpu_us),
+	JM_DOUBLE(struct load_tool, "cpu_user_us", cpu_user_us),
+	JM_DOUBLE(struct load_tool, "cpu_system_us", cpu_system_us),
+	JM_DOUBLE(struct load_tool, "rusage_cpu_us", rusage_cpu_us),
+	JM_INT(struct load_tool, "cpus", ncpus),
+	JM_DOUBLE(struct load_tool, "processes", procs),
+	JM_DOUBLE(struct load_tool, "threads", threads),
+	JM_DOUBLE(struct load_tool, "voluntary_switches", vol_switches),
+	JM_DOUBLE(struct load_tool, "involuntary_switches", invol_switches),
+	JM_DOUBLE(struct load_tool, "runq_p99_us", runq_p99_us),
+	JM_DOUBLE(struct load_tool, "running_us", running_us),
+	JM_DOUBLE(struct load_tool, "runnable_us", runnable_us),
+	JM_DOUBLE(struct load_tool, "connections_opened", connections),
+	JM_OBJ(struct load_tool, "report", report, tool_report_table),
+	JM_DOUBLE(struct load_tool, "server_accepted", server_accepted),
+	JM_DOUBLE(struct load_tool, "server_responses", server_responses),
+	JM_STR(struct load_tool, "said", said),
+};
+JM_TABLE(tool_table, tool_fields);
+
 static const struct jm_field experiment_fields[] = {
 	JM_CODEC(struct experiment_record, "model", model, model_codec),
 	JM_CODEC(struct experiment_record, "scenario", scenario, scenario_codec),
@@ -551,6 +607,7 @@ static const struct jm_field experiment_fields[] = {
 	JM_GROUP("server", server_table),
 	JM_GROUP("load_placement", placement_table),
 	JM_CODEC(struct experiment_record, "load", load, load_codec),
+	JM_OBJ(struct experiment_record, "load_tool", tool, tool_table),
 	JM_GROUP("cpu", cpu_table),
 	JM_CODEC(struct experiment_record, "probes", probes, probes_codec),
 	JM_CODEC(struct experiment_record, "figures", why.fig, figures_codec),
@@ -567,6 +624,7 @@ static const struct jm_field experiment_fields[] = {
 	  .codec = &sweep_idle_codec, .present = record_has_sweep },
 	{ JM_FIELD("behind", JM_M(struct experiment_record, sweep), JM_CODEC),
 	  .codec = &sweep_behind_codec, .present = record_has_behind },
+	JM_ARRAY(struct experiment_record, "errors", why.errors, why.nerrors, error_row_table),
 };
 JM_TABLE(experiment_table, experiment_fields);
 

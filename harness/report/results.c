@@ -74,6 +74,27 @@ static int write_summary(FILE *f, const struct run_record *r, const json_t *resu
 	return ferror(f) ? -EIO : 0;
 }
 
+/* What each load tool of the user's printed: MODEL.load.log. */
+static int write_tool_logs(const struct out_dir *d, const struct run_record *r)
+{
+	for (int i = 0; i < r->nexps; i++) {
+		const struct experiment_record *e = r->exps[i];
+		char name[64];
+		FILE *f;
+
+		if (!e->tool.ran || !e->tool.log)
+			continue;
+		snprintf(name, sizeof(name), "%s.load.log", e->model->name);
+		f = out_file(d, name);
+		if (!f)
+			return -errno;
+		fwrite(e->tool.log, 1, e->tool.log_len, f);
+		if (fclose(f))
+			return -errno;
+	}
+	return 0;
+}
+
 int results_write(const struct out_dir *d, const struct run_record *r)
 {
 	json_t *results = run_record_to_json(r);
@@ -86,6 +107,8 @@ int results_write(const struct out_dir *d, const struct run_record *r)
 		err = write_model(d, r, &models[m]);
 	for (int m = 0; m < r->options.ncustom && !err; m++)
 		err = write_model(d, r, &r->options.custom[m]);
+	if (!err)
+		err = write_tool_logs(d, r);
 	if (!err)
 		err = write_one(d, "summary.txt", write_summary, r, results);
 	if (!err)

@@ -130,6 +130,8 @@ void print_run_summary(FILE *f, const struct run_record *r)
 			fprintf(f, "  CPU per request: ");
 			print_account_compact(f, &row[i]->why.cpu);
 			print_findings(f, row[i]->why.findings, row[i]->why.nfindings);
+			if (row[i]->why.nerrors)
+				print_errors(f, row[i]->why.errors, row[i]->why.nerrors);
 		}
 	}
 }

@@ -29,6 +29,8 @@ void print_verdict(FILE *f, const struct verdict *v);
 void print_traits(FILE *f, const struct inferred_traits *t);
 /* The findings as the trace summary lists them. */
 void print_findings(FILE *f, const struct finding *fs, int n);
+/* The errors table: client error, its count, the kernel's count and cause. */
+void print_errors(FILE *f, const struct error_row *rows, int n);
 /* The ranking of one scenario, one line a model. */
 void print_ranking(FILE *f, const struct ranking *r);
 /* What the ranking says of entry i, after its model's name and a colon. */

@@ -75,6 +75,58 @@ static void print_faults(FILE *out, const struct figures *f)
 	fprintf(out, "\n");
 }
 
+/* The user's load tool: what it said of its run, what the kernel saw. */
+static void print_tool(FILE *out, const struct load_tool *t, const struct figures *f)
+{
+	const struct load_tool_report *r = &t->report;
+	char a[32], b[32], c[32], d[32];
+
+	fprintf(out, "load tool: %s, as %s%s%s%s\n", t->command, t->user,
+		strcmp(t->user, "root") ? "" : " (no SUDO_UID: root)",
+		t->added[0] ? "; the harness added " : "", t->added);
+	fprintf(out,
+		"  started up in %.2f s (%s of CPU) before its first connection, then loaded for "
+		"%.2f s, the window measured; %s %d\n",
+		t->startup_s, fmt_us(a, 32, t->cpu_startup_us), t->window_s,
+		t->ceiling ? "stopped at --duration, status" : "exit status", t->exit_status);
+	fprintf(out,
+		"  its CPU (its cgroup), loading: %s (user %s, system %s; with its start-up, "
+		"wait4's count %s), %.0f%% of the CPU(s) its %.0f process(es) and %.0f thread(s) "
+		"could use (%d pinned)\n",
+		fmt_us(a, 32, t->cpu_us), fmt_us(b, 32, t->cpu_user_us),
+		fmt_us(c, 32, t->cpu_system_us), fmt_us(d, 32, t->rusage_cpu_us),
+		100 * load_busy_share(f), t->procs, t->threads, t->ncpus);
+	if (!isnan(t->running_us))
+		fprintf(out,
+			"  its tasks' time (sched): running %s, waiting for a CPU %s: it wanted %.0f%% "
+			"of the CPU(s) it could use\n",
+			fmt_us(a, 32, t->running_us), fmt_us(b, 32, t->runnable_us),
+			100 * load_demand_share(f));
+	fprintf(out,
+		"  scheduler (its cgroup): %.0f voluntary and %.0f involuntary switches, run-queue "
+		"latency p99 %s; TCP connections it opened: %.0f\n",
+		t->vol_switches, t->invol_switches, fmt_us(a, 32, t->runq_p99_us), t->connections);
+	if (r->source[0])
+		fprintf(out,
+			"  its own report (%s): %.0f requests, %.0f failed, %.1f requests/s over its "
+			"own time; latency mean %s, p50 %s, p99 %s, max %s\n",
+			r->source, r->requests, r->failures, r->rps, fmt_us(a, 32, r->mean_us),
+			fmt_us(b, 32, r->p50_us), fmt_us(c, 32, r->p99_us),
+			fmt_us(d, 32, r->max_us));
+	else
+		fprintf(out,
+			"  its own report: none the harness knows how to read (%s): rate from "
+			"the kernel, latency unknown\n",
+			t->name);
+	fprintf(out,
+		"  the kernel, server side: %.0f connections accepted, %.0f responses sent (its "
+		"send and write calls): %.1f requests/s over the window\n",
+		t->server_accepted, t->server_responses,
+		t->window_s > 0 ? t->server_responses / t->window_s : NAN);
+	fprintf(out, "  requests/s as measured: %.1f (%s over the window)\n", f->rps,
+		r->source[0] ? "its count" : "the server's responses");
+}
+
 static void print_measured(FILE *out, const struct experiment_record *e)
 {
 	const struct figures *f = &e->why.fig;
@@ -97,7 +149,15 @@ static void print_measured(FILE *out, const struct experiment_record *e)
 				? "beyond the knee (or the last kept up with)"
 				: "of the most connections");
 	}
-	load_result_print(out, &e->load);
+	if (e->tool.ran)
+		print_tool(out, &e->tool, f);
+	else
+		load_result_print(out, &e->load);
+	/* what it counted itself: the requests it read, those still in flight
+	 * at the end included, which the load did not see answered */
+	if (!isnan(f->server_requests))
+		fprintf(out, "  its own count (%s's stub_status): %s requests read in the window\n",
+			f->model, fmt_count(a, 32, f->server_requests));
 	fprintf(out,
 		"\nserver CPU time (its cgroup): %s (user %s, system %s): %s per request, "
 		"%.0f%% of %d CPU(s); the load generator's: %.0f%% of %d CPU(s)\n",
@@ -126,6 +186,7 @@ char *trace_summary(const struct experiment_record *e)
 	print_traits(out, &e->why.traits);
 	print_account(out, "where each request's CPU time goes", &e->why.cpu);
 	print_account(out, "where its tasks' time goes", &e->why.time);
+	print_errors(out, e->why.errors, e->why.nerrors);
 	fprintf(out, "\n");
 	if (e->unprintable)
 		fprintf(out, "(no trace summary: %s)\n\n",

@@ -5,6 +5,7 @@
 #define WHYSERVE_HARNESS_BENCH_H
 
 #include "harness/run/experiment.h"
+#include "harness/run/load_command.h"
 #include "harness/run/progress.h"
 #include "harness/run/server_command.h"
 #include "harness/sandbox/cgroup.h"
@@ -22,7 +23,9 @@ struct bench {
 	struct server_proc server;
 	int server_status;
 	const char *argv[RECORD_MAX_ARGS];
-	struct server_command command; /* a server of the user's */
+	struct server_command command;		  /* a server of the user's */
+	char dir[64];				  /* a reference server's (nginx's) own directory */
+	double server_requests0, server_requests; /* its own count: at the start, in the window */
 	char port[16], backlog[16], workers[16], sleep_us[16], work_us[16], idle[32], path[512];
 	cpu_set_t server_cpus;
 	int load_cpus[RUN_MAX_CPUS];
@@ -31,6 +34,7 @@ struct bench {
 	struct probes_stats *stats;
 	struct load_result load;
 	bool have_load;
+	struct load_tool tool; /* --load-cmd: the load, measured */
 	struct cgroup_cpu cpu0, cpu1;
 	double faults0, faults1; /* the kernel's count for the server (NAN: unread) */
 	/* the CPUs' own view, whoever ran on them: server's, load's */
@@ -46,8 +50,9 @@ struct bench {
 	int main_step; /* the step whose record is the experiment's (-1: none) */
 };
 
-/* One measured window of load l: the probes, the cgroup's and the CPUs'
- * times read around it, into b (b->load its result). 0 or -errno. */
+/* One measured window of a sweep's step, load l with its own warm-up: the
+ * probes, the cgroup's and the CPUs' times read at its edges, into b
+ * (b->load its result). 0 or -errno. */
 int bench_window(struct experiment *e, const struct run_opts *o, struct bench *b,
 		 struct load_opts *l);
 /* A record of b's last window, its figures and explanation; b->load moves

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "harness/run/bench.h"
-#include "harness/run/progress.h"
+#include "harness/run/nginx_conf.h"
+#include "harness/run/nginx_status.h"
 #include "harness/run/server_ready.h"
 #include "harness/sandbox/machine.h"
 #include "harness/sandbox/proc_faults.h"
@@ -84,14 +85,29 @@ static int custom_argv(struct experiment *e, const struct run_opts *o, struct be
 	char why[256];
 	size_t i;
 
-	if (server_command_split(&b->command, e->model->command, "127.0.0.1", o->port, why,
-				 sizeof(why)))
+	if (server_command_split(&b->command, e->model->command, "127.0.0.1", o->port,
+				 b->dir[0] ? b->dir : NULL, why, sizeof(why)))
 		return fail(e, -EINVAL, "server '%s': %s", e->model->name, why);
 	b->argv[0] = b->command.path;
 	for (i = 1; i < b->command.words.we_wordc; i++)
 		b->argv[i] = b->command.words.we_wordv[i];
 	b->argv[i] = NULL;
 	return 0;
+}
+
+/* Event loops a model runs: --workers, else one per server CPU. */
+static int workers_of(const struct run_opts *o, const struct bench *b)
+{
+	return o->workers ? o->workers : CPU_COUNT(&b->server_cpus);
+}
+
+/* A kept-alive connection's idle timeout: the servers' own, longer when a
+ * user thinking near it must not be cut (0: the servers' own). */
+static double idle_timeout_s(const struct experiment *e, const struct run_opts *o)
+{
+	double idle = 2 * (o->think_max_s + o->timeout_s);
+
+	return e->scenario->kind == SCENARIO_USERS && idle > SERVER_IDLE_TIMEOUT_S ? idle : 0;
 }
 
 static void server_argv(struct experiment *e, const struct run_opts *o, struct bench *b)
@@ -108,8 +124,7 @@ static void server_argv(struct experiment *e, const struct run_opts *o, struct b
 	b->argv[n++] = "--backlog";
 	b->argv[n++] = b->backlog;
 	if (e->model->traits.event_loop) {
-		snprintf(b->workers, sizeof(b->workers), "%d",
-			 o->workers ? o->workers : CPU_COUNT(&b->server_cpus));
+		snprintf(b->workers, sizeof(b->workers), "%d", workers_of(o, b));
 		b->argv[n++] = "--workers";
 		b->argv[n++] = b->workers;
 	}
@@ -123,10 +138,8 @@ static void server_argv(struct experiment *e, const struct run_opts *o, struct b
 		b->argv[n++] = "--work-us";
 		b->argv[n++] = b->work_us;
 	}
-	/* a user thinking near the server's idle timeout must not be cut */
-	if (e->scenario->kind == SCENARIO_USERS &&
-	    2 * (o->think_max_s + o->timeout_s) > SERVER_IDLE_TIMEOUT_S) {
-		snprintf(b->idle, sizeof(b->idle), "%.0fs", 2 * (o->think_max_s + o->timeout_s));
+	if (idle_timeout_s(e, o) > 0) {
+		snprintf(b->idle, sizeof(b->idle), "%.0fs", idle_timeout_s(e, o));
 		b->argv[n++] = "--idle-timeout";
 		b->argv[n++] = b->idle;
 	}
@@ -160,6 +173,7 @@ void bench_load_opts(const struct experiment *e, const struct run_opts *o, const
 		l->think_max_s = o->think_max_s;
 		break;
 	case SCENARIO_THROUGHPUT:
+	case SCENARIO_COMMAND:
 	case SCENARIO_RAMP: /* each step its rate, each conns step its connections */
 	case SCENARIO_CONNS:
 		break;
@@ -192,20 +206,23 @@ static int wait_until_answers(struct experiment *e, struct bench *b)
 	return 0;
 }
 
-/* The last of what it said, on one line: for a one-line message. */
-static const char *said_tail(struct bench *b)
+/* The last of what a program said, on one line: for a one-line message. */
+static const char *one_line_tail(char *s)
 {
-	char *s = b->server.err;
-	size_t n;
+	size_t n = strlen(s);
 
-	server_proc_drain_stderr(&b->server);
-	n = strlen(s);
 	while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
 		s[--n] = '\0';
 	for (char *p = s; *p; p++)
 		if (*p == '\n' || *p == '\r' || *p == '\t')
 			*p = *p == '\n' ? '|' : ' ';
 	return n > 200 ? s + n - 200 : s;
+}
+
+static const char *said_tail(struct bench *b)
+{
+	server_proc_drain_stderr(&b->server);
+	return one_line_tail(b->server.err);
 }
 
 /* Not listening on its port in time: in a namespace of its own, a port it
@@ -219,8 +236,37 @@ static void elsewhere(int port, char *why, size_t len)
 			 ports[0], port);
 }
 
-/* A server of the user's, in its cgroup as the catalog's are, ready when
- * its port answers in HTTP. Its failures are the user's to fix: -EINVAL. */
+/* The most connections the load will open at once: conns' largest step. */
+static int connections_of(const struct experiment *e, const struct run_opts *o)
+{
+	int n = e->scenario->kind == SCENARIO_USERS ? o->users : o->connections;
+
+	for (int i = 0; e->scenario->kind == SCENARIO_CONNS && i < o->nconns_steps; i++)
+		n = n > o->conns_steps[i] ? n : o->conns_steps[i];
+	return n;
+}
+
+/* A reference server's configuration, in a directory of its own: asked
+ * what ours are asked. */
+static int reference_conf(struct experiment *e, const struct run_opts *o, struct bench *b)
+{
+	struct nginx_conf c = {
+		.port = o->port,
+		.backlog = run_opts_backlog(o, e->scenario),
+		.workers = workers_of(o, b),
+		.connections = connections_of(e, o),
+		.idle_timeout_s = idle_timeout_s(e, o) ?: SERVER_IDLE_TIMEOUT_S,
+		.user = o->server_user[0] ? o->server_user : "nobody",
+	};
+	char why[256];
+	int err = nginx_conf_write(&c, b->dir, sizeof(b->dir), why, sizeof(why));
+
+	return err ? fail(e, err, "%s: %s", e->model->name, why) : 0;
+}
+
+/* A server of the user's (or a reference server), in its cgroup as the
+ * catalog's are, ready when its port answers in HTTP. Its failures are
+ * the user's to fix: -EINVAL. */
 static int start_custom(struct experiment *e, const struct run_opts *o, struct bench *b)
 {
 	struct server_spec spec = { .argv = b->argv,
@@ -233,6 +279,8 @@ static int start_custom(struct experiment *e, const struct run_opts *o, struct b
 	const char *said;
 	int err;
 
+	if (e->model->reference && (err = reference_conf(e, o, b)))
+		return err;
 	err = custom_argv(e, o, b);
 	if (err)
 		return err;
@@ -311,26 +359,30 @@ static void release(struct bench *b)
 	free(b->sweep);
 	cgroup_memory_close(&b->memory);
 	free(b->stats);
+	free(b->tool.log);
 	json_decref(b->sysctls);
 	server_command_free(&b->command);
+	nginx_dir_remove(b->dir);
 }
 
-/* The server's and the CPUs' figures as the measured window opens ... */
-static void window_opens(struct bench *b)
+/* The server's clocks, read at the window's start and end alike. */
+static void server_clocks_start(struct bench *b)
 {
-	probes_reset(b->probes);
 	cgroup_cpu(&b->cg, &b->cpu0);
 	if (proc_faults(b->server.pid, &b->faults0))
 		b->faults0 = NAN;
 	cpu_times_read(&b->server_cpus, &b->server_cpus0);
 	cpu_times_read(&b->load_set, &b->load_cpus0);
-	b->load_cpu_us = -self_cpu_us();
 }
 
-/* ... and as it closes: the differences are the window's */
-static void window_closes(struct bench *b)
+static void server_side_start(struct bench *b)
 {
-	b->load_cpu_us += self_cpu_us();
+	probes_reset(b->probes);
+	server_clocks_start(b);
+}
+
+static void server_side_end(struct bench *b)
+{
 	cgroup_cpu(&b->cg, &b->cpu1);
 	if (proc_faults(b->server.pid, &b->faults1))
 		b->faults1 = NAN;
@@ -339,14 +391,27 @@ static void window_closes(struct bench *b)
 	probes_read(b->probes, b->stats);
 }
 
+/* A sweep step's window edges, read on time from the load's thread: the
+ * server's side and the load's own CPU time */
 static void window_edge(bool opens, void *arg)
 {
-	if (opens)
-		window_opens(arg);
-	else
-		window_closes(arg);
+	struct bench *b = arg;
+
+	if (opens) {
+		server_side_start(b);
+		b->load_cpu_us = -self_cpu_us();
+	} else {
+		b->load_cpu_us += self_cpu_us();
+		server_side_end(b);
+	}
 }
 
+/*
+ * One measured window of a sweep's step, its warm-up its own: read at the
+ * window's edges by this thread, on the load's CPUs during the step, not
+ * among ten thousand server threads on the server's, where it would pass
+ * both edges late.
+ */
 int bench_window(struct experiment *e, const struct run_opts *o, struct bench *b,
 		 struct load_opts *l)
 {
@@ -356,41 +421,131 @@ int bench_window(struct experiment *e, const struct run_opts *o, struct bench *b
 	(void)o;
 	if (b->have_load)
 		load_result_free(&b->load);
+	b->have_load = false;
 	b->progress.warming_up = false;
-	/* with a warm-up of its own (a sweep's step), read at the window's edges
-	 * by this thread: on the load's CPUs, not among ten thousand server
-	 * threads on the server's, where it would pass both edges late */
-	if (l->warmup_s > 0) {
-		sched_getaffinity(0, sizeof(mine), &mine);
-		sched_setaffinity(0, sizeof(b->load_set), &b->load_set);
-		l->window = window_edge;
-		l->window_arg = b;
-	} else {
-		window_opens(b);
-	}
+	sched_getaffinity(0, sizeof(mine), &mine);
+	sched_setaffinity(0, sizeof(b->load_set), &b->load_set);
+	l->window = window_edge;
+	l->window_arg = b;
 	err = load_run(l, &b->load);
 	b->have_load = true;
-	if (l->warmup_s > 0) {
-		l->window = NULL;
-		sched_setaffinity(0, sizeof(mine), &mine);
-	} else {
-		window_closes(b);
-	}
+	l->window = NULL;
+	sched_setaffinity(0, sizeof(mine), &mine);
 	if (err)
 		return fail(e, err, "load failed: %s", b->load.error);
 	return *e->stop ? -EINTR : 0;
+}
+
+/* the calls a server answers with: the kernel's count of its responses */
+static const char *const SENDS[] = { "sendto", "sendmsg", "write", "writev", "sendfile", NULL };
+
+static double server_sends(const struct probes_stats *s)
+{
+	double n = 0;
+
+	if (!s->have[PROBE_SYSCALLS])
+		return NAN;
+	for (int i = 0; SENDS[i]; i++) {
+		const struct syscall_stat *y = syscalls_find(&s->syscalls, SENDS[i]);
+
+		n += y ? y->count : 0;
+	}
+	return n;
+}
+
+/* The tool's figures as the load's: its own count when it reported one,
+ * else the server's responses; over the tool's whole run. */
+static int tool_load(struct bench *b, const char *url)
+{
+	struct load_result *l = &b->load;
+	struct load_tool *t = &b->tool;
+	double requests = !isnan(t->report.requests) ? t->report.requests : t->server_responses;
+	int err;
+
+	memset(l, 0, sizeof(*l));
+	err = histogram_init(&l->latency, HISTOGRAM_PRECISE);
+	if (!err)
+		err = histogram_init(&l->connect, HISTOGRAM_PRECISE);
+	b->have_load = true;
+	if (err)
+		return err;
+	snprintf(l->url, sizeof(l->url), "%s", url);
+	l->threads = !isnan(t->threads) ? t->threads : 0;
+	l->connections = !isnan(t->connections) ? t->connections : 0;
+	l->connects = l->connections;
+	l->duration_s = t->window_s;
+	l->requests = !isnan(requests) ? requests : 0;
+	l->rate = l->duration_s > 0 ? l->requests / l->duration_s : 0;
+	if (!isnan(t->report.failures))
+		l->errors[LOAD_ERR_OTHER] = l->errors_total = t->report.failures;
+	l->stopped = t->ceiling;
+	return 0;
+}
+
+/*
+ * Its first connection: the server's clocks start again, its probes do
+ * not. It served nothing before, so their counts are the load's, exact
+ * (reset now, they lose what a late look misses: 33 of 1 035 requests on
+ * this loaded machine); the time account's blocked time has the tool's
+ * start-up in it.
+ */
+static void load_began(void *arg)
+{
+	server_clocks_start(arg);
+}
+
+/* The user's load tool as the load: its load's time is the window. */
+static int measure_tool(struct experiment *e, const struct run_opts *o, struct bench *b)
+{
+	char url[320], why[256] = "";
+	struct load_command_spec spec = { .command = o->load_cmd,
+					  .port = b->server.port,
+					  .url = url,
+					  .cpus = &b->load_set,
+					  .ceiling_s = o->duration_s,
+					  .stop = e->stop,
+					  .load_began = load_began,
+					  .arg = b };
+	const char *said;
+	int err;
+
+	command_url(o, b->server.port, url, sizeof(url));
+	if (!o->quiet)
+		fprintf(stderr, "[%d/%d] %s · %s: %s, up to %.0f s\n", e->index, e->count,
+			e->model->name, e->scenario->name, o->load_cmd, o->duration_s);
+	/* the clocks again at its first connection: the window is its load's */
+	server_side_start(b);
+	err = load_command_run(&spec, &b->tool, why, sizeof(why));
+	server_side_end(b);
+	b->load_cpu_us = b->tool.cpu_us;
+	b->tool.server_responses = server_sends(b->stats);
+	if (err == -EINTR)
+		return tool_load(b, url) ? fail(e, -ENOMEM, "out of memory") : -EINTR;
+	if (err)
+		return fail(e, -EINVAL, "load command '%s': %s", o->load_cmd, why);
+	said = one_line_tail(b->tool.said);
+	/* a tool that never reached the server is the user's to fix */
+	if (!(b->tool.server_accepted > 0) && !(b->tool.connections > 0))
+		return fail(e, -EINVAL,
+			    "load command '%s' never connected to %s (%s %d after %.1f s)%s%s",
+			    o->load_cmd, url,
+			    b->tool.ceiling ? "stopped at --duration, status" : "exit status",
+			    b->tool.exit_status, b->tool.window_s,
+			    said[0] ? "; it said: " : "; it said nothing", said);
+	return tool_load(b, url) ? fail(e, -ENOMEM, "out of memory") : 0;
 }
 
 static int measure(struct experiment *e, const struct run_opts *o, struct bench *b)
 {
 	struct probe_target target = { .cgroup_id = b->cg.id, .pid = b->server.pid };
 	struct probes_opts po = { .time_every_syscall = o->exact_syscall_times };
+	struct experiment_progress *progress = &b->progress;
 	struct load_opts l;
 	char url[320]; /* with --server-path */
 	int err;
 
-	b->progress.e = e;
-	b->progress.left_s = e->later_s;
+	progress->e = e;
+	progress->left_s = e->later_s;
 	b->stats = calloc(1, sizeof(*b->stats));
 	if (!b->stats)
 		return fail(e, -ENOMEM, "out of memory");
@@ -399,29 +554,47 @@ static int measure(struct experiment *e, const struct run_opts *o, struct bench 
 		return fail(e, err, "failed to open the probes: %s", strerror(-err));
 	probes_attach(b->probes);
 
+	if (e->scenario->kind == SCENARIO_COMMAND)
+		return measure_tool(e, o, b);
 	bench_load_opts(e, o, b, &l, url, sizeof(url));
 	/* through the measured load too, with or without a warm-up */
 	if (!o->quiet) {
 		l.progress = progress_report;
-		l.progress_arg = &b->progress;
+		l.progress_arg = progress;
 	}
 	if (scenario_is_sweep(e->scenario))
 		return sweep_measure(e, o, b, &l);
 	if (o->warmup_s > 0) {
 		struct load_result warm;
 
-		b->progress.warming_up = true;
+		progress->warming_up = true;
 		l.duration_s = o->warmup_s;
 		load_run(&l, &warm);
 		load_result_free(&warm);
 		if (*e->stop)
 			return -EINTR;
 	}
+
+	/* its own count first: its asking is a request the probes need not see */
+	if (e->model->reference)
+		b->server_requests0 = nginx_status_requests(b->server.port, 1000);
+	server_side_start(b);
+	b->load_cpu_us = -self_cpu_us();
+	progress->warming_up = false;
 	l.duration_s = o->duration_s;
-	err = bench_window(e, o, b, &l);
-	if (!o->quiet && b->have_load)
-		progress_done(&b->progress, &b->load);
-	return err;
+	err = load_run(&l, &b->load);
+	b->have_load = true;
+	b->load_cpu_us += self_cpu_us();
+	server_side_end(b);
+	/* the window's requests: the second asking is counted, the first was */
+	if (e->model->reference)
+		b->server_requests =
+			nginx_status_requests(b->server.port, 1000) - 1 - b->server_requests0;
+	if (!o->quiet)
+		progress_done(progress, &b->load);
+	if (err)
+		return fail(e, err, "load failed: %s", b->load.error);
+	return *e->stop ? -EINTR : 0;
 }
 
 struct experiment_record *bench_record(struct experiment *e, const struct run_opts *o,
@@ -450,6 +623,8 @@ struct experiment_record *bench_record(struct experiment *e, const struct run_op
 	/* the load's result changes hands: release() must not free it */
 	r->load = b->load;
 	b->have_load = false;
+	r->tool = b->tool;
+	b->tool.log = NULL;
 	r->probes = *b->probes;
 	memset(r->probes.probe, 0, sizeof(r->probes.probe));
 	r->probes.stats_fd = -1;
@@ -464,6 +639,7 @@ struct experiment_record *bench_record(struct experiment *e, const struct run_op
 	r->server_cpus_total_s = b->server_cpus1.total_s - b->server_cpus0.total_s;
 	r->load_cpus_busy_s = b->load_cpus1.busy_s - b->load_cpus0.busy_s;
 	r->load_cpus_total_s = b->load_cpus1.total_s - b->load_cpus0.total_s;
+	r->server_requests = b->server_requests;
 	figures_of(r, o, &r->why.fig);
 	record_explain(r);
 	return r;
@@ -501,6 +677,7 @@ int experiment_run(struct experiment *e, const struct run_opts *o)
 	if (!b)
 		return fail(e, -ENOMEM, "out of memory");
 	b->server.err_fd = -1;
+	b->server_requests = NAN;
 	b->main_step = -1;
 	err = cpus_of(o->server_cpus, &b->server_cpus, e);
 	if (!err)

@@ -42,9 +42,28 @@ static void load_figures(const struct load_result *l, struct figures *f)
 	f->connect_timeouts = l->errors[LOAD_ERR_CONNECT_TIMEOUT];
 	f->broken_pipes = l->errors[LOAD_ERR_BROKEN_PIPE];
 	f->bad_responses = l->errors[LOAD_ERR_BAD_RESPONSE] + l->non2xx;
+	f->closed_early = l->errors[LOAD_ERR_CLOSED];
+	f->non2xx = l->non2xx;
+	f->other_errors = l->errors[LOAD_ERR_OTHER];
+	f->other_errno = l->other_errno;
 	f->unanswered = l->unanswered;
 	f->unanswered_wait_us = l->unanswered_wait_ns / 1e3;
 	f->starved = l->starved;
+}
+
+/* The user's load tool: its latency from its own report (NAN without). */
+static void tool_figures(const struct load_tool *t, struct figures *f)
+{
+	snprintf(f->load_tool, sizeof(f->load_tool), "%s", t->name);
+	f->load_procs = t->procs;
+	f->load_threads = t->threads;
+	f->load_wanted_us = t->running_us + t->runnable_us;
+	f->mean_us = t->report.mean_us;
+	f->p50_us = t->report.p50_us;
+	f->p99_us = t->report.p99_us;
+	f->max_us = t->report.max_us;
+	/* its connections kept alive: fewer than one for every two requests */
+	f->keep_alive = f->connections > 0 && f->connections < f->requests / 2;
 }
 
 static void accept_queue_figures(const struct accept_queue_stats *a, struct figures *f)
@@ -115,6 +134,89 @@ static void syscalls_figures(const struct syscalls_stats *s, struct figures *f)
 	}
 }
 
+/* The server's failed calls by errno, most first (the probe sorts them). */
+static void errno_figures(const struct syscalls_stats *s, struct figures *f)
+{
+	f->failed_calls = s->failed;
+	f->closes_held_elsewhere = s->closes_held_elsewhere;
+	f->nerrnos = 0;
+	for (int i = 0; i < s->nerrs && f->nerrnos < FIG_MAX_ERRNOS; i++) {
+		struct errno_figure *e = &f->errnos[f->nerrnos++];
+
+		snprintf(e->syscall, sizeof(e->syscall), "%s", s->errs[i].name);
+		snprintf(e->err, sizeof(e->err), "%s", s->errs[i].ename);
+		e->count = s->errs[i].count;
+	}
+}
+
+/* Resets the clients received in a TCP state, by its name. */
+static double client_received(const struct errors_stats *e, const char *state)
+{
+	for (int st = 0; st < ERRORS_TCP_STATES; st++)
+		if (errors_tcp_state_name(st) && !strcmp(errors_tcp_state_name(st), state))
+			return e->rst_received[ERRORS_CLIENT][st];
+	return 0;
+}
+
+/* A reason's resets sent by the server, by the kernel's name for it. */
+static double server_resets(const struct errors_stats *e, const char *reason)
+{
+	for (int r = 0; r < ERRORS_RST_REASONS; r++)
+		if (errors_rst_reason_name(r) && !strcmp(errors_rst_reason_name(r), reason))
+			return e->rst_sent[ERRORS_SERVER][r];
+	return 0;
+}
+
+static int by_count_desc(const void *a, const void *b)
+{
+	const struct drop_figure *x = a, *y = b;
+
+	return (x->count < y->count) - (x->count > y->count);
+}
+
+static void errors_figures(const struct errors_stats *e, struct figures *f)
+{
+	struct drop_figure all[ERRORS_DROP_REASONS];
+	int n = 0;
+
+	f->rst_abort_on_close = server_resets(e, "TCP_ABORT_ON_CLOSE");
+	f->rst_abort_on_data = server_resets(e, "TCP_ABORT_ON_DATA");
+	f->rst_abort_linger =
+		server_resets(e, "TCP_ABORT_ON_LINGER") + server_resets(e, "TCP_STATE");
+	f->rst_server_other = errors_rst_sent_by(e, ERRORS_SERVER) - f->rst_abort_on_close -
+			      f->rst_abort_on_data - f->rst_abort_linger;
+	f->rst_server_received = errors_rst_received_by(e, ERRORS_SERVER);
+	f->server_closed_first = e->server_closed_first;
+	f->client_closed_first = e->client_closed_first;
+	f->fins = e->fins;
+	f->fin_at_exit = e->fin_at_exit;
+	/* the clients' side and the segments for no socket: seen in a netns only */
+	if (!e->netns)
+		return;
+	for (int r = 0; r < ERRORS_RST_REASONS; r++)
+		if (errors_rst_reason_name(r) && !strcmp(errors_rst_reason_name(r), "NO_SOCKET"))
+			f->rst_no_socket = e->rst_sent[ERRORS_NO_OWNER][r] +
+					   e->rst_sent[ERRORS_SERVER][r] +
+					   e->rst_sent[ERRORS_CLIENT][r];
+	f->rst_client_sent = errors_rst_sent_by(e, ERRORS_CLIENT);
+	f->rst_client_received = errors_rst_received_by(e, ERRORS_CLIENT);
+	f->rst_client_received_syn = client_received(e, "SYN_SENT");
+	f->rst_client_received_est = client_received(e, "ESTABLISHED");
+	f->rst_client_received_close_wait = client_received(e, "CLOSE_WAIT");
+	if (!e->have_drops)
+		return;
+	f->drops = errors_drops_total(e);
+	for (int r = 0; r < ERRORS_DROP_REASONS; r++)
+		if (e->drops[r]) {
+			snprintf(all[n].reason, sizeof(all[n].reason), "%s",
+				 errors_drop_reason_name(r) ?: "other");
+			all[n++].count = e->drops[r];
+		}
+	qsort(all, n, sizeof(all[0]), by_count_desc);
+	f->ndrops = n < FIG_MAX_DROPS ? n : FIG_MAX_DROPS;
+	memcpy(f->drop, all, f->ndrops * sizeof(all[0]));
+}
+
 static void io_uring_figures(const struct io_uring_stats *u, struct figures *f)
 {
 	f->uring_sqes = u->submitted;
@@ -170,8 +272,9 @@ void figures_of(const struct experiment_record *r, const struct run_opts *o, str
 	f->traits = r->model->traits;
 	f->connections = r->load.connections;
 	f->keep_alive = !r->scenario->close;
-	/* 0: not asked of it */
-	f->backlog = r->model->command[0] ? 0 : run_opts_backlog(o, r->scenario);
+	/* 0: not asked of it (a server of the user's) */
+	f->backlog =
+		r->model->command[0] && !r->model->reference ? 0 : run_opts_backlog(o, r->scenario);
 	/* sysctls are recorded as the strings /proc/sys holds */
 	f->somaxconn =
 		atoi(json_string_value(json_object_get(r->sysctls, "net.core.somaxconn")) ?: "0");
@@ -187,9 +290,12 @@ void figures_of(const struct experiment_record *r, const struct run_opts *o, str
 		f->think_mean_s = (o->think_min_s + o->think_max_s) / 2;
 	}
 	load_figures(&r->load, f);
+	if (r->tool.ran)
+		tool_figures(&r->tool, f);
 	f->cpu_us = r->cpu_us;
 	f->load_cpu_us = r->load_cpu_us;
 	f->faults_proc = r->proc_faults;
+	f->server_requests = r->server_requests;
 	f->load_cpus = r->nload_cpus;
 	if (r->server_cpus_total_s > 0) {
 		f->server_cpus_busy = r->server_cpus_busy_s / r->server_cpus_total_s;
@@ -201,8 +307,12 @@ void figures_of(const struct experiment_record *r, const struct run_opts *o, str
 		accept_queue_figures(&s->accept_queue, f);
 	if (s->have[PROBE_SCHED])
 		sched_figures(&s->sched, f);
-	if (s->have[PROBE_SYSCALLS])
+	if (s->have[PROBE_SYSCALLS]) {
 		syscalls_figures(&s->syscalls, f);
+		errno_figures(&s->syscalls, f);
+	}
+	if (s->have[PROBE_ERRORS])
+		errors_figures(&s->errors, f);
 	if (s->have[PROBE_SCHED] && s->sched.have_account)
 		account_figures(&s->sched, f);
 	if (s->have[PROBE_IO_URING])

@@ -8,18 +8,24 @@
 #include <stdio.h>
 
 /*
- * Each server of the user's started once, seen answering, and stopped,
- * before any experiment: a command that cannot serve is one message, not
- * a run cut short after the catalog's models took their minutes.
+ * Each server of the user's (and a reference server) started once, seen
+ * answering, and stopped, before any experiment: a command that cannot
+ * serve is one message, not a run cut short after the catalog's models
+ * took their minutes.
  */
 static int check_custom(const struct run_opts *o, const struct scenario *s,
 			volatile sig_atomic_t *stop)
 {
-	for (int i = 0; i < o->ncustom && !*stop; i++) {
+	for (int i = 0; i < nmodels + o->ncustom && !*stop; i++) {
+		const struct model *m = i < nmodels ? &models[i] : &o->custom[i - nmodels];
 		struct experiment e = {
-			.model = &o->custom[i], .scenario = s, .stop = stop, .check_only = true
+			.model = m, .scenario = s, .stop = stop, .check_only = true
 		};
-		int err = experiment_run(&e, o);
+		int err;
+
+		if (i < nmodels && !(o->model[i] && m->reference))
+			continue;
+		err = experiment_run(&e, o);
 
 		if (err == -EINTR)
 			return err;
@@ -37,6 +43,20 @@ static double experiment_estimate_s(const struct run_opts *o, const struct scena
 	return 0.5 + (scenario_is_sweep(s) ? sweep_estimate_s(o, s) : o->warmup_s + o->duration_s);
 }
 
+/* A reference server where our handlers block or burn per request: it
+ * cannot be asked to, and would be compared with what it was not asked.
+ * Said, and left out. */
+static bool not_asked_so(const struct model *m, const struct run_opts *o, const struct scenario *s)
+{
+	if (!m || !m->reference || !run_opts_asks_handlers(o, s))
+		return false;
+	fprintf(stderr,
+		"harness run: %s is not run under %s: our handlers block or burn CPU per request "
+		"there (--sleep-us, --work-us), %s's cannot be asked to\n",
+		m->name, s->name, m->name);
+	return true;
+}
+
 int run_all(const struct run_opts *o, volatile sig_atomic_t *stop, struct run_record *r)
 {
 	struct experiment plan[(RUN_MAX + RUN_MAX_CUSTOM) * RUN_MAX];
@@ -50,7 +70,8 @@ int run_all(const struct run_opts *o, volatile sig_atomic_t *stop, struct run_re
 	 * record's options: they outlive o */
 	for (int m = 0; m < nmodels + o->ncustom; m++)
 		for (int s = 0; s < nscenarios; s++)
-			if ((m >= nmodels || o->model[m]) && o->scenario[s])
+			if ((m >= nmodels || o->model[m]) && o->scenario[s] &&
+			    !not_asked_so(m < nmodels ? &models[m] : NULL, o, &scenarios[s]))
 				plan[n++] = (struct experiment){
 					.model = m < nmodels ? &models[m]
 							     : &r->options.custom[m - nmodels],

@@ -8,8 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
-/* command with each {host} and {port} replaced; -ENAMETOOLONG if out is short */
-static int substitute(char *out, size_t len, const char *command, const char *host, int port)
+/* command with each {host}, {port} (and {url}, {dir}, when given)
+ * replaced; -ENAMETOOLONG if out is short */
+static int substitute(char *out, size_t len, const char *command, const char *host, int port,
+		      const char *url, const char *dir)
 {
 	char port_s[16];
 	size_t n = 0;
@@ -23,6 +25,10 @@ static int substitute(char *out, size_t len, const char *command, const char *ho
 			put = host, k = strlen(host), p += 6;
 		else if (!strncmp(p, "{port}", 6))
 			put = port_s, k = strlen(port_s), p += 6;
+		else if (url && !strncmp(p, "{url}", 5))
+			put = url, k = strlen(url), p += 5;
+		else if (dir && !strncmp(p, "{dir}", 5))
+			put = dir, k = strlen(dir), p += 5;
 		else
 			p++;
 		if (n + k >= len)
@@ -38,8 +44,8 @@ static const char *wordexp_why(int err)
 {
 	switch (err) {
 	case WRDE_BADCHAR:
-		return "an unquoted | & ; < > ( ) { } or newline: there is no shell (only {host} "
-		       "and {port} are put in)";
+		return "an unquoted | & ; < > ( ) { } or newline: there is no shell (only {host}, "
+		       "{port} and, in a load command, {url} are put in)";
 	case WRDE_BADVAL:
 		return "an undefined variable";
 	case WRDE_CMDSUB:
@@ -68,14 +74,14 @@ static int find_program(const char *name, char *path, size_t len)
 	return -ENOENT;
 }
 
-int server_command_split(struct server_command *c, const char *command, const char *host, int port,
-			 char *why, size_t len)
+static int split(struct server_command *c, const char *command, const char *host, int port,
+		 const char *url, const char *dir, char *why, size_t len)
 {
 	char line[MODEL_COMMAND_MAX + 256];
 	int err;
 
 	memset(c, 0, sizeof(*c));
-	if (substitute(line, sizeof(line), command, host, port)) {
+	if (substitute(line, sizeof(line), command, host, port, url, dir)) {
 		snprintf(why, len, "longer than %zu characters", sizeof(line) - 1);
 		return -EINVAL;
 	}
@@ -104,9 +110,26 @@ int server_command_split(struct server_command *c, const char *command, const ch
 	return 0;
 }
 
+int server_command_split(struct server_command *c, const char *command, const char *host, int port,
+			 const char *dir, char *why, size_t len)
+{
+	return split(c, command, host, port, NULL, dir, why, len);
+}
+
+int command_split(struct server_command *c, const char *command, const char *host, int port,
+		  const char *url, char *why, size_t len)
+{
+	return split(c, command, host, port, url, NULL, why, len);
+}
+
 void server_command_free(struct server_command *c)
 {
 	if (c->split)
 		wordfree(&c->words);
 	c->split = false;
+}
+
+void command_url(const struct run_opts *o, int port, char *url, size_t len)
+{
+	snprintf(url, len, "http://127.0.0.1:%d%s", port, o->path[0] ? o->path : "/");
 }

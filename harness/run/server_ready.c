@@ -86,7 +86,7 @@ static int read_answer(int fd, int port, long long deadline, char *why, size_t l
 	return -EPROTO;
 }
 
-static int connect_local(int port)
+int connect_local(int port)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET,
 				 .sin_port = htons(port),

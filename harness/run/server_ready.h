@@ -20,6 +20,9 @@
 int server_answers_http(pid_t pid, int port, const char *path, int timeout_ms,
 			volatile sig_atomic_t *stop, char *why, size_t len);
 
+/* A TCP connection to 127.0.0.1:port: its descriptor, or -errno. */
+int connect_local(int port);
+
 /* Something already listens on 127.0.0.1:port (with --no-netns, another
  * server): it would answer in the place of the one about to start. */
 bool port_taken(int port);

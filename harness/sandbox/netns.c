@@ -6,6 +6,7 @@
 #include <net/if.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -114,4 +115,31 @@ int netns_listening_ports(int *ports, int max)
 	int n = listeners_in("/proc/thread-self/net/tcp", ports, 0, max);
 
 	return n < 0 ? n : listeners_in("/proc/thread-self/net/tcp6", ports, n, max);
+}
+
+int netns_tcp_counter(const char *name, double *value)
+{
+	FILE *f = fopen("/proc/thread-self/net/snmp", "re");
+	char names[2048], values[2048];
+	int err = -ENOENT;
+
+	if (!f)
+		return -errno;
+	/* "Tcp: RtoAlgorithm ... ActiveOpens ..." then "Tcp: 1 ... 42 ..." */
+	while (err == -ENOENT && fgets(names, sizeof(names), f)) {
+		char *ns, *vs, *n, *v;
+
+		if (strncmp(names, "Tcp:", 4) || !fgets(values, sizeof(values), f))
+			continue;
+		n = strtok_r(names + 4, " \n", &ns);
+		v = strtok_r(values + 4, " \n", &vs);
+		for (; n && v; n = strtok_r(NULL, " \n", &ns), v = strtok_r(NULL, " \n", &vs))
+			if (!strcmp(n, name)) {
+				*value = strtod(v, NULL);
+				err = 0;
+				break;
+			}
+	}
+	fclose(f);
+	return err;
 }

@@ -27,4 +27,8 @@ int sysctl_read(const char *name, char *buf, int len);
  * server's alone. */
 int netns_listening_ports(int *ports, int max);
 
+/* A TCP counter of the calling thread's namespace (/proc/net/snmp's Tcp:
+ * line: "ActiveOpens", "PassiveOpens"). 0, -ENOENT or -errno. */
+int netns_tcp_counter(const char *name, double *value);
+
 #endif

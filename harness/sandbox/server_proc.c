@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -97,6 +98,10 @@ static void become_server(const struct server_spec *spec, int out_fd, int err_fd
 	/* no set-uid program run by it regains what it gave up */
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	fexecve(exe, (char *const *)spec->argv, (char *const *)server_environment);
+	/* a script (#!): its interpreter opens it as /dev/fd/N, which
+	 * close-on-exec took away; it keeps that one descriptor */
+	if (errno == ENOENT && !fcntl(exe, F_SETFD, 0))
+		fexecve(exe, (char *const *)spec->argv, (char *const *)server_environment);
 	fprintf(stderr, "failed to run %s: %s\n", spec->argv[0], strerror(errno));
 	_exit(127);
 }
@@ -239,30 +244,99 @@ void server_proc_drain_stderr(struct server_proc *sp)
 	sp->err[n] = '\0';
 }
 
-int server_proc_stop(struct server_proc *sp, int timeout_ms)
+/* Reaped: its status as a shell says it (128 + signal when killed). */
+static int exit_code(int status)
+{
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* waitpid, keeping the CPU time the kernel charged it (and the children it
+ * reaped): a count apart from its cgroup's */
+static pid_t reap(struct server_proc *sp, int *status, int options)
+{
+	struct rusage ru;
+	pid_t w = wait4(sp->pid, status, options, &ru);
+
+	if (w > 0)
+		sp->rusage_cpu_us = ru.ru_utime.tv_sec * 1e6 + ru.ru_utime.tv_usec +
+				    ru.ru_stime.tv_sec * 1e6 + ru.ru_stime.tv_usec;
+	return w;
+}
+
+int server_proc_wait(struct server_proc *sp, int timeout_ms, volatile sig_atomic_t *stop)
 {
 	long long deadline = mono_ms() + timeout_ms;
-	struct timespec pause = { .tv_nsec = 2 * 1000 * 1000 };
-	int status = 0, err;
+	struct timespec pause = { .tv_nsec = 5 * 1000 * 1000 };
+	int status;
 	pid_t w;
 
 	if (sp->pid <= 0)
 		return -ESRCH;
-	kill(sp->pid, SIGTERM);
-	while ((w = waitpid(sp->pid, &status, WNOHANG)) == 0 && mono_ms() < deadline)
+	while ((w = reap(sp, &status, WNOHANG)) == 0) {
+		if (stop && *stop)
+			return -EINTR;
+		if (mono_ms() >= deadline)
+			return -ETIMEDOUT;
 		nanosleep(&pause, NULL);
-	if (w == 0) {
-		kill(sp->pid, SIGKILL);
-		w = waitpid(sp->pid, &status, 0);
 	}
-	err = w < 0 ? -errno : 0;
+	if (w < 0)
+		return -errno;
+	sp->pid = 0;
+	sp->reaped = true;
+	sp->status = exit_code(status);
+	return sp->status;
+}
+
+int server_proc_output(struct server_proc *sp, char *buf, size_t len)
+{
+	ssize_t r;
+
+	if (!sp->err_file || sp->err_fd < 0 || !len)
+		return -EBADF;
+	r = pread(sp->err_fd, buf, len - 1, 0);
+	if (r < 0)
+		return -errno;
+	buf[r] = '\0';
+	return r;
+}
+
+int server_proc_stop_with(struct server_proc *sp, int sig, int timeout_ms)
+{
+	long long deadline = mono_ms() + timeout_ms;
+	struct timespec pause = { .tv_nsec = 2 * 1000 * 1000 };
+	int status = 0, err = 0;
+	pid_t w = 0;
+
+	if (sp->pid > 0) {
+		/* its process group: a tool's workers (Locust's) hear it too */
+		kill(-sp->pid, sig);
+		kill(sp->pid, sig);
+		while ((w = reap(sp, &status, WNOHANG)) == 0 && mono_ms() < deadline)
+			nanosleep(&pause, NULL);
+		if (w == 0) {
+			kill(-sp->pid, SIGKILL);
+			kill(sp->pid, SIGKILL);
+			w = reap(sp, &status, 0);
+		}
+		err = w < 0 ? -errno : 0;
+		if (!err) {
+			sp->reaped = true;
+			sp->status = exit_code(status);
+		}
+	} else if (!sp->reaped) {
+		err = -ESRCH;
+	}
 	sp->pid = 0;
 	server_proc_drain_stderr(sp);
-	close(sp->err_fd);
+	if (sp->err_fd >= 0)
+		close(sp->err_fd);
 	sp->err_fd = -1;
-	if (err)
-		return err;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return err ? err : sp->status;
+}
+
+int server_proc_stop(struct server_proc *sp, int timeout_ms)
+{
+	return server_proc_stop_with(sp, SIGTERM, timeout_ms);
 }
 
 int find_sibling_binary(const char *name, char *path, size_t len)

@@ -11,6 +11,7 @@
 #define WHYSERVE_HARNESS_SERVER_PROC_H
 
 #include <sched.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -35,10 +36,13 @@ struct server_spec {
 struct server_proc {
 	pid_t pid;
 	int port;
-	char line[256]; /* its start-up line */
-	int err_fd;	/* its stderr (non-blocking), until stopped */
-	bool err_file;	/* err_fd is a file (spec->port) */
-	char err[1024]; /* what it wrote there: messages, never per request */
+	char line[256];	      /* its start-up line */
+	int err_fd;	      /* its stderr (non-blocking), until stopped */
+	bool err_file;	      /* err_fd is a file (spec->port) */
+	char err[1024];	      /* what it wrote there: messages, never per request */
+	bool reaped;	      /* it ended, and status says how */
+	int status;	      /* its exit status, 128 + signal when killed */
+	double rusage_cpu_us; /* once reaped: its and its reaped children's CPU (wait4) */
 };
 
 /* Starts it and waits up to timeout_ms for its start-up line (none with
@@ -50,6 +54,15 @@ void server_proc_drain_stderr(struct server_proc *sp);
 /* SIGTERM, then SIGKILL after timeout_ms; sp->err holds its last words.
  * Its exit status, or -errno. */
 int server_proc_stop(struct server_proc *sp, int timeout_ms);
+/* The same with sig first (a load tool: SIGINT), to it and its process
+ * group; after server_proc_wait reaped it, only its output is closed. */
+int server_proc_stop_with(struct server_proc *sp, int sig, int timeout_ms);
+/* Waits up to timeout_ms for it to end by itself: its exit status,
+ * -ETIMEDOUT, -EINTR once *stop is set (stop may be NULL), or -errno. */
+int server_proc_wait(struct server_proc *sp, int timeout_ms, volatile sig_atomic_t *stop);
+/* All it wrote (spec->port: the file), up to len - 1 bytes, '\0'-ended:
+ * how many, or -errno. Before server_proc_stop, which closes it. */
+int server_proc_output(struct server_proc *sp, char *buf, size_t len);
 
 /* One line from fd (its '\n' dropped) within timeout_ms: 0, -ETIMEDOUT,
  * -EPIPE (closed first), -EINTR (a signal came) or -errno. */

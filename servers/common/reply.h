@@ -6,12 +6,13 @@
 #ifndef WHYSERVE_REPLY_H
 #define WHYSERVE_REPLY_H
 
+#include "common/server_limits.h"
 #include "servers/common/http.h"
 
 #include <stddef.h>
 #include <sys/uio.h>
 
-#define REPLY_BODY_DEFAULT "Hello, World!\n"
+#define REPLY_BODY_DEFAULT SERVER_BODY_DEFAULT
 #define REPLY_BODY_MAX	   (64UL << 20)
 
 /* The 200 body is body_bytes long: the default line, repeated and cut. */

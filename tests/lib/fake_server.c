@@ -20,6 +20,21 @@ static const char ok[] = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
 static const char status_500[] = "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n";
 static const char garbage[] = "this is not HTTP\r\n\r\n";
 
+const char *const fake_behaviour_names[FAKE_BEHAVIOURS] = {
+	[FAKE_OK] = "ok",
+	[FAKE_500] = "500",
+	[FAKE_GARBAGE] = "garbage",
+	[FAKE_RESET] = "reset",
+	[FAKE_SILENT] = "silent",
+	[FAKE_CLOSE] = "close",
+	[FAKE_CLOSE_UNREAD] = "close-unread",
+	[FAKE_NO_ACCEPT] = "no-accept",
+	[FAKE_STOP_LISTENING] = "stop-listening",
+	[FAKE_ANSWER_CLOSE] = "answer-close",
+	[FAKE_ANSWER_RESET] = "answer-reset",
+	[FAKE_FORK_KEEP] = "fork-keep",
+};
+
 static void add(volatile uint64_t *c)
 {
 	__atomic_fetch_add(c, 1, __ATOMIC_RELAXED);
@@ -33,7 +48,29 @@ static bool answer(int fd, enum fake_behaviour b, volatile uint64_t *count)
 
 	add(&count[0]);
 	switch (b) {
+	case FAKE_ANSWER_CLOSE:
+	case FAKE_ANSWER_RESET:
+		if (send(fd, ok, strlen(ok), MSG_NOSIGNAL) == (ssize_t)strlen(ok))
+			add(&count[1]);
+		if (b == FAKE_ANSWER_RESET) {
+			shutdown(fd, SHUT_WR);
+			setsockopt(fd, SOL_SOCKET, SO_LINGER, &rst, sizeof(rst));
+		}
+		close(fd);
+		return false;
+	case FAKE_FORK_KEEP:
+		if (fork() == 0) {
+			if (send(fd, ok, strlen(ok), MSG_NOSIGNAL) == (ssize_t)strlen(ok))
+				add(&count[1]);
+			close(fd);
+			_exit(0);
+		}
+		return false; /* kept open, never read again: the bug */
 	case FAKE_OK:
+	case FAKE_CLOSE_UNREAD: /* both after the first requests: see serve */
+	case FAKE_NO_ACCEPT:
+	case FAKE_STOP_LISTENING:
+	case FAKE_BEHAVIOURS:
 		msg = ok;
 		break;
 	case FAKE_500:
@@ -62,7 +99,7 @@ static bool answer(int fd, enum fake_behaviour b, volatile uint64_t *count)
 }
 
 /* The child: an epoll loop; requests are counted by their blank line. */
-static void serve(int lfd, enum fake_behaviour b, volatile uint64_t *count)
+void fake_server_serve(int lfd, enum fake_behaviour b, unsigned ok_first, volatile uint64_t *count)
 {
 	struct epoll_event ev = { .events = EPOLLIN }, evs[64];
 	struct rlimit rl;
@@ -76,16 +113,25 @@ static void serve(int lfd, enum fake_behaviour b, volatile uint64_t *count)
 	ev.data.fd = lfd;
 	if (ep < 0 || !match || epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev))
 		_exit(1);
+	if (b == FAKE_FORK_KEEP)
+		signal(SIGCHLD, SIG_IGN); /* its children reap themselves */
 	for (;;) {
 		int n = epoll_wait(ep, evs, 64, -1);
+		/* past the first requests it misbehaves */
+		enum fake_behaviour now = count[0] >= ok_first ? b : FAKE_OK;
 
 		for (int i = 0; i < n; i++) {
 			int fd = evs[i].data.fd;
 			ssize_t r;
 
 			if (fd == lfd) {
-				int one = 1, c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+				int one = 1, c;
 
+				if (now == FAKE_NO_ACCEPT) {
+					epoll_ctl(ep, EPOLL_CTL_DEL, lfd, NULL);
+					continue;
+				}
+				c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 				if (c < 0 || c >= nfds) {
 					if (c >= 0)
 						close(c);
@@ -95,6 +141,13 @@ static void serve(int lfd, enum fake_behaviour b, volatile uint64_t *count)
 				match[c] = 0;
 				ev.data.fd = c;
 				epoll_ctl(ep, EPOLL_CTL_ADD, c, &ev);
+				continue;
+			}
+			if (now == FAKE_CLOSE_UNREAD) {
+				/* a byte read, the rest left unread: close() resets */
+				if (recv(fd, buf, 1, MSG_DONTWAIT) == 1)
+					add(&count[0]);
+				close(fd);
 				continue;
 			}
 			r = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
@@ -111,9 +164,18 @@ static void serve(int lfd, enum fake_behaviour b, volatile uint64_t *count)
 								     : 0;
 				if (match[fd] == 4) {
 					match[fd] = 0;
-					if (!answer(fd, b, count))
+					if (!answer(fd, count[0] >= ok_first ? b : FAKE_OK,
+						    count)) {
+						/* closed (EBADF, harmless), or kept unwatched */
+						epoll_ctl(ep, EPOLL_CTL_DEL, fd, NULL);
 						break;
+					}
 				}
+			}
+			if (b == FAKE_STOP_LISTENING && count[0] > ok_first && lfd >= 0) {
+				epoll_ctl(ep, EPOLL_CTL_DEL, lfd, NULL);
+				close(lfd);
+				lfd = -1;
 			}
 		}
 	}
@@ -144,7 +206,7 @@ int fake_server_start(struct fake_server *f, enum fake_behaviour b)
 	if (f->srv.pid == 0) {
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGPIPE, SIG_IGN);
-		serve(lfd, b, f->count);
+		fake_server_serve(lfd, b, 0, f->count);
 		_exit(0);
 	}
 	close(lfd);

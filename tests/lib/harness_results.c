@@ -3,6 +3,7 @@
 #include "tests/lib/check.h"
 #include "tests/lib/cmd.h"
 #include "tests/lib/file.h"
+#include "tests/lib/results.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -11,18 +12,20 @@
 
 #define MAX_ARGS 24
 
-json_t *harness_results(const char *const args[], const char *model, char **summary)
+json_t *harness_results_in(const char *const args[], char *dir)
 {
-	char bin[512], dir[64] = "/tmp/whyserve-harness-XXXXXX", out[8192], path[128];
+	char bin[512], out[8192], path[128];
 	const char *argv[MAX_ARGS + 6];
 	json_t *results;
-	size_t len;
 	int st, n = 0;
 
 	test_require_root();
 	snprintf(bin, sizeof(bin), "%s/harness", test_bin_dir());
-	if (!CHECK(mkdtemp(dir), "mkdtemp: %s", strerror(errno)))
+	snprintf(dir, 64, "/tmp/whyserve-harness-XXXXXX");
+	if (!CHECK(mkdtemp(dir), "mkdtemp: %s", strerror(errno))) {
+		dir[0] = '\0';
 		return NULL;
+	}
 	argv[n++] = bin;
 	argv[n++] = "run";
 	for (int i = 0; args[i] && i < MAX_ARGS; i++)
@@ -38,15 +41,48 @@ json_t *harness_results(const char *const args[], const char *model, char **summ
 		json_decref(results);
 		results = NULL;
 	}
-	if (summary) {
+	return results;
+}
+
+json_t *harness_results(const char *const args[], const char *model, char **summary)
+{
+	char dir[64], path[128];
+	json_t *results = harness_results_in(args, dir);
+	size_t len;
+
+	if (summary)
+		*summary = NULL;
+	if (summary && dir[0]) {
+		uint8_t *text;
+
 		snprintf(path, sizeof(path), "%s/%s.txt", dir, model);
-		*summary = (char *)file_read(path, &len);
+		/* a string: file_read's buffer ends with the file's last byte */
+		text = file_read(path, &len);
+		*summary = text ? strndup((char *)text, len) : NULL;
+		free(text);
 	}
-	rm_rf(dir);
+	if (dir[0])
+		rm_rf(dir);
 	return results;
 }
 
 const json_t *harness_experiment(const json_t *results, size_t i)
 {
 	return json_array_get(json_object_get(results, "experiments"), i);
+}
+
+bool harness_served(json_t *exp, const char *model, double *rps)
+{
+	json_t *probes = json_object_get(exp, "probes");
+
+	*rps = json_num(json_object_get(exp, "load"), "rate");
+	return CHECK(exp, "no %s experiment", model) &&
+	       CHECK(json_num(json_object_get(exp, "load"), "requests") > 0,
+		     "%s: no request served", model) &&
+	       CHECK(json_is_true(
+			     json_object_get(json_object_get(probes, "syscalls"), "available")) &&
+			     json_is_true(json_object_get(json_object_get(probes, "sched"),
+							  "available")),
+		     "%s: the probes did not attach", model) &&
+	       CHECK(results_limited_by(exp)[0], "%s: no verdict", model);
 }

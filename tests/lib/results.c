@@ -59,6 +59,27 @@ const char *results_limited_by(json_t *exp)
 		       ?: "";
 }
 
+bool results_concluded(json_t *exp, const char *rule)
+{
+	return results_finding(exp, rule) || !strcmp(results_limited_by(exp), rule);
+}
+
+bool results_fig_trait(json_t *exp, const char *trait)
+{
+	return json_is_true(
+		json_object_get(json_object_get(json_object_get(exp, "figures"), "traits"), trait));
+}
+
+json_t *results_trait(json_t *exp, const char *trait)
+{
+	return json_object_get(json_object_get(exp, "traits_inferred"), trait);
+}
+
+const char *results_trait_is(json_t *exp, const char *trait)
+{
+	return json_string_value(json_object_get(results_trait(exp, trait), "is")) ?: "";
+}
+
 json_t *results_account_line(json_t *exp, const char *account, const char *name)
 {
 	json_t *l;
