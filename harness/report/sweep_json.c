@@ -118,55 +118,23 @@ static int key_from(const json_t *j, void *m, const char *key)
 	return err;
 }
 
-static json_t *steps_to(const void *m, const void *base)
-{
-	(void)base;
-	return key_to(m, "steps");
-}
+/* the codec of one key of the sweep's object, as the experiment's own */
+/* clang-format off */
+#define SWEEP_KEY_CODEC(name, key)                                                                 \
+	static json_t *name##_to(const void *m, const void *base)                                  \
+	{                                                                                          \
+		(void)base;                                                                        \
+		return key_to(m, key);                                                             \
+	}                                                                                          \
+	static int name##_from(const json_t *j, void *m, void *base)                               \
+	{                                                                                          \
+		(void)base;                                                                        \
+		return key_from(j, m, key);                                                        \
+	}                                                                                          \
+	const struct jm_codec sweep_##name##_codec = { name##_to, name##_from }
+/* clang-format on */
 
-static int steps_from(const json_t *j, void *m, void *base)
-{
-	(void)base;
-	return key_from(j, m, "steps");
-}
-
-static json_t *knee_to(const void *m, const void *base)
-{
-	(void)base;
-	return key_to(m, "knee");
-}
-
-static int knee_from(const json_t *j, void *m, void *base)
-{
-	(void)base;
-	return key_from(j, m, "knee");
-}
-
-static json_t *idle_to(const void *m, const void *base)
-{
-	(void)base;
-	return key_to(m, "memory_idle_bytes");
-}
-
-static int idle_from(const json_t *j, void *m, void *base)
-{
-	(void)base;
-	return key_from(j, m, "memory_idle_bytes");
-}
-
-static json_t *behind_to(const void *m, const void *base)
-{
-	(void)base;
-	return key_to(m, "behind");
-}
-
-static int behind_from(const json_t *j, void *m, void *base)
-{
-	(void)base;
-	return key_from(j, m, "behind");
-}
-
-const struct jm_codec sweep_steps_codec = { steps_to, steps_from };
-const struct jm_codec sweep_behind_codec = { behind_to, behind_from };
-const struct jm_codec sweep_knee_codec = { knee_to, knee_from };
-const struct jm_codec sweep_idle_codec = { idle_to, idle_from };
+SWEEP_KEY_CODEC(steps, "steps");
+SWEEP_KEY_CODEC(knee, "knee");
+SWEEP_KEY_CODEC(idle, "memory_idle_bytes");
+SWEEP_KEY_CODEC(behind, "behind");
