@@ -20,8 +20,9 @@ struct synthetic {
 	double client_limit; /* the client falls behind above this (0: never) */
 	double noisy_rate;   /* the first step at this rate has a p99 spike (0: none) */
 	bool noise_spent;
-	bool flat_p99;	/* past capacity it drops, its p99 unchanged */
-	double runq_us; /* past p99_knee, the run queue's p99 */
+	bool flat_p99;	       /* past capacity it drops, its p99 unchanged */
+	double runq_us;	       /* past p99_knee, the run queue's p99 */
+	double busy_past_knee; /* ... and its CPU busy (0: as the rate says) */
 };
 
 static void measure(struct synthetic *sy, double offered, struct sweep_step *st)
@@ -39,6 +40,8 @@ static void measure(struct synthetic *sy, double offered, struct sweep_step *st)
 		st->p99_us = 50000; /* the rate achieved, the latency not */
 		if (sy->runq_us)
 			st->runq_p99_us = sy->runq_us;
+		if (sy->busy_past_knee)
+			st->cpu_busy = sy->busy_past_knee;
 	} else if (offered > sy->capacity) {
 		st->p99_us = sy->flat_p99 ? 50 : 50000;
 		snprintf(st->limited_by, sizeof(st->limited_by), "server_cpu");
@@ -132,6 +135,17 @@ static void knee_by_run_queue(void)
 	ramp(&sy, 500, 1e6, &p, &s);
 	CHECK(!strcmp(s.knee.limited_by, "run_queue"), "limited by %s", s.knee.limited_by);
 	CHECK(strstr(s.knee.why, "run-queue latency p99 20.0 ms"), "says: %s", s.knee.why);
+}
+
+/* the rate got, its p99 not, its CPU saturated: the server's CPU, where it queued */
+static void knee_by_saturated_cpu(void)
+{
+	struct synthetic sy = { .capacity = 1e9, .p99_knee = 12000, .busy_past_knee = 0.95 };
+	struct ramp_plan p;
+	struct sweep s;
+
+	ramp(&sy, 500, 1e6, &p, &s);
+	CHECK(!strcmp(s.knee.limited_by, "server_cpu"), "limited by %s", s.knee.limited_by);
 }
 
 /* a p99 spike at 1 000 requests/s, once: asked again, not a knee */
@@ -275,6 +289,7 @@ static const struct test_case cases[] = {
 	TEST(knee_by_rate_alone),
 	TEST(knee_by_p99),
 	TEST(knee_by_run_queue),
+	TEST(knee_by_saturated_cpu),
 	TEST(one_noisy_step_is_no_knee),
 	TEST(client_bound_claims_no_knee),
 	TEST(saturated_server_is_the_knee),

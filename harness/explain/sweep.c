@@ -187,6 +187,23 @@ static void knee_words(struct knee *k, const struct sweep *s)
 	}
 }
 
+/* A step that got its rate and not its p99: its requests queued for a
+ * saturated CPU (the server's own work, or others' on its CPUs), for a
+ * CPU on the run queue, or for nothing the figures name. */
+static void tail_waited(const struct sweep_step *b, struct knee *k)
+{
+	const char *why = b->runq_p99_us >= SWEEP_RUNQ_SHARE * b->p99_us ? "run_queue" : "latency";
+
+	if (b->cpu_busy >= CPU_SATURATED) {
+		why = "server_cpu";
+		if (b->cpu_us_per_request > 0)
+			k->capacity_rps = b->server_cpus * 1e6 / b->cpu_us_per_request;
+	} else if (b->server_cpus_busy >= CPU_SATURATED) {
+		why = "shared_cpus";
+	}
+	snprintf(k->limited_by, sizeof(k->limited_by), "%s", why);
+}
+
 void sweep_knee(const struct ramp_plan *p, struct sweep *s)
 {
 	struct knee *k = &s->knee;
@@ -207,12 +224,10 @@ void sweep_knee(const struct ramp_plan *p, struct sweep *s)
 
 		snprintf(k->limited_by, sizeof(k->limited_by), "%s",
 			 k->end == SWEEP_CLIENT_BOUND ? "load_generator" : b->limited_by);
+		k->capacity_rps = b->capacity_rps;
 		/* the rate got, its latency not: where the tail waited */
 		if (k->end != SWEEP_CLIENT_BOUND && !strcmp(b->limited_by, "offered_load"))
-			snprintf(k->limited_by, sizeof(k->limited_by), "%s",
-				 b->runq_p99_us >= SWEEP_RUNQ_SHARE * b->p99_us ? "run_queue"
-										: "latency");
-		k->capacity_rps = b->capacity_rps;
+			tail_waited(b, k);
 		if (b->cpu_us_per_request > 0 && b->server_cpus > 0)
 			k->predicted_rps = b->server_cpus * 1e6 / b->cpu_us_per_request;
 	} else if (k->end == SWEEP_NEVER_SATURATED) {
