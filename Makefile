@@ -160,15 +160,16 @@ $(PROBE_LIB): $(PROBE_OBJS)
 # lists the libraries from the top room down: one that calls a room above
 # it does not link. tests/layout holds the includes to the same order.
 ROOM_cli     := main cmd_run cmd_report cmd_load cmd_check cmd_list run_options load_flags server_flag
-ROOM_run     := run experiment progress figures_of server_command server_ready load_command load_report \
-                nginx_conf nginx_status load_hosts
-ROOM_report  := results out_dir trace_summary run_summary account_text errors_text record_json figures_json \
-                html html_experiment html_accounts html_parts chart svg
+ROOM_run     := run experiment sweep_run progress figures_of server_command server_ready load_command \
+                load_report nginx_conf nginx_status load_hosts
+ROOM_report  := results out_dir trace_summary run_summary sweep_text account_text errors_text \
+                record_json sweep_json figures_json html html_experiment html_accounts html_parts \
+                html_sweep chart svg
 ROOM_record  := catalog record
-ROOM_sandbox := cgroup netns server_proc machine cpu_times proc_faults
+ROOM_sandbox := cgroup cgroup_memory netns server_proc machine cpu_times proc_faults
 ROOM_load    := load load_worker load_target http_response histogram timer_heap load_json load_print \
                 load_merge load_job load_agent load_agents
-ROOM_explain := rules verdict ranking say figures account traits blocked_loop errors
+ROOM_explain := rules verdict ranking say figures account traits blocked_loop errors sweep
 ROOMS        := run report record sandbox load explain
 room_lib      = $(OBJ)/harness/lib$(1).a
 $(foreach r,$(ROOMS),$(eval $(call room_lib,$(r)): \
@@ -201,8 +202,9 @@ $(OBJ)/harness/report/html.o: $(OBJ)/harness/report/report_css.h
 # ---------------------------------------------------------------- tests
 # Each test is a program build/tests/NAME built from tests/NAME.c and the
 # shared test library; extra objects are added per test below.
-TESTS    := selftest explain_rules explain_account explain_traits explain_errors harness_run \
-            harness_accounts harness_server harness_nginx harness_seeds harness_load_cmd
+TESTS    := selftest explain_rules explain_account explain_traits explain_errors explain_sweep \
+            harness_run harness_accounts harness_server harness_nginx harness_seeds \
+            harness_load_cmd harness_sweeps
 # common/: a struct to JSON and back; numbers as typed on a command line;
 # both under ASan/UBSan
 TESTS    += json_map units_parse
@@ -264,7 +266,8 @@ $(OUTPUT)/tests/%: $(OBJ)/tests/%.o $(TEST_LIB)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LDLIBS)
 
-EXPLAIN_TESTS := $(addprefix $(OUTPUT)/tests/,explain_rules explain_account explain_traits explain_errors)
+EXPLAIN_TESTS := $(addprefix $(OUTPUT)/tests/,explain_rules explain_account explain_traits explain_errors \
+                 explain_sweep)
 $(EXPLAIN_TESTS): $(LINK_report)
 $(EXPLAIN_TESTS): LDLIBS += $(HARNESS_LIBS)
 # the end-to-end test runs the built harness and servers
@@ -336,7 +339,8 @@ $(OUTPUT)/fake-server: $(OBJ)/tests/fake_server_main.o $(TEST_LIB) $(COMMON_LIB)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(OUTPUT)/tests/harness_run $(OUTPUT)/tests/harness_server: | $(OUTPUT)/stub_server
 # the user's load tools (wrk, Locust) as the load: harness_load_cmd
-HARNESS_RUN_TESTS := harness_server harness_nginx harness_seeds harness_load_cmd seeds_as_written
+HARNESS_RUN_TESTS := harness_server harness_nginx harness_seeds harness_load_cmd seeds_as_written \
+                     harness_sweeps
 $(addprefix $(OUTPUT)/tests/,$(HARNESS_RUN_TESTS)): LDLIBS += -ljansson
 $(addprefix $(OUTPUT)/tests/,$(HARNESS_RUN_TESTS)): | $(HARNESS_BIN) $(SERVER_BINS)
 

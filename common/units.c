@@ -69,3 +69,20 @@ char *fmt_pct(char *buf, size_t len, double share)
 		snprintf(buf, len, "%.1f%%", p);
 	return buf;
 }
+
+char *fmt_bytes(char *buf, size_t len, double bytes)
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB" };
+	int u = 0;
+
+	if (isnan(bytes)) {
+		snprintf(buf, len, "-");
+		return buf;
+	}
+	while (u < 3 && fabs(bytes) >= 1024) {
+		bytes /= 1024;
+		u++;
+	}
+	snprintf(buf, len, fabs(bytes) >= 100 || u == 0 ? "%.0f %s" : "%.3g %s", bytes, unit[u]);
+	return buf;
+}

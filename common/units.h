@@ -11,5 +11,7 @@ char *fmt_us(char *buf, size_t len, double us);
 char *fmt_count(char *buf, size_t len, double n);
 /* A ratio as a percentage with up to one decimal: "91%", "0.4%". */
 char *fmt_pct(char *buf, size_t len, double share);
+/* A size in bytes, in B/KiB/MiB/GiB with 3 significant digits; "-" for NAN. */
+char *fmt_bytes(char *buf, size_t len, double bytes);
 
 #endif

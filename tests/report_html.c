@@ -469,21 +469,35 @@ out:
 	rm_rf(dir);
 }
 
+/* harness run ARGS... --quick --out DIR (a new temporary DIR), its page
+ * checked and read; false after a failed CHECK. */
+static bool run_page(const char *const args[], char *dir, size_t len, char **html, json_t **results)
+{
+	const char *argv[24] = { harness(), "run", "--quick" };
+	char out[1 << 16];
+	int n = 3, st;
+
+	test_require_root();
+	if (!temp_dir(dir, len))
+		return false;
+	for (int i = 0; args[i] && n < 20; i++)
+		argv[n++] = args[i];
+	argv[n++] = "--out";
+	argv[n++] = dir;
+	argv[n] = NULL;
+	st = cmd_run(out, sizeof(out), 120, argv);
+	return CHECK(st == 0, "harness run: exit %d:\n%.3000s", st, out) &&
+	       check_page_in(dir, html, results);
+}
+
 /* harness run writes report.html itself, from the run it just made. */
 static void real_run_page(void)
 {
-	char dir[64] = "", out[1 << 16], page[128], *html = NULL;
+	const char *args[] = { "epoll", "blocking", "-s", "throughput", NULL };
+	char dir[64] = "", page[128], *html = NULL;
 	json_t *results = NULL;
-	int st;
 
-	test_require_root();
-	if (!temp_dir(dir, sizeof(dir)))
-		return;
-	st = cmd_run(out, sizeof(out), 120,
-		     (const char *const[]){ harness(), "run", "epoll", "blocking", "--quick", "-s",
-					    "throughput", "--out", dir, NULL });
-	if (!CHECK(st == 0, "harness run: exit %d:\n%.3000s", st, out) ||
-	    !check_page_in(dir, &html, &results))
+	if (!run_page(args, dir, sizeof(dir), &html, &results))
 		goto out;
 	/* the accounts, and what epoll's leaves out: its main thread's wait for SIGTERM */
 	CHECK(strstr(html, "Where each request&#39;s CPU time goes") ||
@@ -507,12 +521,62 @@ out:
 	rm_rf(dir);
 }
 
+/* The sweeps' charts, each with every model, in the page and in Chromium. */
+static void sweep_charts_page(void)
+{
+	static const char *const charts[] = { "ramp-latency", "ramp-achieved", "conns-rps",
+					      "conns-p99", "conns-memory" };
+	static const char *const models[] = { "epoll", "pthread" };
+	const char *args[] = { "epoll",		"pthread",  "-s", "ramp,conns",
+			       "--conns-steps", "1,10,100", NULL };
+	char dir[64] = "", page[128], *html = NULL;
+	json_t *results = NULL;
+
+	if (!run_page(args, dir, sizeof(dir), &html, &results))
+		goto out;
+	for (size_t c = 0; c < sizeof(charts) / sizeof(charts[0]); c++) {
+		char attr[64];
+		const char *from, *to;
+
+		snprintf(attr, sizeof(attr), "data-chart=\"%s\"", charts[c]);
+		from = strstr(html, attr);
+		to = from ? strstr(from, "</figure>") : NULL;
+		if (!CHECK(from && to, "no %s chart", charts[c]))
+			continue;
+		for (size_t m = 0; m < 2; m++) {
+			char name[32];
+			const char *hit;
+
+			snprintf(name, sizeof(name), ">%s<", models[m]);
+			hit = strstr(from, name);
+			CHECK(hit && hit < to, "%s chart without %s", charts[c], models[m]);
+		}
+	}
+	/* each knee the ramp kept up to, marked */
+	for (size_t m = 0; m < 2; m++) {
+		json_t *knee =
+			json_object_get(results_experiment(results, models[m], "ramp"), "knee");
+		char mark[32];
+
+		snprintf(mark, sizeof(mark), ">%s knee<", models[m]);
+		CHECK(!(json_num(knee, "step") >= 0) || strstr(html, mark), "%s's knee not marked",
+		      models[m]);
+	}
+	snprintf(page, sizeof(page), "%s/report.html", dir);
+	check_in_browser(page, dir, results);
+out:
+	free(html);
+	json_decref(results);
+	rm_rf(dir);
+}
+
 static const struct test_case cases[] = {
 	TEST(report_cli),
 	TEST(fixture_page),
 	TEST_SLOW(chromium_catches_offenders, 150),
 	TEST_SLOW(fixture_in_chromium, 150),
 	TEST_SLOW(real_run_page, 240),
+	TEST_SLOW(sweep_charts_page, 240),
 };
 
 TEST_MAIN(cases)

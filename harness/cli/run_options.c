@@ -9,7 +9,9 @@
 
 #include <arpa/inet.h>
 #include <argp.h>
+#include <errno.h>
 #include <pwd.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,6 +31,7 @@ enum {
 	OPT_SERVER,
 	OPT_SERVER_USER,
 	OPT_SERVER_PATH,
+	OPT_CONNS_STEPS,
 	OPT_LOAD_CMD,
 	OPT_LOAD_HOST,
 	OPT_SSH,
@@ -49,6 +52,8 @@ static const char doc[] =
 	"    harness run all -s rate -R 5k -d 10s   # open loop, corrected for\n"
 	"                                           # coordinated omission\n"
 	"    harness run pthread -s users --users 2000 --spawn-rate 500 --think 1-5\n"
+	"    harness run all -s ramp,conns      # each model's knee, and 1 .. 10k connections\n"
+	"    harness run pthread epoll -s conns --conns-steps 1,10,100\n"
 	"    harness run epoll --server mine='python3 server.py --port {port}'\n"
 	"    harness run epoll --load-cmd 'wrk -t1 -c100 -d5s {url}'\n"
 	"    harness run epoll nginx       # nginx beside ours, when installed\n"
@@ -115,6 +120,8 @@ static const struct argp_option options[] = {
 	  0 },
 	{ "server-user", OPT_SERVER_USER, "USER", 0, "Servers run as USER (default nobody)", 0 },
 	{ "server-path", OPT_SERVER_PATH, "PATH", 0, "The path the load asks for (default /)", 0 },
+	{ "conns-steps", OPT_CONNS_STEPS, "LIST", 0,
+	  "The conns sweep's connections, comma-separated (default 1,10,100,1k,10k)", 0 },
 	{ "load-cmd", OPT_LOAD_CMD, "COMMAND", 0,
 	  "Your load tool in place of ours (scenario 'command'): {host}, {port}, {url} put in, "
 	  "split as --server's; run in its own cgroup on the load CPUs, as the sudo user, until "
@@ -144,6 +151,10 @@ static const struct units_spec workers = { "--workers", UNITS_COUNT, 1, SERVER_M
 static const struct units_spec port = { "--port", UNITS_INTEGER, 1, SERVER_MAX_PORT };
 static const struct units_spec work_us = { "--work-us", UNITS_INTEGER, 0, SERVER_MAX_WORK_US };
 static const struct units_spec sleep_us = { "--sleep-us", UNITS_INTEGER, 1, SERVER_MAX_SLEEP_US };
+static const struct units_spec conns_step = { "--conns-steps", UNITS_COUNT, 1,
+					      LOAD_MAX_CONNECTIONS };
+/* descriptors beyond a sweep's connections: the harness's own, the probes' */
+#define FD_SLACK 256
 
 static const struct run_opts defaults = {
 	.backlog = 128,
@@ -152,6 +163,8 @@ static const struct run_opts defaults = {
 	.server_cpus = "0",
 	.ssh = "ssh -o BatchMode=yes",
 	.remote_harness = "harness",
+	.conns_steps = { 1, 10, 100, 1000, 10000 },
+	.nconns_steps = 5,
 };
 
 /* the load's, under harness run */
@@ -185,6 +198,56 @@ static void select_scenarios(struct run_opts *o, char *list, struct argp_state *
 			argp_failure(st, 2, 0, "unknown scenario '%s' (see 'harness list')", tok);
 		o->scenario[s - scenarios] = true;
 	}
+}
+
+static void conns_steps(struct run_opts *o, char *list, struct argp_state *st)
+{
+	o->nconns_steps = 0;
+	for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
+		if (o->nconns_steps == RUN_MAX_CONNS_STEPS)
+			argp_failure(st, 2, 0, "invalid --conns-steps: at most %d steps",
+				     RUN_MAX_CONNS_STEPS);
+		o->conns_steps[o->nconns_steps++] = flag_value(st, &conns_step, tok);
+	}
+	if (!o->nconns_steps)
+		argp_failure(st, 2, 0, "invalid --conns-steps '': no step");
+}
+
+/*
+ * The conns sweep holds its largest step's connections open at both ends
+ * (the load generator and the server, which inherits this limit): raised
+ * now, hard limit too when allowed, or refused before anything starts.
+ */
+static void conns_fds(const struct run_opts *o, struct argp_state *st)
+{
+	const struct scenario *conns = scenario_find("conns");
+	rlim_t need = FD_SLACK;
+	struct rlimit rl;
+
+	if (!o->scenario[conns - scenarios])
+		return;
+	for (int i = 0; i < o->nconns_steps; i++)
+		if ((rlim_t)o->conns_steps[i] + FD_SLACK > need)
+			need = (rlim_t)o->conns_steps[i] + FD_SLACK;
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= need)
+		return;
+	if (rl.rlim_max < need) {
+		struct rlimit more = { need, need };
+
+		if (setrlimit(RLIMIT_NOFILE, &more))
+			argp_failure(
+				st, 2, 0,
+				"invalid --conns-steps: %llu connections need %llu file "
+				"descriptors, but RLIMIT_NOFILE's hard limit is %llu and cannot "
+				"be raised (%s): raise it (ulimit -Hn) or use fewer connections",
+				(unsigned long long)(need - FD_SLACK), (unsigned long long)need,
+				(unsigned long long)rl.rlim_max, strerror(errno));
+		return;
+	}
+	rl.rlim_cur = need;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		argp_failure(st, 2, 0, "failed to raise RLIMIT_NOFILE to %llu: %s",
+			     (unsigned long long)need, strerror(errno));
 }
 
 /* A CPU list, checked now and kept as given (the record holds it so). */
@@ -323,6 +386,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 	case OPT_QUICK:
 		o->quick = true;
 		break;
+	case OPT_CONNS_STEPS:
+		conns_steps(o, arg, st);
+		break;
 	case ARGP_KEY_ARG:
 		/* all: our models; a reference server is run when named */
 		if (!strcmp(arg, "all")) {
@@ -350,6 +416,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 		custom_servers_check(o, st);
 		if (!o->nload_hosts && o->listen[0])
 			argp_failure(st, 2, 0, "--listen goes with --load-host");
+		for (int i = 0; o->nload_hosts && i < nscenarios; i++)
+			if (o->scenario[i] && scenario_is_sweep(&scenarios[i]))
+				argp_failure(st, 2, 0,
+					     "scenario '%s' sweeps the load from here: not with "
+					     "--load-host (yet)",
+					     scenarios[i].name);
+		conns_fds(o, st);
 		load_command_check(o, p->scenarios_given, st);
 		reference_runs_somewhere(o, st);
 		break;
@@ -394,6 +467,8 @@ static void take_load_flags(struct run_opts *o, const struct load_flags *f)
 		o->duration_s = LOAD_CMD_CEILING_S;
 	if (o->quick && !LOAD_FLAG_GIVEN(f, LOAD_FLAG_WARMUP))
 		o->warmup_s = 0.3;
+	/* a sweep's steps: short, there are a dozen of them per model */
+	o->step_s = o->quick ? 0.3 : 1;
 }
 
 /* Each load host opens at least one connection (a user each): 2 if not. */

@@ -215,7 +215,17 @@ struct watch {
 	unsigned merged;	 /* seconds merged into it */
 	uint64_t last_ns, last_requests;
 	unsigned peak;
+	int edges; /* of the measured window, passed: 0, 1 (opened), 2 */
 };
+
+/* The window's next edge not yet passed, or 0 (none, or nobody asked). */
+static uint64_t next_edge(const struct load_opts *o, const struct load_plan *p,
+			  const struct watch *v)
+{
+	if (!o->window || v->edges >= 2)
+		return 0;
+	return v->edges ? p->end_ns : p->measure_ns;
+}
 
 static uint64_t relaxed(const uint64_t *x)
 {
@@ -279,13 +289,20 @@ static void watch_run(const struct load_opts *o, struct load_plan *p, struct loa
 	v->last_ns = p->start_ns;
 	while (!all_finished(w, o->threads)) {
 		struct pollfd stop_fd = { .fd = o->stop_fd, .events = POLLIN };
-		bool stop;
-		uint64_t now;
+		struct timespec ts = { 0, POLL_NS };
+		uint64_t now = mono_ns(), edge = next_edge(o, p, v);
+		bool stop = false;
 
+		/* woken at the window's edge, not up to a poll later */
+		if (edge > now && edge - now < POLL_NS)
+			ts.tv_nsec = edge - now;
 		/* a readable stop_fd wakes this at once (and, once stopped, is
 		 * left alone: it stays readable) */
-		stop = poll(&stop_fd, o->stop_fd > 0 && !r->stopped, POLL_NS / 1000000) > 0;
+		if (!edge || edge > now)
+			stop = ppoll(&stop_fd, o->stop_fd > 0 && !r->stopped, &ts, NULL) > 0;
 		now = mono_ns();
+		if ((edge = next_edge(o, p, v)) && now >= edge)
+			o->window(v->edges++ == 0, o->window_arg);
 		sample_connections(w, o->threads, v);
 		stop |= o->stop && *o->stop;
 		if (stop && !__atomic_load_n(p->stop, __ATOMIC_RELAXED)) {
@@ -304,6 +321,9 @@ static void watch_run(const struct load_opts *o, struct load_plan *p, struct loa
 				next_progress = mono_ns() + NS_PER_S;
 		}
 	}
+	/* ended early (stopped, or its requests sent): the window closes now */
+	while (o->window && v->edges < 2)
+		o->window(v->edges++ == 0, o->window_arg);
 }
 
 static void merge_results(const struct load_opts *o, const struct load_plan *p,

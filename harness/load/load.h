@@ -111,6 +111,11 @@ struct load_opts {
 	/* called from load_run's thread, about once a second */
 	void (*progress)(const struct load_progress *p, void *arg);
 	void *progress_arg;
+	/* called from load_run's thread as the measured window opens (true)
+	 * and closes (false), on time to a millisecond or so: for figures of
+	 * the caller's own over the same window (a server's CPU time) */
+	void (*window)(bool opens, void *arg);
+	void *window_arg;
 	volatile sig_atomic_t *stop; /* becomes non-zero: end now, keep results */
 	/* > 0: end now too when it becomes readable (a server's pidfd: the
 	 * server is gone, and nothing more is to be measured) */

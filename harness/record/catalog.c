@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "harness/record/catalog.h"
 #include "harness/record/options.h"
+#include "common/server_limits.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -53,6 +54,14 @@ const struct scenario scenarios[] = {
 	{ "users",
 	  "--users users spawned at --spawn-rate/s, each thinking --think between requests",
 	  SCENARIO_USERS, false, 0, false },
+	{ "ramp",
+	  "open loop, rates stepped up by 2x until the server stops keeping up, then bisected "
+	  "to its knee within 5%; latency from the intended send time",
+	  SCENARIO_RAMP, false, 0, false },
+	{ "conns",
+	  "keep-alive closed loop at 1, 10, 100, 1 000 and 10 000 connections (--conns-steps), "
+	  "the backlog raised to the most: rate, latency, memory and tasks at each",
+	  SCENARIO_CONNS, false, 0, false },
 	{ "command",
 	  "your own load tool (--load-cmd), from its first connection to its end, its CPU too",
 	  SCENARIO_COMMAND, false, 0, false },
@@ -78,6 +87,11 @@ const char *model_names(void)
 	return names;
 }
 
+bool scenario_is_sweep(const struct scenario *s)
+{
+	return s->kind == SCENARIO_RAMP || s->kind == SCENARIO_CONNS;
+}
+
 const struct scenario *scenario_find(const char *name)
 {
 	for (int i = 0; i < nscenarios; i++)
@@ -89,6 +103,19 @@ const struct scenario *scenario_find(const char *name)
 unsigned run_opts_sleep_us(const struct run_opts *o, const struct scenario *s)
 {
 	return o->sleep_us > 0 ? (unsigned)o->sleep_us : s->server_sleep_us;
+}
+
+/* conns measures what connections cost once open; ten thousand connects
+ * against a queue of 128 would measure SYN retries (1 s, 3 s) instead,
+ * which are connect's and ramp's to show */
+int run_opts_backlog(const struct run_opts *o, const struct scenario *s)
+{
+	int backlog = o->backlog;
+
+	for (int i = 0; s->kind == SCENARIO_CONNS && i < o->nconns_steps; i++)
+		if (o->conns_steps[i] > backlog)
+			backlog = o->conns_steps[i];
+	return backlog < SERVER_MAX_BACKLOG ? backlog : SERVER_MAX_BACKLOG;
 }
 
 bool run_opts_asks_handlers(const struct run_opts *o, const struct scenario *s)

@@ -34,6 +34,8 @@ enum scenario_kind {
 	SCENARIO_CONNECT,
 	SCENARIO_RATE,
 	SCENARIO_USERS,
+	SCENARIO_RAMP,	  /* open-loop rates stepped to the knee (a sweep) */
+	SCENARIO_CONNS,	  /* a closed loop at each number of connections (a sweep) */
 	SCENARIO_COMMAND, /* the user's load tool (--load-cmd) in place of ours */
 };
 
@@ -55,5 +57,7 @@ const struct model *model_find(const char *name);
 /* "blocking fork pthread epoll io_uring nginx": for messages */
 const char *model_names(void);
 const struct scenario *scenario_find(const char *name);
+/* ramp and conns: a load per step, not one */
+bool scenario_is_sweep(const struct scenario *s);
 
 #endif

@@ -8,11 +8,12 @@
 #include "harness/record/catalog.h"
 
 /* --load-cmd without --duration: the tool's own end, bounded by this */
-#define LOAD_CMD_CEILING_S 600.0
-#define RUN_MAX		   8
-#define RUN_MAX_CUSTOM	   4   /* --server, each a model of its own */
-#define RUN_MAX_CPUS	   256 /* in --server-cpus, --load-cpus */
-#define RUN_MAX_LOAD_HOSTS 16
+#define LOAD_CMD_CEILING_S  600.0
+#define RUN_MAX		    8
+#define RUN_MAX_CUSTOM	    4	/* --server, each a model of its own */
+#define RUN_MAX_CPUS	    256 /* in --server-cpus, --load-cpus */
+#define RUN_MAX_LOAD_HOSTS  16
+#define RUN_MAX_CONNS_STEPS 12
 
 struct run_opts {
 	bool model[RUN_MAX];		     /* indexed like models[] */
@@ -27,6 +28,10 @@ struct run_opts {
 	double spawn_rate;
 	double think_min_s, think_max_s;
 	double timeout_s; /* a request unanswered this long is an error */
+	/* the sweeps: each step's measured load, and conns' connections */
+	double step_s;
+	int conns_steps[RUN_MAX_CONNS_STEPS];
+	int nconns_steps;
 	int backlog;
 	int workers; /* event-loop models; 0: one per server CPU */
 	int port;
@@ -60,6 +65,9 @@ struct run_opts {
 /* How long a handler blocks per request in scenario s (its default, or --sleep-us). */
 struct scenario;
 unsigned run_opts_sleep_us(const struct run_opts *o, const struct scenario *s);
+/* The listen backlog the server is given under scenario s (--backlog, or
+ * conns' largest step: the kernel caps it at somaxconn). */
+int run_opts_backlog(const struct run_opts *o, const struct scenario *s);
 
 /* Our handlers are asked to block (--sleep-us, the sleep scenario) or to
  * burn CPU (--work-us) per request in scenario s: nothing a reference

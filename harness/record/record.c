@@ -36,8 +36,48 @@ void record_explain(struct experiment_record *e)
 	e->why.nerrors = explain_errors(&e->why.fig, e->why.errors, ERROR_ROWS_MAX);
 }
 
+/* What a model is said to be: the catalog's traits, which a keep-alive
+ * step (its threads made in the warm-up, none in the window) cannot show;
+ * else (a server of the user's) what its figures showed */
+static const struct traits *said_traits(const struct experiment_record *e)
+{
+	const struct traits *t = e->model ? &e->model->traits : NULL;
+
+	if (t && (t->event_loop || t->serial || t->per_connection != PER_CONNECTION_NOTHING))
+		return t;
+	return &e->why.fig.traits;
+}
+
+/* conns: each model with a task per connection, or serial, against the
+ * first event loop swept */
+static void sweeps_compared(struct run_record *r, const struct scenario *s)
+{
+	const struct experiment_record *loop = NULL;
+
+	for (int i = 0; i < r->nexps && !loop; i++)
+		if (r->exps[i]->scenario == s && r->exps[i]->sweep &&
+		    said_traits(r->exps[i])->event_loop)
+			loop = r->exps[i];
+	for (int i = 0; loop && i < r->nexps; i++) {
+		struct experiment_record *e = r->exps[i];
+		const struct traits *t = said_traits(e);
+		struct sweep_behind *b;
+
+		if (e->scenario != s || !e->sweep || t->event_loop ||
+		    !(t->serial || t->per_connection != PER_CONNECTION_NOTHING))
+			continue;
+		b = &e->sweep->behind;
+		snprintf(b->event_loop, sizeof(b->event_loop), "%s", loop->why.fig.model);
+		b->step = sweep_falls_behind(e->sweep, loop->sweep, SWEEP_BEHIND);
+		b->connections = b->step >= 0 ? e->sweep->step[b->step].connections : 0;
+	}
+}
+
 void run_record_rank(struct run_record *r)
 {
+	for (int s = 0; s < nscenarios; s++)
+		if (scenarios[s].kind == SCENARIO_CONNS)
+			sweeps_compared(r, &scenarios[s]);
 	r->nrankings = 0;
 	for (int s = 0; s < nscenarios && r->nrankings < RUN_MAX; s++) {
 		const struct explanation *rows[RANKING_MAX];
@@ -48,7 +88,8 @@ void run_record_rank(struct run_record *r)
 			if (r->exps[i]->scenario == &scenarios[s] && !r->exps[i]->failed[0] &&
 			    !r->exps[i]->load_incomplete)
 				rows[n++] = &r->exps[i]->why;
-		if (n)
+		/* a sweep's models are compared step by step, not ranked by one */
+		if (n && !scenario_is_sweep(&scenarios[s]))
 			explain_ranking(rows, n, &r->rankings[r->nrankings++]);
 	}
 }
@@ -113,6 +154,7 @@ void experiment_record_free(struct experiment_record *e)
 		free(e->argv[i]);
 	json_decref(e->sysctls);
 	load_result_free(&e->load);
+	free(e->sweep);
 	free(e->tool.log);
 	for (int i = 0; i < e->nhosts; i++)
 		histogram_free(&e->hosts[i].latency);

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 
 #include "harness/explain/explain.h"
+#include "harness/explain/sweep.h"
 #include "harness/load/load.h"
 #include "harness/record/catalog.h"
 #include "harness/record/load_tool.h"
@@ -92,6 +93,10 @@ struct experiment_record {
 
 	/* what it means */
 	struct explanation why;
+	/* a sweep (ramp, conns): every step and the knee (NULL: not a sweep);
+	 * the figures above are those of one step, the one beyond the knee
+	 * (ramp) or the last (conns) */
+	struct sweep *sweep;
 };
 
 /* A whole run: its experiments, in the order they ran, and each scenario's ranking. */
@@ -109,7 +114,9 @@ struct run_record {
 /* Its verdict, findings, accounts and inferred traits, from its figures:
  * the one place the rules are applied. */
 void record_explain(struct experiment_record *e);
-/* Each scenario's ranking, from its experiments' figures and findings. */
+/* Each scenario's ranking, from its experiments' figures and findings; and
+ * in conns, where each model with a task per connection, or serial, falls
+ * behind the first event loop's sweep. */
 void run_record_rank(struct run_record *r);
 /* The gaps of rankings recorded before the accounts were: from the accounts. */
 void run_record_gaps(struct run_record *r);

@@ -11,6 +11,7 @@
 #include "harness/report/chart.h"
 #include "harness/report/html_accounts.h"
 #include "harness/report/html_experiment.h"
+#include "harness/report/html_sweep.h"
 #include "harness/report/text.h"
 
 #include <errno.h>
@@ -569,6 +570,8 @@ static void ranking(struct report *r, const struct scen *s)
 	const struct ranking *rk = run_record_ranking(r->run, s->name);
 	char text[2048];
 
+	if (!rk)
+		return; /* a sweep's models are compared step by step */
 	fputs("<div class=\"ranking\"><figure class=\"fig\"><figcaption><b>Ranking</b><span>by "
 	      "requests/s; the rules that fired for one model and not the other</span>"
 	      "</figcaption><ol>\n",
@@ -646,7 +649,9 @@ static void scenario(struct report *r, const char *name)
 	report_esc(f, name);
 	fputs("</h2><p class=\"what\">", f);
 	report_esc(f, jstr(s.e[0], "what"));
-	fputs("</p>\n<div class=\"row\">\n", f);
+	fputs("</p>\n", f);
+	report_sweep(r, s.e, s.n);
+	fputs("<div class=\"row\">\n", f);
 	spectrum(r, &s);
 	fputs("<div class=\"col\">\n", f);
 	rps_bars(r, &s);

@@ -5,6 +5,7 @@
  * probes' and the figures' own mappings for their parts.
  */
 #include "harness/report/record_json.h"
+#include "harness/report/sweep_json.h"
 #include "common/json_map.h"
 #include "harness/report/figures_json.h"
 
@@ -189,6 +190,39 @@ static int load_cpus_from(const json_t *j, void *m, void *base)
 }
 
 static const struct jm_codec load_cpus_codec = { load_cpus_to, load_cpus_from };
+
+/* the conns sweep's connections, as a list */
+static json_t *conns_steps_to(const void *m, const void *base)
+{
+	const struct run_opts *o = base;
+	json_t *a = json_array();
+
+	(void)m;
+	for (int i = 0; a && i < o->nconns_steps; i++)
+		json_array_append_new(a, json_integer(o->conns_steps[i]));
+	return a;
+}
+
+static int conns_steps_from(const json_t *j, void *m, void *base)
+{
+	struct run_opts *o = base;
+	const json_t *v;
+	size_t i;
+
+	(void)m;
+	if (!json_is_array(j) || json_array_size(j) > RUN_MAX_CONNS_STEPS)
+		return -EINVAL;
+	json_array_foreach(j, i, v) {
+		if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+		    json_integer_value(v) > LOAD_MAX_CONNECTIONS)
+			return -ERANGE;
+		o->conns_steps[i] = json_integer_value(v);
+	}
+	o->nconns_steps = json_array_size(j);
+	return 0;
+}
+
+static const struct jm_codec conns_steps_codec = { conns_steps_to, conns_steps_from };
 
 /* a JSON value kept as it is (the machine, the sysctls): a reference */
 static json_t *kept_to(const void *m, const void *base)
@@ -512,6 +546,8 @@ static const struct jm_field options_fields[] = {
 	  .codec = &load_hosts_codec, .present = with_load_hosts },
 	{ JM_FIELD("listen", JM_M(struct run_opts, listen), JM_STR),
 	  .size = sizeof(((struct run_opts *)0)->listen), .present = with_load_hosts },
+	JM_DOUBLE(struct run_opts, "step_s", step_s),
+	JM_CODEC(struct run_opts, "conns_steps", conns_steps, conns_steps_codec),
 };
 JM_TABLE(options_table, options_fields);
 
@@ -689,6 +725,15 @@ static const struct jm_field experiment_fields[] = {
 	JM_OBJ(struct experiment_record, "account", why, accounts_table),
 	JM_OBJ(struct experiment_record, "traits_inferred", why.traits, traits_table),
 	JM_ARRAY(struct experiment_record, "findings", why.findings, why.nfindings, finding_table),
+	/* a sweep's: every step, and the knee of a ramp */
+	{ JM_FIELD("steps", JM_M(struct experiment_record, sweep), JM_CODEC),
+	  .codec = &sweep_steps_codec, .present = record_has_sweep },
+	{ JM_FIELD("knee", JM_M(struct experiment_record, sweep), JM_CODEC),
+	  .codec = &sweep_knee_codec, .present = record_has_knee },
+	{ JM_FIELD("memory_idle_bytes", JM_M(struct experiment_record, sweep), JM_CODEC),
+	  .codec = &sweep_idle_codec, .present = record_has_sweep },
+	{ JM_FIELD("behind", JM_M(struct experiment_record, sweep), JM_CODEC),
+	  .codec = &sweep_behind_codec, .present = record_has_behind },
 	JM_ARRAY(struct experiment_record, "errors", why.errors, why.nerrors, error_row_table),
 };
 JM_TABLE(experiment_table, experiment_fields);

@@ -149,9 +149,12 @@ void print_run_summary(FILE *f, const struct run_record *r)
 					print_load_hosts(f, row[k]);
 				break;
 			}
-		fprintf(f, "\nranking:\n");
-		if (ranking)
+		if (scenario_is_sweep(&scenarios[s]))
+			print_sweep_summary(f, &scenarios[s], row, n);
+		if (ranking) {
+			fprintf(f, "\nranking:\n");
 			print_ranking(f, ranking);
+		}
 		for (int i = 0; i < n; i++)
 			if (row[i]->failed[0])
 				fprintf(f, "%s: not ranked: the server %s\n", row[i]->why.fig.model,

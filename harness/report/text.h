@@ -16,6 +16,13 @@ void print_trace_summaries(FILE *f, const struct run_record *r);
 /* The comparison, the ranking and the findings of every scenario. */
 void print_run_summary(FILE *f, const struct run_record *r);
 
+/* A sweep's steps (and a ramp's knee), for its trace summary. */
+void print_sweep(FILE *f, const struct experiment_record *e);
+/* A sweep scenario's models: their knees (ramp) or where one falls behind
+ * an event loop (conns), then each one's steps. */
+void print_sweep_summary(FILE *f, const struct scenario *s,
+			 const struct experiment_record *const row[], int n);
+
 /* "limited by ...": the verdict, one line. */
 void print_verdict(FILE *f, const struct verdict *v);
 /* A failed experiment in place of its verdict: why, and the server's last lines. */

@@ -174,6 +174,14 @@ static void print_measured(FILE *out, const struct experiment_record *e)
 	} else {
 		fprintf(out, "load:   %s (%d CPU(s))\n\n", e->scenario->what, e->nload_cpus);
 	}
+	/* a sweep's figures below are of one step: which, after them all */
+	if (e->sweep) {
+		print_sweep(out, e);
+		fprintf(out, "\nbelow, the step %s:\n\n",
+			e->scenario->kind == SCENARIO_RAMP
+				? "beyond the knee (or the last kept up with)"
+				: "of the most connections");
+	}
 	if (e->tool.ran)
 		print_tool(out, &e->tool, f);
 	else

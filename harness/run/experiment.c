@@ -1,18 +1,11 @@
 // SPDX-License-Identifier: MIT
-#include "harness/run/experiment.h"
-#include "harness/run/load_command.h"
+#include "harness/run/bench.h"
 #include "harness/run/nginx_conf.h"
 #include "harness/run/nginx_status.h"
 #include "harness/run/load_hosts.h"
-#include "harness/run/progress.h"
-#include "harness/run/server_command.h"
 #include "harness/run/server_ready.h"
-#include "harness/sandbox/cgroup.h"
-#include "harness/sandbox/cpu_times.h"
 #include "harness/sandbox/machine.h"
-#include "harness/sandbox/netns.h"
 #include "harness/sandbox/proc_faults.h"
-#include "harness/sandbox/server_proc.h"
 #include "common/server_limits.h"
 #include "common/units_parse.h"
 
@@ -27,40 +20,6 @@
 
 #define START_TIMEOUT_MS 5000
 #define STOP_TIMEOUT_MS	 3000
-
-/* Everything one experiment holds while it runs, released in one place. */
-struct bench {
-	struct netns ns;
-	bool in_netns;
-	struct cgroup cg;
-	struct server_proc server;
-	int server_status;
-	int log_fd;	      /* its output's file in the run's directory, or -1 */
-	char log[96];	      /* that file's name */
-	long long log0, log1; /* its size when measuring began and ended */
-	char died[256];	      /* "": served to the end; else how it ended, and when */
-	const char *argv[RECORD_MAX_ARGS];
-	struct server_command command;		  /* a server of the user's */
-	char dir[64];				  /* a reference server's (nginx's) own directory */
-	double server_requests0, server_requests; /* its own count: at the start, in the window */
-	char port[16], backlog[16], workers[16], sleep_us[16], work_us[16], idle[32], path[512];
-	cpu_set_t server_cpus;
-	int load_cpus[RUN_MAX_CPUS];
-	int nload_cpus;
-	struct probes *probes;
-	struct probes_stats *stats;
-	struct load_result load;
-	bool have_load;
-	struct load_tool tool; /* --load-cmd: the load, measured */
-	struct cgroup_cpu cpu0, cpu1;
-	double faults0, faults1; /* the kernel's count for the server (NAN: unread) */
-	/* the CPUs' own view, whoever ran on them: server's, load's */
-	struct cpu_times server_cpus0, server_cpus1, load_cpus0, load_cpus1;
-	cpu_set_t load_set;
-	double load_cpu_us; /* the harness's own CPU time: the load's threads */
-	json_t *sysctls;
-	bool load_incomplete; /* a load host was lost mid-run */
-};
 
 /* Where the servers listen: loopback, or where the load hosts reach them. */
 static const char *listen_addr(const struct experiment *e)
@@ -177,7 +136,7 @@ static void server_argv(struct experiment *e, const struct run_opts *o, struct b
 	snprintf(b->port, sizeof(b->port), "%d", o->port);
 	b->argv[n++] = "--port";
 	b->argv[n++] = b->port;
-	snprintf(b->backlog, sizeof(b->backlog), "%d", o->backlog);
+	snprintf(b->backlog, sizeof(b->backlog), "%d", run_opts_backlog(o, e->scenario));
 	b->argv[n++] = "--backlog";
 	b->argv[n++] = b->backlog;
 	if (e->model->traits.event_loop) {
@@ -203,8 +162,8 @@ static void server_argv(struct experiment *e, const struct run_opts *o, struct b
 	b->argv[n] = NULL;
 }
 
-static void load_opts_for(const struct experiment *e, const struct run_opts *o,
-			  const struct bench *b, struct load_opts *l, char *url, size_t len)
+void bench_load_opts(const struct experiment *e, const struct run_opts *o, const struct bench *b,
+		     struct load_opts *l, char *url, size_t len)
 {
 	memset(l, 0, sizeof(*l));
 	url_of(url, len, e, b->server.port, o->path[0] ? o->path : "/");
@@ -233,6 +192,8 @@ static void load_opts_for(const struct experiment *e, const struct run_opts *o,
 		break;
 	case SCENARIO_THROUGHPUT:
 	case SCENARIO_COMMAND:
+	case SCENARIO_RAMP: /* each step its rate, each conns step its connections */
+	case SCENARIO_CONNS:
 		break;
 	}
 }
@@ -305,15 +266,25 @@ static void elsewhere(int port, char *why, size_t len)
 			 ports[0], port);
 }
 
+/* The most connections the load will open at once: conns' largest step. */
+static int connections_of(const struct experiment *e, const struct run_opts *o)
+{
+	int n = e->scenario->kind == SCENARIO_USERS ? o->users : o->connections;
+
+	for (int i = 0; e->scenario->kind == SCENARIO_CONNS && i < o->nconns_steps; i++)
+		n = n > o->conns_steps[i] ? n : o->conns_steps[i];
+	return n;
+}
+
 /* A reference server's configuration, in a directory of its own: asked
  * what ours are asked. */
 static int reference_conf(struct experiment *e, const struct run_opts *o, struct bench *b)
 {
 	struct nginx_conf c = {
 		.port = o->port,
-		.backlog = o->backlog,
+		.backlog = run_opts_backlog(o, e->scenario),
 		.workers = workers_of(o, b),
-		.connections = e->scenario->kind == SCENARIO_USERS ? o->users : o->connections,
+		.connections = connections_of(e, o),
 		.idle_timeout_s = idle_timeout_s(e, o) ?: SERVER_IDLE_TIMEOUT_S,
 		.user = o->server_user[0] ? o->server_user : "nobody",
 	};
@@ -457,6 +428,10 @@ static void release(struct bench *b)
 		netns_leave(&b->ns);
 	if (b->have_load)
 		load_result_free(&b->load);
+	for (int i = 0; i < SWEEP_MAX_STEPS; i++)
+		experiment_record_free(b->steps[i]);
+	free(b->sweep);
+	cgroup_memory_close(&b->memory);
 	free(b->stats);
 	free(b->tool.log);
 	if (b->log_fd >= 0)
@@ -490,6 +465,51 @@ static void server_side_end(struct bench *b)
 	cpu_times_read(&b->server_cpus, &b->server_cpus1);
 	cpu_times_read(&b->load_set, &b->load_cpus1);
 	probes_read(b->probes, b->stats);
+}
+
+/* A sweep step's window edges, read on time from the load's thread: the
+ * server's side and the load's own CPU time */
+static void window_edge(bool opens, void *arg)
+{
+	struct bench *b = arg;
+
+	if (opens) {
+		server_side_start(b);
+		b->load_cpu_us = -self_cpu_us();
+	} else {
+		b->load_cpu_us += self_cpu_us();
+		server_side_end(b);
+	}
+}
+
+/*
+ * One measured window of a sweep's step, its warm-up its own: read at the
+ * window's edges by this thread, on the load's CPUs during the step, not
+ * among ten thousand server threads on the server's, where it would pass
+ * both edges late.
+ */
+int bench_window(struct experiment *e, const struct run_opts *o, struct bench *b,
+		 struct load_opts *l)
+{
+	cpu_set_t mine;
+	int err;
+
+	(void)o;
+	if (b->have_load)
+		load_result_free(&b->load);
+	b->have_load = false;
+	b->progress.warming_up = false;
+	sched_getaffinity(0, sizeof(mine), &mine);
+	sched_setaffinity(0, sizeof(b->load_set), &b->load_set);
+	l->window = window_edge;
+	l->window_arg = b;
+	err = load_run(l, &b->load);
+	b->have_load = true;
+	l->window = NULL;
+	sched_setaffinity(0, sizeof(mine), &mine);
+	if (err)
+		return fail(e, err, "load failed: %s", b->load.error);
+	return *e->stop ? -EINTR : 0;
 }
 
 /* the calls a server answers with: the kernel's count of its responses */
@@ -591,7 +611,6 @@ static int measure_tool(struct experiment *e, const struct run_opts *o, struct b
 	return tool_load(b, url) ? fail(e, -ENOMEM, "out of memory") : 0;
 }
 
-/* The server's counters as the measured load begins, and as it ends. */
 /* The server's counters at the measured window's start, and at its end. */
 static void counters_before(struct experiment *e, struct bench *b)
 {
@@ -697,11 +716,13 @@ static int measure(struct experiment *e, const struct run_opts *o, struct bench 
 {
 	struct probe_target target = { .cgroup_id = b->cg.id, .pid = b->server.pid };
 	struct probes_opts po = { .time_every_syscall = o->exact_syscall_times };
-	struct experiment_progress progress = { .e = e, .warming_up = o->warmup_s > 0 };
+	struct experiment_progress *progress = &b->progress;
 	struct load_opts l;
 	char url[320]; /* with --server-path */
 	int err;
 
+	progress->e = e;
+	progress->left_s = e->later_s;
 	b->stats = calloc(1, sizeof(*b->stats));
 	if (!b->stats)
 		return fail(e, -ENOMEM, "out of memory");
@@ -712,16 +733,19 @@ static int measure(struct experiment *e, const struct run_opts *o, struct bench 
 
 	if (e->scenario->kind == SCENARIO_COMMAND)
 		return measure_tool(e, o, b);
-	load_opts_for(e, o, b, &l, url, sizeof(url));
+	bench_load_opts(e, o, b, &l, url, sizeof(url));
 	/* the server's end ends the load at once: nothing more to measure */
 	l.stop_fd = b->server.pidfd;
 	/* through the measured load too, with or without a warm-up */
-	l.progress_arg = &progress;
+	l.progress_arg = progress;
 	if (!o->quiet)
 		l.progress = progress_report;
+	if (scenario_is_sweep(e->scenario))
+		return sweep_measure(e, o, b, &l);
+	progress->warming_up = o->warmup_s > 0;
 	err = e->hosts ? load_there(e, o, b, &l) : load_here(e, o, b, &l);
 	if (!o->quiet && b->have_load)
-		progress_done(&progress, &b->load);
+		progress_done(progress, &b->load);
 	if (err)
 		return err;
 	return *e->stop ? -EINTR : 0;
@@ -752,19 +776,19 @@ static void record_hosts(struct experiment_record *r, struct load_hosts *h)
 	}
 }
 
-/* What it measured, kept: the record, its figures and its findings. */
-static int record(struct experiment *e, const struct run_opts *o, struct bench *b)
+struct experiment_record *bench_record(struct experiment *e, const struct run_opts *o,
+				       struct bench *b)
 {
 	struct experiment_record *r = experiment_record_new();
 
 	if (!r)
-		return fail(e, -ENOMEM, "out of memory");
+		return NULL;
 	r->model = e->model;
 	r->scenario = e->scenario;
 	for (int i = 0; b->argv[i] && i < RECORD_MAX_ARGS - 1; i++)
 		if (!(r->argv[i] = strdup(b->argv[i]))) {
 			experiment_record_free(r);
-			return fail(e, -ENOMEM, "out of memory");
+			return NULL;
 		}
 	snprintf(r->startup, sizeof(r->startup), "%s", b->server.line);
 	snprintf(r->said, sizeof(r->said), "%s", said_after_startup(b));
@@ -804,6 +828,29 @@ static int record(struct experiment *e, const struct run_opts *o, struct bench *
 	r->load_incomplete = b->load_incomplete;
 	figures_of(r, o, &r->why.fig);
 	record_explain(r);
+	return r;
+}
+
+/* What it measured, kept: the record, its figures and its findings; of a
+ * sweep, the main step's, with every step and the knee. */
+static int record(struct experiment *e, const struct run_opts *o, struct bench *b)
+{
+	struct experiment_record *r;
+
+	if (b->sweep) {
+		if (b->main_step < 0)
+			return fail(e, -EIO, "no step of the sweep was measured");
+		r = b->steps[b->main_step];
+		b->steps[b->main_step] = NULL;
+		r->exit_status = b->server_status;
+		r->sweep = b->sweep;
+		b->sweep = NULL;
+		e->record = r;
+		return 0;
+	}
+	r = bench_record(e, o, b);
+	if (!r)
+		return fail(e, -ENOMEM, "out of memory");
 	e->record = r;
 	return 0;
 }
@@ -818,6 +865,7 @@ int experiment_run(struct experiment *e, const struct run_opts *o)
 	b->server.log_fd = b->server.pidfd = b->log_fd = -1;
 	b->log0 = b->log1 = -1;
 	b->server_requests = NAN;
+	b->main_step = -1;
 	err = cpus_of(o->server_cpus, &b->server_cpus, e);
 	if (!err)
 		err = load_cpus_of(o, b, e);
@@ -844,7 +892,8 @@ int experiment_run(struct experiment *e, const struct run_opts *o)
 	if (b->server.pid > 0)
 		b->server_status = server_proc_stop(&b->server, STOP_TIMEOUT_MS);
 	/* a load host lost mid-run: what the others measured, marked incomplete */
-	if ((!err || err == -EINTR || b->died[0] || b->load_incomplete) && b->have_load) {
+	if ((!err || err == -EINTR || b->died[0] || b->load_incomplete) &&
+	    (b->have_load || b->sweep)) {
 		int rerr = record(e, o, b);
 		err = err ? err : rerr;
 	}

@@ -19,6 +19,7 @@ struct experiment {
 	const struct model *model;
 	const struct scenario *scenario;
 	int index, count; /* for progress: 3 of 15 */
+	double later_s;	  /* what the experiments after it will take, about */
 	volatile sig_atomic_t *stop;
 	bool check_only;	  /* start the server, see it answer, stop it: no load */
 	struct load_hosts *hosts; /* the load from these (NULL: from here) */
@@ -34,6 +35,9 @@ struct experiment {
  * caller's.
  */
 int experiment_run(struct experiment *e, const struct run_opts *o);
+
+/* What a sweep (ramp, conns) will take, about, in seconds (run/sweep_run.c). */
+double sweep_estimate_s(const struct run_opts *o, const struct scenario *s);
 
 /* The figures of a record, from what it measured (run/figures_of.c). */
 void figures_of(const struct experiment_record *r, const struct run_opts *o, struct figures *f);

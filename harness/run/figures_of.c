@@ -295,7 +295,8 @@ void figures_of(const struct experiment_record *r, const struct run_opts *o, str
 	f->connections = r->load.connections;
 	f->keep_alive = !r->scenario->close;
 	/* 0: not asked of it (a server of the user's) */
-	f->backlog = r->model->command[0] && !r->model->reference ? 0 : o->backlog;
+	f->backlog =
+		r->model->command[0] && !r->model->reference ? 0 : run_opts_backlog(o, r->scenario);
 	/* sysctls are recorded as the strings /proc/sys holds */
 	f->somaxconn =
 		atoi(json_string_value(json_object_get(r->sysctls, "net.core.somaxconn")) ?: "0");
@@ -304,7 +305,7 @@ void figures_of(const struct experiment_record *r, const struct run_opts *o, str
 	/* a server of the user's takes none of these: it does what it does */
 	f->sleep_us = r->model->command[0] ? 0 : run_opts_sleep_us(o, r->scenario);
 	f->work_us = r->model->command[0] ? 0 : o->work_us;
-	if (r->scenario->kind == SCENARIO_RATE)
+	if (r->scenario->kind == SCENARIO_RATE || r->scenario->kind == SCENARIO_RAMP)
 		f->rate_target = r->load.rate_target;
 	if (r->scenario->kind == SCENARIO_USERS) {
 		f->users = r->load.users;

@@ -39,6 +39,12 @@ static int check_custom(const struct run_opts *o, const struct scenario *s,
 	return *stop ? -EINTR : 0;
 }
 
+/* About: the server's start and stop, warm-up and load, or a sweep's steps. */
+static double experiment_estimate_s(const struct run_opts *o, const struct scenario *s)
+{
+	return 0.5 + (scenario_is_sweep(s) ? sweep_estimate_s(o, s) : o->warmup_s + o->duration_s);
+}
+
 /* A reference server where our handlers block or burn per request: it
  * cannot be asked to, and would be compared with what it was not asked.
  * Said, and left out. */
@@ -122,6 +128,10 @@ static int run_experiments(const struct run_opts *o, volatile sig_atomic_t *stop
 	err = first ? check_custom(&r->options, first, stop, hosts) : 0;
 	if (err == -EINVAL)
 		return err;
+	/* each experiment knows what those after it will take: the time left */
+	for (int i = n - 2; i >= 0; i--)
+		plan[i].later_s =
+			plan[i + 1].later_s + experiment_estimate_s(o, plan[i + 1].scenario);
 	for (int i = 0; i < n && !*stop; i++) {
 		struct experiment *e = &plan[i];
 

@@ -122,23 +122,35 @@ int cgroup_cpu(const struct cgroup *cg, struct cgroup_cpu *cpu)
 	return 0;
 }
 
-/* Calls fn on every pid in the cgroup; returns how many, or -errno. */
-static int for_each_pid(const struct cgroup *cg, void (*fn)(pid_t))
+/* Calls fn (if any) on every id the cgroup's file lists; how many, or -errno. */
+static int for_each_id(const struct cgroup *cg, const char *file, void (*fn)(pid_t))
 {
 	char path[600];
-	int pid, n = 0;
+	int id, n = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/cgroup.procs", cg->path);
+	snprintf(path, sizeof(path), "%s/%s", cg->path, file);
 	f = fopen(path, "r");
 	if (!f)
 		return -errno;
-	while (fscanf(f, "%d", &pid) == 1) {
-		fn(pid);
+	while (fscanf(f, "%d", &id) == 1) {
+		if (fn)
+			fn(id);
 		n++;
 	}
 	fclose(f);
 	return n;
+}
+
+/* Calls fn on every pid in the cgroup; returns how many, or -errno. */
+static int for_each_pid(const struct cgroup *cg, void (*fn)(pid_t))
+{
+	return for_each_id(cg, "cgroup.procs", fn);
+}
+
+int cgroup_tasks(const struct cgroup *cg)
+{
+	return for_each_id(cg, "cgroup.threads", NULL);
 }
 
 static void kill_pid(pid_t pid)

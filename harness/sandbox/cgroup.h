@@ -24,6 +24,8 @@ struct cgroup_cpu {
 int cgroup_create(struct cgroup *cg, const char *name);
 int cgroup_add_pid(const struct cgroup *cg, pid_t pid);
 int cgroup_cpu(const struct cgroup *cg, struct cgroup_cpu *cpu);
+/* Its tasks (processes and threads) alive now, or -errno. */
+int cgroup_tasks(const struct cgroup *cg);
 /* Kills whatever is left in it, waits (up to 2 s) and removes it. */
 int cgroup_destroy(struct cgroup *cg);
 /* Destroys the cgroups of harness runs (and tests) that died without
