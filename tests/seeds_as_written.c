@@ -296,6 +296,44 @@ out:
 }
 
 /*
+ * A server that dies of a broken pipe (it sends on a connection it shut
+ * for writing; Python raises BrokenPipeError and the process ends): its
+ * MODEL.txt says, beside its last lines, that the kernel failed its send
+ * with EPIPE, as the syscalls probe counted it.
+ */
+static void dies_of_a_broken_pipe(void)
+{
+	char a[512], dir[HARNESS_DIR_LEN], out[8192], path[160], *model;
+	const char *args[] = { "-s",
+			       "throughput",
+			       "--warmup",
+			       "0",
+			       server(a, sizeof(a), "broken", "misbehaving/server.py",
+				      "--port {port} --epipe-after 200"),
+			       NULL };
+	const char *said = "its calls the kernel saw fail while measured:";
+	json_t *results;
+	size_t len = 0;
+	char *line;
+	int st = -1;
+
+	results = run_python_servers(args, dir, &st, out, sizeof(out));
+	if (!CHECK(results && st == 3, "harness run: exit %d, not 3:\n%.3000s", st, out))
+		goto out;
+	snprintf(path, sizeof(path), "%s/broken.txt", dir);
+	model = (char *)file_read(path, &len);
+	line = model ? memmem(model, len, said, strlen(said)) : NULL;
+	CHECK(line && memmem(line, len - (line - model), "EPIPE", 5) &&
+		      memmem(model, len, "BrokenPipeError", strlen("BrokenPipeError")),
+	      "broken.txt does not name the EPIPE and the exception:\n%.*s", (int)len,
+	      model ? model : "");
+	free(model);
+out:
+	json_decref(results);
+	rm_rf(dir);
+}
+
+/*
  * --strict reads as wrk does: seed 000's single-process answers are bad
  * responses, none counted; the load closes on each, under a server about
  * to send the rest, which it may die of (recorded as failed, with the
@@ -341,6 +379,7 @@ static const struct test_case cases[] = {
 	TEST_SLOW(seeds_servers_under_users, 150),
 	TEST_SLOW(seed_000_multi_process_never_closes, 90),
 	TEST_SLOW(dies_mid_run_and_chatty, 120),
+	TEST_SLOW(dies_of_a_broken_pipe, 90),
 	TEST_SLOW(strict_reads_as_wrk, 90),
 };
 

@@ -132,10 +132,26 @@ static void print_tool(FILE *out, const struct load_tool *t, const struct figure
 
 void print_failed(FILE *f, const struct experiment_record *e)
 {
+	const struct figures *g = &e->why.fig;
+
 	fprintf(f, "FAILED: the server %s; not explained, not ranked\n", e->failed);
 	if (e->said[0])
 		fprintf(f, "  its last lines%s%s:\n    %s%s", e->log[0] ? ", in " : "", e->log,
 			e->said, e->said[strlen(e->said) - 1] == '\n' ? "" : "\n");
+	/* what the kernel saw go wrong in it before its end: a language's
+	 * runtime turns an EPIPE or ECONNRESET into an exception that can end
+	 * the process (Python's BrokenPipeError, ConnectionResetError) */
+	if (isnan(g->failed_calls))
+		return;
+	if (!g->nerrnos) {
+		fprintf(f, "  the kernel saw none of its calls fail while measured\n");
+		return;
+	}
+	fprintf(f, "  its calls the kernel saw fail while measured:");
+	for (int i = 0; i < g->nerrnos; i++)
+		fprintf(f, "%s %s %s x%.0f", i ? "," : "", g->errnos[i].syscall, g->errnos[i].err,
+			g->errnos[i].count);
+	fprintf(f, "\n");
 }
 
 /* What it wrote (stdout and stderr) per request while measured, and where. */
@@ -143,7 +159,8 @@ void print_server_output(FILE *f, const struct experiment_record *e, const char 
 {
 	char b[32];
 
-	if (isnan(e->log_bytes) || !e->log[0])
+	/* a server that wrote nothing while measured: nothing to say */
+	if (isnan(e->log_bytes) || !(e->log_bytes > 0) || !e->log[0])
 		return;
 	fprintf(f, "%sthe server wrote %s bytes (stdout and stderr) while measured", indent,
 		fmt_count(b, sizeof(b), e->log_bytes));
