@@ -255,6 +255,14 @@ static void nothing_answered(void)
 	f.errors = 12;
 	r = fired(&f, "no_answers", buf);
 	CHECK(r && close_to(finding_evidence(r, "errors"), 12), "nothing answered");
+	/* its closes left the connections open: that, not "stuck or gone" */
+	CHECK(r && !strstr(r->text, "held") && strstr(r->text, "stuck or gone"), "no close: %s",
+	      r ? r->text : "-");
+	f.closes_held_elsewhere = 40;
+	r = fired(&f, "no_answers", buf);
+	CHECK(r && strstr(r->text, "40 of its close()s") && !strstr(r->text, "stuck or gone") &&
+		      close_to(finding_evidence(r, "closes_held_elsewhere"), 40),
+	      "closes held elsewhere: %s", r ? r->text : "-");
 }
 
 static void client_or_server_bound(void)

@@ -207,6 +207,10 @@ static void seed_000_multi_process_never_closes(void)
 	CHECK(json_num(json_object_get(e, "load"), "requests") == 0 &&
 		      results_finding(e, "no_answers"),
 	      "s000proc: %g requests answered", json_num(json_object_get(e, "load"), "requests"));
+	/* why: the parent kept every client's socket, so no FIN left */
+	CHECK(json_num(json_object_get(results_finding(e, "no_answers"), "evidence"),
+		       "closes_held_elsewhere") > 0,
+	      "s000proc: its closes left open not said");
 	CHECK(json_num(srv, "exit_status") == SIGTERM_STATUS, "s000proc: exit status %g",
 	      json_num(srv, "exit_status"));
 	says(e, "s000proc", "process_per_connection", true);

@@ -72,12 +72,24 @@ static bool no_answers(const struct figures *f, struct finding *o)
 {
 	if (f->requests > 0 || f->duration_s <= 0)
 		return false;
-	say(o, "no_answers", "high",
-	    "the server answered no request in %.1f s (%.0f errors): it was stuck or gone, "
-	    "see its exit status and what it said",
-	    f->duration_s, f->errors);
+	/* answers that end at the close, and closes that never left: a parent
+	 * that forked a child per connection and kept its copy (seed 000) */
+	if (known(f->closes_held_elsewhere) && f->closes_held_elsewhere > 0)
+		say(o, "no_answers", "high",
+		    "the server answered no request in %.1f s (%.0f errors): %.0f of its close()s "
+		    "of a connection it had answered left the connection open, another process "
+		    "(the parent that forked the child, say) still holding it: no FIN left, so "
+		    "an answer that ends at the close never ended",
+		    f->duration_s, f->errors, f->closes_held_elsewhere);
+	else
+		say(o, "no_answers", "high",
+		    "the server answered no request in %.1f s (%.0f errors): it was stuck or "
+		    "gone, see its exit status and what it said",
+		    f->duration_s, f->errors);
 	cite(o, "requests", f->requests);
 	cite(o, "errors", f->errors);
+	if (known(f->closes_held_elsewhere))
+		cite(o, "closes_held_elsewhere", f->closes_held_elsewhere);
 	return true;
 }
 
