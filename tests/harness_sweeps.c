@@ -298,8 +298,10 @@ static void conns_memory_per_connection(void)
 	CHECK(json_num(st, "memory_per_connection") >= 16 * 1024,
 	      "pthread: %.0f bytes per connection, less than a kernel stack",
 	      json_num(st, "memory_per_connection"));
-	/* a thread each, and the main one */
-	CHECK(json_num(st, "tasks") >= 100 && json_num(st, "tasks") <= 103, "pthread: %.0f tasks",
+	/* a thread each, and the main one; on a busy machine a few of the 100
+	 * connections may wait in the accept queue the whole window (96 tasks
+	 * seen once, at load average 10, while a build ran) */
+	CHECK(json_num(st, "tasks") >= 90 && json_num(st, "tasks") <= 103, "pthread: %.0f tasks",
 	      json_num(st, "tasks"));
 	e = results_experiment(r, "epoll", "conns");
 	CHECK(json_num(step_with(e, 100), "memory_per_connection") <
