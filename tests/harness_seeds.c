@@ -89,7 +89,7 @@ static void seeds_explained(const struct seed *seeds, const char *const load[])
 
 	if (!cmd_exists("python3"))
 		test_skip("python3 is not installed (scripts/install-deps --tests)");
-	snprintf(dir, sizeof(dir), "%s/../tests/fixtures/seed_servers", test_bin_dir());
+	snprintf(dir, sizeof(dir), "%s/seed_servers", test_fixtures_dir());
 	for (i = 0; load[i]; i++)
 		argv[n++] = load[i];
 	for (i = 0; seeds[i].name; i++) {

@@ -155,9 +155,9 @@ static void rules_reason_over_inferred_traits(void)
 	if (!cmd_exists("python3"))
 		test_skip("python3 is not installed (scripts/install-deps --tests)");
 	snprintf(pyarg, sizeof(pyarg),
-		 "--server=pyblocked=python3 -B %s/../tests/fixtures/seed_servers/"
-		 "asyncio_blocking.py --host {host} --port {port}",
-		 test_bin_dir());
+		 "--server=pyblocked=python3 -B %s/seed_servers/asyncio_blocking.py --host {host} "
+		 "--port {port}",
+		 test_fixtures_dir());
 	/* connections enough for the loop never to wait for one: a load
 	 * generator slowed by a shared machine still keeps it busy */
 	results = harness_results((const char *const[]){ "epoll", "-s", "sleep", "--workers", "1",

@@ -28,8 +28,8 @@
 static const char *server(char *buf, size_t len, const char *name, const char *fixture,
 			  const char *args)
 {
-	snprintf(buf, len, "--server=%s=python3 -B %s/../tests/fixtures/%s %s", name,
-		 test_bin_dir(), fixture, args);
+	snprintf(buf, len, "--server=%s=python3 -B %s/%s %s", name, test_fixtures_dir(), fixture,
+		 args);
 	return buf;
 }
 

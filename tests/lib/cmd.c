@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -88,6 +89,39 @@ bool cmd_exists(const char *name)
 		p += len + (p[len] == ':');
 	}
 	return false;
+}
+
+static char fixtures[PATH_MAX];
+static pid_t fixtures_owner;
+
+static void fixtures_remove(void)
+{
+	/* a case's forked child inherits this, not the copy */
+	if (getpid() == fixtures_owner)
+		rm_rf(fixtures);
+}
+
+const char *test_fixtures_dir(void)
+{
+	char src[PATH_MAX], out[512];
+
+	if (fixtures[0])
+		return fixtures;
+	snprintf(src, sizeof(src), "%s/../tests/fixtures/.", test_bin_dir());
+	snprintf(fixtures, sizeof(fixtures), "/tmp/whyserve-fixtures-XXXXXX");
+	if (mkdtemp(fixtures) &&
+	    !cmd_run(out, sizeof(out), 30,
+		     (const char *const[]){ "cp", "-R", src, fixtures, NULL }) &&
+	    !cmd_run(out, sizeof(out), 30,
+		     (const char *const[]){ "chmod", "-R", "a+rX", fixtures, NULL })) {
+		fixtures_owner = getpid();
+		atexit(fixtures_remove);
+		return fixtures;
+	}
+	/* no copy: the checkout's own, readable by root at least */
+	rm_rf(fixtures);
+	snprintf(fixtures, sizeof(fixtures), "%s/../tests/fixtures", test_bin_dir());
+	return fixtures;
 }
 
 void rm_rf(const char *dir)

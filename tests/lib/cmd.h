@@ -19,5 +19,12 @@ int cmd_run_pid(char *out, size_t outlen, int timeout_s, const char *const argv[
 void rm_rf(const char *dir);
 /* Is the program on PATH (or an executable path)? */
 bool cmd_exists(const char *name);
+/*
+ * tests/fixtures where a server run as nobody can read it: a copy in a
+ * fresh directory under /tmp, made once per process and removed at its
+ * exit. The checkout may sit where nobody may not enter (/root, on a fresh
+ * machine), and harness run starts a user's server as nobody.
+ */
+const char *test_fixtures_dir(void);
 
 #endif
