@@ -59,9 +59,13 @@ void test_skip(const char *fmt, ...)
 	if (reason)
 		vsnprintf(reason, reason_len, fmt, ap);
 	va_end(ap);
+	if (test_case_end)
+		test_case_end();
 	fflush(NULL);
 	_exit(EXIT_SKIP);
 }
+
+void (*test_case_end)(void);
 
 void test_require_root(void)
 {
@@ -133,6 +137,8 @@ static int run_case(const struct test_case *tc)
 		signal(SIGBUS, backtrace_and_die);
 		signal(SIGABRT, backtrace_and_die);
 		tc->run();
+		if (test_case_end)
+			test_case_end();
 		fflush(NULL);
 		_exit(failed ? 1 : 0);
 	}

@@ -46,6 +46,10 @@ bool check_(bool ok, const char *file, int line, const char *expr, const char *f
 void test_skip(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 void test_require_root(void);
 
+/* Run as a case's process ends (passed, failed or skipped): what it made
+ * for itself only, removed. NULL: nothing to do. */
+extern void (*test_case_end)(void);
+
 /* Directory holding the built binaries (build/), found from this program. */
 const char *test_bin_dir(void);
 

@@ -115,6 +115,8 @@ const char *test_fixtures_dir(void)
 	    !cmd_run(out, sizeof(out), 30,
 		     (const char *const[]){ "chmod", "-R", "a+rX", fixtures, NULL })) {
 		fixtures_owner = getpid();
+		/* a case's process ends with _exit: removed there, or at exit */
+		test_case_end = fixtures_remove;
 		atexit(fixtures_remove);
 		return fixtures;
 	}
