@@ -36,6 +36,8 @@ static const struct probe_hook hooks[PROBE_KINDS][8] = {
 		  "the start of every syscall", true },
 		{ "tp_btf/sys_exit", "tracepoint/raw_syscalls/sys_exit",
 		  "syscall counts and latency", true },
+		{ "tp_btf/inet_sock_set_state", NULL,
+		  "connections accepted while another was open", false },
 	},
 	[PROBE_SCHED] = {
 		{ "tp_btf/sched_switch", NULL,

@@ -24,6 +24,13 @@
  * pays for the look at its file. The server's main process is left out: a
  * fork server's parent closes its copy after fork(), and its child may
  * well have answered by then; that close delays nothing.
+ *
+ * Each TCP connection accept() returns is kept (its struct sock, in
+ * open_conns) until the server closes it (FIN_WAIT1, LAST_ACK) or it
+ * dies (CLOSE), as inet_sock_set_state reports: an accept that finds one
+ * kept is counted as made beside it. Only accept()'s returns pay for the
+ * look at the file; every TCP state change on the machine pays a hash
+ * delete when it enters one of those three states.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -83,9 +90,12 @@ static __always_inline void count_errno(__u32 nr, long ret)
 		bpf_map_update_elem(&errnos, &key, &one, BPF_NOEXIST); /* a full map: lost */
 }
 
-/* close()'s number on this architecture, and the server's main process
- * (0: none known), set by the loader */
+/* close()'s and accept()'s numbers on this architecture, and the server's
+ * main process (0: none known), set by the loader */
 const volatile __u32 nr_close = ~0u;
+const volatile __u32 nr_accept = ~0u, nr_accept4 = ~0u;
+/* inet_sock_set_state is attached: connections accepted are followed */
+const volatile bool have_conns = false;
 const volatile __u32 target_tgid = 0;
 
 /* close()s that left an answered connection to another process */
@@ -95,6 +105,24 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } closes_held SEC(".maps");
+
+/* The target's connections accepted and open, and how many (atomic: all
+ * CPUs change it), and the accepts counted, per CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SYSCALL_OPEN_CONNS);
+	__type(key, __u64);
+	__type(value, __u8);
+} open_conns SEC(".maps");
+
+__s64 conns_open = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct syscall_accepts);
+} accepts SEC(".maps");
 
 #define S_IFMT	 00170000
 #define S_IFSOCK 0140000
@@ -112,32 +140,72 @@ static __always_inline long file_refs(struct file *f)
 	return BPF_CORE_READ((struct file___f_count *)f, f_count.counter);
 }
 
-static __always_inline void check_close(long fd)
+/* The current task's file of descriptor fd when it is a socket, or NULL. */
+static __always_inline struct file *socket_file(long fd)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
 	struct file **fds, *f = NULL;
-	struct socket *sock;
+
+	if (!fdt || fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
+		return NULL;
+	if ((BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) != S_IFSOCK)
+		return NULL;
+	return f;
+}
+
+/* The file's TCP connection, established and not closed by this end
+ * (ESTABLISHED, CLOSE_WAIT), or NULL. */
+static __always_inline struct sock *open_tcp(struct file *f)
+{
+	struct socket *sock = BPF_CORE_READ(f, private_data);
+	struct sock *sk = BPF_CORE_READ(sock, sk);
+	__u8 state;
+
+	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+		return NULL;
+	state = BPF_CORE_READ(sk, __sk_common.skc_state);
+	return state == TCP_ESTABLISHED || state == TCP_CLOSE_WAIT ? sk : NULL;
+}
+
+/* accept() returned fd: counted, beside another still open or not, and
+ * kept until it closes. */
+static __always_inline void accepted(long fd)
+{
+	struct file *f = socket_file(fd);
+	struct syscall_accepts *a;
+	struct sock *sk;
+	__u32 zero = 0;
+	__u64 key;
+	__u8 one = 1;
+
+	if (!f || !(sk = open_tcp(f)))
+		return;
+	key = (__u64)sk;
+	/* a full map: not followed, nor counted */
+	if (bpf_map_update_elem(&open_conns, &key, &one, BPF_NOEXIST))
+		return;
+	a = bpf_map_lookup_elem(&accepts, &zero);
+	if (!a)
+		return;
+	__sync_fetch_and_add(&a->accepted, 1);
+	if (__sync_fetch_and_add(&conns_open, 1) > 0)
+		__sync_fetch_and_add(&a->beside, 1);
+}
+
+static __always_inline void check_close(long fd)
+{
+	struct file *f;
 	struct sock *sk;
 	__u32 zero = 0;
 	__u64 *n;
-	__u8 state;
 
 	if (bpf_get_current_pid_tgid() >> 32 == target_tgid)
 		return;
-	if (!fdt || fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
-		return;
-	fds = BPF_CORE_READ(fdt, fd);
-	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
-		return;
-	if ((BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) != S_IFSOCK || file_refs(f) < 2)
-		return;
-	sock = BPF_CORE_READ(f, private_data);
-	sk = BPF_CORE_READ(sock, sk);
-	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
-		return;
-	state = BPF_CORE_READ(sk, __sk_common.skc_state);
-	if ((state != TCP_ESTABLISHED && state != TCP_CLOSE_WAIT) ||
+	if (!(f = socket_file(fd)) || file_refs(f) < 2 || !(sk = open_tcp(f)) ||
 	    !BPF_CORE_READ((struct tcp_sock *)sk, bytes_sent))
 		return;
 	n = bpf_map_lookup_elem(&closes_held, &zero);
@@ -199,6 +267,8 @@ static __always_inline int on_exit(long ret)
 	__sync_fetch_and_add(&s->count, 1);
 	if (ret < 0 && ret >= -SYSCALL_ERRNO_MAX)
 		count_errno(nr, ret);
+	else if (have_conns && (nr == nr_accept || nr == nr_accept4))
+		accepted(ret);
 	if (start == UNTIMED)
 		return 0;
 	ns = bpf_ktime_get_ns() - start;
@@ -234,6 +304,19 @@ SEC("tracepoint/raw_syscalls/sys_exit")
 int sys_exit_tp(struct trace_event_raw_sys_exit *ctx)
 {
 	return on_exit(ctx->ret);
+}
+
+/* A connection closed by this end, or dead: no longer open. */
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(conn_closed, const struct sock *sk, int oldstate, int newstate)
+{
+	__u64 key = (__u64)sk;
+
+	if (newstate != TCP_FIN_WAIT1 && newstate != TCP_LAST_ACK && newstate != TCP_CLOSE)
+		return 0;
+	if (!bpf_map_delete_elem(&open_conns, &key))
+		__sync_fetch_and_add(&conns_open, -1);
+	return 0;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -24,6 +24,7 @@ struct syscalls_probe {
 	struct syscalls_bpf *skel;
 	int ncpus;
 	struct syscall_counts *vals; /* one slot of every CPU, for reads */
+	bool have_conns;
 	struct prog_cost cost_base;
 	char why[192];
 };
@@ -80,6 +81,17 @@ int syscalls_probe_open(void **probe, const struct probe_target *t, char *why, s
 	bpf_program__set_autoload(p->skel->progs.sys_exit_btf, btf);
 	bpf_program__set_autoload(p->skel->progs.sys_enter_tp, !btf);
 	bpf_program__set_autoload(p->skel->progs.sys_exit_tp, !btf);
+	/* connections accepted, followed to their close: BTF tracepoints */
+	p->have_conns = btf && !hook_exists("tp_btf/inet_sock_set_state", NULL, 0);
+	if (!p->have_conns)
+		add_why(p->why, sizeof(p->why),
+			"connections open at an accept: needs tp_btf/inet_sock_set_state");
+	bpf_program__set_autoload(p->skel->progs.conn_closed, p->have_conns);
+	p->skel->rodata->have_conns = p->have_conns;
+#ifdef __NR_accept
+	p->skel->rodata->nr_accept = __NR_accept;
+#endif
+	p->skel->rodata->nr_accept4 = __NR_accept4;
 	err = syscalls_bpf__load(p->skel);
 	if (err) {
 		hooks_load_why(err, why, len);
@@ -141,6 +153,15 @@ int syscalls_probe_reset(void *probe)
 
 		memset(z, 0, sizeof(z));
 		if (bpf_map_update_elem(bpf_map__fd(p->skel->maps.closes_held), &k, z, BPF_ANY))
+			return -errno;
+	}
+	{
+		struct syscall_accepts z[p->ncpus];
+		__u32 k = 0;
+
+		/* the connections open stay: they are open across the reset */
+		memset(z, 0, sizeof(z));
+		if (bpf_map_update_elem(bpf_map__fd(p->skel->maps.accepts), &k, z, BPF_ANY))
 			return -errno;
 	}
 	return prog_cost_read(p->skel->obj, &p->cost_base);
@@ -254,6 +275,18 @@ int syscalls_probe_read(void *probe, void *out)
 			for (int c = 0; c < p->ncpus; c++)
 				s->closes_held_elsewhere += held[c];
 	}
+	s->have_conns = p->have_conns;
+	if (p->have_conns) {
+		struct syscall_accepts a[p->ncpus];
+		__u32 k = 0;
+
+		if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.accepts), &k, a))
+			return -errno;
+		for (int c = 0; c < p->ncpus; c++) {
+			s->accepted += a[c].accepted;
+			s->accepted_beside += a[c].beside;
+		}
+	}
 	snprintf(s->why, sizeof(s->why), "%s", p->why);
 	prog_cost_since(p->skel->obj, &p->cost_base, &s->cost);
 	return 0;
@@ -327,6 +360,11 @@ void syscalls_stats_print(FILE *f, const void *stats)
 			"  close() of an answered connection another process still held: %llu "
 			"(its FIN waits for that process)\n",
 			(unsigned long long)s->closes_held_elsewhere);
+	if (s->have_conns && s->accepted)
+		fprintf(f,
+			"  connections accepted: %llu, %llu of them while another it had "
+			"accepted was open\n",
+			(unsigned long long)s->accepted, (unsigned long long)s->accepted_beside);
 	for (int i = 0; i < s->n && i < PRINT_HISTS; i++) {
 		fprintf(f, "\n  %s latency:\n", s->sys[i].name);
 		print_log2_hist_ns_as_us(f, &s->sys[i].hist);
@@ -357,6 +395,12 @@ static const struct jm_field errno_fields[] = {
 };
 JM_TABLE(errno_table, errno_fields);
 
+static const struct jm_field accepts_fields[] = {
+	JM_U64(struct syscalls_stats, "accepted", accepted),
+	JM_U64(struct syscalls_stats, "beside_open", accepted_beside),
+};
+JM_TABLE(accepts_table, accepts_fields);
+
 static bool has_why(const void *s)
 {
 	return ((const struct syscalls_stats *)s)->why[0];
@@ -369,6 +413,9 @@ static const struct jm_field stats_fields[] = {
 	JM_U64(struct syscalls_stats, "failed", failed),
 	JM_ARRAY(struct syscalls_stats, "failed_by_errno", errs, nerrs, errno_table),
 	JM_U64(struct syscalls_stats, "closes_held_elsewhere", closes_held_elsewhere),
+	/* a record from before has none: not measured */
+	{ JM_FIELD("accepts", 0, JM_OBJ), .sub = &accepts_table,
+	  JM_HAVE(struct syscalls_stats, have_conns) },
 	STATS_COST(struct syscalls_stats),
 	STATS_MISSING(struct syscalls_stats, has_why),
 };

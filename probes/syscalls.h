@@ -30,6 +30,18 @@
 #define SYSCALL_ERRNO_KEY(nr, err) ((nr) << 12 | (err))
 #define SYSCALL_ERRNO_KEYS	   1024
 
+/*
+ * Connections the target accepted (accept, accept4), per CPU, and of those
+ * the ones accepted while another it had accepted was still open: one it
+ * had not closed (nor the peer reset). A server that serves one
+ * connection at a time has none open when it accepts the next.
+ */
+#define SYSCALL_OPEN_CONNS 65536 /* at most this many tracked at once */
+
+struct syscall_accepts {
+	__u64 accepted, beside;
+};
+
 /* Per CPU and per syscall, counted when the call returns. */
 struct syscall_counts {
 	__u64 count;	       /* calls that returned */

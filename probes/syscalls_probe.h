@@ -57,6 +57,11 @@ struct syscalls_stats {
 	 * the server's main process left out: a fork server's parent closes
 	 * its copy after its child may have answered) */
 	__u64 closes_held_elsewhere;
+	/* connections the target accepted (TCP), and of those, accepted
+	 * while another it had accepted was open: neither closed by it nor
+	 * dead (have_conns false: not followed) */
+	bool have_conns;
+	__u64 accepted, accepted_beside;
 	struct prog_cost cost; /* since attach or reset */
 	char why[192];	       /* what is missing and why; "" when all works */
 };

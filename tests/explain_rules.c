@@ -624,6 +624,13 @@ static void verdict_blocked_or_serial(void)
 	f.connections = 1;
 	CHECK(strcmp(limited_by(&f, NULL), "serial_serving"), "one connection is not serial");
 	f.connections = 100;
+	/* kept alive by the load, but the server closed each: it answered
+	 * every client in turn, not one */
+	f.connects = 0.49 * f.requests;
+	CHECK(!strcmp(limited_by(&f, NULL), "serial_serving"), "0.49 connections a request");
+	f.connects = 0.5 * f.requests;
+	CHECK(strcmp(limited_by(&f, NULL), "serial_serving"), "0.50 connections a request");
+	f.connects = NAN;
 	f.keep_alive = false;
 	CHECK(strcmp(limited_by(&f, NULL), "serial_serving"),
 	      "with a connection per request, serving in turn is not the limit by itself");

@@ -200,6 +200,73 @@ static void serial_by_waiting_each_out(void)
 	CHECK(trait_of(&f, TRAIT_SERIAL) == TRAIT_UNKNOWN, "no time account");
 }
 
+static const char *serial_text(const struct figures *f)
+{
+	static struct inferred_traits it;
+
+	infer_traits(f, &it);
+	return it.t[TRAIT_SERIAL].why.text;
+}
+
+/*
+ * A thread per connection, 100 connections accepted (each request one) in
+ * a window of 1 s: serial when fewer than 5% were accepted while another
+ * was open and it waited in futex at least 10% of the window; whatever
+ * share of the window its futex took when more overlap (Python's threads
+ * wait for their lock there too). Too few accepts: the waits alone tell.
+ */
+static void serial_by_accepts_at_the_edges(void)
+{
+	struct figures f;
+
+	one_task(&f);
+	f.keep_alive = false;
+	f.threads_created = 100;
+	f.accepted_conns = 100;
+	f.accepted_beside = 4;
+	f.blocked_us = 0.6e6;
+	synthetic_syscall(&f, "futex", 100, 0.1e6)->blocked_us = 0.1e6;
+	CHECK(trait_of(&f, TRAIT_SERIAL) == TRAIT_YES &&
+		      strstr(serial_text(&f), "4 of 100 connections accepted while another") &&
+		      strstr(serial_text(&f), "waited in futex 10% of the window"),
+	      "4%% beside, 10%% in futex: %s", serial_text(&f));
+	CHECK(evidence_of(&f, TRAIT_SERIAL, "beside_share") == 0.04 &&
+		      evidence_of(&f, TRAIT_SERIAL, "window_share") == 0.1,
+	      "the shares cited");
+	f.accepted_beside = 5;
+	f.sys[1].blocked_us = 0.9e6;
+	CHECK(trait_of(&f, TRAIT_SERIAL) == TRAIT_NO && strstr(serial_text(&f), "not serial (5 of"),
+	      "5%% beside, 90%% in futex: %s", serial_text(&f));
+	f.accepted_beside = 4;
+	f.sys[1].blocked_us = 0.099e6;
+	CHECK(trait_of(&f, TRAIT_SERIAL) == TRAIT_NO &&
+		      strstr(serial_text(&f), "each ended before the next came"),
+	      "4%% beside, 9.9%% in futex: %s", serial_text(&f));
+	f.blocked_us = NAN;
+	CHECK(trait_of(&f, TRAIT_SERIAL) == TRAIT_UNKNOWN, "no time account: %s", serial_text(&f));
+	f.blocked_us = 0.6e6;
+	f.accepted_conns = 9;
+	f.accepted_beside = 9;
+	f.sys[1].blocked_us = 0.5e6;
+	CHECK(trait_of(&f, TRAIT_SERIAL) == TRAIT_YES &&
+		      strstr(serial_text(&f), "waiting in futex for each to end"),
+	      "9 accepts: by its waits: %s", serial_text(&f));
+	/* a process per connection whose parent held each connection to its
+	 * next accept: all beside, and its wait4 tells */
+	f.threads_created = 0;
+	f.procs_created = 100;
+	f.accepted_conns = f.accepted_beside = 100;
+	synthetic_syscall(&f, "wait4", 100, 0.5e6)->blocked_us = 0.5e6;
+	CHECK(trait_of(&f, TRAIT_SERIAL) == TRAIT_YES &&
+		      strstr(serial_text(&f), "waiting in wait4 for each to end"),
+	      "processes, all beside, 50%% in wait4: %s", serial_text(&f));
+	f.accepted_beside = 0;
+	f.sys[2].blocked_us = 0.1e6;
+	CHECK(trait_of(&f, TRAIT_SERIAL) == TRAIT_YES &&
+		      strstr(serial_text(&f), "0 of 100 connections"),
+	      "processes, none beside, 10%% in wait4: %s", serial_text(&f));
+}
+
 static void unmeasured_is_unknown(void)
 {
 	struct figures f;
@@ -307,6 +374,7 @@ static const struct test_case cases[] = {
 	TEST(joined_thread_serial_and_waiting),
 	TEST(serial_by_tasks_alive),
 	TEST(serial_by_waiting_each_out),
+	TEST(serial_by_accepts_at_the_edges),
 	TEST(unmeasured_is_unknown),
 	TEST(models_as_the_catalog),
 };

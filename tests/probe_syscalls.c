@@ -3,6 +3,7 @@
  * exactly K calls, nanosleep's own duration, and bcc's syscount. */
 #include "harness/sandbox/cgroup.h"
 #include "probes/hist_print.h"
+#include "probes/hooks.h"
 #include "probes/syscalls_probe.h"
 #include "probes/tracefs.h"
 #include "tests/lib/check.h"
@@ -108,6 +109,57 @@ static void counts_failures_by_errno(void)
 		CHECK(r.s->failed >= 700, "failed %llu", (unsigned long long)r.s->failed);
 		syscalls_stats_print(stderr, r.s);
 	}
+	run_end(&r);
+}
+
+/*
+ * Connections accepted while others it had accepted were open: 30 rounds
+ * of 4 at once, every round's closed before the next (by the workload, or
+ * reset by the peer first on odd rounds), then 40 one at a time: 160
+ * accepted (accept4 and accept alike), 30 x 3 beside another, and none
+ * of the 40. A close or a reset the probe missed would leave its
+ * connection open, and every accept after it beside.
+ */
+static void accepts_beside_open_connections(void)
+{
+	const char *args[] = { "accept", "30", "4", "accept", "40", "1", NULL };
+	struct run r;
+
+	test_require_root();
+	if (run_start(&r, args) && run_finish(&r)) {
+		CHECK(r.s->have_conns, "connections not followed: %s", r.s->why);
+		CHECK(calls(r.s, "accept4") == 80 && calls(r.s, "accept") == 80,
+		      "accept4 %llu, accept %llu: not 80 each",
+		      (unsigned long long)calls(r.s, "accept4"),
+		      (unsigned long long)calls(r.s, "accept"));
+		CHECK(r.s->accepted == 160 && r.s->accepted_beside == 90,
+		      "%llu accepted, %llu beside an open one: not 160 and 90",
+		      (unsigned long long)r.s->accepted, (unsigned long long)r.s->accepted_beside);
+		syscalls_stats_print(stderr, r.s);
+	}
+	run_end(&r);
+}
+
+/* Without inet_sock_set_state no connection is followed, and why says so;
+ * the calls are counted all the same. */
+static void accepts_without_the_hook(void)
+{
+	const char *args[] = { "accept", "2", "2", NULL };
+	struct run r;
+
+	test_require_root();
+	hooks_env.hidden = "inet_sock_set_state";
+	if (run_start(&r, args) && run_finish(&r)) {
+		CHECK(!r.s->have_conns && !r.s->accepted &&
+			      strstr(r.s->why, "tp_btf/inet_sock_set_state"),
+		      "followed without its hook: %llu accepted; why '%s'",
+		      (unsigned long long)r.s->accepted, r.s->why);
+		CHECK(calls(r.s, "accept4") == 2 && calls(r.s, "accept") == 2,
+		      "accept4 %llu, accept %llu: not 2 each",
+		      (unsigned long long)calls(r.s, "accept4"),
+		      (unsigned long long)calls(r.s, "accept"));
+	}
+	hooks_env.hidden = NULL;
 	run_end(&r);
 }
 
@@ -410,6 +462,8 @@ static const struct test_case cases[] = {
 	TEST(counts_failures_by_errno),
 	TEST(names_come_from_the_headers),
 	TEST(counts_exactly_k),
+	TEST(accepts_beside_open_connections),
+	TEST(accepts_without_the_hook),
 	TEST(counts_children_and_threads),
 	TEST(nanosleep_latency_in_2ms_bucket),
 	TEST(samples_hot_fast_calls),

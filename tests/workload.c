@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/userfaultfd.h>
+#include <netinet/in.h>
 #include <liburing.h>
 #include <pthread.h>
 #include <sched.h>
@@ -30,6 +31,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -53,7 +55,8 @@ enum step_kind {
 	PIPE,
 	UFFD,
 	PUNT,
-	FORK
+	FORK,
+	ACCEPT
 };
 
 struct step {
@@ -97,7 +100,10 @@ static const char doc[] = "Programs whose answer is known, for the probe tests.\
 			  "                US microseconds by a thread of its own (nanosleep)\n"
 			  "  uffd N US     N page faults, each waiting US microseconds for a\n"
 			  "                thread of its own to fill the page (userfaultfd)\n"
-			  "  fork N        N fork()s of a child that exits, each waited for\n\n"
+			  "  fork N        N fork()s of a child that exits, each waited for\n"
+			  "  accept N K    N rounds of K loopback connections made, then\n"
+			  "                accepted, then closed: by this end (even rounds,\n"
+			  "                accept4) or reset by the peer first (odd, accept)\n\n"
 			  "EXAMPLES:\n"
 			  "  workload getppid 1000 write 1000\n"
 			  "  workload --threads 2 --cpu 1 --hold spin 1000\n"
@@ -139,6 +145,7 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 		{ "mix", MIX, 1 },	     { "hop", HOP, 1 },		{ "nop", NOP, 1 },
 		{ "touch", TOUCH, 1 },	     { "mapfile", MAPFILE, 1 }, { "pipe", PIPE, 2 },
 		{ "uffd", UFFD, 2 },	     { "punt", PUNT, 2 },	{ "fork", FORK, 1 },
+		{ "accept", ACCEPT, 2 },
 	};
 
 	switch (key) {
@@ -353,6 +360,71 @@ static void uring_nops(long n, unsigned flags, long us)
 	io_uring_queue_exit(&ring);
 }
 
+/* A loopback listener on a port of the kernel's choice; its address in a. */
+static int listener(struct sockaddr_in *a, int backlog)
+{
+	socklen_t len = sizeof(*a);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	*a = (struct sockaddr_in){ .sin_family = AF_INET,
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	if (fd < 0 || bind(fd, (struct sockaddr *)a, sizeof(*a)) || listen(fd, backlog) ||
+	    getsockname(fd, (struct sockaddr *)a, &len))
+		exit(1);
+	return fd;
+}
+
+/*
+ * rounds x k connections accepted while k - 1 others of the round are
+ * open: each round's first finds none open, as the last round's were all
+ * closed, by this end or reset by the peer (this end's close then finds
+ * the connection dead already).
+ */
+static void accept_rounds(long rounds, long k)
+{
+	struct linger reset = { .l_onoff = 1, .l_linger = 0 };
+	int clients[MAX_WORKERS], served[MAX_WORKERS];
+	struct sockaddr_in a;
+	int lfd;
+
+	if (k < 1 || k > MAX_WORKERS)
+		exit(1);
+	lfd = listener(&a, k);
+	for (long r = 0; r < rounds; r++) {
+		bool by_peer = r % 2;
+
+		for (long i = 0; i < k; i++) {
+			clients[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+			if (clients[i] < 0 || connect(clients[i], (struct sockaddr *)&a, sizeof(a)))
+				exit(1);
+		}
+		for (long i = 0; i < k; i++) {
+			served[i] = by_peer ? (int)syscall(SYS_accept, lfd, NULL, NULL)
+					    : accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+			if (served[i] < 0)
+				exit(1);
+		}
+		for (long i = 0; i < k; i++) {
+			char c;
+
+			if (by_peer) {
+				if (setsockopt(clients[i], SOL_SOCKET, SO_LINGER, &reset,
+					       sizeof(reset)))
+					exit(1);
+				close(clients[i]);
+				/* the reset arrived: this end's socket is dead */
+				if (read(served[i], &c, 1) != -1 || errno != ECONNRESET)
+					exit(1);
+				close(served[i]);
+			} else {
+				close(served[i]);
+				close(clients[i]);
+			}
+		}
+	}
+	close(lfd);
+}
+
 static void run_steps(void)
 {
 	char c = 'x', buf[1];
@@ -434,6 +506,9 @@ static void run_steps(void)
 			break;
 		case UFFD:
 			fault_wait(s->n, s->arg);
+			break;
+		case ACCEPT:
+			accept_rounds(s->n, s->arg);
 			break;
 		case FORK:
 			for (long k = 0; k < s->n; k++) {

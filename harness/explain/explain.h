@@ -80,6 +80,14 @@ const char *trait_words(enum trait t);
 /* Share of the window the tasks spent waiting for their children (wait4)
  * or threads (futex) from which the server waits for each to end. */
 #define TRAIT_WAITS_OUT 0.5
+/* Connections accepted from which the share accepted while another was
+ * open tells, and the share under which it serves one at a time (one
+ * that waits each out has none open at its next accept). */
+#define TRAIT_ACCEPTS_MIN   10
+#define TRAIT_BESIDE_SERIAL 0.05
+/* ... and the share of the window spent waiting for them from which it
+ * waited each out, rather than each ended before the next came */
+#define TRAIT_WAITED_SOME 0.1
 
 /* The calls that wait on many connections at once (epoll_wait, poll,
  * select, io_uring_enter, ...), NULL-terminated. */

@@ -27,6 +27,7 @@ void figures_init(struct figures *f)
 	f->rst_client_received_est = f->rst_client_received_close_wait = NAN;
 	f->server_closed_first = f->client_closed_first = f->fins = f->fin_at_exit = NAN;
 	f->drops = f->failed_calls = f->closes_held_elsewhere = NAN;
+	f->accepted_conns = f->accepted_beside = NAN;
 	f->vol_switches = f->invol_switches = f->runq_p99_us = NAN;
 	f->procs_created = f->threads_created = f->max_threads = f->tasks_exited = NAN;
 	f->migrations = NAN;

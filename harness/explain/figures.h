@@ -154,6 +154,9 @@ struct figures {
 	double failed_calls;
 	/* its close()s of an answered connection another process still held */
 	double closes_held_elsewhere;
+	/* connections it accepted, and of those, accepted while another it had
+	 * accepted was still open (NAN: not followed) */
+	double accepted_conns, accepted_beside;
 	int nerrnos;
 	struct errno_figure errnos[FIG_MAX_ERRNOS];
 

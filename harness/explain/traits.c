@@ -334,6 +334,63 @@ static void serial_by_waits(const struct figures *f, const struct inferred_trait
 	cite(&o->why, "window_share", share);
 }
 
+/* Enough connections accepted, each followed to its close, to tell. */
+static bool accepts_tell(const struct figures *f)
+{
+	return known(f->accepted_conns) && known(f->accepted_beside) &&
+	       f->accepted_conns >= TRAIT_ACCEPTS_MIN;
+}
+
+static double beside_share(const struct figures *f)
+{
+	return f->accepted_beside / f->accepted_conns;
+}
+
+/*
+ * A task per connection, and the next connection accepted only once the
+ * last is closed, the server waiting in wait4 or futex (join) meanwhile:
+ * each waited out. Neither alone: tasks that end before the next
+ * connection comes leave none open, waited for or not, and a join's futex
+ * is also where Python's threads wait for their lock (the GIL).
+ */
+static void serial_by_accepts(const struct figures *f, const struct inferred_traits *t,
+			      struct trait_finding *o)
+{
+	const char *call_of;
+	double share = beside_share(f), waited, window = waited_share(f, t, &waited, &call_of);
+	char a[32], b[32], pct[16], w[16], counted[160];
+
+	snprintf(counted, sizeof(counted),
+		 "%s of %s connections accepted while another it had accepted was open, %s",
+		 fmt_count(a, 32, f->accepted_beside), fmt_count(b, 32, f->accepted_conns),
+		 fmt_pct(pct, 16, share));
+	if (share >= TRAIT_BESIDE_SERIAL) {
+		o->is = TRAIT_NO;
+		say(&o->why, "serial", "high", "not serial (%s)", counted);
+	} else if (!known(window)) {
+		unknown(o, TRAIT_SERIAL, "blocked_us");
+		return;
+	} else if (window >= TRAIT_WAITED_SOME) {
+		o->is = TRAIT_YES;
+		say(&o->why, "serial", "high",
+		    "serial (%s; it waited in %s %s of the window for each to end)", counted,
+		    call_of, fmt_pct(w, 16, window));
+	} else {
+		o->is = TRAIT_NO;
+		say(&o->why, "serial", "medium",
+		    "not serial (%s, but it waited in %s only %s of the window: each ended before "
+		    "the next came)",
+		    counted, call_of, fmt_pct(w, 16, window));
+	}
+	cite(&o->why, "accepted_conns", f->accepted_conns);
+	cite(&o->why, "accepted_beside", f->accepted_beside);
+	cite(&o->why, "beside_share", share);
+	if (known(window)) {
+		cite(&o->why, "blocked_us", waited);
+		cite(&o->why, "window_share", window);
+	}
+}
+
 /* One task that waits in no call on many connections serves one at a time. */
 static void serial_by_tasks(const struct figures *f, const struct inferred_traits *t,
 			    struct trait_finding *o)
@@ -376,6 +433,15 @@ static void serial(const struct figures *f, const struct inferred_traits *t,
 	}
 	if (!per_connection_known(t)) {
 		unknown(o, TRAIT_SERIAL, "procs_created");
+		return;
+	}
+	/* a thread's connection is closed by the thread; a child process's
+	 * parent may keep its copy open until its next accept (Python's socket
+	 * object does), and only its wait4 tells then */
+	if (creates(t) && accepts_tell(f) &&
+	    (beside_share(f) < TRAIT_BESIDE_SERIAL ||
+	     t->t[TRAIT_THREAD_PER_CONNECTION].is == TRAIT_YES)) {
+		serial_by_accepts(f, t, o);
 		return;
 	}
 	if (creates(t)) {

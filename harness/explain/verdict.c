@@ -50,12 +50,15 @@ static bool blocked_loop(const struct figures *f, struct verdict *v)
 	return true;
 }
 
-/* kept alive, one connection served to its end: the others wait it out */
+/* kept alive, one connection served to its end: the others wait it out
+ * (a server closing each answers every client in turn: not this) */
 static bool serial_serving(const struct figures *f, struct verdict *v)
 {
 	char r[32], m[32], c[32];
 
-	if (!f->traits.serial || !f->keep_alive || f->connections < 2)
+	if (!f->traits.serial || !f->keep_alive || f->connections < 2 ||
+	    (known(f->connects) && f->requests > 0 &&
+	     f->connects / f->requests >= TRAIT_PER_CONNECTION))
 		return false;
 	v->capacity_rps = known(f->mean_us) && f->mean_us > 0 ? 1e6 / f->mean_us : NAN;
 	say(&v->why, "serial_serving", "high",

@@ -146,6 +146,8 @@ static const struct jm_field figures_fields[] = {
 	JM_ARRAY(struct figures, "drops_by_reason", drop, ndrops, drop_table),
 	D(failed_calls),
 	D(closes_held_elsewhere),
+	D(accepted_conns),
+	D(accepted_beside),
 	JM_ARRAY(struct figures, "failed_by_errno", errnos, nerrnos, errno_table),
 	D(vol_switches),
 	D(invol_switches),

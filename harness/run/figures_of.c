@@ -141,6 +141,10 @@ static void errno_figures(const struct syscalls_stats *s, struct figures *f)
 {
 	f->failed_calls = s->failed;
 	f->closes_held_elsewhere = s->closes_held_elsewhere;
+	if (s->have_conns) {
+		f->accepted_conns = s->accepted;
+		f->accepted_beside = s->accepted_beside;
+	}
 	f->nerrnos = 0;
 	for (int i = 0; i < s->nerrs && f->nerrnos < FIG_MAX_ERRNOS; i++) {
 		struct errno_figure *e = &f->errnos[f->nerrnos++];
