@@ -11,9 +11,11 @@
  * why); sample_mask = 0 times every call.
  *
  * A call is counted when it returns, as syscount counts: exit_group never
- * returns and is not counted, nor is a call that began before attach.
- * tp_btf's sys_exit carries no syscall number (only pt_regs and the
- * return value), so sys_enter keeps it with the start time.
+ * returns and is not counted. tp_btf's sys_exit carries no syscall number
+ * (only pt_regs and the return value), so sys_enter keeps it with the
+ * start time; a call that began before attach (a server blocked in
+ * accept() when the probes came) is counted untimed, its number read from
+ * the saved registers.
  *
  * A call that fails is counted once more by syscall and errno: only
  * failures pay for that lookup.
@@ -213,6 +215,12 @@ static __always_inline void check_close(long fd)
 		__sync_fetch_and_add(n, 1);
 }
 
+/* A syscall's number in its slot. */
+static __always_inline __u32 slot_of(long nr)
+{
+	return nr < 0 || nr >= SYSCALL_SLOTS ? SYSCALL_SLOTS - 1 : nr;
+}
+
 /* Whether this call may go untimed: its syscall is hot and fast here. */
 static __always_inline bool skip_timing(__u32 nr)
 {
@@ -237,12 +245,13 @@ static __always_inline int on_enter(long nr, long arg0)
 				 BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!c)
 		return 0;
-	c->nr = nr < 0 || nr >= SYSCALL_SLOTS ? SYSCALL_SLOTS - 1 : nr;
+	c->nr = slot_of(nr);
 	c->start_ns = skip_timing(c->nr) ? UNTIMED : bpf_ktime_get_ns();
 	return 0;
 }
 
-static __always_inline int on_exit(long ret)
+/* nr: the call's number as the exit knows it, -1 when it does not */
+static __always_inline int on_exit(long nr_known, long ret)
 {
 	struct syscall_counts *s;
 	struct call *c;
@@ -252,11 +261,16 @@ static __always_inline int on_exit(long ret)
 	if (!current_in_target())
 		return 0;
 	c = bpf_task_storage_get(&calls, bpf_get_current_task_btf(), 0, 0);
-	if (!c || !c->start_ns)
+	if (c && c->start_ns) {
+		start = c->start_ns;
+		nr = c->nr;
+		c->start_ns = 0;
+	} else if (nr_known >= 0) { /* begun before attach */
+		start = UNTIMED;
+		nr = slot_of(nr_known);
+	} else {
 		return 0;
-	start = c->start_ns;
-	nr = c->nr;
-	c->start_ns = 0;
+	}
 	s = bpf_map_lookup_elem(&counts, &nr);
 	if (!s)
 		return 0;
@@ -287,10 +301,23 @@ int BPF_PROG(sys_enter_btf, struct pt_regs *regs, long nr)
 	return on_enter(nr, nr == nr_close ? PT_REGS_PARM1_CORE_SYSCALL(regs) : 0);
 }
 
+/* The number of the syscall regs were saved for: x86's orig_ax, arm64's
+ * syscallno; -1 elsewhere. */
+static __always_inline long nr_in(struct pt_regs *regs)
+{
+#if defined(__TARGET_ARCH_x86)
+	return regs->orig_ax;
+#elif defined(__TARGET_ARCH_arm64)
+	return regs->syscallno;
+#else
+	return -1;
+#endif
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit_btf, struct pt_regs *regs, long ret)
 {
-	return on_exit(ret);
+	return on_exit(nr_in(regs), ret);
 }
 
 /* The same through the classic tracepoints, chosen by the loader. */
@@ -303,7 +330,7 @@ int sys_enter_tp(struct trace_event_raw_sys_enter *ctx)
 SEC("tracepoint/raw_syscalls/sys_exit")
 int sys_exit_tp(struct trace_event_raw_sys_exit *ctx)
 {
-	return on_exit(ctx->ret);
+	return on_exit(ctx->id, ctx->ret);
 }
 
 /* A connection closed by this end, or dead: no longer open. */
