@@ -41,14 +41,12 @@
  * its part before the cut to the straddle tally, unless the iterator has
  * counted that part already: each task's part before the cut, of its life
  * and of its state then, is counted once, by whichever of the two claims
- * it first (an atomic exchange of the cut into the task's storage). A stay
- * on a CPU at the cut is split the same way (stay_to_cut).
+ * it first (an atomic exchange of the cut into the task's storage).
  *
- * The per-CPU counters need no atomics in the tracepoints: sched_switch,
- * sched_migrate_task and the wakeups run with interrupts off, fork and
- * exit with preemption off, and no two of them write the same field, so
- * nothing interleaves on one CPU. The iterator, which may, adds with
- * atomics.
+ * The per-CPU counters need no atomics: sched_switch, sched_migrate_task
+ * and the wakeups run with interrupts off, fork and exit with preemption
+ * off, and no two of them write the same field, so nothing interleaves on
+ * one CPU. The iterator only reads.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -65,8 +63,7 @@
 #define ENOSYS	     38
 
 struct times {
-	__u64 in_ns;	 /* went on a CPU; 0: not seen */
-	__u64 on_ns;	 /* its stay counted up to (in_ns, or a read's cut) */
+	__u64 on_ns;	 /* went on a CPU; 0: not seen */
 	__u64 sum_on;	 /* its se.sum_exec_runtime then */
 	__u64 off_ns;	 /* blocked */
 	__u64 queued_ns; /* became runnable */
@@ -322,21 +319,16 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 			c->involuntary++;
 		t = bpf_task_storage_get(&times, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 		if (t) {
-			/* a read may have counted the stay up to its cut */
-			__u64 on = have_account ? __sync_lock_test_and_set(&t->on_ns, 0) : t->on_ns;
-
-			if (on) {
-				c->oncpu_ns += now - on;
-				log2_hist_add(&c->oncpu, now - t->in_ns);
+			if (t->on_ns) {
+				d = now - t->on_ns;
+				c->oncpu_ns += d;
+				log2_hist_add(&c->oncpu, d);
 				/* update_curr() charged it before this tracepoint */
-				c->charged_ns +=
-					prev->se.sum_exec_runtime -
-					(have_account ? __sync_lock_test_and_set(&t->sum_on, 0)
-						      : t->sum_on);
+				c->charged_ns += prev->se.sum_exec_runtime - t->sum_on;
 			} else if (t->state == SCHED_RUNNABLE || t->state == SCHED_BLOCKED) {
 				went_on_unseen(c, prev, t, now);
 			}
-			t->on_ns = t->in_ns = 0;
+			t->on_ns = 0;
 			t->sum_off = prev->se.sum_exec_runtime;
 			if (blocks)
 				t->off_ns = now;
@@ -375,8 +367,8 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 			log2_hist_add(&c->offcpu, d);
 		}
 		t->queued_ns = t->off_ns = 0;
+		t->on_ns = now;
 		t->sum_on = next->se.sum_exec_runtime;
-		t->in_ns = t->on_ns = now;
 		state_end(next, t, have_wakeups ? SCHED_RUNNABLE : SCHED_BLOCKED, now);
 		state_begin(t, SCHED_RUNNING, 0, now);
 	}
@@ -481,28 +473,6 @@ static __always_inline __u64 until_cut(__u64 since, __u64 cut)
 }
 
 /*
- * A stay in progress at a read: its part up to the cut is counted now (on
- * CPU, and charged), and the rest at its switch-out. An exchange on each
- * of on_ns and sum_on splits each between the two, whichever comes first
- * (the switch-out may run on another CPU meanwhile); the adds are atomic,
- * as a switch on this CPU may interleave with the iterator.
- */
-static __always_inline void stay_to_cut(struct task_struct *p, struct times *t, __u64 cut)
-{
-	__u64 on = t->on_ns, sum, was;
-	struct sched_counts *c;
-
-	if (!on || on >= cut || __sync_val_compare_and_swap(&t->on_ns, on, cut) != on ||
-	    !(c = counters()))
-		return;
-	__sync_fetch_and_add(&c->oncpu_ns, cut - on);
-	sum = p->se.sum_exec_runtime;
-	was = __sync_lock_test_and_set(&t->sum_on, sum);
-	if (was && sum > was)
-		__sync_fetch_and_add(&c->charged_ns, sum - was);
-}
-
-/*
  * Run by user space at a read, after it set the cut: for each task of the
  * target alive then, the parts before the cut of its life and of its
  * state then, those not counted yet (a state that ended since has counted
@@ -541,8 +511,6 @@ int task_states(struct bpf_iter__task *ctx)
 							  : SCHED_BLOCKED;
 		o.slot = o.state == SCHED_BLOCKED ? block_slot(p) : 0;
 	}
-	if (o.state == SCHED_RUNNING)
-		stay_to_cut(p, t, cut);
 	if (__sync_lock_test_and_set(&t->life_claim, cut) != cut)
 		o.life_ns = until_cut(start, cut);
 	if (__sync_lock_test_and_set(&t->state_claim, cut) != cut)

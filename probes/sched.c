@@ -313,13 +313,6 @@ int sched_probe_read(void *probe, void *out)
 	__u32 zero = 0;
 
 	memset(s, 0, sizeof(*s));
-	/* first: the iterator adds the stays in progress to the counters */
-	if (p->have_account) {
-		int err = account_read(p, s);
-
-		if (err)
-			return err;
-	}
 	if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.counts), &zero, p->vals))
 		return -errno;
 	for (int c = 0; c < p->ncpus; c++) {
@@ -346,6 +339,12 @@ int sched_probe_read(void *probe, void *out)
 	s->have_runq = p->have_runq;
 	s->have_tasks = p->have_tasks;
 	s->have_migrations = p->have_migrations;
+	if (p->have_account) {
+		int err = account_read(p, s);
+
+		if (err)
+			return err;
+	}
 	snprintf(s->why, sizeof(s->why), "%s", p->why);
 	prog_cost_since(p->skel->obj, &p->cost_base, &s->cost);
 	return 0;

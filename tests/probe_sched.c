@@ -329,45 +329,6 @@ out:
 	run_end(&r);
 }
 
-/*
- * A stay on a CPU in progress at a read counts up to the read, the rest at
- * its end, once: a SCHED_FIFO spinner (nothing of CFS preempts it) read
- * mid-spin shows what cpu.stat shows then, and again once it has ended.
- */
-static void stay_read_mid_spin(void)
-{
-	const char *args[] = { "--cpu", "0", "--fifo", "spin", "2000", NULL };
-	struct cgroup_cpu c0, c1, c2;
-	struct run r;
-
-	test_require_root();
-	if (!run_start(&r, args) || !CHECK(!cgroup_cpu(&r.cg, &c0), "cpu.stat") ||
-	    !run_go_from_now(&r) ||
-	    !CHECK(WAIT_UNTIL(!cgroup_cpu(&r.cg, &c1) && c1.usage_us - c0.usage_us >= 500000, 5000),
-		   "the spinner never ran 0.5 s") ||
-	    !run_read(&r) || !CHECK(!cgroup_cpu(&r.cg, &c2), "cpu.stat"))
-		goto out;
-	CHECK(r.s.oncpu_ns >= (c1.usage_us - c0.usage_us) * 1e3 * 0.98 &&
-		      r.s.oncpu_ns <= (c2.usage_us - c0.usage_us) * 1e3 * 1.02,
-	      "mid-spin: on CPU %.1f ms, cpu.stat %.1f to %.1f ms", r.s.oncpu_ns / 1e6,
-	      (c1.usage_us - c0.usage_us) / 1e3, (c2.usage_us - c0.usage_us) / 1e3);
-	CHECK(r.s.charged_ns >= (c1.usage_us - c0.usage_us) * 1e3 * 0.98 &&
-		      r.s.charged_ns <= (c2.usage_us - c0.usage_us) * 1e3 * 1.02,
-	      "mid-spin: charged %.1f ms, cpu.stat %.1f to %.1f ms", r.s.charged_ns / 1e6,
-	      (c1.usage_us - c0.usage_us) / 1e3, (c2.usage_us - c0.usage_us) / 1e3);
-	if (!CHECK(workload_wait(&r.w, 30000) == 0, "workload failed") ||
-	    !CHECK(!cgroup_cpu(&r.cg, &c2), "cpu.stat") || !run_read(&r))
-		goto out;
-	CHECK(near(r.s.charged_ns, (c2.usage_us - c0.usage_us) * 1e3, 2, 2e6),
-	      "ended: charged %.1f ms, cpu.stat %.1f ms", r.s.charged_ns / 1e6,
-	      (c2.usage_us - c0.usage_us) / 1e3);
-	CHECK(near(r.s.oncpu_ns, (c2.usage_us - c0.usage_us) * 1e3, 2, 2e6),
-	      "ended: on CPU %.1f ms, cpu.stat %.1f ms", r.s.oncpu_ns / 1e6,
-	      (c2.usage_us - c0.usage_us) / 1e3);
-out:
-	run_end(&r);
-}
-
 /* Threads and processes made and ended: exactly as many as the workload made. */
 static void tasks_created_and_exited(void)
 {
@@ -938,15 +899,23 @@ out:
 }
 
 static const struct test_case cases[] = {
-	TEST(voluntary_matches_proc),	     TEST(spinners_on_one_cpu),
-	TEST(lone_sleeper_waits_little),     TEST(tasks_created_and_exited),
-	TEST(forked_children_switches),	     TEST(migrations_counted),
-	TEST(charged_matches_cgroup),	     TEST(stay_read_mid_spin),
-	TEST(sleeper_blocked_in_nanosleep),  TEST(pipe_reader_blocked_in_read),
-	TEST(life_is_wall_time_times_tasks), TEST(page_faults_block_outside_syscalls),
-	TEST(stopped_task_is_in_no_syscall), TEST(io_wq_workers_block_as_themselves),
-	TEST(account_without_hooks),	     TEST(blocking_server_idle_in_accept),
-	TEST(account_survives_json),	     TEST_SLOW(real_servers_add_up, 150),
+	TEST(voluntary_matches_proc),
+	TEST(spinners_on_one_cpu),
+	TEST(lone_sleeper_waits_little),
+	TEST(tasks_created_and_exited),
+	TEST(forked_children_switches),
+	TEST(migrations_counted),
+	TEST(charged_matches_cgroup),
+	TEST(sleeper_blocked_in_nanosleep),
+	TEST(pipe_reader_blocked_in_read),
+	TEST(life_is_wall_time_times_tasks),
+	TEST(page_faults_block_outside_syscalls),
+	TEST(stopped_task_is_in_no_syscall),
+	TEST(io_wq_workers_block_as_themselves),
+	TEST(account_without_hooks),
+	TEST(blocking_server_idle_in_accept),
+	TEST(account_survives_json),
+	TEST_SLOW(real_servers_add_up, 150),
 	TEST_SLOW(epoll_loop_sleeps, 150),
 };
 

@@ -163,6 +163,27 @@ static void accepts_without_the_hook(void)
 	run_end(&r);
 }
 
+/* The workload blocks in read(stdin) for its go before the probe attaches:
+ * that read is counted at its return, untimed, beside what it then made. */
+static void call_begun_before_attach(void)
+{
+	const char *args[] = { "getppid", "10", NULL };
+	const struct syscall_stat *read_;
+	struct run r;
+
+	test_require_root();
+	if (run_start(&r, args) && run_finish(&r)) {
+		read_ = syscalls_find(r.s, "read");
+		CHECK(read_ && read_->count == 1 && read_->timed == 0,
+		      "read (the go, begun before attach): %llu counted, %llu timed; not 1 and 0",
+		      read_ ? (unsigned long long)read_->count : 0ULL,
+		      read_ ? (unsigned long long)read_->timed : 0ULL);
+		CHECK(calls(r.s, "getppid") == 10, "getppid %llu",
+		      (unsigned long long)calls(r.s, "getppid"));
+	}
+	run_end(&r);
+}
+
 /* K getppid() and K write(): exactly K each, while another process outside
  * the target makes the same calls as fast as it can. */
 static void counts_exactly_k(void)
@@ -464,6 +485,7 @@ static const struct test_case cases[] = {
 	TEST(counts_exactly_k),
 	TEST(accepts_beside_open_connections),
 	TEST(accepts_without_the_hook),
+	TEST(call_begun_before_attach),
 	TEST(counts_children_and_threads),
 	TEST(nanosleep_latency_in_2ms_bucket),
 	TEST(samples_hot_fast_calls),

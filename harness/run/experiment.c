@@ -633,31 +633,10 @@ static void counters_after(struct experiment *e, struct bench *b)
 			nginx_status_requests(b->server.port, 1000) - 1 - b->server_requests0;
 }
 
-struct closing_window {
-	struct experiment *e;
-	struct bench *b;
-	bool closed; /* the counters read at the window's end */
-};
-
-/* The measured window closes on time, read from the load's thread: the
- * load's draining after it (waiting out the answers still due, up to its
- * timeout) is not the server's to account. It opens before the load
- * starts: nothing happens before its first connection. */
-static void counters_close(bool opens, void *arg)
-{
-	struct closing_window *w = arg;
-
-	if (!opens && !w->closed) {
-		counters_after(w->e, w->b);
-		w->closed = true;
-	}
-}
-
 /* The load here, in this process: a warm-up, then the measured run. */
 static int load_here(struct experiment *e, const struct run_opts *o, struct bench *b,
 		     struct load_opts *l)
 {
-	struct closing_window w = { e, b, false };
 	int err;
 
 	if (o->warmup_s > 0) {
@@ -672,13 +651,9 @@ static int load_here(struct experiment *e, const struct run_opts *o, struct benc
 	((struct experiment_progress *)l->progress_arg)->warming_up = false;
 	counters_before(e, b);
 	l->duration_s = o->duration_s;
-	l->window = counters_close;
-	l->window_arg = &w;
 	err = load_run(l, &b->load);
-	l->window = NULL;
-	/* a load that failed before its window closed: read all the same */
-	counters_close(false, &w);
 	b->have_load = true;
+	counters_after(e, b);
 	if (err)
 		return fail(e, err, "load failed: %s", b->load.error);
 	return 0;
